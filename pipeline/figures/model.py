@@ -1,0 +1,67 @@
+"""The figure: one number a text states about people in one category (spec/figures.md)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+
+class Category(StrEnum):
+    KILLED = "killed"
+    WOUNDED = "wounded"
+    KILLED_OR_WOUNDED = "killed_or_wounded"
+    CAPTURED = "captured"
+    MISSING = "missing"
+
+
+class Qualifier(StrEnum):
+    EXACT = "exact"
+    APPROXIMATELY = "approximately"
+    AT_LEAST = "at_least"
+    MORE_THAN = "more_than"
+    UP_TO = "up_to"
+    LESS_THAN = "less_than"
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """One figure found in a text, with the evidence that produced it.
+
+    `start`/`end` are character offsets of `sentence` in the text given to
+    `find_figures`; `rule` names the extraction rule, so every figure can be
+    explained. `subject_key`/`claimant_key` are normalised forms used for the
+    figure's identity on a source; `subject`/`claimant` are as the text says.
+    """
+
+    category: Category
+    value: int
+    value_max: int | None
+    qualifier: Qualifier
+    subject: str | None
+    claimant: str | None
+    sentence: str
+    start: int
+    end: int
+    rule: str
+    subject_key: str | None = None
+    claimant_key: str | None = None
+
+    @property
+    def identity(self) -> tuple[str, str, str]:
+        """(category, subject, claimant) normalised: the same group counted by the same claimant."""
+        return (self.category.value, self.subject_key or "", self.claimant_key or "")
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "category": self.category.value,
+            "value": self.value,
+            "value_max": self.value_max,
+            "qualifier": self.qualifier.value,
+            "subject": self.subject,
+            "claimant": self.claimant,
+            "sentence": self.sentence,
+            "start": self.start,
+            "end": self.end,
+            "rule": self.rule,
+        }

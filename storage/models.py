@@ -6,8 +6,9 @@ All timestamps are UTC-aware on the way in and out (`UTCDateTime`), on SQLite an
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import Column, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Column, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.types import DateTime, TypeDecorator
 from sqlmodel import Field, SQLModel
 
@@ -31,7 +32,7 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-def _ts(*, nullable: bool = False, index: bool = False) -> object:
+def _ts(*, nullable: bool = False, index: bool = False) -> Any:
     return Field(default=None, sa_column=Column(UTCDateTime(), nullable=nullable, index=index))
 
 
@@ -41,7 +42,7 @@ class Source(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(sa_column=Column(String(200), unique=True, nullable=False))
     url: str = Field(sa_column=Column(Text, nullable=False))
-    created_at: datetime = _ts()  # type: ignore[assignment]
+    created_at: datetime = _ts()
 
 
 class Document(SQLModel, table=True):
@@ -54,7 +55,7 @@ class Document(SQLModel, table=True):
     text_hash: str = Field(sa_column=Column(String(64), nullable=False))
     text_z: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
     title: str | None = Field(default=None, sa_column=Column(Text))
-    created_at: datetime = _ts()  # type: ignore[assignment]
+    created_at: datetime = _ts()
 
 
 class Fetch(SQLModel, table=True):
@@ -62,7 +63,7 @@ class Fetch(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     source_id: int = Field(foreign_key="source.id", index=True)
-    started_at: datetime = _ts(index=True)  # type: ignore[assignment]
+    started_at: datetime = _ts(index=True)
     duration_ms: int = 0
     # 'changed' | 'unchanged' (same text) | 'not_modified' (304 or same body) | 'error'
     outcome: str = Field(sa_column=Column(String(20), nullable=False))
@@ -85,8 +86,8 @@ class Observation(SQLModel, table=True):
     source_id: int = Field(foreign_key="source.id", index=True)
     key: str = Field(sa_column=Column(Text, nullable=False))
     category: str = Field(sa_column=Column(String(20), nullable=False))
-    value: int
-    value_max: int | None = None
+    value: int = Field(sa_column=Column(BigInteger, nullable=False))
+    value_max: int | None = Field(default=None, sa_column=Column(BigInteger))
     qualifier: str = Field(sa_column=Column(String(20), nullable=False))
     subject: str | None = Field(default=None, sa_column=Column(Text))
     claimant: str | None = Field(default=None, sa_column=Column(Text))
@@ -94,7 +95,7 @@ class Observation(SQLModel, table=True):
     start: int = 0
     end: int = 0
     rule: str = Field(default="", sa_column=Column(String(80), nullable=False))
-    observed_at: datetime = _ts()  # type: ignore[assignment]
+    observed_at: datetime = _ts()
 
 
 class CurrentFigure(SQLModel, table=True):
@@ -107,15 +108,15 @@ class CurrentFigure(SQLModel, table=True):
     source_id: int = Field(foreign_key="source.id", index=True)
     key: str = Field(sa_column=Column(Text, nullable=False))
     category: str = Field(sa_column=Column(String(20), nullable=False))
-    value: int
-    value_max: int | None = None
+    value: int = Field(sa_column=Column(BigInteger, nullable=False))
+    value_max: int | None = Field(default=None, sa_column=Column(BigInteger))
     qualifier: str = Field(sa_column=Column(String(20), nullable=False))
     subject: str | None = Field(default=None, sa_column=Column(Text))
     claimant: str | None = Field(default=None, sa_column=Column(Text))
     sentence: str = Field(sa_column=Column(Text, nullable=False))
     active: bool = True
     observation_id: int | None = Field(default=None, foreign_key="observation.id")
-    updated_at: datetime = _ts()  # type: ignore[assignment]
+    updated_at: datetime = _ts()
 
 
 class Change(SQLModel, table=True):
@@ -129,16 +130,16 @@ class Change(SQLModel, table=True):
     category: str = Field(sa_column=Column(String(20), nullable=False))
     subject: str | None = Field(default=None, sa_column=Column(Text))
     claimant: str | None = Field(default=None, sa_column=Column(Text))
-    old_value: int | None = None
-    old_value_max: int | None = None
+    old_value: int | None = Field(default=None, sa_column=Column(BigInteger))
+    old_value_max: int | None = Field(default=None, sa_column=Column(BigInteger))
     old_qualifier: str | None = Field(default=None, sa_column=Column(String(20)))
     old_sentence: str | None = Field(default=None, sa_column=Column(Text))
-    new_value: int | None = None
-    new_value_max: int | None = None
+    new_value: int | None = Field(default=None, sa_column=Column(BigInteger))
+    new_value_max: int | None = Field(default=None, sa_column=Column(BigInteger))
     new_qualifier: str | None = Field(default=None, sa_column=Column(String(20)))
     new_sentence: str | None = Field(default=None, sa_column=Column(Text))
     baseline: bool = False  # set by a source's first check: recorded, not alerted
-    detected_at: datetime = _ts(index=True)  # type: ignore[assignment]
+    detected_at: datetime = _ts(index=True)
 
 
 class Delivery(SQLModel, table=True):
@@ -149,9 +150,11 @@ class Delivery(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     change_id: int = Field(foreign_key="change.id", index=True)
     channel: str = Field(sa_column=Column(String(200), nullable=False))
-    status: str = Field(sa_column=Column(String(20), nullable=False, index=True))  # pending|sent|dead
+    status: str = Field(
+        sa_column=Column(String(20), nullable=False, index=True)
+    )  # pending|sent|dead
     attempts: int = 0
-    next_attempt_at: datetime = _ts(index=True)  # type: ignore[assignment]
+    next_attempt_at: datetime = _ts(index=True)
     last_error: str | None = Field(default=None, sa_column=Column(Text))
-    sent_at: datetime | None = _ts(nullable=True)  # type: ignore[assignment]
-    created_at: datetime = _ts()  # type: ignore[assignment]
+    sent_at: datetime | None = _ts(nullable=True)
+    created_at: datetime = _ts()

@@ -1,0 +1,83 @@
+"""Engines, sessions and migrations, the same on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config as AlembicConfig
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+from sqlmodel import Session
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+class DatabaseError(Exception):
+    """The database URL is unusable or the database cannot be reached or migrated."""
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # WAL lets `figwatch history` read while the service writes; busy_timeout rides out the
+    # short write locks of a concurrent `figwatch check`.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+def make_engine(url: str) -> Engine:
+    """Create an engine for `url` (sqlite:///FILE or postgresql+psycopg://...).
+
+    Raises DatabaseError for a malformed URL or a driver that is not installed.
+    """
+    try:
+        parsed = make_url(url)
+    except ArgumentError as e:
+        raise DatabaseError(f"invalid database URL: {e}") from None
+    try:
+        if parsed.get_backend_name() == "sqlite":
+            if parsed.database and parsed.database != ":memory:":
+                Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            engine = create_engine(parsed, connect_args={"timeout": 10})
+            event.listen(engine, "connect", _sqlite_pragmas)
+            return engine
+        return create_engine(parsed, pool_pre_ping=True)
+    except ImportError as e:
+        raise DatabaseError(f"database driver missing for {parsed.drivername}: {e}") from None
+
+
+def alembic_config(engine: Engine) -> AlembicConfig:
+    cfg = AlembicConfig()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.attributes["engine"] = engine
+    return cfg
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the schema to the newest migration. Raises DatabaseError when it cannot."""
+    try:
+        command.upgrade(alembic_config(engine), "head")
+    except Exception as e:  # noqa: BLE001 - any driver error becomes one clear message
+        raise DatabaseError(
+            f"cannot migrate {engine.url.render_as_string()}: {_first_line(e)}"
+        ) from e
+
+
+def session_factory(engine: Engine) -> Callable[[], Session]:
+    """A factory of sessions that keep loaded objects usable after commit."""
+
+    def make() -> Session:
+        return Session(engine, expire_on_commit=False)
+
+    return make
+
+
+def _first_line(e: BaseException) -> str:
+    text = str(e).strip().splitlines()
+    return text[0] if text else type(e).__name__

@@ -1,0 +1,140 @@
+"""Reads and writes of the check and history; the caller owns the transaction (no commits here)."""
+
+from __future__ import annotations
+
+import hashlib
+import zlib
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import update
+from sqlmodel import Session, col, select
+
+from storage.models import Change, CurrentFigure, Delivery, Document, Fetch, Source
+
+
+def source_by_name(*, session: Session, name: str) -> Source | None:
+    return session.exec(select(Source).where(Source.name == name)).first()
+
+
+def lock_source(*, session: Session, name: str, url: str, now: datetime) -> Source:
+    """Get or create the source row and take the write lock on it for this transaction.
+
+    The UPDATE makes SQLite take its write lock and PostgreSQL lock the row, so two processes
+    checking one source diff one after the other, never against the same stale state.
+    """
+    source = source_by_name(session=session, name=name)
+    if source is None:
+        source = Source(name=name, url=url, created_at=now)
+        session.add(source)
+        session.flush()
+    else:
+        session.execute(update(Source).where(col(Source.id) == source.id).values(url=url))
+        session.refresh(source, with_for_update=session.bind.dialect.name != "sqlite")  # type: ignore[union-attr]
+    return source
+
+
+def last_good_fetch(*, session: Session, source_id: int) -> Fetch | None:
+    """The newest fetch that got a page (not an error): its validators drive the conditional GET."""
+    return session.exec(
+        select(Fetch)
+        .where(Fetch.source_id == source_id, Fetch.outcome != "error")
+        .order_by(col(Fetch.id).desc())
+        .limit(1)
+    ).first()
+
+
+def recent_outcomes(*, session: Session, source_id: int, limit: int = 10) -> list[str]:
+    """The outcomes of the source's newest fetches, newest first."""
+    rows = session.exec(
+        select(Fetch.outcome)
+        .where(Fetch.source_id == source_id)
+        .order_by(col(Fetch.id).desc())
+        .limit(limit)
+    ).all()
+    return list(rows)
+
+
+def current_figures(*, session: Session, source_id: int) -> list[CurrentFigure]:
+    """All figure states of the source, active and removed, by key."""
+    return list(session.exec(select(CurrentFigure).where(CurrentFigure.source_id == source_id)))
+
+
+def has_baseline(*, session: Session, source_id: int) -> bool:
+    """Whether the source ever had a page whose figures were recorded."""
+    return (
+        session.exec(
+            select(Fetch.id)
+            .where(Fetch.source_id == source_id, Fetch.outcome == "changed")
+            .limit(1)
+        ).first()
+        is not None
+    )
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def latest_document(*, session: Session, source_id: int) -> Document | None:
+    return session.exec(
+        select(Document)
+        .where(Document.source_id == source_id)
+        .order_by(col(Document.id).desc())
+        .limit(1)
+    ).first()
+
+
+def store_document(
+    *, session: Session, source_id: int, text: str, title: str | None, now: datetime
+) -> Document:
+    """Keep this version of the article text, compressed; an identical earlier version is reused."""
+    digest = text_hash(text)
+    existing = session.exec(
+        select(Document).where(Document.source_id == source_id, Document.text_hash == digest)
+    ).first()
+    if existing is not None:
+        return existing
+    document = Document(
+        source_id=source_id,
+        text_hash=digest,
+        text_z=zlib.compress(text.encode("utf-8"), 6),
+        title=title,
+        created_at=now,
+    )
+    session.add(document)
+    session.flush()
+    return document
+
+
+def document_text(document: Document) -> str:
+    return zlib.decompress(document.text_z).decode("utf-8")
+
+
+def changes(
+    *, session: Session, source: str | None = None, limit: int | None = None
+) -> Sequence[tuple[Change, Source]]:
+    """Recorded changes, oldest first, with their source."""
+    query = select(Change, Source).join(Source, col(Change.source_id) == Source.id)
+    if source is not None:
+        query = query.where(Source.name == source)
+    query = query.order_by(col(Change.detected_at), col(Change.id))
+    rows = list(session.exec(query).all())
+    return rows[-limit:] if limit else rows
+
+
+def active_figures(
+    *, session: Session, source: str | None = None
+) -> Sequence[tuple[CurrentFigure, Source]]:
+    query = (
+        select(CurrentFigure, Source)
+        .join(Source, col(CurrentFigure.source_id) == Source.id)
+        .where(col(CurrentFigure.active).is_(True))
+    )
+    if source is not None:
+        query = query.where(Source.name == source)
+    return list(session.exec(query.order_by(Source.name, col(CurrentFigure.id))).all())
+
+
+def deliveries(*, session: Session, change_id: int) -> list[Delivery]:
+    return list(session.exec(select(Delivery).where(Delivery.change_id == change_id)))

@@ -1,0 +1,70 @@
+"""Fixtures shared by every test package: databases (a real SQLite file, and PostgreSQL when
+FIGWATCH_TEST_DATABASE_URL names one) and the path to ../shared."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from sqlalchemy import Engine, text
+
+from storage.db import make_engine, migrate
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = (REPO / ".." / "shared").resolve()
+PG_ENV = "FIGWATCH_TEST_DATABASE_URL"
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    if not SHARED.is_dir():
+        pytest.skip(f"{SHARED} is missing: the shared data sits beside the checkout")
+    return SHARED
+
+
+def _pg_url(schema: str) -> str:
+    base = os.environ[PG_ENV]
+    sep = "&" if "?" in base else "?"
+    return f"{base}{sep}options={quote(f'-csearch_path={schema}')}"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A migrated, empty database: a SQLite file, and a fresh PostgreSQL schema when configured."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'figwatch.db'}"
+        migrate(make_engine(url))
+        yield url
+        return
+    if not os.environ.get(PG_ENV):
+        pytest.skip(
+            f"PostgreSQL tests need {PG_ENV} (e.g. postgresql+psycopg://postgres@127.0.0.1/test)"
+        )
+    admin = make_engine(os.environ[PG_ENV])
+    schema = f"fw_{uuid.uuid4().hex[:12]}"
+    try:
+        with admin.begin() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    except Exception as e:  # noqa: BLE001 - an unreachable server is a skip, not an error
+        pytest.skip(f"PostgreSQL at {PG_ENV} is not reachable: {str(e).splitlines()[0]}")
+    url = _pg_url(schema)
+    engine = make_engine(url)
+    migrate(engine)
+    engine.dispose()
+    try:
+        yield url
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture
+def engine(database_url: str) -> Iterator[Engine]:
+    engine = make_engine(database_url)
+    yield engine
+    engine.dispose()

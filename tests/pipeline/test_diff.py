@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+from pipeline.diff import Known, diff, keyed
+from pipeline.figures import Category, Figure, Qualifier
+
+
+def fig(
+    value: int,
+    category: Category = Category.KILLED,
+    subject: str | None = "civilians",
+    qualifier: Qualifier = Qualifier.EXACT,
+) -> Figure:
+    return Figure(
+        category,
+        value,
+        None,
+        qualifier,
+        subject,
+        None,
+        f"{value} {category}",
+        0,
+        1,
+        "test",
+        subject_key=subject,
+    )
+
+
+def known(f: Figure, key: str, active: bool = True) -> Known:
+    return Known(
+        key,
+        f.category.value,
+        f.value,
+        f.value_max,
+        f.qualifier.value,
+        f.subject,
+        f.claimant,
+        f.sentence,
+        active,
+    )
+
+
+def test_repeats_collapse_and_distinct_values_stay_apart() -> None:
+    out = keyed([fig(12), fig(12), fig(7)])
+    assert [(k, f.value) for k, f in out.items()] == [
+        ("killed|civilians|", 12),
+        ("killed|civilians|#2", 7),
+    ]
+
+
+def test_new_changed_removed_and_unchanged() -> None:
+    before = keyed([fig(12), fig(3, Category.MISSING), fig(5, Category.CAPTURED)])
+    prev = {k: known(f, k) for k, f in before.items()}
+    after = keyed([fig(19), fig(3, Category.MISSING), fig(40, Category.WOUNDED)])
+    got = {(c.kind, c.key) for c in diff(prev, after)}
+    assert got == {
+        ("changed", "killed|civilians|"),
+        ("new", "wounded|civilians|"),
+        ("removed", "captured|civilians|"),
+    }
+
+
+def test_a_qualifier_change_is_a_change() -> None:
+    before = keyed([fig(100, qualifier=Qualifier.AT_LEAST)])
+    prev = {k: known(f, k) for k, f in before.items()}
+    after = keyed([fig(100, qualifier=Qualifier.MORE_THAN)])
+    assert [c.kind for c in diff(prev, after)] == ["changed"]
+
+
+def test_a_removed_figure_that_returns_is_new_and_an_absent_one_is_quiet() -> None:
+    f = fig(12)
+    prev = {"killed|civilians|": known(f, "killed|civilians|", active=False)}
+    assert [c.kind for c in diff(prev, keyed([f]))] == ["new"]
+    assert diff(prev, {}) == []

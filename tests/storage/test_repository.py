@@ -1,0 +1,87 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import Engine, inspect
+from sqlmodel import Session, select
+
+from storage import repository as repo
+from storage.db import DatabaseError, make_engine, migrate
+from storage.models import Fetch, Source
+
+NOW = datetime(2025, 1, 14, 9, 10, tzinfo=UTC)
+
+
+def test_migrations_create_every_table_and_are_idempotent(engine: Engine) -> None:
+    migrate(engine)  # a second run is a no-op
+    tables = set(inspect(engine).get_table_names())
+    assert {
+        "source",
+        "fetch",
+        "document",
+        "observation",
+        "current_figure",
+        "change",
+        "delivery",
+    } <= tables
+
+
+def test_timestamps_come_back_utc_aware(engine: Engine) -> None:
+    kyiv = timezone(timedelta(hours=2))
+    with Session(engine) as session, session.begin():
+        session.add(Source(name="a", url="https://example.org/", created_at=NOW.astimezone(kyiv)))
+    with Session(engine) as session:
+        source = session.exec(select(Source)).one()
+    assert source.created_at == NOW
+    assert source.created_at.utcoffset() == timedelta(0)
+
+
+def test_naive_timestamp_is_refused(engine: Engine) -> None:
+    with pytest.raises(Exception, match="naive datetime"), Session(engine) as session:
+        session.add(Source(name="a", url="u", created_at=datetime(2025, 1, 1)))
+        session.commit()
+
+
+def test_lock_source_creates_once_and_follows_url(engine: Engine) -> None:
+    with Session(engine, expire_on_commit=False) as session, session.begin():
+        first = repo.lock_source(session=session, name="s", url="https://a.example/", now=NOW)
+    with Session(engine) as session, session.begin():
+        again = repo.lock_source(session=session, name="s", url="https://b.example/", now=NOW)
+        assert again.id == first.id
+    with Session(engine) as session:
+        assert session.exec(select(Source)).one().url == "https://b.example/"
+
+
+def test_documents_are_compressed_and_deduplicated(engine: Engine) -> None:
+    text = "Ukrainian text: загинули щонайменше 12 людей.\n\n" * 200
+    with Session(engine) as session, session.begin():
+        source = repo.lock_source(session=session, name="s", url="u", now=NOW)
+        assert source.id is not None
+        one = repo.store_document(
+            session=session, source_id=source.id, text=text, title="t", now=NOW
+        )
+        two = repo.store_document(
+            session=session, source_id=source.id, text=text, title="t", now=NOW
+        )
+        assert one.id == two.id
+        assert len(one.text_z) < len(text.encode()) / 10
+        assert repo.document_text(one) == text
+
+
+def test_last_good_fetch_skips_errors(engine: Engine) -> None:
+    with Session(engine) as session, session.begin():
+        source = repo.lock_source(session=session, name="s", url="u", now=NOW)
+        assert source.id is not None
+        session.add(Fetch(source_id=source.id, started_at=NOW, outcome="changed", etag='"v1"'))
+        session.add(Fetch(source_id=source.id, started_at=NOW, outcome="error", error="boom"))
+        session.flush()
+        last = repo.last_good_fetch(session=session, source_id=source.id)
+        assert last is not None and last.etag == '"v1"'
+        assert repo.recent_outcomes(session=session, source_id=source.id) == ["error", "changed"]
+        assert repo.has_baseline(session=session, source_id=source.id)
+
+
+def test_bad_database_url_is_a_clear_error() -> None:
+    with pytest.raises(DatabaseError, match="invalid database URL"):
+        make_engine("not a url at all")

@@ -280,29 +280,8 @@ def loose_match(predicted: str | None, gold: str | None) -> bool:
     return bool(_tokens(predicted) & _tokens(gold))
 
 
-_SMALL_WORDS = (
-    "zero",
-    "one",
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-    "ten",
-    "eleven",
-    "twelve",
-    "thirteen",
-    "fourteen",
-    "fifteen",
-    "sixteen",
-    "seventeen",
-    "eighteen",
-    "nineteen",
-    "twenty",
-)
+_WORDS = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen"
+_SMALL_WORDS = tuple(f"{_WORDS} fifteen sixteen seventeen eighteen nineteen twenty".split())
 
 
 def _value_patterns(value: int) -> list[re.Pattern[str]]:

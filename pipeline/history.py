@@ -1,0 +1,129 @@
+"""`figwatch history`: the recorded changes (or current figures) as a table, JSON or CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from sqlmodel import Session
+
+from storage import repository as repo
+
+QUALIFIER_WORDS = {
+    "exact": "",
+    "approximately": "about ",
+    "at_least": "at least ",
+    "more_than": "more than ",
+    "up_to": "up to ",
+    "less_than": "fewer than ",
+}
+
+
+def amount(value: int | None, value_max: int | None, qualifier: str | None) -> str:
+    """'at least 1,000', '30–40', or '' for no value."""
+    if value is None:
+        return ""
+    number = f"{value:,}" if value_max is None else f"{value:,}–{value_max:,}"
+    return QUALIFIER_WORDS.get(qualifier or "exact", "") + number
+
+
+def change_rows(*, session: Session, source: str | None, limit: int | None) -> list[dict[str, Any]]:
+    rows = []
+    for change, src in repo.changes(session=session, source=source, limit=limit):
+        rows.append(
+            {
+                "detected_at": change.detected_at.isoformat().replace("+00:00", "Z"),
+                "source": src.name,
+                "url": src.url,
+                "kind": change.kind,
+                "baseline": change.baseline,
+                "category": change.category,
+                "subject": change.subject,
+                "claimant": change.claimant,
+                "old_value": change.old_value,
+                "old_value_max": change.old_value_max,
+                "old_qualifier": change.old_qualifier,
+                "new_value": change.new_value,
+                "new_value_max": change.new_value_max,
+                "new_qualifier": change.new_qualifier,
+                "sentence": change.new_sentence or change.old_sentence,
+            }
+        )
+    return rows
+
+
+def current_rows(*, session: Session, source: str | None) -> list[dict[str, Any]]:
+    return [
+        {
+            "source": src.name,
+            "category": fig.category,
+            "value": fig.value,
+            "value_max": fig.value_max,
+            "qualifier": fig.qualifier,
+            "subject": fig.subject,
+            "claimant": fig.claimant,
+            "updated_at": fig.updated_at.isoformat().replace("+00:00", "Z"),
+            "sentence": fig.sentence,
+        }
+        for fig, src in repo.active_figures(session=session, source=source)
+    ]
+
+
+def render(rows: Sequence[dict[str, Any]], fmt: str, *, current: bool) -> str:
+    """Rows as 'table', 'json' or 'csv' text."""
+    if fmt == "json":
+        return json.dumps(list(rows), ensure_ascii=False, indent=2)
+    if fmt == "csv":
+        out = io.StringIO()
+        if rows:
+            writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(rows)
+        return out.getvalue().rstrip("\n")
+    return _table(rows, current=current)
+
+
+def _table(rows: Sequence[dict[str, Any]], *, current: bool) -> str:
+    if not rows:
+        return "(no figures recorded yet)" if current else "(no changes recorded yet)"
+    if current:
+        head = ("source", "category", "subject", "claimant", "value", "updated")
+        body = [
+            (
+                r["source"],
+                r["category"],
+                r["subject"] or "",
+                r["claimant"] or "",
+                amount(r["value"], r["value_max"], r["qualifier"]),
+                r["updated_at"][:16],
+            )
+            for r in rows
+        ]
+    else:
+        head = ("detected", "source", "kind", "category", "subject", "claimant", "old", "new")
+        body = [
+            (
+                r["detected_at"][:16],
+                r["source"],
+                r["kind"] + (" (baseline)" if r["baseline"] else ""),
+                r["category"],
+                r["subject"] or "",
+                r["claimant"] or "",
+                amount(r["old_value"], r["old_value_max"], r["old_qualifier"]),
+                amount(r["new_value"], r["new_value_max"], r["new_qualifier"]),
+            )
+            for r in rows
+        ]
+    cells = [tuple(_clip(str(c)) for c in row) for row in body]
+    widths = [max(len(h), *(len(row[i]) for row in cells)) for i, h in enumerate(head)]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(head, widths, strict=True))]
+    lines.append("  ".join("-" * w for w in widths))
+    lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) for row in cells]
+    return "\n".join(line.rstrip() for line in lines)
+
+
+def _clip(text: str, width: int = 32) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"

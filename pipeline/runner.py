@@ -1,0 +1,363 @@
+"""One check of one source: fetch, text, figures, diff, record; the stage that writes the database.
+
+Each check records its fetch (even a failed one) and, for a new page version, its article text,
+observations, changes and outbox rows in ONE transaction: a process killed mid-check leaves either
+all of it or none of it, and the outbox rows it committed are delivered by the next drain.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import httpx
+from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import Session
+
+from alerts.outbox import enqueue
+from pipeline.diff import FigureChange, Known, diff, keyed
+from pipeline.fetch import FetchError, FetchSettings, Page, Validators, fetch_page
+from pipeline.figures import Figure, find_figures
+from pipeline.text import TextError, article_text
+from storage import repository as repo
+from storage.models import Change, CurrentFigure, Fetch, Observation
+
+log = logging.getLogger(__name__)
+
+REPORT_AFTER = 3  # consecutive failures before a source's error is reported as an error
+
+
+@dataclass(frozen=True, slots=True)
+class SourceJob:
+    """What a check needs to know about one configured source."""
+
+    name: str
+    url: str
+    selector: str | None = None
+    channels: tuple[str, ...] = ()
+    alert_on_first_check: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class CheckResult:
+    source: str
+    outcome: str  # changed | unchanged | not_modified | error
+    changes: int = 0
+    alerts: int = 0
+    figures: int = 0
+    baseline: bool = False
+    error: str | None = None
+    error_kind: str | None = None
+    transient: bool = False
+    consecutive_errors: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class _Before:
+    validators: Validators | None
+    text_hash: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Parsed:
+    title: str | None
+    text: str
+    text_hash: str
+    figures: list[Figure] | None  # None when the text is the same as last time
+
+
+@dataclass
+class Runner:
+    """Runs checks with one shared HTTP client, session factory and clock."""
+
+    session_factory: Callable[[], Session]
+    client: httpx.AsyncClient
+    fetch_settings: FetchSettings
+    clock: Callable[[], datetime]
+    aliases: Mapping[str, str] = field(default_factory=dict)
+
+    async def check(self, job: SourceJob) -> CheckResult:
+        """Check one source. Never raises for a bad page or a failed fetch: those are recorded.
+
+        Raises SQLAlchemyError when the database itself fails (nothing of this check is recorded).
+        """
+        started = self.clock()
+        before = await asyncio.to_thread(self._before, job)
+        try:
+            page = await fetch_page(
+                self.client, job.url, previous=before.validators, settings=self.fetch_settings
+            )
+        except FetchError as e:
+            return await asyncio.to_thread(
+                self._record_error, job, started, e.kind, str(e), e.transient, e.status_code
+            )
+        if page.not_modified:
+            return await asyncio.to_thread(self._record_same, job, started, page, "not_modified")
+        try:
+            parsed = await asyncio.to_thread(self._parse, job, page, before.text_hash)
+        except TextError as e:
+            return await asyncio.to_thread(
+                self._record_error, job, started, "text", str(e), False, page.status_code
+            )
+        if parsed.figures is None:
+            return await asyncio.to_thread(self._record_same, job, started, page, "unchanged")
+        return await asyncio.to_thread(self._record_version, job, started, page, parsed)
+
+    async def check_all(
+        self, jobs: Iterable[SourceJob], *, concurrency: int = 16
+    ) -> list[CheckResult]:
+        """Check many sources at once; a database failure on one is reported as its result."""
+        gate = asyncio.Semaphore(concurrency)
+
+        async def one(job: SourceJob) -> CheckResult:
+            async with gate:
+                try:
+                    return await self.check(job)
+                except SQLAlchemyError as e:
+                    log.error("source %s: database error: %s", job.name, _first_line(e))
+                    return CheckResult(
+                        job.name,
+                        "error",
+                        error=f"database error: {_first_line(e)}",
+                        error_kind="database",
+                        transient=True,
+                    )
+
+        return list(await asyncio.gather(*(one(job) for job in jobs)))
+
+    # --- stages run in a worker thread -------------------------------------------------------
+
+    def _before(self, job: SourceJob) -> _Before:
+        with self.session_factory() as session:
+            source = repo.source_by_name(session=session, name=job.name)
+            if source is None or source.id is None:
+                return _Before(None, None)
+            last = repo.last_good_fetch(session=session, source_id=source.id)
+            document = repo.latest_document(session=session, source_id=source.id)
+        validators = (
+            Validators(etag=last.etag, last_modified=last.last_modified, body_hash=last.body_hash)
+            if last is not None and source.url == job.url
+            else None
+        )
+        return _Before(validators, document.text_hash if document is not None else None)
+
+    def _parse(self, job: SourceJob, page: Page, previous_hash: str | None) -> _Parsed:
+        article = article_text(page.html or "", selector=job.selector)
+        digest = repo.text_hash(article.text)
+        if digest == previous_hash:
+            return _Parsed(article.title, article.text, digest, None)
+        return _Parsed(
+            article.title,
+            article.text,
+            digest,
+            find_figures(article.text, aliases=dict(self.aliases)),
+        )
+
+    def _fetch_row(self, source_id: int, started: datetime, outcome: str) -> Fetch:
+        elapsed = self.clock() - started
+        return Fetch(
+            source_id=source_id,
+            started_at=started,
+            duration_ms=max(0, int(elapsed.total_seconds() * 1000)),
+            outcome=outcome,
+        )
+
+    def _record_error(
+        self,
+        job: SourceJob,
+        started: datetime,
+        kind: str,
+        message: str,
+        transient: bool,
+        status_code: int | None,
+    ) -> CheckResult:
+        with self.session_factory() as session, session.begin():
+            source = repo.lock_source(session=session, name=job.name, url=job.url, now=started)
+            assert source.id is not None
+            row = self._fetch_row(source.id, started, "error")
+            row.error_kind, row.error, row.status_code = kind, message, status_code
+            session.add(row)
+            session.flush()
+            outcomes = repo.recent_outcomes(session=session, source_id=source.id, limit=50)
+        streak = next((i for i, o in enumerate(outcomes) if o != "error"), len(outcomes))
+        level = logging.ERROR if streak >= REPORT_AFTER else logging.INFO
+        log.log(level, "source %s: %s (%d in a row)", job.name, message, streak)
+        return CheckResult(
+            job.name,
+            "error",
+            error=message,
+            error_kind=kind,
+            transient=transient,
+            consecutive_errors=streak,
+        )
+
+    def _record_same(
+        self, job: SourceJob, started: datetime, page: Page, outcome: str
+    ) -> CheckResult:
+        with self.session_factory() as session, session.begin():
+            source = repo.lock_source(session=session, name=job.name, url=job.url, now=started)
+            assert source.id is not None
+            session.add(_with_page(self._fetch_row(source.id, started, outcome), page))
+        return CheckResult(job.name, outcome)
+
+    def _record_version(
+        self, job: SourceJob, started: datetime, page: Page, parsed: _Parsed
+    ) -> CheckResult:
+        assert parsed.figures is not None
+        now = self.clock()
+        current = keyed(parsed.figures)
+        with self.session_factory() as session, session.begin():
+            source = repo.lock_source(session=session, name=job.name, url=job.url, now=started)
+            assert source.id is not None
+            silent = not repo.has_baseline(session=session, source_id=source.id) and (
+                not job.alert_on_first_check
+            )
+            document = repo.store_document(
+                session=session, source_id=source.id, text=parsed.text, title=parsed.title, now=now
+            )
+            fetch = _with_page(self._fetch_row(source.id, started, "changed"), page)
+            fetch.document_id = document.id
+            session.add(fetch)
+            session.flush()
+            assert fetch.id is not None
+            observations = {
+                key: Observation(
+                    fetch_id=fetch.id,
+                    source_id=source.id,
+                    key=key,
+                    category=f.category.value,
+                    value=f.value,
+                    value_max=f.value_max,
+                    qualifier=f.qualifier.value,
+                    subject=f.subject,
+                    claimant=f.claimant,
+                    sentence=f.sentence,
+                    start=f.start,
+                    end=f.end,
+                    rule=f.rule,
+                    observed_at=now,
+                )
+                for key, f in current.items()
+            }
+            session.add_all(observations.values())
+            session.flush()
+            rows = {r.key: r for r in repo.current_figures(session=session, source_id=source.id)}
+            changes = diff({k: _known(r) for k, r in rows.items()}, current)
+            alerts = 0
+            for change in changes:
+                row = _change_row(change, source.id, fetch.id, baseline=silent, now=now)
+                session.add(row)
+                _apply(
+                    change,
+                    rows.get(change.key),
+                    observations.get(change.key),
+                    session,
+                    source.id,
+                    now,
+                )
+                if not silent and job.channels:
+                    session.flush()
+                    enqueue(session=session, change=row, channels=job.channels, now=now)
+                    alerts += len(job.channels)
+        return CheckResult(
+            job.name,
+            "changed",
+            changes=len(changes),
+            alerts=alerts,
+            figures=len(current),
+            baseline=silent,
+        )
+
+
+def _with_page(row: Fetch, page: Page) -> Fetch:
+    row.status_code = page.status_code
+    row.final_url = page.final_url
+    row.etag = page.etag
+    row.last_modified = page.last_modified
+    row.body_hash = page.body_hash
+    row.body_bytes = page.body_bytes
+    return row
+
+
+def _known(row: CurrentFigure) -> Known:
+    return Known(
+        key=row.key,
+        category=row.category,
+        value=row.value,
+        value_max=row.value_max,
+        qualifier=row.qualifier,
+        subject=row.subject,
+        claimant=row.claimant,
+        sentence=row.sentence,
+        active=row.active,
+    )
+
+
+def _change_row(
+    change: FigureChange, source_id: int, fetch_id: int, *, baseline: bool, now: datetime
+) -> Change:
+    old = change.old if change.kind != "new" else None
+    new = change.new
+    ref = new if new is not None else change.old
+    assert ref is not None
+    category = ref.category if isinstance(ref.category, str) else ref.category.value
+    return Change(
+        source_id=source_id,
+        fetch_id=fetch_id,
+        key=change.key,
+        kind=change.kind,
+        category=str(category),
+        subject=ref.subject,
+        claimant=ref.claimant,
+        old_value=old.value if old else None,
+        old_value_max=old.value_max if old else None,
+        old_qualifier=old.qualifier if old else None,
+        old_sentence=old.sentence if old else None,
+        new_value=new.value if new else None,
+        new_value_max=new.value_max if new else None,
+        new_qualifier=new.qualifier.value if new else None,
+        new_sentence=new.sentence if new else None,
+        baseline=baseline,
+        detected_at=now,
+    )
+
+
+def _apply(
+    change: FigureChange,
+    row: CurrentFigure | None,
+    observation: Observation | None,
+    session: Session,
+    source_id: int,
+    now: datetime,
+) -> None:
+    """Bring the source's current figure for `change.key` up to date."""
+    if change.kind == "removed":
+        assert row is not None
+        row.active = False
+        row.updated_at = now
+        session.add(row)
+        return
+    new = change.new
+    assert new is not None and observation is not None
+    if row is None:
+        row = CurrentFigure(
+            source_id=source_id,
+            key=change.key,
+            category=new.category.value,
+            value=new.value,
+            qualifier=new.qualifier.value,
+            sentence=new.sentence,
+            updated_at=now,
+        )
+    row.value, row.value_max, row.qualifier = new.value, new.value_max, new.qualifier.value
+    row.subject, row.claimant, row.sentence = new.subject, new.claimant, new.sentence
+    row.active, row.observation_id, row.updated_at = True, observation.id, now
+    session.add(row)
+
+
+def _first_line(e: BaseException) -> str:
+    lines = str(e).strip().splitlines()
+    return lines[0] if lines else type(e).__name__

@@ -1,0 +1,232 @@
+"""The running service: the pieces a check needs, built once from the config, and the scheduler.
+
+`App` holds the engine, the channels, the HTTP client and the runner; `figwatch run`, `check` and
+`demo` all go through it, so they run the very same pipeline.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+import signal
+from collections.abc import AsyncIterator, Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+from sqlmodel import Session
+
+from alerts.channels.base import Channel
+from alerts.message import AlertMessage
+from alerts.outbox import DrainReport, drain
+from pipeline.config import Config
+from pipeline.fetch import FetchSettings, make_client
+from pipeline.runner import CheckResult, Runner, SourceJob
+from storage.db import make_engine, migrate, session_factory
+
+log = logging.getLogger(__name__)
+
+STOP_GRACE = (
+    20.0  # seconds in-flight checks may take to finish after SIGTERM before they are abandoned
+)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class App:
+    """Everything a check and a drain need, built from a validated config."""
+
+    config: Config
+    session_factory: Callable[[], Session]
+    runner: Runner
+    channels: Mapping[str, Channel]
+    clock: Callable[[], datetime]
+    on_delivered: Callable[[AlertMessage, str], None] | None = None
+    on_dead: Callable[[AlertMessage, str, str], None] | None = None
+    _drain_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+    def jobs(self, only: str | None = None) -> list[SourceJob]:
+        return [
+            job_for(self.config, source)
+            for source in self.config.sources
+            if source.enabled and (only is None or source.name == only)
+        ]
+
+    async def check(self, only: str | None = None) -> list[CheckResult]:
+        """One pass over all enabled sources (or one), then drain the outbox."""
+        results = await self.runner.check_all(self.jobs(only))
+        await self.drain()
+        return results
+
+    async def drain(self) -> DrainReport:
+        """Deliver what the outbox holds that is due; one drain at a time in this process."""
+        outbox = self.config.outbox
+        async with self._drain_lock:
+            return await asyncio.to_thread(
+                drain,
+                self.session_factory,
+                channels=self.channels,
+                now=self.clock,
+                max_attempts=outbox.max_attempts,
+                backoff=outbox.backoff,
+                on_delivered=self.on_delivered,
+                on_dead=self.on_dead,
+            )
+
+
+def job_for(config: Config, source: object) -> SourceJob:
+    """The check settings of one configured source, with the defaults applied."""
+    from pipeline.config import SourceConfig
+
+    assert isinstance(source, SourceConfig)
+    channels = source.alerts if source.alerts is not None else [a.name for a in config.alerts]
+    first = source.alert_on_first_check
+    return SourceJob(
+        name=source.name,
+        url=str(source.url),
+        selector=source.selector,
+        channels=tuple(channels),
+        alert_on_first_check=config.defaults.alert_on_first_check if first is None else first,
+    )
+
+
+def build_channels(config: Config) -> dict[str, Channel]:
+    from alerts.channels import build_channel
+
+    return {
+        alert.name: build_channel(alert.type, **alert.channel_settings()) for alert in config.alerts
+    }
+
+
+@contextlib.asynccontextmanager
+async def open_app(config: Config, *, clock: Callable[[], datetime] = utcnow) -> AsyncIterator[App]:
+    """Migrate the database, build the channels and HTTP client; close them on exit.
+
+    Raises storage.db.DatabaseError when the database cannot be reached or migrated.
+    """
+    engine = make_engine(config.database)
+    await asyncio.to_thread(migrate, engine)
+    defaults = config.defaults
+    settings = FetchSettings(
+        total_timeout=defaults.timeout.total_seconds(),
+        max_bytes=defaults.max_bytes,
+        **({"user_agent": defaults.user_agent} if defaults.user_agent else {}),
+    )
+    client = make_client(settings)
+    try:
+        factory = session_factory(engine)
+        runner = Runner(factory, client, settings, clock, aliases=dict(config.subjects.aliases))
+        yield App(config, factory, runner, build_channels(config), clock)
+    finally:
+        await client.aclose()
+        engine.dispose()
+
+
+def trigger_for(config: Config, source: object) -> IntervalTrigger | CronTrigger:
+    """The source's schedule: cron, else its own interval, else the default; with jitter."""
+    from pipeline.config import SourceConfig
+
+    assert isinstance(source, SourceConfig)
+    every = source.every or config.defaults.every
+    jitter = int(min(config.defaults.jitter, every / 4).total_seconds()) or None
+    if source.cron:
+        return CronTrigger.from_crontab(source.cron, timezone=UTC, jitter=jitter)
+    return IntervalTrigger(seconds=int(every.total_seconds()), timezone=UTC, jitter=jitter)
+
+
+async def serve(app: App, *, stop: asyncio.Event) -> None:
+    """Run every source on its schedule and drain the outbox until `stop` is set.
+
+    One job per source: never two runs of one source at once (max_instances=1), missed runs
+    coalesced into one. The first run of every source is spread over the first minute so a
+    restart does not fire every fetch at once. On stop, in-flight checks get STOP_GRACE seconds;
+    what is then abandoned was not committed and is simply redone on the next start.
+    """
+    scheduler = AsyncIOScheduler(timezone=UTC)
+    in_flight: set[asyncio.Task[object]] = set()
+
+    async def run_check(job: SourceJob) -> None:
+        task = asyncio.current_task()
+        assert task is not None
+        in_flight.add(task)
+        try:
+            [result] = await app.runner.check_all([job])
+            if result.alerts:
+                await app.drain()
+            _log_result(result)
+        finally:
+            in_flight.discard(task)
+
+    async def run_drain() -> None:
+        report = await app.drain()
+        if report.sent or report.dead:
+            log.info(
+                "outbox: %d sent, %d dead, %d pending",
+                report.sent,
+                report.dead,
+                report.pending_left,
+            )
+
+    start = app.clock()
+    for source in app.config.sources:
+        if not source.enabled:
+            continue
+        job = job_for(app.config, source)
+        scheduler.add_job(
+            run_check,
+            trigger_for(app.config, source),
+            args=[job],
+            id=f"source:{job.name}",
+            name=job.name,
+            max_instances=1,
+            coalesce=True,
+            misfire_grace_time=300,
+            next_run_time=start + timedelta(seconds=random.uniform(0, 60)),
+        )
+    every = app.config.outbox.drain_every
+    scheduler.add_job(
+        run_drain,
+        IntervalTrigger(seconds=int(every.total_seconds()), timezone=UTC),
+        id="outbox",
+        max_instances=1,
+        coalesce=True,
+        next_run_time=start,
+    )
+    scheduler.start()
+    log.info("figwatch running: %d sources, %d alert channels", len(app.jobs()), len(app.channels))
+    try:
+        await stop.wait()
+    finally:
+        scheduler.shutdown(wait=False)
+        if in_flight:
+            log.info("stopping: waiting up to %.0fs for %d checks", STOP_GRACE, len(in_flight))
+            _done, pending = await asyncio.wait(set(in_flight), timeout=STOP_GRACE)
+            for task in pending:
+                task.cancel()
+        log.info("figwatch stopped")
+
+
+def install_stop_signals(stop: asyncio.Event) -> None:
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+
+
+def _log_result(result: CheckResult) -> None:
+    if result.outcome == "changed":
+        log.info(
+            "source %s: %d figures, %d changes%s",
+            result.source,
+            result.figures,
+            result.changes,
+            " (baseline)" if result.baseline else "",
+        )
+    else:
+        log.debug("source %s: %s", result.source, result.outcome)

@@ -1,0 +1,261 @@
+"""The email channel: one multipart/alternative message (text + HTML) per alert, over SMTP.
+
+`smtp://[user:pass@]host[:port]` (port 25 by default) speaks plain SMTP and upgrades with
+STARTTLS per `starttls`: "opportunistic" (when the server offers it), "required" (fail when it
+does not) or "off". `smtps://...` (port 465 by default) is TLS from the first byte. User and
+password are percent-decoded, so a password with "@" or "/" is written %40 or %2F.
+
+We never send a password over an unencrypted connection unless `starttls = "off"` says so.
+Message-ID is derived from the alert id and channel name, the same on every retry, so a
+duplicate (a retry after a lost reply) can be spotted and is collapsed by many mail stores.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import smtplib
+import ssl
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from email.message import EmailMessage
+from email.utils import format_datetime, parseaddr
+from urllib.parse import unquote, urlsplit
+
+from alerts.channels.base import (
+    REDACTED,
+    ChannelConfigError,
+    DeliveryError,
+    PermanentDelivery,
+    TransientDelivery,
+    redact,
+)
+from alerts.message import AlertMessage
+from alerts.render import email_html, email_subject, email_text
+
+STARTTLS_MODES = ("opportunistic", "required", "off")
+DEFAULT_PORTS = {"smtp": 25, "smtps": 465}
+_LOCAL_PART = re.compile(r"[^A-Za-z0-9_-]+")
+log = logging.getLogger(__name__)
+
+
+class EmailChannel:
+    """Sends each alert to `recipients` through the SMTP server of `smtp_url`."""
+
+    def __init__(
+        self,
+        name: str,
+        smtp_url: str,
+        *,
+        sender: str,
+        recipients: Sequence[str] | str,
+        starttls: str = "opportunistic",
+        subject_prefix: str = "[figwatch]",
+        timeout: float = 30.0,
+        now: Callable[[], datetime] | None = None,
+        ssl_context: ssl.SSLContext | None = None,
+        local_hostname: str | None = None,
+    ) -> None:
+        parts = urlsplit(smtp_url)
+        if parts.scheme not in DEFAULT_PORTS:
+            raise ChannelConfigError(f"smtp: expected smtp:// or smtps:// for channel {name!r}")
+        try:
+            port = parts.port or DEFAULT_PORTS[parts.scheme]
+        except ValueError:
+            raise ChannelConfigError("smtp: invalid port") from None
+        if not parts.hostname:
+            raise ChannelConfigError("smtp: no host")
+        if starttls not in STARTTLS_MODES:
+            raise ChannelConfigError(f"starttls: expected one of {', '.join(STARTTLS_MODES)}")
+        if timeout <= 0:
+            raise ChannelConfigError("timeout: must be positive")
+        rcpts = [recipients] if isinstance(recipients, str) else list(recipients)
+        if not rcpts:
+            raise ChannelConfigError("to: at least one recipient")
+        for address in [sender, *rcpts]:
+            if not parseaddr(address)[1] or "@" not in address or re.search(r"[\r\n]", address):
+                raise ChannelConfigError(f"invalid email address {address!r}")
+        self.name = name
+        self.implicit_tls = parts.scheme == "smtps"
+        self.host = parts.hostname
+        self.port = port
+        self.username = unquote(parts.username) if parts.username else None
+        self._password = unquote(parts.password) if parts.password is not None else None
+        self.starttls = starttls
+        self.sender = sender
+        self.recipients = rcpts
+        self.subject_prefix = subject_prefix
+        self.timeout = timeout
+        self._now = now or (lambda: datetime.now(UTC))
+        self._ssl_context = ssl_context or ssl.create_default_context()
+        self._local_hostname = local_hostname
+        self._secrets = [self._password, parts.password]
+
+    @classmethod
+    def from_config(
+        cls,
+        *,
+        name: str,
+        smtp: str,
+        sender: str,
+        recipients: Sequence[str] | str,
+        starttls: str = "opportunistic",
+        subject_prefix: str = "[figwatch]",
+        timeout: float = 30.0,
+        now: Callable[[], datetime] | None = None,
+    ) -> EmailChannel:
+        """Build from plain config values. Raises ChannelConfigError for unusable ones."""
+        return cls(
+            name,
+            smtp,
+            sender=sender,
+            recipients=recipients,
+            starttls=starttls,
+            subject_prefix=subject_prefix,
+            timeout=timeout,
+            now=now,
+        )
+
+    def __repr__(self) -> str:
+        scheme = "smtps" if self.implicit_tls else "smtp"
+        auth = f"{self.username}:{REDACTED}@" if self.username else ""
+        return f"EmailChannel({self.name!r}, '{scheme}://{auth}{self.host}:{self.port}')"
+
+    def build(self, message: AlertMessage) -> EmailMessage:
+        """The email for `message`: headers, a text part and an HTML alternative."""
+        moment = self._now()
+        if moment.tzinfo is None:
+            raise ValueError("now() must return a UTC-aware datetime")
+        envelope_from = parseaddr(self.sender)[1]
+        domain = envelope_from.rpartition("@")[2] or "figwatch.invalid"
+        mail = EmailMessage()
+        mail["Subject"] = email_subject(message, self.subject_prefix)
+        mail["From"] = self.sender
+        mail["To"] = ", ".join(self.recipients)
+        mail["Date"] = format_datetime(moment.astimezone(UTC))
+        channel_part = _LOCAL_PART.sub("-", self.name).strip("-") or "email"
+        mail["Message-ID"] = f"<{message.id}.{channel_part}@{domain}>"
+        mail["Auto-Submitted"] = "auto-generated"  # RFC 3834: no auto-replies to alerts
+        mail["X-Figwatch-Alert-Id"] = message.id
+        mail["X-Figwatch-Type"] = message.type
+        mail.set_content(email_text(message))
+        mail.add_alternative(email_html(message), subtype="html")
+        return mail
+
+    def deliver(self, message: AlertMessage) -> None:
+        """Send the alert once.
+
+        Raises TransientDelivery (connection refused or lost, timeout, TLS hiccup, SMTP 4xx) or
+        PermanentDelivery (SMTP 5xx, authentication failure, every recipient refused, STARTTLS
+        required but not offered, a certificate that does not verify).
+        """
+        mail = self.build(message)
+        try:
+            smtp = self._connect()
+        except Exception as e:  # noqa: BLE001 - classified below, never swallowed
+            raise self._classify(e) from None
+        try:
+            self._secure_and_login(smtp)
+            refused = smtp.send_message(
+                mail, from_addr=parseaddr(self.sender)[1], to_addrs=self.recipients
+            )
+        except DeliveryError:
+            raise
+        except Exception as e:  # noqa: BLE001 - classified below, never swallowed
+            raise self._classify(e) from None
+        finally:
+            _quit(smtp)
+        if refused:
+            # Some recipients took it: a retry would send them a duplicate, so this counts as
+            # delivered; the refusals are reported, not retried.
+            codes = ", ".join(f"{rcpt} ({code})" for rcpt, (code, _) in refused.items())
+            log.error(
+                "channel %s: delivered alert %s, but refused for %s", self.name, message.id, codes
+            )
+
+    def _connect(self) -> smtplib.SMTP:
+        if self.implicit_tls:
+            return smtplib.SMTP_SSL(
+                self.host,
+                self.port,
+                local_hostname=self._local_hostname,
+                timeout=self.timeout,
+                context=self._ssl_context,
+            )
+        return smtplib.SMTP(
+            self.host, self.port, local_hostname=self._local_hostname, timeout=self.timeout
+        )
+
+    def _secure_and_login(self, smtp: smtplib.SMTP) -> None:
+        smtp.ehlo()
+        encrypted = self.implicit_tls
+        if not encrypted and self.starttls != "off":
+            if smtp.has_extn("starttls"):
+                smtp.starttls(context=self._ssl_context)
+                smtp.ehlo()
+                encrypted = True
+            elif self.starttls == "required":
+                raise PermanentDelivery(self.name, "server offers no STARTTLS (starttls=required)")
+        if self.username is None:
+            return
+        if not encrypted and self.starttls != "off":
+            raise PermanentDelivery(
+                self.name,
+                "server offers no STARTTLS; refusing to send the password in clear "
+                '(set starttls = "off" to allow it)',
+            )
+        smtp.login(self.username, self._password or "")
+
+    def _classify(self, error: Exception) -> DeliveryError:
+        """Map an smtplib/socket/ssl error to Transient or Permanent, with a log-safe reason."""
+        if isinstance(error, smtplib.SMTPRecipientsRefused):
+            items = error.recipients.items()
+            detail = ", ".join(f"{rcpt} ({code})" for rcpt, (code, _) in items)
+            kind = _by_code(all(400 <= code < 500 for _, (code, _) in items))
+            return kind(self.name, self._safe(f"all recipients refused: {detail}"))
+        if isinstance(error, smtplib.SMTPNotSupportedError):
+            return PermanentDelivery(self.name, self._safe(f"not supported: {error}"))
+        if isinstance(error, smtplib.SMTPServerDisconnected):
+            return TransientDelivery(self.name, self._safe(f"server disconnected: {error}"))
+        if isinstance(error, smtplib.SMTPResponseException):
+            code = error.smtp_code
+            text = _decode(error.smtp_error)
+            what = (
+                "authentication failed"
+                if isinstance(error, smtplib.SMTPAuthenticationError)
+                else "SMTP"
+            )
+            return _by_code(not 500 <= code < 600)(self.name, self._safe(f"{what} {code} {text}"))
+        if isinstance(error, smtplib.SMTPException):
+            return PermanentDelivery(self.name, self._safe(f"SMTP: {error}"))
+        if isinstance(error, ssl.SSLCertVerificationError):
+            return PermanentDelivery(
+                self.name, self._safe(f"TLS certificate: {error.verify_message}")
+            )
+        if isinstance(error, ssl.SSLError):
+            return TransientDelivery(self.name, self._safe(f"TLS: {error.reason or error}"))
+        if isinstance(error, TimeoutError):
+            return TransientDelivery(self.name, "timeout")
+        if isinstance(error, OSError):
+            return TransientDelivery(self.name, self._safe(f"{type(error).__name__}: {error}"))
+        return TransientDelivery(self.name, self._safe(f"unexpected {type(error).__name__}"))
+
+    def _safe(self, text: str) -> str:
+        return redact(text, self._secrets)[:300]
+
+
+def _by_code(transient: bool) -> type[DeliveryError]:
+    return TransientDelivery if transient else PermanentDelivery
+
+
+def _decode(raw: bytes | str) -> str:
+    text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw)
+    return " ".join(text.split())[:200]
+
+
+def _quit(smtp: smtplib.SMTP) -> None:
+    # The alert is already accepted (or already failed): a bad QUIT must not change the outcome.
+    try:
+        smtp.quit()
+    except (smtplib.SMTPException, OSError):
+        smtp.close()

@@ -1,0 +1,198 @@
+"""The webhook channel: one JSON POST per alert, signed per Standard Webhooks when a secret is set.
+
+Secrets. We derive the HMAC key exactly as the `standardwebhooks` libraries do (in every
+language): strip an optional "whsec_" prefix, base64-decode the rest. So a receiver that calls
+`Webhook(secret).verify(body, headers)` with the very string in our config verifies our
+signature. The library itself decodes leniently (it silently drops characters that are not
+base64, which quietly weakens a plain password used as a secret); we decode strictly and refuse
+such a secret when the channel is built. Make one with:
+    python -c "import base64,secrets as s;print('whsec_'+base64.b64encode(s.token_bytes(32)).decode())"
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
+from importlib import metadata
+from urllib.parse import urlsplit
+
+import httpx
+from standardwebhooks import Webhook
+
+from alerts.channels.base import (
+    ChannelConfigError,
+    PermanentDelivery,
+    TransientDelivery,
+    redact,
+)
+from alerts.message import AlertMessage
+
+SECRET_PREFIX = "whsec_"
+# 408 Request Timeout, 425 Too Early and 429 Too Many Requests say "later", not "never".
+RETRYABLE_4XX = frozenset({408, 425, 429})
+
+
+def _version() -> str:
+    try:
+        return metadata.version("figwatch")
+    except metadata.PackageNotFoundError:
+        return "0"
+
+
+USER_AGENT = f"figwatch/{_version()} (webhook)"
+
+
+def signing_key(secret: str) -> bytes:
+    """The HMAC key for `secret` ("whsec_<base64>" or bare base64), as Standard Webhooks derives it.
+
+    Raises ChannelConfigError for a secret that is empty or not base64.
+    """
+    raw = secret.strip().removeprefix(SECRET_PREFIX)
+    try:
+        key = base64.b64decode(raw + "=" * (-len(raw) % 4), validate=True)
+    except (binascii.Error, ValueError):
+        raise ChannelConfigError(
+            'secret: not base64; use "whsec_<base64 of random bytes>" (Standard Webhooks)'
+        ) from None
+    if not key:
+        raise ChannelConfigError("secret: empty")
+    return key
+
+
+class WebhookChannel:
+    """POSTs `AlertMessage.to_payload()` as JSON to `url`.
+
+    Sends `webhook-id` (the message id, the same on every retry) and `webhook-timestamp` always,
+    and `webhook-signature` when a secret is set. `now` gives the timestamp (UTC-aware).
+    """
+
+    def __init__(
+        self,
+        name: str,
+        url: str,
+        *,
+        secret: str | None = None,
+        timeout: float = 10.0,
+        headers: Mapping[str, str] | None = None,
+        client: httpx.Client | None = None,
+        now: Callable[[], datetime] | None = None,
+    ) -> None:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ChannelConfigError(f"url: expected an http(s) URL for webhook channel {name!r}")
+        if timeout <= 0:
+            raise ChannelConfigError("timeout: must be positive")
+        self.name = name
+        self.url = url
+        self._signer = Webhook(signing_key(secret)) if secret else None
+        self._timeout = timeout
+        self._extra_headers = dict(headers or {})
+        self._client = client
+        self._owns_client = client is None
+        self._now = now or (lambda: datetime.now(UTC))
+        # The URL's path or query often is the credential (Slack-style hooks); keep it out of
+        # errors along with the secret and any header values (Authorization: Bearer ...).
+        self._secrets = [secret, url, parts.path if len(parts.path) > 1 else None, parts.query]
+        self._secrets += list(self._extra_headers.values())
+
+    @classmethod
+    def from_config(
+        cls,
+        *,
+        name: str,
+        url: str,
+        secret: str | None = None,
+        timeout: float = 10.0,
+        headers: Mapping[str, str] | None = None,
+        now: Callable[[], datetime] | None = None,
+    ) -> WebhookChannel:
+        """Build from plain config values. Raises ChannelConfigError for unusable ones."""
+        return cls(name, url, secret=secret, timeout=timeout, headers=headers, now=now)
+
+    def __repr__(self) -> str:
+        return f"WebhookChannel({self.name!r}, {host_only(self.url)!r})"
+
+    def close(self) -> None:
+        """Close the HTTP client this channel made (not one passed in)."""
+        if self._owns_client and self._client is not None:
+            self._client.close()
+            self._client = None
+
+    def request_for(self, message: AlertMessage) -> tuple[bytes, dict[str, str]]:
+        """The exact body and headers one delivery of `message` sends now."""
+        body = json.dumps(message.to_payload(), ensure_ascii=False, separators=(",", ":"))
+        moment = self._now()
+        if moment.tzinfo is None:
+            raise ValueError("now() must return a UTC-aware datetime")
+        # The library replaces tzinfo rather than converting: hand it UTC.
+        moment = moment.astimezone(UTC)
+        headers = dict(self._extra_headers)
+        headers.update(
+            {
+                "Content-Type": "application/json",
+                "User-Agent": USER_AGENT,
+                "webhook-id": message.id,
+                "webhook-timestamp": str(int(moment.timestamp())),
+            }
+        )
+        if self._signer is not None:
+            headers["webhook-signature"] = self._signer.sign(message.id, moment, body)
+        return body.encode("utf-8"), headers
+
+    def deliver(self, message: AlertMessage) -> None:
+        """POST the alert once.
+
+        Raises TransientDelivery (network error, timeout, 408/425/429, 5xx) or PermanentDelivery
+        (any other non-2xx, including redirects, which are not followed for a POST).
+        """
+        body, headers = self.request_for(message)
+        try:
+            response = self._http().post(self.url, content=body, headers=headers)
+        except httpx.TimeoutException as e:
+            raise TransientDelivery(self.name, f"timeout ({type(e).__name__})") from None
+        except (httpx.UnsupportedProtocol, httpx.InvalidURL) as e:
+            raise PermanentDelivery(self.name, self._safe(f"{type(e).__name__}: {e}")) from None
+        except httpx.TransportError as e:
+            raise TransientDelivery(self.name, self._safe(f"{type(e).__name__}: {e}")) from None
+        status = response.status_code
+        if 200 <= status < 300:
+            return
+        reason = f"HTTP {status} {response.reason_phrase}".strip()
+        if status >= 500 or status in RETRYABLE_4XX:
+            retry_after = parse_retry_after(response.headers.get("retry-after"), self._now())
+            raise TransientDelivery(self.name, reason, retry_after=retry_after)
+        raise PermanentDelivery(self.name, reason)
+
+    def _http(self) -> httpx.Client:
+        if self._client is None:
+            self._client = httpx.Client(timeout=self._timeout, follow_redirects=False)
+        return self._client
+
+    def _safe(self, text: str) -> str:
+        return redact(text, self._secrets)[:300]
+
+
+def host_only(url: str) -> str:
+    """The scheme and host of `url`, for printing: the path may be a credential."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.hostname or '?'}/…"
+
+
+def parse_retry_after(value: str | None, now: datetime) -> timedelta | None:
+    """A Retry-After header (seconds or an HTTP date) as a delay from `now`; None if absent/bad."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return timedelta(seconds=int(value))
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(when - now, timedelta(0))

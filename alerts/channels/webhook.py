@@ -6,7 +6,7 @@ language): strip an optional "whsec_" prefix, base64-decode the rest. So a recei
 signature. The library itself decodes leniently (it silently drops characters that are not
 base64, which quietly weakens a plain password used as a secret); we decode strictly and refuse
 such a secret when the channel is built. Make one with:
-    python -c "import base64,secrets as s;print('whsec_'+base64.b64encode(s.token_bytes(32)).decode())"
+    python3 -c "import base64,os;print('whsec_'+base64.b64encode(os.urandom(32)).decode())"
 """
 
 from __future__ import annotations

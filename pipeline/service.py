@@ -10,6 +10,7 @@ import asyncio
 import contextlib
 import logging
 import random
+import re
 import signal
 from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass, field
@@ -23,16 +24,16 @@ from sqlmodel import Session
 from alerts.channels.base import Channel
 from alerts.message import AlertMessage
 from alerts.outbox import DrainReport, drain
-from pipeline.config import Config
+from pipeline.config import Config, Source
 from pipeline.fetch import FetchSettings, make_client
 from pipeline.runner import CheckResult, Runner, SourceJob
 from storage.db import make_engine, migrate, session_factory
 
 log = logging.getLogger(__name__)
 
-STOP_GRACE = (
-    20.0  # seconds in-flight checks may take to finish after SIGTERM before they are abandoned
-)
+# Seconds in-flight checks may take to finish after SIGTERM before they are abandoned.
+STOP_GRACE = 20.0
+WEEKDAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
 
 
 def utcnow() -> datetime:
@@ -81,19 +82,15 @@ class App:
             )
 
 
-def job_for(config: Config, source: object) -> SourceJob:
+def job_for(config: Config, source: Source) -> SourceJob:
     """The check settings of one configured source, with the defaults applied."""
-    from pipeline.config import SourceConfig
-
-    assert isinstance(source, SourceConfig)
-    channels = source.alerts if source.alerts is not None else [a.name for a in config.alerts]
-    first = source.alert_on_first_check
+    schedule = config.schedule_for(source)
     return SourceJob(
-        name=source.name,
-        url=str(source.url),
-        selector=source.selector,
-        channels=tuple(channels),
-        alert_on_first_check=config.defaults.alert_on_first_check if first is None else first,
+        name=schedule.name,
+        url=str(schedule.url),
+        selector=schedule.selector,
+        channels=schedule.alerts,
+        alert_on_first_check=schedule.alert_on_first_check,
     )
 
 
@@ -129,15 +126,23 @@ async def open_app(config: Config, *, clock: Callable[[], datetime] = utcnow) ->
         engine.dispose()
 
 
-def trigger_for(config: Config, source: object) -> IntervalTrigger | CronTrigger:
-    """The source's schedule: cron, else its own interval, else the default; with jitter."""
-    from pipeline.config import SourceConfig
+def trigger_for(config: Config, source: Source) -> IntervalTrigger | CronTrigger:
+    """The source's schedule: its cron, else its interval (or the default), with jitter.
 
-    assert isinstance(source, SourceConfig)
-    every = source.every or config.defaults.every
-    jitter = int(min(config.defaults.jitter, every / 4).total_seconds()) or None
-    if source.cron:
-        return CronTrigger.from_crontab(source.cron, timezone=UTC, jitter=jitter)
+    Jitter is capped at a quarter of the interval so a 1-minute source is not run at random.
+    """
+    schedule = config.schedule_for(source)
+    if schedule.cron:
+        minute, hour, day, month, day_of_week = schedule.cron.split()
+        # APScheduler 3 counts weekdays from Monday = 0; crontab from Sunday = 0 (and 7): name them.
+        day_of_week = re.sub(r"(?<![/\d])\d+", lambda m: WEEKDAYS[int(m[0]) % 7], day_of_week)
+        jitter = int(min(schedule.jitter, timedelta(seconds=15)).total_seconds()) or None
+        return CronTrigger(
+            minute=minute, hour=hour, day=day, month=month, day_of_week=day_of_week,
+            timezone=UTC, jitter=jitter,
+        )  # fmt: skip
+    every = schedule.every or config.defaults.every
+    jitter = int(min(schedule.jitter, every / 4).total_seconds()) or None
     return IntervalTrigger(seconds=int(every.total_seconds()), timezone=UTC, jitter=jitter)
 
 

@@ -19,10 +19,11 @@ from typing import TextIO
 from alerts.message import AlertMessage
 from alerts.render import summary
 from pipeline.config import Config
-from pipeline.demo.content import VERSIONS, expected_changes
-from pipeline.demo.site import DemoSite
+from pipeline.demo.content import VERSIONS, ExpectedChange, expected_changes
 from pipeline.demo.sinks import SmtpSink, WebhookSink
+from pipeline.demo.site import DemoSite
 from pipeline.history import change_rows, render
+from pipeline.runner import CheckResult
 from pipeline.service import open_app
 
 Tally = Counter[tuple[str, str, str, int | None, int | None]]
@@ -62,21 +63,27 @@ async def _demo(database: Path, out: TextIO) -> int:
 
     with DemoSite() as site, SmtpSink() as smtp, WebhookSink() as hook:
         config = demo_config(site, smtp, hook, database)
-        print(f"figwatch demo: news site at {site.base_url}, {len(site.slugs)} articles; "
-              f"SMTP sink at {smtp.url}; webhook receiver at {hook.url}", file=out)
+        print(
+            f"figwatch demo: news site at {site.base_url}, {len(site.slugs)} articles; "
+            f"SMTP sink at {smtp.url}; webhook receiver at {hook.url}",
+            file=out,
+        )
         expected: Tally = Counter()
         async with open_app(config) as app:
             app.on_delivered = delivered
             for version in range(VERSIONS):
                 site.set_version(version)
-                print(f"\ncycle {version + 1}/{VERSIONS}: site at version {version}", file=out,
-                      flush=True)
+                print(
+                    f"\ncycle {version + 1}/{VERSIONS}: site at version {version}",
+                    file=out,
+                    flush=True,
+                )
                 for result in await app.check():
                     print(f"  {result.source}: {_describe(result)}", file=out, flush=True)
                 if version:
                     for slug in site.slugs:
                         for change in expected_changes(slug, version - 1, version):
-                            expected[_expected_key(change)] += 1
+                            expected[_expected_key(slug, change)] += 1
             with app.session_factory() as session:
                 rows = change_rows(session=session, source=None, limit=None)
         print(f"\nhistory ({database}):", file=out)
@@ -85,8 +92,11 @@ async def _demo(database: Path, out: TextIO) -> int:
         posts = len(hook.requests)
     print(f"\n{posts} webhook posts and {mails} emails received.", file=out)
     if seen == expected:
-        print(f"All {sum(seen.values())} alerts match the changes the demo site made; "
-              "nothing alerted for layout-only versions.", file=out)
+        print(
+            f"All {sum(seen.values())} alerts match the changes the demo site made; "
+            "nothing alerted for layout-only versions.",
+            file=out,
+        )
         print(f"Review the history: figwatch history --database sqlite:///{database}", file=out)
         return 0
     print("MISMATCH between alerts and the site's changes:", file=out)
@@ -96,10 +106,7 @@ async def _demo(database: Path, out: TextIO) -> int:
     return 1
 
 
-def _describe(result: object) -> str:
-    from pipeline.runner import CheckResult
-
-    assert isinstance(result, CheckResult)
+def _describe(result: CheckResult) -> str:
     if result.outcome == "error":
         return f"error: {result.error}"
     if result.outcome != "changed":
@@ -118,5 +125,11 @@ def _tally_key(message: AlertMessage) -> tuple[str, str, str, int | None, int | 
     return (message.source.removeprefix("demo-"), kind, fig.category, old, new)
 
 
-def _expected_key(change: object) -> tuple[str, str, str, int | None, int | None]:
-    raise NotImplementedError
+def _expected_key(
+    slug: str, change: ExpectedChange
+) -> tuple[str, str, str, int | None, int | None]:
+    fig = change.after or change.before
+    assert fig is not None
+    old = change.before.value if change.before else None
+    new = change.after.value if change.after else None
+    return (slug, change.kind, fig.category.value, old, new)

@@ -299,10 +299,10 @@ def locate_sentence(text: str, value: int) -> str:
     """Best guess at the sentence stating `value`: the first that spells it (digits or a
     small number word); else the text's first sentence, cut to 200 characters."""
     sentences = [s.strip() for s in _SENTENCE_SPLIT.split(text) if s.strip()]
-    for pattern in _value_patterns(value):
-        for sentence in sentences:
-            if pattern.search(sentence):
-                return sentence
+    patterns = _value_patterns(value)
+    for sentence in sentences:
+        if any(p.search(sentence) for p in patterns):
+            return sentence
     return sentences[0][:200] if sentences else ""
 
 

@@ -121,6 +121,12 @@ def _check_address(value: str) -> str:
     return value
 
 
+def _check_name(value: str) -> str:
+    if not _NAME_RE.fullmatch(value):
+        raise ValueError(f"invalid name {value!r} (use letters, digits, '.', '_', '-')")
+    return value
+
+
 def _no_newlines(value: str) -> str:
     if "\r" in value or "\n" in value:
         raise ValueError("must not contain line breaks")
@@ -129,7 +135,7 @@ def _no_newlines(value: str) -> str:
 
 HttpUrl = Annotated[str, AfterValidator(_check_http_url)]
 Address = Annotated[str, AfterValidator(_check_address)]
-Name = Annotated[str, Field(pattern=_NAME_RE.pattern)]
+Name = Annotated[str, AfterValidator(_check_name)]
 OneLine = Annotated[str, AfterValidator(_no_newlines)]
 
 
@@ -233,24 +239,31 @@ class SmtpServer:
 
 
 def _parse_smtp(url: str, starttls: str) -> SmtpServer:
-    """Split an smtp:// or smtps:// URL; raise ValueError whose message never contains the URL."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("smtp", "smtps"):
+    """Split an smtp:// or smtps:// URL; raise ValueError whose message never contains the URL.
+
+    The credentials end at the last '@', so a password from the environment may hold an
+    unencoded '@', ':' or '/'; percent-encoded ones are decoded.
+    """
+    scheme, _, rest = url.partition("://")
+    if scheme.lower() not in ("smtp", "smtps"):
         raise ValueError("SMTP URL must start with smtp:// or smtps://")
+    userinfo, at, hostpart = rest.rpartition("@")
+    parts = urlsplit(f"smtp://{hostpart}")
     try:
         port = parts.port
     except ValueError:
         raise ValueError("SMTP URL has an invalid port") from None
-    if not parts.hostname:
-        raise ValueError("SMTP URL has no host")
-    implicit = parts.scheme == "smtps"
+    if not parts.hostname or parts.path.strip("/") or parts.query:
+        raise ValueError("SMTP URL must be smtp[s]://[user:password@]host[:port]")
+    implicit = scheme.lower() == "smtps"
     if port is None:
         port = 465 if implicit else (25 if starttls == "off" else 587)
+    user, colon, password = userinfo.partition(":")
     return SmtpServer(
         host=parts.hostname,
         port=port,
-        username=unquote(parts.username) if parts.username else None,
-        password=SecretStr(unquote(parts.password)) if parts.password is not None else None,
+        username=unquote(user) if at and user else None,
+        password=SecretStr(unquote(password)) if colon else None,
         implicit_tls=implicit,
         starttls=starttls,  # type: ignore[arg-type]  # checked by the Literal field
     )

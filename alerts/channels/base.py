@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import timedelta
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from alerts.message import AlertMessage
@@ -54,3 +54,9 @@ def redact(text: str, secrets: Iterable[str | None]) -> str:
         if secret:
             text = text.replace(secret, REDACTED)
     return text
+
+
+def plain(value: Any) -> Any:
+    """`value`, unwrapped when it is a secret wrapper (pydantic's SecretStr: get_secret_value)."""
+    getter = getattr(value, "get_secret_value", None)
+    return getter() if callable(getter) else value

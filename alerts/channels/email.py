@@ -1,9 +1,9 @@
 """The email channel: one multipart/alternative message (text + HTML) per alert, over SMTP.
 
-`smtp://[user:pass@]host[:port]` (port 25 by default) speaks plain SMTP and upgrades with
-STARTTLS per `starttls`: "opportunistic" (when the server offers it), "required" (fail when it
-does not) or "off". `smtps://...` (port 465 by default) is TLS from the first byte. User and
-password are percent-decoded, so a password with "@" or "/" is written %40 or %2F.
+`smtp://[user:pass@]host[:port]` (port 587 by default, 25 with starttls "off") speaks SMTP and
+upgrades with STARTTLS per `starttls`: "opportunistic" (when the server offers it), "required"
+(or "require": fail when it does not) or "off". `smtps://...` (port 465 by default) is TLS from
+the first byte. User and password are percent-decoded; see `parse_smtp_url`.
 
 We never send a password over an unencrypted connection unless `starttls = "off"` says so.
 Message-ID is derived from the alert id and channel name, the same on every retry, so a
@@ -17,7 +17,8 @@ import re
 import smtplib
 import ssl
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
 from urllib.parse import unquote, urlsplit
@@ -28,15 +29,61 @@ from alerts.channels.base import (
     DeliveryError,
     PermanentDelivery,
     TransientDelivery,
+    plain,
     redact,
 )
 from alerts.message import AlertMessage
 from alerts.render import email_html, email_subject, email_text
 
 STARTTLS_MODES = ("opportunistic", "required", "off")
-DEFAULT_PORTS = {"smtp": 25, "smtps": 465}
+STARTTLS_ALIASES = {"require": "required"}  # pipeline/config.py spells it "require"
 _LOCAL_PART = re.compile(r"[^A-Za-z0-9_-]+")
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class SmtpServer:
+    """Where and how to connect, from an smtp(s):// URL."""
+
+    host: str
+    port: int
+    username: str | None
+    password: str | None
+    raw_password: str | None  # as written in the URL (maybe percent-encoded), for redaction
+    implicit_tls: bool
+
+
+def parse_smtp_url(url: str, starttls: str = "opportunistic") -> SmtpServer:
+    """Split `smtp[s]://[user[:password]@]host[:port]`; user and password are percent-decoded.
+
+    As in pipeline/config.py, the credentials end at the LAST "@", so a password from the
+    environment may hold a raw "@", ":" or "/". Default port: 465 for smtps, 587 for smtp
+    (25 when starttls is "off"). Raises ChannelConfigError, whose message never holds the URL.
+    """
+    scheme, sep, rest = url.partition("://")
+    scheme = scheme.lower()
+    if not sep or scheme not in ("smtp", "smtps"):
+        raise ChannelConfigError("smtp: expected smtp:// or smtps://")
+    userinfo, at, hostpart = rest.rpartition("@")
+    parts = urlsplit(f"smtp://{hostpart}")
+    try:
+        port = parts.port
+    except ValueError:
+        raise ChannelConfigError("smtp: invalid port") from None
+    if not parts.hostname or parts.path.strip("/") or parts.query:
+        raise ChannelConfigError("smtp: expected smtp[s]://[user:password@]host[:port]")
+    implicit = scheme == "smtps"
+    if port is None:
+        port = 465 if implicit else (25 if starttls == "off" else 587)
+    user, colon, password = userinfo.partition(":")
+    return SmtpServer(
+        host=parts.hostname,
+        port=port,
+        username=unquote(user) if at and user else None,
+        password=unquote(password) if at and colon else None,
+        raw_password=password if at and colon else None,
+        implicit_tls=implicit,
+    )
 
 
 class EmailChannel:
@@ -51,24 +98,18 @@ class EmailChannel:
         recipients: Sequence[str] | str,
         starttls: str = "opportunistic",
         subject_prefix: str = "[figwatch]",
-        timeout: float = 30.0,
+        timeout: float | timedelta = 30.0,
         now: Callable[[], datetime] | None = None,
         ssl_context: ssl.SSLContext | None = None,
         local_hostname: str | None = None,
     ) -> None:
-        parts = urlsplit(smtp_url)
-        if parts.scheme not in DEFAULT_PORTS:
-            raise ChannelConfigError(f"smtp: expected smtp:// or smtps:// for channel {name!r}")
-        try:
-            port = parts.port or DEFAULT_PORTS[parts.scheme]
-        except ValueError:
-            raise ChannelConfigError("smtp: invalid port") from None
-        if not parts.hostname:
-            raise ChannelConfigError("smtp: no host")
+        starttls = STARTTLS_ALIASES.get(starttls, starttls)
         if starttls not in STARTTLS_MODES:
             raise ChannelConfigError(f"starttls: expected one of {', '.join(STARTTLS_MODES)}")
+        timeout = timeout.total_seconds() if isinstance(timeout, timedelta) else float(timeout)
         if timeout <= 0:
             raise ChannelConfigError("timeout: must be positive")
+        server = parse_smtp_url(smtp_url, starttls)
         rcpts = [recipients] if isinstance(recipients, str) else list(recipients)
         if not rcpts:
             raise ChannelConfigError("to: at least one recipient")
@@ -76,11 +117,11 @@ class EmailChannel:
             if not parseaddr(address)[1] or "@" not in address or re.search(r"[\r\n]", address):
                 raise ChannelConfigError(f"invalid email address {address!r}")
         self.name = name
-        self.implicit_tls = parts.scheme == "smtps"
-        self.host = parts.hostname
-        self.port = port
-        self.username = unquote(parts.username) if parts.username else None
-        self._password = unquote(parts.password) if parts.password is not None else None
+        self.implicit_tls = server.implicit_tls
+        self.host = server.host
+        self.port = server.port
+        self.username = server.username
+        self._password = server.password
         self.starttls = starttls
         self.sender = sender
         self.recipients = rcpts
@@ -89,7 +130,7 @@ class EmailChannel:
         self._now = now or (lambda: datetime.now(UTC))
         self._ssl_context = ssl_context or ssl.create_default_context()
         self._local_hostname = local_hostname
-        self._secrets = [self._password, parts.password]
+        self._secrets = [server.password, server.raw_password]
 
     @classmethod
     def from_config(
@@ -101,13 +142,13 @@ class EmailChannel:
         recipients: Sequence[str] | str,
         starttls: str = "opportunistic",
         subject_prefix: str = "[figwatch]",
-        timeout: float = 30.0,
+        timeout: float | timedelta = 30.0,
         now: Callable[[], datetime] | None = None,
     ) -> EmailChannel:
         """Build from plain config values. Raises ChannelConfigError for unusable ones."""
         return cls(
             name,
-            smtp,
+            plain(smtp),
             sender=sender,
             recipients=recipients,
             starttls=starttls,

@@ -3,9 +3,10 @@
 Secrets. We derive the HMAC key exactly as the `standardwebhooks` libraries do (in every
 language): strip an optional "whsec_" prefix, base64-decode the rest. So a receiver that calls
 `Webhook(secret).verify(body, headers)` with the very string in our config verifies our
-signature. The library itself decodes leniently (it silently drops characters that are not
-base64, which quietly weakens a plain password used as a secret); we decode strictly and refuse
-such a secret when the channel is built. Make one with:
+signature. The library itself decodes leniently: it silently drops characters that are not
+base64, so a plain password used as a secret quietly becomes a weaker key. We do exactly what it
+does (else receivers could not verify) but log a warning when the secret is not strict base64,
+and refuse a secret that yields no key at all. Make a good one with:
     python3 -c "import base64,os;print('whsec_'+base64.b64encode(os.urandom(32)).decode())"
 """
 
@@ -14,6 +15,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import logging
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
@@ -27,6 +29,7 @@ from alerts.channels.base import (
     ChannelConfigError,
     PermanentDelivery,
     TransientDelivery,
+    plain,
     redact,
 )
 from alerts.message import AlertMessage
@@ -34,6 +37,7 @@ from alerts.message import AlertMessage
 SECRET_PREFIX = "whsec_"
 # 408 Request Timeout, 425 Too Early and 429 Too Many Requests say "later", not "never".
 RETRYABLE_4XX = frozenset({408, 425, 429})
+log = logging.getLogger(__name__)
 
 
 def _version() -> str:
@@ -46,21 +50,32 @@ def _version() -> str:
 USER_AGENT = f"figwatch/{_version()} (webhook)"
 
 
-def signing_key(secret: str) -> bytes:
-    """The HMAC key for `secret` ("whsec_<base64>" or bare base64), as Standard Webhooks derives it.
-
-    Raises ChannelConfigError for a secret that is empty or not base64.
-    """
-    raw = secret.strip().removeprefix(SECRET_PREFIX)
+def is_strict_secret(secret: str) -> bool:
+    """True when `secret` is "whsec_<base64>" or bare base64 with nothing the decoder would drop."""
+    raw = secret.removeprefix(SECRET_PREFIX).rstrip("=")
     try:
-        key = base64.b64decode(raw + "=" * (-len(raw) % 4), validate=True)
+        return bool(base64.b64decode(raw + "=" * (-len(raw) % 4), validate=True))
     except (binascii.Error, ValueError):
+        return False
+
+
+def make_signer(secret: str, channel: str = "webhook") -> Webhook:
+    """The Standard Webhooks signer for `secret`, keyed exactly as receivers' libraries key it.
+
+    Raises ChannelConfigError when the library can make no key of it (empty, undecodable).
+    """
+    if not is_strict_secret(secret):
+        log.warning(
+            "channel %s: webhook secret is not whsec_<base64>; receivers must use the same "
+            "string with a Standard Webhooks library, and the key is weaker than it looks",
+            channel,
+        )
+    try:
+        return Webhook(secret)
+    except Exception:  # noqa: BLE001 - binascii/empty-secret errors all mean "unusable"
         raise ChannelConfigError(
-            'secret: not base64; use "whsec_<base64 of random bytes>" (Standard Webhooks)'
+            'secret: not a usable Standard Webhooks secret (expected "whsec_<base64>")'
         ) from None
-    if not key:
-        raise ChannelConfigError("secret: empty")
-    return key
 
 
 class WebhookChannel:
@@ -76,7 +91,7 @@ class WebhookChannel:
         url: str,
         *,
         secret: str | None = None,
-        timeout: float = 10.0,
+        timeout: float | timedelta = 10.0,
         headers: Mapping[str, str] | None = None,
         client: httpx.Client | None = None,
         now: Callable[[], datetime] | None = None,
@@ -84,11 +99,15 @@ class WebhookChannel:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise ChannelConfigError(f"url: expected an http(s) URL for webhook channel {name!r}")
+        timeout = timeout.total_seconds() if isinstance(timeout, timedelta) else float(timeout)
         if timeout <= 0:
             raise ChannelConfigError("timeout: must be positive")
         self.name = name
         self.url = url
-        self._signer = Webhook(signing_key(secret)) if secret else None
+        if secret is not None and not secret.strip():
+            # An empty ${VAR} must not quietly turn signing off.
+            raise ChannelConfigError("secret: empty (omit it to send unsigned)")
+        self._signer = make_signer(secret, name) if secret is not None else None
         self._timeout = timeout
         self._extra_headers = dict(headers or {})
         self._client = client
@@ -106,12 +125,12 @@ class WebhookChannel:
         name: str,
         url: str,
         secret: str | None = None,
-        timeout: float = 10.0,
+        timeout: float | timedelta = 10.0,
         headers: Mapping[str, str] | None = None,
         now: Callable[[], datetime] | None = None,
     ) -> WebhookChannel:
         """Build from plain config values. Raises ChannelConfigError for unusable ones."""
-        return cls(name, url, secret=secret, timeout=timeout, headers=headers, now=now)
+        return cls(name, str(url), secret=plain(secret), timeout=timeout, headers=headers, now=now)
 
     def __repr__(self) -> str:
         return f"WebhookChannel({self.name!r}, {host_only(self.url)!r})"

@@ -1,0 +1,285 @@
+"""The alert outbox: Delivery rows written with the change, drained to the channels.
+
+Why an outbox: the Delivery row is committed in the same transaction as the change it
+announces, so a change is never recorded without its alert, nor alerted without being recorded.
+`drain` then delivers each row at least once per (change, channel) and, barring a crash between
+a receiver's "accepted" and our commit, exactly once:
+
+1. claim due rows in a short transaction, each with a conditional UPDATE that only one drainer
+   can win (status pending, or sending with an expired lease; next_attempt_at <= now), moving it
+   to status "sending" with a lease (next_attempt_at = now + lease) and attempts + 1;
+2. deliver outside any transaction;
+3. record the outcome in its own short transaction: sent, pending again with exponential backoff
+   (transient), or dead (permanent, or attempts used up).
+
+A process that dies mid-send leaves its rows "sending"; once the lease runs out another drain
+claims them again.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, func, or_, select, update
+from sqlmodel import Session, col
+
+from alerts.channels.base import Channel, DeliveryError, PermanentDelivery, TransientDelivery
+from alerts.message import AlertMessage, message_for
+from storage.models import Change, Delivery, Source
+
+log = logging.getLogger(__name__)
+
+PENDING, SENDING, SENT, DEAD = "pending", "sending", "sent", "dead"
+NOT_CONFIGURED = "channel not configured"
+BACKOFF_CAP = timedelta(hours=1)
+
+
+@dataclass(frozen=True, slots=True)
+class DrainReport:
+    """What one drain did: rows sent, put back for a retry, given up; rows still waiting."""
+
+    sent: int
+    retried: int
+    dead: int
+    pending_left: int
+
+
+@dataclass(frozen=True, slots=True)
+class _Claim:
+    delivery_id: int
+    channel: str
+    attempts: int  # after this claim: identifies our lease when we record the outcome
+    message: AlertMessage
+
+
+def enqueue(*, session: Session, change: Change, channels: Iterable[str], now: datetime) -> None:
+    """Add one pending Delivery per channel name for `change`, due at `now`. Does not commit.
+
+    Flushes first when the change has no id yet. Duplicate names are added once. Raises
+    ValueError for a naive `now`.
+    """
+    if now.tzinfo is None:
+        raise ValueError("naive datetime; pass UTC-aware times")
+    if change.id is None:
+        session.flush()
+    assert change.id is not None
+    for name in dict.fromkeys(channels):
+        session.add(
+            Delivery(
+                change_id=change.id,
+                channel=name,
+                status=PENDING,
+                attempts=0,
+                next_attempt_at=now,
+                created_at=now,
+            )
+        )
+
+
+def retry_delay(attempts: int, backoff: timedelta) -> timedelta:
+    """The wait after failed attempt number `attempts` (1-based): backoff doubling, capped at 1h."""
+    return min(backoff * 2 ** max(attempts - 1, 0), BACKOFF_CAP)
+
+
+def drain(
+    session_factory: Callable[[], Session],
+    *,
+    channels: Mapping[str, Channel],
+    now: Callable[[], datetime],
+    max_attempts: int = 8,
+    backoff: timedelta = timedelta(seconds=30),
+    lease: timedelta = timedelta(minutes=5),
+    on_delivered: Callable[[AlertMessage, str], None] | None = None,
+    on_dead: Callable[[AlertMessage, str, str], None] | None = None,
+    limit: int = 100,
+) -> DrainReport:
+    """Deliver up to `limit` due outbox rows once each; return what happened.
+
+    Safe to run beside another drain (another thread, `figwatch check` beside `figwatch run`,
+    another host on PostgreSQL): a row is claimed by one of them only. Rows of channels that are
+    not configured stay pending, marked "channel not configured". Callback errors are logged
+    and do not change a row's outcome. Raises only database errors (SQLAlchemyError).
+    """
+    if lease <= timedelta(0):
+        raise ValueError("lease must be positive")
+    claims = _claim(session_factory, channels, now(), lease, limit)
+    sent = retried = dead = 0
+    for claim in claims:
+        error = _deliver(channels[claim.channel], claim)
+        moment = now()
+        if error is None:
+            if _finish(session_factory, claim, status=SENT, sent_at=moment):
+                sent += 1
+                _call(on_delivered, claim.message, claim.channel)
+            continue
+        give_up = isinstance(error, PermanentDelivery) or claim.attempts >= max_attempts
+        if give_up:
+            if _finish(session_factory, claim, status=DEAD, last_error=error.reason):
+                dead += 1
+                log.error(
+                    "alert %s to channel %s is dead after %d attempt(s): %s",
+                    claim.message.id,
+                    claim.channel,
+                    claim.attempts,
+                    error.reason,
+                )
+                _call(on_dead, claim.message, claim.channel, error.reason)
+            continue
+        delay = retry_delay(claim.attempts, backoff)
+        if isinstance(error, TransientDelivery) and error.retry_after is not None:
+            delay = max(delay, min(error.retry_after, BACKOFF_CAP))
+        if _finish(
+            session_factory,
+            claim,
+            status=PENDING,
+            next_attempt_at=moment + delay,
+            last_error=error.reason,
+        ):
+            retried += 1
+            # urlwatch's rule: one blip is noise, a repeat is news.
+            level = logging.WARNING if claim.attempts >= 2 else logging.INFO
+            log.log(
+                level,
+                "alert %s to channel %s failed (attempt %d, retry in %ds): %s",
+                claim.message.id,
+                claim.channel,
+                claim.attempts,
+                int(delay.total_seconds()),
+                error.reason,
+            )
+    with session_factory() as session:
+        left = session.scalar(
+            select(func.count())
+            .select_from(Delivery)
+            .where(col(Delivery.status).in_([PENDING, SENDING]))
+        )
+    return DrainReport(sent=sent, retried=retried, dead=dead, pending_left=int(left or 0))
+
+
+def _claim(
+    session_factory: Callable[[], Session],
+    channels: Mapping[str, Channel],
+    moment: datetime,
+    lease: timedelta,
+    limit: int,
+) -> list[_Claim]:
+    """Claim due rows of configured channels in one short transaction; build their messages."""
+    claimable = or_(
+        col(Delivery.status) == PENDING,
+        col(Delivery.status) == SENDING,  # a lease that ran out: its drainer died mid-send
+    )
+    due = and_(claimable, col(Delivery.next_attempt_at) <= moment)
+    names = list(channels)
+    claims: list[_Claim] = []
+    with session_factory() as session, session.begin():
+        _mark_unconfigured(session, names, moment)
+        rows = session.execute(
+            select(
+                col(Delivery.id),
+                col(Delivery.channel),
+                col(Delivery.attempts),
+                col(Delivery.change_id),
+            )
+            .where(due, col(Delivery.channel).in_(names))
+            .order_by(col(Delivery.next_attempt_at), col(Delivery.id))
+            .limit(limit)
+        ).all()
+        for delivery_id, channel, attempts, change_id in rows:
+            won = session.execute(
+                update(Delivery)
+                .where(col(Delivery.id) == delivery_id, due)
+                .values(
+                    status=SENDING,
+                    next_attempt_at=moment + lease,
+                    attempts=col(Delivery.attempts) + 1,
+                )
+                .execution_options(synchronize_session=False)
+            )
+            if won.rowcount != 1:  # type: ignore[attr-defined]
+                continue  # another drainer got there first
+            change = session.get(Change, change_id)
+            source = session.get(Source, change.source_id) if change is not None else None
+            if change is None or source is None:
+                raise LookupError(f"delivery {delivery_id}: change or source row missing")
+            claims.append(_Claim(delivery_id, channel, attempts + 1, message_for(change, source)))
+    return claims
+
+
+def _mark_unconfigured(session: Session, names: list[str], moment: datetime) -> None:
+    """Note on rows of channels no longer configured why they wait; free their stale leases."""
+    session.execute(
+        update(Delivery)
+        .where(
+            col(Delivery.channel).not_in(names),
+            or_(
+                col(Delivery.status) == PENDING,
+                and_(col(Delivery.status) == SENDING, col(Delivery.next_attempt_at) <= moment),
+            ),
+            or_(col(Delivery.last_error).is_(None), col(Delivery.last_error) != NOT_CONFIGURED),
+        )
+        .values(status=PENDING, last_error=NOT_CONFIGURED)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def _deliver(channel: Channel, claim: _Claim) -> DeliveryError | None:
+    """Deliver one claimed message; a failure comes back as a DeliveryError, never raised."""
+    try:
+        channel.deliver(claim.message)
+    except DeliveryError as e:
+        return e
+    except Exception as e:  # noqa: BLE001 - a channel bug must not stop the other deliveries
+        log.exception("channel %s raised %s; treating it as transient", claim.channel, type(e))
+        return TransientDelivery(claim.channel, f"unexpected {type(e).__name__}")
+    return None
+
+
+def _finish(
+    session_factory: Callable[[], Session],
+    claim: _Claim,
+    *,
+    status: str,
+    sent_at: datetime | None = None,
+    next_attempt_at: datetime | None = None,
+    last_error: str | None = None,
+) -> bool:
+    """Record the outcome, if the lease is still ours (same status and attempts); say if it was."""
+    values: dict[str, object] = {"status": status}
+    if sent_at is not None:
+        values["sent_at"] = sent_at
+    if next_attempt_at is not None:
+        values["next_attempt_at"] = next_attempt_at
+    if last_error is not None:
+        values["last_error"] = last_error
+    with session_factory() as session, session.begin():
+        result = session.execute(
+            update(Delivery)
+            .where(
+                col(Delivery.id) == claim.delivery_id,
+                col(Delivery.status) == SENDING,
+                col(Delivery.attempts) == claim.attempts,
+            )
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
+        owned = result.rowcount == 1  # type: ignore[attr-defined]
+    if not owned:
+        log.warning(
+            "alert %s to channel %s: lease lost before the outcome was recorded (%s)",
+            claim.message.id,
+            claim.channel,
+            status,
+        )
+    return owned
+
+
+def _call(callback: Callable[..., None] | None, *args: object) -> None:
+    if callback is None:
+        return
+    try:
+        callback(*args)
+    except Exception:  # noqa: BLE001 - a reporting hook must not undo a delivery
+        log.exception("outbox callback %s failed", getattr(callback, "__name__", callback))

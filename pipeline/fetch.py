@@ -1,0 +1,469 @@
+"""Fetch one page: conditional GET, size cap, charset decoding, errors that say transient or not.
+
+The fetch is the first stage of a check. An unchanged page (304, or a body whose sha256 equals
+the last one) comes back as `Page(not_modified=True, html=None)`, so it costs no parsing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import codecs
+import hashlib
+import re
+import time
+from dataclasses import dataclass
+from importlib import metadata
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import httpx
+
+
+def _version() -> str:
+    try:
+        return metadata.version("figwatch")
+    except metadata.PackageNotFoundError:  # running from a checkout that is not installed
+        return "0.1.0"
+
+
+USER_AGENT = f"figwatch/{_version()} (+https://github.com/figwatch/figwatch)"
+
+# Media types we parse. Anything else (images, PDF, octet-stream, ...) is "not_html".
+_TEXT_TYPES = frozenset(
+    {"text/html", "application/xhtml+xml", "text/plain", "text/xml", "application/xml"}
+)
+_SNIFF_BYTES = 8192
+_META_CHARSET = re.compile(
+    rb"""<meta[^>]{0,512}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:\-]{1,40})""", re.I
+)
+_XML_ENCODING = re.compile(
+    rb"""^\s*<\?xml[^>]{0,200}?encoding\s*=\s*["']([A-Za-z0-9_.:\-]{1,40})""", re.I
+)
+_SECRET_PARAM = re.compile(
+    r"(token|key|secret|password|passwd|pwd|auth|sig|signature|session|sid|code|credential)",
+    re.I,
+)
+_URL_IN_TEXT = re.compile(r"https?://[^\s'\"<>]+", re.I)
+# C0 controls other than tab, newline, form feed and carriage return: text never holds many.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\ufffd]")
+
+
+@dataclass(frozen=True, slots=True)
+class Validators:
+    """What the last successful fetch of the source returned."""
+
+    etag: str | None
+    last_modified: str | None
+    body_hash: str | None  # sha256 hex of the raw body
+
+
+@dataclass(frozen=True, slots=True)
+class FetchSettings:
+    connect_timeout: float = 10.0
+    read_timeout: float = 20.0
+    total_timeout: float = 60.0  # wall-clock cap for the whole fetch (asyncio.timeout)
+    max_bytes: int = 5_000_000  # stream and stop reading past this
+    user_agent: str = USER_AGENT
+    max_redirects: int = 10
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    url: str
+    final_url: str
+    status_code: int
+    not_modified: bool  # 304, or body_hash equal to previous.body_hash
+    html: str | None  # decoded text; None when not_modified
+    encoding: str | None
+    content_type: str | None
+    etag: str | None
+    last_modified: str | None
+    body_hash: str | None
+    body_bytes: int
+    elapsed_ms: int
+
+
+class FetchError(Exception):
+    """A fetch that gave no page.
+
+    `kind` is one of "timeout", "connect", "http_status", "too_many_redirects", "too_large",
+    "not_html", "decode", "invalid_url". `transient` says whether a later retry can help
+    (timeouts, network errors, 408, 429, 5xx). `str(e)` is one line, with secrets in the URL
+    redacted. `retry_after` holds a Retry-After header in seconds when the server sent one.
+    """
+
+    def __init__(
+        self,
+        kind: str,
+        message: str,
+        *,
+        transient: bool,
+        status_code: int | None = None,
+        url: str | None = None,
+        retry_after: float | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.transient = transient
+        self.status_code = status_code
+        self.url = url
+        self.retry_after = retry_after
+
+
+def redact_url(url: str) -> str:
+    """Return `url` with userinfo and secret-looking query values replaced by "***".
+
+    Never raises: a URL that does not parse is returned with only its scheme and host kept.
+    """
+    try:
+        parts = urlsplit(url)
+        netloc = parts.netloc
+        if "@" in netloc:
+            netloc = "***@" + netloc.rsplit("@", 1)[1]
+        query = parts.query
+        if query:
+            pairs = parse_qsl(query, keep_blank_values=True)
+            query = urlencode(
+                [(k, "***" if _SECRET_PARAM.search(k) else v) for k, v in pairs], safe="*"
+            )
+        return urlunsplit((parts.scheme, netloc, parts.path, query, ""))
+    except ValueError:
+        return "<unparseable url>"
+
+
+def _redact_text(text: str) -> str:
+    return _URL_IN_TEXT.sub(lambda m: redact_url(m.group(0)), text)
+
+
+def make_client(settings: FetchSettings) -> httpx.AsyncClient:
+    """Return an AsyncClient configured with the settings' timeouts, redirects and User-Agent.
+
+    The caller owns the client (use it as an async context manager, or `await client.aclose()`).
+    """
+    timeout = httpx.Timeout(
+        connect=settings.connect_timeout,
+        read=settings.read_timeout,
+        write=settings.read_timeout,
+        pool=settings.connect_timeout,
+    )
+    return httpx.AsyncClient(
+        timeout=timeout,
+        follow_redirects=True,
+        max_redirects=settings.max_redirects,
+        headers={
+            "User-Agent": settings.user_agent,
+            "Accept": "text/html,application/xhtml+xml,text/plain;q=0.9,*/*;q=0.5",
+        },
+    )
+
+
+async def fetch_page(
+    client: httpx.AsyncClient,
+    url: str,
+    *,
+    previous: Validators | None,
+    settings: FetchSettings,
+) -> Page:
+    """GET `url` (conditionally, given `previous`) and return the page, decoded.
+
+    Raises FetchError for an invalid URL, a timeout (connect, read, or `total_timeout` for the
+    whole fetch), a network error, an HTTP error status, too many redirects, a body larger than
+    `max_bytes`, a content type that is not HTML or text, or a body that does not decode.
+    """
+    shown = redact_url(url)
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise FetchError(
+            "invalid_url", f"invalid URL {shown!r}: need http(s)://host/...", transient=False
+        )
+    headers: dict[str, str] = {}
+    if previous is not None:
+        if previous.etag:
+            headers["If-None-Match"] = previous.etag
+        if previous.last_modified:
+            headers["If-Modified-Since"] = previous.last_modified
+    started = time.perf_counter()
+    try:
+        async with asyncio.timeout(settings.total_timeout):
+            return await _fetch(client, url, shown, headers, previous, settings, started)
+    except FetchError:
+        raise
+    except TimeoutError:
+        raise FetchError(
+            "timeout",
+            f"timed out after {settings.total_timeout:g} s (total) fetching {shown}",
+            transient=True,
+            url=shown,
+        ) from None
+    except httpx.TimeoutException as e:
+        what = type(e).__name__.removesuffix("Timeout").lower() or "request"
+        raise FetchError(
+            "timeout", f"{what} timeout fetching {shown}", transient=True, url=shown
+        ) from None
+    except httpx.TooManyRedirects:
+        raise FetchError(
+            "too_many_redirects",
+            f"more than {settings.max_redirects} redirects from {shown}",
+            transient=False,
+            url=shown,
+        ) from None
+    except (httpx.InvalidURL, httpx.UnsupportedProtocol) as e:
+        raise FetchError(
+            "invalid_url", f"invalid URL {shown!r}: {_redact_text(str(e))}", transient=False
+        ) from None
+    except httpx.DecodingError:
+        raise FetchError(
+            "decode", f"undecodable content-encoding from {shown}", transient=False, url=shown
+        ) from None
+    except (httpx.TransportError, OSError) as e:
+        detail = _redact_text(str(e)) or type(e).__name__
+        raise FetchError(
+            "connect", f"network error fetching {shown}: {detail}", transient=True, url=shown
+        ) from None
+
+
+async def _fetch(
+    client: httpx.AsyncClient,
+    url: str,
+    shown: str,
+    headers: dict[str, str],
+    previous: Validators | None,
+    settings: FetchSettings,
+    started: float,
+) -> Page:
+    async with client.stream("GET", url, headers=headers) as response:
+        final_url = str(response.url)
+        status = response.status_code
+        etag = response.headers.get("etag")
+        last_modified = response.headers.get("last-modified")
+        content_type = response.headers.get("content-type")
+        if status == 304:
+            return Page(
+                url=url,
+                final_url=final_url,
+                status_code=status,
+                not_modified=True,
+                html=None,
+                encoding=None,
+                content_type=content_type,
+                etag=etag or (previous.etag if previous else None),
+                last_modified=last_modified or (previous.last_modified if previous else None),
+                body_hash=previous.body_hash if previous else None,
+                body_bytes=0,
+                elapsed_ms=_ms(started),
+            )
+        if not 200 <= status < 300:
+            raise _status_error(response, shown)
+        media_type, charset = _parse_content_type(content_type)
+        if media_type is not None and media_type not in _TEXT_TYPES:
+            raise FetchError(
+                "not_html",
+                f"content type {media_type} (not HTML or text) from {shown}",
+                transient=False,
+                status_code=status,
+                url=shown,
+            )
+        declared = _content_length(response)
+        if declared is not None and declared > settings.max_bytes:
+            raise _too_large(shown, settings.max_bytes, status, f"Content-Length {declared}")
+        chunks: list[bytes] = []
+        size = 0
+        async for chunk in response.aiter_bytes():
+            size += len(chunk)
+            if size > settings.max_bytes:
+                # Leaving the `async with` closes the connection: nothing more is read.
+                raise _too_large(shown, settings.max_bytes, status, "body")
+            chunks.append(chunk)
+    body = b"".join(chunks)
+    body_hash = hashlib.sha256(body).hexdigest()
+    unchanged = previous is not None and previous.body_hash == body_hash
+    html: str | None = None
+    encoding: str | None = None
+    if not unchanged:
+        if media_type is None and not _looks_like_text(body):
+            raise FetchError(
+                "not_html",
+                f"no content type and a binary body from {shown}",
+                transient=False,
+                status_code=status,
+                url=shown,
+            )
+        decoded = decode_body(body, charset)
+        if decoded is None:
+            raise FetchError(
+                "decode",
+                f"body from {shown} does not decode as text (declared charset {charset})",
+                transient=False,
+                status_code=status,
+                url=shown,
+            )
+        html, encoding = decoded
+    return Page(
+        url=url,
+        final_url=final_url,
+        status_code=status,
+        not_modified=unchanged,
+        html=html,
+        encoding=encoding,
+        content_type=content_type,
+        etag=etag,
+        last_modified=last_modified,
+        body_hash=body_hash,
+        body_bytes=len(body),
+        elapsed_ms=_ms(started),
+    )
+
+
+def _ms(started: float) -> int:
+    return int((time.perf_counter() - started) * 1000)
+
+
+def _status_error(response: httpx.Response, shown: str) -> FetchError:
+    status = response.status_code
+    transient = status in (408, 425, 429) or status >= 500
+    reason = response.reason_phrase or ""
+    return FetchError(
+        "http_status",
+        f"HTTP {status} {reason} from {shown}".replace("  ", " "),
+        transient=transient,
+        status_code=status,
+        url=shown,
+        retry_after=_retry_after(response.headers.get("retry-after")),
+    )
+
+
+def _retry_after(value: str | None) -> float | None:
+    # Only the delta-seconds form: an HTTP date would need the clock, which the caller owns.
+    if value is None:
+        return None
+    try:
+        seconds = float(value.strip())
+    except ValueError:
+        return None
+    return seconds if seconds >= 0 else None
+
+
+def _too_large(shown: str, limit: int, status: int, what: str) -> FetchError:
+    return FetchError(
+        "too_large",
+        f"{what} larger than max_bytes={limit} from {shown}",
+        transient=False,
+        status_code=status,
+        url=shown,
+    )
+
+
+def _content_length(response: httpx.Response) -> int | None:
+    value = response.headers.get("content-length")
+    if value is None or not value.strip().isdigit():
+        return None
+    # With Content-Encoding the header counts compressed bytes; the cap is on decoded bytes, so
+    # the header is only a lower bound and an early refusal is still right.
+    return int(value.strip())
+
+
+def _parse_content_type(value: str | None) -> tuple[str | None, str | None]:
+    if not value:
+        return None, None
+    media_type, _, params = value.partition(";")
+    charset = None
+    for param in params.split(";"):
+        name, _, val = param.partition("=")
+        if name.strip().lower() == "charset":
+            charset = val.strip().strip("\"'") or None
+    return media_type.strip().lower() or None, charset
+
+
+def _looks_like_text(body: bytes) -> bool:
+    head = body[:_SNIFF_BYTES]
+    return b"\x00" not in head or head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+
+
+def _codec(label: str | None) -> str | None:
+    """Map a charset label to a Python codec name, the WHATWG way for Latin-1 and ASCII."""
+    if not label:
+        return None
+    try:
+        name = codecs.lookup(label.strip().lower()).name
+    except LookupError:
+        return None
+    # Browsers decode these labels as windows-1252; pages labelled so often use its extra letters.
+    if name in ("latin-1", "iso8859-1", "ascii"):
+        return "cp1252"
+    if name.startswith("utf-16") or name.startswith("utf-32"):
+        return "utf-8"  # a meta tag cannot honestly declare UTF-16: it was read as ASCII
+    return name
+
+
+def _meta_charset(body: bytes) -> str | None:
+    head = body[:_SNIFF_BYTES]
+    match = _XML_ENCODING.search(head) or _META_CHARSET.search(head)
+    return match.group(1).decode("ascii") if match else None
+
+
+def decode_body(body: bytes, declared: str | None) -> tuple[str, str] | None:
+    """Decode a page body; return (text, codec name), or None when it is not text.
+
+    Order: a byte-order mark; the declared charset (Content-Type header, then a `<meta>`
+    charset or XML declaration in the first 8 KB), strictly; UTF-8, strictly; the declared
+    charset with a few bad bytes replaced; else windows-1251 or windows-1252, whichever the
+    bytes look like. A result with many control characters is refused as binary garbage.
+    """
+    for bom, name in (
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
+        if body.startswith(bom):
+            try:
+                return _checked(body.decode(name), "utf-8" if name == "utf-8-sig" else name)
+            except UnicodeDecodeError:
+                break
+    candidates: list[str] = []
+    for label in (declared, _meta_charset(body)):
+        codec = _codec(label)
+        if codec and codec not in candidates:
+            candidates.append(codec)
+    declared_any = bool(candidates)
+    if "utf-8" not in candidates:
+        candidates.append("utf-8")
+    for name in candidates:
+        try:
+            return _checked(body.decode(name), name)
+        except UnicodeDecodeError:
+            continue
+    # A page labelled (or assumed) UTF-8 with a stray broken byte is still that page.
+    if declared_any:  # trust a declaration with a stray bad byte over a guess
+        text = body.decode(candidates[0], errors="replace")
+        if text.count("\ufffd") <= max(2, len(text) // 2000):
+            return _checked(text, candidates[0])
+    name = _guess_single_byte(body)
+    return _checked(body.decode(name, errors="replace"), name)
+
+
+def _checked(text: str, name: str) -> tuple[str, str] | None:
+    bad = len(_CONTROL.findall(text[:200_000]))
+    if bad > max(8, min(len(text), 200_000) // 200):
+        return None
+    return text, name
+
+
+# Bytes that are letters in windows-1251: А-я (0xC0-0xFF) and Ёё Єє Іі Її Ґґ Ўў.
+_CP1251_LETTERS = frozenset(range(0xC0, 0x100)) | {
+    0xA8, 0xB8, 0xAA, 0xBA, 0xB2, 0xB3, 0xAF, 0xBF, 0xA5, 0xB4, 0xA1, 0xA2,
+}  # fmt: skip
+_CP1251_RUN = re.compile(
+    b"[" + b"".join(re.escape(bytes([b])) for b in sorted(_CP1251_LETTERS)) + b"]+"
+)
+
+
+def _guess_single_byte(body: bytes) -> str:
+    """Tell windows-1251 from windows-1252 for a body that is not UTF-8.
+
+    Cyrillic text in windows-1251 is whole words of high bytes; Western text in windows-1252
+    is ASCII words with an accented letter here and there. So: count high letter bytes whose
+    neighbours are high letter bytes too.
+    """
+    runs = _CP1251_RUN.findall(body[:200_000])
+    high = sum(len(run) for run in runs)
+    paired = sum(len(run) for run in runs if len(run) > 1)
+    return "cp1251" if high and paired / high > 0.6 else "cp1252"

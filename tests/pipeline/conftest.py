@@ -1,0 +1,143 @@
+"""A real HTTP server on 127.0.0.1 (port 0, in a thread) with routes a test configures."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+Handler = Callable[[BaseHTTPRequestHandler, "LoopbackServer"], None]
+
+
+@dataclass
+class Route:
+    status: int = 200
+    headers: dict[str, str] = field(default_factory=dict)
+    body: bytes = b""
+    handler: Handler | None = None  # takes over the whole response when set
+
+
+@dataclass(frozen=True)
+class Seen:
+    path: str
+    headers: dict[str, str]  # names lower-cased
+
+
+class LoopbackServer:
+    """Serves `routes` by path; records every request; `release` frees stalled handlers."""
+
+    def __init__(self) -> None:
+        self.routes: dict[str, Route] = {}
+        self.requests: list[Seen] = []
+        self.release = threading.Event()
+        self.done = threading.Event()  # set by handlers that report they finished
+        self.bytes_written = 0
+        server = self
+
+        class _Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_GET(self) -> None:
+                server.requests.append(
+                    Seen(self.path, {k.lower(): v for k, v in self.headers.items()})
+                )
+                route = server.routes.get(self.path) or server.routes.get(self.path.split("?")[0])
+                if route is None:
+                    route = Route(404, {"Content-Type": "text/html"}, b"<p>no such page</p>")
+                if route.handler is not None:
+                    route.handler(self, server)
+                    return
+                self.send_response(route.status)
+                for name, value in route.headers.items():
+                    self.send_header(name, value)
+                if "Content-Length" not in route.headers:
+                    self.send_header("Content-Length", str(len(route.body)))
+                self.end_headers()
+                if route.status != 304:
+                    self.wfile.write(route.body)
+
+            def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+                pass  # keep test output clean
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+        self.httpd.daemon_threads = True
+        self.port = self.httpd.server_address[1]
+        self.thread = threading.Thread(
+            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True
+        )
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def add(
+        self,
+        path: str,
+        body: bytes | str = b"",
+        *,
+        status: int = 200,
+        headers: dict[str, str] | None = None,
+        handler: Handler | None = None,
+    ) -> str:
+        """Serve `path`; return its full URL."""
+        data = body.encode("utf-8") if isinstance(body, str) else body
+        hdrs = {"Content-Type": "text/html; charset=utf-8"} if headers is None else headers
+        self.routes[path] = Route(status, hdrs, data, handler)
+        return self.url(path)
+
+
+def stall(handler: BaseHTTPRequestHandler, server: LoopbackServer) -> None:
+    """Send headers, then nothing until the test ends: the client's read timeout must fire."""
+    handler.send_response(200)
+    handler.send_header("Content-Type", "text/html")
+    handler.send_header("Content-Length", "1000")
+    handler.end_headers()
+    handler.wfile.flush()
+    server.release.wait(10)
+
+
+def trickle(handler: BaseHTTPRequestHandler, server: LoopbackServer) -> None:
+    """Send a byte at a time, each well within a read timeout, never finishing."""
+    handler.send_response(200)
+    handler.send_header("Content-Type", "text/html")
+    handler.send_header("Transfer-Encoding", "chunked")
+    handler.end_headers()
+    try:
+        while not server.release.wait(0.02):
+            handler.wfile.write(b"1\r\nx\r\n")
+            handler.wfile.flush()
+    except OSError:
+        pass  # the client gave up: that is the point
+
+
+def endless(handler: BaseHTTPRequestHandler, server: LoopbackServer) -> None:
+    """Stream 64 KB chunks (no Content-Length) until the client hangs up; count what was sent."""
+    handler.send_response(200)
+    handler.send_header("Content-Type", "text/html")
+    handler.send_header("Transfer-Encoding", "chunked")
+    handler.end_headers()
+    chunk = b"<p>" + b"a" * (65536 - 7) + b"</p>"
+    frame = f"{len(chunk):x}\r\n".encode() + chunk + b"\r\n"
+    try:
+        while server.bytes_written < 500_000_000 and not server.release.is_set():
+            handler.wfile.write(frame)
+            server.bytes_written += len(chunk)
+    except OSError:
+        pass
+    finally:
+        server.done.set()
+
+
+@pytest.fixture
+def http_server() -> Iterator[LoopbackServer]:
+    server = LoopbackServer()
+    server.thread.start()
+    try:
+        yield server
+    finally:
+        server.release.set()
+        server.httpd.shutdown()
+        server.httpd.server_close()
+        server.thread.join(5)

@@ -15,7 +15,9 @@ import pytest
 import pipeline.figures
 from pipeline.figures.model import Category, Figure, Qualifier
 
-_STUB = re.compile(r"(?P<q>at least )?(?P<n>\d+) (?P<who>\w+ )?(?P<cat>killed|wounded|captured)")
+_STUB = re.compile(
+    r"(?P<q>at least )?(?P<n>\d+) (?P<who>\w+ )?(?:were |was )?(?P<cat>killed|wounded|captured)"
+)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -34,7 +36,7 @@ def update_golden(request: pytest.FixtureRequest) -> bool:
 
 
 def stub_find_figures(text: str, *, aliases: dict[str, str] | None = None) -> list[Figure]:
-    """A deliberately naive extractor: "<n> [word] killed|wounded|captured", "at least" only."""
+    """A naive extractor: "[at least] <n> [word] [were] killed|wounded|captured"."""
     out = []
     for m in _STUB.finditer(text):
         out.append(

@@ -89,6 +89,8 @@ def render(rows: Sequence[dict[str, Any]], fmt: str, *, current: bool) -> str:
 def _table(rows: Sequence[dict[str, Any]], *, current: bool) -> str:
     if not rows:
         return "(no figures recorded yet)" if current else "(no changes recorded yet)"
+    head: tuple[str, ...]
+    body: list[tuple[str, ...]]
     if current:
         head = ("source", "category", "subject", "claimant", "value", "updated")
         body = [

@@ -21,11 +21,11 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlmodel import Session
 
-from alerts.channels.base import Channel
+from alerts.channels import Channel, build_channel
 from alerts.message import AlertMessage
 from alerts.outbox import DrainReport, drain
-from pipeline.config import Config, Source
-from pipeline.fetch import FetchSettings, make_client
+from pipeline.config import Config, Source, WebhookAlert
+from pipeline.fetch import USER_AGENT, FetchSettings, make_client
 from pipeline.runner import CheckResult, Runner, SourceJob
 from storage.db import make_engine, migrate, session_factory
 
@@ -94,12 +94,22 @@ def job_for(config: Config, source: Source) -> SourceJob:
     )
 
 
-def build_channels(config: Config) -> dict[str, Channel]:
-    from alerts.channels import build_channel
-
-    return {
-        alert.name: build_channel(alert.type, **alert.channel_settings()) for alert in config.alerts
-    }
+def build_channels(config: Config, clock: Callable[[], datetime]) -> dict[str, Channel]:
+    """One channel per [[alerts]] entry, by name."""
+    channels: dict[str, Channel] = {}
+    for alert in config.alerts:
+        if isinstance(alert, WebhookAlert):
+            channels[alert.name] = build_channel(
+                "webhook", name=alert.name, url=str(alert.url), secret=alert.secret,
+                timeout=alert.timeout, headers=alert.headers, now=clock,
+            )  # fmt: skip
+        else:
+            channels[alert.name] = build_channel(
+                "email", name=alert.name, smtp=alert.smtp, sender=alert.from_,
+                recipients=alert.to, starttls=alert.starttls,
+                subject_prefix=alert.subject_prefix, now=clock,
+            )  # fmt: skip
+    return channels
 
 
 @contextlib.asynccontextmanager
@@ -114,13 +124,13 @@ async def open_app(config: Config, *, clock: Callable[[], datetime] = utcnow) ->
     settings = FetchSettings(
         total_timeout=defaults.timeout.total_seconds(),
         max_bytes=defaults.max_bytes,
-        **({"user_agent": defaults.user_agent} if defaults.user_agent else {}),
+        user_agent=defaults.user_agent or USER_AGENT,
     )
     client = make_client(settings)
     try:
         factory = session_factory(engine)
         runner = Runner(factory, client, settings, clock, aliases=dict(config.subjects.aliases))
-        yield App(config, factory, runner, build_channels(config), clock)
+        yield App(config, factory, runner, build_channels(config, clock), clock)
     finally:
         await client.aclose()
         engine.dispose()

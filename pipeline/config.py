@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import re
 import tomllib
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, timedelta
 from pathlib import Path
@@ -538,9 +538,7 @@ def load_config(path: Path, *, env: Mapping[str, str]) -> Config:
     """
     ex = _Expansion(env=env, problems=[], values=set())
     data = _expand(_read(path), (), ex)
-    problems = list(ex.problems)
-    # A value whose ${VAR} failed would only report a second, confusing problem.
-    unset = {loc for loc, _ in ex.problems}
+    found: list[tuple[Loc, str]] = []
     config: Config | None = None
     try:
         config = Config.model_validate(data)
@@ -549,15 +547,26 @@ def load_config(path: Path, *, env: Mapping[str, str]) -> Config:
             loc: Loc = tuple(err["loc"])
             if len(loc) > 2 and loc[0] == "alerts" and loc[2] in ("webhook", "email"):
                 loc = loc[:2] + loc[3:]  # drop the discriminator tag pydantic inserts
-            if not any(loc[: len(u)] == u for u in unset):
-                problems.append((loc, _message(err, loc)))
-    problems += _cross_checks(data)
-    # Report in file order: by top-level key, then entry index (the sort is stable).
-    order = {key: n for n, key in enumerate(data)}
-    problems.sort(key=lambda p: (order.get(p[0][0], -1), *p[0][1:2]) if p[0] else (-1,))
+            found.append((loc, _message(err, loc)))
+    found += _cross_checks(data)
+    # A value whose ${VAR} failed would only add a second, confusing problem at the same path.
+    unset = [loc for loc, _ in ex.problems]
+    problems = ex.problems + [p for p in found if not any(p[0][: len(u)] == u for u in unset)]
+    problems.sort(key=_file_order({key: n for n, key in enumerate(data)}))
     if problems or config is None:
         lines = [f"{_path(loc)}: {msg}" for loc, msg in problems]
         for value in sorted(ex.values, key=len, reverse=True):
             lines = [line.replace(value, "***") for line in lines]
         raise ConfigError(path, lines)
     return config
+
+
+def _file_order(top: Mapping[str, int]) -> Callable[[tuple[Loc, str]], tuple[int, int]]:
+    """Sort key: top-level key as in the file, then entry index; a stable sort does the rest."""
+
+    def key(problem: tuple[Loc, str]) -> tuple[int, int]:
+        loc = problem[0]
+        index = loc[1] if len(loc) > 1 and isinstance(loc[1], int) else -1
+        return (top.get(str(loc[0]), -1) if loc else -1, index)
+
+    return key

@@ -442,3 +442,17 @@ def test_parse_duration_rejects(value: object) -> None:
 )
 def test_redact_url(url: str, shown: str) -> None:
     assert redact_url(url) == shown
+
+
+def test_unset_var_in_alert_reference_reported_once(tmp_path: Path) -> None:
+    problems = problems_of(tmp_path, SOURCE + 'alerts = ["${CHANNEL}"]\n' + WEBHOOK, env={})
+    assert problems == ["sources[0].alerts[0]: environment variable CHANNEL is not set"]
+
+
+def test_secret_fields_of_wrong_type_not_echoed(tmp_path: Path) -> None:
+    text = "database = 24681357\n" + WEBHOOK + "secret = 98765432\n"
+    text += EMAIL_OK.replace('"smtp://h.example"', "31415926")
+    problems = problems_of(tmp_path, text, env={})
+    assert [p.split(":")[0] for p in problems] == ["database", "alerts[0].secret", "alerts[1].smtp"]
+    for value in ("24681357", "98765432", "31415926"):
+        assert value not in str(problems)

@@ -61,6 +61,8 @@ class Document(SQLModel, table=True):
 class Fetch(SQLModel, table=True):
     """Every fetch attempt: its outcome, timing and error, even when nothing changed."""
 
+    __tablename__ = "fetch_log"  # FETCH is a reserved word in PostgreSQL
+
     id: int | None = Field(default=None, primary_key=True)
     source_id: int = Field(foreign_key="source.id", index=True)
     started_at: datetime = _ts(index=True)
@@ -82,7 +84,7 @@ class Observation(SQLModel, table=True):
     """One figure as one fetch saw it, with its evidence sentence."""
 
     id: int | None = Field(default=None, primary_key=True)
-    fetch_id: int = Field(foreign_key="fetch.id", index=True)
+    fetch_id: int = Field(foreign_key="fetch_log.id", index=True)
     source_id: int = Field(foreign_key="source.id", index=True)
     key: str = Field(sa_column=Column(Text, nullable=False))
     category: str = Field(sa_column=Column(String(20), nullable=False))
@@ -124,7 +126,7 @@ class Change(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     source_id: int = Field(foreign_key="source.id", index=True)
-    fetch_id: int = Field(foreign_key="fetch.id", index=True)
+    fetch_id: int = Field(foreign_key="fetch_log.id", index=True)
     key: str = Field(sa_column=Column(Text, nullable=False))
     kind: str = Field(sa_column=Column(String(20), nullable=False))  # new | changed | removed
     category: str = Field(sa_column=Column(String(20), nullable=False))

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-26 17:41:20.433048
+Create Date: 2026-11-26 17:47:35.675478
 """
 
 from collections.abc import Sequence
@@ -48,7 +48,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_document_source_id"), ["source_id"], unique=False)
 
     op.create_table(
-        "fetch",
+        "fetch_log",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("source_id", sa.Integer(), nullable=False),
         sa.Column("started_at", storage.models.UTCDateTime(timezone=True), nullable=False),
@@ -73,9 +73,9 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id"),
     )
-    with op.batch_alter_table("fetch", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_fetch_source_id"), ["source_id"], unique=False)
-        batch_op.create_index(batch_op.f("ix_fetch_started_at"), ["started_at"], unique=False)
+    with op.batch_alter_table("fetch_log", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_fetch_log_source_id"), ["source_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_fetch_log_started_at"), ["started_at"], unique=False)
 
     op.create_table(
         "change",
@@ -99,7 +99,7 @@ def upgrade() -> None:
         sa.Column("detected_at", storage.models.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["fetch_id"],
-            ["fetch.id"],
+            ["fetch_log.id"],
         ),
         sa.ForeignKeyConstraint(
             ["source_id"],
@@ -131,7 +131,7 @@ def upgrade() -> None:
         sa.Column("observed_at", storage.models.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["fetch_id"],
-            ["fetch.id"],
+            ["fetch_log.id"],
         ),
         sa.ForeignKeyConstraint(
             ["source_id"],
@@ -225,11 +225,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_change_detected_at"))
 
     op.drop_table("change")
-    with op.batch_alter_table("fetch", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_fetch_started_at"))
-        batch_op.drop_index(batch_op.f("ix_fetch_source_id"))
+    with op.batch_alter_table("fetch_log", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_fetch_log_started_at"))
+        batch_op.drop_index(batch_op.f("ix_fetch_log_source_id"))
 
-    op.drop_table("fetch")
+    op.drop_table("fetch_log")
     with op.batch_alter_table("document", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_document_source_id"))
 

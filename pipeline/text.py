@@ -1,0 +1,397 @@
+"""The article's text from a page's HTML: its paragraphs, not menus, sidebars or footers.
+
+`article_text` drops what is never article (scripts, navigation, asides, "most read" boxes,
+comments, share bars, cookie banners, ...), picks the element that holds the article, and
+returns its blocks (paragraphs, headings, list items, quotes, captions) one per paragraph.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+
+from bs4 import BeautifulSoup, NavigableString, Tag
+from bs4.element import PageElement
+
+# Never article text, whatever their attributes say.
+_ALWAYS_DROP = frozenset(
+    {"script", "style", "noscript", "template", "svg", "iframe", "object", "embed", "canvas",
+     "button", "select", "input", "textarea", "dialog", "link", "meta"}
+)  # fmt: skip
+# Page furniture: dropped unless they hold the article (some sites wrap everything in a form).
+_FURNITURE = frozenset({"nav", "aside", "footer", "form", "menu"})
+_BLOCKS = frozenset(
+    {"p", "div", "section", "article", "main", "header", "footer", "aside", "nav", "h1", "h2",
+     "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd", "blockquote", "pre", "figure",
+     "figcaption", "table", "thead", "tbody", "tr", "td", "th", "caption", "body", "html",
+     "address", "details", "summary", "hr", "center", "fieldset", "legend", "form"}
+)  # fmt: skip
+_CONTAINERS = ("[itemprop~=articleBody]", "article", "main, [role=main]")
+
+# Class/id/role/aria-label tokens that mark page furniture. Matched on tokens split at
+# non-letters, so "article-header" is not "header" and "shadow" is not "ad".
+_JUNK_TOKENS = frozenset(
+    """menu nav navbar navigation sidebar sidenav related mostread mostpopular popular trending
+    readmore recommended recommendations recirculation comment comments share sharing social
+    newsletter cookie cookies consent gdpr advert adverts advertisement advertising ad ads adslot
+    adunit sponsored sponsor breadcrumb breadcrumbs footer subscribe subscription promo promotion
+    outbrain taboola banner complementary contentinfo dialog alertdialog modal popup paywall
+    skiplink teaser teasers ticker tags taglist""".split()  # noqa: SIM905
+)
+# Pairs that say furniture only together ("most read", "read more", "ad slot", ...).
+_JUNK_PAIRS = frozenset(
+    {("most", "read"), ("most", "popular"), ("most", "viewed"), ("most", "shared"),
+     ("read", "more"), ("ad", "slot"), ("ad", "unit"), ("ad", "container"), ("ad", "wrapper"),
+     ("more", "stories"), ("top", "stories"), ("you", "may"), ("also", "like"),
+     ("skip", "link"), ("side", "bar"), ("call", "out"), ("breaking", "bar"),
+     ("breaking", "header"), ("author", "bio"), ("author", "card")}
+)  # fmt: skip
+_IGNORED_CLASS_PREFIXES = (
+    "tag-", "category-", "location-", "topic-", "type-", "section-", "has-", "with-", "no-",
+    "is-", "post-", "format-",
+)  # fmt: skip
+_TOKEN = re.compile(r"[a-z]+")
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+# Headings that title a box of links to other stories.
+_BOX_HEADING = re.compile(
+    r"^\s*(most\s+(read|popular|viewed|shared)|trending|related|read\s+(more|next|also)|"
+    r"more\s+(stories|from|on|news)|recommended|top\s+stories|latest\s+(news|stories|headlines)|"
+    r"you\s+may\s+(also\s+)?like|popular|editor'?s\s+picks?|what\s+to\s+read\s+next)\b",
+    re.I,
+)
+_BOILERPLATE = re.compile(
+    r"^(advertisement|advertisement - scroll to continue|sponsored( content)?|ad|"
+    r"story continues below( this)? advertisement|continue reading( below)?)$"
+    # A link to another story set in the body: its headline is not this article's text.
+    r"|^(read|see|watch|listen)( (more|also|next|too))?\s*:|^(also read|related|more)\s*:",
+    re.I,
+)
+_WS = re.compile(r"[ \t\n\r\f\v\u1680\u2000-\u2006\u2008\u200a\u2028\u2029\u205f\u3000]+")
+# No-break, figure and thin spaces stay between digits (the figure extractor reads them), else
+# they are ordinary spaces.
+_NB_SPACE = re.compile(r"(?<!\d)[\u00a0\u2007\u2009\u202f]|[\u00a0\u2007\u2009\u202f](?!\d)")
+_INVISIBLE = re.compile(r"[\u00ad\u200b\u2060\ufeff]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_MIN_ARTICLE_CHARS = 200
+_HTML_BODY = re.compile(r"<(p|br|div|h[1-6])\b", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    title: str | None
+    text: str  # the article's paragraphs joined with "\n\n"; headings on their own paragraph
+
+
+class TextError(Exception):
+    """No article text could be taken from the page (permanent for this version of the page)."""
+
+
+def article_text(html: str, *, selector: str | None = None) -> Article:
+    """Return the title and the article text of an HTML page.
+
+    With `selector` (CSS), the text is that of the matched elements, in document order. Without
+    it, the article is found by markup (`article`, `main`, itemprop=articleBody) or, failing
+    that, by paragraph density. Raises TextError for an empty page, an invalid selector, a
+    selector that matches nothing, or a page with no text left once furniture is dropped.
+    """
+    if not html or not html.strip():
+        raise TextError("empty page")
+    try:
+        soup = BeautifulSoup(_CONTROL.sub("", html), "lxml")
+        title = _title(soup)
+        if selector is not None:
+            roots = _select(soup, selector)
+            _drop_furniture(soup, protected=_with_ancestors(roots))
+            paragraphs = [p for root in roots for p in _paragraphs(root)]
+        else:
+            structured = _ld_article_body(soup)
+            _drop_furniture(soup, protected=set())
+            paragraphs = [p for root in _find_article(soup) for p in _paragraphs(root)]
+            # Pages rendered by script ship the body as JSON-LD and little else.
+            if structured and sum(map(len, paragraphs)) * 3 < len(structured) * 2:
+                paragraphs = _split_body(structured)
+    except RecursionError:
+        raise TextError("page nested too deeply to read") from None
+    if not paragraphs:
+        raise TextError("no article text found")
+    return Article(title=title, text="\n\n".join(paragraphs))
+
+
+def _ld_article_body(soup: BeautifulSoup) -> str | None:
+    """The longest schema.org `articleBody` in the page's JSON-LD, if any."""
+    best: str | None = None
+    for script in soup.find_all("script", attrs={"type": "application/ld+json"}):
+        raw = script.string
+        if not raw or "articleBody" not in raw:
+            continue
+        try:
+            data = json.loads(raw)
+        except ValueError:
+            continue
+        stack = [data]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, dict):
+                body = item.get("articleBody")
+                if isinstance(body, str) and len(body) > len(best or ""):
+                    best = body
+                stack.extend(item.values())
+            elif isinstance(item, list):
+                stack.extend(item)
+    return best if best and len(best) >= _MIN_ARTICLE_CHARS else None
+
+
+def _split_body(body: str) -> list[str]:
+    if _HTML_BODY.search(body):
+        fragment = BeautifulSoup(body, "lxml")
+        return _paragraphs(fragment.body or fragment)
+    lines = (_clean(line) for line in body.splitlines())
+    return [line for line in lines if line]
+
+
+def _select(soup: BeautifulSoup, selector: str) -> list[Tag]:
+    try:
+        found = soup.select(selector)
+    except ValueError as e:  # soupsieve's SelectorSyntaxError is a ValueError
+        raise TextError(f"invalid selector {selector!r}: {str(e).splitlines()[0]}") from None
+    if not found:
+        raise TextError(f"selector {selector!r} matched nothing")
+    chosen = {id(tag) for tag in found}
+    # An element inside another matched one is already part of its text.
+    return [tag for tag in found if not any(id(p) in chosen for p in tag.parents)]
+
+
+def _with_ancestors(tags: list[Tag]) -> set[int]:
+    keep: set[int] = set()
+    for tag in tags:
+        keep.add(id(tag))
+        keep.update(id(p) for p in tag.parents)
+    return keep
+
+
+def _title(soup: BeautifulSoup) -> str | None:
+    meta = soup.find("meta", attrs={"property": "og:title"})
+    if isinstance(meta, Tag):
+        content = meta.get("content")
+        if isinstance(content, str) and content.strip():
+            return _clean(content) or None
+    for name in ("title", "h1"):
+        tag = soup.find(name)
+        if isinstance(tag, Tag):
+            text = _clean(tag.get_text(" "))
+            if text:
+                return text
+    return None
+
+
+def _tokens(tag: Tag) -> set[str]:
+    parts: list[str] = []
+    for attr in ("class", "id", "role", "aria-label", "data-component", "data-testid"):
+        value = tag.get(attr)
+        if value:
+            parts.extend(value if isinstance(value, list) else [value])
+    if not parts:
+        return set()
+    # CMS taxonomy classes ("tag-social-media", "category-comment") describe the story, and
+    # state classes ("has-sidebar", "no-ads") describe the layout: neither marks furniture.
+    kept = [p for p in parts if not p.lower().startswith(_IGNORED_CLASS_PREFIXES)]
+    return set(_TOKEN.findall(_CAMEL.sub(" ", " ".join(kept)).lower()))
+
+
+def _is_junk(tag: Tag) -> bool:
+    name = tag.name
+    if name in _FURNITURE:
+        return True
+    if name == "header":
+        # The header of an article holds its headline; the page's header holds the masthead.
+        return tag.find_parent("article") is None
+    if tag.has_attr("hidden"):
+        return True
+    tokens = _tokens(tag)
+    if not tokens:
+        return False
+    if tokens & _JUNK_TOKENS:
+        return True
+    return any(a in tokens and b in tokens for a, b in _JUNK_PAIRS)
+
+
+def _holds_article(tag: Tag, total_p: int) -> bool:
+    """Whether a furniture-looking element is in fact a wrapper around the article."""
+    if tag.name in ("html", "body", "main", "article"):
+        return True
+    if tag.get("itemprop") == "articleBody" or tag.find(["main", "h1"]) is not None:
+        return True
+    if tag.find(True, attrs={"itemprop": "articleBody"}) is not None:
+        return True
+    return total_p > 0 and _p_chars(tag) * 2 > total_p
+
+
+def _drop_furniture(soup: BeautifulSoup, *, protected: set[int]) -> None:
+    """Remove scripts, navigation, asides, link boxes and the like, in place."""
+    for tag in soup.find_all(_ALWAYS_DROP):
+        if id(tag) not in protected and not tag.decomposed:
+            tag.decompose()
+    root = soup.body or soup
+    total_p = _p_chars(root)
+    stack: list[Tag] = [root]
+    while stack:
+        parent = stack.pop()
+        for child in list(parent.contents):
+            if not isinstance(child, Tag):
+                continue
+            junk = id(child) not in protected and _is_junk(child)
+            if junk and not _holds_article(child, total_p):
+                child.decompose()
+                continue
+            stack.append(child)
+    # A box of links titled "Most read", "Related", ... with no telling class.
+    for heading in root.find_all(["h2", "h3", "h4", "h5", "h6"]):
+        if heading.decomposed or not _BOX_HEADING.match(heading.get_text(" ")):
+            continue
+        box = heading.parent
+        if (
+            isinstance(box, Tag)
+            and id(box) not in protected
+            and box is not root
+            and not _holds_article(box, total_p)
+            and _link_density(box) > 0.3
+        ):
+            box.decompose()
+            continue
+        # No wrapper of its own: the box is the heading and the list of links after it.
+        after = heading.find_next_sibling(True)
+        if (
+            isinstance(after, Tag)
+            and after.name in ("ul", "ol", "div")
+            and _link_density(after) > 0.5
+        ):
+            after.decompose()
+            heading.decompose()
+
+
+def _p_chars(tag: Tag) -> int:
+    return sum(len(p.get_text()) for p in tag.find_all("p"))
+
+
+def _link_density(tag: Tag) -> float:
+    text = len(tag.get_text())
+    if not text:
+        return 0.0
+    return sum(len(a.get_text()) for a in tag.find_all("a")) / text
+
+
+def _find_article(soup: BeautifulSoup) -> list[Tag]:
+    root = soup.body or soup
+    total_p = _p_chars(root)
+    for css in _CONTAINERS:
+        best: Tag | None = None
+        best_chars = 0
+        for tag in root.select(css):
+            chars = _p_chars(tag)
+            if chars > best_chars:
+                best, best_chars = tag, chars
+        if best is not None and best_chars >= _MIN_ARTICLE_CHARS and best_chars * 10 >= total_p * 3:
+            return _with_siblings(best, best_chars)
+    dense = _densest(root)
+    return [dense] if dense is not None else [root]
+
+
+def _with_siblings(best: Tag, best_chars: int) -> list[Tag]:
+    """A live blog is many `article`s side by side: take the substantial ones with `best`."""
+    parent = best.parent
+    if best.name != "article" or not isinstance(parent, Tag):
+        return [best]
+    siblings = parent.find_all("article", recursive=False)
+    if len(siblings) < 2:
+        return [best]
+    return [
+        tag
+        for tag in siblings
+        if tag is best or (_p_chars(tag) >= 100 and _link_density(tag) < 0.25)
+    ]
+
+
+def _densest(root: Tag) -> Tag | None:
+    """The element whose paragraphs hold the most text, links discounted (as readability does)."""
+    scores: dict[int, float] = {}
+    tags: dict[int, Tag] = {}
+    for p in root.find_all(["p", "pre", "td"]):
+        length = len(p.get_text())
+        if length < 25:
+            continue
+        score = 1 + min(length / 100, 3) + p.get_text().count(",")
+        for level, holder in enumerate((p.parent, p.parent.parent if p.parent else None)):
+            if isinstance(holder, Tag):
+                tags[id(holder)] = holder
+                scores[id(holder)] = scores.get(id(holder), 0.0) + score / (level + 1)
+    if not scores:
+        return None
+    best = max(scores, key=lambda k: scores[k] * (1 - _link_density(tags[k])))
+    return tags[best]
+
+
+def _block_of(tag: Tag, cache: dict[int, Tag], stop: Tag) -> Tag:
+    """The nearest block-level element at or above `tag`, not above `stop`."""
+    path: list[Tag] = []
+    node: Tag | None = tag
+    found: Tag = stop
+    while node is not None:
+        hit = cache.get(id(node))
+        if hit is not None:
+            found = hit
+            break
+        if node.name in _BLOCKS or node is stop:
+            found = node
+            break
+        path.append(node)
+        node = node.parent
+    for visited in path:
+        cache[id(visited)] = found
+    return found
+
+
+def _paragraphs(root: Tag) -> list[str]:
+    """The text of `root`, one string per block, whitespace normalised."""
+    out: list[str] = []
+    buffer: list[str] = []
+    current: Tag | None = None
+    cache: dict[int, Tag] = {}
+
+    def flush() -> None:
+        if buffer:
+            text = _clean("".join(buffer))
+            if text and not _BOILERPLATE.match(text):
+                out.append(text)
+            buffer.clear()
+
+    node: PageElement | None = root
+    end = _after(root)
+    while node is not None and node is not end:
+        if type(node) is NavigableString:
+            block = _block_of(node.parent, cache, root) if node.parent is not None else root
+            if block is not current:
+                flush()
+                current = block
+            buffer.append(str(node))
+        elif isinstance(node, Tag) and node.name in ("br", "hr"):
+            flush()
+        node = node.next_element
+    flush()
+    return out
+
+
+def _after(tag: Tag) -> PageElement | None:
+    """The element that follows `tag` and all its descendants in document order."""
+    node: Tag | None = tag
+    while node is not None:
+        if node.next_sibling is not None:
+            return node.next_sibling
+        node = node.parent
+    return None
+
+
+def _clean(text: str) -> str:
+    text = _INVISIBLE.sub("", text)
+    text = _NB_SPACE.sub(" ", text)
+    return _WS.sub(" ", text).strip()

@@ -37,7 +37,7 @@ _JUNK_TOKENS = frozenset(
     newsletter cookie cookies consent gdpr advert adverts advertisement advertising ad ads adslot
     adunit sponsored sponsor breadcrumb breadcrumbs footer subscribe subscription promo promotion
     outbrain taboola banner complementary contentinfo dialog alertdialog modal popup paywall
-    skiplink teaser teasers ticker tags taglist""".split()  # noqa: SIM905
+    skiplink teaser teasers ticker tags taglist explore""".split()  # noqa: SIM905
 )
 # Pairs that say furniture only together ("most read", "read more", "ad slot", ...).
 _JUNK_PAIRS = frozenset(
@@ -57,7 +57,8 @@ _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _BOX_HEADING = re.compile(
     r"^\s*(most\s+(read|popular|viewed|shared)|trending|related|read\s+(more|next|also)|"
     r"more\s+(stories|from|on|news)|recommended|top\s+stories|latest\s+(news|stories|headlines)|"
-    r"you\s+may\s+(also\s+)?like|popular|editor'?s\s+picks?|what\s+to\s+read\s+next)\b",
+    r"you\s+may\s+(also\s+)?like|popular|(editors?['’]?s?\s+)?(picks?|recommendations?)|"
+    r"what\s+to\s+read\s+next|explore\s+further|in\s+other\s+news|see\s+also)\b",
     re.I,
 )
 _BOILERPLATE = re.compile(
@@ -255,7 +256,11 @@ def _drop_furniture(soup: BeautifulSoup, *, protected: set[int]) -> None:
             and id(box) not in protected
             and box is not root
             and not _holds_article(box, total_p)
-            and _link_density(box) > 0.3
+            and (
+                _link_density(box) > 0.3
+                # emptied by the page's scripts: a title over nothing
+                or len(box.get_text()) - len(heading.get_text()) < 20
+            )
         ):
             box.decompose()
             continue

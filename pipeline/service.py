@@ -136,23 +136,28 @@ async def open_app(config: Config, *, clock: Callable[[], datetime] = utcnow) ->
         engine.dispose()
 
 
-def trigger_for(config: Config, source: Source) -> IntervalTrigger | CronTrigger:
-    """The source's schedule: its cron, else its interval (or the default), with jitter.
-
-    Jitter is capped at a quarter of the interval so a 1-minute source is not run at random.
-    """
+def jitter_for(config: Config, source: Source) -> timedelta:
+    """The random delay of each run: the configured jitter, at most a quarter of the interval
+    (15 s for cron), so a frequent source is not run at random."""
     schedule = config.schedule_for(source)
+    if schedule.cron:
+        return min(schedule.jitter, timedelta(seconds=15))
+    return min(schedule.jitter, (schedule.every or config.defaults.every) / 4)
+
+
+def trigger_for(config: Config, source: Source) -> IntervalTrigger | CronTrigger:
+    """The source's schedule: its cron (UTC), else its interval (or the default), with jitter."""
+    schedule = config.schedule_for(source)
+    jitter = int(jitter_for(config, source).total_seconds()) or None
     if schedule.cron:
         minute, hour, day, month, day_of_week = schedule.cron.split()
         # APScheduler 3 counts weekdays from Monday = 0; crontab from Sunday = 0 (and 7): name them.
         day_of_week = re.sub(r"(?<![/\d])\d+", lambda m: WEEKDAYS[int(m[0]) % 7], day_of_week)
-        jitter = int(min(schedule.jitter, timedelta(seconds=15)).total_seconds()) or None
         return CronTrigger(
             minute=minute, hour=hour, day=day, month=month, day_of_week=day_of_week,
             timezone=UTC, jitter=jitter,
         )  # fmt: skip
     every = schedule.every or config.defaults.every
-    jitter = int(min(schedule.jitter, every / 4).total_seconds()) or None
     return IntervalTrigger(seconds=int(every.total_seconds()), timezone=UTC, jitter=jitter)
 
 
@@ -160,8 +165,8 @@ async def serve(app: App, *, stop: asyncio.Event) -> None:
     """Run every source on its schedule and drain the outbox until `stop` is set.
 
     One job per source: never two runs of one source at once (max_instances=1), missed runs
-    coalesced into one. The first run of every source is spread over the first minute so a
-    restart does not fire every fetch at once. On stop, in-flight checks get STOP_GRACE seconds;
+    coalesced into one. Every source runs once at start, spread over its jitter so a restart
+    does not fire every fetch at the same instant. On stop, in-flight checks get STOP_GRACE seconds;
     what is then abandoned was not committed and is simply redone on the next start.
     """
     scheduler = AsyncIOScheduler(timezone=UTC)
@@ -203,7 +208,7 @@ async def serve(app: App, *, stop: asyncio.Event) -> None:
             max_instances=1,
             coalesce=True,
             misfire_grace_time=300,
-            next_run_time=start + timedelta(seconds=random.uniform(0, 60)),
+            next_run_time=start + jitter_for(app.config, source) * random.random(),
         )
     every = app.config.outbox.drain_every
     scheduler.add_job(

@@ -1,0 +1,180 @@
+"""figwatch as a user runs it: real processes, killed, stopped, or given a broken config."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from sqlmodel import select
+
+from pipeline.demo.sinks import SmtpSink, WebhookSink
+from storage.db import make_engine, session_factory
+from storage.models import Delivery, Fetch
+from tests.e2e.news import page
+from tests.e2e.test_pipeline import INTRO, SECRET, toll
+from tests.pipeline.conftest import LoopbackServer
+
+KILL_AFTER_COMMIT = """
+import asyncio, os, signal, sys
+from pipeline.config import load_config
+from pipeline.service import open_app
+
+async def main():
+    async with open_app(load_config(sys.argv[1], env=os.environ)) as app:
+        [result] = await app.runner.check_all(app.jobs())
+        assert result.alerts == 2, result
+        os.kill(os.getpid(), signal.SIGKILL)  # committed, never delivered
+
+asyncio.run(main())
+"""
+
+
+def write_config(
+    path: Path,
+    database_url: str,
+    site: LoopbackServer,
+    smtp: SmtpSink,
+    hook: WebhookSink,
+    every: str = "15m",
+) -> Path:
+    path.write_text(
+        f"""
+database = "{database_url}"
+
+[[sources]]
+name = "marden"
+url = "{site.url("/news/marden")}"
+every = "{every}"
+
+[[alerts]]
+name = "desk-hook"
+type = "webhook"
+url = "{hook.url}"
+secret = "${{HOOK_SECRET}}"
+
+[[alerts]]
+name = "desk-mail"
+type = "email"
+smtp = "{smtp.url}"
+starttls = "off"
+from = "figwatch@localhost"
+to = ["desk@localhost"]
+""",
+        encoding="utf-8",
+    )
+    return path
+
+
+def figwatch(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "pipeline.cli", *args],
+        capture_output=True, text=True, timeout=timeout, env={**os.environ, "HOOK_SECRET": SECRET},
+    )  # fmt: skip
+
+
+def test_killed_between_commit_and_delivery_delivers_once_after_restart(
+    database_url: str, site: LoopbackServer, smtp: SmtpSink, hook: WebhookSink, tmp_path: Path
+) -> None:
+    config = write_config(tmp_path / "figwatch.toml", database_url, site, smtp, hook)
+    site.add("/news/marden", page([INTRO, toll(12, 30)], updated="09:00"))
+    first = figwatch("--config", str(config), "check")
+    assert first.returncode == 0, first.stderr
+    assert "baseline" in first.stdout
+
+    site.add("/news/marden", page([INTRO, toll(19, 30)], updated="09:10"))
+    killed = subprocess.run(
+        [sys.executable, "-c", KILL_AFTER_COMMIT, str(config)],
+        capture_output=True, text=True, timeout=60, env={**os.environ, "HOOK_SECRET": SECRET},
+    )  # fmt: skip
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    assert hook.requests == [] and smtp.messages == []
+    engine = make_engine(database_url)
+    with session_factory(engine)() as session:
+        assert [d.status for d in session.exec(select(Delivery))] == ["pending", "pending"]
+
+    for _ in range(2):  # the restart delivers; a further run sends nothing again
+        again = figwatch("--config", str(config), "check")
+        assert again.returncode == 0, again.stderr
+    assert len(hook.wait_for(1)) == 1 and len(smtp.wait_for(1)) == 1
+    assert hook.requests[0].json["figure"]["value"] == 19
+    with session_factory(engine)() as session:
+        assert [d.status for d in session.exec(select(Delivery))] == ["sent", "sent"]
+    engine.dispose()
+
+
+def test_broken_config_lists_every_problem_without_a_traceback(tmp_path: Path) -> None:
+    bad = tmp_path / "figwatch.toml"
+    bad.write_text(
+        """
+database = "mysql://nope"
+[defaults]
+evrey = "15m"
+[[sources]]
+name = "a"
+url = "not a url"
+every = "15 minutes"
+[[sources]]
+name = "a"
+url = "https://example.org/"
+alerts = ["nowhere"]
+[[alerts]]
+name = "hook"
+type = "webhook"
+url = "https://hooks.example.org/"
+secret = "${UNSET_FIGWATCH_SECRET}"
+""",
+        encoding="utf-8",
+    )
+    result = figwatch("--config", str(bad), "check")
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    for path in ("database", "defaults.evrey", "sources[0].url", "sources[0].every",
+                 "sources[1].name", "sources[1].alerts[0]", "alerts[0].secret"):  # fmt: skip
+        assert path in result.stderr, (path, result.stderr)
+    assert len(result.stderr.splitlines()) < 25
+
+
+def test_missing_config_is_one_clear_line(tmp_path: Path) -> None:
+    result = figwatch("--config", str(tmp_path / "nope.toml"), "check")
+    assert result.returncode == 2
+    assert "nope.toml" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_run_checks_on_schedule_and_stops_cleanly_on_sigterm(
+    site: LoopbackServer, smtp: SmtpSink, hook: WebhookSink, tmp_path: Path
+) -> None:
+    database = tmp_path / "run.db"
+    config = write_config(tmp_path / "figwatch.toml", f"sqlite:///{database}", site, smtp, hook,
+                          every="2s")  # fmt: skip
+    site.add("/news/marden", page([INTRO, toll(12, 30)], updated="09:00"))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pipeline.cli", "--config", str(config), "run"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "HOOK_SECRET": SECRET},
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 30
+        while len(site.requests) < 2 and time.monotonic() < deadline and proc.poll() is None:
+            time.sleep(0.05)  # waiting for another process, not for the clock
+        assert len(site.requests) >= 2, "the service did not check the source twice"
+        proc.send_signal(signal.SIGTERM)
+        _, stderr = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0, stderr
+    assert "figwatch stopped" in stderr and "Traceback" not in stderr
+    assert (
+        site.requests[1].headers.get("if-none-match")
+        or site.requests[1].headers.get("if-modified-since")
+        or True
+    )  # the demo page has no validators; the body hash short-cuts instead
+    engine = make_engine(f"sqlite:///{database}")
+    with session_factory(engine)() as session:
+        outcomes = [f.outcome for f in session.exec(select(Fetch).order_by(Fetch.id))]
+    engine.dispose()
+    assert outcomes[0] == "changed" and set(outcomes[1:]) <= {"not_modified"}

@@ -168,11 +168,6 @@ def test_run_checks_on_schedule_and_stops_cleanly_on_sigterm(
             proc.kill()
     assert proc.returncode == 0, stderr
     assert "figwatch stopped" in stderr and "Traceback" not in stderr
-    assert (
-        site.requests[1].headers.get("if-none-match")
-        or site.requests[1].headers.get("if-modified-since")
-        or True
-    )  # the demo page has no validators; the body hash short-cuts instead
     engine = make_engine(f"sqlite:///{database}")
     with session_factory(engine)() as session:
         outcomes = [f.outcome for f in session.exec(select(Fetch).order_by(Fetch.id))]

@@ -94,7 +94,11 @@ def add_change(sessions: Callable[[], Session]) -> Callable[..., Change]:
                     "old_sentence": "Officials said more than 3,000 soldiers were hurt or dead.",
                 }
             if kind in ("changed", "new"):
-                fields |= {"new_value": 3800, "new_qualifier": "more_than", "new_sentence": sentence}
+                fields |= {
+                    "new_value": 3800,
+                    "new_qualifier": "more_than",
+                    "new_sentence": sentence,
+                }
             fields |= values
             change = Change(
                 source_id=source.id,
@@ -194,7 +198,8 @@ class Collector:
         if self.script:
             return self.script.pop(0)
         self.envelopes.append(envelope)
-        self.tls.append(session.ssl is not None)
+        # session.ssl is set by STARTTLS only; the transport knows about implicit TLS too.
+        self.tls.append(server.transport.get_extra_info("cipher") is not None)
         return "250 OK"
 
 

@@ -16,7 +16,9 @@ WHEN = datetime(2025, 1, 14, 9, 10, 42, tzinfo=UTC)
 SENTENCE = "The president said more than 3 800 soldiers from the north were killed or wounded."
 
 
-def view(value: int, qualifier: str = "more_than", value_max: int | None = None, **kw: str) -> FigureView:
+def view(
+    value: int, qualifier: str = "more_than", value_max: int | None = None, **kw: str
+) -> FigureView:
     return FigureView(
         category=kw.get("category", "killed_or_wounded"),
         value=value,
@@ -28,7 +30,9 @@ def view(value: int, qualifier: str = "more_than", value_max: int | None = None,
     )
 
 
-def msg(figure: FigureView | None, previous: FigureView | None, kind: str = "changed") -> AlertMessage:
+def msg(
+    figure: FigureView | None, previous: FigureView | None, kind: str = "changed"
+) -> AlertMessage:
     return AlertMessage(
         id="fw_chg_7",
         type=f"figure.{kind}",

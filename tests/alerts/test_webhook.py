@@ -29,7 +29,9 @@ def real_now() -> datetime:
     return datetime.now(UTC)
 
 
-def message(sentence: str = "Officials said 1 200 people were wounded, per the city.") -> AlertMessage:
+def message(
+    sentence: str = "Officials said 1 200 people were wounded, per the city.",
+) -> AlertMessage:
     figure = FigureView("wounded", 1200, None, "exact", "people", "the city", sentence)
     return AlertMessage(
         id="fw_chg_42",

@@ -1,0 +1,196 @@
+"""find_figures: sentences -> counts -> category, qualifier, range, subject, claimant, evidence."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from pipeline.figures.grammar import (
+    BLOCKED,
+    NON_PERSON,
+    KW,
+    W,
+    NounPhrase,
+    Reading,
+    has_cue,
+    is_rate,
+    noun_phrase,
+    read_left,
+    read_right,
+)
+from pipeline.figures.model import Category, Figure, Qualifier
+from pipeline.figures.numbers import find_numbers
+from pipeline.figures.sentences import split_sentences
+from pipeline.figures.subjects import claimant_key, find_claimant, subject_key
+
+_HAS_NUMBER = re.compile(
+    r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen"
+    r"|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy"
+    r"|eighty|ninety|hundred|thousand|million|dozen)\b",
+    re.IGNORECASE,
+)
+# A count that shares the category of the figure before it: "..., as well as 317 officers".
+_SHARE_BEFORE = re.compile(
+    r"(?:,|;|\band|\bas\s+well\s+as|\bincluding|\bplus|\balong\s+with|\bamong\s+them|\bamong\s+whom"
+    r"|\bof\s+whom|\bof\s+them|\bwith|\bsuch\s+as|[–—‒:-])\s*"
+    r"(?:(?:a|an|the)\s+(?:\w+\s+)?(?:of\s+))?$",
+    re.IGNORECASE,
+)
+_SHARE_AFTER = re.compile(
+    r"\s*(?:$|[,;.)–—‒:\]\"”-]|(?:and|in|at|on|from|during|since|across|near|inside|while|when"
+    r"|who|whose|among|aged|between|by|as|over|after|before|last|this|were|are|was|is)\b)",
+    re.IGNORECASE,
+)
+# "that number fell to 66", "down from an earlier count of 222"
+_ANAPHORA = re.compile(
+    r"\b(?:number|figure|count|tally|total|estimate)\b[^.;\d]{0,40}?"
+    r"\b(?:of|to|at|was|is|were|from)\s*$",
+    re.IGNORECASE,
+)
+_ESTIMATE = re.compile(r"\bestimat", re.IGNORECASE)
+_MAX_TEXT = 5_000_000  # characters; beyond this the text is cut, never rejected
+_MAX_MENTIONS = 60  # per sentence
+
+
+@dataclass(frozen=True, slots=True)
+class _Found:
+    reading: Reading
+    mention_index: int
+
+
+def find_figures(text: str, *, aliases: dict[str, str] | None = None) -> list[Figure]:
+    """Return the figures `text` states, in text order, exact repeats removed.
+
+    Never raises on any str input; returns [] when there is nothing to report.
+    """
+    if not isinstance(text, str) or not text:
+        return []
+    text = text[:_MAX_TEXT]
+    table = {k.lower(): v.lower() for k, v in (aliases or {}).items()}
+    spans = split_sentences(text)
+    figures: list[Figure] = []
+    prev_soft: list[int] = []  # soft killed_or_wounded of the sentence just before
+    prev_idx = -2
+    for idx, (start, end) in enumerate(spans):
+        sentence = text[start:end]
+        if not has_cue(sentence) or not _HAS_NUMBER.search(sentence):
+            continue
+        found = _sentence_figures(sentence, start, table)
+        if any(f.category == W for f in found):
+            # "we lost 2,500 ... Almost 10,000 others have been injured": "lost" meant killed
+            found = [_as_killed(f) if f.rule.endswith("~soft") else f for f in found]
+            if prev_idx == idx - 1:
+                for i in prev_soft:
+                    figures[i] = _as_killed(figures[i])
+        prev_soft = [len(figures) + i for i, f in enumerate(found) if f.rule.endswith("~soft")]
+        prev_idx = idx
+        figures.extend(found)
+    return _dedupe(figures)
+
+
+def _as_killed(f: Figure) -> Figure:
+    return Figure(
+        category=Category.KILLED,
+        value=f.value,
+        value_max=f.value_max,
+        qualifier=f.qualifier,
+        subject=f.subject,
+        claimant=f.claimant,
+        sentence=f.sentence,
+        start=f.start,
+        end=f.end,
+        rule=f.rule.replace("~soft", "~contrast"),
+        subject_key=f.subject_key,
+        claimant_key=f.claimant_key,
+    )
+
+
+def _sentence_figures(sentence: str, offset: int, table: dict[str, str]) -> list[Figure]:
+    mentions = find_numbers(sentence)[:_MAX_MENTIONS]
+    if not mentions:
+        return []
+    nps: list[NounPhrase] = [noun_phrase(sentence, m.end) for m in mentions]
+    readings: list[Reading | None] = []
+    for m, np in zip(mentions, nps, strict=True):
+        if is_rate(sentence, np) or _negated_before(sentence, m.start):
+            readings.append(BLOCKED)
+            continue
+        reading = read_right(sentence, m.start, np)
+        if reading is None:
+            reading = read_left(sentence, m.start, np)
+        readings.append(reading)
+    # Forward sharing: "100,000 Ukrainian soldiers and 100,000 Russian soldiers had been killed"
+    for i in range(len(mentions) - 2, -1, -1):
+        nxt = readings[i + 1]
+        if readings[i] is None and nxt is not None and nxt is not BLOCKED:
+            between = sentence[nps[i].end : mentions[i + 1].start]
+            if re.fullmatch(r"\s*(?:,|and|or|,\s*and|as\s+well\s+as)\s*", between) and (
+                nxt.rule.startswith("right")
+            ):
+                readings[i] = Reading(nxt.category, "shared-forward", nxt.soft)
+    # Backward sharing: ellipsis, breakdowns, anaphora.
+    last: Reading | None = None
+    for i, m in enumerate(mentions):
+        r = readings[i]
+        if r is None and last is not None:
+            before = sentence[max(0, m.start - 60) : m.start]
+            np = nps[i]
+            if np.head not in NON_PERSON and (
+                (_SHARE_BEFORE.search(before) and _SHARE_AFTER.match(sentence, np.end))
+                or _ANAPHORA.search(before)
+            ):
+                r = Reading(last.category, "shared", last.soft)
+                readings[i] = r
+        if r is not None and r is not BLOCKED:
+            last = r
+    claimant = find_claimant(sentence)
+    estimate_at = _ESTIMATE.search(sentence)
+    out: list[Figure] = []
+    for m, np, r in zip(mentions, nps, readings, strict=True):
+        if r is None or r is BLOCKED:
+            continue
+        qualifier = m.qualifier
+        if qualifier == Qualifier.EXACT and estimate_at and estimate_at.start() < m.start:
+            qualifier = Qualifier.APPROXIMATELY
+        subject = _subject_text(np)
+        out.append(
+            Figure(
+                category=r.category,
+                value=m.value,
+                value_max=m.value_max,
+                qualifier=qualifier,
+                subject=subject,
+                claimant=claimant,
+                sentence=sentence,
+                start=offset,
+                end=offset + len(sentence),
+                rule=r.rule + ("~soft" if r.soft and r.category == KW else ""),
+                subject_key=subject_key(subject, table),
+                claimant_key=claimant_key(claimant, table),
+            )
+        )
+    return out
+
+
+def _negated_before(sentence: str, start: int) -> bool:
+    before = sentence[max(0, start - 25) : start].lower()
+    return bool(re.search(r"\b(?:none|neither|not|never)\s+(?:of\s+)?(?:the\s+)?$", before))
+
+
+def _subject_text(np: NounPhrase) -> str | None:
+    text = np.text.strip(" ,;:-–—")
+    text = re.sub(r"^(?:of\s+)?(?:the\s+)?", "", text, flags=re.IGNORECASE)
+    text = re.sub(r"\s+(?:and|of|the|in|from|a|an)$", "", text, flags=re.IGNORECASE)
+    return text or None
+
+
+def _dedupe(figures: list[Figure]) -> list[Figure]:
+    seen: set[tuple[object, ...]] = set()
+    out: list[Figure] = []
+    for f in figures:
+        key = (f.category, f.value, f.value_max, f.qualifier, f.subject_key, f.claimant_key)
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(f)
+    return out

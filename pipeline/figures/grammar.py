@@ -1,0 +1,374 @@
+"""Category cues and the local grammar that ties a count to one: the words after it, before it.
+
+Each reader takes a sentence and a `NumberMention` and answers with a `Reading` (category and
+rule name), `BLOCKED` (the count is explicitly not a figure: released, negated, forecast,
+a rate, not people) or None (nothing here says what the count is).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from pipeline.figures.model import Category
+from pipeline.figures.numbers import find_numbers
+
+K, W, KW, C, M = (
+    Category.KILLED,
+    Category.WOUNDED,
+    Category.KILLED_OR_WOUNDED,
+    Category.CAPTURED,
+    Category.MISSING,
+)
+
+_KILL_WORDS = r"(?:killed|dead|died|deaths?|fatalities|slain)"
+_WOUND_WORDS = r"(?:wounded|injured|hurt|injuries|maimed)"
+# Cues that may follow the count (and its noun phrase), longest alternatives first.
+_RIGHT_CUES: list[tuple[Category | None, str]] = [
+    (KW, rf"{_KILL_WORDS}\s*,?\s*(?:and|or|&|/)\s+(?:[a-z]+ly\s+)?{_WOUND_WORDS}"),
+    (KW, rf"{_WOUND_WORDS}\s*,?\s*(?:and|or|&|/)\s+(?:[a-z]+ly\s+)?{_KILL_WORDS}"),
+    (KW, r"killed,\s+wounded(?:,)?\s+(?:and|or)\s+(?:missing|captured)"),
+    (K, r"captured\s+dead|found\s+dead|shot\s+dead|gunned\s+down|killed\s+in\s+action"),
+    (None, r"lives\b"),  # only with "claimed/cost/took ... lives": see _LIVES_VERB
+    (K, r"(?:shot|stabbed|hacked|burned|burnt|beaten|clubbed|crushed|starved|tortured|bludgeoned"
+        r"|trampled|frozen)\s+to\s+death|lost\s+(?:their|his|her)\s+li(?:ves|fe)"),
+    (K, r"killed|dead|died|deaths?|fatalities|perished|slain|murdered|massacred|executed"
+        r"|beheaded|martyred|martyrs|bodies|corpses|lynched|buried|drowned|KIA"),
+    (W, r"wounded|injured|hurt|injuries|hospitali[sz]ed|maimed|WIA"),
+    (KW, r"casualties|losses|victims"),
+    (C, r"taken\s+(?:as\s+)?(?:prisoner|prisoners|captive|captives|hostage|hostages)"
+        r"|held\s+(?:as\s+)?(?:captive|hostage|hostages|prisoner|prisoners)"
+        r"|(?:in|into)\s+(?:captivity|custody\s+as\s+prisoners)|prisoners\s+of\s+war|war\s+prisoners"
+        r"|captured|POWs?|PoWs?|hostages?|abducted|kidnapped|surrendered|captives"),
+    (M, r"missing(?:\s+in\s+action)?|unaccounted\s+for|MIA|disappeared"),
+]  # fmt: skip
+_RIGHT_RE = re.compile(
+    "|".join(f"(?P<r{i}>{alt})" for i, (_, alt) in enumerate(_RIGHT_CUES)) + r"(?![\w-])",
+    re.IGNORECASE,
+)
+_LIVES_VERB = re.compile(
+    r"\b(?:claim\w*|cost\w*|took|take[sn]?|taking|lost|los\w+)\s+(?:the\s+)?(?:\w+\s+)?$",
+    re.IGNORECASE,
+)
+
+# Verbs (and nominal heads) that govern a count directly after them.
+_LEFT_VERBS: list[tuple[Category, str]] = [
+    (KW, r"(?:killed|killing|kill|kills)\s+(?:and|or)\s+(?:wounded|wounding|injured|injuring)"),
+    (K, r"killed|killing|kills|kill|slew|slaying|slaughtered|massacred|murdered|executed"
+        r"|(?:claimed|claiming|claims|took|taking|takes)\s+the\s+lives\s+of"
+        r"|(?:the\s+)?(?:deaths?|killings?|murders?|massacre|execution|bodies|remains)\s+of"),
+    (W, r"wounded|wounding|wounds|injured|injuring|injures|injure|hurt|hurting|wound|maimed"
+        r"|maiming"),
+    (C, r"captured|capturing|captures|capture|abducted|abducting|abducts|abduct|kidnapped"
+        r"|kidnapping|kidnaps|kidnap|(?:the\s+)?(?:capture|abduction|kidnapping)\s+of"
+        r"|took\s+prisoner|taken\s+prisoner|hold\w*\s+captive"),
+    (KW, r"lost|losing|loses|lose"),
+]  # fmt: skip
+_FILLER = r"(?:(?:a\s+total\s+of|another|an\s+additional|additional|a\s+further|the|some|all)\s+)?"
+_LEFT_VERB_RE = re.compile(
+    r"(?<![\w-])(?:"
+    + "|".join(f"(?P<l{i}>{alt})" for i, (_, alt) in enumerate(_LEFT_VERBS))
+    + rf")\s+{_FILLER}$",
+    re.IGNORECASE,
+)
+
+# Nouns that name a count which a link word ("rose to", "at", "of", "were", ":") then gives.
+_LEFT_NOUNS: list[tuple[Category, str]] = [
+    (KW, rf"{_KILL_WORDS}\s+(?:and|or)\s+{_WOUND_WORDS}|casualt(?:y|ies)|losses|loss|victims"
+         r"|personnel(?:\s+losses)?"),
+    (K, r"(?:death|fatality|body)\s+(?:toll|count|tally)|toll|fatalities|deaths|dead|killed"
+        r"|martyrs|lives\s+lost|bodies"),
+    (W, r"wounded|injured|injuries"),
+    (C, r"POWs?|prisoners\s+of\s+war|hostages|captives|captured|abducted|kidnapped"),
+    (M, r"missing|unaccounted\s+for"),
+]  # fmt: skip
+_LEFT_NOUN_RE = re.compile(
+    r"(?<![\w-])(?:" + "|".join(f"(?P<n{i}>{alt})" for i, (_, alt) in enumerate(_LEFT_NOUNS)) + ")",
+    re.IGNORECASE,
+)
+_LINK_RE = re.compile(
+    r"(?:\b(?:to|at|of|is|was|were|are|been|be|reached|reaching|reach|hit|hitting|surpassed"
+    r"|surpassing|surpass|exceeded|exceeding|exceed|topped|topping|totall?ed|totall?ing|total"
+    r"|numbered|numbering|stood|stands|standing|from|between|included|includes|including"
+    r"|comprised?|with|as|range|ranged|ranges|ranging)|[:‒–—=-])\s*$",
+    re.IGNORECASE,
+)
+_LINK_GAP = 110
+
+_ANY_CUE = re.compile(
+    r"kill|dead|die[ds]|death|fatal|slain|perish|murder|massacr|execut|behead|martyr|bod(?:y|ies)"
+    r"|corpse|lynch|buried|drown|lives|wound|injur|hurt|hospitali|maim|casualt|loss|lost|los[ei]"
+    r"|victim|toll|captur|captiv|prisoner|pows?\b|hostage|abduct|kidnap|surrender|missing"
+    r"|unaccounted|disappear|personnel|gunned|\bkia\b|\bwia\b|\bmia\b",
+    re.IGNORECASE,
+)
+
+_RELEASE = re.compile(
+    r"(?<![\w-])(?:released?|releasing|release\s+of|freed|freeing|free|exchanged?|exchanging"
+    r"|exchange\s+of|swapped|swap(?:\s+of)?|returned|returning|return(?:\s+of)?|repatriated"
+    r"|repatriating|repatriation\s+of|handed\s+over|hand(?:ing)?\s+over|rescued|rescuing"
+    r"|evacuated|evacuating|liberated|pardoned|reunited|escaped|treated|discharged|survived"
+    r"|recovered|saved)\b",
+    re.IGNORECASE,
+)
+_RELEASE_AFTER = re.compile(
+    r"\s*(?:(?:were|was|have|has|had|been|being|are|is|later|all|also|reportedly|subsequently"
+    r"|since|eventually|were\s+later)\s+){0,3}"
+    r"(?:released|freed|exchanged|swapped|returned|repatriated|rescued|handed|liberated|set\s+free)",
+    re.IGNORECASE,
+)
+_NEGATION = frozenset({"not", "never", "no", "none", "n't", "neither", "nor", "nobody", "denied"})
+_MODALS = frozenset({"could", "would", "might", "may", "will", "can", "should", "shall", "must"})
+_AUX = frozenset(
+    """were was are is have has had been being be reportedly already also all allegedly reported
+    believed feared thought said confirmed declared pronounced later still now subsequently
+    initially ultimately eventually seriously critically severely slightly gravely badly mortally
+    lightly fatally tragically who remain remained remains got get to presumed reported
+    officially each both among those so far overall in total apparently likely probably
+    possibly then since either mostly""".split()
+)
+_FORECAST = frozenset({"expected", "projected", "predicted", "forecast", "set", "going", "likely"})
+# Heads of noun phrases that are not people: a count of them is never a figure.
+NON_PERSON = frozenset(
+    """hospitals hospital houses homes buildings villages towns cities regions region districts
+    provinces vehicles cars tanks trucks aircraft planes helicopters drones missiles rockets shells
+    bombs guns weapons rifles days weeks months years hours minutes seconds times km miles percent
+    incidents attacks strikes raids operations settlements positions points schools mosques
+    churches shops cattle cows goats sheep animals dogs horses camels livestock tons tonnes barrels
+    acres hectares dollars euros pounds rounds sites locations occasions countries states nations
+    counties communities municipalities artillery systems boats ships vessels cases reports
+    documents files pages articles graves kilometres kilometers metres meters feet units brigades
+    battalions regiments companies platoons divisions squads groups families households""".split()
+)
+_RATE = re.compile(
+    r"^(?:\s+(?!(?:in|than|within|for|after|over|about|under|less|more|last|past|first|once)\b)"
+    r"[\w’'-]+){0,2}?\s+(?:(?:per|a|each|every|an)\s+(?:day|week|month|year|hour|night)\b"
+    r"|(?:daily|weekly|monthly|annually|yearly)\b)",
+    re.IGNORECASE,
+)
+_TOKEN = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*|\d[\d,.]*|[^\w\s]", re.UNICODE)
+_NP_LINKS = frozenset({"of", "the", "from", "in", "a", "an", "and", "/", "'s", "’s", "s"})
+_PAREN_OPENERS = re.compile(
+    r"\s*(?:including|among\s+them|among\s+whom|mostly|mainly|many\s+of\s+them|most\s+of\s+them"
+    r"|all\s+of\s+them|both|some\s+of\s+them|several\s+of\s+them|of\s+whom|among\s+those)\b",
+    re.IGNORECASE,
+)
+_NP_STOP = frozenset(
+    """that which who whose when where while after before because as than if but or to for
+    with by at on into onto over under during since until near across against between through
+    per were was are is have has had been being be not no never could would might may will can
+    should must said says say according reportedly already also still""".split()
+)
+_MAX_NP_TOKENS = 10
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """What the words around a count say it is."""
+
+    category: Category
+    rule: str
+    soft: bool = False  # "lost", "losses": killed_or_wounded unless set against "wounded"
+
+
+@dataclass(frozen=True, slots=True)
+class NounPhrase:
+    """The words naming who a count is about, right after it ("North Korean soldiers")."""
+
+    text: str
+    end: int
+    head: str
+
+
+BLOCKED = Reading(Category.KILLED, "blocked")
+
+
+def has_cue(sentence: str) -> bool:
+    """Cheap prefilter: does the sentence contain any category cue at all?"""
+    return _ANY_CUE.search(sentence) is not None
+
+
+def _cue_at(sentence: str, pos: int) -> tuple[Category | None, int, str] | None:
+    m = _RIGHT_RE.match(sentence, pos)
+    if m is None:
+        return None
+    for i, (cat, _) in enumerate(_RIGHT_CUES):
+        if m.group(f"r{i}") is not None:
+            return cat, m.end(), m.group(0)
+    return None
+
+
+def noun_phrase(sentence: str, pos: int) -> NounPhrase:
+    """Read the noun phrase that follows a count, stopping before a cue, verb or clause break.
+
+    Skips a parenthetical breakdown (", including three children,") so the verb after it is seen.
+    """
+    i = pos
+    start_np = None
+    end_np = pos
+    head = ""
+    count = 0
+    limit = min(len(sentence), pos + 200)
+    while i < limit and count < _MAX_NP_TOKENS:
+        while i < limit and sentence[i].isspace():
+            i += 1
+        if i >= limit or _cue_at(sentence, i) is not None:
+            break
+        tm = _TOKEN.match(sentence, i)
+        if tm is None:
+            break
+        tok = tm.group(0)
+        low = tok.lower()
+        if tok in (",", "(", "–", "—", "‒") or (tok == "-" and sentence[i - 1 : i] == " "):
+            if tok == "," and not _PAREN_OPENERS.match(sentence, tm.end()):
+                break
+            j = _closing(sentence, tok, tm.end(), min(limit, tm.end() + 90))
+            if j < 0:
+                if tok in (",", "(") or not head:
+                    break
+                j = limit
+            i = j + 1
+            continue
+        if (
+            low in _NP_STOP
+            or tok[0].isdigit()
+            or not (tok[0].isalpha() or tok in ("/", "'s", "’s"))
+        ):
+            break
+        if low in ("and", "of", "the", "a", "an", "from", "in") and not head and low == "and":
+            break
+        if low == "and":
+            nxt = _TOKEN.match(sentence, _skip_space(sentence, tm.end()))
+            if nxt is None or nxt.group(0)[0].isdigit() or nxt.group(0).lower() in _AUX:
+                break
+            if _cue_at(sentence, nxt.start()) is not None:
+                break
+        if start_np is None:
+            start_np = i
+        if low not in _NP_LINKS:
+            head = low
+        end_np = tm.end()
+        i = tm.end()
+        count += 1
+    text = sentence[start_np:end_np] if start_np is not None else ""
+    return NounPhrase(text=text, end=end_np, head=head)
+
+
+def _closing(sentence: str, opener: str, start: int, stop: int) -> int:
+    if opener in ("(", ","):
+        return sentence.find(")" if opener == "(" else ",", start, stop)
+    dm = re.compile(r"\s[-–—‒]|[–—‒]").search(sentence, start, stop)
+    return dm.end() - 1 if dm else -1
+
+
+def _skip_space(sentence: str, i: int) -> int:
+    while i < len(sentence) and sentence[i].isspace():
+        i += 1
+    return i
+
+
+def read_right(sentence: str, mention_start: int, np: NounPhrase) -> Reading | None:
+    """The cue after the count's noun phrase, through auxiliaries ("were reportedly killed")."""
+    if np.head in NON_PERSON:
+        return BLOCKED
+    i = np.end
+    seen_aux: list[str] = []
+    for _ in range(8):
+        i = _skip_space(sentence, i)
+        cue = _cue_at(sentence, i)
+        if cue is not None:
+            cat, end, text = cue
+            if cat is None:  # "lives": only after "claimed", "cost", "took"
+                if not _LIVES_VERB.search(sentence[max(0, mention_start - 40) : mention_start]):
+                    return None
+                cat = K
+            if _RATE.match(sentence[end : end + 40]):
+                return BLOCKED
+            if any(a in _MODALS for a in seen_aux) and "have" not in seen_aux:
+                return BLOCKED
+            if _RELEASE_AFTER.match(sentence, end):
+                return BLOCKED
+            soft = cat == KW and text.lower().startswith(("loss", "lost"))
+            return Reading(cat, "right:" + text.lower().split()[0], soft)
+        tm = _TOKEN.match(sentence, i)
+        if tm is None:
+            return None
+        low = tm.group(0).lower()
+        if low in _NEGATION or low == "n" and sentence[tm.end() : tm.end() + 2] == "'t":
+            return BLOCKED
+        if _RELEASE.match(sentence, i):
+            return BLOCKED
+        if low in _MODALS:
+            seen_aux.append(low)
+        elif low in _AUX or (low == "found" and "dead" in sentence[tm.end() : tm.end() + 6]):
+            seen_aux.append(low)
+        elif low in _FORECAST and seen_aux:
+            return BLOCKED
+        else:
+            return None
+        i = tm.end()
+    return None
+
+
+def read_left(sentence: str, mention_start: int, np: NounPhrase) -> Reading | None:
+    """A verb that governs the count ("killed at least 18") or a noun linked to it ("toll ... to")."""
+    if np.head in NON_PERSON:
+        return None
+    before = sentence[max(0, mention_start - 120) : mention_start]
+    if _release_before(before):
+        return BLOCKED
+    lm = _LEFT_VERB_RE.search(before)
+    if lm is not None:
+        if _modal_before(before[: lm.start()]):
+            return BLOCKED
+        for i, (cat, _) in enumerate(_LEFT_VERBS):
+            if lm.group(f"l{i}") is not None:
+                text = lm.group(0).lower()
+                return Reading(cat, "left:" + text.split()[0], cat == KW and "los" in text)
+    link = _LINK_RE.search(before)
+    if link is None:
+        return None
+    head = before[: link.start()]
+    window = head[-_LINK_GAP:]
+    last = None
+    for nm in _LEFT_NOUN_RE.finditer(window):
+        last = nm
+    if last is None:
+        return None
+    gap = window[last.end() :]
+    if re.search(r"[;.!?]", gap) or find_numbers(gap) or _modal_in(gap) or _negated(gap):
+        return None
+    for i, (cat, _) in enumerate(_LEFT_NOUNS):
+        if last.group(f"n{i}") is not None:
+            text = last.group(0).lower()
+            return Reading(cat, "noun:" + text.split()[0], cat == KW and "los" in text)
+    return None
+
+
+def _release_before(before: str) -> bool:
+    tail = before[-40:]
+    m = re.search(
+        r"(?<![\w-])([\w’'-]+)(?:\s+(?:over|of|back))?\s+" + _FILLER + r"$", tail, re.IGNORECASE
+    )
+    return bool(m and _RELEASE.match(tail, m.start()))
+
+
+def _modal_before(before: str) -> bool:
+    words = re.findall(r"[\w’']+", before[-40:].lower())[-3:]
+    return any(w in _MODALS for w in words) and "have" not in words
+
+
+def _modal_in(gap: str) -> bool:
+    words = re.findall(r"[\w’']+", gap.lower())
+    return any(w in _MODALS for w in words) and "have" not in words
+
+
+def _negated(gap: str) -> bool:
+    return any(w in _NEGATION for w in re.findall(r"[\w’']+", gap.lower()))
+
+
+def is_rate(sentence: str, np: NounPhrase) -> bool:
+    """Does a rate ("per day", "daily") follow the count's noun phrase?"""
+    return _RATE.match(sentence[np.end : np.end + 40]) is not None or bool(
+        re.match(r"\s*(?:per|a|each|every)\s+(?:day|week|month|year)\b", sentence[np.end :])
+    )

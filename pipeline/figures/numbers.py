@@ -1,0 +1,316 @@
+"""Number mentions in newsroom English: digits in every grouping, word numbers, ranges, qualifiers.
+
+`find_numbers(sentence)` returns the counts a sentence writes, with their spans and the
+qualifier words around them; it drops what is plainly not a count of people (dates, years,
+ages, ordinals, money, percentages, measures, time of day). `parse_number(s)` reads one
+number written alone. Both are pure and never raise on any str.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from pipeline.figures.model import Qualifier
+
+# Counts above this are not counts of people; larger values are dropped, not clamped.
+MAX_VALUE = 10_000_000_000
+# A digit run longer than this is an identifier or garbage, never a count.
+_MAX_DIGITS = 13
+
+_UNITS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+    "nineteen": 19,
+}  # fmt: skip
+_TENS = {
+    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+    "eighty": 80, "ninety": 90,
+}  # fmt: skip
+_SCALES = {
+    "hundred": 100, "thousand": 1_000, "million": 1_000_000, "mln": 1_000_000,
+    "mn": 1_000_000, "billion": 1_000_000_000, "bn": 1_000_000_000, "k": 1_000,
+}  # fmt: skip
+
+_UNIT_ALT = "|".join(sorted(_UNITS, key=len, reverse=True))
+_TENS_ALT = "|".join(_TENS)
+_SMALL = rf"(?:(?:{_TENS_ALT})(?:[\s-]+(?:{_UNIT_ALT})\b|(?:{_UNIT_ALT})\b)?|(?:{_UNIT_ALT}))"
+_WSCALE = r"(?:hundred|thousand|million|billion)"
+# "one hundred and three", "twenty-five", "a dozen", "half a million", "two dozen"
+_WORDNUM = (
+    rf"(?:half\s+a\s+(?:dozen|million|thousand|hundred)"
+    rf"|(?:a|{_SMALL})\s+dozen"
+    rf"|(?:a\s+|{_SMALL}[\s-]+){_WSCALE}(?:(?:\s+and\s+|[\s-]+)(?:{_SMALL}|{_WSCALE}))*"
+    rf"|{_SMALL}(?:(?:\s+and\s+|[\s-]+)(?:{_SMALL}|{_WSCALE}))*)"
+)
+_DIGITS = (
+    rf"(?:\d{{1,3}}(?:,\d{{3}})+(?!\d)|\d{{1,3}}(?:[\u00a0\u2009\u202f ]\d{{3}})+(?![\d,])"
+    rf"|\d{{1,3}}(?:\.\d{{3}}){{2,}}(?!\d)|\d+)(?:\.\d+)?"
+)
+_DIGSCALE = (
+    r"(?:\s*\(\s*(?:thousand|million|billion)\s*\)|\s*(?:thousand|million|billion|mln|mn|bn)\b"
+    r"|k\b)"
+)
+NUMBER_RE = re.compile(
+    rf"(?<![\w.,])(?:(?P<d>{_DIGITS})(?P<ds>{_DIGSCALE})?|(?P<w>{_WORDNUM}))(?![\w])",
+    re.IGNORECASE,
+)
+
+_MONTHS = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+_BEFORE_DROP = re.compile(
+    rf"(?:\b{_MONTHS}\s*|[$£€¥₹]\s*|\b(?:us|rs|usd|eur|gbp|no|number|nos|aged?|age|"
+    rf"page|article|resolution|route|highway|flight|room|section|chapter|vol|"
+    rf"between\s+the\s+ages?\s+of|ages\s+of)\.?\s*|\b\d+\s*[:/]\s*|#\s*|\(\s*\+\s*|\+\s*|[a-z]-)$",
+    re.IGNORECASE,
+)
+_AFTER_DROP = re.compile(
+    rf"^(?:\s*(?:%|percent|per\s*cent|pc\b|percentage)|\s*[:/]\s*\d|\s*-\s*[a-z]"
+    rf"|\s*(?:years?|yrs?|months?|weeks?|days?|hours?|hrs?|minutes?|mins?|seconds?|decades?|"
+    rf"centuries|century|km|kms|kilomet(?:er|re)s?|miles?|met(?:er|re)s?|m|cm|mm|ft|feet|"
+    rf"inch(?:es)?|kg|kilos?|kilograms?|tons?|tonnes?|lbs?|pounds?|dollars?|euros?|cents?|"
+    rf"rupees?|naira|shillings?|yuan|yen|usd|am|pm|a\.m|p\.m|gmt|utc|bst|cet|mph|kph|km/h|"
+    rf"degrees?|magnitude|richter|times|per(?:\s+cent)?|st|nd|rd|th|{_MONTHS})\b"
+    rf"|\s*[°º])",
+    re.IGNORECASE,
+)
+_YEARISH_AFTER = re.compile(r"^\s*(?:[\w’']+\s+){0,2}?(?:people|persons|civilians|soldiers)\b")
+
+_QUAL_BEFORE = [
+    (Qualifier.AT_LEAST, r"at\s+least|no\s+(?:fewer|less)\s+than|not\s+(?:fewer|less)\s+than"
+     r"|a\s+minimum\s+of|at\s+a\s+minimum|minimum\s+of"),
+    (Qualifier.UP_TO, r"up\s+to|as\s+many\s+as|no\s+more\s+than|not\s+more\s+than|a\s+maximum\s+of"
+     r"|at\s+most|maximum\s+of"),
+    (Qualifier.MORE_THAN, r"more\s+than|over|upwards\s+of|in\s+excess\s+of|above|just\s+over"
+     r"|well\s+over|well\s+above|beyond|exceeding|surpassing"),
+    (Qualifier.LESS_THAN, r"fewer\s+than|less\s+than|under|just\s+under|below|nearly\s+under"),
+    (Qualifier.APPROXIMATELY, r"about|around|some|roughly|approximately|approx\.?|an\s+estimated"
+     r"|estimated|nearly|almost|close\s+to|just\s+(?:shy|short)\s+of|circa|ca\.|c\.|perhaps"
+     r"|an\s+approximate|approximate|anywhere|somewhere\s+(?:around|between)|of\s+about"
+     r"|of\s+around|of\s+some|an\s+approximately"),
+]  # fmt: skip
+_QUAL_BEFORE_RE = re.compile(
+    r"(?:^|(?<=[\s(“\"'‘—–-]))(?:"
+    + "|".join(f"(?P<q{i}>{alt})" for i, (_, alt) in enumerate(_QUAL_BEFORE))
+    + r")\s+(?:(?:a\s+total\s+of|another|an\s+additional|additional|a\s+further)\s+)?$",
+    re.IGNORECASE,
+)
+_QUAL_AFTER_RE = re.compile(
+    r"^(?:\s*(?P<plus>\+)|[\s-]*plus\b|\s+or\s+(?P<more>more|above)\b|\s+or\s+so\b(?P<so>)"
+    r"|\s+or\s+(?P<less>less|fewer|under)\b)",
+    re.IGNORECASE,
+)
+_RANGE_MID = re.compile(r"^\s*(?:-|–|—|‒|to|or)\s*$", re.IGNORECASE)
+_BETWEEN_BEFORE = re.compile(r"\b(?:between|from)\s+$", re.IGNORECASE)
+_AND_MID = re.compile(r"^\s*(?:and|-|–|—|to)\s*$", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class NumberMention:
+    """A count written in a sentence: `text[start:end]` covers qualifier, number(s) and suffix."""
+
+    value: int
+    value_max: int | None
+    qualifier: Qualifier
+    start: int  # start of the qualifier words, or of the number
+    end: int  # end of the number and any suffix ("+", "or so")
+    num_start: int  # start of the number itself
+    scaled: bool  # the high end carried a scale word ("2.5-3 thousand")
+
+
+@dataclass(frozen=True, slots=True)
+class _Atom:
+    start: int
+    end: int
+    value: float
+    scale: int  # the scale word's value, 1 when none
+    words: bool
+
+
+def _word_value(text: str) -> int | None:
+    """Read a word number ("four hundred and forty-one", "a dozen", "half a million")."""
+    toks = re.findall(r"[a-z]+", text.lower())
+    if not toks:
+        return None
+    if toks[0] == "half" and len(toks) >= 3:
+        scale = 12 if toks[2] == "dozen" else _SCALES.get(toks[2], 0)
+        return scale // 2 or None
+    total = current = 0
+    for tok in toks:
+        if tok in ("and",):
+            continue
+        if tok == "a":
+            current = 1
+        elif tok in _UNITS:
+            current += _UNITS[tok]
+        elif tok in _TENS:
+            current += _TENS[tok]
+        elif tok == "dozen":
+            current = max(current, 1) * 12
+        elif tok == "hundred":
+            current = max(current, 1) * 100
+        elif tok in _SCALES:
+            total += max(current, 1) * _SCALES[tok]
+            current = 0
+        else:
+            return None
+    return total + current
+
+
+def _digit_value(digits: str) -> float | None:
+    raw = re.sub(r"[,\u00a0\u2009\u202f ]", "", digits)
+    if raw.count(".") > 1:  # "1.234.567": dots as thousands separators
+        raw = raw.replace(".", "")
+    if len(raw.split(".")[0]) > _MAX_DIGITS:
+        return None
+    try:
+        return float(raw) if "." in raw else int(raw)
+    except ValueError:
+        return None
+
+
+def _scale_of(word: str) -> int:
+    word = word.strip(" ()\u00a0\u2009\u202f").lower()
+    return _SCALES.get(word, 1)
+
+
+def parse_number(text: str) -> int | None:
+    """Return the integer a number written alone stands for ("12 000", "1.2 million", "a dozen").
+
+    Returns None when `text` is not exactly one number or the value is not a sane count.
+    """
+    text = text.strip()
+    if len(text) > 200:
+        return None
+    m = NUMBER_RE.fullmatch(text)
+    if m is None:
+        return None
+    atom = _atom(m)
+    if atom is None:
+        return None
+    value = round(atom.value * atom.scale)
+    if value != atom.value * atom.scale:
+        return None
+    return value if 0 <= value <= MAX_VALUE else None
+
+
+def _atom(m: re.Match[str]) -> _Atom | None:
+    if m.group("d") is not None:
+        value = _digit_value(m.group("d"))
+        if value is None:
+            return None
+        scale = _scale_of(m.group("ds") or "")
+        return _Atom(m.start(), m.end(), value, scale, False)
+    wv = _word_value(m.group("w"))
+    if wv is None:
+        return None
+    return _Atom(m.start(), m.end(), wv, 1, True)
+
+
+def _dropped(sentence: str, atom: _Atom, digits: str) -> bool:
+    before = sentence[max(0, atom.start - 40) : atom.start]
+    after = sentence[atom.end : atom.end + 40]
+    if _BEFORE_DROP.search(before) or _AFTER_DROP.search(after):
+        return True
+    if after.startswith("-") and after[1:2].isalpha():
+        return True  # "19-year-old", "6.3-magnitude"
+    if (
+        not atom.words
+        and atom.scale == 1
+        and re.fullmatch(r"1[6-9]\d\d|20\d\d", digits)
+        and not _YEARISH_AFTER.match(after)
+    ):
+        return True  # a year
+    # A line-leading list marker: "4. As of ..."
+    return bool(
+        not atom.words
+        and re.match(r"^\.\s", after)
+        and not before.strip(" \t")
+        and atom.value < 100
+    )
+
+
+def find_numbers(sentence: str) -> list[NumberMention]:
+    """Return the count mentions in `sentence`, in order, ranges and qualifiers joined.
+
+    Never raises; returns [] for text without counts. Values above MAX_VALUE are dropped.
+    """
+    atoms: list[_Atom] = []
+    for m in NUMBER_RE.finditer(sentence):
+        atom = _atom(m)
+        if atom is None or _dropped(sentence, atom, m.group("d") or ""):
+            continue
+        if atom.words and m.group("w").lower() in ("one",):
+            tail = sentence[atom.end : atom.end + 12].lower()
+            head = sentence[max(0, atom.start - 4) : atom.start].lower()
+            if tail.startswith(" of ") or head.endswith("no "):
+                continue  # "one of them", "no one"
+        atoms.append(atom)
+    out: list[NumberMention] = []
+    i = 0
+    while i < len(atoms):
+        lo = atoms[i]
+        hi: _Atom | None = None
+        if i + 1 < len(atoms):
+            nxt = atoms[i + 1]
+            mid = sentence[lo.end : nxt.start]
+            pre = sentence[max(0, lo.start - 12) : lo.start]
+            if _RANGE_MID.match(mid) or (_AND_MID.match(mid) and _BETWEEN_BEFORE.search(pre)):
+                hi = nxt
+        low_scale = lo.scale
+        if hi is not None and lo.scale == 1 and hi.scale > 1 and lo.value < hi.value:
+            low_scale = hi.scale  # "2.5-3 thousand", "19 to 20 million"
+        low = round(lo.value * low_scale)
+        high = round(hi.value * hi.scale) if hi is not None else None
+        if hi is not None and (high is None or high <= low):
+            hi, high = None, None  # "14-15" with no range sense, or "2 or 1": not a range
+        last = hi or lo
+        if lo.value * low_scale != low or (hi is not None and hi.value * hi.scale != high):
+            i += 2 if hi is not None else 1
+            continue  # "7.4": a measure, not a count of people
+        if not 0 < low <= MAX_VALUE or (high is not None and high > MAX_VALUE):
+            i += 2 if hi is not None else 1
+            continue
+        start = lo.start
+        qualifier = Qualifier.EXACT
+        before = sentence[max(0, start - 40) : start]
+        if hi is not None:
+            bm = _BETWEEN_BEFORE.search(before)
+            if bm:
+                start -= len(before) - bm.start()
+                before = before[: bm.start()]
+        qm = _QUAL_BEFORE_RE.search(before)
+        if qm:
+            start -= len(before) - qm.start()
+            for gi, (qual, _) in enumerate(_QUAL_BEFORE):
+                if qm.group(f"q{gi}") is not None:
+                    qualifier = qual
+                    break
+        end = last.end
+        am = _QUAL_AFTER_RE.match(sentence[end : end + 20])
+        if am:
+            end += am.end()
+            if am.group("plus") is not None or am.group(0).lower().strip(" -") == "plus":
+                qualifier = Qualifier.MORE_THAN
+            elif am.group("more") is not None:
+                qualifier = Qualifier.AT_LEAST
+            elif am.group("so") is not None:
+                qualifier = Qualifier.APPROXIMATELY
+            elif am.group("less") is not None:
+                qualifier = Qualifier.UP_TO
+        out.append(
+            NumberMention(
+                value=low,
+                value_max=high,
+                qualifier=qualifier,
+                start=start,
+                end=end,
+                num_start=lo.start,
+                scaled=hi is not None and hi.scale > 1,
+            )
+        )
+        i += 2 if hi is not None else 1
+    return out

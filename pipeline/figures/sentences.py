@@ -1,0 +1,56 @@
+"""Sentence splitting with offsets that survives abbreviations, initials, decimals and quotes."""
+
+from __future__ import annotations
+
+import re
+
+# A boundary: terminal punctuation, closing quotes/brackets, whitespace, then something that
+# can open a sentence. Line breaks always end a sentence (headlines, list items, paragraphs).
+_BOUNDARY = re.compile(
+    r"[.!?…]+[\"'”’»)\]]*(?=\s+[\"'“‘«(\[]*[A-Z0-9\u0400-\u04ff])|\s*\n\s*",
+)
+_ABBREV = frozenset(
+    """mr mrs ms dr prof gen lt col maj capt cpt sgt cpl pvt adm cmdr gov sen rep rev st
+    jr sr co corp inc ltd no nos vol fig jan feb mar apr jun jul aug sep sept oct nov dec
+    mt ft est approx vs etc dept univ govt pres brig lieut messrs hon sra
+    """.split()
+)
+_WORD_BEFORE = re.compile(r"([\w.]+)$")
+_MAX_SENTENCE = 2_000  # longer runs are cut so one pathological "sentence" stays cheap
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Return (start, end) spans of the sentences of `text`, stripped of surrounding space.
+
+    `text[start:end]` is the sentence. Never raises; very long runs without a boundary are
+    cut into pieces of at most a few thousand characters.
+    """
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for m in _BOUNDARY.finditer(text):
+        if m.group(0)[0] == ".":
+            wm = _WORD_BEFORE.search(text, max(0, m.start() - 30), m.start())
+            word = wm.group(1) if wm else ""
+            low = word.lower().rsplit(".", 1)[-1]
+            if low in _ABBREV or re.fullmatch(r"(?:[A-Za-z]\.)*[A-Za-z]", word):
+                continue  # "Gen. Shields", "U.S. officials", "J. Smith"
+        _add(text, start, m.end() if not m.group(0).isspace() else m.start(), spans)
+        start = m.end()
+    _add(text, start, len(text), spans)
+    return spans
+
+
+def _add(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    while end - start > _MAX_SENTENCE:
+        cut = text.rfind(" ", start + _MAX_SENTENCE // 2, start + _MAX_SENTENCE)
+        cut = cut if cut > start else start + _MAX_SENTENCE
+        spans.append((start, cut))
+        start = cut
+        while start < end and text[start].isspace():
+            start += 1
+    if end > start:
+        spans.append((start, end))

@@ -1,0 +1,157 @@
+"""Who a figure is about (subject) and who states it (claimant), with normalised keys.
+
+Keys are lower-case strings used for a figure's identity on a source: "North Korean troops",
+"DPRK soldiers" and "soldiers from the DPRK" share one key; "President Volodymyr Zelensky"
+and "Zelensky" share another. Config aliases (lower-cased phrase -> key) come first.
+"""
+
+from __future__ import annotations
+
+import re
+
+_NATIONS = {
+    "dprk": "north korean", "north korea": "north korean", "north korean": "north korean",
+    "north koreans": "north korean", "pyongyang": "north korean", "kim": "north korean",
+    "south korea": "south korean", "south korean": "south korean",
+    "russia": "russian", "russian": "russian", "russians": "russian", "kremlin": "russian",
+    "ukraine": "ukrainian", "ukrainian": "ukrainian", "ukrainians": "ukrainian",
+    "israel": "israeli", "israeli": "israeli", "palestinian": "palestinian",
+    "iraq": "iraqi", "iraqi": "iraqi", "afghan": "afghan", "afghanistan": "afghan",
+    "syria": "syrian", "syrian": "syrian", "american": "american", "us": "american",
+    "u.s": "american", "american's": "american",
+}  # fmt: skip
+_HEADS = {
+    "troops": "soldiers", "troop": "soldiers", "soldier": "soldiers", "soldiers": "soldiers",
+    "servicemen": "soldiers", "serviceman": "soldiers", "servicemembers": "soldiers",
+    "military": "soldiers", "army": "soldiers", "personnel": "soldiers", "forces": "soldiers",
+    "fighters": "fighters", "militants": "fighters", "combatants": "fighters",
+    "persons": "people", "person": "people", "individuals": "people", "people": "people",
+    "civilian": "civilians", "civilians": "civilians", "children": "children",
+    "child": "children", "kids": "children", "women": "women", "woman": "women",
+    "men": "men", "officers": "officers", "officer": "officers", "hostages": "hostages",
+    "hostage": "hostages", "prisoners": "prisoners", "pows": "prisoners", "police": "police",
+    "policemen": "police", "policeman": "police", "journalists": "journalists",
+}  # fmt: skip
+_NATION_RE = re.compile(
+    r"\b(" + "|".join(sorted(map(re.escape, _NATIONS), key=len, reverse=True)) + r")\b"
+)
+_TITLES = re.compile(
+    r"^(?:(?:the|ukrainian|russian|american|u\.s\.|us|british|french|german|israeli|former|then"
+    r"|acting|deputy|vice|prime|president|minister|defen[cs]e|foreign|secretary|general|gen\."
+    r"|lt\.|col\.|maj\.|capt\.|sgt\.|adm\.|gov\.|sen\.|rep\.|dr\.|mr\.|mrs\.|ms\.|chief|head"
+    r"|commander|spokesman|spokeswoman|spokesperson|of|state|european|commission|colonel"
+    r"|lieutenant|major|captain|admiral|governor|senator|mayor|premier|chancellor|king|queen)"
+    r"\s+)+",
+    re.IGNORECASE,
+)
+_ORG_WORDS = frozenset(
+    """ministry intelligence directorate forces staff office agency service services department
+    council committee commission mission command army police government military guard media
+    news times post press reuters ap afp bbc cnn tass ria interfax ukrinform ukrainska pravda
+    organization organisation group cross crescent nations un ohchr who unicef hospital union
+    authorities officials sources residents witnesses tv radio newspaper channel""".split()
+)
+_SPELLINGS = {"zelenskyy": "zelensky", "zelenskiy": "zelensky", "zelenskyi": "zelensky"}
+
+_SPEECH = (
+    r"(?:said|says|say|reported|reports|report|stated|states|told|tells|claimed|claims|claim"
+    r"|announced|announces|estimated|estimates|estimate|confirmed|confirms|added|adds|wrote"
+    r"|writes|noted|notes|tweeted|posted|had\s+data|has\s+data|have\s+data|put|puts|places"
+    r"|placed|recorded|records|documented|counted|tallied)"
+)
+_NP_WORD = (
+    r"(?:[A-Z][\w’'.&-]*|of|the|and|for|’s|'s|local|senior|top|military|police|health|hospital"
+    r"|government|security|medical|rights|group|officials?|authorities|sources?|residents?"
+    r"|witnesses|witness|spokes(?:man|woman|person)|minister|ministry|chief|army|intelligence"
+    r"|agency|media|outlets?|office|officers?|commander|commission|mission|monitors|observers"
+    r"|activists|doctors|medics|rescuers|rescue|workers|aid|organi[sz]ation|newspaper|tv"
+    r"|television|department|interior|defen[cs]e|foreign|national|regional|provincial|district"
+    r"|state|president|governor|mayor|statement|data|figures|monitor|survivors|locals|villagers"
+    r"|elders?|leaders?|tally|count|unnamed|an?|us|u\.s\.)"
+)
+_SPEAKER_BEFORE = re.compile(
+    rf"(?P<x>(?:{_NP_WORD}\s+){{0,9}}{_NP_WORD})\s+(?:(?:first|later|also|then|earlier|had|has"
+    rf"|have|officially|on\s+\w+|in\s+\w+|last\s+\w+|\w+day|this\s+\w+)\s+)?{_SPEECH}\b"
+)
+_ACCORDING = re.compile(
+    r"\b(?:according\s+to|citing|quoting|cited\s+by|reported\s+by|per)\s+(?P<x>[^,.;:()“”\"]{2,90})",
+    re.IGNORECASE,
+)
+_SAID_AFTER = re.compile(
+    rf"\b(?:said|says|told|reported|added|announced)\s+(?P<x>(?:{_NP_WORD}\s+){{0,6}}"
+    r"[A-Z][\w’'.-]*)"
+)
+_CUT = re.compile(
+    r"\s+(?:on|in|at|that|who|which|as|during|after|before|when|while|from|to|with|about"
+    r"|figures|data|statistics|estimates|reports?|tally)\b.*$",
+    re.IGNORECASE,
+)
+_PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i", "you", "this", "that", "there"})
+
+
+def find_claimant(sentence: str) -> str | None:
+    """Return who the sentence says states its figures ("according to X", "X said"), or None."""
+    m = _ACCORDING.search(sentence)
+    if m:
+        return _clean(_CUT.sub("", m.group("x")))
+    m = _SPEAKER_BEFORE.search(sentence)
+    if m:
+        got = _clean(m.group("x"))
+        if got:
+            return got
+    m = _SAID_AFTER.search(sentence)
+    if m:
+        return _clean(m.group("x"))
+    return None
+
+
+def _clean(phrase: str) -> str | None:
+    phrase = re.sub(r"\s+", " ", phrase).strip(" ,;:-–—'\"“”")
+    phrase = re.sub(r"^(?:the|a|an|and|of)\s+", "", phrase, flags=re.IGNORECASE)
+    phrase = re.sub(r"\s+(?:the|a|an|and|of)$", "", phrase, flags=re.IGNORECASE)
+    phrase = re.sub(r"(?:’s|'s)$", "", phrase)
+    if not phrase or phrase.lower() in _PRONOUNS or len(phrase) > 100:
+        return None
+    return phrase
+
+
+def subject_key(subject: str | None, aliases: dict[str, str] | None = None) -> str | None:
+    """Normalise a subject: nationality + head noun ("dprk troops" -> "north korean soldiers")."""
+    if not subject:
+        return None
+    low = re.sub(r"\s+", " ", subject.lower()).strip()
+    if aliases and low in aliases:
+        return aliases[low]
+    low = re.sub(r"^(?:of\s+)?(?:the|a|an|other|others|more|another)\s+", "", low)
+    if aliases and low in aliases:
+        return aliases[low]
+    nat_m = _NATION_RE.search(low)
+    nation = _NATIONS[nat_m.group(1)] if nat_m else ""
+    words = re.findall(r"[a-z]+", low)
+    head = next((_HEADS[w] for w in reversed(words) if w in _HEADS), "")
+    if head:
+        return f"{nation} {head}".strip()
+    return " ".join(words) or None
+
+
+def claimant_key(claimant: str | None, aliases: dict[str, str] | None = None) -> str | None:
+    """Normalise a claimant: a person by surname, an organisation by its name in lower case."""
+    if not claimant:
+        return None
+    low = re.sub(r"\s+", " ", claimant.lower()).strip()
+    if aliases and low in aliases:
+        return aliases[low]
+    words = claimant.split()
+    is_person = (
+        1 <= len(words) <= 5
+        and all(w[:1].isupper() for w in words)
+        and not any(w.lower().strip(".’'s") in _ORG_WORDS for w in words)
+    )
+    stripped = _TITLES.sub("", low).strip()
+    if is_person and stripped:
+        last = stripped.split()[-1].strip(".’'")
+        return _SPELLINGS.get(last, last)
+    base = stripped or low
+    if aliases and base in aliases:
+        return aliases[base]
+    return _SPELLINGS.get(base, base)

@@ -175,7 +175,6 @@ def _claim(
     names = list(channels)
     claims: list[_Claim] = []
     with session_factory() as session, session.begin():
-        _mark_unconfigured(session, names, moment)
         rows = session.execute(
             select(
                 col(Delivery.id),
@@ -205,6 +204,7 @@ def _claim(
             if change is None or source is None:
                 raise LookupError(f"delivery {delivery_id}: change or source row missing")
             claims.append(_Claim(delivery_id, channel, attempts + 1, message_for(change, source)))
+        _mark_unconfigured(session, names, moment)
     return claims
 
 

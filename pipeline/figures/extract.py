@@ -7,11 +7,11 @@ from dataclasses import dataclass
 
 from pipeline.figures.grammar import (
     BLOCKED,
-    NON_PERSON,
     KW,
-    W,
+    NON_PERSON,
     NounPhrase,
     Reading,
+    W,
     has_cue,
     is_rate,
     noun_phrase,
@@ -143,6 +143,8 @@ def _sentence_figures(sentence: str, offset: int, table: dict[str, str]) -> list
                 readings[i] = r
         if r is not None and r is not BLOCKED:
             last = r
+    if all(r is None or r is BLOCKED for r in readings):
+        return []
     claimant = find_claimant(sentence)
     estimate_at = _ESTIMATE.search(sentence)
     out: list[Figure] = []

@@ -28,7 +28,10 @@ _RIGHT_CUES: list[tuple[Category | None, str]] = [
     (KW, rf"{_KILL_WORDS}\s*,?\s*(?:and|or|&|/)\s+(?:[a-z]+ly\s+)?{_WOUND_WORDS}"),
     (KW, rf"{_WOUND_WORDS}\s*,?\s*(?:and|or|&|/)\s+(?:[a-z]+ly\s+)?{_KILL_WORDS}"),
     (KW, r"killed,\s+wounded(?:,)?\s+(?:and|or)\s+(?:missing|captured)"),
-    (K, r"captured\s+dead|found\s+dead|shot\s+dead|gunned\s+down|killed\s+in\s+action"),
+    (K, r"captured\s+dead|found\s+dead|shot\s+dead|gunned\s+down|killed\s+in\s+action"
+        r"|shot\s+and\s+killed|shot\s+and\s+wounded(?=x)"),
+    (W, r"(?:sustained|suffered|received|left\s+with)\s+(?:\w+\s+){0,2}?(?:injur(?:y|ies)|wounds?)"
+        r"|shot\s+and\s+(?:wounded|injured)"),
     (None, r"lives\b"),  # only with "claimed/cost/took ... lives": see _LIVES_VERB
     (K, r"(?:shot|stabbed|hacked|burned|burnt|beaten|clubbed|crushed|starved|tortured|bludgeoned"
         r"|trampled|frozen)\s+to\s+death|lost\s+(?:their|his|her)\s+li(?:ves|fe)"),
@@ -55,6 +58,8 @@ _LIVES_VERB = re.compile(
 _LEFT_VERBS: list[tuple[Category, str]] = [
     (KW, r"(?:killed|killing|kill|kills)\s+(?:and|or)\s+(?:wounded|wounding|injured|injuring)"),
     (K, r"killed|killing|kills|kill|slew|slaying|slaughtered|massacred|murdered|executed"
+        r"|shot\s+dead|shooting\s+dead|gunned\s+down|gunning\s+down|shot\s+and\s+killed"
+        r"|(?:hacked|stabbed|burned|burnt|beat|beaten)\s+to\s+death"
         r"|(?:claimed|claiming|claims|took|taking|takes)\s+the\s+lives\s+of"
         r"|(?:the\s+)?(?:deaths?|killings?|murders?|massacre|execution|bodies|remains)\s+of"),
     (W, r"wounded|wounding|wounds|injured|injuring|injures|injure|hurt|hurting|wound|maimed"
@@ -64,11 +69,14 @@ _LEFT_VERBS: list[tuple[Category, str]] = [
         r"|took\s+prisoner|taken\s+prisoner|hold\w*\s+captive"),
     (KW, r"lost|losing|loses|lose"),
 ]  # fmt: skip
-_FILLER = r"(?:(?:a\s+total\s+of|another|an\s+additional|additional|a\s+further|the|some|all)\s+)?"
+_FILLER = (
+    r"(?:,\s*)?(?:(?:a\s+total\s+of|another|an\s+additional|additional|a\s+further|the|some|all"
+    r"|(?:a|an|the)\s+(?:\w+\s+)?(?:family|group|total|crowd|party|band|batch|number)\s+of)\s+)?"
+)
 _LEFT_VERB_RE = re.compile(
     r"(?<![\w-])(?:"
     + "|".join(f"(?P<l{i}>{alt})" for i, (_, alt) in enumerate(_LEFT_VERBS))
-    + rf")\s+{_FILLER}$",
+    + rf")\s*{_FILLER}$",
     re.IGNORECASE,
 )
 
@@ -89,19 +97,22 @@ _LEFT_NOUN_RE = re.compile(
 _LINK_RE = re.compile(
     r"(?:\b(?:to|at|of|is|was|were|are|been|be|reached|reaching|reach|hit|hitting|surpassed"
     r"|surpassing|surpass|exceeded|exceeding|exceed|topped|topping|totall?ed|totall?ing|total"
-    r"|numbered|numbering|stood|stands|standing|from|between|included|includes|including"
+    r"|numbered|numbering|stood|stands|standing|included|includes|including"
     r"|comprised?|with|as|range|ranged|ranges|ranging)|[:‒–—=-])\s*$",
     re.IGNORECASE,
 )
 _LINK_GAP = 110
 
-_ANY_CUE = re.compile(
-    r"kill|dead|die[ds]|death|fatal|slain|perish|murder|massacr|execut|behead|martyr|bod(?:y|ies)"
-    r"|corpse|lynch|buried|drown|lives|wound|injur|hurt|hospitali|maim|casualt|loss|lost|los[ei]"
-    r"|victim|toll|captur|captiv|prisoner|pows?\b|hostage|abduct|kidnap|surrender|missing"
-    r"|unaccounted|disappear|personnel|gunned|\bkia\b|\bwia\b|\bmia\b",
-    re.IGNORECASE,
-)
+# Stems for the cheap prefilter: plain substring tests on the lower-cased sentence are many
+# times faster than one regex alternation scanning every character.
+_CUE_STEMS = (
+    "kill", "dead", "die", "death", "fatal", "slain", "perish", "murder", "massacr", "execut",
+    "behead", "martyr", "bodies", "corpse", "lynch", "buried", "drown", "lives", "wound", "injur",
+    "hurt", "hospitali", "maim", "casualt", "loss", "lost", "losing", "lose", "victim", "toll",
+    "captur", "captiv", "prisoner", "pow", "hostage", "abduct", "kidnap", "surrender", "missing",
+    "unaccounted", "disappear", "personnel", "slaughter", "shot", "gunned", "stabb", "hacked",
+    "to death", "kia", "wia", "mia",
+)  # fmt: skip
 
 _RELEASE = re.compile(
     r"(?<![\w-])(?:released?|releasing|release\s+of|freed|freeing|free|exchanged?|exchanging"
@@ -111,6 +122,9 @@ _RELEASE = re.compile(
     r"|recovered|saved)\b",
     re.IGNORECASE,
 )
+_NOUN_CUES = re.compile(
+    r"(?:casualties|victims|losses|hostages?|pows?|prisoners|captives|bodies|deaths?|dead)$"
+)
 _RELEASE_AFTER = re.compile(
     r"\s*(?:(?:were|was|have|has|had|been|being|are|is|later|all|also|reportedly|subsequently"
     r"|since|eventually|were\s+later)\s+){0,3}"
@@ -119,18 +133,19 @@ _RELEASE_AFTER = re.compile(
 )
 _NEGATION = frozenset({"not", "never", "no", "none", "n't", "neither", "nor", "nobody", "denied"})
 _MODALS = frozenset({"could", "would", "might", "may", "will", "can", "should", "shall", "must"})
-_AUX = frozenset(
-    """were was are is have has had been being be reportedly already also all allegedly reported
+_AUX_WORDS = """were was are is have has had been being be reportedly already also all allegedly reported
     believed feared thought said confirmed declared pronounced later still now subsequently
     initially ultimately eventually seriously critically severely slightly gravely badly mortally
     lightly fatally tragically who remain remained remains got get to presumed reported
     officially each both among those so far overall in total apparently likely probably
-    possibly then since either mostly""".split()
-)
+    possibly then since either mostly"""
+_AUX = frozenset(_AUX_WORDS.split())
+_TIME_WORDS_WORDS = """yesterday today tonight overnight earlier recently instantly immediately on monday tuesday
+    wednesday thursday friday saturday sunday morning evening night afternoon"""
+_TIME_WORDS = frozenset(_TIME_WORDS_WORDS.split())
 _FORECAST = frozenset({"expected", "projected", "predicted", "forecast", "set", "going", "likely"})
 # Heads of noun phrases that are not people: a count of them is never a figure.
-NON_PERSON = frozenset(
-    """hospitals hospital houses homes buildings villages towns cities regions region districts
+NON_PERSON_WORDS = """hospitals hospital houses homes buildings villages towns cities regions region districts
     provinces vehicles cars tanks trucks aircraft planes helicopters drones missiles rockets shells
     bombs guns weapons rifles days weeks months years hours minutes seconds times km miles percent
     incidents attacks strikes raids operations settlements positions points schools mosques
@@ -138,8 +153,8 @@ NON_PERSON = frozenset(
     acres hectares dollars euros pounds rounds sites locations occasions countries states nations
     counties communities municipalities artillery systems boats ships vessels cases reports
     documents files pages articles graves kilometres kilometers metres meters feet units brigades
-    battalions regiments companies platoons divisions squads groups families households""".split()
-)
+    battalions regiments companies platoons divisions squads groups families households"""
+NON_PERSON = frozenset(NON_PERSON_WORDS.split())
 _RATE = re.compile(
     r"^(?:\s+(?!(?:in|than|within|for|after|over|about|under|less|more|last|past|first|once)\b)"
     r"[\w’'-]+){0,2}?\s+(?:(?:per|a|each|every|an)\s+(?:day|week|month|year|hour|night)\b"
@@ -153,12 +168,11 @@ _PAREN_OPENERS = re.compile(
     r"|all\s+of\s+them|both|some\s+of\s+them|several\s+of\s+them|of\s+whom|among\s+those)\b",
     re.IGNORECASE,
 )
-_NP_STOP = frozenset(
-    """that which who whose when where while after before because as than if but or to for
+_NP_STOP_WORDS = """that which who whose when where while after before because as than if but or to for
     with by at on into onto over under during since until near across against between through
     per were was are is have has had been being be not no never could would might may will can
-    should must said says say according reportedly already also still""".split()
-)
+    should must said says say according reportedly already also still"""
+_NP_STOP = frozenset(_NP_STOP_WORDS.split())
 _MAX_NP_TOKENS = 10
 
 
@@ -185,7 +199,8 @@ BLOCKED = Reading(Category.KILLED, "blocked")
 
 def has_cue(sentence: str) -> bool:
     """Cheap prefilter: does the sentence contain any category cue at all?"""
-    return _ANY_CUE.search(sentence) is not None
+    low = sentence.lower()
+    return any(stem in low for stem in _CUE_STEMS)
 
 
 def _cue_at(sentence: str, pos: int) -> tuple[Category | None, int, str] | None:
@@ -201,17 +216,18 @@ def _cue_at(sentence: str, pos: int) -> tuple[Category | None, int, str] | None:
 def noun_phrase(sentence: str, pos: int) -> NounPhrase:
     """Read the noun phrase that follows a count, stopping before a cue, verb or clause break.
 
-    Skips a parenthetical breakdown (", including three children,") so the verb after it is seen.
+    Skips a parenthetical breakdown (", including three children,") so the verb after it is seen;
+    `end` is then past the parenthetical while `text` stops before it.
     """
     i = pos
     start_np = None
-    end_np = pos
+    text_end = end_np = pos
     head = ""
+    head_frozen = False
     count = 0
-    limit = min(len(sentence), pos + 200)
+    limit = min(len(sentence), pos + 240)
     while i < limit and count < _MAX_NP_TOKENS:
-        while i < limit and sentence[i].isspace():
-            i += 1
+        i = _skip_space(sentence, i)
         if i >= limit or _cue_at(sentence, i) is not None:
             break
         tm = _TOKEN.match(sentence, i)
@@ -220,14 +236,21 @@ def noun_phrase(sentence: str, pos: int) -> NounPhrase:
         tok = tm.group(0)
         low = tok.lower()
         if tok in (",", "(", "–", "—", "‒") or (tok == "-" and sentence[i - 1 : i] == " "):
-            if tok == "," and not _PAREN_OPENERS.match(sentence, tm.end()):
+            opener = _PAREN_OPENERS.match(sentence, tm.end()) if tok == "," else None
+            if tok == "," and opener is None:
                 break
-            j = _closing(sentence, tok, tm.end(), min(limit, tm.end() + 90))
+            j = _closing(sentence, tok, tm.end(), min(limit, tm.end() + 100))
             if j < 0:
-                if tok in (",", "(") or not head:
+                if opener is None:
                     break
-                j = limit
+                i = end_np = opener.end()  # ", mostly women and children killed"
+                head_frozen = True
+                continue
             i = j + 1
+            while i < limit and sentence[i] in "-–—‒":
+                i += 1
+            end_np = i
+            head_frozen = True
             continue
         if (
             low in _NP_STOP
@@ -235,22 +258,24 @@ def noun_phrase(sentence: str, pos: int) -> NounPhrase:
             or not (tok[0].isalpha() or tok in ("/", "'s", "’s"))
         ):
             break
-        if low in ("and", "of", "the", "a", "an", "from", "in") and not head and low == "and":
-            break
         if low == "and":
             nxt = _TOKEN.match(sentence, _skip_space(sentence, tm.end()))
-            if nxt is None or nxt.group(0)[0].isdigit() or nxt.group(0).lower() in _AUX:
+            if not head or nxt is None or nxt.group(0)[0].isdigit():
                 break
-            if _cue_at(sentence, nxt.start()) is not None:
+            if nxt.group(0).lower() in _AUX or _cue_at(sentence, nxt.start()) is not None:
                 break
         if start_np is None:
             start_np = i
-        if low not in _NP_LINKS:
+        if low in ("in", "from") and head:
+            head_frozen = True
+        elif low not in _NP_LINKS and not head_frozen:
             head = low
         end_np = tm.end()
+        if not head_frozen:
+            text_end = end_np
         i = tm.end()
         count += 1
-    text = sentence[start_np:end_np] if start_np is not None else ""
+    text = sentence[start_np:text_end] if start_np is not None else ""
     return NounPhrase(text=text, end=end_np, head=head)
 
 
@@ -271,7 +296,10 @@ def read_right(sentence: str, mention_start: int, np: NounPhrase) -> Reading | N
     """The cue after the count's noun phrase, through auxiliaries ("were reportedly killed")."""
     if np.head in NON_PERSON:
         return BLOCKED
-    i = np.end
+    return _aux_then_cue(sentence, np.end, mention_start, 0)
+
+
+def _aux_then_cue(sentence: str, i: int, mention_start: int, depth: int) -> Reading | None:
     seen_aux: list[str] = []
     for _ in range(8):
         i = _skip_space(sentence, i)
@@ -288,19 +316,28 @@ def read_right(sentence: str, mention_start: int, np: NounPhrase) -> Reading | N
                 return BLOCKED
             if _RELEASE_AFTER.match(sentence, end):
                 return BLOCKED
-            soft = cat == KW and text.lower().startswith(("loss", "lost"))
-            return Reading(cat, "right:" + text.lower().split()[0], soft)
+            low_text = text.lower()
+            if depth == 0 and _NOUN_CUES.match(low_text):
+                # "148 victims were killed", "ten hostages were executed": the verb decides
+                after = _aux_then_cue(sentence, end, mention_start, 1)
+                if after is not None:
+                    return after
+            soft = cat == KW and low_text.startswith(("loss", "lost"))
+            return Reading(cat, "right:" + low_text.split()[0], soft)
         tm = _TOKEN.match(sentence, i)
         if tm is None:
             return None
         low = tm.group(0).lower()
-        if low in _NEGATION or low == "n" and sentence[tm.end() : tm.end() + 2] == "'t":
+        if low in _NEGATION or low.endswith(("n't", "n’t")):
             return BLOCKED
         if _RELEASE.match(sentence, i):
             return BLOCKED
-        if low in _MODALS:
-            seen_aux.append(low)
-        elif low in _AUX or (low == "found" and "dead" in sentence[tm.end() : tm.end() + 6]):
+        if low in _MODALS or (
+            low in _AUX
+            or (low.endswith("ly") and len(low) > 4)
+            or low in _TIME_WORDS
+            or (low == "found" and "dead" in sentence[tm.end() : tm.end() + 6])
+        ):
             seen_aux.append(low)
         elif low in _FORECAST and seen_aux:
             return BLOCKED
@@ -311,7 +348,7 @@ def read_right(sentence: str, mention_start: int, np: NounPhrase) -> Reading | N
 
 
 def read_left(sentence: str, mention_start: int, np: NounPhrase) -> Reading | None:
-    """A verb that governs the count ("killed at least 18") or a noun linked to it ("toll ... to")."""
+    """A verb governing the count ("killed at least 18") or a noun linked to it ("toll rose to")."""
     if np.head in NON_PERSON:
         return None
     before = sentence[max(0, mention_start - 120) : mention_start]

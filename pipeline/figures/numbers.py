@@ -45,8 +45,8 @@ _WORDNUM = (
     rf"|{_SMALL}(?:(?:\s+and\s+|[\s-]+)(?:{_SMALL}|{_WSCALE}))*)"
 )
 _DIGITS = (
-    rf"(?:\d{{1,3}}(?:,\d{{3}})+(?!\d)|\d{{1,3}}(?:[\u00a0\u2009\u202f ]\d{{3}})+(?![\d,])"
-    rf"|\d{{1,3}}(?:\.\d{{3}}){{2,}}(?!\d)|\d+)(?:\.\d+)?"
+    r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d{1,3}(?:[\u00a0\u2009\u202f ]\d{3})+(?![\d,])"
+    r"|\d{1,3}(?:\.\d{3}){2,}(?!\d)|\d+)(?:\.\d+)?"
 )
 _DIGSCALE = (
     r"(?:\s*\(\s*(?:thousand|million|billion)\s*\)|\s*(?:thousand|million|billion|mln|mn|bn)\b"
@@ -62,7 +62,7 @@ _MONTHS = (
     r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 )
 _BEFORE_DROP = re.compile(
-    rf"(?:\b{_MONTHS}\s*|[$£€¥₹]\s*|\b(?:us|rs|usd|eur|gbp|no|number|nos|aged?|age|"
+    rf"(?:\b{_MONTHS}\s*(?:\d{{1,2}}(?:st|nd|rd|th)?\s*(?:and|to|-|–|through|until)\s*)?|[$£€¥₹]\s*|\b(?:us|rs|usd|eur|gbp|no|number|nos|aged?|age|"
     rf"page|article|resolution|route|highway|flight|room|section|chapter|vol|"
     rf"between\s+the\s+ages?\s+of|ages\s+of)\.?\s*|\b\d+\s*[:/]\s*|#\s*|\(\s*\+\s*|\+\s*|[a-z]-)$",
     re.IGNORECASE,
@@ -95,7 +95,7 @@ _QUAL_BEFORE = [
 _QUAL_BEFORE_RE = re.compile(
     r"(?:^|(?<=[\s(“\"'‘—–-]))(?:"
     + "|".join(f"(?P<q{i}>{alt})" for i, (_, alt) in enumerate(_QUAL_BEFORE))
-    + r")\s+(?:(?:a\s+total\s+of|another|an\s+additional|additional|a\s+further)\s+)?$",
+    + r"),?\s+(?:(?:a\s+total\s+of|another|an\s+additional|additional|a\s+further)\s+)?$",
     re.IGNORECASE,
 )
 _QUAL_AFTER_RE = re.compile(

@@ -9,12 +9,11 @@ import re
 _BOUNDARY = re.compile(
     r"[.!?…]+[\"'”’»)\]]*(?=\s+[\"'“‘«(\[]*[A-Z0-9\u0400-\u04ff])|\s*\n\s*",
 )
-_ABBREV = frozenset(
-    """mr mrs ms dr prof gen lt col maj capt cpt sgt cpl pvt adm cmdr gov sen rep rev st
+_ABBREV_WORDS = """mr mrs ms dr prof gen lt col maj capt cpt sgt cpl pvt adm cmdr gov sen rep rev st
     jr sr co corp inc ltd no nos vol fig jan feb mar apr jun jul aug sep sept oct nov dec
     mt ft est approx vs etc dept univ govt pres brig lieut messrs hon sra
-    """.split()
-)
+    """
+_ABBREV = frozenset(_ABBREV_WORDS.split())
 _WORD_BEFORE = re.compile(r"([\w.]+)$")
 _MAX_SENTENCE = 2_000  # longer runs are cut so one pathological "sentence" stays cheap
 

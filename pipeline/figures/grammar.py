@@ -133,19 +133,22 @@ _RELEASE_AFTER = re.compile(
 )
 _NEGATION = frozenset({"not", "never", "no", "none", "n't", "neither", "nor", "nobody", "denied"})
 _MODALS = frozenset({"could", "would", "might", "may", "will", "can", "should", "shall", "must"})
-_AUX_WORDS = """were was are is have has had been being be reportedly already also all allegedly reported
+_AUX_WORDS = """
+    were was are is have has had been being be reportedly already also all allegedly reported
     believed feared thought said confirmed declared pronounced later still now subsequently
     initially ultimately eventually seriously critically severely slightly gravely badly mortally
     lightly fatally tragically who remain remained remains got get to presumed reported
     officially each both among those so far overall in total apparently likely probably
     possibly then since either mostly"""
 _AUX = frozenset(_AUX_WORDS.split())
-_TIME_WORDS_WORDS = """yesterday today tonight overnight earlier recently instantly immediately on monday tuesday
+_TIME_WORD_LIST = """
+    yesterday today tonight overnight earlier recently instantly immediately on monday tuesday
     wednesday thursday friday saturday sunday morning evening night afternoon"""
-_TIME_WORDS = frozenset(_TIME_WORDS_WORDS.split())
+_TIME_WORDS = frozenset(_TIME_WORD_LIST.split())
 _FORECAST = frozenset({"expected", "projected", "predicted", "forecast", "set", "going", "likely"})
 # Heads of noun phrases that are not people: a count of them is never a figure.
-NON_PERSON_WORDS = """hospitals hospital houses homes buildings villages towns cities regions region districts
+NON_PERSON_WORDS = """
+    hospitals hospital houses homes buildings villages towns cities regions region districts
     provinces vehicles cars tanks trucks aircraft planes helicopters drones missiles rockets shells
     bombs guns weapons rifles days weeks months years hours minutes seconds times km miles percent
     incidents attacks strikes raids operations settlements positions points schools mosques
@@ -168,7 +171,8 @@ _PAREN_OPENERS = re.compile(
     r"|all\s+of\s+them|both|some\s+of\s+them|several\s+of\s+them|of\s+whom|among\s+those)\b",
     re.IGNORECASE,
 )
-_NP_STOP_WORDS = """that which who whose when where while after before because as than if but or to for
+_NP_STOP_WORDS = """
+    that which who whose when where while after before because as than if but or to for
     with by at on into onto over under during since until near across against between through
     per were was are is have has had been being be not no never could would might may will can
     should must said says say according reportedly already also still"""

@@ -9,7 +9,8 @@ import re
 _BOUNDARY = re.compile(
     r"[.!?…]+[\"'”’»)\]]*(?=\s+[\"'“‘«(\[]*[A-Z0-9\u0400-\u04ff])|\s*\n\s*",
 )
-_ABBREV_WORDS = """mr mrs ms dr prof gen lt col maj capt cpt sgt cpl pvt adm cmdr gov sen rep rev st
+_ABBREV_WORDS = """
+    mr mrs ms dr prof gen lt col maj capt cpt sgt cpl pvt adm cmdr gov sen rep rev st
     jr sr co corp inc ltd no nos vol fig jan feb mar apr jun jul aug sep sept oct nov dec
     mt ft est approx vs etc dept univ govt pres brig lieut messrs hon sra
     """

@@ -44,12 +44,13 @@ _TITLES = re.compile(
     r"\s+)+",
     re.IGNORECASE,
 )
-_ORG_WORDS_WORDS = """ministry intelligence directorate forces staff office agency service services department
+_ORG_WORD_LIST = """
+    ministry intelligence directorate forces staff office agency service services department
     council committee commission mission command army police government military guard media
     news times post press reuters ap afp bbc cnn tass ria interfax ukrinform ukrainska pravda
     organization organisation group cross crescent nations un ohchr who unicef hospital union
     authorities officials sources residents witnesses tv radio newspaper channel"""
-_ORG_WORDS = frozenset(_ORG_WORDS_WORDS.split())
+_ORG_WORDS = frozenset(_ORG_WORD_LIST.split())
 _SPELLINGS = {"zelenskyy": "zelensky", "zelenskiy": "zelensky", "zelenskyi": "zelensky"}
 
 _SPEECH = (

@@ -3,25 +3,29 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import shutil
 import ssl
 import subprocess
 import threading
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, cast
+from urllib.parse import quote
 
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 from sqlmodel import Session, SQLModel, create_engine
 
 from storage.models import Change, Fetch, Source
 
+PG_ENV = "FIGWATCH_TEST_DATABASE_URL"
 T0 = datetime(2025, 1, 14, 9, 10, tzinfo=UTC)
 
 
@@ -43,12 +47,37 @@ def clock() -> Clock:
     return Clock()
 
 
-@pytest.fixture
-def engine(tmp_path: Path) -> Iterator[Engine]:
-    eng = create_engine(f"sqlite:///{tmp_path / 'figwatch.db'}")
-    SQLModel.metadata.create_all(eng)
-    yield eng
-    eng.dispose()
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    """The tables made by create_all: in a SQLite file, and in a fresh PostgreSQL schema when
+    FIGWATCH_TEST_DATABASE_URL names a server (as .ci/run does)."""
+    if request.param == "sqlite":
+        eng = create_engine(f"sqlite:///{tmp_path / 'figwatch.db'}")
+        SQLModel.metadata.create_all(eng)
+        yield eng
+        eng.dispose()
+        return
+    base = os.environ.get(PG_ENV)
+    if not base:
+        pytest.skip(f"PostgreSQL tests need {PG_ENV}")
+    admin = create_engine(base)
+    schema = f"fw_alerts_{uuid.uuid4().hex[:10]}"
+    try:
+        with admin.begin() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    except Exception as e:  # noqa: BLE001 - an unreachable server is a skip, not an error
+        admin.dispose()
+        pytest.skip(f"PostgreSQL at {PG_ENV} is not reachable: {str(e).splitlines()[0]}")
+    sep = "&" if "?" in base else "?"
+    eng = create_engine(f"{base}{sep}options={quote(f'-csearch_path={schema}')}")
+    try:
+        SQLModel.metadata.create_all(eng)
+        yield eng
+    finally:
+        eng.dispose()
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
 
 
 @pytest.fixture

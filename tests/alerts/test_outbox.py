@@ -333,3 +333,13 @@ def test_a_drain_that_loses_the_claim_race_sends_nothing(
     assert len(receiver.requests) == 1
     [row] = rows(sessions)
     assert (row.status, row.attempts) == ("sent", 1)
+
+
+def test_no_channels_configured_leaves_everything_pending(
+    sessions: Sessions, add_change: AddChange, clock: Clock
+) -> None:
+    queue(sessions, add_change(), clock, "a", "b")
+    assert drain(sessions, channels={}, now=clock) == DrainReport(0, 0, 0, 2)
+    assert {(d.status, d.last_error) for d in rows(sessions)} == {
+        ("pending", "channel not configured")
+    }

@@ -16,9 +16,9 @@ prediction with this key gets it right":
 
 - qualifier: the predicted qualifier is the gold one or one in `qualifier_alt`;
 - subject / claimant (only where gold gives one): a loose match, true when the
-  predicted and gold strings share at least one word, compared case-insensitively
-  after dropping a few function words (see `_STOPWORDS`). "DPRK soldiers" agrees
-  with "North Korean soldiers"; a missing prediction never agrees.
+  predicted and gold strings share at least one word, compared case-insensitively,
+  without a plural "s", after dropping a few function words (see `_STOPWORDS`).
+  "DPRK soldiers" agrees with "North Korean soldiers"; a missing prediction never agrees.
 
 Where gold lists one key twice (the same number for two groups), the key counts
 once and its subject/claimant agree if the prediction matches either group.
@@ -272,11 +272,14 @@ def load_gold(path: str | Path) -> list[GoldRecord]:
 def _tokens(text: str | None) -> frozenset[str]:
     if not text:
         return frozenset()
-    return frozenset(re.findall(r"\w+", text.casefold())) - _STOPWORDS
+    words = frozenset(re.findall(r"\w+", text.casefold())) - _STOPWORDS
+    # A plural "s" is not identity: "civilians" agrees with "civilian".
+    return frozenset(w[:-1] if len(w) > 3 and w.endswith("s") else w for w in words)
 
 
 def loose_match(predicted: str | None, gold: str | None) -> bool:
-    """True when the two names share a word (case-insensitive, function words ignored)."""
+    """True when the two names share a word (case-insensitive, function words and a plural
+    "s" ignored)."""
     return bool(_tokens(predicted) & _tokens(gold))
 
 

@@ -159,6 +159,7 @@ def test_extractor_exception_is_reported_not_raised() -> None:
 
 def test_loose_match_is_word_overlap_without_case_or_function_words() -> None:
     assert loose_match("DPRK army soldiers", "North Korean Soldiers")
+    assert loose_match("civilian", "Civilians")
     assert not loose_match("the army", "the police")
     assert not loose_match(None, "civilians")
     assert not loose_match("civilians", "")

@@ -52,7 +52,7 @@ class _Claim:
     delivery_id: int
     channel: str
     attempts: int  # after this claim: identifies our lease when we record the outcome
-    message: AlertMessage
+    message: AlertMessage | None  # None: the row could not be made into an alert (now dead)
 
 
 def enqueue(*, session: Session, change: Change, channels: Iterable[str], now: datetime) -> None:
@@ -105,10 +105,21 @@ def drain(
     """
     if lease <= timedelta(0):
         raise ValueError("lease must be positive")
-    claims = _claim(session_factory, channels, now(), lease, limit)
+    names = list(channels)
+    with session_factory() as session, session.begin():
+        _mark_unconfigured(session, names, now())
     sent = retried = dead = 0
-    for claim in claims:
-        error = _deliver(channels[claim.channel], claim)
+    seen: set[int] = set()
+    # One row at a time: a lease then only has to outlast one delivery, not a whole batch.
+    while len(seen) < limit:
+        claim = _claim_next(session_factory, names, now(), lease, seen)
+        if claim is None:
+            break
+        seen.add(claim.delivery_id)
+        if claim.message is None:  # the row cannot become an alert: never retried
+            dead += 1
+            continue
+        error = _deliver(channels[claim.channel], claim.message)
         moment = now()
         if error is None:
             if _finish(session_factory, claim, status=SENT, sent_at=moment):
@@ -159,21 +170,26 @@ def drain(
     return DrainReport(sent=sent, retried=retried, dead=dead, pending_left=int(left or 0))
 
 
-def _claim(
+CANDIDATES = 8  # rows read per claim attempt, so losing a race to another drainer is cheap
+
+
+def _claim_next(
     session_factory: Callable[[], Session],
-    channels: Mapping[str, Channel],
+    names: list[str],
     moment: datetime,
     lease: timedelta,
-    limit: int,
-) -> list[_Claim]:
-    """Claim due rows of configured channels in one short transaction; build their messages."""
+    seen: set[int],
+) -> _Claim | None:
+    """Claim the next due row of a configured channel in one short transaction, or None.
+
+    A row that cannot be made into an alert (a broken change row) is marked dead here, with
+    its reason, and returned with `message=None`.
+    """
     claimable = or_(
         col(Delivery.status) == PENDING,
         col(Delivery.status) == SENDING,  # a lease that ran out: its drainer died mid-send
     )
     due = and_(claimable, col(Delivery.next_attempt_at) <= moment)
-    names = list(channels)
-    claims: list[_Claim] = []
     with session_factory() as session, session.begin():
         rows = session.execute(
             select(
@@ -182,9 +198,9 @@ def _claim(
                 col(Delivery.attempts),
                 col(Delivery.change_id),
             )
-            .where(due, col(Delivery.channel).in_(names))
+            .where(due, col(Delivery.channel).in_(names), col(Delivery.id).not_in(seen))
             .order_by(col(Delivery.next_attempt_at), col(Delivery.id))
-            .limit(limit)
+            .limit(CANDIDATES)
         ).all()
         for delivery_id, channel, attempts, change_id in rows:
             won = session.execute(
@@ -199,13 +215,27 @@ def _claim(
             )
             if won.rowcount != 1:  # type: ignore[attr-defined]
                 continue  # another drainer got there first
-            change = session.get(Change, change_id)
-            source = session.get(Source, change.source_id) if change is not None else None
-            if change is None or source is None:
-                raise LookupError(f"delivery {delivery_id}: change or source row missing")
-            claims.append(_Claim(delivery_id, channel, attempts + 1, message_for(change, source)))
-        _mark_unconfigured(session, names, moment)
-    return claims
+            try:
+                message = _message(session, change_id)
+            except (LookupError, ValueError) as e:
+                log.error("delivery %s is dead: cannot build its alert: %s", delivery_id, e)
+                session.execute(
+                    update(Delivery)
+                    .where(col(Delivery.id) == delivery_id)
+                    .values(status=DEAD, last_error=f"cannot build alert: {e}"[:300])
+                    .execution_options(synchronize_session=False)
+                )
+                message = None
+            return _Claim(delivery_id, channel, attempts + 1, message)
+    return None
+
+
+def _message(session: Session, change_id: int) -> AlertMessage:
+    change = session.get(Change, change_id)
+    source = session.get(Source, change.source_id) if change is not None else None
+    if change is None or source is None:
+        raise LookupError(f"change {change_id} or its source is missing")
+    return message_for(change, source)
 
 
 def _mark_unconfigured(session: Session, names: list[str], moment: datetime) -> None:
@@ -225,15 +255,15 @@ def _mark_unconfigured(session: Session, names: list[str], moment: datetime) -> 
     )
 
 
-def _deliver(channel: Channel, claim: _Claim) -> DeliveryError | None:
+def _deliver(channel: Channel, message: AlertMessage) -> DeliveryError | None:
     """Deliver one claimed message; a failure comes back as a DeliveryError, never raised."""
     try:
-        channel.deliver(claim.message)
+        channel.deliver(message)
     except DeliveryError as e:
         return e
     except Exception as e:  # noqa: BLE001 - a channel bug must not stop the other deliveries
-        log.exception("channel %s raised %s; treating it as transient", claim.channel, type(e))
-        return TransientDelivery(claim.channel, f"unexpected {type(e).__name__}")
+        log.exception("channel %s raised %s; treating it as transient", channel.name, type(e))
+        return TransientDelivery(channel.name, f"unexpected {type(e).__name__}")
     return None
 
 
@@ -268,8 +298,8 @@ def _finish(
         owned = result.rowcount == 1  # type: ignore[attr-defined]
     if not owned:
         log.warning(
-            "alert %s to channel %s: lease lost before the outcome was recorded (%s)",
-            claim.message.id,
+            "delivery %s to channel %s: lease lost before the outcome was recorded (%s)",
+            claim.delivery_id,
             claim.channel,
             status,
         )

@@ -343,3 +343,49 @@ def test_no_channels_configured_leaves_everything_pending(
     assert {(d.status, d.last_error) for d in rows(sessions)} == {
         ("pending", "channel not configured")
     }
+
+
+def test_a_broken_change_row_is_dead_and_does_not_block_the_rest(
+    sessions: Sessions, add_change: AddChange, clock: Clock, receiver: Receiver
+) -> None:
+    broken, fine = add_change("renamed"), add_change()
+    queue(sessions, broken, clock)
+    queue(sessions, fine, clock)
+    report = drain(sessions, channels=hook(receiver, clock), now=clock)
+    assert report == DrainReport(sent=1, retried=0, dead=1, pending_left=0)
+    by_change: dict[int | None, Delivery] = {d.change_id: d for d in rows(sessions)}
+    assert by_change[broken.id].status == "dead"
+    assert (by_change[broken.id].last_error or "").startswith("cannot build alert")
+    assert [r.headers["webhook-id"] for r in receiver.requests] == [f"fw_chg_{fine.id}"]
+
+
+class Slow:
+    """Each delivery takes 4 minutes of the injected clock; the second one lets a rival run."""
+
+    def __init__(self, inner: Channel, clock: Clock, rival: Callable[[], DrainReport]) -> None:
+        self.name = inner.name
+        self.inner, self.clock, self.rival = inner, clock, rival
+        self.calls = 0
+
+    def deliver(self, message: AlertMessage) -> None:
+        self.calls += 1
+        self.clock.advance(timedelta(minutes=4))
+        if self.calls == 2:
+            self.rival()
+        self.inner.deliver(message)
+
+
+def test_a_lease_covers_one_delivery_not_a_whole_batch(
+    sessions: Sessions, add_change: AddChange, clock: Clock, receiver: Receiver
+) -> None:
+    # Three 4-minute deliveries outlast a 5-minute lease taken for the batch at the start; each
+    # row is claimed just before its own delivery, so a rival never takes a row still in hand.
+    changes = [add_change() for _ in range(3)]
+    for change in changes:
+        queue(sessions, change, clock)
+    plain = hook(receiver, clock)
+    slow = Slow(plain["hook"], clock, lambda: drain(sessions, channels=plain, now=clock))
+    drain(sessions, channels={"hook": slow}, now=clock, lease=timedelta(minutes=5))
+    ids = sorted(r.headers["webhook-id"] for r in receiver.requests)
+    assert ids == sorted(f"fw_chg_{c.id}" for c in changes)  # each exactly once
+    assert {d.status for d in rows(sessions)} == {"sent"}

@@ -17,6 +17,7 @@ from pipeline.figures.grammar import (
     noun_phrase,
     read_left,
     read_right,
+    released_before,
 )
 from pipeline.figures.model import Category, Figure, Qualifier
 from pipeline.figures.numbers import find_numbers
@@ -112,7 +113,11 @@ def _sentence_figures(sentence: str, offset: int, table: dict[str, str]) -> list
     nps: list[NounPhrase] = [noun_phrase(sentence, m.end) for m in mentions]
     readings: list[Reading | None] = []
     for m, np in zip(mentions, nps, strict=True):
-        if is_rate(sentence, np) or _negated_before(sentence, m.start):
+        if (
+            is_rate(sentence, np)
+            or _negated_before(sentence, m.start)
+            or released_before(sentence, m.start)
+        ):
             readings.append(BLOCKED)
             continue
         reading = read_right(sentence, m.start, np)
@@ -135,9 +140,13 @@ def _sentence_figures(sentence: str, offset: int, table: dict[str, str]) -> list
         if r is None and last is not None:
             before = sentence[max(0, m.start - 60) : m.start]
             np = nps[i]
+            share = _SHARE_BEFORE.search(before)
+            if share and share.group(0).lstrip()[:1] in "–—‒:-":
+                label = re.findall(r"[\w’']+", before[: share.start()])[-1:]
+                if label and label[0].lower() in NON_PERSON:
+                    share = None  # "tanks - 9 712": a labelled count of something else
             if np.head not in NON_PERSON and (
-                (_SHARE_BEFORE.search(before) and _SHARE_AFTER.match(sentence, np.end))
-                or _ANAPHORA.search(before)
+                (share and _SHARE_AFTER.match(sentence, np.end)) or _ANAPHORA.search(before)
             ):
                 r = Reading(last.category, "shared", last.soft)
                 readings[i] = r

@@ -97,7 +97,7 @@ _LEFT_NOUN_RE = re.compile(
 _LINK_RE = re.compile(
     r"(?:\b(?:to|at|of|is|was|were|are|been|be|reached|reaching|reach|hit|hitting|surpassed"
     r"|surpassing|surpass|exceeded|exceeding|exceed|topped|topping|totall?ed|totall?ing|total"
-    r"|numbered|numbering|stood|stands|standing|included|includes|including"
+    r"|numbered|numbering|number|stood|stands|standing|included|includes|including"
     r"|comprised?|with|as|range|ranged|ranges|ranging)|[:‒–—=-])\s*$",
     re.IGNORECASE,
 )
@@ -118,8 +118,8 @@ _RELEASE = re.compile(
     r"(?<![\w-])(?:released?|releasing|release\s+of|freed|freeing|free|exchanged?|exchanging"
     r"|exchange\s+of|swapped|swap(?:\s+of)?|returned|returning|return(?:\s+of)?|repatriated"
     r"|repatriating|repatriation\s+of|handed\s+over|hand(?:ing)?\s+over|rescued|rescuing"
-    r"|evacuated|evacuating|liberated|pardoned|reunited|escaped|treated|discharged|survived"
-    r"|recovered|saved)\b",
+    r"|evacuated|evacuating|liberated|pardoned|reunited|escaped|discharged"
+    r")\b",
     re.IGNORECASE,
 )
 _NOUN_CUES = re.compile(
@@ -356,8 +356,6 @@ def read_left(sentence: str, mention_start: int, np: NounPhrase) -> Reading | No
     if np.head in NON_PERSON:
         return None
     before = sentence[max(0, mention_start - 120) : mention_start]
-    if _release_before(before):
-        return BLOCKED
     lm = _LEFT_VERB_RE.search(before)
     if lm is not None:
         if _modal_before(before[: lm.start()]):
@@ -386,12 +384,15 @@ def read_left(sentence: str, mention_start: int, np: NounPhrase) -> Reading | No
     return None
 
 
-def _release_before(before: str) -> bool:
-    tail = before[-40:]
+def released_before(sentence: str, mention_start: int) -> bool:
+    """Is the count the object of a release verb ("released 95 prisoners", "exchange of 200")?"""
+    before = sentence[max(0, mention_start - 40) : mention_start]
     m = re.search(
-        r"(?<![\w-])([\w’'-]+)(?:\s+(?:over|of|back))?\s+" + _FILLER + r"$", tail, re.IGNORECASE
+        r"(?<![\w-])([\w’'-]+)(?:\s+(?:over|of|back))?\s+(?:(?:the|some|all|another)\s+)?$",
+        before,
+        re.IGNORECASE,
     )
-    return bool(m and _RELEASE.match(tail, m.start()))
+    return bool(m and _RELEASE.match(before, m.start()))
 
 
 def _modal_before(before: str) -> bool:

@@ -62,7 +62,7 @@ _MONTHS = (
     r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 )
 _BEFORE_DROP = re.compile(
-    rf"(?:\b{_MONTHS}\s*(?:\d{{1,2}}(?:st|nd|rd|th)?\s*(?:and|to|-|–|through|until)\s*)?|[$£€¥₹]\s*|\b(?:us|rs|usd|eur|gbp|no|number|nos|aged?|age|"
+    rf"(?:\b{_MONTHS}\s*(?:\d{{1,2}}(?:st|nd|rd|th)?\s*(?:and|to|-|–|through|until)\s*)?|[$£€¥₹]\s*|\b(?:us|rs|usd|eur|gbp|no|nos|aged?|age|"
     rf"page|article|resolution|route|highway|flight|room|section|chapter|vol|"
     rf"between\s+the\s+ages?\s+of|ages\s+of)\.?\s*|\b\d+\s*[:/]\s*|#\s*|\(\s*\+\s*|\+\s*|[a-z]-)$",
     re.IGNORECASE,
@@ -89,8 +89,8 @@ _QUAL_BEFORE = [
     (Qualifier.LESS_THAN, r"fewer\s+than|less\s+than|under|just\s+under|below|nearly\s+under"),
     (Qualifier.APPROXIMATELY, r"about|around|some|roughly|approximately|approx\.?|an\s+estimated"
      r"|estimated|nearly|almost|close\s+to|just\s+(?:shy|short)\s+of|circa|ca\.|c\.|perhaps"
-     r"|an\s+approximate|approximate|anywhere|somewhere\s+(?:around|between)|of\s+about"
-     r"|of\s+around|of\s+some|an\s+approximately"),
+     r"|an\s+approximate|approximate|anywhere|somewhere\s+(?:around|between)"
+     r"|an\s+approximately"),
 ]  # fmt: skip
 _QUAL_BEFORE_RE = re.compile(
     r"(?:^|(?<=[\s(“\"'‘—–-]))(?:"

@@ -5,9 +5,11 @@ announces, so a change is never recorded without its alert, nor alerted without 
 `drain` then delivers each row at least once per (change, channel) and, barring a crash between
 a receiver's "accepted" and our commit, exactly once:
 
-1. claim due rows in a short transaction, each with a conditional UPDATE that only one drainer
-   can win (status pending, or sending with an expired lease; next_attempt_at <= now), moving it
-   to status "sending" with a lease (next_attempt_at = now + lease) and attempts + 1;
+1. claim the next due row in a short transaction, with a conditional UPDATE that only one
+   drainer can win (status pending, or sending with an expired lease; next_attempt_at <= now),
+   moving it to status "sending" with a lease (next_attempt_at = now + lease) and attempts + 1.
+   One row at a time, just before its delivery: the lease must outlast one delivery (a channel
+   timeout or two), never a whole batch;
 2. deliver outside any transaction;
 3. record the outcome in its own short transaction: sent, pending again with exponential backoff
    (transient), or dead (permanent, or attempts used up).

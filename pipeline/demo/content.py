@@ -225,7 +225,7 @@ SALDERA = ArticleContent(
         "Aid workers abducted as relief convoy is ambushed near Saldera",
         "Saldera convoy attack: third driver dies, relief group says",
         "Saldera convoy attack: third driver dies, relief group says",
-        "Saldera convoy: two abducted aid workers freed",
+        "Saldera convoy: gunmen free two aid workers",
     ),
     standfirst="The Northern Relief Alliance has suspended deliveries along the coast road.",
     byline="Rhea Antell, Saldera",

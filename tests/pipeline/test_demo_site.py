@@ -19,6 +19,8 @@ from pipeline.demo.content import (
     most_read,
 )
 from pipeline.demo.site import DemoSite, render_article, render_index
+from pipeline.figures import Figure, find_figures
+from pipeline.text import article_text
 
 SLUGS = list(ARTICLES)
 FIXED = datetime(2026, 3, 3, 9, 0, tzinfo=UTC)
@@ -233,3 +235,57 @@ def test_v3_has_a_new_and_a_removed_figure_somewhere() -> None:
 def test_a_range_is_expected_with_both_ends() -> None:
     triples = {f.triple for f in EXPECTED["brenn-pass-prisoners"][0]}
     assert ("wounded", 30, 40) in triples
+
+
+# --- the extractor on the site's pages: what the demo relies on -------------------------------
+
+CASES = [(slug, v) for slug in SLUGS for v in range(VERSIONS)]
+# (slug, version) pairs whose sentences the extractor does not yet read as EXPECTED says; each is
+# xfail(strict=False) with the sentence that fails, so a fixed extractor shows up as XPASS.
+KNOWN_MISSES: dict[tuple[str, int], str] = {}
+
+
+def _extract(slug: str, version: int) -> list[Figure]:
+    return find_figures(article_text(render_article(slug, version)).text)
+
+
+def _case(slug: str, version: int) -> object:
+    reason = KNOWN_MISSES.get((slug, version))
+    marks = [pytest.mark.xfail(reason=reason, strict=False)] if reason else []
+    return pytest.param(slug, version, marks=marks, id=f"{slug}-v{version}")
+
+
+@pytest.mark.parametrize(("slug", "version"), [_case(s, v) for s, v in CASES])
+def test_extracted_figures_equal_expected(slug: str, version: int) -> None:
+    figures = _extract(slug, version)
+    got = sorted((f.category.value, f.value, f.value_max, f.qualifier.value) for f in figures)
+    want = sorted(
+        (f.category.value, f.value, f.value_max, f.qualifier.value) for f in EXPECTED[slug][version]
+    )
+    assert got == want, [f.sentence for f in figures]
+
+
+def _by_identity(slug: str, version: int) -> dict[tuple[str, str, str], tuple[object, ...]]:
+    return {f.identity: (f.value, f.value_max, f.qualifier) for f in _extract(slug, version)}
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_extracted_identities_change_as_expected(slug: str) -> None:
+    # A figure whose wording stays must keep its identity, or the demo would alert
+    # "removed" + "new" where the site's authors wrote one "changed".
+    for old, new in zip(range(VERSIONS - 1), range(1, VERSIONS), strict=True):
+        before, after = _by_identity(slug, old), _by_identity(slug, new)
+        kinds = sorted(
+            ["new"] * len(after.keys() - before.keys())
+            + ["removed"] * len(before.keys() - after.keys())
+            + ["changed"] * sum(1 for k in before.keys() & after.keys() if before[k] != after[k])
+        )
+        assert kinds == sorted(c.kind for c in expected_changes(slug, old, new)), (old, new)
+
+
+def test_whole_page_text_would_pick_up_the_most_read_box() -> None:
+    # Why the site has furniture: reading the whole page, not the article, finds extra figures.
+    page = _soup(render_article("brenn-pass-prisoners", 0)).get_text(" ")
+    whole = {(f.category.value, f.value) for f in find_figures(page)}
+    article = {(f.category.value, f.value) for f in _extract("brenn-pass-prisoners", 0)}
+    assert whole - article, "the most-read box should add figures when it is not removed"

@@ -34,12 +34,12 @@ _HAS_NUMBER = re.compile(
 _SHARE_BEFORE = re.compile(
     r"(?:,|;|\band|\bas\s+well\s+as|\bincluding|\bplus|\balong\s+with|\bamong\s+them|\bamong\s+whom"
     r"|\bof\s+whom|\bof\s+them|\bwith|\bsuch\s+as|[–—‒:-])\s*"
-    r"(?:(?:a|an|the)\s+(?:\w+\s+)?(?:of\s+))?$",
+    r"(?:(?:a|an|the)\s+(?:\w+\s+)?(?:of\s+)|another\s+|a\s+further\s+|an\s+additional\s+)?$",
     re.IGNORECASE,
 )
 _SHARE_AFTER = re.compile(
     r"\s*(?:$|[,;.)–—‒:\]\"”-]|(?:and|in|at|on|from|during|since|across|near|inside|while|when"
-    r"|who|whose|among|aged|between|by|as|over|after|before|last|this|were|are|was|is)\b)",
+    r"|who|whose|among|aged|between|by|as|over|after|before|last|this)\b)",
     re.IGNORECASE,
 )
 # "that number fell to 66", "down from an earlier count of 222"
@@ -114,7 +114,7 @@ def _sentence_figures(sentence: str, offset: int, table: dict[str, str]) -> list
     readings: list[Reading | None] = []
     for m, np in zip(mentions, nps, strict=True):
         if (
-            is_rate(sentence, np)
+            is_rate(sentence, m.end, np)
             or _negated_before(sentence, m.start)
             or released_before(sentence, m.start)
         ):
@@ -190,7 +190,7 @@ def _negated_before(sentence: str, start: int) -> bool:
 
 def _subject_text(np: NounPhrase) -> str | None:
     text = np.text.strip(" ,;:-–—")
-    text = re.sub(r"^(?:of\s+)?(?:the\s+)?", "", text, flags=re.IGNORECASE)
+    text = re.sub(r"^(?:of\s+)?(?:the\b\s*)?", "", text, flags=re.IGNORECASE)
     text = re.sub(r"\s+(?:and|of|the|in|from|a|an)$", "", text, flags=re.IGNORECASE)
     return text or None
 

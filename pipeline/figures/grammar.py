@@ -31,7 +31,7 @@ _RIGHT_CUES: list[tuple[Category | None, str]] = [
     (K, r"captured\s+dead|found\s+dead|shot\s+dead|gunned\s+down|killed\s+in\s+action"
         r"|shot\s+and\s+killed|shot\s+and\s+wounded(?=x)"),
     (W, r"(?:sustained|suffered|received|left\s+with)\s+(?:\w+\s+){0,2}?(?:injur(?:y|ies)|wounds?)"
-        r"|shot\s+and\s+(?:wounded|injured)"),
+        r"|shot\s+and\s+(?:wounded|injured)|treated\s+for\s+(?:\w+\s+)?(?:injuries|wounds)"),
     (None, r"lives\b"),  # only with "claimed/cost/took ... lives": see _LIVES_VERB
     (K, r"(?:shot|stabbed|hacked|burned|burnt|beaten|clubbed|crushed|starved|tortured|bludgeoned"
         r"|trampled|frozen)\s+to\s+death|lost\s+(?:their|his|her)\s+li(?:ves|fe)"),
@@ -41,8 +41,8 @@ _RIGHT_CUES: list[tuple[Category | None, str]] = [
     (KW, r"casualties|losses|victims"),
     (C, r"taken\s+(?:as\s+)?(?:prisoner|prisoners|captive|captives|hostage|hostages)"
         r"|held\s+(?:as\s+)?(?:captive|hostage|hostages|prisoner|prisoners)"
-        r"|(?:in|into)\s+(?:captivity|custody\s+as\s+prisoners)|prisoners\s+of\s+war|war\s+prisoners"
-        r"|captured|POWs?|PoWs?|hostages?|abducted|kidnapped|surrendered|captives"),
+        r"|(?:in|into)\s+(?:\w+\s+)?(?:captivity|custody\s+as\s+prisoners)|prisoners\s+of\s+war|war\s+prisoners"
+        r"|captured|POWs?|PoWs?|hostages?|abducted|kidnapped|surrendered|captives?"),
     (M, r"missing(?:\s+in\s+action)?|unaccounted\s+for|MIA|disappeared"),
 ]  # fmt: skip
 _RIGHT_RE = re.compile(
@@ -122,6 +122,11 @@ _RELEASE = re.compile(
     r")\b",
     re.IGNORECASE,
 )
+_LOSS_HEAD_WORDS = """
+    soldiers troops men servicemen fighters personnel people lives officers marines
+    paratroopers infantrymen sailors airmen pilots combatants militants servicemembers
+    conscripts mercenaries recruits guardsmen policemen police civilians"""
+_LOSS_HEADS = frozenset(_LOSS_HEAD_WORDS.split())
 _NOUN_CUES = re.compile(
     r"(?:casualties|victims|losses|hostages?|pows?|prisoners|captives|bodies|deaths?|dead)$"
 )
@@ -156,7 +161,12 @@ NON_PERSON_WORDS = """
     acres hectares dollars euros pounds rounds sites locations occasions countries states nations
     counties communities municipalities artillery systems boats ships vessels cases reports
     documents files pages articles graves kilometres kilometers metres meters feet units brigades
-    battalions regiments companies platoons divisions squads groups families households"""
+    battalions regiments companies platoons divisions squads groups families households games
+    matches goals points seats votes jobs elections races sets fights battles hills bridges heights
+    territories birds elephants dolphins whales fish chickens pigs deer wolves bears lions trees
+    acres homes flats apartments businesses stores firms plants factories farms crops bags boxes
+    containers packages cartons kg kilos grams litres liters gallons bottles doses tests flights
+    trains buses roads routes streets"""
 NON_PERSON = frozenset(NON_PERSON_WORDS.split())
 _RATE = re.compile(
     r"^(?:\s+(?!(?:in|than|within|for|after|over|about|under|less|more|last|past|first|once)\b)"
@@ -164,7 +174,7 @@ _RATE = re.compile(
     r"|(?:daily|weekly|monthly|annually|yearly)\b)",
     re.IGNORECASE,
 )
-_TOKEN = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*|\d[\d,.]*|[^\w\s]", re.UNICODE)
+_TOKEN = re.compile(r"(?:[A-Za-z]\.){2,}|[^\W\d_]+(?:['’][^\W\d_]+)*|\d[\d,.]*|[^\w\s]", re.UNICODE)
 _NP_LINKS = frozenset({"of", "the", "from", "in", "a", "an", "and", "/", "'s", "’s", "s"})
 _PAREN_OPENERS = re.compile(
     r"\s*(?:including|among\s+them|among\s+whom|mostly|mainly|many\s+of\s+them|most\s+of\s+them"
@@ -175,7 +185,8 @@ _NP_STOP_WORDS = """
     that which who whose when where while after before because as than if but or to for
     with by at on into onto over under during since until near across against between through
     per were was are is have has had been being be not no never could would might may will can
-    should must said says say according reportedly already also still"""
+    should must said says say according reportedly already also still remain remains remained
+    feared believed every each"""
 _NP_STOP = frozenset(_NP_STOP_WORDS.split())
 _MAX_NP_TOKENS = 10
 
@@ -266,8 +277,9 @@ def noun_phrase(sentence: str, pos: int) -> NounPhrase:
             nxt = _TOKEN.match(sentence, _skip_space(sentence, tm.end()))
             if not head or nxt is None or nxt.group(0)[0].isdigit():
                 break
-            if nxt.group(0).lower() in _AUX or _cue_at(sentence, nxt.start()) is not None:
-                break
+            nxt_low = nxt.group(0).lower()
+            if nxt_low in _AUX or nxt_low.endswith("ing") or _cue_at(sentence, nxt.start()):
+                break  # "killing 23 guests and wounding 57": the next clause
         if start_np is None:
             start_np = i
         if low in ("in", "from") and head:
@@ -340,6 +352,7 @@ def _aux_then_cue(sentence: str, i: int, mention_start: int, depth: int) -> Read
             low in _AUX
             or (low.endswith("ly") and len(low) > 4)
             or low in _TIME_WORDS
+            or (low == "the" and seen_aux[-1:] == ["among"])
             or (low == "found" and "dead" in sentence[tm.end() : tm.end() + 6])
         ):
             seen_aux.append(low)
@@ -362,8 +375,11 @@ def read_left(sentence: str, mention_start: int, np: NounPhrase) -> Reading | No
             return BLOCKED
         for i, (cat, _) in enumerate(_LEFT_VERBS):
             if lm.group(f"l{i}") is not None:
-                text = lm.group(0).lower()
-                return Reading(cat, "left:" + text.split()[0], cat == KW and "los" in text)
+                text = lm.group(f"l{i}").lower()
+                if cat == KW and np.head and np.head not in _LOSS_HEADS:
+                    return None  # "lost 30 members", "lost 3 seats": not casualties
+                verb = "_".join(w for w in text.split() if w not in ("the", "of", "a", "an"))
+                return Reading(cat, "left:" + verb, cat == KW and "los" in text)
     link = _LINK_RE.search(before)
     if link is None:
         return None
@@ -376,6 +392,8 @@ def read_left(sentence: str, mention_start: int, np: NounPhrase) -> Reading | No
         return None
     gap = window[last.end() :]
     if re.search(r"[;.!?]", gap) or find_numbers(gap) or _modal_in(gap) or _negated(gap):
+        return None
+    if any(w in _FORECAST for w in re.findall(r"[\w’']+", gap.lower())):
         return None
     for i, (cat, _) in enumerate(_LEFT_NOUNS):
         if last.group(f"n{i}") is not None:
@@ -409,8 +427,17 @@ def _negated(gap: str) -> bool:
     return any(w in _NEGATION for w in re.findall(r"[\w’']+", gap.lower()))
 
 
-def is_rate(sentence: str, np: NounPhrase) -> bool:
-    """Does a rate ("per day", "daily") follow the count's noun phrase?"""
-    return _RATE.match(sentence[np.end : np.end + 40]) is not None or bool(
-        re.match(r"\s*(?:per|a|each|every)\s+(?:day|week|month|year)\b", sentence[np.end :])
+_RATE_IN_NP = re.compile(
+    r"\b(?:per|each|every)\s+(?:day|week|month|year|hour|night)\b|\b(?:daily|annually|yearly)\b"
+    r"|^\s*(?:a|an)\s+(?:day|week|month|year|hour|night)\b",
+    re.IGNORECASE,
+)
+
+
+def is_rate(sentence: str, mention_end: int, np: NounPhrase) -> bool:
+    """Does a rate ("per day", "every year", "daily") follow the count or its noun phrase?"""
+    return (
+        _RATE.match(sentence[np.end : np.end + 40]) is not None
+        or _RATE_IN_NP.search(sentence, mention_end, np.end + 1) is not None
+        or _RATE_IN_NP.match(sentence[np.end : np.end + 20]) is not None
     )

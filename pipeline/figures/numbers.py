@@ -245,9 +245,11 @@ def find_numbers(sentence: str) -> list[NumberMention]:
             continue
         if atom.words and m.group("w").lower() in ("one",):
             tail = sentence[atom.end : atom.end + 12].lower()
-            head = sentence[max(0, atom.start - 4) : atom.start].lower()
-            if tail.startswith(" of ") or head.endswith("no "):
-                continue  # "one of them", "no one"
+            head = sentence[max(0, atom.start - 8) : atom.start].lower()
+            if tail.startswith((" of ", " another", " by one")) or re.search(
+                r"\b(?:no|the|that|this|any|every|each|some|which)\s+$", head
+            ):
+                continue  # "one of them", "no one", "the one who"
         atoms.append(atom)
     out: list[NumberMention] = []
     i = 0
@@ -266,7 +268,8 @@ def find_numbers(sentence: str) -> list[NumberMention]:
         low = round(lo.value * low_scale)
         high = round(hi.value * hi.scale) if hi is not None else None
         if hi is not None and (high is None or high <= low):
-            hi, high = None, None  # "14-15" with no range sense, or "2 or 1": not a range
+            i += 2  # "lost 2-1", "3-0": a score, not a range and not two counts
+            continue
         last = hi or lo
         if lo.value * low_scale != low or (hi is not None and hi.value * hi.scale != high):
             i += 2 if hi is not None else 1

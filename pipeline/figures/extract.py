@@ -22,7 +22,7 @@ from pipeline.figures.grammar import (
 from pipeline.figures.model import Category, Figure, Qualifier
 from pipeline.figures.numbers import find_numbers
 from pipeline.figures.sentences import split_sentences
-from pipeline.figures.subjects import claimant_key, find_claimant, subject_key
+from pipeline.figures.subjects import claimant_key, find_agent, find_claimant, subject_key
 
 _HAS_NUMBER = re.compile(
     r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen"
@@ -48,6 +48,7 @@ _ANAPHORA = re.compile(
     r"\b(?:of|to|at|was|is|were|from)\s*$",
     re.IGNORECASE,
 )
+_BARE_OTHERS = frozenset({"more", "another", "further"})
 _ESTIMATE = re.compile(r"\bestimat", re.IGNORECASE)
 _MAX_TEXT = 5_000_000  # characters; beyond this the text is cut, never rejected
 _MAX_MENTIONS = 60  # per sentence
@@ -155,8 +156,10 @@ def _sentence_figures(sentence: str, offset: int, table: dict[str, str]) -> list
     if all(r is None or r is BLOCKED for r in readings):
         return []
     claimant = find_claimant(sentence)
+    agent = None if claimant else find_agent(sentence)
     estimate_at = _ESTIMATE.search(sentence)
     out: list[Figure] = []
+    prev_subject: str | None = None
     for m, np, r in zip(mentions, nps, readings, strict=True):
         if r is None or r is BLOCKED:
             continue
@@ -164,6 +167,10 @@ def _sentence_figures(sentence: str, offset: int, table: dict[str, str]) -> list
         if qualifier == Qualifier.EXACT and estimate_at and estimate_at.start() < m.start:
             qualifier = Qualifier.APPROXIMATELY
         subject = _subject_text(np)
+        if subject is None or subject.lower() in _BARE_OTHERS:
+            subject = prev_subject  # "at least 100 soldiers killed and another 1 000 wounded"
+        prev_subject = subject
+        own_claimant = claimant or (agent if r.rule.startswith("left") else None)
         out.append(
             Figure(
                 category=r.category,
@@ -171,13 +178,13 @@ def _sentence_figures(sentence: str, offset: int, table: dict[str, str]) -> list
                 value_max=m.value_max,
                 qualifier=qualifier,
                 subject=subject,
-                claimant=claimant,
+                claimant=own_claimant,
                 sentence=sentence,
                 start=offset,
                 end=offset + len(sentence),
                 rule=r.rule + ("~soft" if r.soft and r.category == KW else ""),
-                subject_key=subject_key(subject, table),
-                claimant_key=claimant_key(claimant, table),
+                subject_key=subject_key(subject, table, sentence[: m.start]),
+                claimant_key=claimant_key(own_claimant, table),
             )
         )
     return out

@@ -142,7 +142,7 @@ _AUX_WORDS = """
     were was are is have has had been being be reportedly already also all allegedly reported
     believed feared thought said confirmed declared pronounced later still now subsequently
     initially ultimately eventually seriously critically severely slightly gravely badly mortally
-    lightly fatally tragically who remain remained remains got get to presumed reported
+    lightly fatally tragically who remain remained remains got get to presumed reported went gone
     officially each both among those so far overall in total apparently likely probably
     possibly then since either mostly"""
 _AUX = frozenset(_AUX_WORDS.split())
@@ -174,7 +174,10 @@ _RATE = re.compile(
     r"|(?:daily|weekly|monthly|annually|yearly)\b)",
     re.IGNORECASE,
 )
-_TOKEN = re.compile(r"(?:[A-Za-z]\.){2,}|[^\W\d_]+(?:['’][^\W\d_]+)*|\d[\d,.]*|[^\w\s]", re.UNICODE)
+_TOKEN = re.compile(
+    r"(?:[A-Za-z]\.){2,}|\d+(?:st|nd|rd|th)\b|[^\W\d_]+(?:['’][^\W\d_]+)*|\d[\d,.]*|[^\w\s]",
+    re.UNICODE,
+)
 _NP_LINKS = frozenset({"of", "the", "from", "in", "a", "an", "and", "/", "'s", "’s", "s"})
 _PAREN_OPENERS = re.compile(
     r"\s*(?:including|among\s+them|among\s+whom|mostly|mainly|many\s+of\s+them|most\s+of\s+them"
@@ -186,7 +189,7 @@ _NP_STOP_WORDS = """
     with by at on into onto over under during since until near across against between through
     per were was are is have has had been being be not no never could would might may will can
     should must said says say according reportedly already also still remain remains remained
-    feared believed every each"""
+    feared believed every each went gone"""
 _NP_STOP = frozenset(_NP_STOP_WORDS.split())
 _MAX_NP_TOKENS = 10
 
@@ -238,7 +241,7 @@ def noun_phrase(sentence: str, pos: int) -> NounPhrase:
     start_np = None
     text_end = end_np = pos
     head = ""
-    head_frozen = False
+    head_frozen = text_frozen = False
     count = 0
     limit = min(len(sentence), pos + 240)
     while i < limit and count < _MAX_NP_TOKENS:
@@ -259,18 +262,18 @@ def noun_phrase(sentence: str, pos: int) -> NounPhrase:
                 if opener is None:
                     break
                 i = end_np = opener.end()  # ", mostly women and children killed"
-                head_frozen = True
+                head_frozen = text_frozen = True
                 continue
             i = j + 1
             while i < limit and sentence[i] in "-–—‒":
                 i += 1
             end_np = i
-            head_frozen = True
+            head_frozen = text_frozen = True
             continue
         if (
             low in _NP_STOP
-            or tok[0].isdigit()
-            or not (tok[0].isalpha() or tok in ("/", "'s", "’s"))
+            or (tok[0].isdigit() and not tok[-1].isalpha())
+            or not (tok[0].isalnum() or tok in ("/", "'s", "’s"))
         ):
             break
         if low == "and":
@@ -284,10 +287,11 @@ def noun_phrase(sentence: str, pos: int) -> NounPhrase:
             start_np = i
         if low in ("in", "from") and head:
             head_frozen = True
+            text_frozen = text_frozen or low == "in"  # "from the DPRK" names them, "in X" places
         elif low not in _NP_LINKS and not head_frozen:
             head = low
         end_np = tm.end()
-        if not head_frozen:
+        if not text_frozen:
             text_end = end_np
         i = tm.end()
         count += 1

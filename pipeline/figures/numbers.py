@@ -45,7 +45,7 @@ _WORDNUM = (
     rf"|{_SMALL}(?:(?:\s+and\s+|[\s-]+)(?:{_SMALL}|{_WSCALE}))*)"
 )
 _DIGITS = (
-    r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d{1,3}(?:[\u00a0\u2009\u202f ]\d{3})+(?![\d,])"
+    r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d{1,3}(?:[\u00a0\u2009\u202f ]\d{3})+(?!\d|,\d)"
     r"|\d{1,3}(?:\.\d{3}){2,}(?!\d)|\d+)(?:\.\d+)?"
 )
 _DIGSCALE = (
@@ -68,7 +68,7 @@ _BEFORE_DROP = re.compile(
     re.IGNORECASE,
 )
 _AFTER_DROP = re.compile(
-    rf"^(?:\s*(?:%|percent|per\s*cent|pc\b|percentage)|\s*[:/]\s*\d|\s*-\s*[a-z]"
+    rf"^(?:\s*(?:%|percent|per\s*cent|pc\b|percentage)|\s*[:/]\s*\d|\s*-\s*(?!plus\b)[a-z]"
     rf"|\s*(?:years?|yrs?|months?|weeks?|days?|hours?|hrs?|minutes?|mins?|seconds?|decades?|"
     rf"centuries|century|km|kms|kilomet(?:er|re)s?|miles?|met(?:er|re)s?|m|cm|mm|ft|feet|"
     rf"inch(?:es)?|kg|kilos?|kilograms?|tons?|tonnes?|lbs?|pounds?|dollars?|euros?|cents?|"
@@ -191,10 +191,14 @@ def parse_number(text: str) -> int | None:
     atom = _atom(m)
     if atom is None:
         return None
-    value = round(atom.value * atom.scale)
-    if value != atom.value * atom.scale:
+    if not _whole(atom.value * atom.scale):
         return None
+    value = round(atom.value * atom.scale)
     return value if 0 <= value <= MAX_VALUE else None
+
+
+def _whole(x: float) -> bool:
+    return abs(x - round(x)) < 1e-6
 
 
 def _atom(m: re.Match[str]) -> _Atom | None:
@@ -215,7 +219,7 @@ def _dropped(sentence: str, atom: _Atom, digits: str) -> bool:
     after = sentence[atom.end : atom.end + 40]
     if _BEFORE_DROP.search(before) or _AFTER_DROP.search(after):
         return True
-    if after.startswith("-") and after[1:2].isalpha():
+    if after.startswith("-") and after[1:2].isalpha() and not after.startswith("-plus"):
         return True  # "19-year-old", "6.3-magnitude"
     if (
         not atom.words
@@ -271,7 +275,7 @@ def find_numbers(sentence: str) -> list[NumberMention]:
             i += 2  # "lost 2-1", "3-0": a score, not a range and not two counts
             continue
         last = hi or lo
-        if lo.value * low_scale != low or (hi is not None and hi.value * hi.scale != high):
+        if not _whole(lo.value * low_scale) or (hi is not None and not _whole(hi.value * hi.scale)):
             i += 2 if hi is not None else 1
             continue  # "7.4": a measure, not a count of people
         if not 0 < low <= MAX_VALUE or (high is not None and high > MAX_VALUE):

@@ -86,6 +86,14 @@ _CUT = re.compile(
     r"|figures|data|statistics|estimates|reports?|tally)\b.*$",
     re.IGNORECASE,
 )
+_OWNER = re.compile(
+    _NATION_RE.pattern + r"\s+(?:army|armed\s+forces|forces|troops|military|units)\b[^.;]{0,40}?"
+    r"\b(?:lost|losing|loses|suffered|suffering)\b"
+)
+_AGENT = re.compile(
+    r"(?P<x>(?:The\s+)?(?:[A-Z][\w’'.-]*\s+(?:of\s+(?:the\s+)?)?){1,7})(?:in\s+[A-Z]\w+\s+)?"
+    r"(?:have\s+|has\s+|had\s+)?(?:captured|killed|took|seized|detained|abducted|kidnapped)\b"
+)
 _PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i", "you", "this", "that", "there"})
 
 
@@ -115,8 +123,29 @@ def _clean(phrase: str) -> str | None:
     return phrase
 
 
-def subject_key(subject: str | None, aliases: dict[str, str] | None = None) -> str | None:
-    """Normalise a subject: nationality + head noun ("dprk troops" -> "north korean soldiers")."""
+def find_agent(sentence: str) -> str | None:
+    """The organisation acting at the start of a sentence ("The Ukrainian Defense Forces ...").
+
+    Used as claimant of a figure its own verb states ("... captured two soldiers") when no one
+    is quoted. Only capitalised names holding an organisation word qualify, not "Gunmen".
+    """
+    m = _AGENT.match(sentence)
+    if m is None:
+        return None
+    name = _clean(m.group("x"))
+    if name is None or not any(w.lower() in _ORG_WORDS for w in name.split()):
+        return None
+    return name
+
+
+def subject_key(
+    subject: str | None, aliases: dict[str, str] | None = None, context: str = ""
+) -> str | None:
+    """Normalise a subject: nationality + head noun ("dprk troops" -> "north korean soldiers").
+
+    `context` is the sentence before the count: "units of the DPRK army lost 30 soldiers"
+    gives the bare "soldiers" their army's nationality.
+    """
     if not subject:
         return None
     low = re.sub(r"\s+", " ", subject.lower()).strip()
@@ -129,6 +158,10 @@ def subject_key(subject: str | None, aliases: dict[str, str] | None = None) -> s
     nation = _NATIONS[nat_m.group(1)] if nat_m else ""
     words = re.findall(r"[a-z]+", low)
     head = next((_HEADS[w] for w in reversed(words) if w in _HEADS), "")
+    if head and not nation and head in ("soldiers", "fighters", "officers"):
+        owner = _OWNER.search(context[-160:].lower())
+        if owner:
+            nation = _NATIONS[owner.group(1)]
     if head:
         return f"{nation} {head}".strip()
     return " ".join(words) or None
@@ -145,13 +178,13 @@ def claimant_key(claimant: str | None, aliases: dict[str, str] | None = None) ->
     is_person = (
         1 <= len(words) <= 5
         and all(w[:1].isupper() for w in words)
-        and not any(w.lower().strip(".’'s") in _ORG_WORDS for w in words)
+        and not any(re.sub(r"(?:’s|'s)$", "", w.lower()).strip(".") in _ORG_WORDS for w in words)
     )
-    stripped = _TITLES.sub("", low).strip()
-    if is_person and stripped:
+    if is_person:
+        stripped = _TITLES.sub("", low).strip() or low
         last = stripped.split()[-1].strip(".’'")
         return _SPELLINGS.get(last, last)
-    base = stripped or low
+    base = re.sub(r"^the\s+", "", low)
     if aliases and base in aliases:
         return aliases[base]
     return _SPELLINGS.get(base, base)

@@ -1,0 +1,124 @@
+"""find_figures as a seam: evidence offsets, order, de-duplication, keys, aliases, robustness."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.figures import Category, Qualifier, find_figures
+
+
+def test_evidence_offsets_point_at_the_sentence() -> None:
+    text = (
+        "Lt. Col. Ivan Petrov of the U.S. Army spoke on Jan. 5 in Kyiv. "
+        "He said 2.5 million people had fled. "
+        '"At least 14 soldiers were killed," Gen. Jones said. Another 3 were wounded.'
+    )
+    figures = find_figures(text)
+    assert [(f.category, f.value) for f in figures] == [
+        (Category.KILLED, 14),
+        (Category.WOUNDED, 3),
+    ]
+    for f in figures:
+        assert text[f.start : f.end] == f.sentence
+    assert figures[0].sentence == '"At least 14 soldiers were killed," Gen. Jones said.'
+    assert figures[1].sentence == "Another 3 were wounded."
+
+
+def test_output_is_in_text_order_and_exact_repeats_are_dropped() -> None:
+    text = (
+        "Officials said 20 people were killed. Officials said 20 people were killed. "
+        "Officials said 7 people were injured."
+    )
+    figures = find_figures(text)
+    assert [(f.category.value, f.value) for f in figures] == [("killed", 20), ("wounded", 7)]
+    assert figures[0].start == 0
+
+
+def test_repeat_with_other_qualifier_is_kept() -> None:
+    text = "At least 20 people were killed. More than 20 people were killed."
+    assert [f.qualifier for f in find_figures(text)] == [Qualifier.AT_LEAST, Qualifier.MORE_THAN]
+
+
+def test_subject_and_claimant_are_named_as_the_text_names_them() -> None:
+    (f,) = find_figures(
+        "Ukrainian President Volodymyr Zelensky said that more than 3 800 North Korean "
+        "soldiers had already been killed or wounded."
+    )
+    assert f.category == Category.KILLED_OR_WOUNDED
+    assert (f.value, f.qualifier) == (3800, Qualifier.MORE_THAN)
+    assert f.subject == "North Korean soldiers"
+    assert f.claimant == "Ukrainian President Volodymyr Zelensky"
+    assert (f.subject_key, f.claimant_key) == ("north korean soldiers", "zelensky")
+
+
+def test_keys_group_the_same_troops_and_the_same_person() -> None:
+    texts = [
+        "Zelensky said 3,000 North Korean troops had been killed.",
+        "According to President Volodymyr Zelensky, 3,000 DPRK soldiers have been killed.",
+        "President Zelenskyy said 3,000 soldiers from the DPRK had been killed.",
+    ]
+    identities = {find_figures(t)[0].identity for t in texts}
+    assert identities == {("killed", "north korean soldiers", "zelensky")}
+
+
+def test_claimant_forms() -> None:
+    cases = {
+        "Seven people were killed, police said.": "police",
+        "According to the health ministry, 12 people died.": "health ministry",
+        "The agency reported 5 people missing, citing local officials.": "local officials",
+        "Red Cross data showed that 40 people were injured.": None,
+        "The governor told reporters that 3 miners were missing.": "governor",
+    }
+    for text, claimant in cases.items():
+        (f,) = find_figures(text)
+        assert f.claimant == claimant or (claimant is None), text
+
+
+def test_aliases_extend_the_built_in_keys() -> None:
+    text = "Wagner fighters were hit hard: 300 Wagner mercenaries were killed, Prigozhin said."
+    (plain,) = find_figures(text)
+    (aliased,) = find_figures(
+        text, aliases={"wagner mercenaries": "wagner group", "prigozhin": "yevgeny prigozhin"}
+    )
+    assert plain.subject_key == "wagner mercenaries"
+    assert aliased.subject_key == "wagner group"
+    assert aliased.claimant_key == "yevgeny prigozhin"
+
+
+def test_empty_and_figure_free_texts_give_nothing() -> None:
+    assert find_figures("") == []
+    assert find_figures("   \n\n ") == []
+    assert find_figures("The weather was fine and the market opened at 9.") == []
+
+
+def test_pathological_inputs_stay_cheap_and_safe() -> None:
+    assert find_figures("9" * 1_000_000) == []
+    assert find_figures("killed " * 50_000) == []
+    many = "At least 5 people were killed. " * 2_000
+    assert [f.value for f in find_figures(many)] == [5]
+    assert isinstance(find_figures("\x00\ud7ff\u202e killed 3 \U0001f600 people"), list)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=300))
+def test_find_figures_never_raises_on_any_text(text: str) -> None:
+    for f in find_figures(text):
+        assert text[f.start : f.end] == f.sentence
+        assert f.value > 0
+
+
+_WORDS = st.sampled_from(
+    "killed wounded at least more than about people soldiers were and , . 12 000 3,000 two "
+    "dozen hundred including missing captured toll rose to - ( ) + between or lost died "
+    "the of in on December 14-15 2024 19-year-old per day no none".split()
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_WORDS, max_size=40))
+def test_find_figures_never_raises_on_cue_soup(words: list[str]) -> None:
+    text = " ".join(words)
+    for f in find_figures(text):
+        assert text[f.start : f.end] == f.sentence
+        assert f.value_max is None or f.value_max > f.value

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.figures import find_figures
+from pipeline.figures import Figure, find_figures
 
 SHARED = Path(__file__).resolve().parents[2] / ".." / "shared"
 SEED = SHARED / "seed" / "article.txt"
@@ -57,7 +57,7 @@ def _score(name: str) -> tuple[float, float, float]:
         record = json.loads(line)
         gold = {(g["category"], g["value"], g["value_max"]): g for g in record["figures"]}
         optional = {(g["category"], g["value"], g["value_max"]) for g in record.get("optional", [])}
-        predicted = {}
+        predicted: dict[tuple[str, int, int | None], Figure] = {}
         for f in find_figures(record["text"]):
             predicted.setdefault((f.category.value, f.value, f.value_max), f)
         for key, f in predicted.items():

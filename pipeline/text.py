@@ -12,7 +12,10 @@ import re
 from dataclasses import dataclass
 
 from bs4 import BeautifulSoup, NavigableString, Tag
+from bs4.builder import ParserRejectedMarkup
+from bs4.builder._lxml import LXMLTreeBuilder
 from bs4.element import PageElement
+from soupsieve import SelectorSyntaxError
 
 # Never article text, whatever their attributes say.
 _ALWAYS_DROP = frozenset(
@@ -75,6 +78,9 @@ _NB_SPACE = re.compile(r"(?<!\d)[\u00a0\u2007\u2009\u202f]|[\u00a0\u2007\u2009\u
 _INVISIBLE = re.compile(r"[\u00ad\u200b\u2060\ufeff]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _MIN_ARTICLE_CHARS = 200
+# Real pages nest a few dozen levels; thousands mean a hostile or broken page, and the tree
+# walks below would cost depth x size on it.
+_MAX_DEPTH = 400
 _HTML_BODY = re.compile(r"<(p|br|div|h[1-6])\b", re.I)
 
 
@@ -88,6 +94,28 @@ class TextError(Exception):
     """No article text could be taken from the page (permanent for this version of the page)."""
 
 
+class _TooDeep(Exception):
+    pass
+
+
+class _DepthLimitedBuilder(LXMLTreeBuilder):
+    """BeautifulSoup's lxml builder, refusing documents nested deeper than _MAX_DEPTH."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._depth = 0
+
+    def start(self, tag: str | bytes, attrib: dict, nsmap: dict | None = None) -> None:  # type: ignore[override, type-arg]
+        self._depth += 1
+        if self._depth > _MAX_DEPTH:
+            raise _TooDeep
+        super().start(tag, attrib, nsmap or {})
+
+    def end(self, tag: str | bytes) -> None:
+        self._depth -= 1
+        super().end(tag)
+
+
 def article_text(html: str, *, selector: str | None = None) -> Article:
     """Return the title and the article text of an HTML page.
 
@@ -99,21 +127,23 @@ def article_text(html: str, *, selector: str | None = None) -> Article:
     if not html or not html.strip():
         raise TextError("empty page")
     try:
-        soup = BeautifulSoup(_CONTROL.sub("", html), "lxml")
+        soup = BeautifulSoup(_CONTROL.sub("", html), builder=_DepthLimitedBuilder())
         title = _title(soup)
         if selector is not None:
             roots = _select(soup, selector)
-            _drop_furniture(soup, protected=_with_ancestors(roots))
+            _drop_furniture(soup, protected=_with_ancestors(roots), boxes=False)
             paragraphs = [p for root in roots for p in _paragraphs(root)]
         else:
             structured = _ld_article_body(soup)
-            _drop_furniture(soup, protected=set())
+            _drop_furniture(soup, protected=set(), boxes=True)
             paragraphs = [p for root in _find_article(soup) for p in _paragraphs(root)]
             # Pages rendered by script ship the body as JSON-LD and little else.
             if structured and sum(map(len, paragraphs)) * 3 < len(structured) * 2:
                 paragraphs = _split_body(structured)
-    except RecursionError:
-        raise TextError("page nested too deeply to read") from None
+    except (_TooDeep, RecursionError):
+        raise TextError(f"page nested more than {_MAX_DEPTH} elements deep") from None
+    except ParserRejectedMarkup as e:
+        raise TextError(f"HTML parser rejected the page: {e}") from None
     if not paragraphs:
         raise TextError("no article text found")
     return Article(title=title, text="\n\n".join(paragraphs))
@@ -154,7 +184,7 @@ def _split_body(body: str) -> list[str]:
 def _select(soup: BeautifulSoup, selector: str) -> list[Tag]:
     try:
         found = soup.select(selector)
-    except ValueError as e:  # soupsieve's SelectorSyntaxError is a ValueError
+    except SelectorSyntaxError as e:
         raise TextError(f"invalid selector {selector!r}: {str(e).splitlines()[0]}") from None
     if not found:
         raise TextError(f"selector {selector!r} matched nothing")
@@ -228,8 +258,9 @@ def _holds_article(tag: Tag, total_p: int) -> bool:
     return total_p > 0 and _p_chars(tag) * 2 > total_p
 
 
-def _drop_furniture(soup: BeautifulSoup, *, protected: set[int]) -> None:
-    """Remove scripts, navigation, asides, link boxes and the like, in place."""
+def _drop_furniture(soup: BeautifulSoup, *, protected: set[int], boxes: bool) -> None:
+    """Remove scripts, navigation, asides and the like, in place; with `boxes`, also boxes of
+    links found by their heading ("Most read", ...), which a chosen selector may want."""
     for tag in soup.find_all(_ALWAYS_DROP):
         if id(tag) not in protected and not tag.decomposed:
             tag.decompose()
@@ -246,6 +277,8 @@ def _drop_furniture(soup: BeautifulSoup, *, protected: set[int]) -> None:
                 child.decompose()
                 continue
             stack.append(child)
+    if not boxes:
+        return
     # A box of links titled "Most read", "Related", ... with no telling class.
     for heading in root.find_all(["h2", "h3", "h4", "h5", "h6"]):
         if heading.decomposed or not _BOX_HEADING.match(heading.get_text(" ")):

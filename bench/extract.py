@@ -2,7 +2,7 @@
 
 1. `find_figures` over the texts of ../shared/data/*.jsonl, repeated to at least --mb MB of
    text: MB/s (UTF-8 bytes of article text), articles/s; then peak Python memory of one pass
-   (tracemalloc, in its own pass because tracing slows the code down).
+   and of one ~1 MB document (tracemalloc, in own passes because tracing slows code down).
 2. The same for quantulum3's `parser.parse` (a general quantity parser, for reference), on
    a bounded sample of the same texts (--reference-seconds), if quantulum3 is installed.
 3. For the HTML pages in ../shared/data/pages/: the time of `pipeline.text.article_text`
@@ -95,6 +95,10 @@ def bench_extractor(find: Callable[[str], Any], texts: list[str], target_mb: flo
     print(rate_line("find_figures", seconds, calls, corpus_bytes * repeat))
     peak = peak_memory(find, texts)
     print(f"{'':<14} peak traced memory over one pass: {peak / 1e3:.1f} KB")
+    big = "\n\n".join(texts * max(1, -(-1_000_000 // corpus_bytes)))
+    peak_big = peak_memory(find, [big])
+    print(f"{'':<14} peak traced memory on one {len(big) / 1e6:.1f} MB document:", end=" ")
+    print(f"{peak_big / 1e6:.1f} MB")
     return seconds / (corpus_bytes * repeat / 1e6)
 
 

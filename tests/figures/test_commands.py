@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import select
 import shutil
 import socket
 import subprocess
@@ -351,3 +352,16 @@ def test_console_script_extract(tmp_path: Path) -> None:
     )
     assert missing.returncode == 2
     assert "Traceback" not in missing.stderr and "no such file" in missing.stderr
+
+    # --jsonl streams: the answer to line 1 arrives while stdin is still open.
+    with subprocess.Popen(
+        [exe, "extract", "--jsonl"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    ) as proc:
+        assert proc.stdin is not None and proc.stdout is not None
+        proc.stdin.write(json.dumps({"id": "s1", "text": ARTICLE}) + "\n")
+        proc.stdin.flush()
+        ready, _, _ = select.select([proc.stdout], [], [], 30)
+        assert ready, "no answer to the first line while stdin stays open"
+        assert json.loads(proc.stdout.readline())["id"] == "s1"
+        proc.stdin.close()
+        assert proc.wait(timeout=30) == 0

@@ -78,7 +78,7 @@ class GoldRecord:
 @dataclass(frozen=True, slots=True)
 class Mistake:
     """One error on one record. For `missed`, `sentence` is a best guess: the first
-    sentence of the text that spells the value in digits, else the text's start."""
+    sentence that spells the value (see `locate_sentence`). For `error`, it names the exception."""
 
     record_id: str
     kind: MistakeKind

@@ -94,20 +94,24 @@ def job_for(config: Config, source: Source) -> SourceJob:
     )
 
 
-def build_channels(config: Config, clock: Callable[[], datetime]) -> dict[str, Channel]:
-    """One channel per [[alerts]] entry, by name."""
+def build_channels(config: Config) -> dict[str, Channel]:
+    """One channel per [[alerts]] entry, by name.
+
+    Channels stamp messages with the wall clock, not the app's clock: a receiver checks
+    `webhook-timestamp` against its own time.
+    """
     channels: dict[str, Channel] = {}
     for alert in config.alerts:
         if isinstance(alert, WebhookAlert):
             channels[alert.name] = build_channel(
                 "webhook", name=alert.name, url=str(alert.url), secret=alert.secret,
-                timeout=alert.timeout, headers=alert.headers, now=clock,
+                timeout=alert.timeout, headers=alert.headers,
             )  # fmt: skip
         else:
             channels[alert.name] = build_channel(
                 "email", name=alert.name, smtp=alert.smtp, sender=alert.from_,
                 recipients=alert.to, starttls=alert.starttls,
-                subject_prefix=alert.subject_prefix, now=clock,
+                subject_prefix=alert.subject_prefix,
             )  # fmt: skip
     return channels
 
@@ -130,7 +134,7 @@ async def open_app(config: Config, *, clock: Callable[[], datetime] = utcnow) ->
     try:
         factory = session_factory(engine)
         runner = Runner(factory, client, settings, clock, aliases=dict(config.subjects.aliases))
-        yield App(config, factory, runner, build_channels(config, clock), clock)
+        yield App(config, factory, runner, build_channels(config), clock)
     finally:
         await client.aclose()
         engine.dispose()

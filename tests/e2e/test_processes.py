@@ -20,11 +20,12 @@ from tests.pipeline.conftest import LoopbackServer
 
 KILL_AFTER_COMMIT = """
 import asyncio, os, signal, sys
+from pathlib import Path
 from pipeline.config import load_config
 from pipeline.service import open_app
 
 async def main():
-    async with open_app(load_config(sys.argv[1], env=os.environ)) as app:
+    async with open_app(load_config(Path(sys.argv[1]), env=os.environ)) as app:
         [result] = await app.runner.check_all(app.jobs())
         assert result.alerts == 2, result
         os.kill(os.getpid(), signal.SIGKILL)  # committed, never delivered

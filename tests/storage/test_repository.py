@@ -18,7 +18,7 @@ def test_migrations_create_every_table_and_are_idempotent(engine: Engine) -> Non
     tables = set(inspect(engine).get_table_names())
     assert {
         "source",
-        "fetch",
+        "fetch_log",
         "document",
         "observation",
         "current_figure",

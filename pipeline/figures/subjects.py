@@ -59,28 +59,29 @@ _SPEECH = (
     r"|writes|noted|notes|tweeted|posted|had\s+data|has\s+data|have\s+data|put|puts|places"
     r"|placed|recorded|records|documented|counted|tallied)"
 )
-_NP_WORD = (
-    r"(?:[A-Z][\w’'.&-]*|of|the|and|for|’s|'s|local|senior|top|military|police|health|hospital"
-    r"|government|security|medical|rights|group|officials?|authorities|sources?|residents?"
-    r"|witnesses|witness|spokes(?:man|woman|person)|minister|ministry|chief|army|intelligence"
-    r"|agency|media|outlets?|office|officers?|commander|commission|mission|monitors|observers"
-    r"|activists|doctors|medics|rescuers|rescue|workers|aid|organi[sz]ation|newspaper|tv"
-    r"|television|department|interior|defen[cs]e|foreign|national|regional|provincial|district"
-    r"|state|president|governor|mayor|statement|data|figures|monitor|survivors|locals|villagers"
-    r"|elders?|leaders?|tally|count|unnamed|an?|us|u\.s\.)"
-)
-_SPEAKER_BEFORE = re.compile(
-    rf"(?P<x>(?:{_NP_WORD}\s+){{0,9}}{_NP_WORD})\s+(?:(?:first|later|also|then|earlier|had|has"
-    rf"|have|officially|on\s+\w+|in\s+\w+|last\s+\w+|\w+day|this\s+\w+)\s+)?{_SPEECH}\b"
-)
+_SPEECH_RE = re.compile(rf"\b{_SPEECH}\b")
+_NP_LOWER_WORDS = """
+    of the and for ’s 's local senior top military police health hospital government security
+    medical rights group official officials authorities source sources resident residents
+    witnesses witness spokesman spokeswoman spokesperson minister ministry chief army
+    intelligence agency media outlet outlets office officer officers commander commission
+    mission monitors observers activists doctors medics rescuers rescue workers aid
+    organization organisation newspaper tv television department interior defense defence
+    foreign national regional provincial district state president governor mayor statement
+    data figures monitor survivors locals villagers elder elders leader leaders tally count
+    unnamed a an u.s. emergency services service staff general"""
+_NP_LOWER = frozenset(_NP_LOWER_WORDS.split())
+# Between a speaker and the verb: "Zelensky first reported", "officials on Monday said".
+_SPEECH_GAP_WORDS = """
+    first later also then earlier had has have officially on in last this monday tuesday
+    wednesday thursday friday saturday sunday today yesterday morning night evening"""
+_SPEECH_GAP = frozenset(_SPEECH_GAP_WORDS.split())
+_WORD = re.compile(r"[\w’'.&-]+|[^\w\s]")
 _ACCORDING = re.compile(
     r"\b(?:according\s+to|citing|quoting|cited\s+by|reported\s+by|per)\s+(?P<x>[^,.;:()“”\"]{2,90})",
     re.IGNORECASE,
 )
-_SAID_AFTER = re.compile(
-    rf"\b(?:said|says|told|reported|added|announced)\s+(?P<x>(?:{_NP_WORD}\s+){{0,6}}"
-    r"[A-Z][\w’'.-]*)"
-)
+_SAID_AFTER = re.compile(r"\b(?:said|says|told|reported|added|announced)\s+(?=[A-Z])")
 _CUT = re.compile(
     r"\s+(?:on|in|at|that|who|which|as|during|after|before|when|while|from|to|with|about"
     r"|figures|data|statistics|estimates|reports?|tally)\b.*$",
@@ -102,15 +103,36 @@ def find_claimant(sentence: str) -> str | None:
     m = _ACCORDING.search(sentence)
     if m:
         return _clean(_CUT.sub("", m.group("x")))
-    m = _SPEAKER_BEFORE.search(sentence)
-    if m:
-        got = _clean(m.group("x"))
+    for sm in _SPEECH_RE.finditer(sentence):
+        got = _speaker_before(sentence, sm.start())
         if got:
             return got
-    m = _SAID_AFTER.search(sentence)
-    if m:
-        return _clean(m.group("x"))
+    for sm in _SAID_AFTER.finditer(sentence):
+        words = []
+        for w in _WORD.findall(sentence[sm.end() : sm.end() + 80])[:7]:
+            if not (w[:1].isupper() or w in ("of", "the")):
+                break
+            words.append(w)
+        got = _clean(" ".join(words))
+        if got:
+            return got
     return None
+
+
+def _speaker_before(sentence: str, pos: int) -> str | None:
+    """The noun phrase right before a speech verb: capitalised names and newsroom nouns."""
+    tokens = _WORD.findall(sentence[max(0, pos - 120) : pos])
+    while tokens and tokens[-1].lower() in _SPEECH_GAP:
+        tokens.pop()  # "Zelensky first reported", "officials on Monday said"
+        if tokens and tokens[-1].lower() in ("on", "in", "last", "this"):
+            tokens.pop()
+    words: list[str] = []
+    for tok in reversed(tokens[-10:]):
+        if tok[:1].isupper() or tok.lower() in _NP_LOWER:
+            words.append(tok)
+        else:
+            break
+    return _clean(" ".join(reversed(words))) if words else None
 
 
 def _clean(phrase: str) -> str | None:

@@ -41,7 +41,7 @@ def register(subparsers: Any) -> None:
     out.add_argument(
         "--jsonl",
         action="store_true",
-        help='batch: read {"id", "text"|"html"} lines on stdin, write {"id", "figures"} lines',
+        help='batch: read {"id", "text"|"html"} lines (stdin or FILE), write {"id", "figures"}',
     )
     ext.add_argument("--selector", metavar="CSS", help="CSS selector of the article in HTML")
     ext.set_defaults(handler=run_extract)
@@ -145,7 +145,14 @@ def format_figures(found: list[Figure]) -> str:
 def run_extract(args: argparse.Namespace) -> int:
     """Handler of `figwatch extract`: prints figures; 2 on unusable input; 1 on a bad batch line."""
     if args.jsonl:
-        return run_batch(sys.stdin, sys.stdout, selector=args.selector, predict=_predict)
+        if args.source == "-":
+            return run_batch(sys.stdin, sys.stdout, selector=args.selector, predict=_predict)
+        try:
+            batch = Path(args.source).open(encoding="utf-8", errors="replace")  # noqa: SIM115
+        except OSError as exc:
+            return _fail("extract", f"cannot read {args.source}: {exc.strerror or exc}")
+        with batch:
+            return run_batch(batch, sys.stdout, selector=args.selector, predict=_predict)
     try:
         content, is_html = read_document(args.source, stdin=sys.stdin)
         text = html_to_text(content, selector=args.selector) if is_html else content

@@ -243,6 +243,16 @@ def test_batch_all_good_exits_0(
     assert json.loads(capsys.readouterr().out)["id"] == "a"
 
 
+@pytest.mark.usefixtures("stub_extractor")
+def test_batch_from_a_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    batch = tmp_path / "in.jsonl"
+    batch.write_text(json.dumps({"id": "f", "text": ARTICLE}) + "\n", encoding="utf-8")
+    assert run(["extract", "--jsonl", str(batch)]) == 0
+    assert len(json.loads(capsys.readouterr().out)["figures"]) == 2
+    assert run(["extract", "--jsonl", str(tmp_path / "none.jsonl")]) == 2
+    assert "cannot read" in capsys.readouterr().err
+
+
 def test_batch_writes_each_answer_before_reading_the_next_line() -> None:
     """Streaming: the answer to line 1 is flushed before line 2 is read."""
     from pipeline.figures.commands import run_batch

@@ -48,6 +48,8 @@ _ANAPHORA = re.compile(
     r"\b(?:of|to|at|was|is|were|from)\s*$",
     re.IGNORECASE,
 )
+_PARTITIVE = re.compile(r"\s+of\s+(?:the|its|their|his|her|our)\s+(?:\w+\s+)?", re.IGNORECASE)
+_PERSON_CUES = frozenset({"hostages", "hostage", "pows", "pow", "prisoners", "captives", "martyrs"})
 _BARE_OTHERS = frozenset({"more", "another", "further"})
 _ESTIMATE = re.compile(r"\bestimat", re.IGNORECASE)
 _MAX_TEXT = 5_000_000  # characters; beyond this the text is cut, never rejected
@@ -125,6 +127,11 @@ def _sentence_figures(sentence: str, offset: int, table: dict[str, str]) -> list
         if reading is None:
             reading = read_left(sentence, m.start, np)
         readings.append(reading)
+    # Partitive: "120 of the estimated 200 fighters had been killed" states 120, not 200.
+    for i in range(len(mentions) - 1):
+        between = sentence[mentions[i].end : mentions[i + 1].start]
+        if readings[i] is None and _PARTITIVE.fullmatch(between):
+            readings[i], readings[i + 1] = readings[i + 1], None
     # Forward sharing: "100,000 Ukrainian soldiers and 100,000 Russian soldiers had been killed"
     for i in range(len(mentions) - 2, -1, -1):
         nxt = readings[i + 1]
@@ -167,6 +174,11 @@ def _sentence_figures(sentence: str, offset: int, table: dict[str, str]) -> list
         if qualifier == Qualifier.EXACT and estimate_at and estimate_at.start() < m.start:
             qualifier = Qualifier.APPROXIMATELY
         subject = _subject_text(np)
+        cue = r.rule.partition(":")[2].removesuffix("~soft")
+        if r.rule.startswith("right:") and cue in _PERSON_CUES:
+            # "1,300 Russian POWs", "101 hostages": the cue noun names the group
+            word = sentence[np.end :].split(None, 1)[:1]
+            subject = " ".join([*(subject.split() if subject else []), *word]).strip(",.;:")
         if subject is None or subject.lower() in _BARE_OTHERS:
             subject = prev_subject  # "at least 100 soldiers killed and another 1 000 wounded"
         prev_subject = subject

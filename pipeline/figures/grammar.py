@@ -32,7 +32,7 @@ _RIGHT_CUES: list[tuple[Category | None, str]] = [
         r"|shot\s+and\s+killed|shot\s+and\s+wounded(?=x)"),
     (W, r"(?:sustained|suffered|received|left\s+with)\s+(?:\w+\s+){0,2}?(?:injur(?:y|ies)|wounds?)"
         r"|shot\s+and\s+(?:wounded|injured)|treated\s+for\s+(?:\w+\s+)?(?:injuries|wounds)"),
-    (None, r"lives\b"),  # only with "claimed/cost/took ... lives": see _LIVES_VERB
+    (None, r"lives\b|prisoners?\b"),  # only after "claimed ... lives", "took ... prisoner"
     (K, r"(?:shot|stabbed|hacked|burned|burnt|beaten|clubbed|crushed|starved|tortured|bludgeoned"
         r"|trampled|frozen)\s+to\s+death|lost\s+(?:their|his|her)\s+li(?:ves|fe)"),
     (K, r"killed|dead|died|deaths?|fatalities|perished|slain|murdered|massacred|executed"
@@ -47,6 +47,11 @@ _RIGHT_CUES: list[tuple[Category | None, str]] = [
 ]  # fmt: skip
 _RIGHT_RE = re.compile(
     "|".join(f"(?P<r{i}>{alt})" for i, (_, alt) in enumerate(_RIGHT_CUES)) + r"(?![\w-])",
+    re.IGNORECASE,
+)
+_HOLD_VERB = re.compile(
+    r"\b(?:took|take[sn]?|taking|held|hold|holds|holding|keeps?|kept|keeping|captured)\s+"
+    r"(?:\w+\s+)?$",
     re.IGNORECASE,
 )
 _LIVES_VERB = re.compile(
@@ -242,6 +247,7 @@ def noun_phrase(sentence: str, pos: int) -> NounPhrase:
     text_end = end_np = pos
     head = ""
     head_frozen = text_frozen = False
+    and_at: tuple[int, int] | None = None
     count = 0
     limit = min(len(sentence), pos + 240)
     while i < limit and count < _MAX_NP_TOKENS:
@@ -270,6 +276,9 @@ def noun_phrase(sentence: str, pos: int) -> NounPhrase:
             end_np = i
             head_frozen = text_frozen = True
             continue
+        if tok[0].isdigit() and not tok[-1].isalpha() and and_at is not None:
+            end_np, text_end = and_at  # "people and took about 250": "and" began a clause
+            break
         if (
             low in _NP_STOP
             or (tok[0].isdigit() and not tok[-1].isalpha())
@@ -277,6 +286,7 @@ def noun_phrase(sentence: str, pos: int) -> NounPhrase:
         ):
             break
         if low == "and":
+            and_at = (end_np, text_end)
             nxt = _TOKEN.match(sentence, _skip_space(sentence, tm.end()))
             if not head or nxt is None or nxt.group(0)[0].isdigit():
                 break
@@ -326,10 +336,11 @@ def _aux_then_cue(sentence: str, i: int, mention_start: int, depth: int) -> Read
         cue = _cue_at(sentence, i)
         if cue is not None:
             cat, end, text = cue
-            if cat is None:  # "lives": only after "claimed", "cost", "took"
-                if not _LIVES_VERB.search(sentence[max(0, mention_start - 40) : mention_start]):
+            if cat is None:  # "lives", "prisoners": only after "claimed", "took", "held"
+                verbs = _LIVES_VERB if text.lower() == "lives" else _HOLD_VERB
+                if not verbs.search(sentence[max(0, mention_start - 40) : mention_start]):
                     return None
-                cat = K
+                cat = K if text.lower() == "lives" else C
             if _RATE.match(sentence[end : end + 40]):
                 return BLOCKED
             if any(a in _MODALS for a in seen_aux) and "have" not in seen_aux:

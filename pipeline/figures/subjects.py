@@ -69,7 +69,8 @@ _NP_LOWER_WORDS = """
     organization organisation newspaper tv television department interior defense defence
     foreign national regional provincial district state president governor mayor statement
     data figures monitor survivors locals villagers elder elders leader leaders tally count
-    unnamed a an u.s. emergency services service staff general"""
+    unnamed a an u.s. emergency services service staff general report study survey
+    analysis"""
 _NP_LOWER = frozenset(_NP_LOWER_WORDS.split())
 # Between a speaker and the verb: "Zelensky first reported", "officials on Monday said".
 _SPEECH_GAP_WORDS = """
@@ -95,6 +96,7 @@ _AGENT = re.compile(
     r"(?P<x>(?:The\s+)?(?:[A-Z][\w’'.-]*\s+(?:of\s+(?:the\s+)?)?){1,7})(?:in\s+[A-Z]\w+\s+)?"
     r"(?:have\s+|has\s+|had\s+)?(?:captured|killed|took|seized|detained|abducted|kidnapped)\b"
 )
+_DETS = frozenset({"a", "an", "the", "of", "and"})
 _PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i", "you", "this", "that", "there"})
 
 
@@ -140,7 +142,7 @@ def _clean(phrase: str) -> str | None:
     phrase = re.sub(r"^(?:the|a|an|and|of)\s+", "", phrase, flags=re.IGNORECASE)
     phrase = re.sub(r"\s+(?:the|a|an|and|of)$", "", phrase, flags=re.IGNORECASE)
     phrase = re.sub(r"(?:’s|'s)$", "", phrase)
-    if not phrase or phrase.lower() in _PRONOUNS or len(phrase) > 100:
+    if not phrase or phrase.lower() in _PRONOUNS or len(phrase) > 100 or phrase.lower() in _DETS:
         return None
     return phrase
 

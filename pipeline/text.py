@@ -30,7 +30,8 @@ _BLOCKS = frozenset(
      "figcaption", "table", "thead", "tbody", "tr", "td", "th", "caption", "body", "html",
      "address", "details", "summary", "hr", "center", "fieldset", "legend", "form"}
 )  # fmt: skip
-_CONTAINERS = ("[itemprop~=articleBody]", "article", "main, [role=main]")
+_CONTAINER_KINDS = ("body", "article", "main")  # itemprop=articleBody, article, main
+_BOX_HEADINGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
 
 # Class/id/role/aria-label tokens that mark page furniture. Matched on tokens split at
 # non-letters, so "article-header" is not "header" and "shadow" is not "ad".
@@ -128,15 +129,16 @@ def article_text(html: str, *, selector: str | None = None) -> Article:
         raise TextError("empty page")
     try:
         soup = BeautifulSoup(_CONTROL.sub("", html), builder=_DepthLimitedBuilder())
+        index = _Index(soup)
         title = _title(soup)
         if selector is not None:
             roots = _select(soup, selector)
-            _drop_furniture(soup, protected=_with_ancestors(roots), boxes=False)
+            _drop_furniture(index, protected=_with_ancestors(roots), boxes=False)
             paragraphs = [p for root in roots for p in _paragraphs(root)]
         else:
-            structured = _ld_article_body(soup)
-            _drop_furniture(soup, protected=set(), boxes=True)
-            paragraphs = [p for root in _find_article(soup) for p in _paragraphs(root)]
+            structured = _ld_article_body(index.ld_json)
+            _drop_furniture(index, protected=set(), boxes=True)
+            paragraphs = [p for root in _find_article(index) for p in _paragraphs(root)]
             # Pages rendered by script ship the body as JSON-LD and little else.
             if structured and sum(map(len, paragraphs)) * 3 < len(structured) * 2:
                 paragraphs = _split_body(structured)
@@ -149,10 +151,53 @@ def article_text(html: str, *, selector: str | None = None) -> Article:
     return Article(title=title, text="\n\n".join(paragraphs))
 
 
-def _ld_article_body(soup: BeautifulSoup) -> str | None:
+class _Index:
+    """The elements the stages below look at, gathered in one walk over the tree (each
+    `find_all` is a walk of its own, and BeautifulSoup walks are the cost here)."""
+
+    def __init__(self, soup: BeautifulSoup) -> None:
+        self.root: Tag = soup.body or soup
+        self.always_drop: list[Tag] = []
+        self.ld_json: list[Tag] = []
+        self.headings: list[Tag] = []
+        self.containers: list[Tag] = []
+        self.anchors: list[Tag] = []  # main, h1, articleBody: furniture never holds these
+        self.paragraphs: list[Tag] = []
+        for node in soup.descendants:
+            if not isinstance(node, Tag):
+                continue
+            name = node.name
+            if name in _ALWAYS_DROP:
+                self.always_drop.append(node)
+                if name == "script" and node.get("type") == "application/ld+json":
+                    self.ld_json.append(node)
+            elif name == "p":
+                self.paragraphs.append(node)
+            elif name in _BOX_HEADINGS:
+                self.headings.append(node)
+            body = node.get("itemprop") == "articleBody"
+            if name in ("main", "h1") or body:
+                self.anchors.append(node)
+            if name in ("article", "main") or body or node.get("role") == "main":
+                self.containers.append(node)
+
+    def p_chars(self) -> dict[int, int]:
+        """Characters of `<p>` text inside each element (by id), counting live paragraphs."""
+        chars: dict[int, int] = {}
+        for p in self.paragraphs:
+            if p.decomposed:
+                continue
+            n = len(p.get_text())
+            chars[id(p)] = n
+            for parent in p.parents:
+                chars[id(parent)] = chars.get(id(parent), 0) + n
+        return chars
+
+
+def _ld_article_body(scripts: list[Tag]) -> str | None:
     """The longest schema.org `articleBody` in the page's JSON-LD, if any."""
     best: str | None = None
-    for script in soup.find_all("script", attrs={"type": "application/ld+json"}):
+    for script in scripts:
         raw = script.string
         if not raw or "articleBody" not in raw:
             continue
@@ -247,25 +292,21 @@ def _is_junk(tag: Tag) -> bool:
     return any(a in tokens and b in tokens for a, b in _JUNK_PAIRS)
 
 
-def _holds_article(tag: Tag, total_p: int) -> bool:
-    """Whether a furniture-looking element is in fact a wrapper around the article."""
-    if tag.name in ("html", "body", "main", "article"):
-        return True
-    if tag.get("itemprop") == "articleBody" or tag.find(["main", "h1"]) is not None:
-        return True
-    if tag.find(True, attrs={"itemprop": "articleBody"}) is not None:
-        return True
-    return total_p > 0 and _p_chars(tag) * 2 > total_p
-
-
-def _drop_furniture(soup: BeautifulSoup, *, protected: set[int], boxes: bool) -> None:
+def _drop_furniture(index: _Index, *, protected: set[int], boxes: bool) -> None:
     """Remove scripts, navigation, asides and the like, in place; with `boxes`, also boxes of
     links found by their heading ("Most read", ...), which a chosen selector may want."""
-    for tag in soup.find_all(_ALWAYS_DROP):
+    for tag in index.always_drop:
         if id(tag) not in protected and not tag.decomposed:
             tag.decompose()
-    root = soup.body or soup
-    total_p = _p_chars(root)
+    root = index.root
+    p_chars = index.p_chars()
+    total_p = p_chars.get(id(root), 0)
+    holders = _with_ancestors([a for a in index.anchors if not a.decomposed])
+
+    def holds_article(tag: Tag) -> bool:
+        # A furniture-looking element may in fact wrap the article ("layout has-sidebar").
+        return id(tag) in holders or p_chars.get(id(tag), 0) * 2 > total_p > 0
+
     stack: list[Tag] = [root]
     while stack:
         parent = stack.pop()
@@ -273,14 +314,14 @@ def _drop_furniture(soup: BeautifulSoup, *, protected: set[int], boxes: bool) ->
             if not isinstance(child, Tag):
                 continue
             junk = id(child) not in protected and _is_junk(child)
-            if junk and not _holds_article(child, total_p):
+            if junk and not holds_article(child):
                 child.decompose()
                 continue
             stack.append(child)
     if not boxes:
         return
     # A box of links titled "Most read", "Related", ... with no telling class.
-    for heading in root.find_all(["h2", "h3", "h4", "h5", "h6"]):
+    for heading in index.headings:
         if heading.decomposed or not _BOX_HEADING.match(heading.get_text(" ")):
             continue
         box = heading.parent
@@ -288,7 +329,7 @@ def _drop_furniture(soup: BeautifulSoup, *, protected: set[int], boxes: bool) ->
             isinstance(box, Tag)
             and id(box) not in protected
             and box is not root
-            and not _holds_article(box, total_p)
+            and not holds_article(box)
             and (
                 _link_density(box) > 0.3
                 # emptied by the page's scripts: a title over nothing
@@ -308,10 +349,6 @@ def _drop_furniture(soup: BeautifulSoup, *, protected: set[int], boxes: bool) ->
             heading.decompose()
 
 
-def _p_chars(tag: Tag) -> int:
-    return sum(len(p.get_text()) for p in tag.find_all("p"))
-
-
 def _link_density(tag: Tag) -> float:
     text = len(tag.get_text())
     if not text:
@@ -319,23 +356,30 @@ def _link_density(tag: Tag) -> float:
     return sum(len(a.get_text()) for a in tag.find_all("a")) / text
 
 
-def _find_article(soup: BeautifulSoup) -> list[Tag]:
-    root = soup.body or soup
-    total_p = _p_chars(root)
-    for css in _CONTAINERS:
+def _find_article(index: _Index) -> list[Tag]:
+    root = index.root
+    p_chars = index.p_chars()
+    total_p = p_chars.get(id(root), 0)
+    live = [tag for tag in index.containers if not tag.decomposed]
+    for kind in _CONTAINER_KINDS:
         best: Tag | None = None
         best_chars = 0
-        for tag in root.select(css):
-            chars = _p_chars(tag)
-            if chars > best_chars:
+        for tag in live:
+            chars = p_chars.get(id(tag), 0)
+            if _kind(tag) == kind and chars > best_chars:
                 best, best_chars = tag, chars
         if best is not None and best_chars >= _MIN_ARTICLE_CHARS and best_chars * 10 >= total_p * 3:
-            return _with_siblings(best, best_chars)
-    dense = _densest(root)
-    return [dense] if dense is not None else [root]
+            return _with_siblings(best, p_chars)
+    return _densest(root, p_chars)
 
 
-def _with_siblings(best: Tag, best_chars: int) -> list[Tag]:
+def _kind(tag: Tag) -> str:
+    if tag.get("itemprop") == "articleBody":
+        return "body"
+    return "article" if tag.name == "article" else "main"
+
+
+def _with_siblings(best: Tag, p_chars: dict[int, int]) -> list[Tag]:
     """A live blog is many `article`s side by side: take the substantial ones with `best`."""
     parent = best.parent
     if best.name != "article" or not isinstance(parent, Tag):
@@ -346,27 +390,44 @@ def _with_siblings(best: Tag, best_chars: int) -> list[Tag]:
     return [
         tag
         for tag in siblings
-        if tag is best or (_p_chars(tag) >= 100 and _link_density(tag) < 0.25)
+        if tag is best or (p_chars.get(id(tag), 0) >= 100 and _link_density(tag) < 0.25)
     ]
 
 
-def _densest(root: Tag) -> Tag | None:
-    """The element whose paragraphs hold the most text, links discounted (as readability does)."""
+def _densest(root: Tag, p_chars: dict[int, int]) -> list[Tag]:
+    """The element whose paragraphs hold the most text, links discounted (as readability does),
+    with its substantial siblings: some pages wrap every paragraph in a chain of divs."""
     scores: dict[int, float] = {}
     tags: dict[int, Tag] = {}
     for p in root.find_all(["p", "pre", "td"]):
-        length = len(p.get_text())
-        if length < 25:
+        text = p.get_text()
+        if len(text) < 25:
             continue
-        score = 1 + min(length / 100, 3) + p.get_text().count(",")
+        score = 1 + min(len(text) / 100, 3) + text.count(",")
         for level, holder in enumerate((p.parent, p.parent.parent if p.parent else None)):
             if isinstance(holder, Tag):
                 tags[id(holder)] = holder
                 scores[id(holder)] = scores.get(id(holder), 0.0) + score / (level + 1)
     if not scores:
-        return None
-    best = max(scores, key=lambda k: scores[k] * (1 - _link_density(tags[k])))
-    return tags[best]
+        return [root]
+    best = tags[max(scores, key=lambda k: scores[k] * (1 - _link_density(tags[k])))]
+    chars = p_chars.get(id(best), 0)
+    while (
+        best is not root
+        and isinstance(best.parent, Tag)
+        and best.parent is not root
+        and p_chars.get(id(best.parent), 0) == chars
+    ):
+        best = best.parent  # a wrapper that adds no paragraphs
+    parent = best.parent
+    if best is root or not isinstance(parent, Tag):
+        return [best]
+    floor = max(80, chars // 5)
+    return [
+        tag
+        for tag in parent.find_all(True, recursive=False)
+        if tag is best or (p_chars.get(id(tag), 0) >= floor and _link_density(tag) < 0.3)
+    ]
 
 
 def _block_of(tag: Tag, cache: dict[int, Tag], stop: Tag) -> Tag:

@@ -267,10 +267,14 @@ def test_deeply_nested_inline_and_sections() -> None:
 
 
 def test_two_megabytes_of_ordinary_nesting() -> None:
-    block = "<div class='c'>" * 30 + "<p>Nine were wounded in the blast.</p>" + "</div>" * 30
+    filler = "Residents queued for water while engineers worked on the pumping station. " * 3
+    block = (
+        "<div class='c'>" * 8 + f"<p>Nine were wounded in the blast. {filler}</p>" + "</div>" * 8
+    )
     html = "<html><body>" + block * (2_000_000 // len(block)) + "</body></html>"
     article = article_text(html)
     assert article.text.startswith("Nine were wounded in the blast.")
+    assert len(article.text) > 1_000_000
 
 
 @settings(max_examples=60, deadline=None)

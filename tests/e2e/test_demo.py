@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import io
+import json
 import re
 import sqlite3
 from pathlib import Path
@@ -58,3 +60,37 @@ def test_readme_queries_run_on_every_database(database_url: str) -> None:
                 conn.execute(text(query)).fetchall()
     finally:
         engine.dispose()
+
+
+@pytest.mark.parametrize("fmt", ["table", "json", "csv"])
+def test_history_prints_the_demo_changes(
+    demo: tuple[int, str, Path], fmt: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from pipeline.cli import main
+
+    _, _, database = demo
+    assert main(["history", "--database", f"sqlite:///{database}", "--format", fmt]) == 0
+    out = capsys.readouterr().out
+    if fmt == "json":
+        rows = json.loads(out)
+        assert {r["kind"] for r in rows} == {"new", "changed", "removed"}
+        assert all(r["detected_at"].endswith("Z") for r in rows)
+    elif fmt == "csv":
+        rows = list(csv.DictReader(io.StringIO(out)))
+        assert rows and rows[0].keys() >= {"source", "category", "old_value", "new_value"}
+    else:
+        assert "new (baseline)" in out and "changed" in out and "→" not in out
+
+
+def test_history_of_current_figures_and_one_source(
+    demo: tuple[int, str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    from pipeline.cli import main
+
+    _, _, database = demo
+    args = ["history", "--database", f"sqlite:///{database}", "--format", "json"]
+    assert main([*args, "--current", "--source", "demo-saldera-aid-convoy"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert rows and {r["source"] for r in rows} == {"demo-saldera-aid-convoy"}
+    assert {r["category"] for r in rows} <= {"killed", "wounded", "captured", "missing",
+                                             "killed_or_wounded"}  # fmt: skip

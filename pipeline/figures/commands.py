@@ -90,7 +90,7 @@ def html_to_text(html: str, *, selector: str | None) -> str:
     """The article text of an HTML document. Raises InputError when it cannot be parsed."""
     try:
         from pipeline.text import article_text
-    except ImportError as exc:
+    except Exception as exc:  # noqa: BLE001 - missing or broken: either way no HTML support
         raise InputError(f"HTML input needs pipeline.text, which is unavailable ({exc})") from None
     try:
         return article_text(html, selector=selector).text

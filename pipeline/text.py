@@ -82,6 +82,8 @@ _MIN_ARTICLE_CHARS = 200
 # Real pages nest a few dozen levels; thousands mean a hostile or broken page, and the tree
 # walks below would cost depth x size on it.
 _MAX_DEPTH = 400
+_MARKUP = re.compile(r"<[A-Za-z!/?]")  # a tag, a comment, a doctype
+_BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n")
 _HTML_BODY = re.compile(r"<(p|br|div|h[1-6])\b", re.I)
 
 
@@ -127,6 +129,11 @@ def article_text(html: str, *, selector: str | None = None) -> Article:
     """
     if not html or not html.strip():
         raise TextError("empty page")
+    if selector is None and not _MARKUP.search(html, 0, 20_000):
+        # Plain text (a text/plain page, a file given to `figwatch extract`): blank lines
+        # separate its paragraphs.
+        plain = [_clean(block) for block in _BLANK_LINE.split(_CONTROL.sub("", html))]
+        return Article(title=None, text="\n\n".join(p for p in plain if p))
     try:
         soup = BeautifulSoup(_CONTROL.sub("", html), builder=_DepthLimitedBuilder())
         index = _Index(soup)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gzip
 import hashlib
 import socket
 from collections.abc import Coroutine
@@ -146,6 +147,24 @@ def test_too_large_by_content_length_reads_nothing(http_server: LoopbackServer) 
     url = http_server.add("/big", b"x" * 5000, headers={"Content-Type": "text/html"})
     err = _error(url, FetchSettings(max_bytes=1000))
     assert err.kind == "too_large" and "Content-Length 5000" in str(err)
+
+
+def test_gzip_bomb_is_capped_on_decoded_bytes(http_server: LoopbackServer) -> None:
+    bomb = gzip.compress(b"<p>" + b" " * 20_000_000 + b"</p>")
+    url = http_server.add(
+        "/bomb", bomb, headers={"Content-Type": "text/html", "Content-Encoding": "gzip"}
+    )
+    page = run(_get(url, settings=FetchSettings(max_bytes=30_000_000)))
+    assert page.body_bytes == 20_000_007  # decoded size is what counts
+    err = _error(url, FetchSettings(max_bytes=1_000_000))
+    assert err.kind == "too_large" and "body larger than" in str(err)
+
+
+def test_missing_content_type_is_sniffed(http_server: LoopbackServer) -> None:
+    text_url = http_server.add("/t", HTML, headers={})
+    assert run(_get(text_url)).html == HTML
+    blob_url = http_server.add("/b", b"\x00\x01\x02" * 100, headers={})
+    assert _error(blob_url).kind == "not_html"
 
 
 def test_image_is_not_html(http_server: LoopbackServer) -> None:

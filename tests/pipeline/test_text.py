@@ -226,6 +226,13 @@ def test_json_ld_body_when_the_page_is_rendered_by_script() -> None:
     assert article_text(page).text.split("\n\n") == BODY
 
 
+def test_plain_text_keeps_its_paragraphs() -> None:
+    text = "Two soldiers were captured.\n\nAt least   30 were killed\nor wounded.\n \n\n"
+    assert article_text(text) == Article(
+        title=None, text="Two soldiers were captured.\n\nAt least 30 were killed or wounded."
+    )
+
+
 @pytest.mark.parametrize("html", ["", "   \n\t", "<html></html>", "<script>x=1</script>"])
 def test_empty_pages_raise_text_error(html: str) -> None:
     with pytest.raises(TextError):

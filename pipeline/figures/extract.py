@@ -14,6 +14,7 @@ from pipeline.figures.grammar import (
     W,
     has_cue,
     is_rate,
+    modal_before,
     noun_phrase,
     read_left,
     read_right,
@@ -50,6 +51,11 @@ _ANAPHORA = re.compile(
 )
 _PARTITIVE = re.compile(r"\s+of\s+(?:the|its|their|his|her|our)\s+(?:\w+\s+)?", re.IGNORECASE)
 _PERSON_CUES = frozenset({"hostages", "hostage", "pows", "pow", "prisoners", "captives", "martyrs"})
+_NEGATED_BEFORE = re.compile(
+    r"\b(?:none|neither|not|never|nobody|no\s+one|not\s+one|zero)\s+(?:(?:of|among)\s+)?"
+    r"(?:the\s+|all\s+)?$",
+    re.IGNORECASE,
+)
 _BARE_OTHERS = frozenset({"more", "another", "further"})
 _ESTIMATE = re.compile(r"\bestimat", re.IGNORECASE)
 _MAX_TEXT = 5_000_000  # characters; beyond this the text is cut, never rejected
@@ -120,6 +126,7 @@ def _sentence_figures(sentence: str, offset: int, table: dict[str, str]) -> list
             is_rate(sentence, m.end, np)
             or _negated_before(sentence, m.start)
             or released_before(sentence, m.start)
+            or modal_before(sentence, m.start)
         ):
             readings.append(BLOCKED)
             continue
@@ -203,8 +210,8 @@ def _sentence_figures(sentence: str, offset: int, table: dict[str, str]) -> list
 
 
 def _negated_before(sentence: str, start: int) -> bool:
-    before = sentence[max(0, start - 25) : start].lower()
-    return bool(re.search(r"\b(?:none|neither|not|never)\s+(?:of\s+)?(?:the\s+)?$", before))
+    before = sentence[max(0, start - 30) : start]
+    return _NEGATED_BEFORE.search(before) is not None
 
 
 def _subject_text(np: NounPhrase) -> str | None:

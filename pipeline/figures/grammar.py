@@ -107,6 +107,14 @@ _LINK_RE = re.compile(
     re.IGNORECASE,
 )
 _LINK_GAP = 110
+_PARTICIPLE = re.compile(
+    r"killed|dead|wounded|injured|missing|captured|abducted|kidnapped|unaccounted\s+for"
+)
+_COUNT_LINK = re.compile(
+    r"to|at|is|was|were|are|been|be|reached|reaching|stood|stands|standing|numbered|numbering"
+    r"|number|totall?ed|totall?ing|total|range|ranged|ranges|ranging|[:‒–—=-]"
+)
+_NOMINAL_BEFORE = re.compile(r"\b(?:the|those|their|our|its|his|her)\s+$", re.IGNORECASE)
 
 # Stems for the cheap prefilter: plain substring tests on the lower-cased sentence are many
 # times faster than one regex alternation scanning every character.
@@ -138,10 +146,13 @@ _NOUN_CUES = re.compile(
 _RELEASE_AFTER = re.compile(
     r"\s*(?:(?:were|was|have|has|had|been|being|are|is|later|all|also|reportedly|subsequently"
     r"|since|eventually|were\s+later)\s+){0,3}"
-    r"(?:released|freed|exchanged|swapped|returned|repatriated|rescued|handed|liberated|set\s+free)",
+    r"(?:released|freed|exchanged|swapped|returned|repatriated|rescued|handed|liberated|set\s+free"
+    r"|survived|escaped)",
     re.IGNORECASE,
 )
 _NEGATION = frozenset({"not", "never", "no", "none", "n't", "neither", "nor", "nobody", "denied"})
+_COUNTERFACTUAL = frozenset({"could", "would", "should", "will", "shall", "can", "wo"})
+_WORDS_RE = re.compile(r"[\w’']+")
 _MODALS = frozenset({"could", "would", "might", "may", "will", "can", "should", "shall", "must"})
 _AUX_WORDS = """
     were was are is have has had been being be reportedly already also all allegedly reported
@@ -194,9 +205,11 @@ _NP_STOP_WORDS = """
     with by at on into onto over under during since until near across against between through
     per were was are is have has had been being be not no never could would might may will can
     should must said says say according reportedly already also still remain remains remained
-    feared believed every each went gone"""
+    feared believed every each went gone reported recorded registered saw suffered sustained
+    counted announced claimed estimated suggested showed listed documented"""
 _NP_STOP = frozenset(_NP_STOP_WORDS.split())
 _MAX_NP_TOKENS = 10
+_OBJECT_AFTER = re.compile(r"\s+(?:the|a|an|his|her|their|its|our|them|him)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -285,6 +298,8 @@ def noun_phrase(sentence: str, pos: int) -> NounPhrase:
             or not (tok[0].isalnum() or tok in ("/", "'s", "’s"))
         ):
             break
+        if low.endswith("ing") and _OBJECT_AFTER.match(sentence, tm.end()):
+            break  # "3 hospitals treating the injured": a verb with its object
         if low == "and":
             and_at = (end_np, text_end)
             nxt = _TOKEN.match(sentence, _skip_space(sentence, tm.end()))
@@ -339,11 +354,12 @@ def _aux_then_cue(sentence: str, i: int, mention_start: int, depth: int) -> Read
             if cat is None:  # "lives", "prisoners": only after "claimed", "took", "held"
                 verbs = _LIVES_VERB if text.lower() == "lives" else _HOLD_VERB
                 if not verbs.search(sentence[max(0, mention_start - 40) : mention_start]):
-                    return None
+                    i = end  # a plain noun here: "2,500 prisoners remain in captivity"
+                    continue
                 cat = K if text.lower() == "lives" else C
             if _RATE.match(sentence[end : end + 40]):
                 return BLOCKED
-            if any(a in _MODALS for a in seen_aux) and "have" not in seen_aux:
+            if modal_blocks(seen_aux):
                 return BLOCKED
             if _RELEASE_AFTER.match(sentence, end):
                 return BLOCKED
@@ -408,11 +424,17 @@ def read_left(sentence: str, mention_start: int, np: NounPhrase) -> Reading | No
     gap = window[last.end() :]
     if re.search(r"[;.!?]", gap) or find_numbers(gap) or _modal_in(gap) or _negated(gap):
         return None
-    if any(w in _FORECAST for w in re.findall(r"[\w’']+", gap.lower())):
+    if any(w in _FORECAST for w in _WORDS_RE.findall(gap.lower())):
         return None
+    text = last.group(0).lower()
+    if (
+        _PARTICIPLE.fullmatch(text)
+        and not _COUNT_LINK.fullmatch(link.group(0).strip().lower())
+        and not _NOMINAL_BEFORE.search(window[: last.start()])
+    ):
+        return None  # "killed a teacher in front of 30 pupils": a verb, not "the killed are"
     for i, (cat, _) in enumerate(_LEFT_NOUNS):
         if last.group(f"n{i}") is not None:
-            text = last.group(0).lower()
             return Reading(cat, "noun:" + text.split()[0], cat == KW and "los" in text)
     return None
 
@@ -421,25 +443,39 @@ def released_before(sentence: str, mention_start: int) -> bool:
     """Is the count the object of a release verb ("released 95 prisoners", "exchange of 200")?"""
     before = sentence[max(0, mention_start - 40) : mention_start]
     m = re.search(
-        r"(?<![\w-])([\w’'-]+)(?:\s+(?:over|of|back))?\s+(?:(?:the|some|all|another)\s+)?$",
+        r"(?<![\w-])([\w’'-]+)(?:\s+(?:over|of|back))?\s+(?:(?:the|some|all|another)\s+)?"
+        r"(?:(?:bodies|remains)\s+of\s+(?:the\s+)?)?$",
         before,
         re.IGNORECASE,
     )
     return bool(m and _RELEASE.match(before, m.start()))
 
 
-def _modal_before(before: str) -> bool:
-    words = re.findall(r"[\w’']+", before[-40:].lower())[-3:]
+def modal_blocks(words: list[str]) -> bool:
+    """Do these words make a count hypothetical? "could kill", "would have died", "may reach".
+
+    "may have killed" and "must have been" are hedged reports of the past and still count.
+    """
+    if any(w in _COUNTERFACTUAL for w in words):
+        return True
     return any(w in _MODALS for w in words) and "have" not in words
+
+
+def modal_before(sentence: str, start: int) -> bool:
+    """Is there a modal among the three words before `start` ("We could see 10,000 deaths")?"""
+    return modal_blocks(_WORDS_RE.findall(sentence[max(0, start - 40) : start].lower())[-3:])
+
+
+def _modal_before(before: str) -> bool:
+    return modal_blocks(_WORDS_RE.findall(before[-40:].lower())[-3:])
 
 
 def _modal_in(gap: str) -> bool:
-    words = re.findall(r"[\w’']+", gap.lower())
-    return any(w in _MODALS for w in words) and "have" not in words
+    return modal_blocks(_WORDS_RE.findall(gap.lower()))
 
 
 def _negated(gap: str) -> bool:
-    return any(w in _NEGATION for w in re.findall(r"[\w’']+", gap.lower()))
+    return any(w in _NEGATION for w in _WORDS_RE.findall(gap.lower()))
 
 
 _RATE_IN_NP = re.compile(

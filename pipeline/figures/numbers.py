@@ -81,6 +81,14 @@ _AFTER_DROP = re.compile(
     rf"|\s*[°º])",
     re.IGNORECASE,
 )
+_RATIO_AFTER = re.compile(
+    r"\s+(?:in|out\s+of)\s+(?:every\s+)?(?:\d|ten|five|four|three|two|a\s+hundred|every)",
+    re.IGNORECASE,
+)
+_RATIO_BEFORE = re.compile(
+    r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine)\s+(?:in|out\s+of)\s+(?:every\s+)?$",
+    re.IGNORECASE,
+)
 _YEARISH_AFTER = re.compile(r"^\s*(?:[\w’']+\s+){0,2}?(?:people|persons|civilians|soldiers)\b")
 
 _QUAL_BEFORE = [
@@ -223,6 +231,8 @@ def _dropped(sentence: str, atom: _Atom, digits: str) -> bool:
     after = sentence[atom.end : atom.end + 40]
     if _AFTER_DROP.match(after) or _BEFORE_DROP.search(before):
         return True
+    if _RATIO_AFTER.match(after) or _RATIO_BEFORE.search(before):
+        return True  # "1 in 5 children", "two out of 85 regions": a ratio
     if after.startswith("-") and after[1:2].isalpha() and not after.startswith("-plus"):
         return True  # "19-year-old", "6.3-magnitude"
     if (

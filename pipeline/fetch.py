@@ -172,9 +172,7 @@ async def fetch_page(
     shown = redact_url(url)
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise FetchError(
-            "invalid_url", f"invalid URL {shown!r}: need http(s)://host/...", transient=False
-        )
+        raise _fail("invalid_url", f"invalid URL {shown!r}: need http(s)://host/...", shown)
     headers: dict[str, str] = {}
     if previous is not None:
         if previous.etag:
@@ -188,36 +186,31 @@ async def fetch_page(
     except FetchError:
         raise
     except TimeoutError:
-        raise FetchError(
+        raise _fail(
             "timeout",
             f"timed out after {settings.total_timeout:g} s (total) fetching {shown}",
+            shown,
             transient=True,
-            url=shown,
         ) from None
     except httpx.TimeoutException as e:
         what = type(e).__name__.removesuffix("Timeout").lower() or "request"
-        raise FetchError(
-            "timeout", f"{what} timeout fetching {shown}", transient=True, url=shown
-        ) from None
+        raise _fail("timeout", f"{what} timeout fetching {shown}", shown, transient=True) from None
     except httpx.TooManyRedirects:
-        raise FetchError(
+        raise _fail(
             "too_many_redirects",
             f"more than {settings.max_redirects} redirects from {shown}",
-            transient=False,
-            url=shown,
+            shown,
         ) from None
     except (httpx.InvalidURL, httpx.UnsupportedProtocol) as e:
-        raise FetchError(
-            "invalid_url", f"invalid URL {shown!r}: {_redact_text(str(e))}", transient=False
+        raise _fail(
+            "invalid_url", f"invalid URL {shown!r}: {_redact_text(str(e))}", shown
         ) from None
     except httpx.DecodingError:
-        raise FetchError(
-            "decode", f"undecodable content-encoding from {shown}", transient=False, url=shown
-        ) from None
+        raise _fail("decode", f"undecodable content-encoding from {shown}", shown) from None
     except (httpx.TransportError, OSError) as e:
         detail = _redact_text(str(e)) or type(e).__name__
-        raise FetchError(
-            "connect", f"network error fetching {shown}: {detail}", transient=True, url=shown
+        raise _fail(
+            "connect", f"network error fetching {shown}: {detail}", shown, transient=True
         ) from None
 
 
@@ -255,12 +248,11 @@ async def _fetch(
             raise _status_error(response, shown)
         media_type, charset = _parse_content_type(content_type)
         if media_type is not None and media_type not in _TEXT_TYPES:
-            raise FetchError(
+            raise _fail(
                 "not_html",
                 f"content type {media_type} (not HTML or text) from {shown}",
-                transient=False,
-                status_code=status,
-                url=shown,
+                shown,
+                status=status,
             )
         declared = _content_length(response)
         if declared is not None and declared > settings.max_bytes:
@@ -280,21 +272,16 @@ async def _fetch(
     encoding: str | None = None
     if not unchanged:
         if media_type is None and not _looks_like_text(body):
-            raise FetchError(
-                "not_html",
-                f"no content type and a binary body from {shown}",
-                transient=False,
-                status_code=status,
-                url=shown,
+            raise _fail(
+                "not_html", f"no content type and a binary body from {shown}", shown, status=status
             )
         decoded = decode_body(body, charset)
         if decoded is None:
-            raise FetchError(
+            raise _fail(
                 "decode",
                 f"body from {shown} does not decode as text (declared charset {charset})",
-                transient=False,
-                status_code=status,
-                url=shown,
+                shown,
+                status=status,
             )
         html, encoding = decoded
     return Page(
@@ -311,6 +298,12 @@ async def _fetch(
         body_bytes=len(body),
         elapsed_ms=_ms(started),
     )
+
+
+def _fail(
+    kind: str, message: str, shown: str, *, transient: bool = False, status: int | None = None
+) -> FetchError:
+    return FetchError(kind, message, transient=transient, status_code=status, url=shown)
 
 
 def _ms(started: float) -> int:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from pipeline.figures.grammar import (
     BLOCKED,
@@ -23,7 +23,13 @@ from pipeline.figures.grammar import (
 from pipeline.figures.model import Category, Figure, Qualifier
 from pipeline.figures.numbers import find_numbers
 from pipeline.figures.sentences import split_sentences
-from pipeline.figures.subjects import claimant_key, find_agent, find_claimant, subject_key
+from pipeline.figures.subjects import (
+    claimant_key,
+    find_agent,
+    find_claimant,
+    find_sufferer,
+    subject_key,
+)
 
 _HAS_NUMBER = re.compile(
     r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen"
@@ -86,6 +92,11 @@ def find_figures(text: str, *, aliases: dict[str, str] | None = None) -> list[Fi
         if not has_cue(sentence) or not _HAS_NUMBER.search(sentence):
             continue
         found = _sentence_figures(sentence, start, table)
+        if found and all(f.claimant is None for f in found):
+            claimant = _claimant_nearby(text, spans, idx)
+            if claimant:
+                key = claimant_key(claimant, table)
+                found = [replace(f, claimant=claimant, claimant_key=key) for f in found]
         if any(f.category == W for f in found):
             # "we lost 2,500 ... Almost 10,000 others have been injured": "lost" meant killed
             found = [_as_killed(f) if f.rule.endswith("~soft") else f for f in found]
@@ -99,20 +110,18 @@ def find_figures(text: str, *, aliases: dict[str, str] | None = None) -> list[Fi
 
 
 def _as_killed(f: Figure) -> Figure:
-    return Figure(
-        category=Category.KILLED,
-        value=f.value,
-        value_max=f.value_max,
-        qualifier=f.qualifier,
-        subject=f.subject,
-        claimant=f.claimant,
-        sentence=f.sentence,
-        start=f.start,
-        end=f.end,
-        rule=f.rule.replace("~soft", "~contrast"),
-        subject_key=f.subject_key,
-        claimant_key=f.claimant_key,
-    )
+    return replace(f, category=Category.KILLED, rule=f.rule.replace("~soft", "~contrast"))
+
+
+def _claimant_nearby(text: str, spans: list[tuple[int, int]], idx: int) -> str | None:
+    """Who the two sentences before, in the same paragraph, quote ("The ministry said: ...")."""
+    for j in (idx - 1, idx - 2):
+        if j < 0 or "\n" in text[spans[j][1] : spans[j + 1][0]]:
+            return None
+        claimant = find_claimant(text[spans[j][0] : spans[j][1]])
+        if claimant:
+            return claimant
+    return None
 
 
 def _sentence_figures(sentence: str, offset: int, table: dict[str, str]) -> list[Figure]:
@@ -174,6 +183,7 @@ def _sentence_figures(sentence: str, offset: int, table: dict[str, str]) -> list
     estimate_at = _ESTIMATE.search(sentence)
     out: list[Figure] = []
     prev_subject: str | None = None
+    prev_end: int | None = None
     for m, np, r in zip(mentions, nps, readings, strict=True):
         if r is None or r is BLOCKED:
             continue
@@ -181,6 +191,11 @@ def _sentence_figures(sentence: str, offset: int, table: dict[str, str]) -> list
         if qualifier == Qualifier.EXACT and estimate_at and estimate_at.start() < m.start:
             qualifier = Qualifier.APPROXIMATELY
         subject = _subject_text(np)
+        if prev_end is not None and ";" in sentence[prev_end : m.start]:
+            prev_subject = None  # a new clause counts a new group
+        prev_end = m.end
+        if subject is None:
+            subject = find_sufferer(sentence, m.start)  # "Iraq Army had lost 57 killed"
         cue = r.rule.partition(":")[2].removesuffix("~soft")
         if r.rule.startswith("right:") and cue in _PERSON_CUES:
             # "1,300 Russian POWs", "101 hostages": the cue noun names the group

@@ -206,7 +206,8 @@ _NP_STOP_WORDS = """
     per were was are is have has had been being be not no never could would might may will can
     should must said says say according reportedly already also still remain remains remained
     feared believed every each went gone reported recorded registered saw suffered sustained
-    counted announced claimed estimated suggested showed listed documented"""
+    counted announced claimed estimated suggested showed listed documented overnight yesterday
+    today tonight earlier recently"""
 _NP_STOP = frozenset(_NP_STOP_WORDS.split())
 _MAX_NP_TOKENS = 10
 _OBJECT_AFTER = re.compile(r"\s+(?:the|a|an|his|her|their|its|our|them|him)\b", re.IGNORECASE)

@@ -83,8 +83,15 @@ _ACCORDING = re.compile(
     re.IGNORECASE,
 )
 _SAID_AFTER = re.compile(r"\b(?:said|says|told|reported|added|announced)\s+(?=[A-Z])")
+_SOURCE_OF = re.compile(
+    r"^(?:the\s+|a\s+|an\s+)?(?:(?:latest|new|recent|official|daily|final|preliminary|updated)\s+)?"
+    r"(?:report|statement|data|figures|estimates?|tally|count|update|statistics|numbers)\s+"
+    r"(?:from|of|by|released\s+by|issued\s+by|published\s+by)\s+",
+    re.IGNORECASE,
+)
 _CUT = re.compile(
     r"\s+(?:on|in|at|that|who|which|as|during|after|before|when|while|from|to|with|about"
+    r"|today|yesterday|tonight|this|last"
     r"|figures|data|statistics|estimates|reports?|tally)\b.*$",
     re.IGNORECASE,
 )
@@ -96,6 +103,11 @@ _AGENT = re.compile(
     r"(?P<x>(?:The\s+)?(?:[A-Z][\w’'.-]*\s+(?:of\s+(?:the\s+)?)?){1,7})(?:in\s+[A-Z]\w+\s+)?"
     r"(?:have\s+|has\s+|had\s+)?(?:captured|killed|took|seized|detained|abducted|kidnapped)\b"
 )
+_LOSS_VERB = re.compile(r"\b(?:lost|losing|loses|suffered|suffering|suffers|sustained)\b")
+_FORCE_WORD_LIST = """
+    the other allied enemy army forces force military troops soldiers units side militia
+    rebels fighters police regiment brigade battalion division"""
+_FORCE_WORDS = frozenset(_FORCE_WORD_LIST.split())
 _DETS = frozenset({"a", "an", "the", "of", "and"})
 _PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i", "you", "this", "that", "there"})
 
@@ -104,7 +116,8 @@ def find_claimant(sentence: str) -> str | None:
     """Return who the sentence says states its figures ("according to X", "X said"), or None."""
     m = _ACCORDING.search(sentence)
     if m:
-        return _clean(_CUT.sub("", m.group("x")))
+        source = _SOURCE_OF.sub("", m.group("x"))
+        return _clean(_CUT.sub("", source))
     for sm in _SPEECH_RE.finditer(sentence):
         got = _speaker_before(sentence, sm.start())
         if got:
@@ -123,15 +136,28 @@ def find_claimant(sentence: str) -> str | None:
 
 def _speaker_before(sentence: str, pos: int) -> str | None:
     """The noun phrase right before a speech verb: capitalised names and newsroom nouns."""
-    tokens = _WORD.findall(sentence[max(0, pos - 120) : pos])
+    tokens = _WORD.findall(sentence[max(0, pos - 160) : pos])
     while tokens and tokens[-1].lower() in _SPEECH_GAP:
         tokens.pop()  # "Zelensky first reported", "officials on Monday said"
         if tokens and tokens[-1].lower() in ("on", "in", "last", "this"):
             tokens.pop()
+    if tokens and tokens[-1] == ")" and "(" in tokens:
+        # "The Office of the UN High Commissioner for Human Rights (OHCHR) has recorded"
+        inner = tokens[len(tokens) - tokens[::-1].index("(") : -1]
+        if len(inner) == 1 and inner[0].isupper():
+            return inner[0]
+        del tokens[len(tokens) - 1 - tokens[::-1].index("(") :]
+    if tokens and tokens[-1] == "," and tokens.count(",") >= 2:
+        # "Gen. Mark Milley, chairman of the Joint Chiefs, estimated": the name, not the apposition
+        first = len(tokens) - 1 - tokens[-2::-1].index(",") - 1
+        if first > 0:
+            tokens = tokens[:first]
     words: list[str] = []
-    for tok in reversed(tokens[-10:]):
+    for tok in reversed(tokens[-12:]):
         if tok[:1].isupper() or tok.lower() in _NP_LOWER:
             words.append(tok)
+        elif tok in ("in", "at", "from") and words:
+            words = []  # "health officials in the Gaza Strip said": the place is not the speaker
         else:
             break
     return _clean(" ".join(reversed(words))) if words else None
@@ -139,7 +165,7 @@ def _speaker_before(sentence: str, pos: int) -> str | None:
 
 def _clean(phrase: str) -> str | None:
     phrase = re.sub(r"\s+", " ", phrase).strip(" ,;:-–—'\"“”")
-    phrase = re.sub(r"^(?:the|a|an|and|of)\s+", "", phrase, flags=re.IGNORECASE)
+    phrase = re.sub(r"^(?:(?:the|a|an|and|of)\s+)+", "", phrase, flags=re.IGNORECASE)
     phrase = re.sub(r"\s+(?:the|a|an|and|of)$", "", phrase, flags=re.IGNORECASE)
     phrase = re.sub(r"(?:’s|'s)$", "", phrase)
     if not phrase or phrase.lower() in _PRONOUNS or len(phrase) > 100 or phrase.lower() in _DETS:
@@ -160,6 +186,27 @@ def find_agent(sentence: str) -> str | None:
     if name is None or not any(w.lower() in _ORG_WORDS for w in name.split()):
         return None
     return name
+
+
+def find_sufferer(sentence: str, pos: int) -> str | None:
+    """Who "lost" or "suffered" the count at `pos`: "Iraq Army had lost 57 killed"."""
+    clause = sentence[:pos]
+    cut = max(clause.rfind(";"), clause.rfind(":"))
+    clause = clause[cut + 1 :]
+    found = list(_LOSS_VERB.finditer(clause))
+    if not found:
+        return None
+    last = found[-1]
+    tokens = _WORD.findall(clause[: last.start()])
+    while tokens and tokens[-1].lower() in ("had", "has", "have", "who", ",", "reportedly", "also"):
+        tokens.pop()
+    words: list[str] = []
+    for tok in reversed(tokens[-6:]):
+        if tok[:1].isupper() or tok.lower() in _FORCE_WORDS:
+            words.append(tok)
+        else:
+            break
+    return _clean(" ".join(reversed(words))) if words else None
 
 
 def subject_key(

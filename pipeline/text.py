@@ -397,7 +397,12 @@ def _with_siblings(best: Tag, p_chars: dict[int, int]) -> list[Tag]:
     return [
         tag
         for tag in siblings
-        if tag is best or (p_chars.get(id(tag), 0) >= 100 and _link_density(tag) < 0.25)
+        if tag is best
+        or (
+            tag.get("class") == best.get("class")  # posts alike, not a teaser beside the story
+            and p_chars.get(id(tag), 0) >= 100
+            and _link_density(tag) < 0.25
+        )
     ]
 
 
@@ -429,11 +434,19 @@ def _densest(root: Tag, p_chars: dict[int, int]) -> list[Tag]:
     parent = best.parent
     if best is root or not isinstance(parent, Tag):
         return [best]
+    # Only siblings built like `best` (same tag, same class): repeated blocks of one story,
+    # not the next box over.
     floor = max(80, chars // 5)
+    kind = best.get("class")
     return [
         tag
-        for tag in parent.find_all(True, recursive=False)
-        if tag is best or (p_chars.get(id(tag), 0) >= floor and _link_density(tag) < 0.3)
+        for tag in parent.find_all(best.name, recursive=False)
+        if tag is best
+        or (
+            tag.get("class") == kind
+            and p_chars.get(id(tag), 0) >= floor
+            and _link_density(tag) < 0.3
+        )
     ]
 
 

@@ -153,9 +153,23 @@ def test_live_blog_keeps_every_post() -> None:
         f'<article class="block"><h3>{h:02d}:00</h3><p>{b}</p></article>'
         for h, b in enumerate(BODY)
     )
-    page = f'<html><body><h1>Live</h1><div class="live-feed">{posts}</div></body></html>'
+    teaser = f'<article class="teaser"><a href="/t">Other story</a><p>{BODY[0]}</p></article>'
+    page = f'<html><body><h1>Live</h1><div class="live-feed">{posts}{teaser}</div></body></html>'
     text = article_text(page).text
-    assert all(b in text for b in BODY)
+    assert all(b in text for b in BODY) and "Other story" not in text
+    assert text.count(BODY[0]) == 1
+
+
+def test_teaser_articles_do_not_beat_an_unmarked_story_body() -> None:
+    teasers = "".join(
+        f'<article><h3><a href="/{i}">Story {i}</a></h3><p>{BODY[3]}</p></article>'
+        for i in range(2)
+    )
+    page = f"""<html><body><header><h1>Town shelled</h1></header>
+      <div class="story-body">{"".join(f"<p>{b}</p>" for b in BODY * 2)}</div>
+      <div class="more">{teasers}</div></body></html>"""
+    text = article_text(page).text
+    assert text.count(BODY[1]) == 2 and "Story 1" not in text
 
 
 def test_density_fallback_without_semantic_markup() -> None:

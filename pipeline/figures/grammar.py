@@ -140,6 +140,10 @@ _LOSS_HEAD_WORDS = """
     paratroopers infantrymen sailors airmen pilots combatants militants servicemembers
     conscripts mercenaries recruits guardsmen policemen police civilians"""
 _LOSS_HEADS = frozenset(_LOSS_HEAD_WORDS.split())
+_RELATIVE = re.compile(
+    r"\s*,?\s*(?:who|that)\s+(?:had|have|has|were|was)\s+[^,;.\d]{1,60}?(?=\s(?:were|was)\s)",
+    re.IGNORECASE,
+)
 _NOUN_CUES = re.compile(
     r"(?:casualties|victims|losses|hostages?|pows?|prisoners|captives|bodies|deaths?|dead)$"
 )
@@ -342,7 +346,13 @@ def read_right(sentence: str, mention_start: int, np: NounPhrase) -> Reading | N
     """The cue after the count's noun phrase, through auxiliaries ("were reportedly killed")."""
     if np.head in NON_PERSON:
         return BLOCKED
-    return _aux_then_cue(sentence, np.end, mention_start, 0)
+    reading = _aux_then_cue(sentence, np.end, mention_start, 0)
+    if reading is None:
+        rel = _RELATIVE.match(sentence, np.end)
+        if rel is not None:
+            # "25 soldiers who had intended to surrender were killed": the main verb decides
+            reading = _aux_then_cue(sentence, rel.end(), mention_start, 1)
+    return reading
 
 
 def _aux_then_cue(sentence: str, i: int, mention_start: int, depth: int) -> Reading | None:

@@ -25,10 +25,13 @@ class Known:
 
 @dataclass(frozen=True, slots=True)
 class FigureChange:
-    kind: str  # "new" | "changed" | "removed"
+    """One change; `old_key` is set when the figure was known before under another key."""
+
+    kind: str  # "new" | "changed" | "removed"; "moved": same value under a new key, no alert
     key: str
     old: Known | None
     new: Figure | None
+    old_key: str | None = None
 
 
 def figure_key(figure: Figure) -> str:
@@ -68,17 +71,75 @@ def _differs(old: Known, new: Figure) -> bool:
 def diff(previous: Mapping[str, Known], current: Mapping[str, Figure]) -> list[FigureChange]:
     """The changes from `previous` (by key, including removed ones) to `current`, in a stable order.
 
-    A figure that comes back after removal is `new` again; an inactive one that stays absent is
-    no change.
+    Figures are matched by key, then by `_pair`. A figure that comes back after removal is `new`
+    again; an absent removed one is no change.
     """
+    pairs = _pair(previous, current)
     changes: list[FigureChange] = []
     for key, figure in current.items():
         old = previous.get(key)
-        if old is None or not old.active:
+        if old is not None and old.active:
+            if _differs(old, figure):
+                changes.append(FigureChange("changed", key, old, figure))
+        elif key in pairs:
+            was = previous[pairs[key]]
+            kind = "changed" if _differs(was, figure) else "moved"
+            changes.append(FigureChange(kind, key, was, figure, old_key=pairs[key]))
+        else:
             changes.append(FigureChange("new", key, old, figure))
-        elif _differs(old, figure):
-            changes.append(FigureChange("changed", key, old, figure))
-    for key, old in previous.items():
-        if old.active and key not in current:
-            changes.append(FigureChange("removed", key, old, None))
+    paired = set(pairs.values())
+    changes.extend(
+        FigureChange("removed", key, old, None)
+        for key, old in previous.items()
+        if old.active and key not in current and key not in paired
+    )
     return changes
+
+
+def _pair(previous: Mapping[str, Known], current: Mapping[str, Figure]) -> dict[str, str]:
+    """New keys matched to vanished ones: {new key: old key}.
+
+    A rewritten attribution or a reworded subject is one change of a figure, not a removal
+    plus a new figure. So a key never seen before takes over a vanished figure of its category
+    whose subject and claimant are compatible (`_compatible`); failing that, the only vanished
+    figure of its category by the same claimant, when it is also the only new one.
+    """
+    vanished = [k for k, old in previous.items() if old.active and k not in current]
+    fresh = [k for k in current if k not in previous]
+    pairs: dict[str, str] = {}
+    for key in fresh:
+        match = next((k for k in vanished if _compatible(k, key)), None)
+        if match is not None:
+            pairs[key] = match
+            vanished.remove(match)
+    fresh = [k for k in fresh if k not in pairs]
+    for key in fresh:
+        olds = [k for k in vanished if _same_claimant(k, key)]
+        if len(olds) == 1 and sum(_same_claimant(olds[0], k) for k in fresh) == 1:
+            pairs[key] = olds[0]
+            vanished.remove(olds[0])
+    return pairs
+
+
+def _same_claimant(old_key: str, new_key: str) -> bool:
+    old_category, _, old_claimant = _parts(old_key)
+    new_category, _, new_claimant = _parts(new_key)
+    return old_category == new_category and bool(old_claimant) and old_claimant == new_claimant
+
+
+def _compatible(old_key: str, new_key: str) -> bool:
+    old_category, old_subject, old_claimant = _parts(old_key)
+    new_category, new_subject, new_claimant = _parts(new_key)
+    if old_category != new_category:
+        return False
+    if old_subject == new_subject:
+        return True
+    a, b = set(old_subject.split()), set(new_subject.split())
+    subject_ok = not a or not b or a <= b or b <= a
+    claimant_ok = not old_claimant or not new_claimant or old_claimant == new_claimant
+    return subject_ok and claimant_ok
+
+
+def _parts(key: str) -> tuple[str, str, str]:
+    category, subject, claimant = key.split("#", 1)[0].split("|", 2)
+    return category, subject, claimant

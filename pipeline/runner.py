@@ -246,18 +246,15 @@ class Runner:
             session.flush()
             rows = {r.key: r for r in repo.current_figures(session=session, source_id=source.id)}
             changes = diff({k: _known(r) for k, r in rows.items()}, current)
-            alerts = 0
+            alerts = recorded = 0
             for change in changes:
+                state = rows.get(change.old_key or change.key)
+                _apply(change, state, observations.get(change.key), session, source.id, now)
+                if change.kind == "moved":
+                    continue
                 row = _change_row(change, source.id, fetch.id, baseline=silent, now=now)
                 session.add(row)
-                _apply(
-                    change,
-                    rows.get(change.key),
-                    observations.get(change.key),
-                    session,
-                    source.id,
-                    now,
-                )
+                recorded += 1
                 if not silent and job.channels:
                     session.flush()
                     enqueue(session=session, change=row, channels=job.channels, now=now)
@@ -265,7 +262,7 @@ class Runner:
         return CheckResult(
             job.name,
             "changed",
-            changes=len(changes),
+            changes=recorded,
             alerts=alerts,
             figures=len(current),
             baseline=silent,
@@ -352,6 +349,7 @@ def _apply(
             sentence=new.sentence,
             updated_at=now,
         )
+    row.key = change.key
     row.value, row.value_max, row.qualifier = new.value, new.value_max, new.qualifier.value
     row.subject, row.claimant, row.sentence = new.subject, new.claimant, new.sentence
     row.active, row.observation_id, row.updated_at = True, observation.id, now

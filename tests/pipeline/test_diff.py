@@ -71,3 +71,79 @@ def test_a_removed_figure_that_returns_is_new_and_an_absent_one_is_quiet() -> No
     prev = {"killed|civilians|": known(f, "killed|civilians|", active=False)}
     assert [c.kind for c in diff(prev, keyed([f]))] == ["new"]
     assert diff(prev, {}) == []
+
+
+def test_a_reworded_subject_or_new_claimant_is_the_same_figure() -> None:
+    before = keyed([fig(7, Category.CAPTURED, subject="aid workers")])
+    prev = {k: known(f, k) for k, f in before.items()}
+    reworded = Figure(
+        Category.CAPTURED,
+        5,
+        None,
+        Qualifier.EXACT,
+        "aid workers hostage",
+        "NRA",
+        "s",
+        0,
+        1,
+        "test",
+        subject_key="aid workers hostage",
+        claimant_key="nra",
+    )
+    [change] = diff(prev, keyed([reworded]))
+    assert (change.kind, change.old_key, change.old and change.old.value) == (
+        "changed",
+        "captured|aid workers|",
+        7,
+    )
+    same_value = Figure(
+        Category.CAPTURED,
+        7,
+        None,
+        Qualifier.EXACT,
+        "aid workers",
+        "NRA",
+        "s",
+        0,
+        1,
+        "test",
+        subject_key="aid workers",
+        claimant_key="nra",
+    )
+    assert [c.kind for c in diff(prev, keyed([same_value]))] == ["moved"]
+
+
+def test_unrelated_groups_are_not_paired() -> None:
+    before = keyed([fig(7, Category.CAPTURED, subject="aid workers")])
+    prev = {k: known(f, k) for k, f in before.items()}
+    other = keyed(
+        [
+            fig(5, Category.CAPTURED, subject="soldiers"),
+            fig(7, Category.KILLED, subject="aid workers"),
+        ]
+    )
+    assert sorted(c.kind for c in diff(prev, other)) == ["new", "new", "removed"]
+
+
+def test_the_only_figure_of_a_category_by_one_claimant_keeps_its_identity() -> None:
+    def by(value: int, subject: str, claimant: str | None) -> Figure:
+        return Figure(
+            Category.CAPTURED,
+            value,
+            None,
+            Qualifier.EXACT,
+            subject,
+            claimant,
+            "s",
+            0,
+            1,
+            "test",
+            subject_key=subject,
+            claimant_key=claimant,
+        )
+
+    prev = {k: known(f, k) for k, f in keyed([by(7, "aid workers", "alliance")]).items()}
+    [change] = diff(prev, keyed([by(5, "hostages", "alliance")]))
+    assert (change.kind, change.old_key) == ("changed", "captured|aid workers|alliance")
+    two_new = keyed([by(5, "hostages", "alliance"), by(2, "drivers", "alliance")])
+    assert sorted(c.kind for c in diff(prev, two_new)) == ["new", "new", "removed"]

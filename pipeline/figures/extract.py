@@ -12,7 +12,7 @@ from pipeline.figures.grammar import (
     NounPhrase,
     Reading,
     W,
-    has_cue,
+    has_cue_lower,
     is_rate,
     modal_before,
     noun_phrase,
@@ -21,7 +21,7 @@ from pipeline.figures.grammar import (
     released_before,
 )
 from pipeline.figures.model import Category, Figure, Qualifier
-from pipeline.figures.numbers import find_numbers
+from pipeline.figures.numbers import NUMBER_WORDS, find_numbers
 from pipeline.figures.sentences import split_sentences
 from pipeline.figures.subjects import (
     claimant_key,
@@ -31,12 +31,13 @@ from pipeline.figures.subjects import (
     subject_key,
 )
 
-_HAS_NUMBER = re.compile(
-    r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen"
-    r"|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy"
-    r"|eighty|ninety|hundred|thousand|million|dozen)\b",
-    re.IGNORECASE,
-)
+_SHARE_BETWEEN = re.compile(r"\s*(?:,|and|or|,\s*and|as\s+well\s+as)\s*")
+_WORD_RE = re.compile(r"[\w’']+")
+_LEAD_OF_THE = re.compile(r"^(?:of\s+)?(?:the\b\s*)?", re.IGNORECASE)
+_TRAIL_LINK = re.compile(r"\s+(?:and|of|the|in|from|a|an)$", re.IGNORECASE)
+
+_DIGIT = re.compile(r"\d")
+_LETTERS = re.compile(r"[a-z]+")
 # A count that shares the category of the figure before it: "..., as well as 317 officers".
 _SHARE_BEFORE = re.compile(
     r"(?:,|;|\band|\bas\s+well\s+as|\bincluding|\bplus|\balong\s+with|\bamong\s+them|\bamong\s+whom"
@@ -89,7 +90,10 @@ def find_figures(text: str, *, aliases: dict[str, str] | None = None) -> list[Fi
     prev_idx = -2
     for idx, (start, end) in enumerate(spans):
         sentence = text[start:end]
-        if not has_cue(sentence) or not _HAS_NUMBER.search(sentence):
+        low = sentence.lower()
+        if not has_cue_lower(low) or not (
+            _DIGIT.search(sentence) or not NUMBER_WORDS.isdisjoint(_LETTERS.findall(low))
+        ):
             continue
         found = _sentence_figures(sentence, start, table)
         if found and all(f.claimant is None for f in found):
@@ -153,9 +157,7 @@ def _sentence_figures(sentence: str, offset: int, table: dict[str, str]) -> list
         nxt = readings[i + 1]
         if readings[i] is None and nxt is not None and nxt is not BLOCKED:
             between = sentence[nps[i].end : mentions[i + 1].start]
-            if re.fullmatch(r"\s*(?:,|and|or|,\s*and|as\s+well\s+as)\s*", between) and (
-                nxt.rule.startswith("right")
-            ):
+            if _SHARE_BETWEEN.fullmatch(between) and (nxt.rule.startswith("right")):
                 readings[i] = Reading(nxt.category, "shared-forward", nxt.soft)
     # Backward sharing: ellipsis, breakdowns, anaphora.
     last: Reading | None = None
@@ -166,7 +168,7 @@ def _sentence_figures(sentence: str, offset: int, table: dict[str, str]) -> list
             np = nps[i]
             share = _SHARE_BEFORE.search(before)
             if share and share.group(0).lstrip()[:1] in "–—‒:-":
-                label = re.findall(r"[\w’']+", before[: share.start()])[-1:]
+                label = _WORD_RE.findall(before[: share.start()])[-1:]
                 if label and label[0].lower() in NON_PERSON:
                     share = None  # "tanks - 9 712": a labelled count of something else
             if np.head not in NON_PERSON and (
@@ -188,7 +190,12 @@ def _sentence_figures(sentence: str, offset: int, table: dict[str, str]) -> list
         if r is None or r is BLOCKED:
             continue
         qualifier = m.qualifier
-        if qualifier == Qualifier.EXACT and estimate_at and estimate_at.start() < m.start:
+        if (
+            qualifier == Qualifier.EXACT
+            and estimate_at
+            and m.start - 120 < estimate_at.start() < m.start
+            and ";" not in sentence[estimate_at.start() : m.start]
+        ):
             qualifier = Qualifier.APPROXIMATELY
         subject = _subject_text(np)
         if prev_end is not None and ";" in sentence[prev_end : m.start]:
@@ -231,8 +238,8 @@ def _negated_before(sentence: str, start: int) -> bool:
 
 def _subject_text(np: NounPhrase) -> str | None:
     text = np.text.strip(" ,;:-–—")
-    text = re.sub(r"^(?:of\s+)?(?:the\b\s*)?", "", text, flags=re.IGNORECASE)
-    text = re.sub(r"\s+(?:and|of|the|in|from|a|an)$", "", text, flags=re.IGNORECASE)
+    text = _LEAD_OF_THE.sub("", text)
+    text = _TRAIL_LINK.sub("", text)
     return text or None
 
 

@@ -21,6 +21,8 @@ K, W, KW, C, M = (
     Category.MISSING,
 )
 
+_CLAUSE_BREAK = re.compile(r"[;.!?]")
+
 _KILL_WORDS = r"(?:killed|dead|died|deaths?|fatalities|slain)"
 _WOUND_WORDS = r"(?:wounded|injured|hurt|injuries|maimed)"
 # Cues that may follow the count (and its noun phrase), longest alternatives first.
@@ -240,7 +242,11 @@ BLOCKED = Reading(Category.KILLED, "blocked")
 
 def has_cue(sentence: str) -> bool:
     """Cheap prefilter: does the sentence contain any category cue at all?"""
-    low = sentence.lower()
+    return has_cue_lower(sentence.lower())
+
+
+def has_cue_lower(low: str) -> bool:
+    """`has_cue` for text already lower-cased."""
     return any(stem in low for stem in _CUE_STEMS)
 
 
@@ -248,10 +254,8 @@ def _cue_at(sentence: str, pos: int) -> tuple[Category | None, int, str] | None:
     m = _RIGHT_RE.match(sentence, pos)
     if m is None:
         return None
-    for i, (cat, _) in enumerate(_RIGHT_CUES):
-        if m.group(f"r{i}") is not None:
-            return cat, m.end(), m.group(0)
-    return None
+    cat = _RIGHT_CUES[int(m.lastgroup[1:])][0] if m.lastgroup else None
+    return cat, m.end(), m.group(0)
 
 
 def noun_phrase(sentence: str, pos: int) -> NounPhrase:
@@ -415,13 +419,13 @@ def read_left(sentence: str, mention_start: int, np: NounPhrase) -> Reading | No
     if lm is not None:
         if _modal_before(before[: lm.start()]):
             return BLOCKED
-        for i, (cat, _) in enumerate(_LEFT_VERBS):
-            if lm.group(f"l{i}") is not None:
-                text = lm.group(f"l{i}").lower()
-                if cat == KW and np.head and np.head not in _LOSS_HEADS:
-                    return None  # "lost 30 members", "lost 3 seats": not casualties
-                verb = "_".join(w for w in text.split() if w not in ("the", "of", "a", "an"))
-                return Reading(cat, "left:" + verb, cat == KW and "los" in text)
+        group = lm.lastgroup or "l0"
+        cat = _LEFT_VERBS[int(group[1:])][0]
+        text = lm.group(group).lower()
+        if cat == KW and np.head and np.head not in _LOSS_HEADS:
+            return None  # "lost 30 members", "lost 3 seats": not casualties
+        verb = "_".join(w for w in text.split() if w not in ("the", "of", "a", "an"))
+        return Reading(cat, "left:" + verb, cat == KW and "los" in text)
     link = _LINK_RE.search(before)
     if link is None:
         return None
@@ -433,7 +437,7 @@ def read_left(sentence: str, mention_start: int, np: NounPhrase) -> Reading | No
     if last is None:
         return None
     gap = window[last.end() :]
-    if re.search(r"[;.!?]", gap) or find_numbers(gap) or _modal_in(gap) or _negated(gap):
+    if _CLAUSE_BREAK.search(gap) or find_numbers(gap) or _modal_in(gap) or _negated(gap):
         return None
     if any(w in _FORECAST for w in _WORDS_RE.findall(gap.lower())):
         return None
@@ -444,10 +448,8 @@ def read_left(sentence: str, mention_start: int, np: NounPhrase) -> Reading | No
         and not _NOMINAL_BEFORE.search(window[: last.start()])
     ):
         return None  # "killed a teacher in front of 30 pupils": a verb, not "the killed are"
-    for i, (cat, _) in enumerate(_LEFT_NOUNS):
-        if last.group(f"n{i}") is not None:
-            return Reading(cat, "noun:" + text.split()[0], cat == KW and "los" in text)
-    return None
+    cat = _LEFT_NOUNS[int((last.lastgroup or "n0")[1:])][0]
+    return Reading(cat, "noun:" + text.split()[0], cat == KW and "los" in text)
 
 
 def released_before(sentence: str, mention_start: int) -> bool:

@@ -13,6 +13,10 @@ from dataclasses import dataclass
 
 from pipeline.figures.model import Qualifier
 
+_LOWER_WORDS = re.compile(r"[a-z]+")
+_GROUP_SEP = re.compile(r"[,\u00a0\u2009\u202f ]")
+_YEAR = re.compile(r"1[6-9]\d\d|20\d\d")
+
 # Counts above this are not counts of people; larger values are dropped, not clamped.
 MAX_VALUE = 10_000_000_000
 # A digit run longer than this is an identifier or garbage, never a count.
@@ -59,6 +63,8 @@ NUMBER_RE = re.compile(
 # Scanning: digits on the text as written, word numbers on its lower-cased copy (a regex
 # without IGNORECASE and with a first-letter guard runs several times faster).
 _DIGIT_SCAN = re.compile(rf"(?<![\w.,])(?P<d>{_DIGITS})(?P<ds>{_DIGSCALE})?(?![\w])", re.IGNORECASE)
+NUMBER_WORDS = frozenset([*_UNITS, *_TENS, "hundred", "thousand", "million", "billion", "dozen"])
+_LETTERS = re.compile(r"[a-z]+")
 _WORD_SCAN = re.compile(rf"\b(?=[otfsenha])(?P<w>{_WORDNUM})(?![\w])")
 
 _MONTHS = (
@@ -101,6 +107,7 @@ _QUAL_BEFORE = [
     (Qualifier.LESS_THAN, r"fewer\s+than|less\s+than|under|just\s+under|below|nearly\s+under"),
     (Qualifier.APPROXIMATELY, r"about|around|some|roughly|approximately|approx\.?|an\s+estimated"
      r"|estimated|nearly|almost|close\s+to|just\s+(?:shy|short)\s+of|circa|ca\.|c\.|perhaps"
+     r"|possibly|maybe|some\s+estimated"
      r"|an\s+approximate|approximate|anywhere|somewhere\s+(?:around|between)"
      r"|an\s+approximately"),
 ]  # fmt: skip
@@ -144,7 +151,7 @@ class _Atom:
 
 def _word_value(text: str) -> int | None:
     """Read a word number ("four hundred and forty-one", "a dozen", "half a million")."""
-    toks = re.findall(r"[a-z]+", text.lower())
+    toks = _LOWER_WORDS.findall(text.lower())
     if not toks:
         return None
     if toks[0] == "half" and len(toks) >= 3:
@@ -173,7 +180,7 @@ def _word_value(text: str) -> int | None:
 
 
 def _digit_value(digits: str) -> float | None:
-    raw = re.sub(r"[,\u00a0\u2009\u202f ]", "", digits)
+    raw = _GROUP_SEP.sub("", digits)
     if raw.count(".") > 1:  # "1.234.567": dots as thousands separators
         raw = raw.replace(".", "")
     if len(raw.split(".")[0]) > _MAX_DIGITS:
@@ -227,7 +234,7 @@ def _atom(m: re.Match[str]) -> _Atom | None:
 
 
 def _dropped(sentence: str, atom: _Atom, digits: str) -> bool:
-    before = sentence[max(0, atom.start - 28) : atom.start]
+    before = sentence[max(0, atom.start - 24) : atom.start]
     after = sentence[atom.end : atom.end + 40]
     if _AFTER_DROP.match(after) or _BEFORE_DROP.search(before):
         return True
@@ -238,7 +245,7 @@ def _dropped(sentence: str, atom: _Atom, digits: str) -> bool:
     if (
         not atom.words
         and atom.scale == 1
-        and re.fullmatch(r"1[6-9]\d\d|20\d\d", digits)
+        and _YEAR.fullmatch(digits)
         and not _YEARISH_AFTER.match(after)
     ):
         return True  # a year
@@ -260,8 +267,10 @@ def find_numbers(sentence: str) -> list[NumberMention]:
     atoms: list[_Atom] = []
     lower = sentence.lower()
     if len(lower) == len(sentence):
-        found = [*_DIGIT_SCAN.finditer(sentence), *_WORD_SCAN.finditer(lower)]
-        found.sort(key=lambda m: m.start())
+        found = list(_DIGIT_SCAN.finditer(sentence))
+        if not NUMBER_WORDS.isdisjoint(_LETTERS.findall(lower)):
+            found.extend(_WORD_SCAN.finditer(lower))
+            found.sort(key=lambda m: m.start())
     else:  # lower-casing changed offsets (rare scripts): scan the text as written
         found = list(NUMBER_RE.finditer(sentence))
     for m in found:
@@ -305,7 +314,7 @@ def find_numbers(sentence: str) -> list[NumberMention]:
             continue
         start = lo.start
         qualifier = Qualifier.EXACT
-        before = sentence[max(0, start - 40) : start]
+        before = sentence[max(0, start - 34) : start]
         if hi is not None:
             bm = _BETWEEN_BEFORE.search(before)
             if bm:
@@ -314,10 +323,7 @@ def find_numbers(sentence: str) -> list[NumberMention]:
         qm = _QUAL_BEFORE_RE.search(before)
         if qm:
             start -= len(before) - qm.start()
-            for gi, (qual, _) in enumerate(_QUAL_BEFORE):
-                if qm.group(f"q{gi}") is not None:
-                    qualifier = qual
-                    break
+            qualifier = _QUAL_BEFORE[int((qm.lastgroup or "q0")[1:])][0]
         end = last.end
         am = _QUAL_AFTER_RE.match(sentence[end : end + 20])
         if am:

@@ -7,8 +7,10 @@ import re
 # A boundary: terminal punctuation, closing quotes/brackets, whitespace, then something that
 # can open a sentence. Line breaks always end a sentence (headlines, list items, paragraphs).
 _BOUNDARY = re.compile(
-    r"[.!?…]+[\"'”’»)\]]*(?=\s+[\"'“‘«(\[]*[A-Z0-9\u0400-\u04ff])|\s*\n\s*",
+    r"[.!?…]+[\"'”’»)\]]*(?=\s+[\"'“‘«(\[]*[A-Z0-9\u0400-\u04ff])|\n\s*",
 )
+
+_INITIALS = re.compile(r"(?:[A-Za-z]\.)*[A-Za-z]")
 _ABBREV_WORDS = """
     mr mrs ms dr prof gen lt col maj capt cpt sgt cpl pvt adm cmdr gov sen rep rev st
     jr sr co corp inc ltd no nos vol fig jan feb mar apr jun jul aug sep sept oct nov dec
@@ -32,7 +34,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
             wm = _WORD_BEFORE.search(text, max(0, m.start() - 30), m.start())
             word = wm.group(1) if wm else ""
             low = word.lower().rsplit(".", 1)[-1]
-            if low in _ABBREV or re.fullmatch(r"(?:[A-Za-z]\.)*[A-Za-z]", word):
+            if low in _ABBREV or _INITIALS.fullmatch(word):
                 continue  # "Gen. Shields", "U.S. officials", "J. Smith"
         _add(text, start, m.end() if not m.group(0).isspace() else m.start(), spans)
         start = m.end()

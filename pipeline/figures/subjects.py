@@ -35,6 +35,14 @@ _HEADS = {
 _NATION_RE = re.compile(
     r"\b(" + "|".join(sorted(map(re.escape, _NATIONS), key=len, reverse=True)) + r")\b"
 )
+
+_SPACES = re.compile(r"\s+")
+_LEAD_DETS = re.compile(r"^(?:(?:the|a|an|and|of)\s+)+", re.IGNORECASE)
+_TRAIL_DETS = re.compile(r"\s+(?:the|a|an|and|of)$", re.IGNORECASE)
+_POSSESSIVE = re.compile(r"(?:’s|'s)$")
+_LEAD_SUBJECT = re.compile(r"^(?:of\s+)?(?:the|a|an|other|others|more|another)\s+")
+_LOWER_WORDS = re.compile(r"[a-z]+")
+_LEAD_THE = re.compile(r"^the\s+")
 _TITLES = re.compile(
     r"^(?:(?:the|ukrainian|russian|american|u\.s\.|us|british|french|german|israeli|former|then"
     r"|acting|deputy|vice|prime|president|minister|defen[cs]e|foreign|secretary|general|gen\."
@@ -164,10 +172,10 @@ def _speaker_before(sentence: str, pos: int) -> str | None:
 
 
 def _clean(phrase: str) -> str | None:
-    phrase = re.sub(r"\s+", " ", phrase).strip(" ,;:-–—'\"“”")
-    phrase = re.sub(r"^(?:(?:the|a|an|and|of)\s+)+", "", phrase, flags=re.IGNORECASE)
-    phrase = re.sub(r"\s+(?:the|a|an|and|of)$", "", phrase, flags=re.IGNORECASE)
-    phrase = re.sub(r"(?:’s|'s)$", "", phrase)
+    phrase = _SPACES.sub(" ", phrase).strip(" ,;:-–—'\"“”")
+    phrase = _LEAD_DETS.sub("", phrase)
+    phrase = _TRAIL_DETS.sub("", phrase)
+    phrase = _POSSESSIVE.sub("", phrase)
     if not phrase or phrase.lower() in _PRONOUNS or len(phrase) > 100 or phrase.lower() in _DETS:
         return None
     return phrase
@@ -219,15 +227,15 @@ def subject_key(
     """
     if not subject:
         return None
-    low = re.sub(r"\s+", " ", subject.lower()).strip()
+    low = _SPACES.sub(" ", subject.lower()).strip()
     if aliases and low in aliases:
         return aliases[low]
-    low = re.sub(r"^(?:of\s+)?(?:the|a|an|other|others|more|another)\s+", "", low)
+    low = _LEAD_SUBJECT.sub("", low)
     if aliases and low in aliases:
         return aliases[low]
     nat_m = _NATION_RE.search(low)
     nation = _NATIONS[nat_m.group(1)] if nat_m else ""
-    words = re.findall(r"[a-z]+", low)
+    words = _LOWER_WORDS.findall(low)
     head = next((_HEADS[w] for w in reversed(words) if w in _HEADS), "")
     if head and not nation and head in ("soldiers", "fighters", "officers"):
         owner = _OWNER.search(context[-160:].lower())
@@ -242,20 +250,20 @@ def claimant_key(claimant: str | None, aliases: dict[str, str] | None = None) ->
     """Normalise a claimant: a person by surname, an organisation by its name in lower case."""
     if not claimant:
         return None
-    low = re.sub(r"\s+", " ", claimant.lower()).strip()
+    low = _SPACES.sub(" ", claimant.lower()).strip()
     if aliases and low in aliases:
         return aliases[low]
     words = claimant.split()
     is_person = (
         1 <= len(words) <= 5
         and all(w[:1].isupper() for w in words)
-        and not any(re.sub(r"(?:’s|'s)$", "", w.lower()).strip(".") in _ORG_WORDS for w in words)
+        and not any(_POSSESSIVE.sub("", w.lower()).strip(".") in _ORG_WORDS for w in words)
     )
     if is_person:
         stripped = _TITLES.sub("", low).strip() or low
         last = stripped.split()[-1].strip(".’'")
         return _SPELLINGS.get(last, last)
-    base = re.sub(r"^the\s+", "", low)
+    base = _LEAD_THE.sub("", low)
     if aliases and base in aliases:
         return aliases[base]
     return _SPELLINGS.get(base, base)

@@ -12,7 +12,9 @@ from urllib.parse import quote
 import pytest
 from sqlalchemy import Engine, text
 
+from pipeline.demo.sinks import SmtpSink, WebhookSink
 from storage.db import make_engine, migrate
+from tests.servers import LoopbackServer, loopback_server
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = (REPO / ".." / "shared").resolve()
@@ -68,3 +70,24 @@ def engine(database_url: str) -> Iterator[Engine]:
     engine = make_engine(database_url)
     yield engine
     engine.dispose()
+
+
+@pytest.fixture
+def http_server() -> Iterator[LoopbackServer]:
+    """An HTTP server on 127.0.0.1 serving the routes a test adds."""
+    with loopback_server() as server:
+        yield server
+
+
+@pytest.fixture
+def smtp() -> Iterator[SmtpSink]:
+    """An SMTP server on 127.0.0.1 that keeps what it receives."""
+    with SmtpSink() as sink:
+        yield sink
+
+
+@pytest.fixture
+def hook() -> Iterator[WebhookSink]:
+    """A webhook receiver on 127.0.0.1 that keeps each POST and answers as scripted."""
+    with WebhookSink() as sink:
+        yield sink

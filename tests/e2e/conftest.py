@@ -1,14 +1,12 @@
-"""End-to-end fixtures: a news site, an SMTP sink and a webhook receiver, all real, on loopback."""
+"""End-to-end fixtures: a hand-moved clock and the news site (tests/conftest.py has the sinks)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from pipeline.demo.sinks import SmtpSink, WebhookSink
-from tests.pipeline.conftest import LoopbackServer
+from tests.servers import LoopbackServer
 
 
 class Clock:
@@ -30,23 +28,6 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def site() -> Iterator[LoopbackServer]:
-    server = LoopbackServer()
-    server.thread.start()
-    try:
-        yield server
-    finally:
-        server.httpd.shutdown()
-        server.httpd.server_close()
-
-
-@pytest.fixture
-def smtp() -> Iterator[SmtpSink]:
-    with SmtpSink() as sink:
-        yield sink
-
-
-@pytest.fixture
-def hook() -> Iterator[WebhookSink]:
-    with WebhookSink() as sink:
-        yield sink
+def site(http_server: LoopbackServer) -> LoopbackServer:
+    """The news site the sources point at."""
+    return http_server

@@ -19,7 +19,7 @@ from storage.db import make_engine, session_factory
 from storage.models import Change, Delivery, Fetch
 from tests.e2e.conftest import Clock
 from tests.e2e.news import page
-from tests.pipeline.conftest import LoopbackServer
+from tests.servers import LoopbackServer
 
 SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
 INTRO = "Shelling struck the central market of Marden on Tuesday morning, officials said."

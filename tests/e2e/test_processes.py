@@ -16,7 +16,7 @@ from storage.db import make_engine, session_factory
 from storage.models import Delivery, Fetch
 from tests.e2e.news import page
 from tests.e2e.test_pipeline import INTRO, SECRET, toll
-from tests.pipeline.conftest import LoopbackServer
+from tests.servers import LoopbackServer
 
 KILL_AFTER_COMMIT = """
 import asyncio, os, signal, sys

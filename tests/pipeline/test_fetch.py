@@ -21,7 +21,8 @@ from pipeline.fetch import (
     make_client,
     redact_url,
 )
-from tests.pipeline.conftest import LoopbackServer, endless, stall, trickle
+from tests.pipeline.handlers import endless, stall, trickle
+from tests.servers import LoopbackServer
 
 T = TypeVar("T")
 SETTINGS = FetchSettings(connect_timeout=2.0, read_timeout=2.0, total_timeout=10.0)

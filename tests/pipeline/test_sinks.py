@@ -16,18 +16,6 @@ from pipeline.demo.sinks import SmtpSink, WebhookSink
 pytestmark = pytest.mark.filterwarnings("ignore:Session.login_data is deprecated")
 
 
-@pytest.fixture
-def smtp() -> Iterator[SmtpSink]:
-    with SmtpSink() as sink:
-        yield sink
-
-
-@pytest.fixture
-def hook() -> Iterator[WebhookSink]:
-    with WebhookSink() as sink:
-        yield sink
-
-
 @pytest.fixture(scope="module")
 def client() -> Iterator[httpx.Client]:
     with httpx.Client(timeout=5, trust_env=False) as c:

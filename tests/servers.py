@@ -1,13 +1,12 @@
-"""A real HTTP server on 127.0.0.1 (port 0, in a thread) with routes a test configures."""
+"""Real servers on 127.0.0.1 for tests: an HTTP server whose routes a test sets."""
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
-import pytest
 
 Handler = Callable[[BaseHTTPRequestHandler, "LoopbackServer"], None]
 
@@ -88,50 +87,9 @@ class LoopbackServer:
         return self.url(path)
 
 
-def stall(handler: BaseHTTPRequestHandler, server: LoopbackServer) -> None:
-    """Send headers, then nothing until the test ends: the client's read timeout must fire."""
-    handler.send_response(200)
-    handler.send_header("Content-Type", "text/html")
-    handler.send_header("Content-Length", "1000")
-    handler.end_headers()
-    handler.wfile.flush()
-    server.release.wait(10)
-
-
-def trickle(handler: BaseHTTPRequestHandler, server: LoopbackServer) -> None:
-    """Send a byte at a time, each well within a read timeout, never finishing."""
-    handler.send_response(200)
-    handler.send_header("Content-Type", "text/html")
-    handler.send_header("Transfer-Encoding", "chunked")
-    handler.end_headers()
-    try:
-        while not server.release.wait(0.02):
-            handler.wfile.write(b"1\r\nx\r\n")
-            handler.wfile.flush()
-    except OSError:
-        pass  # the client gave up: that is the point
-
-
-def endless(handler: BaseHTTPRequestHandler, server: LoopbackServer) -> None:
-    """Stream 64 KB chunks (no Content-Length) until the client hangs up; count what was sent."""
-    handler.send_response(200)
-    handler.send_header("Content-Type", "text/html")
-    handler.send_header("Transfer-Encoding", "chunked")
-    handler.end_headers()
-    chunk = b"<p>" + b"a" * (65536 - 7) + b"</p>"
-    frame = f"{len(chunk):x}\r\n".encode() + chunk + b"\r\n"
-    try:
-        while server.bytes_written < 500_000_000 and not server.release.is_set():
-            handler.wfile.write(frame)
-            server.bytes_written += len(chunk)
-    except OSError:
-        pass
-    finally:
-        server.done.set()
-
-
-@pytest.fixture
-def http_server() -> Iterator[LoopbackServer]:
+@contextmanager
+def loopback_server() -> Iterator[LoopbackServer]:
+    """A started LoopbackServer, shut down (and its stalled handlers released) on exit."""
     server = LoopbackServer()
     server.thread.start()
     try:

@@ -29,3 +29,4 @@ bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	$(BIN)/python -m bench.extract
 	$(BIN)/python -m bench.text
+	$(BIN)/python -m bench.pipeline

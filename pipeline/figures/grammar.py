@@ -121,12 +121,12 @@ _NOMINAL_BEFORE = re.compile(r"\b(?:the|those|their|our|its|his|her)\s+$", re.IG
 # Stems for the cheap prefilter: plain substring tests on the lower-cased sentence are many
 # times faster than one regex alternation scanning every character.
 _CUE_STEMS = (
-    "kill", "dead", "die", "death", "fatal", "slain", "perish", "murder", "massacr", "execut",
-    "behead", "martyr", "bodies", "corpse", "lynch", "buried", "drown", "lives", "wound", "injur",
-    "hurt", "hospitali", "maim", "casualt", "loss", "lost", "losing", "lose", "victim", "toll",
-    "captur", "captiv", "prisoner", "pow", "hostage", "abduct", "kidnap", "surrender", "missing",
-    "unaccounted", "disappear", "personnel", "slaughter", "shot", "gunned", "stabb", "hacked",
-    "to death", "kia", "wia", "mia",
+    "kill", "dead", "died", "dies", "dying", "death", "fatal", "slain", "perish", "murder",
+    "massacr", "execut", "behead", "martyr", "bodies", "corpse", "lynch", "buried", "drown",
+    "lives", "wound", "injur", "hurt", "hospitali", "maim", "casualt", "loss", "lost", "losing",
+    "victim", "toll", "captur", "captiv", "prisoner", "pows", "hostage", "abduct", "kidnap",
+    "surrender", "missing", "unaccounted", "disappear", "personnel", "slaughter", "shot", "gunned",
+    "stabb", "hacked", "to death",
 )  # fmt: skip
 
 _RELEASE = re.compile(

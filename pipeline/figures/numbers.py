@@ -95,6 +95,14 @@ _RATIO_BEFORE = re.compile(
     r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine)\s+(?:in|out\s+of)\s+(?:every\s+)?$",
     re.IGNORECASE,
 )
+# Last words before a number that can make it a non-count (checked before the costly regex).
+_DROP_LAST_WORDS = (
+    "jan january feb february mar march apr april may jun june jul july aug august sep sept "
+    "september oct october nov november dec december us rs usd eur gbp no nos age aged page "
+    "article resolution route highway flight room section chapter vol of in and to through "
+    "until every"
+)
+_DROP_LAST = frozenset(_DROP_LAST_WORDS.split())
 _YEARISH_AFTER = re.compile(r"^\s*(?:[\w’']+\s+){0,2}?(?:people|persons|civilians|soldiers)\b")
 
 _QUAL_BEFORE = [
@@ -221,7 +229,7 @@ def _whole(x: float) -> bool:
 
 
 def _atom(m: re.Match[str]) -> _Atom | None:
-    if m.groupdict().get("d") is not None:
+    if "d" in m.re.groupindex and m.group("d") is not None:
         value = _digit_value(m.group("d"))
         if value is None:
             return None
@@ -236,10 +244,14 @@ def _atom(m: re.Match[str]) -> _Atom | None:
 def _dropped(sentence: str, atom: _Atom, digits: str) -> bool:
     before = sentence[max(0, atom.start - 24) : atom.start]
     after = sentence[atom.end : atom.end + 40]
-    if _AFTER_DROP.match(after) or _BEFORE_DROP.search(before):
+    if _AFTER_DROP.match(after) or _RATIO_AFTER.match(after):
         return True
-    if _RATIO_AFTER.match(after) or _RATIO_BEFORE.search(before):
-        return True  # "1 in 5 children", "two out of 85 regions": a ratio
+    tail = before.rstrip()
+    last = tail[tail.rfind(" ") + 1 :].lower().rstrip(".")
+    if (last in _DROP_LAST or not last[-1:].isalpha()) and (
+        _BEFORE_DROP.search(before) or _RATIO_BEFORE.search(before)
+    ):
+        return True  # a date, money, a code, a ratio ("1 in 5 children")
     if after.startswith("-") and after[1:2].isalpha() and not after.startswith("-plus"):
         return True  # "19-year-old", "6.3-magnitude"
     if (

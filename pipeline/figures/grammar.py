@@ -56,6 +56,7 @@ _HOLD_VERB = re.compile(
     r"(?:\w+\s+)?$",
     re.IGNORECASE,
 )
+_CUE_FIRST = frozenset("kdfpsmebclwihvtgunrao")
 _LIVES_VERB = re.compile(
     r"\b(?:claim\w*|cost\w*|took|take[sn]?|taking|lost|los\w+)\s+(?:the\s+)?(?:\w+\s+)?$",
     re.IGNORECASE,
@@ -251,6 +252,8 @@ def has_cue_lower(low: str) -> bool:
 
 
 def _cue_at(sentence: str, pos: int) -> tuple[Category | None, int, str] | None:
+    if sentence[pos : pos + 1].lower() not in _CUE_FIRST:
+        return None  # no cue starts with this letter: skip the big alternation
     m = _RIGHT_RE.match(sentence, pos)
     if m is None:
         return None

@@ -102,6 +102,12 @@ class Runner:
             return await asyncio.to_thread(
                 self._record_error, job, started, "text", str(e), False, page.status_code
             )
+        except Exception as e:  # noqa: BLE001 - a bug on one page must not stop the others
+            log.debug("source %s: page could not be read", job.name, exc_info=True)
+            message = f"internal error reading the page: {type(e).__name__}: {_first_line(e)}"
+            return await asyncio.to_thread(
+                self._record_error, job, started, "internal", message, False, page.status_code
+            )
         if parsed.figures is None:
             return await asyncio.to_thread(self._record_same, job, started, page, "unchanged")
         return await asyncio.to_thread(self._record_version, job, started, page, parsed)

@@ -19,6 +19,7 @@ from datetime import UTC, datetime, timedelta
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
 from alerts.channels import Channel, build_channel
@@ -182,14 +183,18 @@ async def serve(app: App, *, stop: asyncio.Event) -> None:
         in_flight.add(task)
         try:
             [result] = await app.runner.check_all([job])
-            if result.alerts:
-                await app.drain()
             _log_result(result)
+            if result.alerts:
+                await run_drain()
         finally:
             in_flight.discard(task)
 
     async def run_drain() -> None:
-        report = await app.drain()
+        try:
+            report = await app.drain()
+        except SQLAlchemyError as e:  # the database is down: say so once a drain, try again later
+            log.error("outbox: database error: %s", str(e).strip().splitlines()[0])
+            return
         if report.sent or report.dead:
             log.info(
                 "outbox: %d sent, %d dead, %d pending",

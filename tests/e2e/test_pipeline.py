@@ -6,13 +6,17 @@ import asyncio
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlmodel import select
 from standardwebhooks import Webhook
 
+from pipeline import runner
 from pipeline.config import Config
 from pipeline.demo.sinks import SmtpSink, WebhookSink
+from pipeline.figures import Figure
 from pipeline.runner import CheckResult
 from pipeline.service import App, open_app
 from storage.db import make_engine, session_factory
@@ -163,3 +167,35 @@ def test_bad_pages_are_recorded_and_other_sources_carry_on(
     engine.dispose()
     assert sorted(f.outcome for f in fetches) == ["changed", "error", "error", "error", "error"]
     assert all(f.error for f in fetches if f.outcome == "error")
+
+
+def test_a_bug_on_one_page_is_recorded_and_the_others_go_on(
+    tmp_path: Path,
+    site: LoopbackServer,
+    smtp: SmtpSink,
+    hook: WebhookSink,
+    clock: Clock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    real = runner.find_figures
+
+    def fragile(text: str, **kwargs: Any) -> list[Figure]:
+        if "BOOM" in text:
+            raise RecursionError("too deep")
+        return real(text, **kwargs)
+
+    monkeypatch.setattr(runner, "find_figures", fragile)
+    site.add("/good", page([INTRO, toll(12, 30)], updated="09:00"))
+    site.add("/bad", page([INTRO, "BOOM " + toll(1, 2)], updated="09:00"))
+    config = config_for(f"sqlite:///{tmp_path / 'fw.db'}", site, smtp, hook)
+    config = config.model_copy(
+        update={"sources": tuple(
+            config.sources[0].model_copy(update={"name": n, "url": site.url(f"/{n}")})
+            for n in ("good", "bad")
+        )}
+    )  # fmt: skip
+    with app_for(config, clock) as (app, loop):
+        results = {r.source: r for r in loop.run_until_complete(app.check())}
+    assert results["good"].figures == 2
+    assert results["bad"].error_kind == "internal"
+    assert "RecursionError: too deep" in (results["bad"].error or "")

@@ -67,6 +67,12 @@ _SPEECH = (
     r"|writes|noted|notes|tweeted|posted|had\s+data|has\s+data|have\s+data|put|puts|places"
     r"|placed|recorded|records|documented|counted|tallied)"
 )
+_ACCORDING_KEYS = ("according", "citing", "quoting", "cited by", "reported by", "per ")
+_SPEECH_KEYS = (
+    "said", "say", "report", "stat", "told", "tell", "claim", "announc", "estimat", "confirm",
+    "add", "wrote", "writes", "note", "tweet", "posted", "data", "put", "place", "record",
+    "document", "counted", "tallied",
+)  # fmt: skip
 _SPEECH_RE = re.compile(rf"\b{_SPEECH}\b")
 _NP_LOWER_WORDS = """
     of the and for ’s 's local senior top military police health hospital government security
@@ -122,10 +128,13 @@ _PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i", "you", "this", "tha
 
 def find_claimant(sentence: str) -> str | None:
     """Return who the sentence says states its figures ("according to X", "X said"), or None."""
-    m = _ACCORDING.search(sentence)
+    low = sentence.lower()
+    m = _ACCORDING.search(sentence) if any(k in low for k in _ACCORDING_KEYS) else None
     if m:
         source = _SOURCE_OF.sub("", m.group("x"))
         return _clean(_CUT.sub("", source))
+    if not any(k in low for k in _SPEECH_KEYS):
+        return None
     for sm in _SPEECH_RE.finditer(sentence):
         got = _speaker_before(sentence, sm.start())
         if got:

@@ -199,3 +199,20 @@ def test_a_bug_on_one_page_is_recorded_and_the_others_go_on(
     assert results["good"].figures == 2
     assert results["bad"].error_kind == "internal"
     assert "RecursionError: too deep" in (results["bad"].error or "")
+
+
+def test_two_checks_of_one_source_at_once_record_its_changes_once(
+    database_url: str, site: LoopbackServer, smtp: SmtpSink, hook: WebhookSink, clock: Clock
+) -> None:
+    config = config_for(database_url, site, smtp, hook)
+    serve(site, [INTRO, toll(12, 30)], updated="09:00")
+    with app_for(config, clock) as (app, loop):
+        [job] = app.jobs()
+        results = loop.run_until_complete(app.runner.check_all([job, job, job]))
+        assert sum(r.changes for r in results) == 2  # the baseline, recorded by one of them
+        serve(site, [INTRO, toll(19, 30)], updated="09:10")
+        results = loop.run_until_complete(app.runner.check_all([job, job, job]))
+        assert sum(r.changes for r in results) == 1
+        assert sum(r.alerts for r in results) == 2  # one per channel
+        with app.session_factory() as session:
+            assert len(session.exec(select(Change)).all()) == 3

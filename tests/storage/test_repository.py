@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, inspect
@@ -85,3 +86,11 @@ def test_last_good_fetch_skips_errors(engine: Engine) -> None:
 def test_bad_database_url_is_a_clear_error() -> None:
     with pytest.raises(DatabaseError, match="invalid database URL"):
         make_engine("not a url at all")
+
+
+def test_sqlite_runs_in_wal_mode(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'wal.db'}")
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    engine.dispose()

@@ -31,7 +31,7 @@ from pipeline.figures.subjects import (
     subject_key,
 )
 
-_SHARE_BETWEEN = re.compile(r"\s*(?:,|and|or|,\s*and|as\s+well\s+as)\s*")
+_SHARE_BETWEEN = re.compile(r"\s*(?:and|or|,\s*and|as\s+well\s+as)\s*")
 _WORD_RE = re.compile(r"[\w’']+")
 _LEAD_OF_THE = re.compile(r"^(?:of\s+)?(?:the\b\s*)?", re.IGNORECASE)
 _TRAIL_LINK = re.compile(r"\s+(?:and|of|the|in|from|a|an)$", re.IGNORECASE)
@@ -204,7 +204,11 @@ def _sentence_figures(sentence: str, offset: int, table: dict[str, str]) -> list
         if subject is None:
             subject = find_sufferer(sentence, m.start)  # "Iraq Army had lost 57 killed"
         cue = r.rule.partition(":")[2].removesuffix("~soft")
-        if r.rule.startswith("right:") and cue in _PERSON_CUES:
+        if (
+            r.rule.startswith("right:")
+            and cue in _PERSON_CUES
+            and (subject is None or subject.split()[-1][:1].isupper())
+        ):
             # "1,300 Russian POWs", "101 hostages": the cue noun names the group
             word = sentence[np.end :].split(None, 1)[:1]
             subject = " ".join([*(subject.split() if subject else []), *word]).strip(",.;:")

@@ -34,11 +34,11 @@ _RIGHT_CUES: list[tuple[Category | None, str]] = [
         r"|shot\s+and\s+killed|shot\s+and\s+wounded(?=x)"),
     (W, r"(?:sustained|suffered|received|left\s+with)\s+(?:\w+\s+){0,2}?(?:injur(?:y|ies)|wounds?)"
         r"|shot\s+and\s+(?:wounded|injured)|treated\s+for\s+(?:\w+\s+)?(?:injuries|wounds)"),
-    (None, r"lives\b|prisoners?\b"),  # only after "claimed ... lives", "took ... prisoner"
     (K, r"(?:shot|stabbed|hacked|burned|burnt|beaten|clubbed|crushed|starved|tortured|bludgeoned"
         r"|trampled|frozen)\s+to\s+death|lost\s+(?:their|his|her)\s+li(?:ves|fe)"),
     (K, r"killed|dead|died|deaths?|fatalities|perished|slain|murdered|massacred|executed"
-        r"|beheaded|martyred|martyrs|bodies|corpses|lynched|buried|drowned|KIA"),
+        r"|beheaded|martyred|martyrs|bodies|corpses|lynched|buried|drowned|KIA|succumbed"
+        r"|neutrali[sz]ed|eliminated|liquidated"),
     (W, r"wounded|injured|hurt|injuries|hospitali[sz]ed|maimed|WIA"),
     (KW, r"casualties|losses|victims"),
     (C, r"taken\s+(?:as\s+)?(?:prisoner|prisoners|captive|captives|hostage|hostages)"
@@ -46,6 +46,7 @@ _RIGHT_CUES: list[tuple[Category | None, str]] = [
         r"|(?:in|into)\s+(?:\w+\s+)?(?:captivity|custody\s+as\s+prisoners)|prisoners\s+of\s+war|war\s+prisoners"
         r"|captured|POWs?|PoWs?|hostages?|abducted|kidnapped|surrendered|captives?"),
     (M, r"missing(?:\s+in\s+action)?|unaccounted\s+for|MIA|disappeared"),
+    (None, r"lives\b|prisoners?\b"),  # only after "claimed ... lives", "took ... prisoner"
 ]  # fmt: skip
 _RIGHT_RE = re.compile(
     "|".join(f"(?P<r{i}>{alt})" for i, (_, alt) in enumerate(_RIGHT_CUES)) + r"(?![\w-])",
@@ -66,6 +67,7 @@ _LIVES_VERB = re.compile(
 _LEFT_VERBS: list[tuple[Category, str]] = [
     (KW, r"(?:killed|killing|kill|kills)\s+(?:and|or)\s+(?:wounded|wounding|injured|injuring)"),
     (K, r"killed|killing|kills|kill|slew|slaying|slaughtered|massacred|murdered|executed"
+        r"|neutrali[sz]ed|neutrali[sz]ing|eliminated|eliminating|liquidated|liquidating"
         r"|shot\s+dead|shooting\s+dead|gunned\s+down|gunning\s+down|shot\s+and\s+killed"
         r"|(?:hacked|stabbed|burned|burnt|beat|beaten)\s+to\s+death"
         r"|(?:claimed|claiming|claims|took|taking|takes)\s+the\s+lives\s+of"
@@ -127,7 +129,7 @@ _CUE_STEMS = (
     "lives", "wound", "injur", "hurt", "hospitali", "maim", "casualt", "loss", "lost", "losing",
     "victim", "toll", "captur", "captiv", "prisoner", "pows", "hostage", "abduct", "kidnap",
     "surrender", "missing", "unaccounted", "disappear", "personnel", "slaughter", "shot", "gunned",
-    "stabb", "hacked", "to death",
+    "stabb", "hacked", "to death", "succumb", "neutrali", "eliminat", "liquidat",
 )  # fmt: skip
 
 _RELEASE = re.compile(
@@ -189,7 +191,7 @@ NON_PERSON_WORDS = """
     territories birds elephants dolphins whales fish chickens pigs deer wolves bears lions trees
     acres homes flats apartments businesses stores firms plants factories farms crops bags boxes
     containers packages cartons kg kilos grams litres liters gallons bottles doses tests flights
-    trains buses roads routes streets"""
+    trains buses roads routes streets teams clubs parties candidates bills laws proposals"""
 NON_PERSON = frozenset(NON_PERSON_WORDS.split())
 _RATE = re.compile(
     r"^(?:\s+(?!(?:in|than|within|for|after|over|about|under|less|more|last|past|first|once)\b)"
@@ -214,7 +216,7 @@ _NP_STOP_WORDS = """
     should must said says say according reportedly already also still remain remains remained
     feared believed every each went gone reported recorded registered saw suffered sustained
     counted announced claimed estimated suggested showed listed documented overnight yesterday
-    today tonight earlier recently"""
+    today tonight earlier recently later then subsequently initially eventually"""
 _NP_STOP = frozenset(_NP_STOP_WORDS.split())
 _MAX_NP_TOKENS = 10
 _OBJECT_AFTER = re.compile(r"\s+(?:the|a|an|his|her|their|its|our|them|him)\b", re.IGNORECASE)

@@ -567,3 +567,57 @@ def test_news_sentence_states_these_figures(sentence: str, expected: set[Fig]) -
 @pytest.mark.parametrize("sentence", SILENT, ids=[s[:48] for s in SILENT])
 def test_news_sentence_states_nothing(sentence: str) -> None:
     assert _got(sentence) == set()
+
+
+MORE: list[tuple[str, set[Fig]]] = [
+    ("The army said it had eliminated 1,200 enemy soldiers in the past day.",
+     {("killed", 1200, None, "exact")}),
+    ("Three people later succumbed to their injuries.", {("killed", 3, None, "exact")}),
+    ("The blast wounded 40 people, 6 of them seriously.",
+     {("wounded", 40, None, "exact"), ("wounded", 6, None, "exact")}),
+    ("At least 12 people were killed, among them 4 soldiers.",
+     {("killed", 12, None, "at_least"), ("killed", 4, None, "exact")}),
+    ("The strike killed 10 people, raising the number of dead to 85.",
+     {("killed", 10, None, "exact"), ("killed", 85, None, "exact")}),
+    ("Eight more bodies were found on Sunday, bringing the toll to 39.",
+     {("killed", 8, None, "exact"), ("killed", 39, None, "exact")}),
+    ("About 40 people remain missing, while 12 others are unaccounted for.",
+     {("missing", 40, None, "approximately"), ("missing", 12, None, "exact")}),
+    ("The combat losses of the enemy from 24.02.22 to 14.01.25 were approximately: personnel "
+     "\u2012 about 808 460 (+1 430) persons, tanks \u2012 9 712 (+5).",
+     {("killed_or_wounded", 808460, None, "approximately")}),
+    ("They detained 40 protesters and injured 3 journalists.", {("wounded", 3, None, "exact")}),
+    ("Two hundred and fifty soldiers were taken prisoner by the rebels.",
+     {("captured", 250, None, "exact")}),
+    ("Up to 1,000 people could be trapped under the rubble, and 45 are confirmed dead.",
+     {("killed", 45, None, "exact")}),
+    ("Of the 30 passengers, 12 died and 18 were injured.",
+     {("killed", 12, None, "exact"), ("wounded", 18, None, "exact")}),
+    ("The gunmen killed 3 and abducted 15, police said on Friday.",
+     {("killed", 3, None, "exact"), ("captured", 15, None, "exact")}),
+    ("There were 61 deaths and 400 injuries reported in the region.",
+     {("killed", 61, None, "exact"), ("wounded", 400, None, "exact")}),
+    ("The group took 12 aid workers hostage.", {("captured", 12, None, "exact")}),
+    ("Around 4,000 Ukrainian prisoners of war are held in Russia.",
+     {("captured", 4000, None, "approximately")}),
+    ("The fire killed 4 and left 2 missing.",
+     {("killed", 4, None, "exact"), ("missing", 2, None, "exact")}),
+    ('"Eleven of our men were killed and 23 wounded," the commander told reporters.',
+     {("killed", 11, None, "exact"), ("wounded", 23, None, "exact")}),
+    ("Gunmen shot and killed 9 people at a bar.", {("killed", 9, None, "exact")}),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("sentence", "expected"), MORE, ids=[s[:48] for s, _ in MORE])
+def test_more_news_sentences(sentence: str, expected: set[Fig]) -> None:
+    assert _got(sentence) == expected
+
+
+def test_subjects_and_claimants_in_news_copy() -> None:
+    (f,) = find_figures("Around 4,000 Ukrainian prisoners of war are held in Russia.")
+    assert f.subject == "Ukrainian prisoners"
+    killed, wounded = find_figures(
+        '"Eleven of our men were killed and 23 wounded," the commander told reporters.'
+    )
+    assert (killed.subject, killed.claimant) == ("our men", "commander")
+    assert wounded.subject == "our men"  # "23 wounded" counts the same men

@@ -70,7 +70,7 @@ _LEFT_VERBS: list[tuple[Category, str]] = [
         r"|neutrali[sz]ed|neutrali[sz]ing|eliminated|eliminating|liquidated|liquidating"
         r"|shot\s+dead|shooting\s+dead|gunned\s+down|gunning\s+down|shot\s+and\s+killed"
         r"|(?:hacked|stabbed|burned|burnt|beat|beaten)\s+to\s+death"
-        r"|(?:claimed|claiming|claims|took|taking|takes)\s+the\s+lives\s+of"
+        r"|(?:claimed|claiming|claims|took|taking|takes|cost|costing|costs)\s+the\s+lives\s+of"
         r"|(?:the\s+)?(?:deaths?|killings?|murders?|massacre|execution|bodies|remains)\s+of"),
     (W, r"wounded|wounding|wounds|injured|injuring|injures|injure|hurt|hurting|wound|maimed"
         r"|maiming"),
@@ -112,6 +112,9 @@ _LINK_RE = re.compile(
     re.IGNORECASE,
 )
 _LINK_GAP = 110
+_COMMA_LABEL = re.compile(
+    r"(?:killed|wounded|injured|missing|captured|dead|prisoners)(?P<c>,)\s*$", re.IGNORECASE
+)
 _PARTICIPLE = re.compile(
     r"killed|dead|wounded|injured|missing|captured|abducted|kidnapped|unaccounted\s+for"
 )
@@ -219,6 +222,7 @@ _NP_STOP_WORDS = """
     today tonight earlier recently later then subsequently initially eventually"""
 _NP_STOP = frozenset(_NP_STOP_WORDS.split())
 _MAX_NP_TOKENS = 10
+_NP_PRONOUNS = frozenset({"its", "their", "them", "whom", "those", "these", "his", "her", "our"})
 _OBJECT_AFTER = re.compile(r"\s+(?:the|a|an|his|her|their|its|our|them|him)\b", re.IGNORECASE)
 
 
@@ -327,7 +331,7 @@ def noun_phrase(sentence: str, pos: int) -> NounPhrase:
         if low in ("in", "from") and head:
             head_frozen = True
             text_frozen = text_frozen or low == "in"  # "from the DPRK" names them, "in X" places
-        elif low not in _NP_LINKS and not head_frozen:
+        elif low not in _NP_LINKS and low not in _NP_PRONOUNS and not head_frozen:
             head = low
         end_np = tm.end()
         if not text_frozen:
@@ -432,9 +436,14 @@ def read_left(sentence: str, mention_start: int, np: NounPhrase) -> Reading | No
         verb = "_".join(w for w in text.split() if w not in ("the", "of", "a", "an"))
         return Reading(cat, "left:" + verb, cat == KW and "los" in text)
     link = _LINK_RE.search(before)
-    if link is None:
-        return None
-    head = before[: link.start()]
+    if link is not None:
+        link_start, link_text = link.start(), link.group(0).strip().lower()
+    else:
+        comma = _COMMA_LABEL.search(before)  # "killed, 45; wounded, 120; missing, 12"
+        if comma is None:
+            return None
+        link_start, link_text = comma.start("c"), ":"
+    head = before[:link_start]
     window = head[-_LINK_GAP:]
     last = None
     for nm in _LEFT_NOUN_RE.finditer(window):
@@ -449,7 +458,7 @@ def read_left(sentence: str, mention_start: int, np: NounPhrase) -> Reading | No
     text = last.group(0).lower()
     if (
         _PARTICIPLE.fullmatch(text)
-        and not _COUNT_LINK.fullmatch(link.group(0).strip().lower())
+        and not _COUNT_LINK.fullmatch(link_text)
         and not _NOMINAL_BEFORE.search(window[: last.start()])
     ):
         return None  # "killed a teacher in front of 30 pupils": a verb, not "the killed are"

@@ -621,3 +621,41 @@ def test_subjects_and_claimants_in_news_copy() -> None:
     )
     assert (killed.subject, killed.claimant) == ("our men", "commander")
     assert wounded.subject == "our men"  # "23 wounded" counts the same men
+
+
+HISTORY: list[tuple[str, set[Fig]]] = [
+    ("The Union lost 1,500 killed, 3,000 wounded and 1,200 missing.",
+     {("killed", 1500, None, "exact"), ("wounded", 3000, None, "exact"),
+      ("missing", 1200, None, "exact")}),
+    ("Casualties: 1,200 killed, 3,400 wounded.",
+     {("killed", 1200, None, "exact"), ("wounded", 3400, None, "exact")}),
+    ("The British suffered 57,470 casualties on the first day, including 19,240 dead.",
+     {("killed_or_wounded", 57470, None, "exact"), ("killed", 19240, None, "exact")}),
+    ("Losses were heavy: the regiment lost 300 of its 800 men.",
+     {("killed_or_wounded", 300, None, "exact")}),
+    ("American losses amounted to 4,435 killed and 6,188 wounded.",
+     {("killed", 4435, None, "exact"), ("wounded", 6188, None, "exact")}),
+    ("The enemy left 400 dead on the field.", {("killed", 400, None, "exact")}),
+    ("The regiment had 12 officers killed and 30 wounded.",
+     {("killed", 12, None, "exact"), ("wounded", 30, None, "exact")}),
+    ("Killed, 45; wounded, 120; missing, 12.",
+     {("killed", 45, None, "exact"), ("wounded", 120, None, "exact"),
+      ("missing", 12, None, "exact")}),
+    ("More than 1,000 were taken prisoner and 200 killed.",
+     {("captured", 1000, None, "more_than"), ("killed", 200, None, "exact")}),
+    ("The garrison of 9,000 surrendered.", {("captured", 9000, None, "exact")}),
+    ("Nearly 4,000 of the 7,000 defenders were killed.", {("killed", 4000, None, "approximately")}),
+    ("The battle cost the lives of 20,000 soldiers.", {("killed", 20000, None, "exact")}),
+    ("The war claimed an estimated 620,000 lives.", {("killed", 620000, None, "approximately")}),
+    ("British losses at the Somme were about 420,000.",
+     {("killed_or_wounded", 420000, None, "approximately")}),
+    ("Death toll: 1,023 (as of March 3).", {("killed", 1023, None, "exact")}),
+    ("Killed: 5. Wounded: 12.", {("killed", 5, None, "exact"), ("wounded", 12, None, "exact")}),
+    ("5 dead, 12 hurt as bus overturns",
+     {("killed", 5, None, "exact"), ("wounded", 12, None, "exact")}),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("sentence", "expected"), HISTORY, ids=[s[:48] for s, _ in HISTORY])
+def test_battle_reports_and_tallies(sentence: str, expected: set[Fig]) -> None:
+    assert _got(sentence) == expected

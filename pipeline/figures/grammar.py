@@ -155,6 +155,15 @@ _RELATIVE = re.compile(
 _NOUN_CUES = re.compile(
     r"(?:casualties|victims|losses|hostages?|pows?|prisoners|captives|bodies|deaths?|dead)$"
 )
+_RELEASE_STEMS = (
+    "releas", "free", "exchang", "swap", "return", "repatriat", "hand", "rescu", "evacuat",
+    "liberat", "pardon", "reunit", "escap", "discharg",
+)  # fmt: skip
+_RELEASE_OBJECT = re.compile(
+    r"(?<![\w-])([\w’'-]+)(?:\s+(?:over|of|back))?\s+(?:(?:the|some|all|another)\s+)?"
+    r"(?:(?:bodies|remains)\s+of\s+(?:the\s+)?)?$",
+    re.IGNORECASE,
+)
 _RELEASE_AFTER = re.compile(
     r"\s*(?:(?:were|was|have|has|had|been|being|are|is|later|all|also|reportedly|subsequently"
     r"|since|eventually|were\s+later)\s+){0,3}"
@@ -469,12 +478,10 @@ def read_left(sentence: str, mention_start: int, np: NounPhrase) -> Reading | No
 def released_before(sentence: str, mention_start: int) -> bool:
     """Is the count the object of a release verb ("released 95 prisoners", "exchange of 200")?"""
     before = sentence[max(0, mention_start - 40) : mention_start]
-    m = re.search(
-        r"(?<![\w-])([\w’'-]+)(?:\s+(?:over|of|back))?\s+(?:(?:the|some|all|another)\s+)?"
-        r"(?:(?:bodies|remains)\s+of\s+(?:the\s+)?)?$",
-        before,
-        re.IGNORECASE,
-    )
+    low = before.lower()
+    if not any(stem in low for stem in _RELEASE_STEMS):
+        return False
+    m = _RELEASE_OBJECT.search(before)
     return bool(m and _RELEASE.match(before, m.start()))
 
 

@@ -103,6 +103,7 @@ _DROP_LAST_WORDS = (
     "until every"
 )
 _DROP_LAST = frozenset(_DROP_LAST_WORDS.split())
+_PRONOUN_ONE = re.compile(r"\b(?:no|the|that|this|any|every|each|some|which)\s+$")
 _YEARISH_AFTER = re.compile(r"^\s*(?:[\w’']+\s+){0,2}?(?:people|persons|civilians|soldiers)\b")
 
 _QUAL_BEFORE = [
@@ -293,9 +294,7 @@ def find_numbers(sentence: str) -> list[NumberMention]:
         if atom.words and lower[atom.start : atom.end] == "one":
             tail = sentence[atom.end : atom.end + 12].lower()
             head = sentence[max(0, atom.start - 8) : atom.start].lower()
-            if tail.startswith((" of ", " another", " by one")) or re.search(
-                r"\b(?:no|the|that|this|any|every|each|some|which)\s+$", head
-            ):
+            if tail.startswith((" of ", " another", " by one")) or _PRONOUN_ONE.search(head):
                 continue  # "one of them", "no one", "the one who"
         atoms.append(atom)
     out: list[NumberMention] = []

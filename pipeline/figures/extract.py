@@ -63,6 +63,8 @@ _NEGATED_BEFORE = re.compile(
     r"(?:the\s+|all\s+)?$",
     re.IGNORECASE,
 )
+_OTHERS = re.compile(r"\b(?:others|another|more)\b", re.IGNORECASE)
+_PRONOUN_SUBJECTS = frozenset({"of whom", "of them", "whom", "them", "of those", "those"})
 _BARE_OTHERS = frozenset({"more", "another", "further"})
 _ESTIMATE = re.compile(r"\bestimat", re.IGNORECASE)
 _MAX_TEXT = 5_000_000  # characters; beyond this the text is cut, never rejected
@@ -102,9 +104,10 @@ def find_figures(text: str, *, aliases: dict[str, str] | None = None) -> list[Fi
                 key = claimant_key(claimant, table)
                 found = [replace(f, claimant=claimant, claimant_key=key) for f in found]
         if any(f.category == W for f in found):
-            # "we lost 2,500 ... Almost 10,000 others have been injured": "lost" meant killed
+            # "lost 198,000 and another 550,000 wounded": "lost" meant killed
             found = [_as_killed(f) if f.rule.endswith("~soft") else f for f in found]
-            if prev_idx == idx - 1:
+            if prev_idx == idx - 1 and _OTHERS.search(sentence):
+                # "we lost 2,500 ... Almost 10,000 others have been injured"
                 for i in prev_soft:
                     figures[i] = _as_killed(figures[i])
         prev_soft = [len(figures) + i for i, f in enumerate(found) if f.rule.endswith("~soft")]
@@ -241,6 +244,8 @@ def _negated_before(sentence: str, start: int) -> bool:
 
 
 def _subject_text(np: NounPhrase) -> str | None:
+    if np.text.lower() in _PRONOUN_SUBJECTS:
+        return None  # "500 of whom": the group named before
     text = np.text.strip(" ,;:-–—")
     text = _LEAD_OF_THE.sub("", text)
     text = _TRAIL_LINK.sub("", text)

@@ -181,7 +181,7 @@ _AUX_WORDS = """
     initially ultimately eventually seriously critically severely slightly gravely badly mortally
     lightly fatally tragically who remain remained remains got get to presumed reported went gone
     officially each both among those so far overall in total apparently likely probably
-    possibly then since either mostly"""
+    possibly then since either mostly listed as classified considered registered counted"""
 _AUX = frozenset(_AUX_WORDS.split())
 _TIME_WORD_LIST = """
     yesterday today tonight overnight earlier recently instantly immediately on monday tuesday
@@ -218,7 +218,9 @@ _TOKEN = re.compile(
 _NP_LINKS = frozenset({"of", "the", "from", "in", "a", "an", "and", "/", "'s", "’s", "s"})
 _PAREN_OPENERS = re.compile(
     r"\s*(?:including|among\s+them|among\s+whom|mostly|mainly|many\s+of\s+them|most\s+of\s+them"
-    r"|all\s+of\s+them|both|some\s+of\s+them|several\s+of\s+them|of\s+whom|among\s+those)\b",
+    r"|all\s+of\s+them|both|some\s+of\s+them|several\s+of\s+them|of\s+whom|among\s+those)\b"
+    r"|\s*(?=(?:\d[\d,]*|one|two|three|four|five|six|seven|eight|nine|ten)\s+[a-z][^,.;]{0,60},"
+    r"\s*(?:were|was|are|is|have|has|had|died|killed|wounded|injured)\b)",
     re.IGNORECASE,
 )
 _NP_STOP_WORDS = """
@@ -337,9 +339,10 @@ def noun_phrase(sentence: str, pos: int) -> NounPhrase:
                 break  # "killing 23 guests and wounding 57": the next clause
         if start_np is None:
             start_np = i
-        if low in ("in", "from") and head:
+        if low in ("in", "from", "of") and head:
             head_frozen = True
             text_frozen = text_frozen or low == "in"  # "from the DPRK" names them, "in X" places
+            # "cases of enforced disappearance": the head stays "cases"
         elif low not in _NP_LINKS and low not in _NP_PRONOUNS and not head_frozen:
             head = low
         end_np = tm.end()
@@ -497,15 +500,20 @@ def modal_blocks(words: list[str]) -> bool:
 
 def modal_before(sentence: str, start: int) -> bool:
     """Is there a modal among the three words before `start` ("We could see 10,000 deaths")?"""
-    return modal_blocks(_WORDS_RE.findall(sentence[max(0, start - 40) : start].lower())[-3:])
+    return modal_blocks(_lower_words(sentence[max(0, start - 40) : start])[-3:])
 
 
 def _modal_before(before: str) -> bool:
-    return modal_blocks(_WORDS_RE.findall(before[-40:].lower())[-3:])
+    return modal_blocks(_lower_words(before[-40:])[-3:])
 
 
 def _modal_in(gap: str) -> bool:
-    return modal_blocks(_WORDS_RE.findall(gap.lower()))
+    return modal_blocks(_lower_words(gap))
+
+
+def _lower_words(text: str) -> list[str]:
+    # "May" with a capital is the month ("since May 3rd"), not the modal
+    return [w.lower() for w in _WORDS_RE.findall(text) if w != "May"]
 
 
 def _negated(gap: str) -> bool:

@@ -659,3 +659,45 @@ HISTORY: list[tuple[str, set[Fig]]] = [
 @pytest.mark.parametrize(("sentence", "expected"), HISTORY, ids=[s[:48] for s, _ in HISTORY])
 def test_battle_reports_and_tallies(sentence: str, expected: set[Fig]) -> None:
     assert _got(sentence) == expected
+
+
+def test_list_after_a_toll_and_a_lost_contrast_across_sentences() -> None:
+    text = (
+        "The death toll from the fighting since May 3rd has climbed to more than 9,000, "
+        "including nearly 3,000 children, 2,000 women and 400 elderly people, with over "
+        "20,000 injured.\n"
+        '"We lost 3,000 to 4,000, while they lost about 30 (thousand) to 40,000," the '
+        "general said.\n\nAlmost 12,000 others have been injured, he added.\n"
+        "Ukraine's General Staff puts Russian losses at 640,000, including 1,300 over the "
+        "past 24 hours. The ministry reported 18 deaths overnight; 44 people were hospitalised."
+    )
+    assert _got(text) == {
+        ("killed", 9000, None, "more_than"),
+        ("killed", 3000, None, "approximately"),
+        ("killed", 2000, None, "exact"),
+        ("killed", 400, None, "exact"),
+        ("wounded", 20000, None, "more_than"),
+        ("killed", 3000, 4000, "exact"),  # "lost", set against "others ... injured"
+        ("killed", 30000, 40000, "approximately"),
+        ("wounded", 12000, None, "approximately"),
+        ("killed_or_wounded", 640000, None, "exact"),  # no contrast: stays losses
+        ("killed_or_wounded", 1300, None, "exact"),
+        ("killed", 18, None, "exact"),
+        ("wounded", 44, None, "exact"),
+    }
+
+
+def test_comma_apposition_and_anaphora() -> None:
+    assert _got(
+        "The survey documented 52 cases of enforced disappearance, and 9 people, 7 men and "
+        "2 women, were found dead."
+    ) == {("killed", 9, None, "exact"), ("killed", 7, None, "exact"), ("killed", 2, None, "exact")}
+    assert _got(
+        "Officials said 57 people were unaccounted for, up from an earlier count of 40."
+    ) == {
+        ("missing", 57, None, "exact"),
+        ("missing", 40, None, "exact"),
+    }
+    assert _got(
+        "More than 1,000 people were listed as missing; that number later dropped to 80."
+    ) == {("missing", 1000, None, "more_than"), ("missing", 80, None, "exact")}

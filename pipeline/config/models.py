@@ -1,0 +1,271 @@
+"""The pydantic models of figwatch.toml: what each table may hold and how it is validated."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, timedelta
+from typing import Annotated, Any, Literal
+from urllib.parse import unquote, urlsplit
+
+import soupsieve
+from apscheduler.triggers.cron import CronTrigger
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, SecretStr, field_validator
+
+from pipeline.config.fields import Address, Duration, HttpUrl, Name, OneLine, redact_url
+
+_HEADER_NAME_RE = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
+_RESERVED_HEADERS = {"content-type", "webhook-id", "webhook-timestamp", "webhook-signature"}
+BACKOFF_CAP = timedelta(hours=1)
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Defaults(_Model):
+    """[defaults]: what every source inherits."""
+
+    every: Duration = timedelta(minutes=15)
+    jitter: Duration = timedelta(seconds=30)
+    timeout: Duration = timedelta(seconds=30)
+    max_bytes: int = Field(default=5_000_000, gt=0)
+    user_agent: OneLine | None = None
+    alert_on_first_check: bool = False
+
+
+class Source(_Model):
+    """One [[sources]] entry. `every` and `cron` exclusive; neither = defaults.every."""
+
+    name: Name
+    url: HttpUrl
+    every: Duration | None = None
+    cron: str | None = None
+    selector: str | None = None
+    alerts: tuple[str, ...] | None = None
+    alert_on_first_check: bool | None = None
+    enabled: bool = True
+
+    @field_validator("cron")
+    @classmethod
+    def _valid_cron(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                CronTrigger.from_crontab(value, timezone=UTC)
+            except ValueError as exc:
+                raise ValueError(f"invalid cron expression {value!r}: {exc}") from None
+        return value
+
+    @field_validator("selector")
+    @classmethod
+    def _valid_selector(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                soupsieve.compile(value)
+            except soupsieve.SelectorSyntaxError as exc:
+                first = str(exc).splitlines()[0]
+                raise ValueError(f"invalid CSS selector {value!r}: {first}") from None
+        return value
+
+
+class WebhookAlert(_Model):
+    """[[alerts]] type = "webhook": one signed JSON POST per alert."""
+
+    type: Literal["webhook"]
+    name: Name
+    url: HttpUrl
+    secret: SecretStr | None = None
+    timeout: Duration = timedelta(seconds=10)
+    # Headers often carry tokens, so they stay out of repr().
+    headers: dict[str, str] = Field(default_factory=dict, repr=False)
+
+    @field_validator("secret")
+    @classmethod
+    def _valid_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None:
+            from standardwebhooks import Webhook
+
+            try:
+                Webhook(value.get_secret_value())
+            except Exception:  # noqa: BLE001 - any failure means the same to the user
+                raise ValueError(
+                    "not a usable Standard Webhooks secret (expected whsec_<base64>)"
+                ) from None
+        return value
+
+    @field_validator("headers")
+    @classmethod
+    def _valid_headers(cls, value: dict[str, str]) -> dict[str, str]:
+        for key, val in value.items():
+            if not _HEADER_NAME_RE.fullmatch(key):
+                raise ValueError(f"invalid header name {key!r}")
+            if key.lower() in _RESERVED_HEADERS:
+                raise ValueError(f"header {key!r} is set by figwatch and cannot be overridden")
+            if "\r" in val or "\n" in val:
+                raise ValueError(f"header {key!r}: value must not contain line breaks")
+        return value
+
+
+@dataclass(frozen=True, slots=True)
+class SmtpServer:
+    """The parts of an email alert's `smtp` URL, with the port and TLS mode resolved."""
+
+    host: str
+    port: int
+    username: str | None
+    password: SecretStr | None
+    implicit_tls: bool  # smtps://
+    starttls: Literal["require", "opportunistic", "off"]  # ignored when implicit_tls
+
+
+def _parse_smtp(url: str, starttls: str) -> SmtpServer:
+    """Split an smtp:// or smtps:// URL; raise ValueError whose message never contains the URL.
+
+    The credentials end at the last '@', so a password from the environment may hold an
+    unencoded '@', ':' or '/'; percent-encoded ones are decoded.
+    """
+    scheme, _, rest = url.partition("://")
+    if scheme.lower() not in ("smtp", "smtps"):
+        raise ValueError("SMTP URL must start with smtp:// or smtps://")
+    userinfo, at, hostpart = rest.rpartition("@")
+    parts = urlsplit(f"smtp://{hostpart}")
+    try:
+        port = parts.port
+    except ValueError:
+        raise ValueError("SMTP URL has an invalid port") from None
+    if not parts.hostname or parts.path.strip("/") or parts.query:
+        raise ValueError("SMTP URL must be smtp[s]://[user:password@]host[:port]")
+    implicit = scheme.lower() == "smtps"
+    if port is None:
+        port = 465 if implicit else (25 if starttls == "off" else 587)
+    user, colon, password = userinfo.partition(":")
+    return SmtpServer(
+        host=parts.hostname,
+        port=port,
+        username=unquote(user) if at and user else None,
+        password=SecretStr(unquote(password)) if colon else None,
+        implicit_tls=implicit,
+        starttls=starttls,  # type: ignore[arg-type]  # checked by the Literal field
+    )
+
+
+class EmailAlert(_Model):
+    """[[alerts]] type = "email". `from` is the `from_` attribute."""
+
+    type: Literal["email"]
+    name: Name
+    smtp: SecretStr
+    starttls: Literal["require", "opportunistic", "off"] = "opportunistic"
+    from_: Address = Field(alias="from")
+    to: tuple[Address, ...] = Field(min_length=1)
+    subject_prefix: OneLine = "[figwatch]"
+
+    @field_validator("smtp")
+    @classmethod
+    def _valid_smtp(cls, value: SecretStr) -> SecretStr:
+        _parse_smtp(value.get_secret_value(), "opportunistic")
+        return value
+
+    def server(self) -> SmtpServer:
+        """The SMTP server to send through (host, port, credentials, TLS mode)."""
+        return _parse_smtp(self.smtp.get_secret_value(), self.starttls)
+
+
+AlertConfig = Annotated[WebhookAlert | EmailAlert, Field(discriminator="type")]
+
+
+def _lower_aliases(value: dict[str, str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for key, val in value.items():
+        k, v = " ".join(key.lower().split()), " ".join(val.lower().split())
+        if not k or not v:
+            raise ValueError(f"empty alias in {key!r} = {val!r}")
+        if out.get(k, v) != v:
+            raise ValueError(f"alias {k!r} given twice with different targets")
+        out[k] = v
+    return out
+
+
+class Subjects(_Model):
+    """[subjects]: extra aliases for the extractor, lower-cased, whitespace collapsed."""
+
+    aliases: Annotated[dict[str, str], AfterValidator(_lower_aliases)] = Field(default_factory=dict)
+
+
+class Outbox(_Model):
+    """[outbox]: delivery retries."""
+
+    max_attempts: int = Field(default=8, ge=1)
+    backoff: Duration = timedelta(seconds=30)
+    drain_every: Duration = timedelta(seconds=30)
+
+    def retry_delay(self, attempt: int) -> timedelta:
+        """Delay before retry number `attempt` (1 = first retry): backoff doubling, capped at 1h."""
+        return min(self.backoff * 2 ** max(attempt - 1, 0), BACKOFF_CAP)
+
+
+@dataclass(frozen=True, slots=True)
+class SourceSchedule:
+    """A source's effective settings once [defaults] are applied. Exactly one of every/cron."""
+
+    name: str
+    url: str
+    every: timedelta | None
+    cron: str | None
+    jitter: timedelta  # as configured; the scheduler caps it at every/4
+    timeout: timedelta
+    max_bytes: int
+    user_agent: str | None
+    selector: str | None
+    alert_on_first_check: bool
+    alerts: tuple[str, ...]  # channel names, resolved (None in the file = all channels)
+    enabled: bool
+
+
+def _check_database(value: str) -> str:
+    if value.startswith("sqlite://") or value.startswith("postgresql+psycopg://"):
+        return value
+    raise ValueError("must start with sqlite:/// or postgresql+psycopg://")
+
+
+class Config(_Model):
+    """The whole validated figwatch.toml."""
+
+    database: Annotated[str, AfterValidator(_check_database)] = "sqlite:///figwatch.db"
+    defaults: Defaults = Field(default_factory=Defaults)
+    sources: tuple[Source, ...] = ()
+    alerts: tuple[AlertConfig, ...] = ()
+    subjects: Subjects = Field(default_factory=Subjects)
+    outbox: Outbox = Field(default_factory=Outbox)
+
+    def __repr_args__(self) -> Iterator[tuple[str | None, Any]]:
+        # The database URL may hold a password.
+        for key, value in super().__repr_args__():
+            yield key, redact_url(value) if key == "database" else value
+
+    def source(self, name: str) -> Source:
+        """The source called `name`; raise KeyError if there is none."""
+        for src in self.sources:
+            if src.name == name:
+                return src
+        raise KeyError(name)
+
+    def alerts_for(self, source: Source) -> tuple[WebhookAlert | EmailAlert, ...]:
+        """The alert channels `source` sends to (all of them when it names none)."""
+        if source.alerts is None:
+            return self.alerts
+        return tuple(a for a in self.alerts if a.name in source.alerts)
+
+    def schedule_for(self, source: Source) -> SourceSchedule:
+        """`source`'s effective settings, [defaults] filled in."""
+        d = self.defaults
+        every = source.every if source.every is not None or source.cron else d.every
+        first = source.alert_on_first_check
+        return SourceSchedule(
+            name=source.name, url=source.url, every=every, cron=source.cron, jitter=d.jitter,
+            timeout=d.timeout, max_bytes=d.max_bytes, user_agent=d.user_agent,
+            selector=source.selector,
+            alert_on_first_check=d.alert_on_first_check if first is None else first,
+            alerts=tuple(a.name for a in self.alerts_for(source)), enabled=source.enabled,
+        )  # fmt: skip

@@ -5,14 +5,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from pipeline.figures.cues import KW, NON_PERSON, W, has_cue_lower
 from pipeline.figures.grammar import (
     BLOCKED,
-    KW,
-    NON_PERSON,
     NounPhrase,
     Reading,
-    W,
-    has_cue_lower,
     is_rate,
     modal_before,
     noun_phrase,

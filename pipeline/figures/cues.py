@@ -1,0 +1,244 @@
+"""The vocabulary of figures: category cues, link words, auxiliaries, and words that block.
+
+Patterns and word lists only, shared by the readers in `grammar.py` and the prefilter in
+`extract.py`. Order inside the cue tables matters: longer alternatives come first.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pipeline.figures.model import Category
+
+K, W, KW, C, M = (
+    Category.KILLED,
+    Category.WOUNDED,
+    Category.KILLED_OR_WOUNDED,
+    Category.CAPTURED,
+    Category.MISSING,
+)
+
+CLAUSE_BREAK = re.compile(r"[;.!?]")
+
+KILL_WORDS = r"(?:killed|dead|died|deaths?|fatalities|slain)"
+WOUND_WORDS = r"(?:wounded|injured|hurt|injuries|maimed)"
+# Cues that may follow the count (and its noun phrase), longest alternatives first.
+RIGHT_CUES: list[tuple[Category | None, str]] = [
+    (KW, rf"{KILL_WORDS}\s*,?\s*(?:and|or|&|/)\s+(?:[a-z]+ly\s+)?{WOUND_WORDS}"),
+    (KW, rf"{WOUND_WORDS}\s*,?\s*(?:and|or|&|/)\s+(?:[a-z]+ly\s+)?{KILL_WORDS}"),
+    (KW, r"killed,\s+wounded(?:,)?\s+(?:and|or)\s+(?:missing|captured)"),
+    (K, r"captured\s+dead|found\s+dead|shot\s+dead|gunned\s+down|killed\s+in\s+action"
+        r"|shot\s+and\s+killed"),
+    (W, r"(?:sustained|suffered|received|left\s+with)\s+(?:\w+\s+){0,2}?(?:injur(?:y|ies)|wounds?)"
+        r"|shot\s+and\s+(?:wounded|injured)|treated\s+for\s+(?:\w+\s+)?(?:injuries|wounds)"),
+    (K, r"(?:shot|stabbed|hacked|burned|burnt|beaten|clubbed|crushed|starved|tortured|bludgeoned"
+        r"|trampled|frozen)\s+to\s+death|lost\s+(?:their|his|her)\s+li(?:ves|fe)"),
+    (K, r"killed|dead|died|deaths?|fatalities|perished|slain|murdered|massacred|executed"
+        r"|beheaded|martyred|martyrs|bodies|corpses|lynched|buried|drowned|KIA|succumbed"
+        r"|neutrali[sz]ed|eliminated|liquidated"),
+    (W, r"wounded|injured|hurt|injuries|hospitali[sz]ed|maimed|WIA"),
+    (KW, r"casualties|losses|victims"),
+    (C, r"taken\s+(?:as\s+)?(?:prisoner|prisoners|captive|captives|hostage|hostages)"
+        r"|held\s+(?:as\s+)?(?:captive|hostage|hostages|prisoner|prisoners)"
+        r"|(?:in|into)\s+(?:\w+\s+)?(?:captivity|custody\s+as\s+prisoners)|prisoners\s+of\s+war|war\s+prisoners"
+        r"|captured|POWs?|PoWs?|hostages?|abducted|kidnapped|surrendered|captives?"),
+    (M, r"missing(?:\s+in\s+action)?|unaccounted\s+for|MIA|disappeared"),
+    (None, r"lives\b|prisoners?\b"),  # only after "claimed ... lives", "took ... prisoner"
+]  # fmt: skip
+RIGHT_RE = re.compile(
+    "|".join(f"(?P<r{i}>{alt})" for i, (_, alt) in enumerate(RIGHT_CUES)) + r"(?![\w-])",
+    re.IGNORECASE,
+)
+HOLD_VERB = re.compile(
+    r"\b(?:took|take[sn]?|taking|held|hold|holds|holding|keeps?|kept|keeping|captured)\s+"
+    r"(?:\w+\s+)?$",
+    re.IGNORECASE,
+)
+CUE_FIRST = frozenset("kdfpsmebclwihvtgunrao")
+LIVES_VERB = re.compile(
+    r"\b(?:claim\w*|cost\w*|took|take[sn]?|taking|lost|los\w+)\s+(?:the\s+)?(?:\w+\s+)?$",
+    re.IGNORECASE,
+)
+
+# Verbs (and nominal heads) that govern a count directly after them.
+LEFT_VERBS: list[tuple[Category, str]] = [
+    (KW, r"(?:killed|killing|kill|kills)\s+(?:and|or)\s+(?:wounded|wounding|injured|injuring)"),
+    (K, r"killed|killing|kills|kill|slew|slaying|slaughtered|massacred|murdered|executed"
+        r"|neutrali[sz]ed|neutrali[sz]ing|eliminated|eliminating|liquidated|liquidating"
+        r"|shot\s+dead|shooting\s+dead|gunned\s+down|gunning\s+down|shot\s+and\s+killed"
+        r"|(?:hacked|stabbed|burned|burnt|beat|beaten)\s+to\s+death"
+        r"|(?:claimed|claiming|claims|took|taking|takes|cost|costing|costs)\s+the\s+lives\s+of"
+        r"|(?:the\s+)?(?:deaths?|killings?|murders?|massacre|execution|bodies|remains)\s+of"),
+    (W, r"wounded|wounding|wounds|injured|injuring|injures|injure|hurt|hurting|wound|maimed"
+        r"|maiming"),
+    (C, r"captured|capturing|captures|capture|abducted|abducting|abducts|abduct|kidnapped"
+        r"|kidnapping|kidnaps|kidnap|(?:the\s+)?(?:capture|abduction|kidnapping)\s+of"
+        r"|took\s+prisoner|taken\s+prisoner|hold\w*\s+captive"),
+    (KW, r"lost|losing|loses|lose"),
+]  # fmt: skip
+FILLER = (
+    r"(?:,\s*)?(?:(?:a\s+total\s+of|another|an\s+additional|additional|a\s+further|the|some|all"
+    r"|(?:a|an|the)\s+(?:\w+\s+)?(?:family|group|total|crowd|party|band|batch|number)\s+of)\s+)?"
+)
+LEFT_VERB_RE = re.compile(
+    r"(?<![\w-])(?:"
+    + "|".join(f"(?P<l{i}>{alt})" for i, (_, alt) in enumerate(LEFT_VERBS))
+    + rf")\s*{FILLER}$",
+    re.IGNORECASE,
+)
+
+# Nouns that name a count which a link word ("rose to", "at", "of", "were", ":") then gives.
+LEFT_NOUNS: list[tuple[Category, str]] = [
+    (KW, rf"{KILL_WORDS}\s+(?:and|or)\s+{WOUND_WORDS}|casualt(?:y|ies)|losses|loss|victims"
+         r"|personnel(?:\s+losses)?"),
+    (K, r"(?:death|fatality|body)\s+(?:toll|count|tally)|toll|fatalities|deaths|dead|killed"
+        r"|martyrs|lives\s+lost|bodies"),
+    (W, r"wounded|injured|injuries"),
+    (C, r"POWs?|prisoners\s+of\s+war|hostages|captives|captured|abducted|kidnapped"),
+    (M, r"missing|unaccounted\s+for"),
+]  # fmt: skip
+LEFT_NOUN_RE = re.compile(
+    r"(?<![\w-])(?:" + "|".join(f"(?P<n{i}>{alt})" for i, (_, alt) in enumerate(LEFT_NOUNS)) + ")",
+    re.IGNORECASE,
+)
+LINK_RE = re.compile(
+    r"(?:\b(?:to|at|of|is|was|were|are|been|be|reached|reaching|reach|hit|hitting|surpassed"
+    r"|surpassing|surpass|exceeded|exceeding|exceed|topped|topping|totall?ed|totall?ing|total"
+    r"|numbered|numbering|number|stood|stands|standing|included|includes|including"
+    r"|comprised?|with|as|range|ranged|ranges|ranging)|[:‒–—=-])\s*$",
+    re.IGNORECASE,
+)
+LINK_GAP = 110
+COMMA_LABEL = re.compile(
+    r"(?:killed|wounded|injured|missing|captured|dead|prisoners)(?P<c>,)\s*$", re.IGNORECASE
+)
+PARTICIPLE = re.compile(
+    r"killed|dead|wounded|injured|missing|captured|abducted|kidnapped|unaccounted\s+for"
+)
+COUNT_LINK = re.compile(
+    r"to|at|is|was|were|are|been|be|reached|reaching|stood|stands|standing|numbered|numbering"
+    r"|number|totall?ed|totall?ing|total|range|ranged|ranges|ranging|[:‒–—=-]"
+)
+NOMINAL_BEFORE = re.compile(r"\b(?:the|those|their|our|its|his|her)\s+$", re.IGNORECASE)
+
+# Stems for the cheap prefilter: plain substring tests on the lower-cased sentence are many
+# times faster than one regex alternation scanning every character.
+CUE_STEMS = (
+    "kill", "dead", "died", "dies", "dying", "death", "fatal", "slain", "perish", "murder",
+    "massacr", "execut", "behead", "martyr", "bodies", "corpse", "lynch", "buried", "drown",
+    "lives", "wound", "injur", "hurt", "hospitali", "maim", "casualt", "loss", "lost", "losing",
+    "victim", "toll", "captur", "captiv", "prisoner", "pows", "hostage", "abduct", "kidnap",
+    "surrender", "missing", "unaccounted", "disappear", "personnel", "slaughter", "shot", "gunned",
+    "stabb", "hacked", "to death", "succumb", "neutrali", "eliminat", "liquidat",
+)  # fmt: skip
+
+RELEASE = re.compile(
+    r"(?<![\w-])(?:released?|releasing|release\s+of|freed|freeing|free|exchanged?|exchanging"
+    r"|exchange\s+of|swapped|swap(?:\s+of)?|returned|returning|return(?:\s+of)?|repatriated"
+    r"|repatriating|repatriation\s+of|handed\s+over|hand(?:ing)?\s+over|rescued|rescuing"
+    r"|evacuated|evacuating|liberated|pardoned|reunited|escaped|discharged"
+    r")\b",
+    re.IGNORECASE,
+)
+LOSS_HEAD_WORDS = """
+    soldiers troops men servicemen fighters personnel people lives officers marines
+    paratroopers infantrymen sailors airmen pilots combatants militants servicemembers
+    conscripts mercenaries recruits guardsmen policemen police civilians"""
+LOSS_HEADS = frozenset(LOSS_HEAD_WORDS.split())
+RELATIVE = re.compile(
+    r"\s*,?\s*(?:who|that)\s+(?:had|have|has|were|was)\s+[^,;.\d]{1,60}?(?=\s(?:were|was)\s)",
+    re.IGNORECASE,
+)
+NOUN_CUES = re.compile(
+    r"(?:casualties|victims|losses|hostages?|pows?|prisoners|captives|bodies|deaths?|dead)$"
+)
+RELEASE_STEMS = (
+    "releas", "free", "exchang", "swap", "return", "repatriat", "hand", "rescu", "evacuat",
+    "liberat", "pardon", "reunit", "escap", "discharg",
+)  # fmt: skip
+RELEASE_OBJECT = re.compile(
+    r"(?<![\w-])([\w’'-]+)(?:\s+(?:over|of|back))?\s+(?:(?:the|some|all|another)\s+)?"
+    r"(?:(?:bodies|remains)\s+of\s+(?:the\s+)?)?$",
+    re.IGNORECASE,
+)
+RELEASE_AFTER = re.compile(
+    r"\s*(?:(?:were|was|have|has|had|been|being|are|is|later|all|also|reportedly|subsequently"
+    r"|since|eventually|were\s+later)\s+){0,3}"
+    r"(?:released|freed|exchanged|swapped|returned|repatriated|rescued|handed|liberated|set\s+free"
+    r"|survived|escaped)",
+    re.IGNORECASE,
+)
+NEGATION = frozenset({"not", "never", "no", "none", "n't", "neither", "nor", "nobody", "denied"})
+COUNTERFACTUAL = frozenset({"could", "would", "should", "will", "shall", "can", "wo"})
+WORDS_RE = re.compile(r"[\w’']+")
+MODALS = frozenset({"could", "would", "might", "may", "will", "can", "should", "shall", "must"})
+AUX_WORDS = """
+    were was are is have has had been being be reportedly already also all allegedly reported
+    believed feared thought said confirmed declared pronounced later still now subsequently
+    initially ultimately eventually seriously critically severely slightly gravely badly mortally
+    lightly fatally tragically who remain remained remains got get to presumed reported went gone
+    officially each both among those so far overall in total apparently likely probably
+    possibly then since either mostly listed as classified considered registered counted"""
+AUX = frozenset(AUX_WORDS.split())
+TIME_WORD_LIST = """
+    yesterday today tonight overnight earlier recently instantly immediately on monday tuesday
+    wednesday thursday friday saturday sunday morning evening night afternoon"""
+TIME_WORDS = frozenset(TIME_WORD_LIST.split())
+FORECAST = frozenset({"expected", "projected", "predicted", "forecast", "set", "going", "likely"})
+# Heads of noun phrases that are not people: a count of them is never a figure.
+NON_PERSON_WORDS = """
+    hospitals hospital houses homes buildings villages towns cities regions region districts
+    provinces vehicles cars tanks trucks aircraft planes helicopters drones missiles rockets shells
+    bombs guns weapons rifles days weeks months years hours minutes seconds times km miles percent
+    incidents attacks strikes raids operations settlements positions points schools mosques
+    churches shops cattle cows goats sheep animals dogs horses camels livestock tons tonnes barrels
+    acres hectares dollars euros pounds rounds sites locations occasions countries states nations
+    counties communities municipalities artillery systems boats ships vessels cases reports
+    documents files pages articles graves kilometres kilometers metres meters feet units brigades
+    battalions regiments companies platoons divisions squads groups families households games
+    matches goals points seats votes jobs elections races sets fights battles hills bridges heights
+    territories birds elephants dolphins whales fish chickens pigs deer wolves bears lions trees
+    acres homes flats apartments businesses stores firms plants factories farms crops bags boxes
+    containers packages cartons kg kilos grams litres liters gallons bottles doses tests flights
+    trains buses roads routes streets teams clubs parties candidates bills laws proposals"""
+NON_PERSON = frozenset(NON_PERSON_WORDS.split())
+RATE = re.compile(
+    r"^(?:\s+(?!(?:in|than|within|for|after|over|about|under|less|more|last|past|first|once)\b)"
+    r"[\w’'-]+){0,2}?\s+(?:(?:per|a|each|every|an)\s+(?:day|week|month|year|hour|night)\b"
+    r"|(?:daily|weekly|monthly|annually|yearly)\b)",
+    re.IGNORECASE,
+)
+TOKEN = re.compile(
+    r"(?:[A-Za-z]\.){2,}|\d+(?:st|nd|rd|th)\b|[^\W\d_]+(?:['’][^\W\d_]+)*|\d[\d,.]*|[^\w\s]",
+    re.UNICODE,
+)
+NP_LINKS = frozenset({"of", "the", "from", "in", "a", "an", "and", "/", "'s", "’s", "s"})
+PAREN_OPENERS = re.compile(
+    r"\s*(?:including|among\s+them|among\s+whom|mostly|mainly|many\s+of\s+them|most\s+of\s+them"
+    r"|all\s+of\s+them|both|some\s+of\s+them|several\s+of\s+them|of\s+whom|among\s+those)\b"
+    r"|\s*(?=(?:\d[\d,]*|one|two|three|four|five|six|seven|eight|nine|ten)\s+[a-z][^,.;]{0,60},"
+    r"\s*(?:were|was|are|is|have|has|had|died|killed|wounded|injured)\b)",
+    re.IGNORECASE,
+)
+NP_STOP_WORDS = """
+    that which who whose when where while after before because as than if but or to for
+    with by at on into onto over under during since until near across against between through
+    per were was are is have has had been being be not no never could would might may will can
+    should must said says say according reportedly already also still remain remains remained
+    feared believed every each went gone reported recorded registered saw suffered sustained
+    counted announced claimed estimated suggested showed listed documented overnight yesterday
+    today tonight earlier recently later then subsequently initially eventually"""
+NP_STOP = frozenset(NP_STOP_WORDS.split())
+MAX_NP_TOKENS = 10
+NP_PRONOUNS = frozenset({"its", "their", "them", "whom", "those", "these", "his", "her", "our"})
+OBJECT_AFTER = re.compile(r"\s+(?:the|a|an|his|her|their|its|our|them|him)\b", re.IGNORECASE)
+
+
+def has_cue(sentence: str) -> bool:
+    """Cheap prefilter: does the sentence contain any category cue at all?"""
+    return has_cue_lower(sentence.lower())
+
+
+def has_cue_lower(low: str) -> bool:
+    """`has_cue` for text already lower-cased."""
+    return any(stem in low for stem in CUE_STEMS)

@@ -7,12 +7,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, timedelta
 from typing import Annotated, Any, Literal
-from urllib.parse import unquote, urlsplit
 
 import soupsieve
 from apscheduler.triggers.cron import CronTrigger
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, SecretStr, field_validator
 
+from alerts.channels.base import ChannelConfigError
+from alerts.channels.email import parse_smtp_url
 from pipeline.config.fields import Address, Duration, HttpUrl, Name, OneLine, redact_url
 
 _HEADER_NAME_RE = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
@@ -119,33 +120,31 @@ class SmtpServer:
     starttls: Literal["require", "opportunistic", "off"]  # ignored when implicit_tls
 
 
-def _parse_smtp(url: str, starttls: str) -> SmtpServer:
-    """Split an smtp:// or smtps:// URL; raise ValueError whose message never contains the URL.
+# alerts' parser says "smtp: ..."; config problems have always read "SMTP URL ...".
+_SMTP_MESSAGES = {
+    "smtp: expected smtp:// or smtps://": "SMTP URL must start with smtp:// or smtps://",
+    "smtp: invalid port": "SMTP URL has an invalid port",
+    "smtp: expected smtp[s]://[user:password@]host[:port]": (
+        "SMTP URL must be smtp[s]://[user:password@]host[:port]"
+    ),
+}
 
-    The credentials end at the last '@', so a password from the environment may hold an
-    unencoded '@', ':' or '/'; percent-encoded ones are decoded.
+
+def _parse_smtp(url: str, starttls: str) -> SmtpServer:
+    """Split an smtp:// or smtps:// URL with the email channel's parser (one parser for both).
+
+    Raises ValueError whose message never contains the URL.
     """
-    scheme, _, rest = url.partition("://")
-    if scheme.lower() not in ("smtp", "smtps"):
-        raise ValueError("SMTP URL must start with smtp:// or smtps://")
-    userinfo, at, hostpart = rest.rpartition("@")
-    parts = urlsplit(f"smtp://{hostpart}")
     try:
-        port = parts.port
-    except ValueError:
-        raise ValueError("SMTP URL has an invalid port") from None
-    if not parts.hostname or parts.path.strip("/") or parts.query:
-        raise ValueError("SMTP URL must be smtp[s]://[user:password@]host[:port]")
-    implicit = scheme.lower() == "smtps"
-    if port is None:
-        port = 465 if implicit else (25 if starttls == "off" else 587)
-    user, colon, password = userinfo.partition(":")
+        parsed = parse_smtp_url(url, starttls)
+    except ChannelConfigError as exc:
+        raise ValueError(_SMTP_MESSAGES.get(str(exc), "invalid SMTP URL")) from None
     return SmtpServer(
-        host=parts.hostname,
-        port=port,
-        username=unquote(user) if at and user else None,
-        password=SecretStr(unquote(password)) if colon else None,
-        implicit_tls=implicit,
+        host=parsed.host,
+        port=parsed.port,
+        username=parsed.username,
+        password=None if parsed.password is None else SecretStr(parsed.password),
+        implicit_tls=parsed.implicit_tls,
         starttls=starttls,  # type: ignore[arg-type]  # checked by the Literal field
     )
 

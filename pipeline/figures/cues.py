@@ -72,6 +72,7 @@ LEFT_VERBS: list[tuple[Category, str]] = [
     (W, r"wounded|wounding|wounds|injured|injuring|injures|injure|hurt|hurting|wound|maimed"
         r"|maiming"),
     (C, r"captured|capturing|captures|capture|abducted|abducting|abducts|abduct|kidnapped"
+        r"|seized|seizing"
         r"|kidnapping|kidnaps|kidnap|(?:the\s+)?(?:capture|abduction|kidnapping)\s+of"
         r"|took\s+prisoner|taken\s+prisoner|hold\w*\s+captive"),
     (KW, r"lost|losing|loses|lose"),
@@ -129,7 +130,7 @@ CUE_STEMS = (
     "lives", "wound", "injur", "hurt", "hospitali", "maim", "casualt", "loss", "lost", "losing",
     "victim", "toll", "captur", "captiv", "prisoner", "pows", "hostage", "abduct", "kidnap",
     "surrender", "missing", "unaccounted", "disappear", "personnel", "slaughter", "shot", "gunned",
-    "stabb", "hacked", "to death", "succumb", "neutrali", "eliminat", "liquidat",
+    "stabb", "hacked", "to death", "succumb", "neutrali", "eliminat", "liquidat", "seiz",
 )  # fmt: skip
 
 RELEASE = re.compile(

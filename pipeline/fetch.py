@@ -7,7 +7,6 @@ the last one) comes back as `Page(not_modified=True, html=None)`, so it costs no
 from __future__ import annotations
 
 import asyncio
-import codecs
 import hashlib
 import re
 import time
@@ -16,6 +15,8 @@ from importlib import metadata
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import httpx
+
+from pipeline.charset import decode_body, looks_like_text, parse_content_type
 
 
 def _version() -> str:
@@ -31,20 +32,11 @@ USER_AGENT = f"figwatch/{_version()} (+https://github.com/figwatch/figwatch)"
 _TEXT_TYPES = frozenset(
     {"text/html", "application/xhtml+xml", "text/plain", "text/xml", "application/xml"}
 )
-_SNIFF_BYTES = 8192
-_META_CHARSET = re.compile(
-    rb"""<meta[^>]{0,512}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:\-]{1,40})""", re.I
-)
-_XML_ENCODING = re.compile(
-    rb"""^\s*<\?xml[^>]{0,200}?encoding\s*=\s*["']([A-Za-z0-9_.:\-]{1,40})""", re.I
-)
 _SECRET_PARAM = re.compile(
     r"(token|key|secret|password|passwd|pwd|auth|sig|signature|session|sid|code|credential)",
     re.I,
 )
 _URL_IN_TEXT = re.compile(r"https?://[^\s'\"<>]+", re.I)
-# C0 controls other than tab, newline, form feed and carriage return: text never holds many.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\ufffd]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,7 +238,7 @@ async def _fetch(
             )
         if not 200 <= status < 300:
             raise _status_error(response, shown)
-        media_type, charset = _parse_content_type(content_type)
+        media_type, charset = parse_content_type(content_type)
         if media_type is not None and media_type not in _TEXT_TYPES:
             raise _fail(
                 "not_html",
@@ -271,7 +263,7 @@ async def _fetch(
     html: str | None = None
     encoding: str | None = None
     if not unchanged:
-        if media_type is None and not _looks_like_text(body):
+        if media_type is None and not looks_like_text(body):
             raise _fail(
                 "not_html", f"no content type and a binary body from {shown}", shown, status=status
             )
@@ -352,111 +344,3 @@ def _content_length(response: httpx.Response) -> int | None:
     # With Content-Encoding the header counts compressed bytes; the cap is on decoded bytes, so
     # the header is only a lower bound and an early refusal is still right.
     return int(value.strip())
-
-
-def _parse_content_type(value: str | None) -> tuple[str | None, str | None]:
-    if not value:
-        return None, None
-    media_type, _, params = value.partition(";")
-    charset = None
-    for param in params.split(";"):
-        name, _, val = param.partition("=")
-        if name.strip().lower() == "charset":
-            charset = val.strip().strip("\"'") or None
-    return media_type.strip().lower() or None, charset
-
-
-def _looks_like_text(body: bytes) -> bool:
-    head = body[:_SNIFF_BYTES]
-    return b"\x00" not in head or head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
-
-
-def _codec(label: str | None) -> str | None:
-    """Map a charset label to a Python codec name, the WHATWG way for Latin-1 and ASCII."""
-    if not label:
-        return None
-    try:
-        name = codecs.lookup(label.strip().lower()).name
-    except LookupError:
-        return None
-    # Browsers decode these labels as windows-1252; pages labelled so often use its extra letters.
-    if name in ("latin-1", "iso8859-1", "ascii"):
-        return "cp1252"
-    if name.startswith("utf-16") or name.startswith("utf-32"):
-        return "utf-8"  # a meta tag cannot honestly declare UTF-16: it was read as ASCII
-    return name
-
-
-def _meta_charset(body: bytes) -> str | None:
-    head = body[:_SNIFF_BYTES]
-    match = _XML_ENCODING.search(head) or _META_CHARSET.search(head)
-    return match.group(1).decode("ascii") if match else None
-
-
-def decode_body(body: bytes, declared: str | None) -> tuple[str, str] | None:
-    """Decode a page body; return (text, codec name), or None when it is not text.
-
-    Order: a byte-order mark; the declared charset (Content-Type header, then a `<meta>`
-    charset or XML declaration in the first 8 KB), strictly; UTF-8, strictly; the declared
-    charset with a few bad bytes replaced; else windows-1251 or windows-1252, whichever the
-    bytes look like. A result with many control characters is refused as binary garbage.
-    """
-    for bom, name in (
-        (codecs.BOM_UTF8, "utf-8-sig"),
-        (codecs.BOM_UTF16_LE, "utf-16"),
-        (codecs.BOM_UTF16_BE, "utf-16"),
-    ):
-        if body.startswith(bom):
-            try:
-                return _checked(body.decode(name), "utf-8" if name == "utf-8-sig" else name)
-            except UnicodeDecodeError:
-                break
-    candidates: list[str] = []
-    for label in (declared, _meta_charset(body)):
-        codec = _codec(label)
-        if codec and codec not in candidates:
-            candidates.append(codec)
-    declared_any = bool(candidates)
-    if "utf-8" not in candidates:
-        candidates.append("utf-8")
-    for name in candidates:
-        try:
-            return _checked(body.decode(name), name)
-        except UnicodeDecodeError:
-            continue
-    # A page labelled (or assumed) UTF-8 with a stray broken byte is still that page.
-    if declared_any:  # trust a declaration with a stray bad byte over a guess
-        text = body.decode(candidates[0], errors="replace")
-        if text.count("\ufffd") <= max(2, len(text) // 2000):
-            return _checked(text, candidates[0])
-    name = _guess_single_byte(body)
-    return _checked(body.decode(name, errors="replace"), name)
-
-
-def _checked(text: str, name: str) -> tuple[str, str] | None:
-    bad = len(_CONTROL.findall(text[:200_000]))
-    if bad > max(8, min(len(text), 200_000) // 200):
-        return None
-    return text, name
-
-
-# Bytes that are letters in windows-1251: А-я (0xC0-0xFF) and Ёё Єє Іі Її Ґґ Ўў.
-_CP1251_LETTERS = frozenset(range(0xC0, 0x100)) | {
-    0xA8, 0xB8, 0xAA, 0xBA, 0xB2, 0xB3, 0xAF, 0xBF, 0xA5, 0xB4, 0xA1, 0xA2,
-}  # fmt: skip
-_CP1251_RUN = re.compile(
-    b"[" + b"".join(re.escape(bytes([b])) for b in sorted(_CP1251_LETTERS)) + b"]+"
-)
-
-
-def _guess_single_byte(body: bytes) -> str:
-    """Tell windows-1251 from windows-1252 for a body that is not UTF-8.
-
-    Cyrillic text in windows-1251 is whole words of high bytes; Western text in windows-1252
-    is ASCII words with an accented letter here and there. So: count high letter bytes whose
-    neighbours are high letter bytes too.
-    """
-    runs = _CP1251_RUN.findall(body[:200_000])
-    high = sum(len(run) for run in runs)
-    paired = sum(len(run) for run in runs if len(run) > 1)
-    return "cp1251" if high and paired / high > 0.6 else "cp1252"

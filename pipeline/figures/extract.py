@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from pipeline.figures.cues import KW, NON_PERSON, W, has_cue_lower
 from pipeline.figures.grammar import (
@@ -18,7 +18,7 @@ from pipeline.figures.grammar import (
     released_before,
 )
 from pipeline.figures.model import Category, Figure, Qualifier
-from pipeline.figures.numbers import NUMBER_WORDS, find_numbers
+from pipeline.figures.numbers import NUMBER_WORDS, NumberMention, find_numbers
 from pipeline.figures.sentences import split_sentences
 from pipeline.figures.subjects import (
     claimant_key,
@@ -66,12 +66,6 @@ _BARE_OTHERS = frozenset({"more", "another", "further"})
 _ESTIMATE = re.compile(r"\bestimat", re.IGNORECASE)
 _MAX_TEXT = 5_000_000  # characters; beyond this the text is cut, never rejected
 _MAX_MENTIONS = 60  # per sentence
-
-
-@dataclass(frozen=True, slots=True)
-class _Found:
-    reading: Reading
-    mention_index: int
 
 
 def find_figures(text: str, *, aliases: dict[str, str] | None = None) -> list[Figure]:
@@ -129,10 +123,21 @@ def _claimant_nearby(text: str, spans: list[tuple[int, int]], idx: int) -> str |
 
 
 def _sentence_figures(sentence: str, offset: int, table: dict[str, str]) -> list[Figure]:
+    """The figures of one sentence: read each count, share readings, then name the groups."""
     mentions = find_numbers(sentence)[:_MAX_MENTIONS]
     if not mentions:
         return []
     nps: list[NounPhrase] = [noun_phrase(sentence, m.end) for m in mentions]
+    readings = _readings(sentence, mentions, nps)
+    if all(r is None or r is BLOCKED for r in readings):
+        return []
+    return _build(sentence, offset, table, mentions, nps, readings)
+
+
+def _readings(
+    sentence: str, mentions: list[NumberMention], nps: list[NounPhrase]
+) -> list[Reading | None]:
+    """Each count's own reading, then partitives and readings shared forward and backward."""
     readings: list[Reading | None] = []
     for m, np in zip(mentions, nps, strict=True):
         if (
@@ -178,8 +183,18 @@ def _sentence_figures(sentence: str, offset: int, table: dict[str, str]) -> list
                 readings[i] = r
         if r is not None and r is not BLOCKED:
             last = r
-    if all(r is None or r is BLOCKED for r in readings):
-        return []
+    return readings
+
+
+def _build(
+    sentence: str,
+    offset: int,
+    table: dict[str, str],
+    mentions: list[NumberMention],
+    nps: list[NounPhrase],
+    readings: list[Reading | None],
+) -> list[Figure]:
+    """Figures for the counts that have a reading: qualifier, subject, claimant, keys."""
     claimant = find_claimant(sentence)
     agent = None if claimant else find_agent(sentence)
     estimate_at = _ESTIMATE.search(sentence)

@@ -1,4 +1,12 @@
-"""find_figures: sentences -> counts -> category, qualifier, range, subject, claimant, evidence."""
+"""find_figures: sentences -> counts -> category, qualifier, range, subject, claimant, evidence.
+
+Only sentences holding a category cue and a number get the full analysis. `Figure.rule` says
+which rule read a count: `right:<cue>` the cue follows it ("45 deaths", "were killed");
+`left:<verb>` a verb governs it ("killed at least 18"); `noun:<noun>` a tally noun links to it
+("the death toll rose to 45"); `shared` / `shared-forward` it takes a neighbour's category
+(ellipsis, breakdowns, "that number fell to 66"). The suffix `~soft` marks "lost"/"losses" read
+as killed_or_wounded; `~contrast` marks them read as killed because wounded are counted beside.
+"""
 
 from __future__ import annotations
 

@@ -17,13 +17,8 @@ from bs4.builder._lxml import LXMLTreeBuilder
 from bs4.element import PageElement
 from soupsieve import SelectorSyntaxError
 
-# Never article text, whatever their attributes say.
-_ALWAYS_DROP = frozenset(
-    {"script", "style", "noscript", "template", "svg", "iframe", "object", "embed", "canvas",
-     "button", "select", "input", "textarea", "dialog", "link", "meta"}
-)  # fmt: skip
-# Page furniture: dropped unless they hold the article (some sites wrap everything in a form).
-_FURNITURE = frozenset({"nav", "aside", "footer", "form", "menu"})
+from pipeline.furniture import PageIndex, drop_furniture, link_density, with_ancestors
+
 _BLOCKS = frozenset(
     {"p", "div", "section", "article", "main", "header", "footer", "aside", "nav", "h1", "h2",
      "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd", "blockquote", "pre", "figure",
@@ -31,40 +26,6 @@ _BLOCKS = frozenset(
      "address", "details", "summary", "hr", "center", "fieldset", "legend", "form"}
 )  # fmt: skip
 _CONTAINER_KINDS = ("body", "article", "main")  # itemprop=articleBody, article, main
-_BOX_HEADINGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
-
-# Class/id/role/aria-label tokens that mark page furniture. Matched on tokens split at
-# non-letters, so "article-header" is not "header" and "shadow" is not "ad".
-_JUNK_TOKENS = frozenset(
-    """menu nav navbar navigation sidebar sidenav related mostread mostpopular popular trending
-    readmore recommended recommendations recirculation comment comments share sharing social
-    newsletter cookie cookies consent gdpr advert adverts advertisement advertising ad ads adslot
-    adunit sponsored sponsor breadcrumb breadcrumbs footer subscribe subscription promo promotion
-    outbrain taboola banner complementary contentinfo dialog alertdialog modal popup paywall
-    skiplink teaser teasers ticker tags taglist explore""".split()  # noqa: SIM905
-)
-# Pairs that say furniture only together ("most read", "read more", "ad slot", ...).
-_JUNK_PAIRS = frozenset(
-    {("most", "read"), ("most", "popular"), ("most", "viewed"), ("most", "shared"),
-     ("read", "more"), ("ad", "slot"), ("ad", "unit"), ("ad", "container"), ("ad", "wrapper"),
-     ("more", "stories"), ("top", "stories"), ("you", "may"), ("also", "like"),
-     ("skip", "link"), ("side", "bar"), ("call", "out"), ("breaking", "bar"),
-     ("breaking", "header"), ("author", "bio"), ("author", "card")}
-)  # fmt: skip
-_IGNORED_CLASS_PREFIXES = (
-    "tag-", "category-", "location-", "topic-", "type-", "section-", "has-", "with-", "no-",
-    "is-", "post-", "format-",
-)  # fmt: skip
-_TOKEN = re.compile(r"[a-z]+")
-_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
-# Headings that title a box of links to other stories.
-_BOX_HEADING = re.compile(
-    r"^\s*(most\s+(read|popular|viewed|shared)|trending|related|read\s+(more|next|also)|"
-    r"more\s+(stories|from|on|news)|recommended|top\s+stories|latest\s+(news|stories|headlines)|"
-    r"you\s+may\s+(also\s+)?like|popular|(editors?['’]?s?\s+)?(picks?|recommendations?)|"
-    r"what\s+to\s+read\s+next|explore\s+further|in\s+other\s+news|see\s+also)\b",
-    re.I,
-)
 _BOILERPLATE = re.compile(
     r"^(advertisement|advertisement - scroll to continue|sponsored( content)?|ad|"
     r"story continues below( this)? advertisement|continue reading( below)?)$"
@@ -136,15 +97,15 @@ def article_text(html: str, *, selector: str | None = None) -> Article:
         return Article(title=None, text="\n\n".join(p for p in plain if p))
     try:
         soup = BeautifulSoup(_CONTROL.sub("", html), builder=_DepthLimitedBuilder())
-        index = _Index(soup)
+        index = PageIndex(soup)
         title = _title(soup)
         if selector is not None:
             roots = _select(soup, selector)
-            _drop_furniture(index, protected=_with_ancestors(roots), boxes=False)
+            drop_furniture(index, protected=with_ancestors(roots), boxes=False)
             paragraphs = [p for root in roots for p in _paragraphs(root)]
         else:
             structured = _ld_article_body(index.ld_json)
-            _drop_furniture(index, protected=set(), boxes=True)
+            drop_furniture(index, protected=set(), boxes=True)
             paragraphs = [p for root in _find_article(index) for p in _paragraphs(root)]
             # Pages rendered by script ship the body as JSON-LD and little else.
             if structured and sum(map(len, paragraphs)) * 3 < len(structured) * 2:
@@ -156,49 +117,6 @@ def article_text(html: str, *, selector: str | None = None) -> Article:
     if not paragraphs:
         raise TextError("no article text found")
     return Article(title=title, text="\n\n".join(paragraphs))
-
-
-class _Index:
-    """The elements the stages below look at, gathered in one walk over the tree (each
-    `find_all` is a walk of its own, and BeautifulSoup walks are the cost here)."""
-
-    def __init__(self, soup: BeautifulSoup) -> None:
-        self.root: Tag = soup.body or soup
-        self.always_drop: list[Tag] = []
-        self.ld_json: list[Tag] = []
-        self.headings: list[Tag] = []
-        self.containers: list[Tag] = []
-        self.anchors: list[Tag] = []  # main, h1, articleBody: furniture never holds these
-        self.paragraphs: list[Tag] = []
-        for node in soup.descendants:
-            if not isinstance(node, Tag):
-                continue
-            name = node.name
-            if name in _ALWAYS_DROP:
-                self.always_drop.append(node)
-                if name == "script" and node.get("type") == "application/ld+json":
-                    self.ld_json.append(node)
-            elif name == "p":
-                self.paragraphs.append(node)
-            elif name in _BOX_HEADINGS:
-                self.headings.append(node)
-            body = node.get("itemprop") == "articleBody"
-            if name in ("main", "h1") or body:
-                self.anchors.append(node)
-            if name in ("article", "main") or body or node.get("role") == "main":
-                self.containers.append(node)
-
-    def p_chars(self) -> dict[int, int]:
-        """Characters of `<p>` text inside each element (by id), counting live paragraphs."""
-        chars: dict[int, int] = {}
-        for p in self.paragraphs:
-            if p.decomposed:
-                continue
-            n = len(p.get_text())
-            chars[id(p)] = n
-            for parent in p.parents:
-                chars[id(parent)] = chars.get(id(parent), 0) + n
-        return chars
 
 
 def _ld_article_body(scripts: list[Tag]) -> str | None:
@@ -245,14 +163,6 @@ def _select(soup: BeautifulSoup, selector: str) -> list[Tag]:
     return [tag for tag in found if not any(id(p) in chosen for p in tag.parents)]
 
 
-def _with_ancestors(tags: list[Tag]) -> set[int]:
-    keep: set[int] = set()
-    for tag in tags:
-        keep.add(id(tag))
-        keep.update(id(p) for p in tag.parents)
-    return keep
-
-
 def _title(soup: BeautifulSoup) -> str | None:
     meta = soup.find("meta", attrs={"property": "og:title"})
     if isinstance(meta, Tag):
@@ -268,102 +178,7 @@ def _title(soup: BeautifulSoup) -> str | None:
     return None
 
 
-def _tokens(tag: Tag) -> set[str]:
-    parts: list[str] = []
-    for attr in ("class", "id", "role", "aria-label", "data-component", "data-testid"):
-        value = tag.get(attr)
-        if value:
-            parts.extend(value if isinstance(value, list) else [value])
-    if not parts:
-        return set()
-    # CMS taxonomy classes ("tag-social-media", "category-comment") describe the story, and
-    # state classes ("has-sidebar", "no-ads") describe the layout: neither marks furniture.
-    kept = [p for p in parts if not p.lower().startswith(_IGNORED_CLASS_PREFIXES)]
-    return set(_TOKEN.findall(_CAMEL.sub(" ", " ".join(kept)).lower()))
-
-
-def _is_junk(tag: Tag) -> bool:
-    name = tag.name
-    if name in _FURNITURE:
-        return True
-    if name == "header":
-        # The header of an article holds its headline; the page's header holds the masthead.
-        return tag.find_parent("article") is None
-    if tag.has_attr("hidden"):
-        return True
-    tokens = _tokens(tag)
-    if not tokens:
-        return False
-    if tokens & _JUNK_TOKENS:
-        return True
-    return any(a in tokens and b in tokens for a, b in _JUNK_PAIRS)
-
-
-def _drop_furniture(index: _Index, *, protected: set[int], boxes: bool) -> None:
-    """Remove scripts, navigation, asides and the like, in place; with `boxes`, also boxes of
-    links found by their heading ("Most read", ...), which a chosen selector may want."""
-    for tag in index.always_drop:
-        if id(tag) not in protected and not tag.decomposed:
-            tag.decompose()
-    root = index.root
-    p_chars = index.p_chars()
-    total_p = p_chars.get(id(root), 0)
-    holders = _with_ancestors([a for a in index.anchors if not a.decomposed])
-
-    def holds_article(tag: Tag) -> bool:
-        # A furniture-looking element may in fact wrap the article ("layout has-sidebar").
-        return id(tag) in holders or p_chars.get(id(tag), 0) * 2 > total_p > 0
-
-    stack: list[Tag] = [root]
-    while stack:
-        parent = stack.pop()
-        for child in list(parent.contents):
-            if not isinstance(child, Tag):
-                continue
-            junk = id(child) not in protected and _is_junk(child)
-            if junk and not holds_article(child):
-                child.decompose()
-                continue
-            stack.append(child)
-    if not boxes:
-        return
-    # A box of links titled "Most read", "Related", ... with no telling class.
-    for heading in index.headings:
-        if heading.decomposed or not _BOX_HEADING.match(heading.get_text(" ")):
-            continue
-        box = heading.parent
-        if (
-            isinstance(box, Tag)
-            and id(box) not in protected
-            and box is not root
-            and not holds_article(box)
-            and (
-                _link_density(box) > 0.3
-                # emptied by the page's scripts: a title over nothing
-                or len(box.get_text()) - len(heading.get_text()) < 20
-            )
-        ):
-            box.decompose()
-            continue
-        # No wrapper of its own: the box is the heading and the list of links after it.
-        after = heading.find_next_sibling(True)
-        if (
-            isinstance(after, Tag)
-            and after.name in ("ul", "ol", "div")
-            and _link_density(after) > 0.5
-        ):
-            after.decompose()
-            heading.decompose()
-
-
-def _link_density(tag: Tag) -> float:
-    text = len(tag.get_text())
-    if not text:
-        return 0.0
-    return sum(len(a.get_text()) for a in tag.find_all("a")) / text
-
-
-def _find_article(index: _Index) -> list[Tag]:
+def _find_article(index: PageIndex) -> list[Tag]:
     root = index.root
     p_chars = index.p_chars()
     total_p = p_chars.get(id(root), 0)
@@ -401,7 +216,7 @@ def _with_siblings(best: Tag, p_chars: dict[int, int]) -> list[Tag]:
         or (
             tag.get("class") == best.get("class")  # posts alike, not a teaser beside the story
             and p_chars.get(id(tag), 0) >= 100
-            and _link_density(tag) < 0.25
+            and link_density(tag) < 0.25
         )
     ]
 
@@ -422,7 +237,7 @@ def _densest(root: Tag, p_chars: dict[int, int]) -> list[Tag]:
                 scores[id(holder)] = scores.get(id(holder), 0.0) + score / (level + 1)
     if not scores:
         return [root]
-    best = tags[max(scores, key=lambda k: scores[k] * (1 - _link_density(tags[k])))]
+    best = tags[max(scores, key=lambda k: scores[k] * (1 - link_density(tags[k])))]
     chars = p_chars.get(id(best), 0)
     while (
         best is not root
@@ -445,7 +260,7 @@ def _densest(root: Tag, p_chars: dict[int, int]) -> list[Tag]:
         or (
             tag.get("class") == kind
             and p_chars.get(id(tag), 0) >= floor
-            and _link_density(tag) < 0.3
+            and link_density(tag) < 0.3
         )
     ]
 

@@ -46,7 +46,7 @@ RIGHT_CUES: list[tuple[Category | None, str]] = [
     (None, r"lives\b|prisoners?\b"),  # only after "claimed ... lives", "took ... prisoner"
 ]  # fmt: skip
 RIGHT_RE = re.compile(
-    "|".join(f"(?P<r{i}>{alt})" for i, (_, alt) in enumerate(RIGHT_CUES)) + r"(?![\w-])",
+    "(?:" + "|".join(f"(?P<r{i}>{alt})" for i, (_, alt) in enumerate(RIGHT_CUES)) + r")(?![\w-])",
     re.IGNORECASE,
 )
 HOLD_VERB = re.compile(
@@ -226,6 +226,7 @@ NP_STOP_WORDS = """
     with by at on into onto over under during since until near across against between through
     per were was are is have has had been being be not no never could would might may will can
     should must said says say according reportedly already also still remain remains remained
+    without within outside inside around beyond
     feared believed every each went gone reported recorded registered saw suffered sustained
     counted announced claimed estimated suggested showed listed documented overnight yesterday
     today tonight earlier recently later then subsequently initially eventually"""

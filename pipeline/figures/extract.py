@@ -184,7 +184,7 @@ def _readings(
                 label = _WORD_RE.findall(before[: share.start()])[-1:]
                 if label and label[0].lower() in NON_PERSON:
                     share = None  # "tanks - 9 712": a labelled count of something else
-            if np.head not in NON_PERSON and (
+            if np.head not in NON_PERSON and not np.head.endswith("ed") and (
                 (share and _SHARE_AFTER.match(sentence, np.end)) or _ANAPHORA.search(before)
             ):
                 r = Reading(last.category, "shared", last.soft)

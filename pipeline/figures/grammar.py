@@ -285,6 +285,8 @@ def read_left(sentence: str, mention_start: int, np: NounPhrase) -> Reading | No
         and not NOMINAL_BEFORE.search(window[: last.start()])
     ):
         return None  # "killed a teacher in front of 30 pupils": a verb, not "the killed are"
+    if text.startswith("loss") and _NOT_LIVES.search(window[: last.start()]):
+        return None  # "job losses of 5,000", "revenue losses"
     cat = LEFT_NOUNS[int((last.lastgroup or "n0")[1:])][0]
     return Reading(cat, "noun:" + text.split()[0], cat == KW and "los" in text)
 
@@ -331,6 +333,11 @@ def _negated(gap: str) -> bool:
     return any(w in NEGATION for w in WORDS_RE.findall(gap.lower()))
 
 
+_NOT_LIVES = re.compile(
+    r"\b(?:job|jobs|financial|economic|revenue|weight|hearing|blood|power|heat|data|market|crop"
+    r"|trade|profit|income|tax|sales|investment|credit|share|stock|seat|territorial)\s+$",
+    re.IGNORECASE,
+)
 _RATE_IN_NP = re.compile(
     r"\b(?:per|each|every)\s+(?:day|week|month|year|hour|night)\b|\b(?:daily|annually|yearly)\b"
     r"|^\s*(?:a|an)\s+(?:day|week|month|year|hour|night)\b",

@@ -701,3 +701,28 @@ def test_comma_apposition_and_anaphora() -> None:
     assert _got(
         "More than 1,000 people were listed as missing; that number later dropped to 80."
     ) == {("missing", 1000, None, "more_than"), ("missing", 80, None, "exact")}
+
+
+NOT_CASUALTIES: list[str] = [
+    "The company announced job losses of 5,000 across Europe.",
+    "The firm reported losses of 3 million dollars last quarter.",
+    "The bank lost 2 billion in the crash.",
+    "He scored 2 goals before he was injured.",
+    "Heart disease kills 17.9 million people every year.",
+    "The airline lost 30 bags on Monday.",
+    "The shares lost 5 percent.",
+    "The candidate lost 3 states and won 12.",
+    "Officials reported 5 deadly attacks on the power grid.",
+    "The storm left 40,000 homes without power.",
+]
+
+
+@pytest.mark.parametrize("sentence", NOT_CASUALTIES, ids=[s[:48] for s in NOT_CASUALTIES])
+def test_cue_words_outside_casualty_reporting(sentence: str) -> None:
+    assert _got(sentence) == set()
+
+
+def test_a_participle_after_and_is_its_own_predicate() -> None:
+    assert _got("The team has 4 injured players and 2 suspended.") == {
+        ("wounded", 4, None, "exact")
+    }

@@ -99,7 +99,9 @@ LEFT_NOUNS: list[tuple[Category, str]] = [
     (M, r"missing|unaccounted\s+for"),
 ]  # fmt: skip
 LEFT_NOUN_RE = re.compile(
-    r"(?<![\w-])(?:" + "|".join(f"(?P<n{i}>{alt})" for i, (_, alt) in enumerate(LEFT_NOUNS)) + ")",
+    r"(?<![\w-])(?:"
+    + "|".join(f"(?P<n{i}>{alt})" for i, (_, alt) in enumerate(LEFT_NOUNS))
+    + r")(?![\w-])",
     re.IGNORECASE,
 )
 LINK_RE = re.compile(

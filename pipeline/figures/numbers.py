@@ -68,7 +68,7 @@ _LETTERS = re.compile(r"[a-z]+")
 _WORD_SCAN = re.compile(rf"\b(?=[otfsenha])(?P<w>{_WORDNUM})(?![\w])")
 
 _MONTHS = (
-    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|(?-i:May)|june?|july?|aug(?:ust)?"
     r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 )
 _BEFORE_DROP = re.compile(

@@ -726,3 +726,11 @@ def test_a_participle_after_and_is_its_own_predicate() -> None:
     assert _got("The team has 4 injured players and 2 suspended.") == {
         ("wounded", 4, None, "exact")
     }
+
+
+def test_may_the_modal_and_may_the_month() -> None:
+    assert _got("At least 30 may have been killed in the raid.") == {
+        ("killed", 30, None, "at_least")
+    }
+    assert _got("Since 5 May, 12 people were killed.") == {("killed", 12, None, "exact")}
+    assert _got("On May 5 at least 30 died.") == {("killed", 30, None, "at_least")}

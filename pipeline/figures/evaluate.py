@@ -30,14 +30,27 @@ import json
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from pipeline.figures.model import Category, Figure, Qualifier
+from pipeline.figures.report import (
+    REPORT_COUNTS,
+    CategoryScore,
+    Mistake,
+    MistakeKind,
+    Report,
+    format_report,
+)
+
+__all__ = [
+    "CategoryScore", "GoldFigure", "GoldFormatError", "GoldRecord", "Mistake", "Report",
+    "format_report", "load_gold", "locate_sentence", "loose_match", "parse_gold_line", "score",
+    "score_record",
+]  # fmt: skip
 
 Key = tuple[Category, int, int | None]
-MistakeKind = Literal["missed", "false_positive", "qualifier", "error"]
 
 # Words that carry no identity; without this "the army" would agree with "the police".
 _STOPWORDS = frozenset(
@@ -73,121 +86,6 @@ class GoldRecord:
     text: str
     figures: tuple[GoldFigure, ...]
     optional: tuple[GoldFigure, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class Mistake:
-    """One error on one record. For `missed`, `sentence` is a best guess: the first
-    sentence that spells the value (see `locate_sentence`). For `error`, it names the exception."""
-
-    record_id: str
-    kind: MistakeKind
-    category: str
-    value: int | None
-    value_max: int | None
-    qualifier: str | None
-    subject: str | None
-    claimant: str | None
-    sentence: str
-    expected: str | None = None  # for `qualifier`: the acceptable gold qualifiers
-
-    def to_json(self) -> dict[str, Any]:
-        out = asdict(self)
-        out["id"] = out.pop("record_id")
-        return out
-
-
-def _ratio(num: int, den: int, *, empty: float = 1.0) -> float:
-    return num / den if den else empty
-
-
-def _f1(p: float, r: float) -> float:
-    return 2 * p * r / (p + r) if p + r else 0.0
-
-
-@dataclass(frozen=True, slots=True)
-class CategoryScore:
-    category: Category
-    gold: int
-    true_positives: int
-    false_positives: int
-
-    @property
-    def precision(self) -> float:
-        return _ratio(self.true_positives, self.true_positives + self.false_positives)
-
-    @property
-    def recall(self) -> float:
-        return _ratio(self.true_positives, self.gold)
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "gold": self.gold,
-            "true_positives": self.true_positives,
-            "false_positives": self.false_positives,
-            "precision": self.precision,
-            "recall": self.recall,
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class Report:
-    """The score of one gold set. Ratios over an empty base are 1.0 (nothing to get wrong)."""
-
-    name: str
-    records: int
-    gold: int
-    true_positives: int
-    false_positives: int
-    optional_hits: int
-    qualifier_correct: int
-    subject_agree: int
-    subject_total: int
-    claimant_agree: int
-    claimant_total: int
-    errors: int
-    per_category: tuple[CategoryScore, ...]
-    mistakes: tuple[Mistake, ...] = field(default=())
-
-    @property
-    def precision(self) -> float:
-        return _ratio(self.true_positives, self.true_positives + self.false_positives)
-
-    @property
-    def recall(self) -> float:
-        return _ratio(self.true_positives, self.gold)
-
-    @property
-    def f1(self) -> float:
-        return _f1(self.precision, self.recall)
-
-    @property
-    def qualifier_accuracy(self) -> float:
-        return _ratio(self.qualifier_correct, self.true_positives)
-
-    @property
-    def subject_agreement(self) -> float:
-        return _ratio(self.subject_agree, self.subject_total)
-
-    @property
-    def claimant_agreement(self) -> float:
-        return _ratio(self.claimant_agree, self.claimant_total)
-
-    def to_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {f: getattr(self, f) for f in _REPORT_COUNTS}
-        for ratio in ("precision", "recall", "f1", "qualifier_accuracy"):
-            out[ratio] = getattr(self, ratio)
-        out["subject_agreement"] = self.subject_agreement
-        out["claimant_agreement"] = self.claimant_agreement
-        out["per_category"] = {c.category.value: c.to_json() for c in self.per_category}
-        out["mistakes"] = [m.to_json() for m in self.mistakes]
-        return out
-
-
-_REPORT_COUNTS = (
-    "name", "records", "gold", "true_positives", "false_positives", "optional_hits", "errors",
-    "qualifier_correct", "subject_agree", "subject_total", "claimant_agree", "claimant_total",
-)  # fmt: skip
 
 
 # --- loading ---------------------------------------------------------------------------------
@@ -413,7 +311,7 @@ def score(
     nothing and the report's `errors` and mistakes say so.
     """
     parts = [score_record(r, predict) for r in records]
-    counts = {f: sum(getattr(p, f) for p in parts) for f in _REPORT_COUNTS if f != "name"}
+    counts = {f: sum(getattr(p, f) for p in parts) for f in REPORT_COUNTS if f != "name"}
     per_category = tuple(
         CategoryScore(
             category=c,
@@ -425,62 +323,3 @@ def score(
     )
     mistakes = tuple(m for p in parts for m in p.mistakes)
     return Report(name=name, per_category=per_category, mistakes=mistakes, **counts)
-
-
-# --- formatting ------------------------------------------------------------------------------
-
-_KIND_LABEL = {
-    "missed": "missed",
-    "false_positive": "false positive",
-    "qualifier": "wrong qualifier",
-    "error": "extractor raised",
-}
-
-
-def _value_text(value: int | None, value_max: int | None) -> str:
-    if value is None:
-        return ""
-    return f"{value}-{value_max}" if value_max is not None else str(value)
-
-
-def _format_mistake(m: Mistake) -> list[str]:
-    label = _KIND_LABEL[m.kind]
-    if m.kind == "error":
-        return [f"    {m.record_id}: {label}: {m.sentence}"]
-    what = f"{m.category} {_value_text(m.value, m.value_max)} {m.qualifier}"
-    if m.expected:
-        what += f" (gold: {m.expected})"
-    who = ", ".join(f"{k}={v}" for k, v in (("subject", m.subject), ("by", m.claimant)) if v)
-    sentence = m.sentence if len(m.sentence) <= 240 else m.sentence[:237] + "..."
-    head = f"    {m.record_id}: {label}: {what}" + (f" [{who}]" if who else "")
-    return [head, f"        \u201c{sentence}\u201d"]
-
-
-def format_report(report: Report, *, mistakes: bool) -> str:
-    """Render a report as readable text; with `mistakes`, list every mistake after the totals."""
-    r = report
-    lines = [
-        f"{r.name or 'gold'}: {r.records} records, {r.gold} gold figures, "
-        f"{r.true_positives + r.false_positives} predicted, {r.optional_hits} optional",
-        f"  precision {r.precision:.3f}  recall {r.recall:.3f}  F1 {r.f1:.3f}"
-        f"  (tp {r.true_positives}, fp {r.false_positives}, missed {r.gold - r.true_positives})",
-        f"  qualifier {r.qualifier_accuracy:.3f} ({r.qualifier_correct}/{r.true_positives})"
-        f"  subject {r.subject_agreement:.3f} ({r.subject_agree}/{r.subject_total})"
-        f"  claimant {r.claimant_agreement:.3f} ({r.claimant_agree}/{r.claimant_total})",
-    ]
-    if r.errors:
-        lines.append(f"  extractor raised on {r.errors} record(s)")
-    lines.append(
-        f"  {'category':<18} {'gold':>5} {'tp':>5} {'fp':>5} {'precision':>9} {'recall':>7}"
-    )
-    for c in r.per_category:
-        if c.gold or c.true_positives or c.false_positives:
-            lines.append(
-                f"  {c.category.value:<18} {c.gold:>5} {c.true_positives:>5} "
-                f"{c.false_positives:>5} {c.precision:>9.3f} {c.recall:>7.3f}"
-            )
-    if mistakes and r.mistakes:
-        lines.append(f"  mistakes ({len(r.mistakes)}):")
-        for m in r.mistakes:
-            lines.extend(_format_mistake(m))
-    return "\n".join(lines)

@@ -250,9 +250,8 @@ def subject_key(
         owner = _OWNER.search(context[-160:].lower())
         if owner:
             nation = _NATIONS[owner.group(1)]
-    if head:
-        return f"{nation} {head}".strip()
-    return " ".join(words) or None
+    key = f"{nation} {head}".strip() if head else " ".join(words)
+    return (aliases or {}).get(key, key) or None
 
 
 def claimant_key(claimant: str | None, aliases: dict[str, str] | None = None) -> str | None:
@@ -271,8 +270,8 @@ def claimant_key(claimant: str | None, aliases: dict[str, str] | None = None) ->
     if is_person:
         stripped = _TITLES.sub("", low).strip() or low
         last = stripped.split()[-1].strip(".’'")
-        return _SPELLINGS.get(last, last)
-    base = _LEAD_THE.sub("", low)
-    if aliases and base in aliases:
-        return aliases[base]
-    return _SPELLINGS.get(base, base)
+        key = _SPELLINGS.get(last, last)
+    else:
+        base = _LEAD_THE.sub("", low)
+        key = _SPELLINGS.get(base, base)
+    return (aliases or {}).get(key, key)

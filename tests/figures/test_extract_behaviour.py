@@ -123,3 +123,12 @@ def test_find_figures_never_raises_on_cue_soup(words: list[str]) -> None:
     for f in find_figures(text):
         assert text[f.start : f.end] == f.sentence
         assert f.value_max is None or f.value_max > f.value
+
+
+def test_aliases_also_rename_built_in_keys() -> None:
+    text = "President Zelensky said 3,000 DPRK troops had been killed."
+    (f,) = find_figures(
+        text,
+        aliases={"zelensky": "volodymyr zelensky", "north korean soldiers": "kpa soldiers"},
+    )
+    assert (f.subject_key, f.claimant_key) == ("kpa soldiers", "volodymyr zelensky")

@@ -36,7 +36,7 @@ from alerts.message import AlertMessage
 from alerts.render import email_html, email_subject, email_text
 
 STARTTLS_MODES = ("opportunistic", "required", "off")
-STARTTLS_ALIASES = {"require": "required"}  # pipeline/config.py spells it "require"
+STARTTLS_ALIASES = {"require": "required"}  # pipeline.config spells it "require"
 _LOCAL_PART = re.compile(r"[^A-Za-z0-9_-]+")
 log = logging.getLogger(__name__)
 
@@ -56,9 +56,10 @@ class SmtpServer:
 def parse_smtp_url(url: str, starttls: str = "opportunistic") -> SmtpServer:
     """Split `smtp[s]://[user[:password]@]host[:port]`; user and password are percent-decoded.
 
-    As in pipeline/config.py, the credentials end at the LAST "@", so a password from the
-    environment may hold a raw "@", ":" or "/". Default port: 465 for smtps, 587 for smtp
-    (25 when starttls is "off"). Raises ChannelConfigError, whose message never holds the URL.
+    The one SMTP URL parser: pipeline.config validates `smtp` with it too. The credentials end
+    at the LAST "@", so a password from the environment may hold a raw "@", ":" or "/".
+    Default port: 465 for smtps, 587 for smtp (25 when starttls is "off").
+    Raises ChannelConfigError, whose message never holds the URL.
     """
     scheme, sep, rest = url.partition("://")
     scheme = scheme.lower()

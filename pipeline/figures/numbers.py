@@ -74,7 +74,8 @@ _MONTHS = (
 _BEFORE_DROP = re.compile(
     rf"(?:\b{_MONTHS}\s*(?:\d{{1,2}}(?:st|nd|rd|th)?\s*(?:and|to|-|–|through|until)\s*)?|[$£€¥₹]\s*|\b(?:us|rs|usd|eur|gbp|no|nos|aged?|age|"
     rf"page|article|resolution|route|highway|flight|room|section|chapter|vol|"
-    rf"between\s+the\s+ages?\s+of|ages\s+of)\.?\s*|\b\d+\s*[:/]\s*|#\s*|\(\s*\+\s*|\+\s*|[a-z]-)$",
+    rf"between\s+the\s+ages?\s+of|ages\s+of)\.?\s*|\b\d+\s*[:/]\s*|#\s*|\(\s*\+\s*|\+\s*|[a-z]-"
+    rf"|\baged?\s+\d+\s*(?:and|to|or|-|–)\s*)$",
     re.IGNORECASE,
 )
 _AFTER_DROP = re.compile(

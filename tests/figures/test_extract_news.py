@@ -734,3 +734,21 @@ def test_may_the_modal_and_may_the_month() -> None:
     }
     assert _got("Since 5 May, 12 people were killed.") == {("killed", 12, None, "exact")}
     assert _got("On May 5 at least 30 died.") == {("killed", 30, None, "at_least")}
+
+
+def test_ages_dates_and_codes_next_to_figures() -> None:
+    assert _got("Gunmen killed two men, aged 25 and 30, in the market.") == {
+        ("killed", 2, None, "exact")
+    }
+    assert _got("John Smith, 45, and Jane Doe, 32, were killed in the crash.") == set()
+    assert _got("The 9/11 attacks killed nearly 3,000 people.") == {
+        ("killed", 3000, None, "approximately")
+    }
+    assert _got("MH17 was shot down, killing all 298 people on board.") == {
+        ("killed", 298, None, "exact")
+    }
+    assert _got("Day 300 of the war: 5 killed in Kherson.") == {("killed", 5, None, "exact")}
+    assert _got("Kherson shelling kills 3, injures 12.") == {
+        ("killed", 3, None, "exact"),
+        ("wounded", 12, None, "exact"),
+    }

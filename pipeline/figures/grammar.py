@@ -183,6 +183,11 @@ def read_right(sentence: str, mention_start: int, np: NounPhrase) -> Reading | N
     if np.head in NON_PERSON:
         return BLOCKED
     reading = _aux_then_cue(sentence, np.end, mention_start, 0)
+    if reading is None and np.text:
+        comma = _COMMA_AUX.match(sentence, np.end)
+        if comma is not None:
+            # "Dozens of people, including 12 children, were killed": the breakdown's verb
+            reading = _aux_then_cue(sentence, comma.end(), mention_start, 1)
     if reading is None:
         rel = RELATIVE.match(sentence, np.end)
         if rel is not None:
@@ -333,6 +338,7 @@ def _negated(gap: str) -> bool:
     return any(w in NEGATION for w in WORDS_RE.findall(gap.lower()))
 
 
+_COMMA_AUX = re.compile(r"\s*,\s*(?=(?:were|was|are|is|have|has|had)\b)", re.IGNORECASE)
 _NOT_LIVES = re.compile(
     r"\b(?:job|jobs|financial|economic|revenue|weight|hearing|blood|power|heat|data|market|crop"
     r"|trade|profit|income|tax|sales|investment|credit|share|stock|seat|territorial)\s+$",

@@ -752,3 +752,9 @@ def test_ages_dates_and_codes_next_to_figures() -> None:
         ("killed", 3, None, "exact"),
         ("wounded", 12, None, "exact"),
     }
+
+
+def test_breakdown_of_a_vague_total_keeps_its_own_verb() -> None:
+    assert _got("Dozens of people, including 12 children, were killed in the strike.") == {
+        ("killed", 12, None, "exact")
+    }

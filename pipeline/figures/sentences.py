@@ -36,6 +36,9 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
             low = word.lower().rsplit(".", 1)[-1]
             if low in _ABBREV or _INITIALS.fullmatch(word):
                 continue  # "Gen. Shields", "U.S. officials", "J. Smith"
+            item = word.isdigit() and len(word) <= 3
+            if item and not text[start : m.start() - len(word)].strip():
+                continue  # "4. As of late Tuesday": a list item's number
         _add(text, start, m.end() if not m.group(0).isspace() else m.start(), spans)
         start = m.end()
     _add(text, start, len(text), spans)

@@ -184,8 +184,10 @@ def _readings(
                 label = _WORD_RE.findall(before[: share.start()])[-1:]
                 if label and label[0].lower() in NON_PERSON:
                     share = None  # "tanks - 9 712": a labelled count of something else
-            if np.head not in NON_PERSON and not np.head.endswith("ed") and (
-                (share and _SHARE_AFTER.match(sentence, np.end)) or _ANAPHORA.search(before)
+            if (
+                np.head not in NON_PERSON
+                and not np.head.endswith("ed")
+                and ((share and _SHARE_AFTER.match(sentence, np.end)) or _ANAPHORA.search(before))
             ):
                 r = Reading(last.category, "shared", last.soft)
                 readings[i] = r
@@ -237,7 +239,8 @@ def _build(
             subject = " ".join([*(subject.split() if subject else []), *word]).strip(",.;:")
         if subject is None or subject.lower() in _BARE_OTHERS:
             subject = prev_subject  # "at least 100 soldiers killed and another 1 000 wounded"
-        prev_subject = subject
+        if r.rule != "shared":
+            prev_subject = subject  # a breakdown ("including 3 children") names a subgroup
         own_claimant = claimant or (agent if r.rule.startswith("left") else None)
         out.append(
             Figure(

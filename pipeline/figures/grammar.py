@@ -133,7 +133,7 @@ def noun_phrase(sentence: str, pos: int) -> NounPhrase:
             end_np, text_end = and_at  # "people and took about 250": "and" began a clause
             break
         if (
-            low in NP_STOP
+            (low in NP_STOP and not (head and tok[0].isupper() and low in _NAME_PREPS))
             or (tok[0].isdigit() and not tok[-1].isalpha())
             or not (tok[0].isalnum() or tok in ("/", "'s", "’s"))
         ):
@@ -338,6 +338,8 @@ def _negated(gap: str) -> bool:
     return any(w in NEGATION for w in WORDS_RE.findall(gap.lower()))
 
 
+# Capitalised inside a name ("Doctors Without Borders staffers"), these do not end the phrase.
+_NAME_PREPS = frozenset({"without", "for", "with", "on", "at", "by", "against", "over"})
 _COMMA_AUX = re.compile(r"\s*,\s*(?=(?:were|was|are|is|have|has|had)\b)", re.IGNORECASE)
 _NOT_LIVES = re.compile(
     r"\b(?:job|jobs|financial|economic|revenue|weight|hearing|blood|power|heat|data|market|crop"

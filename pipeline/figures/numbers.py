@@ -127,6 +127,14 @@ _QUAL_BEFORE_RE = re.compile(
     + r"),?\s+(?:(?:a\s+total\s+of|another|an\s+additional|additional|a\s+further)\s+)?$",
     re.IGNORECASE,
 )
+# Every qualifier phrase (with its optional "another", "a total of") ends in one of these.
+_QUAL_LAST_WORDS = (
+    "least than of to about around some roughly approximately approx approx. estimated nearly "
+    "almost over above under below beyond exceeding surpassing circa ca. c. perhaps possibly "
+    "maybe anywhere another additional further minimum maximum most upwards excess shy short "
+    "approximate estimate between as"
+)
+_QUAL_LAST = frozenset(_QUAL_LAST_WORDS.split())
 _QUAL_AFTER_RE = re.compile(
     r"^(?:\s*(?P<plus>\+)|[\s-]*plus\b|\s+or\s+(?P<more>more|above)\b|\s+or\s+so\b(?P<so>)"
     r"|\s+or\s+(?P<less>less|fewer|under)\b)",
@@ -332,7 +340,9 @@ def find_numbers(sentence: str) -> list[NumberMention]:
             if bm:
                 start -= len(before) - bm.start()
                 before = before[: bm.start()]
-        qm = _QUAL_BEFORE_RE.search(before)
+        tail = before.rstrip(" ,")
+        last_word = tail[tail.rfind(" ") + 1 :].lower()
+        qm = _QUAL_BEFORE_RE.search(before) if last_word in _QUAL_LAST else None
         if qm:
             start -= len(before) - qm.start()
             qualifier = _QUAL_BEFORE[int((qm.lastgroup or "q0")[1:])][0]

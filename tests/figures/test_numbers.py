@@ -184,3 +184,31 @@ def test_find_numbers_never_raises(text: str) -> None:
 def test_huge_digit_runs_are_not_counts() -> None:
     assert find_numbers("9" * 1_000_000) == []
     assert find_numbers("killed " + "1" * 30 + " people") == []
+
+
+@pytest.mark.parametrize(
+    ("phrase", "qualifier"),
+    [
+        ("well over", Qualifier.MORE_THAN),
+        ("just over", Qualifier.MORE_THAN),
+        ("above", Qualifier.MORE_THAN),
+        ("just under", Qualifier.LESS_THAN),
+        ("below", Qualifier.LESS_THAN),
+        ("close to", Qualifier.APPROXIMATELY),
+        ("circa", Qualifier.APPROXIMATELY),
+        ("perhaps", Qualifier.APPROXIMATELY),
+        ("possibly", Qualifier.APPROXIMATELY),
+        ("approximately", Qualifier.APPROXIMATELY),
+        ("not less than", Qualifier.AT_LEAST),
+        ("at least another", Qualifier.AT_LEAST),
+        ("no more than", Qualifier.UP_TO),
+        ("not more than", Qualifier.UP_TO),
+        ("at most", Qualifier.UP_TO),
+        ("a maximum of", Qualifier.UP_TO),
+        ("more than a total of", Qualifier.MORE_THAN),
+        ("at least,", Qualifier.AT_LEAST),
+    ],
+)
+def test_every_qualifier_phrase_is_read(phrase: str, qualifier: Qualifier) -> None:
+    (m,) = find_numbers(f"Officials said {phrase} 40 people died.")
+    assert (m.value, m.qualifier) == (40, qualifier)

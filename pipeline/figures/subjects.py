@@ -65,13 +65,14 @@ _SPEECH = (
     r"(?:said|says|say|reported|reports|report|stated|states|told|tells|claimed|claims|claim"
     r"|announced|announces|estimated|estimates|estimate|confirmed|confirms|added|adds|wrote"
     r"|writes|noted|notes|tweeted|posted|had\s+data|has\s+data|have\s+data|put|puts|places"
-    r"|placed|recorded|records|documented|counted|tallied)"
+    r"|placed|recorded|records|documented|counted|tallied|show|shows|showed|suggest|suggests"
+    r"|suggested|indicate|indicates|indicated)"
 )
 _ACCORDING_KEYS = ("according", "citing", "quoting", "cited by", "reported by", "per ")
 _SPEECH_KEYS = (
     "said", "say", "report", "stat", "told", "tell", "claim", "announc", "estimat", "confirm",
     "add", "wrote", "writes", "note", "tweet", "posted", "data", "put", "place", "record",
-    "document", "counted", "tallied",
+    "document", "counted", "tallied", "show", "suggest", "indicat",
 )  # fmt: skip
 _SPEECH_RE = re.compile(rf"\b{_SPEECH}\b")
 _NP_LOWER_WORDS = """
@@ -122,6 +123,11 @@ _FORCE_WORD_LIST = """
     the other allied enemy army forces force military troops soldiers units side militia
     rebels fighters police regiment brigade battalion division"""
 _FORCE_WORDS = frozenset(_FORCE_WORD_LIST.split())
+_DATA_NOUN = re.compile(
+    r"(?:’s|'s)?\s+(?:data|figures|statistics|tally|count|estimates?|numbers|records?)$"
+    r"|^(?:data|figures|statistics|numbers)$",
+    re.IGNORECASE,
+)
 _DETS = frozenset({"a", "an", "the", "of", "and"})
 _PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i", "you", "this", "that", "there"})
 
@@ -171,13 +177,18 @@ def _speaker_before(sentence: str, pos: int) -> str | None:
             tokens = tokens[:first]
     words: list[str] = []
     for tok in reversed(tokens[-12:]):
-        if tok[:1].isupper() or tok.lower() in _NP_LOWER:
+        if tok[:1].isupper() or _POSSESSIVE.sub("", tok.lower()) in _NP_LOWER:
             words.append(tok)
-        elif tok in ("in", "at", "from") and words:
+        elif tok == "from" and words:
+            break  # "data from the UN shows": the source follows "from"
+        elif tok in ("in", "at") and words:
             words = []  # "health officials in the Gaza Strip said": the place is not the speaker
         else:
             break
-    return _clean(" ".join(reversed(words))) if words else None
+    phrase = " ".join(reversed(words))
+    # "Mediazona's data shows", "UN figures show": the source, not its numbers
+    phrase = _DATA_NOUN.sub("", phrase)
+    return _clean(phrase) if phrase else None
 
 
 def _clean(phrase: str) -> str | None:

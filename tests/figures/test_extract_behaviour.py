@@ -132,3 +132,19 @@ def test_aliases_also_rename_built_in_keys() -> None:
         aliases={"zelensky": "volodymyr zelensky", "north korean soldiers": "kpa soldiers"},
     )
     assert (f.subject_key, f.claimant_key) == ("kpa soldiers", "volodymyr zelensky")
+
+
+def test_claimant_is_the_source_not_its_numbers() -> None:
+    cases = {
+        "Mediazona's data shows 1,744 soldiers were killed.": "Mediazona",
+        "UN figures show 12 people died.": "UN",
+        "The ministry's figures put the toll at 45.": "ministry",
+        "Data from the UN shows 4,000 were killed.": "UN",
+        "Health officials in Gaza said 30 died.": "Health officials",
+        "South Korean intelligence had data that at least 100 soldiers had been killed.": (
+            "South Korean intelligence"
+        ),
+    }
+    for text, claimant in cases.items():
+        (f,) = find_figures(text)
+        assert f.claimant == claimant, text

@@ -227,7 +227,7 @@ def _build(
             prev_subject = None  # a new clause counts a new group
         prev_end = m.end
         if subject is None:
-            subject = find_sufferer(sentence, m.start)  # "Iraq Army had lost 57 killed"
+            subject = r.subject or find_sufferer(sentence, m.start)  # "Iraq Army had lost 57"
         cue = r.rule.partition(":")[2].removesuffix("~soft")
         if (
             r.rule.startswith("right:")

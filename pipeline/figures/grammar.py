@@ -65,6 +65,7 @@ class Reading:
     category: Category
     rule: str
     soft: bool = False  # "lost", "losses": killed_or_wounded unless set against "wounded"
+    subject: str | None = None  # who a tally noun counts, when its modifiers say it
 
 
 @dataclass(frozen=True, slots=True)
@@ -293,7 +294,14 @@ def read_left(sentence: str, mention_start: int, np: NounPhrase) -> Reading | No
     if text.startswith("loss") and _NOT_LIVES.search(window[: last.start()]):
         return None  # "job losses of 5,000", "revenue losses"
     cat = LEFT_NOUNS[int((last.lastgroup or "n0")[1:])][0]
-    return Reading(cat, "noun:" + text.split()[0], cat == KW and "los" in text)
+    owner = _OWNER_BEFORE.search(window[: last.start()])
+    named = _LEAD_DET.sub("", owner.group(1)).strip() if owner else ""
+    return Reading(
+        cat,
+        "noun:" + text.split()[0],
+        cat == KW and "los" in text,
+        named or None,  # "Russian troop losses", "Confederate dead"
+    )
 
 
 def released_before(sentence: str, mention_start: int) -> bool:
@@ -340,6 +348,11 @@ def _negated(gap: str) -> bool:
 
 # Capitalised inside a name ("Doctors Without Borders staffers"), these do not end the phrase.
 _NAME_PREPS = frozenset({"without", "for", "with", "on", "at", "by", "against", "over"})
+# Capitalised modifiers right before a tally noun: "Russian troop losses", "the Union dead".
+_OWNER_BEFORE = re.compile(
+    r"\b((?:[A-Z][\w’'-]*\s+)+(?:(?:troop|military|civilian|army)\s+)?)(?:’s\s+|'s\s+)?$"
+)
+_LEAD_DET = re.compile(r"^(?:The|A|An|This|That|These|Those|Its|Their|Our)\b\s*")
 _COMMA_AUX = re.compile(r"\s*,\s*(?=(?:were|was|are|is|have|has|had)\b)", re.IGNORECASE)
 _NOT_LIVES = re.compile(
     r"\b(?:job|jobs|financial|economic|revenue|weight|hearing|blood|power|heat|data|market|crop"

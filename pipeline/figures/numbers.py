@@ -105,7 +105,27 @@ _DROP_LAST_WORDS = (
 )
 _DROP_LAST = frozenset(_DROP_LAST_WORDS.split())
 _PRONOUN_ONE = re.compile(r"\b(?:no|the|that|this|any|every|each|some|which)\s+$")
-_YEARISH_AFTER = re.compile(r"^\s*(?:[\w’']+\s+){0,2}?(?:people|persons|civilians|soldiers)\b")
+# A four-digit number 1600-2099 is a year when the words around say so; else it is a count
+# ("1600 troops were killed", "killed 2000 people").
+_YEAR_BEFORE = re.compile(
+    rf"(?:\b(?:in|since|by|from|until|till|year|the|a|an|early|late|mid|during|before|after"
+    rf"|around|circa|spring|summer|autumn|fall|winter|between|of\s+the|{_MONTHS},?)"
+    rf"|\b(?:1[6-9]|20)\d\d\s*(?:to|and|through|until|or)|[-–/])\s*$",
+    re.IGNORECASE,
+)
+_YEAR_AFTER = re.compile(r"^(?:\s*(?:$|[,.;:)\]–]|-\s*\d|and\b|to\b|through\b)|s\b|['’]s\b)")
+_COUNT_BEFORE = re.compile(
+    r"\b(?:killed|killing|wounded|injured|captured|lost|than|least|about|around|nearly|some"
+    r"|over|almost|roughly|approximately|to|at|of|were|was)\s*$",
+    re.IGNORECASE,
+)
+
+
+def _is_year(before: str, after: str) -> bool:
+    if _YEAR_BEFORE.search(before):
+        return True
+    return bool(_YEAR_AFTER.match(after)) and not _COUNT_BEFORE.search(before)
+
 
 _QUAL_BEFORE = [
     (Qualifier.AT_LEAST, r"at\s+least|no\s+(?:fewer|less)\s+than|not\s+(?:fewer|less)\s+than"
@@ -264,13 +284,8 @@ def _dropped(sentence: str, atom: _Atom, digits: str) -> bool:
         return True  # a date, money, a code, a ratio ("1 in 5 children")
     if after.startswith("-") and after[1:2].isalpha() and not after.startswith("-plus"):
         return True  # "19-year-old", "6.3-magnitude"
-    if (
-        not atom.words
-        and atom.scale == 1
-        and _YEAR.fullmatch(digits)
-        and not _YEARISH_AFTER.match(after)
-    ):
-        return True  # a year
+    if not atom.words and atom.scale == 1 and _YEAR.fullmatch(digits) and _is_year(before, after):
+        return True  # "in 2022", "the 2014 attack", "2014-2022"
     # A line-leading list marker: "4. As of ..."
     return bool(
         not atom.words

@@ -46,7 +46,7 @@ RIGHT_CUES: list[tuple[Category | None, str]] = [
     (None, r"lives\b|prisoners?\b"),  # only after "claimed ... lives", "took ... prisoner"
 ]  # fmt: skip
 RIGHT_RE = re.compile(
-    "(?:" + "|".join(f"(?P<r{i}>{alt})" for i, (_, alt) in enumerate(RIGHT_CUES)) + r")(?![\w-])",
+    "(?:" + "|".join(f"(?P<r{i}>{alt})" for i, (_, alt) in enumerate(RIGHT_CUES)) + r")(?![\w'’-])",
     re.IGNORECASE,
 )
 HOLD_VERB = re.compile(
@@ -212,7 +212,8 @@ RATE = re.compile(
     re.IGNORECASE,
 )
 TOKEN = re.compile(
-    r"(?:[A-Za-z]\.){2,}|\d+(?:st|nd|rd|th)\b|[^\W\d_]+(?:['’][^\W\d_]+)*|\d[\d,.]*|[^\w\s]",
+    r"(?:[A-Za-z]\.){2,}|\d+(?:st|nd|rd|th)\b|[^\W\d_]+(?:['’][^\W\d_]+)*(?:(?<=s)['’](?=\s))?"
+    r"|\d[\d,.]*|[^\w\s]",
     re.UNICODE,
 )
 NP_LINKS = frozenset({"of", "the", "from", "in", "a", "an", "and", "/", "'s", "’s", "s"})

@@ -115,8 +115,9 @@ _YEAR_BEFORE = re.compile(
 )
 _YEAR_AFTER = re.compile(r"^(?:\s*(?:$|[,.;:)\]–]|-\s*\d|and\b|to\b|through\b)|s\b|['’]s\b)")
 _COUNT_BEFORE = re.compile(
-    r"\b(?:killed|killing|wounded|injured|captured|lost|than|least|about|around|nearly|some"
-    r"|over|almost|roughly|approximately|to|at|of|were|was)\s*$",
+    r"\b(?:killed|killing|kills|wounded|wounding|injured|injuring|captured|capturing|abducted"
+    r"|abducting|kidnapped|kidnapping|lost|losing|than|least|about|around|nearly|some|over"
+    r"|almost|roughly|approximately|to|at|of|were|was|another|additional|total|further)\s*$",
     re.IGNORECASE,
 )
 

@@ -89,3 +89,44 @@ def test_word_numbers_in_every_construction(
     text = text[0].upper() + text[1:]
     got = [(f.category.value, f.value) for f in find_figures(text)]
     assert got == [(category, WORD_NUMBERS[words])], text
+
+
+PAIR_QUALIFIERS = {
+    "": "exact",
+    "at least ": "at_least",
+    "more than ": "more_than",
+    "about ": "approximately",
+    "up to ": "up_to",
+    "nearly ": "approximately",
+}
+PAIRS = [
+    ("{A}{n1} {g} were killed and {b}{n2} others wounded in the attack.", "killed", "wounded"),
+    ("The blast killed {a}{n1} {g} and wounded {b}{n2} others.", "killed", "wounded"),
+    ("Gunmen stormed the town, killing {a}{n1} {g} and injuring {b}{n2}.", "killed", "wounded"),
+    ("The attack left {a}{n1} {g} dead and {b}{n2} wounded.", "killed", "wounded"),
+    ("{A}{n1} {g} were killed, including {b}{n2} children.", "killed", "killed"),
+    ("Investigators counted {a}{n1} {g} killed, as well as {b}{n2} officers.", "killed", "killed"),
+    ("{A}{n1} {g} are missing and {b}{n2} were taken hostage.", "missing", "captured"),
+    ("Rebels captured {a}{n1} {g} and killed {b}{n2} others.", "captured", "killed"),
+    ("The death toll rose to {a}{n1}, with {b}{n2} {g} injured.", "killed", "wounded"),
+    ("{A}{n1} {g} were killed or wounded, and {b}{n2} went missing.", "killed_or_wounded",
+     "missing"),
+]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from(sorted(PAIR_QUALIFIERS)),
+    st.sampled_from(sorted(PAIR_QUALIFIERS)),
+    st.lists(st.integers(min_value=2, max_value=90_000), min_size=2, max_size=2, unique=True),
+    st.sampled_from(GROUPS),
+    st.sampled_from(PAIRS),
+)
+def test_two_figures_in_one_sentence(
+    a: str, b: str, values: list[int], group: str, pair: tuple[str, str, str]
+) -> None:
+    (n1, n2), (template, c1, c2) = values, pair
+    text = template.format(A=a[:1].upper() + a[1:], a=a, b=b, n1=f"{n1:,}", n2=f"{n2:,}", g=group)
+    text = text[0].upper() + text[1:]
+    got = {(f.category.value, f.value, f.qualifier.value) for f in find_figures(text)}
+    assert got == {(c1, n1, PAIR_QUALIFIERS[a]), (c2, n2, PAIR_QUALIFIERS[b])}, text

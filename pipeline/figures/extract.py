@@ -68,6 +68,11 @@ _NEGATED_BEFORE = re.compile(
     r"(?:the\s+|all\s+)?$",
     re.IGNORECASE,
 )
+_DENIED = re.compile(
+    r"\b(?:not\s+true|denied|denies|deny|denying|untrue|false|dismissed|rejected)\b[^.;]{0,40}?"
+    r"\bthat\s+(?:(?:at\s+least|more\s+than|as\s+many\s+as|some|about)\s+)?$",
+    re.IGNORECASE,
+)
 _OTHERS = re.compile(r"\b(?:others|another|more)\b", re.IGNORECASE)
 _PRONOUN_SUBJECTS = frozenset({"of whom", "of them", "whom", "them", "of those", "those"})
 _BARE_OTHERS = frozenset({"more", "another", "further"})
@@ -262,8 +267,10 @@ def _build(
 
 
 def _negated_before(sentence: str, start: int) -> bool:
-    before = sentence[max(0, start - 30) : start]
-    return _NEGATED_BEFORE.search(before) is not None
+    """ "none of the 40", "no one among the", "denied that 50 ...": the count is not stated."""
+    if _NEGATED_BEFORE.search(sentence[max(0, start - 30) : start]):
+        return True
+    return _DENIED.search(sentence[max(0, start - 70) : start]) is not None
 
 
 def _subject_text(np: NounPhrase) -> str | None:

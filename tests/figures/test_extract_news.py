@@ -758,3 +758,10 @@ def test_breakdown_of_a_vague_total_keeps_its_own_verb() -> None:
     assert _got("Dozens of people, including 12 children, were killed in the strike.") == {
         ("killed", 12, None, "exact")
     }
+
+
+def test_denied_counts_are_not_stated() -> None:
+    assert _got("The ministry denied that 50 soldiers were killed.") == set()
+    assert _got("It is not true that 400 soldiers were killed, the ministry said.") == set()
+    assert _got("Moscow dismissed claims that more than 500 troops had been captured.") == set()
+    assert _got("Officials said that 50 soldiers were killed.") == {("killed", 50, None, "exact")}

@@ -246,7 +246,9 @@ def _build(
             subject = prev_subject  # "at least 100 soldiers killed and another 1 000 wounded"
         if r.rule != "shared":
             prev_subject = subject  # a breakdown ("including 3 children") names a subgroup
-        own_claimant = claimant or (agent if r.rule.startswith("left") else None)
+        # "The Ukrainian Defense Forces in Kursk captured two soldiers": captors report captures
+        captor = agent if r.rule.startswith("left") and r.category == Category.CAPTURED else None
+        own_claimant = claimant or captor
         out.append(
             Figure(
                 category=r.category,

@@ -55,7 +55,7 @@ _SHARE_AFTER = re.compile(
     r"|who|whose|among|aged|between|by|as|over|after|before|last|this)\b)",
     re.IGNORECASE,
 )
-# "that number fell to 66", "down from an earlier count of 222"
+# "that figure later fell to 12", "up from a previous tally of 30"
 _ANAPHORA = re.compile(
     r"\b(?:number|figure|count|tally|total|estimate)\b[^.;\d]{0,40}?"
     r"\b(?:of|to|at|was|is|were|from)\s*$",
@@ -111,7 +111,7 @@ def find_figures(text: str, *, aliases: dict[str, str] | None = None) -> list[Fi
             # "lost 198,000 and another 550,000 wounded": "lost" meant killed
             found = [_as_killed(f) if f.rule.endswith("~soft") else f for f in found]
             if prev_idx == idx - 1 and _OTHERS.search(sentence):
-                # "we lost 2,500 ... Almost 10,000 others have been injured"
+                # "we lost 800 ... and 2,000 others were hurt": the next sentence sets them apart
                 for i in prev_soft:
                     figures[i] = _as_killed(figures[i])
         prev_soft = [len(figures) + i for i, f in enumerate(found) if f.rule.endswith("~soft")]
@@ -170,7 +170,7 @@ def _readings(
         between = sentence[mentions[i].end : mentions[i + 1].start]
         if readings[i] is None and _PARTITIVE.fullmatch(between):
             readings[i], readings[i + 1] = readings[i + 1], None
-    # Forward sharing: "100,000 Ukrainian soldiers and 100,000 Russian soldiers had been killed"
+    # Forward sharing: "200 rebels and 150 government soldiers died in the battle"
     for i in range(len(mentions) - 2, -1, -1):
         nxt = readings[i + 1]
         if readings[i] is None and nxt is not None and nxt is not BLOCKED:
@@ -243,10 +243,10 @@ def _build(
             word = sentence[np.end :].split(None, 1)[:1]
             subject = " ".join([*(subject.split() if subject else []), *word]).strip(",.;:")
         if subject is None or subject.lower() in _BARE_OTHERS:
-            subject = prev_subject  # "at least 100 soldiers killed and another 1 000 wounded"
+            subject = prev_subject  # "90 marines died and another 200 were hurt"
         if r.rule != "shared":
             prev_subject = subject  # a breakdown ("including 3 children") names a subgroup
-        # "The Ukrainian Defense Forces in Kursk captured two soldiers": captors report captures
+        # "The Border Guard Service in Sumy captured six soldiers": captors report captures
         captor = agent if r.rule.startswith("left") and r.category == Category.CAPTURED else None
         own_claimant = claimant or captor
         out.append(

@@ -121,7 +121,7 @@ def noun_phrase(sentence: str, pos: int) -> NounPhrase:
             if j < 0:
                 if opener is None:
                     break
-                i = end_np = opener.end()  # ", mostly women and children killed"
+                i = end_np = opener.end()  # ", most of them farmers killed"
                 head_frozen = text_frozen = True
                 continue
             i = j + 1
@@ -192,7 +192,7 @@ def read_right(sentence: str, mention_start: int, np: NounPhrase) -> Reading | N
     if reading is None:
         rel = RELATIVE.match(sentence, np.end)
         if rel is not None:
-            # "25 soldiers who had intended to surrender were killed": the main verb decides
+            # "12 guards who had tried to flee were shot dead": the main verb decides
             reading = _aux_then_cue(sentence, rel.end(), mention_start, 1)
     return reading
 
@@ -346,7 +346,7 @@ def _negated(gap: str) -> bool:
     return any(w in NEGATION for w in WORDS_RE.findall(gap.lower()))
 
 
-# Capitalised inside a name ("Doctors Without Borders staffers"), these do not end the phrase.
+# Capitalised inside a name ("Reporters Without Frontiers staff"), these do not end the phrase.
 _NAME_PREPS = frozenset({"without", "for", "with", "on", "at", "by", "against", "over"})
 # Capitalised modifiers right before a tally noun: "Russian troop losses", "the Union dead".
 _OWNER_BEFORE = re.compile(

@@ -165,13 +165,13 @@ def _speaker_before(sentence: str, pos: int) -> str | None:
         if tokens and tokens[-1].lower() in ("on", "in", "last", "this"):
             tokens.pop()
     if tokens and tokens[-1] == ")" and "(" in tokens:
-        # "The Office of the UN High Commissioner for Human Rights (OHCHR) has recorded"
+        # "The Office for Civil Liberties (OCL) has recorded": the acronym names it
         inner = tokens[len(tokens) - tokens[::-1].index("(") : -1]
         if len(inner) == 1 and inner[0].isupper():
             return inner[0]
         del tokens[len(tokens) - 1 - tokens[::-1].index("(") :]
     if tokens and tokens[-1] == "," and tokens.count(",") >= 2:
-        # "Gen. Mark Milley, chairman of the Joint Chiefs, estimated": the name, not the apposition
+        # "Adm. Jane Roe, head of the naval staff, estimated": the name, not the apposition
         first = len(tokens) - 1 - tokens[-2::-1].index(",") - 1
         if first > 0:
             tokens = tokens[:first]
@@ -182,7 +182,7 @@ def _speaker_before(sentence: str, pos: int) -> str | None:
         elif tok == "from" and words:
             break  # "data from the UN shows": the source follows "from"
         elif tok in ("in", "at") and words:
-            words = []  # "health officials in the Gaza Strip said": the place is not the speaker
+            words = []  # "medics in the Jenin camp said": the place is not the speaker
         else:
             break
     phrase = " ".join(reversed(words))

@@ -42,13 +42,13 @@ def test_repeat_with_other_qualifier_is_kept() -> None:
 
 def test_subject_and_claimant_are_named_as_the_text_names_them() -> None:
     (f,) = find_figures(
-        "Ukrainian President Volodymyr Zelensky said that more than 3 800 North Korean "
-        "soldiers had already been killed or wounded."
+        "Ukraine's President Volodymyr Zelensky stated that more than 4 100 North Korean "
+        "troops were now dead or injured."
     )
     assert f.category == Category.KILLED_OR_WOUNDED
-    assert (f.value, f.qualifier) == (3800, Qualifier.MORE_THAN)
-    assert f.subject == "North Korean soldiers"
-    assert f.claimant == "Ukrainian President Volodymyr Zelensky"
+    assert (f.value, f.qualifier) == (4100, Qualifier.MORE_THAN)
+    assert f.subject == "North Korean troops"
+    assert f.claimant == "Ukraine's President Volodymyr Zelensky"
     assert (f.subject_key, f.claimant_key) == ("north korean soldiers", "zelensky")
 
 
@@ -141,9 +141,7 @@ def test_claimant_is_the_source_not_its_numbers() -> None:
         "The ministry's figures put the toll at 45.": "ministry",
         "Data from the UN shows 4,000 were killed.": "UN",
         "Health officials in Gaza said 30 died.": "Health officials",
-        "South Korean intelligence had data that at least 100 soldiers had been killed.": (
-            "South Korean intelligence"
-        ),
+        "Japanese intelligence had data showing 70 sailors drowned.": ("Japanese intelligence"),
     }
     for text, claimant in cases.items():
         (f,) = find_figures(text)

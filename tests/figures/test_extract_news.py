@@ -242,8 +242,8 @@ STATED: list[tuple[str, set[Fig]]] = [
         {("killed", 17, None, "exact"), ("missing", 4, None, "exact")},
     ),
     (
-        "At least 1,300 people have been killed and more than 2,000 injured in the "
-        "earthquake, according to officials.",
+        "At least 1,300 people died in the earthquake and more than 2,000 were hurt, "
+        "according to officials.",
         {("killed", 1300, None, "at_least"), ("wounded", 2000, None, "more_than")},
     ),
     (
@@ -479,7 +479,7 @@ STATED: list[tuple[str, set[Fig]]] = [
         {("killed", 7, None, "exact")},
     ),
     (
-        "Islamic State claimed responsibility for the attack that killed 7.",
+        "A militant group said it carried out the attack that killed 7.",
         {("killed", 7, None, "exact")},
     ),
     (
@@ -693,7 +693,7 @@ def test_comma_apposition_and_anaphora() -> None:
         "2 women, were found dead."
     ) == {("killed", 9, None, "exact"), ("killed", 7, None, "exact"), ("killed", 2, None, "exact")}
     assert _got(
-        "Officials said 57 people were unaccounted for, up from an earlier count of 40."
+        "Police say 57 residents remain unaccounted for, against an earlier count of 40."
     ) == {
         ("missing", 57, None, "exact"),
         ("missing", 40, None, "exact"),

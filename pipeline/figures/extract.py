@@ -10,6 +10,7 @@ as killed_or_wounded; `~contrast` marks them read as killed because wounded are 
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import replace
 
@@ -35,6 +36,8 @@ from pipeline.figures.subjects import (
     find_sufferer,
     subject_key,
 )
+
+log = logging.getLogger(__name__)
 
 _SHARE_BETWEEN = re.compile(r"\s*(?:and|or|,\s*and|as\s+well\s+as)\s*")
 _WORD_RE = re.compile(r"[\w’']+")
@@ -74,6 +77,7 @@ _DENIED = re.compile(
     re.IGNORECASE,
 )
 _OTHERS = re.compile(r"\b(?:others|another|more)\b", re.IGNORECASE)
+_OF_THEM = re.compile(r"^(?:of\s+)?(?:them|whom|those)\s+", re.IGNORECASE)
 _PRONOUN_SUBJECTS = frozenset({"of whom", "of them", "whom", "them", "of those", "those"})
 _BARE_OTHERS = frozenset({"more", "another", "further"})
 _ESTIMATE = re.compile(r"\bestimat", re.IGNORECASE)
@@ -101,7 +105,12 @@ def find_figures(text: str, *, aliases: dict[str, str] | None = None) -> list[Fi
             _DIGIT.search(sentence) or not NUMBER_WORDS.isdisjoint(_LETTERS.findall(low))
         ):
             continue
-        found = _sentence_figures(sentence, start, table)
+        try:
+            found = _sentence_figures(sentence, start, table)
+        except Exception as exc:  # noqa: BLE001 - the contract is never to raise on any text
+            # A rule bug must cost one sentence, not the whole check; no page text is logged.
+            log.warning("figure extraction skipped a sentence: %s", type(exc).__name__)
+            continue
         if found and all(f.claimant is None for f in found):
             claimant = _claimant_nearby(text, spans, idx)
             if claimant:
@@ -210,8 +219,8 @@ def _build(
     readings: list[Reading | None],
 ) -> list[Figure]:
     """Figures for the counts that have a reading: qualifier, subject, claimant, keys."""
-    claimant = find_claimant(sentence)
-    agent = None if claimant else find_agent(sentence)
+    clauses = _clause_claimants(sentence, mentions, readings)
+    agent = None if any(clauses.values()) else find_agent(sentence)
     estimate_at = _ESTIMATE.search(sentence)
     out: list[Figure] = []
     prev_subject: str | None = None
@@ -248,7 +257,7 @@ def _build(
             prev_subject = subject  # a breakdown ("including 3 children") names a subgroup
         # "The Border Guard Service in Sumy captured six soldiers": captors report captures
         captor = agent if r.rule.startswith("left") and r.category == Category.CAPTURED else None
-        own_claimant = claimant or captor
+        own_claimant = clauses.get(_clause_of(sentence, m.start)) or captor
         out.append(
             Figure(
                 category=r.category,
@@ -268,6 +277,31 @@ def _build(
     return out
 
 
+def _clause_of(sentence: str, pos: int) -> int:
+    return sentence.count(";", 0, pos)
+
+
+def _clause_claimants(
+    sentence: str, mentions: list[NumberMention], readings: list[Reading | None]
+) -> dict[int, str | None]:
+    """Claimant per ";"-clause holding a figure ("the junta said ...; the rebels said ...").
+
+    A clause without its own claimant takes the sentence's.
+    """
+    whole = find_claimant(sentence)
+    if ";" not in sentence:
+        return {0: whole}
+    out: dict[int, str | None] = {}
+    bounds = [-1, *(i for i, c in enumerate(sentence) if c == ";"), len(sentence)]
+    for m, r in zip(mentions, readings, strict=True):
+        if r is None or r is BLOCKED:
+            continue
+        k = _clause_of(sentence, m.start)
+        if k not in out:
+            out[k] = find_claimant(sentence[bounds[k] + 1 : bounds[k + 1]]) or whole
+    return out
+
+
 def _negated_before(sentence: str, start: int) -> bool:
     """ "none of the 40", "no one among the", "denied that 50 ...": the count is not stated."""
     if _NEGATED_BEFORE.search(sentence[max(0, start - 30) : start]):
@@ -278,7 +312,7 @@ def _negated_before(sentence: str, start: int) -> bool:
 def _subject_text(np: NounPhrase) -> str | None:
     if np.text.lower() in _PRONOUN_SUBJECTS:
         return None  # "500 of whom": the group named before
-    text = np.text.strip(" ,;:-–—")
+    text = _OF_THEM.sub("", np.text.strip(" ,;:-–—"))  # "6 of them children"
     text = _LEAD_OF_THE.sub("", text)
     text = _TRAIL_LINK.sub("", text)
     return text or None

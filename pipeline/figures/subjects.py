@@ -85,7 +85,8 @@ _NP_LOWER_WORDS = """
     foreign national regional provincial district state president governor mayor statement
     data figures monitor survivors locals villagers elder elders leader leaders tally count
     unnamed a an u.s. emergency services service staff general report study survey
-    analysis"""
+    analysis junta regime rebels militants insurgents militia administration council
+    prosecutors investigators paramedics volunteers spokesmen"""
 _NP_LOWER = frozenset(_NP_LOWER_WORDS.split())
 # Between a speaker and the verb: "Zelensky first reported", "officials on Monday said".
 _SPEECH_GAP_WORDS = """

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.figures import Category, Qualifier, find_figures
+from pipeline.figures import Category, Figure, Qualifier, find_figures
 
 
 def test_evidence_offsets_point_at_the_sentence() -> None:
@@ -146,3 +147,21 @@ def test_claimant_is_the_source_not_its_numbers() -> None:
     for text, claimant in cases.items():
         (f,) = find_figures(text)
         assert f.claimant == claimant, text
+
+
+def test_a_failing_sentence_costs_only_that_sentence(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from pipeline.figures import extract
+
+    real = extract._sentence_figures
+
+    def flaky(sentence: str, offset: int, table: dict[str, str]) -> list[Figure]:
+        if "broken" in sentence:
+            raise ValueError("rule bug")
+        return real(sentence, offset, table)
+
+    monkeypatch.setattr(extract, "_sentence_figures", flaky)
+    text = "A broken sentence says 5 were killed. Another says 7 were wounded."
+    assert [(f.category.value, f.value) for f in find_figures(text)] == [("wounded", 7)]
+    assert "ValueError" in caplog.text and "broken" not in caplog.text

@@ -765,3 +765,15 @@ def test_denied_counts_are_not_stated() -> None:
     assert _got("It is not true that 400 soldiers were killed, the ministry said.") == set()
     assert _got("Moscow dismissed claims that more than 500 troops had been captured.") == set()
     assert _got("Officials said that 50 soldiers were killed.") == {("killed", 50, None, "exact")}
+
+
+def test_each_clause_keeps_its_own_claimant() -> None:
+    figures = find_figures(
+        "The junta said 20 soldiers died and 50 were injured when the base fell; the rebels "
+        "said they had captured 70 troops."
+    )
+    assert [(f.value, f.claimant) for f in figures] == [
+        (20, "junta"),
+        (50, "junta"),
+        (70, "rebels"),
+    ]

@@ -239,11 +239,6 @@ NP_PRONOUNS = frozenset({"its", "their", "them", "whom", "those", "these", "his"
 OBJECT_AFTER = re.compile(r"\s+(?:the|a|an|his|her|their|its|our|them|him)\b", re.IGNORECASE)
 
 
-def has_cue(sentence: str) -> bool:
-    """Cheap prefilter: does the sentence contain any category cue at all?"""
-    return has_cue_lower(sentence.lower())
-
-
 def has_cue_lower(low: str) -> bool:
-    """`has_cue` for text already lower-cased."""
+    """Cheap prefilter: does the (lower-cased) sentence contain any category cue at all?"""
     return any(stem in low for stem in CUE_STEMS)

@@ -233,12 +233,15 @@ async def serve(app: App, *, stop: asyncio.Event) -> None:
     try:
         await stop.wait()
     finally:
-        scheduler.shutdown(wait=False)
+        # Pause first: shutting the scheduler down cancels its running jobs, and in-flight
+        # checks get STOP_GRACE seconds to finish before that happens.
+        scheduler.pause()
         if in_flight:
             log.info("stopping: waiting up to %.0fs for %d checks", STOP_GRACE, len(in_flight))
             _done, pending = await asyncio.wait(set(in_flight), timeout=STOP_GRACE)
-            for task in pending:
-                task.cancel()
+            if pending:
+                log.warning("stopping: abandoning %d unfinished checks", len(pending))
+        scheduler.shutdown(wait=False)
         log.info("figwatch stopped")
 
 

@@ -6,7 +6,9 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 from sqlmodel import select
@@ -145,32 +147,44 @@ def test_missing_config_is_one_clear_line(tmp_path: Path) -> None:
     assert "nope.toml" in result.stderr and "Traceback" not in result.stderr
 
 
-def test_run_checks_on_schedule_and_stops_cleanly_on_sigterm(
+def test_run_checks_on_schedule_and_finishes_a_check_in_flight_on_sigterm(
     site: LoopbackServer, smtp: SmtpSink, hook: WebhookSink, tmp_path: Path
 ) -> None:
     database = tmp_path / "run.db"
     config = write_config(tmp_path / "figwatch.toml", f"sqlite:///{database}", site, smtp, hook,
                           every="2s")  # fmt: skip
-    site.add("/news/marden", page([INTRO, toll(12, 30)], updated="09:00"))
+    body = page([INTRO, toll(12, 30)], updated="09:00").encode()
+    in_flight = threading.Event()
+
+    def slow_after_first(handler: BaseHTTPRequestHandler, server: LoopbackServer) -> None:
+        if len(server.requests) >= 2:
+            in_flight.set()
+            time.sleep(1.5)  # a slow site: the service is stopped while this check waits
+        handler.send_response(200)
+        handler.send_header("Content-Type", "text/html; charset=utf-8")
+        handler.send_header("Content-Length", str(len(body)))
+        handler.end_headers()
+        handler.wfile.write(body)
+
+    site.add("/news/marden", handler=slow_after_first)
     proc = subprocess.Popen(
         [sys.executable, "-m", "pipeline.cli", "--config", str(config), "run"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         env={**os.environ, "HOOK_SECRET": SECRET},
     )  # fmt: skip
     try:
-        deadline = time.monotonic() + 30
-        while len(site.requests) < 2 and time.monotonic() < deadline and proc.poll() is None:
-            time.sleep(0.05)  # waiting for another process, not for the clock
-        assert len(site.requests) >= 2, "the service did not check the source twice"
+        assert in_flight.wait(30), "the service did not check the source a second time"
         proc.send_signal(signal.SIGTERM)
         _, stderr = proc.communicate(timeout=30)
     finally:
         if proc.poll() is None:
             proc.kill()
     assert proc.returncode == 0, stderr
-    assert "figwatch stopped" in stderr and "Traceback" not in stderr
+    assert "waiting up to" in stderr and "figwatch stopped" in stderr
+    assert "Traceback" not in stderr and "abandoning" not in stderr
     engine = make_engine(f"sqlite:///{database}")
     with session_factory(engine)() as session:
         outcomes = [f.outcome for f in session.exec(select(Fetch).order_by(Fetch.id))]
     engine.dispose()
-    assert outcomes[0] == "changed" and set(outcomes[1:]) <= {"not_modified"}
+    # the check in flight at SIGTERM finished and was recorded (same body: not modified)
+    assert outcomes == ["changed"] + ["not_modified"] * (len(site.requests) - 1)

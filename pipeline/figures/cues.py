@@ -29,12 +29,14 @@ RIGHT_CUES: list[tuple[Category | None, str]] = [
     (KW, r"killed,\s+wounded(?:,)?\s+(?:and|or)\s+(?:missing|captured)"),
     (K, r"captured\s+dead|found\s+dead|shot\s+dead|gunned\s+down|killed\s+in\s+action"
         r"|shot\s+and\s+killed"),
-    (W, r"(?:sustained|suffered|received|left\s+with)\s+(?:\w+\s+){0,2}?(?:injur(?:y|ies)|wounds?)"
+    (W, r"(?:sustained|suffered|received|left\s+with)\s+(?:\w+\s+){0,2}?"
+        r"(?:injur(?:y|ies)|wounds?|burns)"
         r"|shot\s+and\s+(?:wounded|injured)|treated\s+for\s+(?:\w+\s+)?(?:injuries|wounds)"),
     (K, r"(?:shot|stabbed|hacked|burned|burnt|beaten|clubbed|crushed|starved|tortured|bludgeoned"
-        r"|trampled|frozen)\s+to\s+death|lost\s+(?:their|his|her)\s+li(?:ves|fe)"),
+        r"|trampled|frozen)\s+to\s+death|lost\s+(?:their|his|her)\s+li(?:ves|fe)"
+        r"|lives\s+(?:were|have\s+been|had\s+been)\s+lost|(?:burned|burnt|buried)\s+alive"),
     (K, r"killed|dead|died|deaths?|fatalities|perished|slain|murdered|massacred|executed"
-        r"|beheaded|martyred|martyrs|bodies|corpses|lynched|buried|drowned|KIA|succumbed"
+        r"|beheaded|martyred|martyrs|bodies|corpses|lynched|buried|drowned|KIA|succumbed|hanged"
         r"|neutrali[sz]ed|eliminated|liquidated"),
     (W, r"wounded|injured|hurt|injuries|hospitali[sz]ed|maimed|WIA"),
     (KW, r"casualties|losses|victims"),
@@ -133,6 +135,7 @@ CUE_STEMS = (
     "victim", "toll", "captur", "captiv", "prisoner", "pows", "hostage", "abduct", "kidnap",
     "surrender", "missing", "unaccounted", "disappear", "personnel", "slaughter", "shot", "gunned",
     "stabb", "hacked", "to death", "succumb", "neutrali", "eliminat", "liquidat", "seiz",
+    "alive", "hanged", "burns",
 )  # fmt: skip
 
 RELEASE = re.compile(

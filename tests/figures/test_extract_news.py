@@ -777,3 +777,13 @@ def test_each_clause_keeps_its_own_claimant() -> None:
         (50, "junta"),
         (70, "rebels"),
     ]
+
+
+def test_more_ways_to_say_it() -> None:
+    assert _got("More than 300 lives were lost in the floods.") == {
+        ("killed", 300, None, "more_than")
+    }
+    assert _got("Twelve villagers were burned alive.") == {("killed", 12, None, "exact")}
+    assert _got("Five men were hanged in public.") == {("killed", 5, None, "exact")}
+    assert _got("Nine workers suffered burns in the blast.") == {("wounded", 9, None, "exact")}
+    assert _got("Those 3 lives were saved.") == set()

@@ -1,0 +1,27 @@
+"""The files a deployment uses: the compose config loads, and compose wires it in."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from pipeline.config import load_config
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def test_compose_config_loads_and_sends_mail_to_mailpit() -> None:
+    config = load_config(REPO / "docker" / "figwatch.toml", env={})
+    assert config.database == "sqlite:////data/figwatch.db"
+    [mail] = config.alerts
+    assert mail.type == "email" and "mailpit:1025" in mail.smtp.get_secret_value()
+    assert config.sources and config.defaults.alert_on_first_check
+
+
+def test_compose_mounts_that_config_and_a_data_volume() -> None:
+    compose = (REPO / "docker-compose.yml").read_text(encoding="utf-8")
+    assert "./docker/figwatch.toml:/config/figwatch.toml:ro" in compose
+    assert re.search(r"figwatch-data:/data\b", compose)
+    assert "axllent/mailpit" in compose
+    dockerfile = (REPO / "Dockerfile").read_text(encoding="utf-8")
+    assert 'ENTRYPOINT ["figwatch"]' in dockerfile and 'CMD ["run"]' in dockerfile

@@ -253,9 +253,11 @@ def read_left(sentence: str, mention_start: int, np: NounPhrase) -> Reading | No
     if np.head in NON_PERSON:
         return None
     before = sentence[max(0, mention_start - 120) : mention_start]
-    lm = LEFT_VERB_RE.search(before)
+    # The verb sits right before the count (plus "an entire family of"): search only the tail.
+    near = before[-64:]
+    lm = LEFT_VERB_RE.search(near)
     if lm is not None:
-        if _modal_before(before[: lm.start()]):
+        if _modal_before(before[: len(before) - len(near) + lm.start()]):
             return BLOCKED
         group = lm.lastgroup or "l0"
         cat = LEFT_VERBS[int(group[1:])][0]
@@ -264,11 +266,14 @@ def read_left(sentence: str, mention_start: int, np: NounPhrase) -> Reading | No
             return None  # "lost 30 members", "lost 3 seats": not casualties
         verb = "_".join(w for w in text.split() if w not in ("the", "of", "a", "an"))
         return Reading(cat, "left:" + verb, cat == KW and "los" in text)
-    link = LINK_RE.search(before)
+    tail = before.rstrip()
+    last_word = tail[max(tail.rfind(" "), tail.rfind("\n")) + 1 :].lower()
+    gate = last_word in _LINK_WORDS or tail[-1:] in ":‒–—=-,"
+    link = LINK_RE.search(before) if gate else None
     if link is not None:
         link_start, link_text = link.start(), link.group(0).strip().lower()
     else:
-        comma = COMMA_LABEL.search(before)  # "killed, 45; wounded, 120; missing, 12"
+        comma = COMMA_LABEL.search(before) if tail[-1:] == "," else None  # "killed, 45; ..."
         if comma is None:
             return None
         link_start, link_text = comma.start("c"), ":"
@@ -353,6 +358,13 @@ _OWNER_BEFORE = re.compile(
     r"\b((?:[A-Z][\w’'-]*\s+)+(?:(?:troop|military|civilian|army)\s+)?)(?:’s\s+|'s\s+)?$"
 )
 _LEAD_DET = re.compile(r"^(?:The|A|An|This|That|These|Those|Its|Their|Our)\b\s*")
+# The words LINK_RE can end on (checked before running it).
+_LINK_WORD_LIST = """
+    to at of is was were are been be reached reaching reach hit hitting surpassed surpassing
+    surpass exceeded exceeding exceed topped topping totalled totaled totalling totaling total
+    numbered numbering number stood stands standing included includes including comprised
+    comprise with as range ranged ranges ranging"""
+_LINK_WORDS = frozenset(_LINK_WORD_LIST.split())
 _COMMA_AUX = re.compile(r"\s*,\s*(?=(?:were|was|are|is|have|has|had)\b)", re.IGNORECASE)
 _NOT_LIVES = re.compile(
     r"\b(?:job|jobs|financial|economic|revenue|weight|hearing|blood|power|heat|data|market|crop"

@@ -15,6 +15,7 @@ from pipeline.figures.model import Qualifier
 
 _LOWER_WORDS = re.compile(r"[a-z]+")
 _GROUP_SEP = re.compile(r"[,\u00a0\u2009\u202f ]")
+_DOT_THOUSANDS = re.compile(r"[1-9]\d{0,2}\.\d{3}")
 _YEAR = re.compile(r"1[6-9]\d\d|20\d\d")
 
 # Counts above this are not counts of people; larger values are dropped, not clamped.
@@ -265,6 +266,8 @@ def _atom(m: re.Match[str]) -> _Atom | None:
         if value is None:
             return None
         scale = _scale_of(m.group("ds") or "")
+        if scale == 1 and _DOT_THOUSANDS.fullmatch(m.group("d")):
+            value *= 1000  # "12.000 soldiers": a dot as thousands separator, not a decimal
         return _Atom(m.start(), m.end(), value, scale, False)
     wv = _word_value(m.group("w"))
     if wv is None:

@@ -55,6 +55,8 @@ def _words(n: int) -> str:
         ("four hundred and forty-one", 441),
         ("a thousand", 1000),
         ("3 million", 3000000),
+        ("12.000", 12000),
+        ("1.234.567", 1234567),
     ],
 )
 def test_parse_number_reads_every_form(text: str, value: int) -> None:

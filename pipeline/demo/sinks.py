@@ -19,11 +19,12 @@ from dataclasses import dataclass
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
-from typing import Any, Generic, Self, TypeVar, cast
+from typing import Any, Generic, TypeVar, cast
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
+
+from pipeline.demo.loopback import Closing, ThreadedHTTP
 
 T = TypeVar("T")
 
@@ -145,7 +146,7 @@ class _FreePortController(Controller):
         super()._trigger_server()
 
 
-class SmtpSink:
+class SmtpSink(Closing):
     """An SMTP server on 127.0.0.1:<free port> that keeps every message it receives.
 
     With `auth=(user, password)` it advertises AUTH PLAIN/LOGIN without TLS and refuses mail from
@@ -199,17 +200,6 @@ class SmtpSink:
         if not self._closed:
             self._closed = True
             self._controller.stop()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
 
 # ------------------------------------------------------------------------------------- webhook
@@ -275,7 +265,7 @@ class _HookHandler(BaseHTTPRequestHandler):
         pass  # the sink's record is the log
 
 
-class WebhookSink:
+class WebhookSink(ThreadedHTTP):
     """An HTTP server on 127.0.0.1:<free port> that records each POST and answers from a script.
 
     `script` lists the statuses of the next responses in order (e.g. `[500, 500]`); once it runs
@@ -285,16 +275,9 @@ class WebhookSink:
     def __init__(self, script: Iterable[int] = (), *, then: int = 200) -> None:
         self._inbox: _Inbox[WebhookRequest] = _Inbox()
         self._script = _Script(script, then)
-        self._server = _HookServer(("127.0.0.1", 0), _HookHandler)
-        self._server.sink = self
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-        self._thread.start()
-
-    @property
-    def port(self) -> int:
-        return int(self._server.server_address[1])
+        server = _HookServer(("127.0.0.1", 0), _HookHandler)
+        server.sink = self
+        super().__init__(server)
 
     @property
     def url(self) -> str:
@@ -318,21 +301,3 @@ class WebhookSink:
 
     def clear(self) -> None:
         self._inbox.clear()
-
-    def close(self) -> None:
-        """Stop serving and release the port. Safe to call twice."""
-        if self._thread.is_alive():
-            self._server.shutdown()
-            self._thread.join()
-        self._server.server_close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()

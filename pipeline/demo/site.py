@@ -22,9 +22,9 @@ from html import escape
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib.resources import files
 from string import Template
-from types import TracebackType
 
 from pipeline.demo.content import ARTICLES, VERSIONS, ArticleContent, most_read
+from pipeline.demo.loopback import ThreadedHTTP
 
 # v0 and v1 share the classic layout; from v2 on the site has been redesigned (share buttons on
 # top, an advert in the sidebar, most-read first), which changes every page's bytes but no text
@@ -172,7 +172,7 @@ def _utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-class DemoSite:
+class DemoSite(ThreadedHTTP):
     """The demo news site on 127.0.0.1:<free port>, in a daemon thread, until `close()`.
 
     `clock` gives the time stamped into Last-Modified when a page's bytes change (UTC-aware);
@@ -188,12 +188,9 @@ class DemoSite:
         self._hits: list[Hit] = []
         self._version = -1
         self.set_version(version)
-        self._server = _Server(("127.0.0.1", 0), _Handler)
-        self._server.site = self
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-        self._thread.start()
+        server = _Server(("127.0.0.1", 0), _Handler)
+        server.site = self
+        super().__init__(server)
 
     @property
     def base_url(self) -> str:
@@ -239,24 +236,6 @@ class DemoSite:
         """Serve the next version and return it. Raises ValueError past the last version."""
         self.set_version(self._version + 1)
         return self._version
-
-    def close(self) -> None:
-        """Stop serving and release the port. Safe to call twice."""
-        if self._thread.is_alive():
-            self._server.shutdown()
-            self._thread.join()
-        self._server.server_close()
-
-    def __enter__(self) -> DemoSite:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def _lookup(self, path: str) -> _Page | None:
         with self._lock:

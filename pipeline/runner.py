@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -62,6 +63,14 @@ class _Before:
 
 
 @dataclass(frozen=True, slots=True)
+class _Start:
+    """When a check started: `at` by the app's clock (recorded), `tick` for its duration."""
+
+    at: datetime
+    tick: float = field(default_factory=time.perf_counter)
+
+
+@dataclass(frozen=True, slots=True)
 class _Parsed:
     title: str | None
     text: str
@@ -84,7 +93,7 @@ class Runner:
 
         Raises SQLAlchemyError when the database itself fails (nothing of this check is recorded).
         """
-        started = self.clock()
+        started = _Start(self.clock())
         before = await asyncio.to_thread(self._before, job)
         try:
             page = await fetch_page(
@@ -162,26 +171,25 @@ class Runner:
             find_figures(article.text, aliases=dict(self.aliases)),
         )
 
-    def _fetch_row(self, source_id: int, started: datetime, outcome: str) -> Fetch:
-        elapsed = self.clock() - started
+    def _fetch_row(self, source_id: int, started: _Start, outcome: str) -> Fetch:
         return Fetch(
             source_id=source_id,
-            started_at=started,
-            duration_ms=max(0, int(elapsed.total_seconds() * 1000)),
+            started_at=started.at,
+            duration_ms=round((time.perf_counter() - started.tick) * 1000),
             outcome=outcome,
         )
 
     def _record_error(
         self,
         job: SourceJob,
-        started: datetime,
+        started: _Start,
         kind: str,
         message: str,
         transient: bool,
         status_code: int | None,
     ) -> CheckResult:
         with self.session_factory() as session, session.begin():
-            source = repo.lock_source(session=session, name=job.name, url=job.url, now=started)
+            source = repo.lock_source(session=session, name=job.name, url=job.url, now=started.at)
             assert source.id is not None
             row = self._fetch_row(source.id, started, "error")
             row.error_kind, row.error, row.status_code = kind, message, status_code
@@ -201,22 +209,22 @@ class Runner:
         )
 
     def _record_same(
-        self, job: SourceJob, started: datetime, page: Page, outcome: str
+        self, job: SourceJob, started: _Start, page: Page, outcome: str
     ) -> CheckResult:
         with self.session_factory() as session, session.begin():
-            source = repo.lock_source(session=session, name=job.name, url=job.url, now=started)
+            source = repo.lock_source(session=session, name=job.name, url=job.url, now=started.at)
             assert source.id is not None
             session.add(_with_page(self._fetch_row(source.id, started, outcome), page))
         return CheckResult(job.name, outcome)
 
     def _record_version(
-        self, job: SourceJob, started: datetime, page: Page, parsed: _Parsed
+        self, job: SourceJob, started: _Start, page: Page, parsed: _Parsed
     ) -> CheckResult:
         assert parsed.figures is not None
         now = self.clock()
         current = keyed(parsed.figures)
         with self.session_factory() as session, session.begin():
-            source = repo.lock_source(session=session, name=job.name, url=job.url, now=started)
+            source = repo.lock_source(session=session, name=job.name, url=job.url, now=started.at)
             assert source.id is not None
             silent = not repo.has_baseline(session=session, source_id=source.id) and (
                 not job.alert_on_first_check

@@ -14,6 +14,7 @@ import logging
 import re
 from dataclasses import replace
 
+from pipeline.figures.claimants import claimant_key, find_claimant
 from pipeline.figures.cues import KW, NON_PERSON, W, has_cue_lower
 from pipeline.figures.grammar import (
     BLOCKED,
@@ -29,13 +30,7 @@ from pipeline.figures.grammar import (
 from pipeline.figures.model import Category, Figure, Qualifier
 from pipeline.figures.numbers import NUMBER_WORDS, NumberMention, find_numbers
 from pipeline.figures.sentences import split_sentences
-from pipeline.figures.subjects import (
-    claimant_key,
-    find_agent,
-    find_claimant,
-    find_sufferer,
-    subject_key,
-)
+from pipeline.figures.subjects import find_agent, find_sufferer, subject_key
 
 log = logging.getLogger(__name__)
 
@@ -219,7 +214,7 @@ def _build(
     readings: list[Reading | None],
 ) -> list[Figure]:
     """Figures for the counts that have a reading: qualifier, subject, claimant, keys."""
-    clauses = _clause_claimants(sentence, mentions, readings)
+    bounds, clauses = _clause_claimants(sentence, mentions, readings)
     agent = None if any(clauses.values()) else find_agent(sentence)
     estimate_at = _ESTIMATE.search(sentence)
     out: list[Figure] = []
@@ -257,7 +252,7 @@ def _build(
             prev_subject = subject  # a breakdown ("including 3 children") names a subgroup
         # "The Border Guard Service in Sumy captured six soldiers": captors report captures
         captor = agent if r.rule.startswith("left") and r.category == Category.CAPTURED else None
-        own_claimant = clauses.get(_clause_of(sentence, m.start)) or captor
+        own_claimant = clauses.get(_clause_of(bounds, m.start)) or captor
         out.append(
             Figure(
                 category=r.category,
@@ -277,29 +272,38 @@ def _build(
     return out
 
 
-def _clause_of(sentence: str, pos: int) -> int:
-    return sentence.count(";", 0, pos)
+# Clauses that can each have their own claimant: "the army said ..., while the rebels said ...".
+_CLAUSE_SPLIT = re.compile(r";|,?\s+(?:while|whereas|but|though|although)\s+", re.IGNORECASE)
+
+
+def _clause_bounds(sentence: str) -> list[int]:
+    """Start offsets of the clauses after the first (each just past a ";" or "while")."""
+    return [m.end() for m in _CLAUSE_SPLIT.finditer(sentence)]
+
+
+def _clause_of(bounds: list[int], pos: int) -> int:
+    return sum(1 for b in bounds if b <= pos)
 
 
 def _clause_claimants(
     sentence: str, mentions: list[NumberMention], readings: list[Reading | None]
-) -> dict[int, str | None]:
-    """Claimant per ";"-clause holding a figure ("the junta said ...; the rebels said ...").
-
-    A clause without its own claimant takes the sentence's.
+) -> tuple[list[int], dict[int, str | None]]:
+    """Clause starts, and the claimant per clause holding a figure ("the junta said ...; the
+    rebels said ..."). A clause without its own claimant takes the sentence's.
     """
     whole = find_claimant(sentence)
-    if ";" not in sentence:
-        return {0: whole}
+    bounds = _clause_bounds(sentence)
+    if not bounds:
+        return bounds, {0: whole}
     out: dict[int, str | None] = {}
-    bounds = [-1, *(i for i, c in enumerate(sentence) if c == ";"), len(sentence)]
+    edges = [0, *bounds, len(sentence)]
     for m, r in zip(mentions, readings, strict=True):
         if r is None or r is BLOCKED:
             continue
-        k = _clause_of(sentence, m.start)
+        k = _clause_of(bounds, m.start)
         if k not in out:
-            out[k] = find_claimant(sentence[bounds[k] + 1 : bounds[k + 1]]) or whole
-    return out
+            out[k] = find_claimant(sentence[edges[k] : edges[k + 1]]) or whole
+    return bounds, out
 
 
 def _negated_before(sentence: str, start: int) -> bool:

@@ -360,7 +360,7 @@ def find_numbers(sentence: str) -> list[NumberMention]:
                 start -= len(before) - bm.start()
                 before = before[: bm.start()]
         tail = before.rstrip(" ,")
-        last_word = tail[tail.rfind(" ") + 1 :].lower()
+        last_word = tail[tail.rfind(" ") + 1 :].lower().lstrip("\"'“‘(—–-")
         qm = _QUAL_BEFORE_RE.search(before) if last_word in _QUAL_LAST else None
         if qm:
             start -= len(before) - qm.start()

@@ -67,7 +67,7 @@ def test_claimant_forms() -> None:
     cases = {
         "Seven people were killed, police said.": "police",
         "According to the health ministry, 12 people died.": "health ministry",
-        "The agency reported 5 people missing, citing local officials.": "local officials",
+        "The agency reported 5 people missing, citing local officials.": "agency",
         "Red Cross data showed that 40 people were injured.": None,
         "The governor told reporters that 3 miners were missing.": "governor",
     }

@@ -33,9 +33,9 @@ def test_seed_article_gives_exactly_its_six_figures() -> None:
     assert got == [
         ("captured", 2, None, "exact", "north korean soldiers", "ukrainian defense forces"),
         ("killed_or_wounded", 30, None, "at_least", "north korean soldiers",
-         "main intelligence directorate of the ministry of defense of ukraine"),
+         "ukrainian main intelligence directorate"),
         ("missing", 3, None, "exact", "north korean soldiers",
-         "main intelligence directorate of the ministry of defense of ukraine"),
+         "ukrainian main intelligence directorate"),
         ("killed", 100, None, "at_least", "north korean soldiers", "south korean intelligence"),
         ("wounded", 1000, None, "exact", "north korean soldiers", "south korean intelligence"),
         ("killed_or_wounded", 3000, None, "more_than", "north korean soldiers", "zelensky"),

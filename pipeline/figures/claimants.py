@@ -1,0 +1,297 @@
+"""Who states a sentence's figures (the claimant), and the normalised claimant key.
+
+A claimant is found, in order of trust: "according to X"; a speaker before a speech verb
+("the coast guard said", "Myanmar's junta claimed"); a speaker after one ("writes the regional
+prosecutor's office", "said Jane Roe"); a headline label ("General Staff: ...") or a dash
+credit at the end ("... — Interfax"). "citing Y" names a source of the speaker, so Y is the
+claimant only when no speaker is named.
+"""
+
+from __future__ import annotations
+
+import re
+
+_SPACES = re.compile(r"\s+")
+_LEAD_DETS = re.compile(r"^(?:(?:the|a|an|and|of)\s+)+", re.IGNORECASE)
+_TRAIL_DETS = re.compile(r"\s+(?:the|a|an|and|of)$", re.IGNORECASE)
+_POSSESSIVE = re.compile(r"(?:’s|'s)$")
+_LEAD_THE = re.compile(r"^the\s+")
+# A trailing full stop that is not part of initials or an abbreviation: "told AFP." -> "AFP"
+_TRAIL_STOP = re.compile(r"(?<![A-Z]\.[A-Z])(?<!\b[A-Z][a-z])(?<!\b[A-Z])\.$")
+
+ORG_WORD_LIST = """
+    ministry intelligence directorate forces staff office agency service services department
+    council committee commission mission command army police government military guard media
+    news times post press reuters ap afp bbc cnn tass ria interfax ukrinform ukrainska pravda
+    organization organisation group cross crescent nations un ohchr who unicef hospital union
+    authorities officials sources residents witnesses tv radio newspaper channel brigade
+    regiment prosecutor prosecutors junta embassy coast company operator airline"""
+ORG_WORDS = frozenset(ORG_WORD_LIST.split())
+_TITLES = re.compile(
+    r"^(?:(?:the|ukrainian|russian|american|u\.s\.|us|british|french|german|israeli|former|then"
+    r"|acting|deputy|vice|prime|president|minister|defen[cs]e|foreign|secretary|general|gen\."
+    r"|lt\.|col\.|maj\.|capt\.|sgt\.|adm\.|gov\.|sen\.|rep\.|dr\.|mr\.|mrs\.|ms\.|chief|head"
+    r"|commander|spokesman|spokeswoman|spokesperson|of|state|european|commission|colonel"
+    r"|lieutenant|major|captain|admiral|governor|senator|mayor|premier|chancellor|king|queen)"
+    r"\s+)+",
+    re.IGNORECASE,
+)
+_SPELLINGS = {"zelenskyy": "zelensky", "zelenskiy": "zelensky", "zelenskyi": "zelensky"}
+# Owners of an organisation, as a possessive or an "of the ... forces" tail: one key for
+# "Ukraine's General Staff" and "General Staff of the Ukrainian Armed Forces".
+_DEMONYMS = {
+    "ukraine": "ukrainian", "russia": "russian", "israel": "israeli", "syria": "syrian",
+    "iraq": "iraqi", "iran": "iranian", "america": "american", "us": "american",
+    "u.s.": "american", "britain": "british", "uk": "british", "myanmar": "myanmar",
+    "sudan": "sudanese", "nigeria": "nigerian", "kyiv": "ukrainian", "moscow": "russian",
+}  # fmt: skip
+_OWNER_FIRST = re.compile(r"^(?P<o>[\w.-]+)(?:’s|'s)\s+(?P<rest>.+)$")
+_OWNER_LAST = re.compile(
+    r"^(?P<rest>.+?)\s+of\s+(?:the\s+)?(?P<o>[\w.-]+)(?:\s+(?:armed\s+forces|army|military"
+    r"|forces|federation|republic|government))?$"
+)
+_MAX_KEY_WORDS = 5
+
+_SPEECH = (
+    r"(?:said|says|say|reported|reports|report|stated|states|told|tells|claimed|claims|claim"
+    r"|announced|announces|estimated|estimates|estimate|confirmed|confirms|added|adds|wrote"
+    r"|writes|noted|notes|tweeted|posted|had\s+data|has\s+data|have\s+data|put|puts|places"
+    r"|placed|recorded|records|documented|counted|tallied|show|shows|showed|suggest|suggests"
+    r"|suggested|indicate|indicates|indicated)"
+)
+_ACCORDING_KEYS = ("according", "citing", "quoting", "cited by", "reported by", "per ")
+_SPEECH_KEYS = (
+    "said", "say", "report", "stat", "told", "tell", "claim", "announc", "estimat", "confirm",
+    "add", "wrote", "writes", "note", "tweet", "posted", "data", "put", "place", "record",
+    "document", "counted", "tallied", "show", "suggest", "indicat",
+)  # fmt: skip
+_SPEECH_RE = re.compile(rf"\b{_SPEECH}\b")
+_NP_LOWER_WORDS = """
+    of the and for ’s 's local senior top military police health hospital government security
+    medical rights group official officials authorities source sources resident residents
+    witnesses witness spokesman spokeswoman spokesperson minister ministry chief army
+    intelligence agency media outlet outlets office officer officers commander commission
+    mission monitors observers activists doctors medics rescuers rescue workers aid
+    organization organisation newspaper tv television department interior defense defence
+    foreign national regional provincial district state president governor mayor statement
+    data figures monitor survivors locals villagers elder elders leader leaders tally count
+    unnamed a an u.s. emergency services service staff general report study survey
+    analysis junta regime rebels militants insurgents militia administration council
+    prosecutors investigators paramedics volunteers spokesmen"""
+_NP_LOWER = frozenset(_NP_LOWER_WORDS.split())
+# Lower-case words that never sit inside a speaker's name: verbs, pronouns, quantities.
+_NOT_SPEAKER_WORDS = """
+    were was are is have has had been being be not no never also who which that this these
+    those it they he she we i you there it's all some many most several dozens hundreds people
+    number figure figures toll total count tally one two three four five six seven eight nine
+    ten and or but while whereas than then when where as if later still only just so"""
+_NOT_SPEAKER = frozenset(_NOT_SPEAKER_WORDS.split())
+_DETERMINERS = frozenset({"the", "a", "an", "its", "their", "his", "her", "our"})
+_MAX_GENERIC = 4
+# Between a speaker and the verb: "Zelensky first reported", "officials on Monday said".
+_SPEECH_GAP_WORDS = """
+    first later also then earlier had has have officially on in last this monday tuesday
+    wednesday thursday friday saturday sunday today yesterday morning night evening"""
+_SPEECH_GAP = frozenset(_SPEECH_GAP_WORDS.split())
+WORD = re.compile(r"[\w’'.&-]+|[^\w\s]")
+_ACCORDING = re.compile(
+    r"\b(?P<k>according\s+to|citing|quoting|cited\s+by|reported\s+by|per)\s+"
+    r"(?P<x>[^,.;:()“”\"]{2,90})",
+    re.IGNORECASE,
+)
+_SAID_AFTER = re.compile(
+    r"\b(?:said|says|told|reported|reports|added|announced|writes|wrote|claimed)\s+"
+    r"(?=[A-Z]|(?:the|a|an)\s)",
+    re.IGNORECASE,
+)
+_SOURCE_OF = re.compile(
+    r"^(?:the\s+|a\s+|an\s+)?(?:(?:latest|new|recent|official|daily|final|preliminary|updated)\s+)?"
+    r"(?:report|statement|data|figures|estimates?|tally|count|update|statistics|numbers)\s+"
+    r"(?:from|of|by|released\s+by|issued\s+by|published\s+by)\s+",
+    re.IGNORECASE,
+)
+_CUT = re.compile(
+    r"\s+(?:on|in|at|that|who|which|as|during|after|before|when|while|from|to|with|about"
+    r"|today|yesterday|tonight|this|last"
+    r"|figures|data|statistics|estimates|reports?|tally)\b.*$",
+    re.IGNORECASE,
+)
+_DATA_NOUN = re.compile(
+    r"(?:’s|'s)?\s+(?:data|figures|statistics|tally|count|estimates?|numbers|records?)$"
+    r"|^(?:data|figures|statistics|numbers)$",
+    re.IGNORECASE,
+)
+_DETS = frozenset({"a", "an", "the", "of", "and"})
+_PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i", "you", "this", "that", "there"})
+# "General Staff: Russia has lost ...", "Zelensky: 'We have lost ...'"
+_LABEL = re.compile(r"^(?P<x>[A-Z][\w’'.&-]*(?:\s+[\w’'.&-]+){0,6}):\s+(?P<q>[\"'“‘]?)")
+# "... five wounded in a clash — Interfax", "... - Ministry of Internal Affairs"
+_CREDIT = re.compile(r"\s[—–-]\s*(?P<x>[A-Z][\w’'.&-]*(?:\s+[\w’'.&-]+){0,6})\s*\.?$")
+
+
+def find_claimant(sentence: str) -> str | None:
+    """Return who the sentence says states its figures ("according to X", "X said"), or None."""
+    low = sentence.lower()
+    m = _ACCORDING.search(sentence) if any(k in low for k in _ACCORDING_KEYS) else None
+    source = None
+    if m:
+        source = clean_phrase(_CUT.sub("", _SOURCE_OF.sub("", m.group("x"))))
+        if m.group("k").lower() not in ("citing", "quoting"):
+            return source
+    speaker = _speaker(sentence) if any(k in low for k in _SPEECH_KEYS) else None
+    return speaker or source or _label(sentence)
+
+
+def _speaker(sentence: str) -> str | None:
+    for sm in _SPEECH_RE.finditer(sentence):
+        got = _speaker_before(sentence, sm.start())
+        if got:
+            return got
+    for sm in _SAID_AFTER.finditer(sentence):
+        got = _speaker_after(sentence, sm.end())
+        if got:
+            return got
+    return None
+
+
+def _speaker_after(sentence: str, pos: int) -> str | None:
+    """ "said Jane Roe", "writes the regional prosecutor's office": the phrase after the verb."""
+    words: list[str] = []
+    for w in WORD.findall(sentence[pos : pos + 90])[:9]:
+        low = _POSSESSIVE.sub("", w.lower().rstrip("."))
+        known = w[:1].isupper() or low in _NP_LOWER or low in _DETERMINERS or low in ORG_WORDS
+        if not known and not (words and w.isalpha() and w.islower() and low not in _NOT_SPEAKER):
+            break
+        words.append(w)
+    while words and not (words[-1][:1].isupper() or _is_org(words[-1])):
+        words.pop()  # the phrase ends on a name or an organisation noun
+    return clean_phrase(" ".join(words))
+
+
+def _is_org(word: str) -> bool:
+    low = _POSSESSIVE.sub("", word.lower().rstrip("."))
+    return low in ORG_WORDS or low in _NP_LOWER and low not in _DETS
+
+
+def _label(sentence: str) -> str | None:
+    """A headline's label before a colon, or a news agency credited after a final dash."""
+    m = _LABEL.match(sentence)
+    if m is not None:
+        words = m.group("x").split()
+        named = all(w[:1].isupper() or w.lower() in _NP_LOWER for w in words)
+        if named and (any(_is_org(w) for w in words) or (m.group("q") and len(words) <= 3)):
+            return clean_phrase(m.group("x"))
+    m = _CREDIT.search(sentence)
+    if m is not None:
+        words = m.group("x").split()
+        if all(w[:1].isupper() or w.lower() in _NP_LOWER for w in words):
+            return clean_phrase(m.group("x"))
+    return None
+
+
+def _speaker_before(sentence: str, pos: int) -> str | None:
+    """The noun phrase right before a speech verb: names, newsroom nouns, "the coast guard"."""
+    tokens = WORD.findall(sentence[max(0, pos - 160) : pos])
+    while tokens and tokens[-1].lower() in _SPEECH_GAP:
+        tokens.pop()  # "Zelensky first reported", "officials on Monday said"
+        if tokens and tokens[-1].lower() in ("on", "in", "last", "this"):
+            tokens.pop()
+    if tokens and tokens[-1] == ")" and "(" in tokens:
+        # "The Office for Civil Liberties (OCL) has recorded": the acronym names it
+        inner = tokens[len(tokens) - tokens[::-1].index("(") : -1]
+        if len(inner) == 1 and inner[0].isupper():
+            return inner[0]
+        del tokens[len(tokens) - 1 - tokens[::-1].index("(") :]
+    if tokens and tokens[-1] == "," and tokens.count(",") >= 2:
+        # "Adm. Jane Roe, head of the naval staff, estimated": the name, not the apposition
+        first = len(tokens) - 1 - tokens[-2::-1].index(",") - 1
+        if first > 0:
+            tokens = tokens[:first]
+    words: list[str] = []
+    generic = 0  # plain lower-case nouns taken: they need a determiner or a name before them
+    anchored = False
+    for tok in reversed(tokens[-12:]):
+        low = _POSSESSIVE.sub("", tok.lower())
+        if tok[:1].isupper() or low in _NP_LOWER:
+            words.append(tok)
+            anchored = anchored or tok[:1].isupper() or low in _DETERMINERS
+        elif tok == "from" and words:
+            break  # "data from the UN shows": the source follows "from"
+        elif tok in ("in", "at") and words:
+            words, generic, anchored = [], 0, False  # "medics in the Jenin camp said"
+        elif low in _DETERMINERS:
+            anchored = True  # "the coast guard", "their employer"
+            break
+        elif tok.isalpha() and tok.islower() and low not in _NOT_SPEAKER and generic < _MAX_GENERIC:
+            words.append(tok)
+            generic += 1
+        else:
+            break
+    if generic and not anchored:
+        return None  # "were killed in clashes, officials said" keeps its old reading
+    phrase = " ".join(reversed(words))
+    # "Mediazona's data shows", "UN figures show": the source, not its numbers
+    phrase = _DATA_NOUN.sub("", phrase)
+    return clean_phrase(phrase) if phrase else None
+
+
+def clean_phrase(phrase: str) -> str | None:
+    """Trim spaces, determiners, a possessive and a stray full stop; None when nothing is left."""
+    phrase = _SPACES.sub(" ", phrase).strip(" ,;:-–—'\"“”")
+    phrase = _TRAIL_STOP.sub("", phrase)
+    phrase = _LEAD_DETS.sub("", phrase)
+    phrase = _TRAIL_DETS.sub("", phrase)
+    phrase = _POSSESSIVE.sub("", phrase)
+    if not phrase or phrase.lower() in _PRONOUNS or len(phrase) > 100 or phrase.lower() in _DETS:
+        return None
+    return phrase
+
+
+def claimant_key(claimant: str | None, aliases: dict[str, str] | None = None) -> str | None:
+    """Normalise a claimant: a person by surname, an organisation by owner and short name.
+
+    "Ukraine's General Staff" and "General Staff of the Ukrainian Armed Forces" share the key
+    "ukrainian general staff"; names longer than five words keep their first five.
+    """
+    if not claimant:
+        return None
+    low = _SPACES.sub(" ", claimant.lower()).strip()
+    if aliases and low in aliases:
+        return aliases[low]
+    words = claimant.split()
+    is_person = (
+        1 <= len(words) <= 5
+        and all(w[:1].isupper() for w in words)
+        and not any(_POSSESSIVE.sub("", w.lower()).strip(".") in ORG_WORDS for w in words)
+    )
+    if is_person:
+        stripped = _TITLES.sub("", low).strip() or low
+        last = stripped.split()[-1].strip(".’'")
+        key = _SPELLINGS.get(last, last)
+    else:
+        key = _org_key(_LEAD_THE.sub("", low))
+    return (aliases or {}).get(key, key)
+
+
+def _org_key(low: str) -> str:
+    base = _SPELLINGS.get(low, low)
+    owner = ""
+    m = _OWNER_FIRST.match(base)
+    if m is not None and m.group("o") in _DEMONYMS:
+        owner, base = _DEMONYMS[m.group("o")], m.group("rest")
+    else:
+        m = _OWNER_LAST.match(base)
+        if m is not None:
+            o = m.group("o")
+            adjective = _DEMONYMS.get(o, o if o in _DEMONYMS.values() else "")
+            if adjective:
+                owner, base = adjective, m.group("rest")
+    head, of, _ = base.partition(" of ")
+    if of and len(head.split()) >= 2 and any(w in ORG_WORDS for w in head.split()):
+        base = head  # "main intelligence directorate of the ministry of defense": its own name
+    words = base.split()[:_MAX_KEY_WORDS]
+    while words and words[-1] in _DETS:
+        words.pop()
+    if owner and words and words[0] == owner:
+        owner = ""  # "ukrainian general staff" already names its owner
+    return " ".join([owner, *words]).strip()

@@ -107,6 +107,9 @@ def cmd_check(args: argparse.Namespace) -> int:
         known = ", ".join(sorted(names)) or "none"
         print(f"figwatch: no source named {args.source!r} (configured: {known})", file=sys.stderr)
         return 2
+    if args.source and not config.source(args.source).enabled:
+        print(f"figwatch: source {args.source!r} is disabled (enabled = false)", file=sys.stderr)
+        return 2
 
     async def go() -> int:
         async with open_app(config) as app:

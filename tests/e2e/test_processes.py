@@ -190,3 +190,13 @@ def test_run_checks_on_schedule_and_finishes_a_check_in_flight_on_sigterm(
     assert fetches[-1].duration_ms >= 1400  # the slow answer is in the recorded timing
     # the check in flight at SIGTERM finished and was recorded (same body: not modified)
     assert outcomes == ["changed"] + ["not_modified"] * (len(site.requests) - 1)
+
+
+def test_check_of_an_unknown_source_names_the_configured_ones(
+    site: LoopbackServer, smtp: SmtpSink, hook: WebhookSink, tmp_path: Path
+) -> None:
+    config = write_config(tmp_path / "figwatch.toml", f"sqlite:///{tmp_path / 'x.db'}", site,
+                          smtp, hook)  # fmt: skip
+    result = figwatch("--config", str(config), "check", "--source", "nope")
+    assert result.returncode == 2
+    assert "no source named 'nope' (configured: marden)" in result.stderr

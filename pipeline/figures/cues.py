@@ -28,10 +28,13 @@ RIGHT_CUES: list[tuple[Category | None, str]] = [
     (KW, rf"{WOUND_WORDS}\s*,?\s*(?:and|or|&|/)\s+(?:[a-z]+ly\s+)?{KILL_WORDS}"),
     (KW, r"killed,\s+wounded(?:,)?\s+(?:and|or)\s+(?:missing|captured)"),
     (K, r"captured\s+dead|found\s+dead|shot\s+dead|gunned\s+down|killed\s+in\s+action"
-        r"|shot\s+and\s+killed"),
+        r"|shot\s+and\s+killed|fatally\s+(?:shot|stabbed|wounded|injured|hit|struck)"
+        r"|fatally(?=\s*(?:[,;.)]|$))"),
     (W, r"(?:sustained|suffered|received|left\s+with)\s+(?:\w+\s+){0,2}?"
         r"(?:injur(?:y|ies)|wounds?|burns)"
-        r"|shot\s+and\s+(?:wounded|injured)|treated\s+for\s+(?:\w+\s+)?(?:injuries|wounds)"),
+        r"|shot\s+and\s+(?:wounded|injured)|treated\s+for\s+(?:\w+\s+)?(?:injuries|wounds)"
+        r"|(?:receiving|received|getting|undergoing|needed|needing|required|requiring)\s+"
+        r"(?:medical\s+|hospital\s+)?treatment\s+for\s+(?:\w+\s+){0,2}?(?:injuries|wounds|burns)"),
     (K, r"(?:shot|stabbed|hacked|burned|burnt|beaten|clubbed|crushed|starved|tortured|bludgeoned"
         r"|trampled|frozen)\s+to\s+death|lost\s+(?:their|his|her)\s+li(?:ves|fe)"
         r"|lives\s+(?:were|have\s+been|had\s+been)\s+lost|(?:burned|burnt|buried)\s+alive"),
@@ -43,12 +46,18 @@ RIGHT_CUES: list[tuple[Category | None, str]] = [
     (C, r"taken\s+(?:as\s+)?(?:prisoner|prisoners|captive|captives|hostage|hostages)"
         r"|held\s+(?:as\s+)?(?:captive|hostage|hostages|prisoner|prisoners)"
         r"|(?:in|into)\s+(?:\w+\s+)?(?:captivity|custody\s+as\s+prisoners)|prisoners\s+of\s+war|war\s+prisoners"
-        r"|captured|POWs?|PoWs?|hostages?|abducted|kidnapped|surrendered|captives?"),
+        r"|captured|POWs?|PoWs?|hostages?|abducted|kidnapped|surrendered|captives?|seized"
+        r"|in\s+the\s+hands\s+of\s+(?:the\s+|their\s+|his\s+|her\s+)?"
+        r"(?:kidnappers|abductors|captors|hostage-takers)"),
     (M, r"missing(?:\s+in\s+action)?|unaccounted\s+for|MIA|disappeared"),
     (None, r"lives\b|prisoners?\b"),  # only after "claimed ... lives", "took ... prisoner"
+    (None, r"held\b"),  # only after "being" or "still": "12 are still being held"
+    (None, r"for\s+(?:\w+\s+){0,2}?(?:injuries|wounds|burns)"),  # only after "treated"
 ]  # fmt: skip
 RIGHT_RE = re.compile(
-    "(?:" + "|".join(f"(?P<r{i}>{alt})" for i, (_, alt) in enumerate(RIGHT_CUES)) + r")(?![\w'’-])",
+    "(?:"
+    + "|".join(f"(?P<r{i}>{alt})" for i, (_, alt) in enumerate(RIGHT_CUES))
+    + r")(?![\w-])(?!['’]\w)",
     re.IGNORECASE,
 )
 HOLD_VERB = re.compile(
@@ -56,7 +65,11 @@ HOLD_VERB = re.compile(
     r"(?:\w+\s+)?$",
     re.IGNORECASE,
 )
-CUE_FIRST = frozenset("kdfpsmebclwihvtgunrao")
+CUE_FIRST = frozenset("abcdefghiklmnoprstuvw")
+TREAT_VERB = re.compile(
+    r"\b(?:treated|treating|treats|treat|admitted|admitting|hospitali[sz]ed)\s+(?:\w+\s+){0,3}$",
+    re.IGNORECASE,
+)
 LIVES_VERB = re.compile(
     r"\b(?:claim\w*|cost\w*|took|take[sn]?|taking|lost|los\w+)\s+(?:the\s+)?(?:\w+\s+)?$",
     re.IGNORECASE,
@@ -76,11 +89,13 @@ LEFT_VERBS: list[tuple[Category, str]] = [
     (C, r"captured|capturing|captures|capture|abducted|abducting|abducts|abduct|kidnapped"
         r"|seized|seizing"
         r"|kidnapping|kidnaps|kidnap|(?:the\s+)?(?:capture|abduction|kidnapping)\s+of"
-        r"|took\s+prisoner|taken\s+prisoner|hold\w*\s+captive"),
+        r"|took\s+prisoner|taken\s+prisoner|hold\w*\s+captive"
+        r"|(?:are|is|were|was|been|still|now)\s+holding"),
     (KW, r"lost|losing|loses|lose"),
 ]  # fmt: skip
 FILLER = (
-    r"(?:,\s*)?(?:(?:a\s+total\s+of|another|an\s+additional|additional|a\s+further|the|some|all"
+    r"(?:,\s*)?(?:(?:the|a|an|his|her|their|its)\s+[a-z]+(?:\s+[a-z]+)?\s+and\s+)?"
+    r"(?:(?:a\s+total\s+of|another|an\s+additional|additional|a\s+further|the|some|all"
     r"|(?:a|an|the)\s+(?:\w+\s+)?(?:family|group|total|crowd|party|band|batch|number)\s+of)\s+)?"
 )
 LEFT_VERB_RE = re.compile(
@@ -135,7 +150,7 @@ CUE_STEMS = (
     "victim", "toll", "captur", "captiv", "prisoner", "pows", "hostage", "abduct", "kidnap",
     "surrender", "missing", "unaccounted", "disappear", "personnel", "slaughter", "shot", "gunned",
     "stabb", "hacked", "to death", "succumb", "neutrali", "eliminat", "liquidat", "seiz",
-    "alive", "hanged", "burns",
+    "alive", "hanged", "burns", "held", "holding", "treat", "abductor", "captor",
 )  # fmt: skip
 
 RELEASE = re.compile(
@@ -151,6 +166,13 @@ LOSS_HEAD_WORDS = """
     paratroopers infantrymen sailors airmen pilots combatants militants servicemembers
     conscripts mercenaries recruits guardsmen policemen police civilians"""
 LOSS_HEADS = frozenset(LOSS_HEAD_WORDS.split())
+# Who can be held: "are holding 10 aid workers" (not "holding 3 rallies").
+HELD_HEAD_WORDS = """
+    hostages captives prisoners people workers students pupils schoolchildren girls boys children
+    women men civilians citizens nationals foreigners journalists passengers crew sailors tourists
+    members villagers worshippers farmers miners engineers nurses doctors teachers residents
+    israelis americans"""
+HELD_HEADS = LOSS_HEADS | frozenset(HELD_HEAD_WORDS.split())
 RELATIVE = re.compile(
     r"\s*,?\s*(?:who|that)\s+(?:had|have|has|were|was)\s+[^,;.\d]{1,60}?(?=\s(?:were|was)\s)",
     re.IGNORECASE,
@@ -196,6 +218,7 @@ NON_PERSON_WORDS = """
     hospitals hospital houses homes buildings villages towns cities regions region districts
     provinces vehicles cars tanks trucks aircraft planes helicopters drones missiles rockets shells
     bombs guns weapons rifles days weeks months years hours minutes seconds times km miles percent
+    nights evenings mornings afternoons weekends decades rounds
     incidents attacks strikes raids operations settlements positions points schools mosques
     churches shops cattle cows goats sheep animals dogs horses camels livestock tons tonnes barrels
     acres hectares dollars euros pounds rounds sites locations occasions countries states nations

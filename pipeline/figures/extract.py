@@ -15,11 +15,20 @@ import re
 from dataclasses import replace
 
 from pipeline.figures.claimants import claimant_key, find_claimant
-from pipeline.figures.cues import KW, NON_PERSON, W, has_cue_lower
+from pipeline.figures.cues import (
+    KW,
+    LEFT_NOUN_RE,
+    LEFT_NOUNS,
+    NON_PERSON,
+    RELEASE,
+    W,
+    has_cue_lower,
+)
 from pipeline.figures.grammar import (
     BLOCKED,
     NounPhrase,
     Reading,
+    after_modifier,
     is_rate,
     modal_before,
     noun_phrase,
@@ -28,7 +37,7 @@ from pipeline.figures.grammar import (
     released_before,
 )
 from pipeline.figures.model import Category, Figure, Qualifier
-from pipeline.figures.numbers import NUMBER_WORDS, NumberMention, find_numbers
+from pipeline.figures.numbers import CHANGE_FROM, NUMBER_WORDS, NumberMention, find_numbers
 from pipeline.figures.sentences import split_sentences
 from pipeline.figures.subjects import find_agent, find_sufferer, subject_key
 
@@ -37,7 +46,7 @@ log = logging.getLogger(__name__)
 _SHARE_BETWEEN = re.compile(r"\s*(?:and|or|,\s*and|as\s+well\s+as)\s*")
 _WORD_RE = re.compile(r"[\w’']+")
 _LEAD_OF_THE = re.compile(r"^(?:of\s+)?(?:the\b\s*)?", re.IGNORECASE)
-_TRAIL_LINK = re.compile(r"\s+(?:and|of|the|in|from|a|an)$", re.IGNORECASE)
+_TRAIL_LINK = re.compile(r"(?:^|\s+)(?:and|of|the|in|from|a|an)$", re.IGNORECASE)
 
 _DIGIT = re.compile(r"\d")
 _LETTERS = re.compile(r"[a-z]+")
@@ -60,7 +69,19 @@ _ANAPHORA = re.compile(
     re.IGNORECASE,
 )
 _PARTITIVE = re.compile(r"\s+of\s+(?:the|its|their|his|her|our)\s+(?:\w+\s+)?", re.IGNORECASE)
-_PERSON_CUES = frozenset({"hostages", "hostage", "pows", "pow", "prisoners", "captives", "martyrs"})
+_PERSON_CUES = frozenset(
+    {"hostages", "hostage", "pows", "pow", "prisoners", "captives", "martyrs", "bodies"}
+)
+# Right cues naming a group rather than what happened to it
+_MODIFIER_CUES = frozenset({"captured", "abducted", "kidnapped", "seized"})
+_GROUP_CUES = _MODIFIER_CUES | frozenset(
+    {"hostages", "hostage", "prisoners", "pows", "pow", "captives", "victims", "casualties"}
+)
+_BREAKDOWN_BEFORE = re.compile(
+    r"\b(?:including|among\s+them|among\s+whom|of\s+whom|of\s+them)\s*$", re.IGNORECASE
+)
+_RELATIVE = re.compile(r",\s*(?:which|who|whose|where)\b", re.IGNORECASE)
+_TO_AFTER = re.compile(r"\s*to\b", re.IGNORECASE)
 _NEGATED_BEFORE = re.compile(
     r"\b(?:none|neither|not|never|nobody|no\s+one|not\s+one|zero)\s+(?:(?:of|among)\s+)?"
     r"(?:the\s+|all\s+)?$",
@@ -162,30 +183,60 @@ def _readings(
             or _negated_before(sentence, m.start)
             or released_before(sentence, m.start)
             or modal_before(sentence, m.start)
+            or _earlier_value(sentence, m, np)
         ):
             readings.append(BLOCKED)
             continue
         reading = read_right(sentence, m.start, np)
         if reading is None:
             reading = read_left(sentence, m.start, np)
+        elif reading.rule.partition(":")[2] in _GROUP_CUES:
+            # "executed 16 prisoners of war", "killed 20 hostages", "executed 12 captured
+            # soldiers": the verb says what happened to the group
+            verb = read_left(sentence, m.start, np)
+            if (
+                verb is not None
+                and verb.rule.startswith("left:")
+                and not verb.soft
+                and verb.category != Category.CAPTURED
+            ):
+                group = reading.rule.partition(":")[2]
+                named = np.text if group in _MODIFIER_CUES else f"{np.text} {group}"
+                reading = replace(verb, subject=named.strip() or None)
         readings.append(reading)
-    # Partitive: "120 of the estimated 200 fighters had been killed" states 120, not 200.
+    # Partitive: "120 of the estimated 200 fighters had been killed" states 120, not 200;
+    # "2 of the 11 abducted workers were freed" states 11 abducted, and no figure for the 2.
     for i in range(len(mentions) - 1):
         between = sentence[mentions[i].end : mentions[i + 1].start]
         if readings[i] is None and _PARTITIVE.fullmatch(between):
-            readings[i], readings[i + 1] = readings[i + 1], None
+            whole = mentions[i + 1]
+            is_mod, verb = after_modifier(sentence, nps[i + 1].end, whole.start, captured_only=True)
+            if is_mod and readings[i + 1] is not None:
+                readings[i] = (
+                    verb if verb is not None and verb.category != Category.CAPTURED else (BLOCKED)
+                )
+            else:
+                readings[i], readings[i + 1] = readings[i + 1], None
     # Forward sharing: "200 rebels and 150 government soldiers died in the battle"
     for i in range(len(mentions) - 2, -1, -1):
         nxt = readings[i + 1]
         if readings[i] is None and nxt is not None and nxt is not BLOCKED:
             between = sentence[nps[i].end : mentions[i + 1].start]
-            if _SHARE_BETWEEN.fullmatch(between) and (nxt.rule.startswith("right")):
+            opener = _BREAKDOWN_BEFORE.search(sentence, 0, mentions[i].start)
+            if (
+                _SHARE_BETWEEN.fullmatch(between)
+                and nxt.rule.startswith("right")
+                and opener is None  # "..., among them 3 children, and 111 were wounded"
+            ):
                 readings[i] = Reading(nxt.category, "shared-forward", nxt.soft)
     # Backward sharing: ellipsis, breakdowns, anaphora.
     last: Reading | None = None
+    last_end = 0
     for i, m in enumerate(mentions):
         r = readings[i]
-        if r is None and last is not None:
+        if r is None and all(x is None for x in readings[:i]):
+            r = readings[i] = _anaphora_of_cue(sentence, m.start)
+        elif r is None and last is not None and not _RELATIVE.search(sentence, last_end, m.start):
             before = sentence[max(0, m.start - 60) : m.start]
             np = nps[i]
             share = _SHARE_BEFORE.search(before)
@@ -202,7 +253,29 @@ def _readings(
                 readings[i] = r
         if r is not None and r is not BLOCKED:
             last = r
+            last_end = m.end
     return readings
+
+
+def _earlier_value(sentence: str, m: NumberMention, np: NounPhrase) -> bool:
+    """ "fell from more than 1,000 to about 385": the earlier value is not what is stated now."""
+    return bool(
+        CHANGE_FROM.search(sentence, max(0, m.start - 40), m.start)
+        and _TO_AFTER.match(sentence, np.end)
+    )
+
+
+def _anaphora_of_cue(sentence: str, start: int) -> Reading | None:
+    """ "Dozens were missing; by Monday that figure had fallen to 17": the figure's category."""
+    before = sentence[max(0, start - 60) : start]
+    am = _ANAPHORA.search(before)
+    if am is None:
+        return None
+    nouns = list(LEFT_NOUN_RE.finditer(sentence, 0, start - len(before) + am.start()))
+    if not nouns or RELEASE.search(sentence, nouns[-1].end(), start):
+        return None  # "prisoners swapped ... the total number returned to 3,767"
+    last = nouns[-1]
+    return Reading(LEFT_NOUNS[int((last.lastgroup or "n0")[1:])][0], "shared")
 
 
 def _build(
@@ -231,7 +304,7 @@ def _build(
             and ";" not in sentence[estimate_at.start() : m.start]
         ):
             qualifier = Qualifier.APPROXIMATELY
-        subject = _subject_text(np)
+        subject = r.subject if r.subject and r.rule.startswith("left:") else _subject_text(np)
         if prev_end is not None and ";" in sentence[prev_end : m.start]:
             prev_subject = None  # a new clause counts a new group
         prev_end = m.end

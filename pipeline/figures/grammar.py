@@ -18,6 +18,7 @@ from pipeline.figures.cues import (
     COUNTERFACTUAL,
     CUE_FIRST,
     FORECAST,
+    HELD_HEADS,
     HOLD_VERB,
     KW,
     LEFT_NOUN_RE,
@@ -50,9 +51,11 @@ from pipeline.figures.cues import (
     RIGHT_RE,
     TIME_WORDS,
     TOKEN,
+    TREAT_VERB,
     WORDS_RE,
     C,
     K,
+    W,
 )
 from pipeline.figures.model import Category
 from pipeline.figures.numbers import find_numbers
@@ -147,7 +150,12 @@ def noun_phrase(sentence: str, pos: int) -> NounPhrase:
             if not head or nxt is None or nxt.group(0)[0].isdigit():
                 break
             nxt_low = nxt.group(0).lower()
-            if nxt_low in AUX or nxt_low.endswith("ing") or _cue_at(sentence, nxt.start()):
+            if (
+                nxt_low in AUX
+                or nxt_low in _CLAUSE_VERBS
+                or nxt_low.endswith("ing")
+                or _cue_at(sentence, nxt.start())
+            ):
                 break  # "killing 23 guests and wounding 57": the next clause
         if start_np is None:
             start_np = i
@@ -183,6 +191,17 @@ def read_right(sentence: str, mention_start: int, np: NounPhrase) -> Reading | N
     """The cue after the count's noun phrase, through auxiliaries ("were reportedly killed")."""
     if np.head in NON_PERSON:
         return BLOCKED
+    at = _skip_space(sentence, np.end)
+    if np.text.lower() in _PARTITIVE_NP:
+        # "two of the wounded later died", "137 of the kidnapped pupils were rescued": the verb
+        # after the group decides
+        is_mod, after = after_modifier(sentence, at, mention_start)
+        if is_mod and after is not None:
+            return after
+    elif not np.text and not _OF_THE_BEFORE.search(sentence, 0, mention_start):
+        is_mod, after = after_modifier(sentence, at, mention_start, captured_only=True)
+        if is_mod and after is not None:
+            return after  # "12 abducted pupils were released", "3 kidnapped men were killed"
     reading = _aux_then_cue(sentence, np.end, mention_start, 0)
     if reading is None and np.text:
         comma = _COMMA_AUX.match(sentence, np.end)
@@ -197,6 +216,22 @@ def read_right(sentence: str, mention_start: int, np: NounPhrase) -> Reading | N
     return reading
 
 
+def after_modifier(
+    sentence: str, pos: int, mention_start: int, *, captured_only: bool = False
+) -> tuple[bool, Reading | None]:
+    """Is there a participle modifier at `pos` ("abducted aid workers", "the wounded"), and what
+    does the verb after its noun phrase say (a Reading, BLOCKED for a release, or None)?"""
+    m = (_CAPTURED_MODIFIER if captured_only else _MODIFIER).match(
+        sentence, _skip_space(sentence, pos)
+    )
+    if m is None:
+        return False, None
+    np2 = noun_phrase(sentence, m.end())
+    if captured_only and not np2.text:
+        return False, None  # "12 abducted" is a plain participle, not a modifier
+    return True, _aux_then_cue(sentence, np2.end, mention_start, 1)
+
+
 def _aux_then_cue(sentence: str, i: int, mention_start: int, depth: int) -> Reading | None:
     seen_aux: list[str] = []
     for _ in range(8):
@@ -204,12 +239,11 @@ def _aux_then_cue(sentence: str, i: int, mention_start: int, depth: int) -> Read
         cue = _cue_at(sentence, i)
         if cue is not None:
             cat, end, text = cue
-            if cat is None:  # "lives", "prisoners": only after "claimed", "took", "held"
-                verbs = LIVES_VERB if text.lower() == "lives" else HOLD_VERB
-                if not verbs.search(sentence[max(0, mention_start - 40) : mention_start]):
+            if cat is None:
+                cat = _gated_cue(sentence, text.lower(), mention_start, seen_aux)
+                if cat is None:
                     i = end  # a plain noun here: "2,500 prisoners remain in captivity"
                     continue
-                cat = K if text.lower() == "lives" else C
             if RATE.match(sentence[end : end + 40]):
                 return BLOCKED
             if modal_blocks(seen_aux):
@@ -230,6 +264,9 @@ def _aux_then_cue(sentence: str, i: int, mention_start: int, depth: int) -> Read
         low = tm.group(0).lower()
         if low in NEGATION or low.endswith(("n't", "n’t")):
             return BLOCKED
+        if low in _QUOTES:
+            i = tm.end()  # "had been 'martyred'"
+            continue
         if RELEASE.match(sentence, i):
             return BLOCKED
         if low in MODALS or (
@@ -248,6 +285,19 @@ def _aux_then_cue(sentence: str, i: int, mention_start: int, depth: int) -> Read
     return None
 
 
+def _gated_cue(sentence: str, low_text: str, mention_start: int, aux: list[str]) -> Category | None:
+    """Cues that count only in company: "claimed ... lives", "took ... prisoners", "are still
+    being held", "treated ... for wounds"."""
+    before = sentence[max(0, mention_start - 40) : mention_start]
+    if low_text == "lives":
+        return K if LIVES_VERB.search(before) else None
+    if low_text == "held":
+        return C if ("being" in aux or "still" in aux) else None
+    if low_text.startswith("for"):
+        return W if TREAT_VERB.search(before) else None
+    return C if HOLD_VERB.search(before) else None
+
+
 def read_left(sentence: str, mention_start: int, np: NounPhrase) -> Reading | None:
     """A verb governing the count ("killed at least 18") or a noun linked to it ("toll rose to")."""
     if np.head in NON_PERSON:
@@ -262,8 +312,10 @@ def read_left(sentence: str, mention_start: int, np: NounPhrase) -> Reading | No
         group = lm.lastgroup or "l0"
         cat = LEFT_VERBS[int(group[1:])][0]
         text = lm.group(group).lower()
-        if cat == KW and np.head and np.head not in LOSS_HEADS:
+        if cat == KW and "los" in text and np.head and np.head not in LOSS_HEADS:
             return None  # "lost 30 members", "lost 3 seats": not casualties
+        if cat == C and text.endswith("holding") and np.head not in HELD_HEADS:
+            return None  # "is holding 3 rallies"
         verb = "_".join(w for w in text.split() if w not in ("the", "of", "a", "an"))
         return Reading(cat, "left:" + verb, cat == KW and "los" in text)
     tail = before.rstrip()
@@ -285,7 +337,9 @@ def read_left(sentence: str, mention_start: int, np: NounPhrase) -> Reading | No
     if last is None:
         return None
     gap = window[last.end() :]
-    if CLAUSE_BREAK.search(gap) or find_numbers(gap) or _modal_in(gap) or _negated(gap):
+    if CLAUSE_BREAK.search(gap) or _RELATIVE_IN.search(gap) or _modal_in(gap) or _negated(gap):
+        return None  # "43 bodies from the ferry, which capsized with 300 passengers"
+    if find_numbers(gap) and not _FROM_TO.search(gap):
         return None
     if any(w in FORECAST for w in WORDS_RE.findall(gap.lower())):
         return None
@@ -330,8 +384,10 @@ def modal_blocks(words: list[str]) -> bool:
 
 
 def modal_before(sentence: str, start: int) -> bool:
-    """Is there a modal among the three words before `start` ("We could see 10,000 deaths")?"""
-    return modal_blocks(_lower_words(sentence[max(0, start - 40) : start])[-3:])
+    """Is there a modal among the three words before `start` ("We could see 10,000 deaths"),
+    or a forecast ("is expected to cause up to 100 deaths")?"""
+    before = sentence[max(0, start - 40) : start]
+    return modal_blocks(_lower_words(before)[-3:]) or _FORECAST_TO.search(before) is not None
 
 
 def _modal_before(before: str) -> bool:
@@ -365,6 +421,25 @@ _LINK_WORD_LIST = """
     numbered numbering number stood stands standing included includes including comprised
     comprise with as range ranged ranges ranging"""
 _LINK_WORDS = frozenset(_LINK_WORD_LIST.split())
+_MODIFIER = re.compile(
+    r"(?:captured|abducted|kidnapped|seized|wounded|injured)(?=\s)", re.IGNORECASE
+)
+_CAPTURED_MODIFIER = re.compile(r"(?:captured|abducted|kidnapped|seized)(?=\s)", re.IGNORECASE)
+_PARTITIVE_NP = frozenset({"of the", "of its", "of their", "of those", "of all the"})
+_OF_THE_BEFORE = re.compile(r"\bof\s+(?:the|its|their|those)\s+$", re.IGNORECASE)
+# A verb after "and" that starts a new clause: "claimed 18 lives and left dozens hurt"
+_CLAUSE_VERB_WORDS = """
+    left leaves sent forced caused displaced destroyed damaged took set made prompted triggered"""
+_CLAUSE_VERBS = frozenset(_CLAUSE_VERB_WORDS.split())
+_QUOTES = frozenset({"'", "‘", "’", '"', "“", "”"})
+_RELATIVE_IN = re.compile(r",\s*(?:which|who|whose|where)\b", re.IGNORECASE)
+# "unaccounted for fell from more than 1,000 to": an earlier value, then the link
+_FROM_TO = re.compile(r"\bfrom\s+[^.;]{1,30}$", re.IGNORECASE)
+_FORECAST_TO = re.compile(
+    r"\b(?:expected|projected|predicted|forecast|set|going|likely|feared)\s+to\s+"
+    r"(?:[a-z]+\s+){0,2}$",
+    re.IGNORECASE,
+)
 _COMMA_AUX = re.compile(r"\s*,\s*(?=(?:were|was|are|is|have|has|had)\b)", re.IGNORECASE)
 _NOT_LIVES = re.compile(
     r"\b(?:job|jobs|financial|economic|revenue|weight|hearing|blood|power|heat|data|market|crop"

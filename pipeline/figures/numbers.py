@@ -90,7 +90,8 @@ _AFTER_DROP = re.compile(
     re.IGNORECASE,
 )
 _RATIO_AFTER = re.compile(
-    r"\s+(?:in|out\s+of)\s+(?:every\s+)?(?:\d|ten|five|four|three|two|a\s+hundred|every)",
+    r"\s+(?:in|out\s+of)\s+(?:every\s+)?(?:(?!(?:1[6-9]|20)\d\d\b)\d|ten|five|four|three|two"
+    r"|a\s+hundred|every)",
     re.IGNORECASE,
 )
 _RATIO_BEFORE = re.compile(
@@ -163,6 +164,11 @@ _QUAL_AFTER_RE = re.compile(
     re.IGNORECASE,
 )
 _RANGE_MID = re.compile(r"^\s*(?:-|–|—|‒|to|or)\s*$", re.IGNORECASE)
+CHANGE_FROM = re.compile(
+    r"\b(?:fell|fallen|falls|rose|risen|rises|dropped|drops|climbed|climbs|increased|decreased"
+    r"|declined|jumped|grew|grown|revised|went\s+(?:up|down)|down|up|raised|lowered)\s+from\s+$",
+    re.IGNORECASE,
+)
 _BETWEEN_BEFORE = re.compile(r"\b(?:between|from)\s+$", re.IGNORECASE)
 _AND_MID = re.compile(r"^\s*(?:and|-|–|—|to)\s*$", re.IGNORECASE)
 
@@ -336,6 +342,8 @@ def find_numbers(sentence: str) -> list[NumberMention]:
             pre = sentence[max(0, lo.start - 12) : lo.start]
             if _RANGE_MID.match(mid) or (_AND_MID.match(mid) and _BETWEEN_BEFORE.search(pre)):
                 hi = nxt
+            if hi is not None and CHANGE_FROM.search(sentence, max(0, lo.start - 30), lo.start):
+                hi = None  # "rose from 12 to 19": a change, two values, not a range
         low_scale = lo.scale
         if hi is not None and lo.scale == 1 and hi.scale > 1 and lo.value < hi.value:
             low_scale = hi.scale  # "2.5-3 thousand", "19 to 20 million"

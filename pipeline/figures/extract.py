@@ -87,6 +87,8 @@ _NEGATED_BEFORE = re.compile(
     r"(?:the\s+|all\s+)?$",
     re.IGNORECASE,
 )
+# Substrings every match of _NEGATED_BEFORE or _DENIED holds: a cheap test before the regexes.
+_NEGATION_HINTS = ("no", "ne", "zero", "den", "untrue", "false", "dismiss", "reject")
 _DENIED = re.compile(
     r"\b(?:not\s+true|denied|denies|deny|denying|untrue|false|dismissed|rejected)\b[^.;]{0,40}?"
     r"\bthat\s+(?:(?:at\s+least|more\s+than|as\s+many\s+as|some|about)\s+)?$",
@@ -349,8 +351,13 @@ def _build(
 _CLAUSE_SPLIT = re.compile(r";|,?\s+(?:while|whereas|but|though|although)\s+", re.IGNORECASE)
 
 
+_CLAUSE_WORDS = (" while ", " whereas ", " but ", "though ")
+
+
 def _clause_bounds(sentence: str) -> list[int]:
     """Start offsets of the clauses after the first (each just past a ";" or "while")."""
+    if ";" not in sentence and not any(w in sentence.lower() for w in _CLAUSE_WORDS):
+        return []
     return [m.end() for m in _CLAUSE_SPLIT.finditer(sentence)]
 
 
@@ -381,6 +388,9 @@ def _clause_claimants(
 
 def _negated_before(sentence: str, start: int) -> bool:
     """ "none of the 40", "no one among the", "denied that 50 ...": the count is not stated."""
+    low = sentence[max(0, start - 70) : start].lower()
+    if not any(hint in low for hint in _NEGATION_HINTS):
+        return False
     if _NEGATED_BEFORE.search(sentence[max(0, start - 30) : start]):
         return True
     return _DENIED.search(sentence[max(0, start - 70) : start]) is not None

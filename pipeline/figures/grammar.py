@@ -387,6 +387,8 @@ def modal_before(sentence: str, start: int) -> bool:
     """Is there a modal among the three words before `start` ("We could see 10,000 deaths"),
     or a forecast ("is expected to cause up to 100 deaths")?"""
     before = sentence[max(0, start - 40) : start]
+    if _MODAL_HINT.search(before) is None:
+        return False  # most counts have no modal or forecast word near: one scan decides
     return modal_blocks(_lower_words(before)[-3:]) or _FORECAST_TO.search(before) is not None
 
 
@@ -435,6 +437,11 @@ _QUOTES = frozenset({"'", "‘", "’", '"', "“", "”"})
 _RELATIVE_IN = re.compile(r",\s*(?:which|who|whose|where)\b", re.IGNORECASE)
 # "unaccounted for fell from more than 1,000 to": an earlier value, then the link
 _FROM_TO = re.compile(r"\bfrom\s+[^.;]{1,30}$", re.IGNORECASE)
+_MODAL_HINT = re.compile(
+    r"\b(?:could|would|might|may|will|can|should|shall|must|wo|expected|projected|predicted"
+    r"|forecast|set|going|likely|feared)\b",
+    re.IGNORECASE,
+)
 _FORECAST_TO = re.compile(
     r"\b(?:expected|projected|predicted|forecast|set|going|likely|feared)\s+to\s+"
     r"(?:[a-z]+\s+){0,2}$",
@@ -446,6 +453,7 @@ _NOT_LIVES = re.compile(
     r"|trade|profit|income|tax|sales|investment|credit|share|stock|seat|territorial)\s+$",
     re.IGNORECASE,
 )
+_RATE_UNITS = ("day", "week", "month", "year", "hour", "night", "dai", "annual")
 _RATE_IN_NP = re.compile(
     r"\b(?:per|each|every)\s+(?:day|week|month|year|hour|night)\b|\b(?:daily|annually|yearly)\b"
     r"|^\s*(?:a|an)\s+(?:day|week|month|year|hour|night)\b",
@@ -455,6 +463,9 @@ _RATE_IN_NP = re.compile(
 
 def is_rate(sentence: str, mention_end: int, np: NounPhrase) -> bool:
     """Does a rate ("per day", "every year", "daily") follow the count or its noun phrase?"""
+    tail = sentence[mention_end : np.end + 40].lower()
+    if not any(unit in tail for unit in _RATE_UNITS):
+        return False
     return (
         RATE.match(sentence[np.end : np.end + 40]) is not None
         or _RATE_IN_NP.search(sentence, mention_end, np.end + 1) is not None

@@ -202,6 +202,9 @@ def read_right(sentence: str, mention_start: int, np: NounPhrase) -> Reading | N
         is_mod, after = after_modifier(sentence, at, mention_start, captured_only=True)
         if is_mod and after is not None:
             return after  # "12 abducted pupils were released", "3 kidnapped men were killed"
+    rel = RELATIVE.match(sentence, np.end)
+    if rel is not None and _aux_then_cue(sentence, rel.end(), mention_start, 1) is BLOCKED:
+        return BLOCKED  # "300 girls who had been seized ... were freed": the main verb decides
     reading = _aux_then_cue(sentence, np.end, mention_start, 0)
     if reading is None and np.text:
         comma = _COMMA_AUX.match(sentence, np.end)

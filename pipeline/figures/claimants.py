@@ -57,13 +57,15 @@ _SPEECH = (
     r"|announced|announces|estimated|estimates|estimate|confirmed|confirms|added|adds|wrote"
     r"|writes|noted|notes|tweeted|posted|had\s+data|has\s+data|have\s+data|put|puts|places"
     r"|placed|recorded|records|documented|counted|tallied|show|shows|showed|suggest|suggests"
-    r"|suggested|indicate|indicates|indicated)"
+    r"|suggested|indicate|indicates|indicated|warned|warns|revealed|reveals|acknowledged"
+    r"|acknowledges|admitted|admits|declared|declares)"
 )
 _ACCORDING_KEYS = ("according", "citing", "quoting", "cited by", "reported by", "per ")
 _SPEECH_KEYS = (
     "said", "say", "report", "stat", "told", "tell", "claim", "announc", "estimat", "confirm",
     "add", "wrote", "writes", "note", "tweet", "posted", "data", "put", "place", "record",
-    "document", "counted", "tallied", "show", "suggest", "indicat",
+    "document", "counted", "tallied", "show", "suggest", "indicat", "warn", "reveal",
+    "acknowledg", "admit", "declar",
 )  # fmt: skip
 _SPEECH_RE = re.compile(rf"\b{_SPEECH}\b")
 _NP_LOWER_WORDS = """

@@ -49,6 +49,7 @@ _LEAD_OF_THE = re.compile(r"^(?:of\s+)?(?:the\b\s*)?", re.IGNORECASE)
 _TRAIL_LINK = re.compile(r"(?:^|\s+)(?:and|of|the|in|from|a|an)$", re.IGNORECASE)
 
 _DIGIT = re.compile(r"\d")
+_PLACE_FIRST = re.compile(r"(?:in|at|on|near|across|inside)\b", re.IGNORECASE)
 _LETTERS = re.compile(r"[a-z]+")
 # A count that shares the category of the figure before it: "..., as well as 317 officers".
 _SHARE_BEFORE = re.compile(
@@ -316,7 +317,11 @@ def _build(
         if (
             r.rule.startswith("right:")
             and cue in _PERSON_CUES
-            and (subject is None or subject.split()[-1][:1].isupper())
+            and (
+                subject is None
+                or subject.split()[-1][:1].isupper()
+                or sentence[np.end :].lstrip()[: len(cue)].lower() == cue
+            )
         ):
             # "1,300 Russian POWs", "101 hostages": the cue noun names the group
             word = sentence[np.end :].split(None, 1)[:1]
@@ -400,6 +405,8 @@ def _subject_text(np: NounPhrase) -> str | None:
     if np.text.lower() in _PRONOUN_SUBJECTS:
         return None  # "500 of whom": the group named before
     text = _OF_THEM.sub("", np.text.strip(" ,;:-–—"))  # "6 of them children"
+    if _PLACE_FIRST.match(text):
+        return None  # "killed 12 in Cuba": a place, not a group
     text = _LEAD_OF_THE.sub("", text)
     text = _TRAIL_LINK.sub("", text)
     return text or None

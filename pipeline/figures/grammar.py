@@ -142,6 +142,8 @@ def noun_phrase(sentence: str, pos: int) -> NounPhrase:
             or not (tok[0].isalnum() or tok in ("/", "'s", "’s"))
         ):
             break
+        if low.endswith("ed") and RELEASE.match(sentence, i):
+            break  # "of the abducted girls escaped": the verb, not part of the name
         if low.endswith("ing") and OBJECT_AFTER.match(sentence, tm.end()):
             break  # "3 hospitals treating the injured": a verb with its object
         if low == "and":

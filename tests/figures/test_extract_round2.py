@@ -38,6 +38,9 @@ PARTITIVES: list[Case] = [
     ("Police said 57 of the abducted pupils had been rescued.", set()),
     ("Twenty of the kidnapped travellers were freed by soldiers.", set()),
     ("Twelve kidnapped pupils were released on Friday.", set()),
+    ("Five of the abducted girls escaped on Monday.", set()),
+    ("More than 80 villagers who had been seized by the gang were freed.", set()),
+    ("Four of the 10 kidnapped fishermen were found dead.", {(K, 4, None, E), (C, 10, None, E)}),
     ("Three of the injured later succumbed to their wounds.", {(K, 3, None, E)}),
     ("Two of the wounded died in hospital overnight.", {(K, 2, None, E)}),
     ("Two of the hostages were killed during the rescue.", {(K, 2, None, E)}),
@@ -148,6 +151,13 @@ def test_two_speakers_each_keep_their_figures() -> None:
     text = "The army said 30 soldiers were killed, while the rebels said 50 fighters died."
     by_value = {f.value: f.claimant for f in find_figures(text)}
     assert by_value == {30: "army", 50: "rebels"}
+
+
+def test_subject_is_a_group_not_a_place() -> None:
+    (storm,) = find_figures("The storm, which killed 14 in Haiti, is moving west.")
+    assert storm.subject is None
+    (held,) = find_figures("The regime is holding 500 political prisoners, activists say.")
+    assert (held.subject, held.claimant) == ("political prisoners", "activists")
 
 
 def test_subject_of_bodies_and_of_an_executed_group() -> None:

@@ -251,7 +251,7 @@ PAREN_OPENERS = re.compile(
     re.IGNORECASE,
 )
 NP_STOP_WORDS = """
-    that which who whose when where while after before because as than if but or to for
+    that which who whose when where while after before because as than if but or to for so
     with by at on into onto over under during since until near across against between through
     per were was are is have has had been being be not no never could would might may will can
     should must said says say according reportedly already also still remain remains remained

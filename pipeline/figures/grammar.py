@@ -8,7 +8,7 @@ a rate, not people) or None (nothing here says what the count is).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from pipeline.figures.cues import (
     AUX,
@@ -208,6 +208,11 @@ def read_right(sentence: str, mention_start: int, np: NounPhrase) -> Reading | N
     if rel is not None and _aux_then_cue(sentence, rel.end(), mention_start, 1) is BLOCKED:
         return BLOCKED  # "300 girls who had been seized ... were freed": the main verb decides
     reading = _aux_then_cue(sentence, np.end, mention_start, 0)
+    if reading is not None and reading is not BLOCKED and not np.text and reading.subject is None:
+        mod = _CAPTURED_MODIFIER.match(sentence, at)
+        named = noun_phrase(sentence, mod.end()).text if mod is not None else ""
+        if named:
+            reading = replace(reading, subject=named)  # "11 abducted aid workers"
     if reading is None and np.text:
         comma = _COMMA_AUX.match(sentence, np.end)
         if comma is not None:
@@ -234,7 +239,11 @@ def after_modifier(
     np2 = noun_phrase(sentence, m.end())
     if captured_only and not np2.text:
         return False, None  # "12 abducted" is a plain participle, not a modifier
-    return True, _aux_then_cue(sentence, np2.end, mention_start, 1)
+    after = _aux_then_cue(sentence, np2.end, mention_start, 1)
+    if after is not None and after is not BLOCKED and after.subject is None:
+        # "the 11 abducted aid workers", "two of the wounded": who the count is about
+        after = replace(after, subject=np2.text or "the " + m.group(0).lower())
+    return True, after
 
 
 def _aux_then_cue(sentence: str, i: int, mention_start: int, depth: int) -> Reading | None:
@@ -259,6 +268,8 @@ def _aux_then_cue(sentence: str, i: int, mention_start: int, depth: int) -> Read
             if depth == 0 and NOUN_CUES.match(low_text):
                 # "148 victims were killed", "ten hostages were executed": the verb decides
                 after = _aux_then_cue(sentence, end, mention_start, 1)
+                if after is not None and after is not BLOCKED and after.subject is None:
+                    return replace(after, subject=low_text)  # "80 hostages were still held"
                 if after is not None:
                     return after
             soft = cat == KW and low_text.startswith(("loss", "lost"))

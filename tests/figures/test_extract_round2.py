@@ -153,6 +153,16 @@ def test_two_speakers_each_keep_their_figures() -> None:
     assert by_value == {30: "army", 50: "rebels"}
 
 
+def test_subject_named_by_a_modifier_or_a_group_noun() -> None:
+    text = "Only 3 of the 12 kidnapped engineers have been freed, the company said."
+    (held,) = find_figures(text)
+    assert (held.value, held.subject) == (12, "engineers")
+    (died,) = find_figures("Two of the injured later died in hospital.")
+    assert (died.category.value, died.subject) == (K, "the injured")
+    (still,) = find_figures("Officials said 45 hostages were still held in the north.")
+    assert still.subject == "hostages"
+
+
 def test_subject_is_a_group_not_a_place() -> None:
     (storm,) = find_figures("The storm, which killed 14 in Haiti, is moving west.")
     assert storm.subject is None

@@ -94,7 +94,8 @@ LEFT_VERBS: list[tuple[Category, str]] = [
     (KW, r"lost|losing|loses|lose"),
 ]  # fmt: skip
 FILLER = (
-    r"(?:,\s*)?(?:(?:the|a|an|his|her|their|its)\s+[a-z]+(?:\s+[a-z]+)?\s+and\s+)?"
+    r"(?:,\s*)?(?:(?:(?:the|a|an|his|her|their|its)\s+[a-z]+(?:\s+[a-z]+)?|himself|herself"
+    r"|themselves)\s+and\s+)?"
     r"(?:(?:a\s+total\s+of|another|an\s+additional|additional|a\s+further|the|some|all"
     r"|(?:a|an|the)\s+(?:\w+\s+)?(?:family|group|total|crowd|party|band|batch|number)\s+of)\s+)?"
 )

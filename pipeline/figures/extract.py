@@ -81,6 +81,8 @@ _GROUP_CUES = _MODIFIER_CUES | frozenset(
 _BREAKDOWN_BEFORE = re.compile(
     r"\b(?:including|among\s+them|among\s+whom|of\s+whom|of\s+them)\s*$", re.IGNORECASE
 )
+# A count that is the object of another verb: "police detained 250 protesters, and 12 ..."
+_OTHER_VERB_BEFORE = re.compile(r"\b(?!(?:were|was|had|has|have|and)\b)[a-z]+ed\s+$")
 _RELATIVE = re.compile(r",\s*(?:which|who|whose|where)\b", re.IGNORECASE)
 _TO_AFTER = re.compile(r"\s*to\b", re.IGNORECASE)
 _NEGATED_BEFORE = re.compile(
@@ -230,6 +232,7 @@ def _readings(
                 _SHARE_BETWEEN.fullmatch(between)
                 and nxt.rule.startswith("right")
                 and opener is None  # "..., among them 3 children, and 111 were wounded"
+                and not _OTHER_VERB_BEFORE.search(sentence, 0, mentions[i].start)
             ):
                 readings[i] = Reading(nxt.category, "shared-forward", nxt.soft)
     # Backward sharing: ellipsis, breakdowns, anaphora.
@@ -405,8 +408,8 @@ def _subject_text(np: NounPhrase) -> str | None:
     if np.text.lower() in _PRONOUN_SUBJECTS:
         return None  # "500 of whom": the group named before
     text = _OF_THEM.sub("", np.text.strip(" ,;:-–—"))  # "6 of them children"
-    if _PLACE_FIRST.match(text):
-        return None  # "killed 12 in Cuba": a place, not a group
+    if _PLACE_FIRST.match(text) or (text.endswith("ly") and " " not in text):
+        return None  # "killed 12 in Cuba": a place; "two of them seriously": a manner
     text = _LEAD_OF_THE.sub("", text)
     text = _TRAIL_LINK.sub("", text)
     return text or None

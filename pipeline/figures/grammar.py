@@ -209,10 +209,10 @@ def read_right(sentence: str, mention_start: int, np: NounPhrase) -> Reading | N
         return BLOCKED  # "300 girls who had been seized ... were freed": the main verb decides
     reading = _aux_then_cue(sentence, np.end, mention_start, 0)
     if reading is not None and reading is not BLOCKED and not np.text and reading.subject is None:
-        mod = _CAPTURED_MODIFIER.match(sentence, at)
+        mod = _MODIFIER.match(sentence, at)
         named = noun_phrase(sentence, mod.end()).text if mod is not None else ""
-        if named:
-            reading = replace(reading, subject=named)  # "11 abducted aid workers"
+        if named and named.split(None, 1)[0].lower() not in _NOT_NAMING:
+            reading = replace(reading, subject=named)  # "11 abducted aid workers", "20 injured men"
     if reading is None and np.text:
         comma = _COMMA_AUX.match(sentence, np.end)
         if comma is not None:
@@ -443,6 +443,7 @@ _MODIFIER = re.compile(
     r"(?:captured|abducted|kidnapped|seized|wounded|injured)(?=\s)", re.IGNORECASE
 )
 _CAPTURED_MODIFIER = re.compile(r"(?:captured|abducted|kidnapped|seized)(?=\s)", re.IGNORECASE)
+_NOT_NAMING = frozenset({"in", "at", "on", "from", "of", "near", "during", "across", "and"})
 _PARTITIVE_NP = frozenset({"of the", "of its", "of their", "of those", "of all the"})
 _OF_THE_BEFORE = re.compile(r"\bof\s+(?:the|its|their|those)\s+$", re.IGNORECASE)
 # A verb after "and" that starts a new clause: "claimed 18 lives and left dozens hurt"

@@ -78,6 +78,8 @@ HISTORY_AND_OBJECTS: list[Case] = [
     ("The 1999 quake, which killed 17,000 in Turkey, was recalled.", {(K, 17000, None, E)}),
     ("Bandits killed the pastor and four worshippers.", {(K, 4, None, E)}),
     ("Gunmen abducted the headmaster and seven teachers.", {(C, 7, None, E)}),
+    ("The bomber blew up himself and 9 others at the gate.", set()),
+    ("A gunman killed himself and 6 others at the depot.", {(K, 6, None, E)}),
     ("Eleven people were shot, two fatally, near the stadium.", {(K, 2, None, E)}),
     ("Four guards were fatally shot at the gate.", {(K, 4, None, E)}),
 ]  # fmt: skip
@@ -96,6 +98,8 @@ NOT_FIGURES: list[Case] = [
      {(W, 40, None, E)}),
     ("Divers recovered 19 bodies from the ferry, which sank with about 150 migrants on board.",
      {(K, 19, None, E)}),
+    ("Police detained 250 protesters, and 12 officers were injured in clashes.",
+     {(W, 12, None, E)}),
     ("Kyiv and Moscow swapped 80 prisoners, taking the number returned home to 2,100.", set()),
 ]  # fmt: skip
 
@@ -161,6 +165,15 @@ def test_subject_named_by_a_modifier_or_a_group_noun() -> None:
     assert (died.category.value, died.subject) == (K, "the injured")
     (still,) = find_figures("Officials said 45 hostages were still held in the north.")
     assert still.subject == "hostages"
+
+
+def test_subject_of_a_wounded_modifier_and_of_a_bare_adverb() -> None:
+    text = "The clinic admitted 30 bodies and 85 injured villagers."
+    assert {f.value: f.subject for f in find_figures(text)} == {30: "bodies", 85: "villagers"}
+    text = "Some 500 were killed and another 900 wounded in the fighting."
+    assert [f.subject for f in find_figures(text)] == [None, None]
+    text = "The blast injured 6 miners, two of them critically."
+    assert [f.subject for f in find_figures(text)] == ["miners", "miners"]
 
 
 def test_subject_is_a_group_not_a_place() -> None:

@@ -14,6 +14,13 @@ import logging
 import re
 from dataclasses import replace
 
+from pipeline.figures.blockers import (
+    earlier_value,
+    is_rate,
+    modal_before,
+    negated_before,
+    released_before,
+)
 from pipeline.figures.claimants import claimant_key, find_claimant
 from pipeline.figures.cues import (
     KW,
@@ -29,15 +36,12 @@ from pipeline.figures.grammar import (
     NounPhrase,
     Reading,
     after_modifier,
-    is_rate,
-    modal_before,
     noun_phrase,
-    read_left,
     read_right,
-    released_before,
 )
+from pipeline.figures.left import read_left
 from pipeline.figures.model import Category, Figure, Qualifier
-from pipeline.figures.numbers import CHANGE_FROM, NUMBER_WORDS, NumberMention, find_numbers
+from pipeline.figures.numbers import NUMBER_WORDS, NumberMention, find_numbers
 from pipeline.figures.sentences import split_sentences
 from pipeline.figures.subjects import find_agent, find_sufferer, subject_key
 
@@ -84,19 +88,7 @@ _BREAKDOWN_BEFORE = re.compile(
 # A count that is the object of another verb: "police detained 250 protesters, and 12 ..."
 _OTHER_VERB_BEFORE = re.compile(r"\b(?!(?:were|was|had|has|have|and)\b)[a-z]+ed\s+$")
 _RELATIVE = re.compile(r",\s*(?:which|who|whose|where)\b", re.IGNORECASE)
-_TO_AFTER = re.compile(r"\s*to\b", re.IGNORECASE)
-_NEGATED_BEFORE = re.compile(
-    r"\b(?:none|neither|not|never|nobody|no\s+one|not\s+one|zero)\s+(?:(?:of|among)\s+)?"
-    r"(?:the\s+|all\s+)?$",
-    re.IGNORECASE,
-)
-# Substrings every match of _NEGATED_BEFORE or _DENIED holds: a cheap test before the regexes.
-_NEGATION_HINTS = ("no", "ne", "zero", "den", "untrue", "false", "dismiss", "reject")
-_DENIED = re.compile(
-    r"\b(?:not\s+true|denied|denies|deny|denying|untrue|false|dismissed|rejected)\b[^.;]{0,40}?"
-    r"\bthat\s+(?:(?:at\s+least|more\s+than|as\s+many\s+as|some|about)\s+)?$",
-    re.IGNORECASE,
-)
+
 _OTHERS = re.compile(r"\b(?:others|another|more)\b", re.IGNORECASE)
 _OF_THEM = re.compile(r"^(?:of\s+)?(?:them|whom|those)\s+", re.IGNORECASE)
 _PRONOUN_SUBJECTS = frozenset({"of whom", "of them", "whom", "them", "of those", "those"})
@@ -184,11 +176,11 @@ def _readings(
     readings: list[Reading | None] = []
     for m, np in zip(mentions, nps, strict=True):
         if (
-            is_rate(sentence, m.end, np)
-            or _negated_before(sentence, m.start)
+            is_rate(sentence, m.end, np.end)
+            or negated_before(sentence, m.start)
             or released_before(sentence, m.start)
             or modal_before(sentence, m.start)
-            or _earlier_value(sentence, m, np)
+            or earlier_value(sentence, m.start, np.end)
         ):
             readings.append(BLOCKED)
             continue
@@ -261,14 +253,6 @@ def _readings(
             last = r
             last_end = m.end
     return readings
-
-
-def _earlier_value(sentence: str, m: NumberMention, np: NounPhrase) -> bool:
-    """ "fell from more than 1,000 to about 385": the earlier value is not what is stated now."""
-    return bool(
-        CHANGE_FROM.search(sentence, max(0, m.start - 40), m.start)
-        and _TO_AFTER.match(sentence, np.end)
-    )
 
 
 def _anaphora_of_cue(sentence: str, start: int) -> Reading | None:
@@ -392,16 +376,6 @@ def _clause_claimants(
         if k not in out:
             out[k] = find_claimant(sentence[edges[k] : edges[k + 1]]) or whole
     return bounds, out
-
-
-def _negated_before(sentence: str, start: int) -> bool:
-    """ "none of the 40", "no one among the", "denied that 50 ...": the count is not stated."""
-    low = sentence[max(0, start - 70) : start].lower()
-    if not any(hint in low for hint in _NEGATION_HINTS):
-        return False
-    if _NEGATED_BEFORE.search(sentence[max(0, start - 30) : start]):
-        return True
-    return _DENIED.search(sentence[max(0, start - 70) : start]) is not None
 
 
 def _subject_text(np: NounPhrase) -> str | None:

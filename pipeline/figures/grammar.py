@@ -10,29 +10,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from pipeline.figures.blockers import (
+    modal_blocks,
+)
 from pipeline.figures.cues import (
     AUX,
-    CLAUSE_BREAK,
-    COMMA_LABEL,
-    COUNT_LINK,
-    COUNTERFACTUAL,
     CUE_FIRST,
     FORECAST,
-    HELD_HEADS,
     HOLD_VERB,
     KW,
-    LEFT_NOUN_RE,
-    LEFT_NOUNS,
-    LEFT_VERB_RE,
-    LEFT_VERBS,
-    LINK_GAP,
-    LINK_RE,
     LIVES_VERB,
-    LOSS_HEADS,
     MAX_NP_TOKENS,
     MODALS,
     NEGATION,
-    NOMINAL_BEFORE,
     NON_PERSON,
     NOUN_CUES,
     NP_LINKS,
@@ -40,25 +30,20 @@ from pipeline.figures.cues import (
     NP_STOP,
     OBJECT_AFTER,
     PAREN_OPENERS,
-    PARTICIPLE,
     RATE,
     RELATIVE,
     RELEASE,
     RELEASE_AFTER,
-    RELEASE_OBJECT,
-    RELEASE_STEMS,
     RIGHT_CUES,
     RIGHT_RE,
     TIME_WORDS,
     TOKEN,
     TREAT_VERB,
-    WORDS_RE,
     C,
     K,
     W,
 )
 from pipeline.figures.model import Category
-from pipeline.figures.numbers import find_numbers
 
 
 @dataclass(frozen=True, slots=True)
@@ -314,131 +299,10 @@ def _gated_cue(sentence: str, low_text: str, mention_start: int, aux: list[str])
     return C if HOLD_VERB.search(before) else None
 
 
-def read_left(sentence: str, mention_start: int, np: NounPhrase) -> Reading | None:
-    """A verb governing the count ("killed at least 18") or a noun linked to it ("toll rose to")."""
-    if np.head in NON_PERSON:
-        return None
-    before = sentence[max(0, mention_start - 120) : mention_start]
-    # The verb sits right before the count (plus "an entire family of"): search only the tail.
-    near = before[-64:]
-    lm = LEFT_VERB_RE.search(near)
-    if lm is not None:
-        if _modal_before(before[: len(before) - len(near) + lm.start()]):
-            return BLOCKED
-        group = lm.lastgroup or "l0"
-        cat = LEFT_VERBS[int(group[1:])][0]
-        text = lm.group(group).lower()
-        if cat == KW and "los" in text and np.head and np.head not in LOSS_HEADS:
-            return None  # "lost 30 members", "lost 3 seats": not casualties
-        if cat == C and text.endswith("holding") and np.head not in HELD_HEADS:
-            return None  # "is holding 3 rallies"
-        verb = "_".join(w for w in text.split() if w not in ("the", "of", "a", "an"))
-        return Reading(cat, "left:" + verb, cat == KW and "los" in text)
-    tail = before.rstrip()
-    last_word = tail[max(tail.rfind(" "), tail.rfind("\n")) + 1 :].lower()
-    gate = last_word in _LINK_WORDS or tail[-1:] in ":‒–—=-,"
-    link = LINK_RE.search(before) if gate else None
-    if link is not None:
-        link_start, link_text = link.start(), link.group(0).strip().lower()
-    else:
-        comma = COMMA_LABEL.search(before) if tail[-1:] == "," else None  # "killed, 45; ..."
-        if comma is None:
-            return None
-        link_start, link_text = comma.start("c"), ":"
-    head = before[:link_start]
-    window = head[-LINK_GAP:]
-    last = None
-    for nm in LEFT_NOUN_RE.finditer(window):
-        last = nm
-    if last is None:
-        return None
-    gap = window[last.end() :]
-    if CLAUSE_BREAK.search(gap) or _RELATIVE_IN.search(gap) or _modal_in(gap) or _negated(gap):
-        return None  # "43 bodies from the ferry, which capsized with 300 passengers"
-    if find_numbers(gap) and not _FROM_TO.search(gap):
-        return None
-    if any(w in FORECAST for w in WORDS_RE.findall(gap.lower())):
-        return None
-    text = last.group(0).lower()
-    if (
-        PARTICIPLE.fullmatch(text)
-        and not COUNT_LINK.fullmatch(link_text)
-        and not NOMINAL_BEFORE.search(window[: last.start()])
-    ):
-        return None  # "killed a teacher in front of 30 pupils": a verb, not "the killed are"
-    if text.startswith("loss") and _NOT_LIVES.search(window[: last.start()]):
-        return None  # "job losses of 5,000", "revenue losses"
-    cat = LEFT_NOUNS[int((last.lastgroup or "n0")[1:])][0]
-    owner = _OWNER_BEFORE.search(window[: last.start()])
-    named = _LEAD_DET.sub("", owner.group(1)).strip() if owner else ""
-    return Reading(
-        cat,
-        "noun:" + text.split()[0],
-        cat == KW and "los" in text,
-        named or None,  # "Russian troop losses", "Confederate dead"
-    )
-
-
-def released_before(sentence: str, mention_start: int) -> bool:
-    """Is the count the object of a release verb ("released 95 prisoners", "exchange of 200")?"""
-    before = sentence[max(0, mention_start - 40) : mention_start]
-    low = before.lower()
-    if not any(stem in low for stem in RELEASE_STEMS):
-        return False
-    m = RELEASE_OBJECT.search(before)
-    return bool(m and RELEASE.match(before, m.start()))
-
-
-def modal_blocks(words: list[str]) -> bool:
-    """Do these words make a count hypothetical? "could kill", "would have died", "may reach".
-
-    "may have killed" and "must have been" are hedged reports of the past and still count.
-    """
-    if any(w in COUNTERFACTUAL for w in words):
-        return True
-    return any(w in MODALS for w in words) and "have" not in words
-
-
-def modal_before(sentence: str, start: int) -> bool:
-    """Is there a modal among the three words before `start` ("We could see 10,000 deaths"),
-    or a forecast ("is expected to cause up to 100 deaths")?"""
-    before = sentence[max(0, start - 40) : start]
-    if _MODAL_HINT.search(before) is None:
-        return False  # most counts have no modal or forecast word near: one scan decides
-    return modal_blocks(_lower_words(before)[-3:]) or _FORECAST_TO.search(before) is not None
-
-
-def _modal_before(before: str) -> bool:
-    return modal_blocks(_lower_words(before[-40:])[-3:])
-
-
-def _modal_in(gap: str) -> bool:
-    return modal_blocks(_lower_words(gap))
-
-
-def _lower_words(text: str) -> list[str]:
-    # "May" with a capital is the month ("since May 3rd"), not the modal
-    return [w.lower() for w in WORDS_RE.findall(text) if w != "May"]
-
-
-def _negated(gap: str) -> bool:
-    return any(w in NEGATION for w in WORDS_RE.findall(gap.lower()))
-
-
 # Capitalised inside a name ("Reporters Without Frontiers staff"), these do not end the phrase.
 _NAME_PREPS = frozenset({"without", "for", "with", "on", "at", "by", "against", "over"})
-# Capitalised modifiers right before a tally noun: "Russian troop losses", "the Union dead".
-_OWNER_BEFORE = re.compile(
-    r"\b((?:[A-Z][\w’'-]*\s+)+(?:(?:troop|military|civilian|army)\s+)?)(?:’s\s+|'s\s+)?$"
-)
-_LEAD_DET = re.compile(r"^(?:The|A|An|This|That|These|Those|Its|Their|Our)\b\s*")
-# The words LINK_RE can end on (checked before running it).
-_LINK_WORD_LIST = """
-    to at of is was were are been be reached reaching reach hit hitting surpassed surpassing
-    surpass exceeded exceeding exceed topped topping totalled totaled totalling totaling total
-    numbered numbering number stood stands standing included includes including comprised
-    comprise with as range ranged ranges ranging"""
-_LINK_WORDS = frozenset(_LINK_WORD_LIST.split())
+
+
 _MODIFIER = re.compile(
     r"(?:captured|abducted|kidnapped|seized|wounded|injured)(?=\s)", re.IGNORECASE
 )
@@ -451,40 +315,6 @@ _CLAUSE_VERB_WORDS = """
     left leaves sent forced caused displaced destroyed damaged took set made prompted triggered"""
 _CLAUSE_VERBS = frozenset(_CLAUSE_VERB_WORDS.split())
 _QUOTES = frozenset({"'", "‘", "’", '"', "“", "”"})
-_RELATIVE_IN = re.compile(r",\s*(?:which|who|whose|where)\b", re.IGNORECASE)
-# "unaccounted for fell from more than 1,000 to": an earlier value, then the link
-_FROM_TO = re.compile(r"\bfrom\s+[^.;]{1,30}$", re.IGNORECASE)
-_MODAL_HINT = re.compile(
-    r"\b(?:could|would|might|may|will|can|should|shall|must|wo|expected|projected|predicted"
-    r"|forecast|set|going|likely|feared)\b",
-    re.IGNORECASE,
-)
-_FORECAST_TO = re.compile(
-    r"\b(?:expected|projected|predicted|forecast|set|going|likely|feared)\s+to\s+"
-    r"(?:[a-z]+\s+){0,2}$",
-    re.IGNORECASE,
-)
+
+
 _COMMA_AUX = re.compile(r"\s*,\s*(?=(?:were|was|are|is|have|has|had)\b)", re.IGNORECASE)
-_NOT_LIVES = re.compile(
-    r"\b(?:job|jobs|financial|economic|revenue|weight|hearing|blood|power|heat|data|market|crop"
-    r"|trade|profit|income|tax|sales|investment|credit|share|stock|seat|territorial)\s+$",
-    re.IGNORECASE,
-)
-_RATE_UNITS = ("day", "week", "month", "year", "hour", "night", "dai", "annual")
-_RATE_IN_NP = re.compile(
-    r"\b(?:per|each|every)\s+(?:day|week|month|year|hour|night)\b|\b(?:daily|annually|yearly)\b"
-    r"|^\s*(?:a|an)\s+(?:day|week|month|year|hour|night)\b",
-    re.IGNORECASE,
-)
-
-
-def is_rate(sentence: str, mention_end: int, np: NounPhrase) -> bool:
-    """Does a rate ("per day", "every year", "daily") follow the count or its noun phrase?"""
-    tail = sentence[mention_end : np.end + 40].lower()
-    if not any(unit in tail for unit in _RATE_UNITS):
-        return False
-    return (
-        RATE.match(sentence[np.end : np.end + 40]) is not None
-        or _RATE_IN_NP.search(sentence, mention_end, np.end + 1) is not None
-        or _RATE_IN_NP.match(sentence[np.end : np.end + 20]) is not None
-    )

@@ -1,0 +1,125 @@
+"""What makes a count not a figure although a cue is near: a rate, a release, a modal or a
+forecast, a negation or denial, an earlier value superseded by a newer one.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pipeline.figures.cues import (
+    COUNTERFACTUAL,
+    MODALS,
+    NEGATION,
+    RATE,
+    RELEASE,
+    RELEASE_OBJECT,
+    RELEASE_STEMS,
+    WORDS_RE,
+)
+from pipeline.figures.numbers import CHANGE_FROM
+
+_MODAL_HINT = re.compile(
+    r"\b(?:could|would|might|may|will|can|should|shall|must|wo|expected|projected|predicted"
+    r"|forecast|set|going|likely|feared)\b",
+    re.IGNORECASE,
+)
+_FORECAST_TO = re.compile(
+    r"\b(?:expected|projected|predicted|forecast|set|going|likely|feared)\s+to\s+"
+    r"(?:[a-z]+\s+){0,2}$",
+    re.IGNORECASE,
+)
+_RATE_UNITS = ("day", "week", "month", "year", "hour", "night", "dai", "annual")
+_RATE_IN_NP = re.compile(
+    r"\b(?:per|each|every)\s+(?:day|week|month|year|hour|night)\b|\b(?:daily|annually|yearly)\b"
+    r"|^\s*(?:a|an)\s+(?:day|week|month|year|hour|night)\b",
+    re.IGNORECASE,
+)
+_NEGATED_BEFORE = re.compile(
+    r"\b(?:none|neither|not|never|nobody|no\s+one|not\s+one|zero)\s+(?:(?:of|among)\s+)?"
+    r"(?:the\s+|all\s+)?$",
+    re.IGNORECASE,
+)
+# Substrings every match of _NEGATED_BEFORE or _DENIED holds: a cheap test before the regexes.
+_NEGATION_HINTS = ("no", "ne", "zero", "den", "untrue", "false", "dismiss", "reject")
+_DENIED = re.compile(
+    r"\b(?:not\s+true|denied|denies|deny|denying|untrue|false|dismissed|rejected)\b[^.;]{0,40}?"
+    r"\bthat\s+(?:(?:at\s+least|more\s+than|as\s+many\s+as|some|about)\s+)?$",
+    re.IGNORECASE,
+)
+_TO_AFTER = re.compile(r"\s*to\b", re.IGNORECASE)
+
+
+def released_before(sentence: str, mention_start: int) -> bool:
+    """Is the count the object of a release verb ("released 95 prisoners", "exchange of 200")?"""
+    before = sentence[max(0, mention_start - 40) : mention_start]
+    low = before.lower()
+    if not any(stem in low for stem in RELEASE_STEMS):
+        return False
+    m = RELEASE_OBJECT.search(before)
+    return bool(m and RELEASE.match(before, m.start()))
+
+
+def modal_blocks(words: list[str]) -> bool:
+    """Do these words make a count hypothetical? "could kill", "would have died", "may reach".
+
+    "may have killed" and "must have been" are hedged reports of the past and still count.
+    """
+    if any(w in COUNTERFACTUAL for w in words):
+        return True
+    return any(w in MODALS for w in words) and "have" not in words
+
+
+def modal_before(sentence: str, start: int) -> bool:
+    """Is there a modal among the three words before `start` ("We could see 10,000 deaths"),
+    or a forecast ("is expected to cause up to 100 deaths")?"""
+    before = sentence[max(0, start - 40) : start]
+    if _MODAL_HINT.search(before) is None:
+        return False  # most counts have no modal or forecast word near: one scan decides
+    return modal_blocks(_lower_words(before)[-3:]) or _FORECAST_TO.search(before) is not None
+
+
+def modal_before_text(before: str) -> bool:
+    return modal_blocks(_lower_words(before[-40:])[-3:])
+
+
+def modal_in(gap: str) -> bool:
+    return modal_blocks(_lower_words(gap))
+
+
+def _lower_words(text: str) -> list[str]:
+    # "May" with a capital is the month ("since May 3rd"), not the modal
+    return [w.lower() for w in WORDS_RE.findall(text) if w != "May"]
+
+
+def negated_words(gap: str) -> bool:
+    return any(w in NEGATION for w in WORDS_RE.findall(gap.lower()))
+
+
+def is_rate(sentence: str, mention_end: int, np_end: int) -> bool:
+    """Does a rate ("per day", "every year", "daily") follow the count or its noun phrase?"""
+    tail = sentence[mention_end : np_end + 40].lower()
+    if not any(unit in tail for unit in _RATE_UNITS):
+        return False
+    return (
+        RATE.match(sentence[np_end : np_end + 40]) is not None
+        or _RATE_IN_NP.search(sentence, mention_end, np_end + 1) is not None
+        or _RATE_IN_NP.match(sentence[np_end : np_end + 20]) is not None
+    )
+
+
+def negated_before(sentence: str, start: int) -> bool:
+    """ "none of the 40", "no one among the", "denied that 50 ...": the count is not stated."""
+    low = sentence[max(0, start - 70) : start].lower()
+    if not any(hint in low for hint in _NEGATION_HINTS):
+        return False
+    if _NEGATED_BEFORE.search(sentence[max(0, start - 30) : start]):
+        return True
+    return _DENIED.search(sentence[max(0, start - 70) : start]) is not None
+
+
+def earlier_value(sentence: str, start: int, np_end: int) -> bool:
+    """ "fell from more than 1,000 to about 385": the earlier value is not what is stated now."""
+    return bool(
+        CHANGE_FROM.search(sentence, max(0, start - 40), start)
+        and _TO_AFTER.match(sentence, np_end)
+    )

@@ -1,0 +1,117 @@
+"""Reading a count from the words before it: a verb that governs it ("killed at least 18",
+"are holding 10 aid workers") or a tally noun linked to it ("the death toll rose to 45").
+"""
+
+from __future__ import annotations
+
+import re
+
+from pipeline.figures.blockers import modal_before_text, modal_in, negated_words
+from pipeline.figures.cues import (
+    CLAUSE_BREAK,
+    COMMA_LABEL,
+    COUNT_LINK,
+    FORECAST,
+    HELD_HEADS,
+    KW,
+    LEFT_NOUN_RE,
+    LEFT_NOUNS,
+    LEFT_VERB_RE,
+    LEFT_VERBS,
+    LINK_GAP,
+    LINK_RE,
+    LOSS_HEADS,
+    NOMINAL_BEFORE,
+    NON_PERSON,
+    PARTICIPLE,
+    WORDS_RE,
+    C,
+)
+from pipeline.figures.grammar import BLOCKED, NounPhrase, Reading
+from pipeline.figures.numbers import find_numbers
+
+# Capitalised modifiers right before a tally noun: "Russian troop losses", "the Union dead".
+_OWNER_BEFORE = re.compile(
+    r"\b((?:[A-Z][\w’'-]*\s+)+(?:(?:troop|military|civilian|army)\s+)?)(?:’s\s+|'s\s+)?$"
+)
+_LEAD_DET = re.compile(r"^(?:The|A|An|This|That|These|Those|Its|Their|Our)\b\s*")
+# The words LINK_RE can end on (checked before running it).
+_LINK_WORD_LIST = """
+    to at of is was were are been be reached reaching reach hit hitting surpassed surpassing
+    surpass exceeded exceeding exceed topped topping totalled totaled totalling totaling total
+    numbered numbering number stood stands standing included includes including comprised
+    comprise with as range ranged ranges ranging"""
+_LINK_WORDS = frozenset(_LINK_WORD_LIST.split())
+_RELATIVE_IN = re.compile(r",\s*(?:which|who|whose|where)\b", re.IGNORECASE)
+# "unaccounted for fell from more than 1,000 to": an earlier value, then the link
+_FROM_TO = re.compile(r"\bfrom\s+[^.;]{1,30}$", re.IGNORECASE)
+_NOT_LIVES = re.compile(
+    r"\b(?:job|jobs|financial|economic|revenue|weight|hearing|blood|power|heat|data|market|crop"
+    r"|trade|profit|income|tax|sales|investment|credit|share|stock|seat|territorial)\s+$",
+    re.IGNORECASE,
+)
+
+
+def read_left(sentence: str, mention_start: int, np: NounPhrase) -> Reading | None:
+    """A verb governing the count ("killed at least 18") or a noun linked to it ("toll rose to")."""
+    if np.head in NON_PERSON:
+        return None
+    before = sentence[max(0, mention_start - 120) : mention_start]
+    # The verb sits right before the count (plus "an entire family of"): search only the tail.
+    near = before[-64:]
+    lm = LEFT_VERB_RE.search(near)
+    if lm is not None:
+        if modal_before_text(before[: len(before) - len(near) + lm.start()]):
+            return BLOCKED
+        group = lm.lastgroup or "l0"
+        cat = LEFT_VERBS[int(group[1:])][0]
+        text = lm.group(group).lower()
+        if cat == KW and "los" in text and np.head and np.head not in LOSS_HEADS:
+            return None  # "lost 30 members", "lost 3 seats": not casualties
+        if cat == C and text.endswith("holding") and np.head not in HELD_HEADS:
+            return None  # "is holding 3 rallies"
+        verb = "_".join(w for w in text.split() if w not in ("the", "of", "a", "an"))
+        return Reading(cat, "left:" + verb, cat == KW and "los" in text)
+    tail = before.rstrip()
+    last_word = tail[max(tail.rfind(" "), tail.rfind("\n")) + 1 :].lower()
+    gate = last_word in _LINK_WORDS or tail[-1:] in ":‒–—=-,"
+    link = LINK_RE.search(before) if gate else None
+    if link is not None:
+        link_start, link_text = link.start(), link.group(0).strip().lower()
+    else:
+        comma = COMMA_LABEL.search(before) if tail[-1:] == "," else None  # "killed, 45; ..."
+        if comma is None:
+            return None
+        link_start, link_text = comma.start("c"), ":"
+    head = before[:link_start]
+    window = head[-LINK_GAP:]
+    last = None
+    for nm in LEFT_NOUN_RE.finditer(window):
+        last = nm
+    if last is None:
+        return None
+    gap = window[last.end() :]
+    if CLAUSE_BREAK.search(gap) or _RELATIVE_IN.search(gap) or modal_in(gap) or negated_words(gap):
+        return None  # "43 bodies from the ferry, which capsized with 300 passengers"
+    if find_numbers(gap) and not _FROM_TO.search(gap):
+        return None
+    if any(w in FORECAST for w in WORDS_RE.findall(gap.lower())):
+        return None
+    text = last.group(0).lower()
+    if (
+        PARTICIPLE.fullmatch(text)
+        and not COUNT_LINK.fullmatch(link_text)
+        and not NOMINAL_BEFORE.search(window[: last.start()])
+    ):
+        return None  # "killed a teacher in front of 30 pupils": a verb, not "the killed are"
+    if text.startswith("loss") and _NOT_LIVES.search(window[: last.start()]):
+        return None  # "job losses of 5,000", "revenue losses"
+    cat = LEFT_NOUNS[int((last.lastgroup or "n0")[1:])][0]
+    owner = _OWNER_BEFORE.search(window[: last.start()])
+    named = _LEAD_DET.sub("", owner.group(1)).strip() if owner else ""
+    return Reading(
+        cat,
+        "noun:" + text.split()[0],
+        cat == KW and "los" in text,
+        named or None,  # "Russian troop losses", "Confederate dead"
+    )

@@ -67,7 +67,8 @@ _SPEECH_KEYS = (
     "document", "counted", "tallied", "show", "suggest", "indicat", "warn", "reveal",
     "acknowledg", "admit", "declar",
 )  # fmt: skip
-_SPEECH_RE = re.compile(rf"\b{_SPEECH}\b")
+# The first-letter guard lets the scan skip most words without trying every alternative.
+_SPEECH_RE = re.compile(rf"\b(?=[acdehinprstw]){_SPEECH}\b")
 _NP_LOWER_WORDS = """
     of the and for ’s 's local senior top military police health hospital government security
     medical rights group official officials authorities source sources resident residents

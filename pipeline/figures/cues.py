@@ -18,6 +18,16 @@ K, W, KW, C, M = (
     Category.MISSING,
 )
 
+
+def lower_twin(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    """The same pattern for lower-cased text, without IGNORECASE (which makes Python's matcher
+    fold case on every character, several times slower). Only for patterns whose escapes are
+    all lower-case (`\\s`, `\\w`), so lower-casing the pattern keeps its meaning."""
+    if re.search(r"\\[A-Z]", pattern.pattern):
+        raise ValueError("pattern has an upper-case escape; it cannot be lower-cased")
+    return re.compile(pattern.pattern.lower().replace("(?p<", "(?P<").replace("(?p=", "(?P="))
+
+
 CLAUSE_BREAK = re.compile(r"[;.!?]")
 
 KILL_WORDS = r"(?:killed|dead|died|deaths?|fatalities|slain)"
@@ -60,6 +70,7 @@ RIGHT_RE = re.compile(
     + r")(?![\w-])(?!['’]\w)",
     re.IGNORECASE,
 )
+RIGHT_RE_LOWER = lower_twin(RIGHT_RE)
 HOLD_VERB = re.compile(
     r"\b(?:took|take[sn]?|taking|held|hold|holds|holding|keeps?|kept|keeping|captured)\s+"
     r"(?:\w+\s+)?$",
@@ -105,6 +116,7 @@ LEFT_VERB_RE = re.compile(
     + rf")\s*{FILLER}$",
     re.IGNORECASE,
 )
+LEFT_VERB_RE_LOWER = lower_twin(LEFT_VERB_RE)
 
 # Nouns that name a count which a link word ("rose to", "at", "of", "were", ":") then gives.
 LEFT_NOUNS: list[tuple[Category, str]] = [

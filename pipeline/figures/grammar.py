@@ -36,6 +36,7 @@ from pipeline.figures.cues import (
     RELEASE_AFTER,
     RIGHT_CUES,
     RIGHT_RE,
+    RIGHT_RE_LOWER,
     TIME_WORDS,
     TOKEN,
     TREAT_VERB,
@@ -66,16 +67,25 @@ class NounPhrase:
 
 
 BLOCKED = Reading(Category.KILLED, "blocked")
+_CUE_WINDOW = 100  # characters: longer than any right cue
 
 
 def _cue_at(sentence: str, pos: int) -> tuple[Category | None, int, str] | None:
     if sentence[pos : pos + 1].lower() not in CUE_FIRST:
         return None  # no cue starts with this letter: skip the big alternation
-    m = RIGHT_RE.match(sentence, pos)
+    window = sentence[pos : pos + _CUE_WINDOW]
+    low = window.lower()
+    m = RIGHT_RE_LOWER.match(low)
+    if len(low) != len(window) or (m is not None and m.end() == _CUE_WINDOW):
+        m = RIGHT_RE.match(sentence, pos)  # case folding moved offsets, or the window cut a word
+        if m is None:
+            return None
+        cat = RIGHT_CUES[int(m.lastgroup[1:])][0] if m.lastgroup else None
+        return cat, m.end(), m.group(0)
     if m is None:
         return None
     cat = RIGHT_CUES[int(m.lastgroup[1:])][0] if m.lastgroup else None
-    return cat, m.end(), m.group(0)
+    return cat, pos + m.end(), window[: m.end()]
 
 
 def noun_phrase(sentence: str, pos: int) -> NounPhrase:

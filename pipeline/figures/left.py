@@ -17,6 +17,7 @@ from pipeline.figures.cues import (
     LEFT_NOUN_RE,
     LEFT_NOUNS,
     LEFT_VERB_RE,
+    LEFT_VERB_RE_LOWER,
     LEFT_VERBS,
     LINK_GAP,
     LINK_RE,
@@ -59,7 +60,11 @@ def read_left(sentence: str, mention_start: int, np: NounPhrase) -> Reading | No
     before = sentence[max(0, mention_start - 120) : mention_start]
     # The verb sits right before the count (plus "an entire family of"): search only the tail.
     near = before[-64:]
-    lm = LEFT_VERB_RE.search(near)
+    low_near = near.lower()
+    # matched on lower-cased text without IGNORECASE: several times faster
+    lm = (LEFT_VERB_RE_LOWER if len(low_near) == len(near) else LEFT_VERB_RE).search(
+        low_near if len(low_near) == len(near) else near
+    )
     if lm is not None:
         if modal_before_text(before[: len(before) - len(near) + lm.start()]):
             return BLOCKED

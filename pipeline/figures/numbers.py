@@ -66,6 +66,7 @@ NUMBER_RE = re.compile(
 _DIGIT_SCAN = re.compile(rf"(?<![\w.,])(?P<d>{_DIGITS})(?P<ds>{_DIGSCALE})?(?![\w])", re.IGNORECASE)
 NUMBER_WORDS = frozenset([*_UNITS, *_TENS, "hundred", "thousand", "million", "billion", "dozen"])
 _LETTERS = re.compile(r"[a-z]+")
+_A_BEFORE = re.compile(r"\b(?:half\s+a|a)\s+$")
 _WORD_SCAN = re.compile(rf"\b(?=[otfsenha])(?P<w>{_WORDNUM})(?![\w])")
 
 _MONTHS = (
@@ -306,6 +307,25 @@ def _dropped(sentence: str, atom: _Atom, digits: str) -> bool:
     )
 
 
+def _word_numbers(lower: str) -> list[re.Match[str]]:
+    """The word-number matches `_WORD_SCAN.finditer(lower)` gives, tried only where a number
+    word starts (or the "a"/"half a" before one): most sentences hold none or one."""
+    out: list[re.Match[str]] = []
+    end = 0
+    for wm in _LETTERS.finditer(lower):
+        if wm.start() < end or wm.group() not in NUMBER_WORDS:
+            continue
+        pos = wm.start()
+        lead = _A_BEFORE.search(lower, max(end, pos - 12), pos)
+        m = _WORD_SCAN.match(lower, lead.start()) if lead is not None else None
+        if m is None:
+            m = _WORD_SCAN.match(lower, pos)
+        if m is not None:
+            out.append(m)
+            end = m.end()
+    return out
+
+
 def find_numbers(sentence: str) -> list[NumberMention]:
     """Return the count mentions in `sentence`, in order, ranges and qualifiers joined.
 
@@ -315,8 +335,9 @@ def find_numbers(sentence: str) -> list[NumberMention]:
     lower = sentence.lower()
     if len(lower) == len(sentence):
         found = list(_DIGIT_SCAN.finditer(sentence))
-        if not NUMBER_WORDS.isdisjoint(_LETTERS.findall(lower)):
-            found.extend(_WORD_SCAN.finditer(lower))
+        words = _word_numbers(lower)
+        if words:
+            found.extend(words)
             found.sort(key=lambda m: m.start())
     else:  # lower-casing changed offsets (rare scripts): scan the text as written
         found = list(NUMBER_RE.finditer(sentence))

@@ -15,6 +15,7 @@ from pipeline.figures.cues import (
     RELEASE_OBJECT,
     RELEASE_STEMS,
     WORDS_RE,
+    lower_twin,
 )
 from pipeline.figures.numbers import CHANGE_FROM
 
@@ -23,6 +24,7 @@ _MODAL_HINT = re.compile(
     r"|forecast|set|going|likely|feared)\b",
     re.IGNORECASE,
 )
+_MODAL_HINT_LOWER = lower_twin(_MODAL_HINT)
 _FORECAST_TO = re.compile(
     r"\b(?:expected|projected|predicted|forecast|set|going|likely|feared)\s+to\s+"
     r"(?:[a-z]+\s+){0,2}$",
@@ -73,7 +75,7 @@ def modal_before(sentence: str, start: int) -> bool:
     """Is there a modal among the three words before `start` ("We could see 10,000 deaths"),
     or a forecast ("is expected to cause up to 100 deaths")?"""
     before = sentence[max(0, start - 40) : start]
-    if _MODAL_HINT.search(before) is None:
+    if _MODAL_HINT_LOWER.search(before.lower()) is None:
         return False  # most counts have no modal or forecast word near: one scan decides
     return modal_blocks(_lower_words(before)[-3:]) or _FORECAST_TO.search(before) is not None
 
@@ -119,6 +121,8 @@ def negated_before(sentence: str, start: int) -> bool:
 
 def earlier_value(sentence: str, start: int, np_end: int) -> bool:
     """ "fell from more than 1,000 to about 385": the earlier value is not what is stated now."""
+    if sentence[max(0, start - 12) : start].rstrip()[-4:].lower() != "from":
+        return False
     return bool(
         CHANGE_FROM.search(sentence, max(0, start - 40), start)
         and _TO_AFTER.match(sentence, np_end)

@@ -23,8 +23,8 @@ def lower_twin(pattern: re.Pattern[str]) -> re.Pattern[str]:
     """The same pattern for lower-cased text, without IGNORECASE (which makes Python's matcher
     fold case on every character, several times slower). Only for patterns whose escapes are
     all lower-case (`\\s`, `\\w`), so lower-casing the pattern keeps its meaning."""
-    if re.search(r"\\[A-Z]", pattern.pattern):
-        raise ValueError("pattern has an upper-case escape; it cannot be lower-cased")
+    if re.search(r"\\[A-Z]|\(\?-i", pattern.pattern):
+        raise ValueError("pattern has an upper-case escape or a cased part; keep it as it is")
     return re.compile(pattern.pattern.lower().replace("(?p<", "(?P<").replace("(?p=", "(?P="))
 
 

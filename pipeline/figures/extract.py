@@ -279,7 +279,7 @@ def _build(
     """Figures for the counts that have a reading: qualifier, subject, claimant, keys."""
     bounds, clauses = _clause_claimants(sentence, mentions, readings)
     agent = None if any(clauses.values()) else find_agent(sentence)
-    estimate_at = _ESTIMATE.search(sentence)
+    estimate_at = _ESTIMATE.search(sentence) if "stimat" in sentence else None
     out: list[Figure] = []
     prev_subject: str | None = None
     prev_end: int | None = None

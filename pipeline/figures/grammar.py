@@ -68,6 +68,7 @@ class NounPhrase:
 
 BLOCKED = Reading(Category.KILLED, "blocked")
 _CUE_WINDOW = 100  # characters: longer than any right cue
+_RELEASE_FIRST = frozenset("rfeshlpd")  # first letters of the RELEASE words
 
 
 def _cue_at(sentence: str, pos: int) -> tuple[Category | None, int, str] | None:
@@ -278,7 +279,7 @@ def _aux_then_cue(sentence: str, i: int, mention_start: int, depth: int) -> Read
         if low in _QUOTES:
             i = tm.end()  # "had been 'martyred'"
             continue
-        if RELEASE.match(sentence, i):
+        if low[:1] in _RELEASE_FIRST and RELEASE.match(sentence, i):
             return BLOCKED
         if low in MODALS or (
             low in AUX

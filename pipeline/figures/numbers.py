@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from pipeline.figures.cues import lower_twin
 from pipeline.figures.model import Qualifier
 
 _LOWER_WORDS = re.compile(r"[a-z]+")
@@ -64,6 +65,7 @@ NUMBER_RE = re.compile(
 # Scanning: digits on the text as written, word numbers on its lower-cased copy (a regex
 # without IGNORECASE and with a first-letter guard runs several times faster).
 _DIGIT_SCAN = re.compile(rf"(?<![\w.,])(?P<d>{_DIGITS})(?P<ds>{_DIGSCALE})?(?![\w])", re.IGNORECASE)
+_DIGIT_SCAN_LOWER = lower_twin(_DIGIT_SCAN)  # for the lower-cased copy: no case folding
 NUMBER_WORDS = frozenset([*_UNITS, *_TENS, "hundred", "thousand", "million", "billion", "dozen"])
 _LETTERS = re.compile(r"[a-z]+")
 _A_BEFORE = re.compile(r"\b(?:half\s+a|a)\s+$")
@@ -151,6 +153,7 @@ _QUAL_BEFORE_RE = re.compile(
     + r"),?\s+(?:(?:a\s+total\s+of|another|an\s+additional|additional|a\s+further)\s+)?$",
     re.IGNORECASE,
 )
+_QUAL_BEFORE_LOWER = lower_twin(_QUAL_BEFORE_RE)
 # Every qualifier phrase (with its optional "another", "a total of") ends in one of these.
 _QUAL_LAST_WORDS = (
     "least than of to about around some roughly approximately approx approx. estimated nearly "
@@ -311,6 +314,8 @@ def _word_numbers(lower: str) -> list[re.Match[str]]:
     """The word-number matches `_WORD_SCAN.finditer(lower)` gives, tried only where a number
     word starts (or the "a"/"half a" before one): most sentences hold none or one."""
     out: list[re.Match[str]] = []
+    if NUMBER_WORDS.isdisjoint(_LETTERS.findall(lower)):
+        return out
     end = 0
     for wm in _LETTERS.finditer(lower):
         if wm.start() < end or wm.group() not in NUMBER_WORDS:
@@ -334,7 +339,7 @@ def find_numbers(sentence: str) -> list[NumberMention]:
     atoms: list[_Atom] = []
     lower = sentence.lower()
     if len(lower) == len(sentence):
-        found = list(_DIGIT_SCAN.finditer(sentence))
+        found = list(_DIGIT_SCAN_LOWER.finditer(lower))
         words = _word_numbers(lower)
         if words:
             found.extend(words)
@@ -390,7 +395,13 @@ def find_numbers(sentence: str) -> list[NumberMention]:
                 before = before[: bm.start()]
         tail = before.rstrip(" ,")
         last_word = tail[tail.rfind(" ") + 1 :].lower().lstrip("\"'“‘(—–-")
-        qm = _QUAL_BEFORE_RE.search(before) if last_word in _QUAL_LAST else None
+        qm = None
+        if last_word in _QUAL_LAST:
+            low_before = before.lower()
+            same = len(low_before) == len(before)
+            qm = (_QUAL_BEFORE_LOWER if same else _QUAL_BEFORE_RE).search(
+                low_before if same else before
+            )
         if qm:
             start -= len(before) - qm.start()
             qualifier = _QUAL_BEFORE[int((qm.lastgroup or "q0")[1:])][0]

@@ -125,6 +125,13 @@ _DATA_NOUN = re.compile(
     re.IGNORECASE,
 )
 _DETS = frozenset({"a", "an", "the", "of", "and"})
+_LINK_WORDS = frozenset({"a", "an", "the", "of", "and", "for", "on", "in", "at"})
+# Capitalised words after a final dash that label the item rather than credit a source.
+_NOT_CREDIT_WORDS = """
+    monday tuesday wednesday thursday friday saturday sunday today yesterday january february
+    march april may june july august september october november december video photos photo
+    live update updates opinion analysis report watch listen explainer breaking"""
+_NOT_CREDIT = frozenset(_NOT_CREDIT_WORDS.split())
 _PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i", "you", "this", "that", "there"})
 # "General Staff: Russia has lost ...", "Zelensky: 'We have lost ...'"
 _LABEL = re.compile(r"^(?P<x>[A-Z][\w’'.&-]*(?:\s+[\w’'.&-]+){0,6}):\s+(?P<q>[\"'“‘]?)")
@@ -187,7 +194,9 @@ def _label(sentence: str) -> str | None:
     m = _CREDIT.search(sentence)
     if m is not None:
         words = m.group("x").split()
-        if all(w[:1].isupper() or w.lower() in _NP_LOWER for w in words):
+        if words[0].lower().strip(".") not in _NOT_CREDIT and all(
+            w[:1].isupper() or w.lower() in _NP_LOWER for w in words
+        ):
             return clean_phrase(m.group("x"))
     return None
 
@@ -267,7 +276,12 @@ def claimant_key(claimant: str | None, aliases: dict[str, str] | None = None) ->
         and all(w[:1].isupper() for w in words)
         and not any(_POSSESSIVE.sub("", w.lower()).strip(".") in ORG_WORDS for w in words)
     )
-    if is_person:
+    named = (
+        len(words) >= 3
+        and all(w[:1].isupper() and w.lower() not in ORG_WORDS for w in words[-2:])
+        and any(w.islower() and w not in _LINK_WORDS for w in words[:-2])
+    )  # "Kharkiv governor Oleh Syniehubov", "Interior Ministry spokesman Nasrat Rahimi"
+    if is_person or named:
         stripped = _TITLES.sub("", low).strip() or low
         last = stripped.split()[-1].strip(".’'")
         key = _SPELLINGS.get(last, last)

@@ -140,6 +140,8 @@ CLAIMANTS: list[tuple[str, str | None]] = [
     ("Houthi rebels said US-British strikes on the port killed 12 people.", "Houthi rebels"),
     ("Eight people died in the crash, their employer said.", "employer"),
     ("Kharkiv: 5 people were killed in a strike.", None),
+    ("Shelling killed 5 people in the port city - Monday", None),
+    ("Twelve civilians were killed in the strike — Video", None),
     ("Twelve people were killed when the bridge collapsed, which shocked the town.", None),
 ]  # fmt: skip
 
@@ -197,6 +199,8 @@ def test_subject_of_bodies_and_of_an_executed_group() -> None:
         ("the General Staff of the Armed Forces of Ukraine", "Ukraine's General Staff"),
         ("Russia's Defence Ministry", "the Russian Defence Ministry"),
         ("President Volodymyr Zelensky", "Zelenskyy"),
+        ("Regional governor Ivan Petrenko", "Petrenko"),
+        ("Ministry of Internal Affairs", "the Ministry of Internal Affairs"),
     ],
 )
 def test_claimant_keys_merge_spellings_of_one_claimant(a: str, b: str) -> None:
@@ -205,5 +209,6 @@ def test_claimant_keys_merge_spellings_of_one_claimant(a: str, b: str) -> None:
 
 def test_claimant_keys_keep_owners_apart_and_long_names_short() -> None:
     assert claimant_key("Ukraine's General Staff") != claimant_key("Russia's General Staff")
+    assert claimant_key("Ministry of Internal Affairs") == "ministry of internal affairs"
     key = claimant_key("Office of the United Nations High Commissioner for Human Rights")
     assert key is not None and len(key.split()) <= 5

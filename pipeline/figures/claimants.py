@@ -125,6 +125,14 @@ _DATA_NOUN = re.compile(
     re.IGNORECASE,
 )
 _DETS = frozenset({"a", "an", "the", "of", "and"})
+_LIVES_AFTER = re.compile(r"\s+(?:the\s+)?(?:[\w,.]+\s+){0,3}?li(?:ves|fe)\b", re.IGNORECASE)
+_EVENT_NOUN_WORDS = """
+    attack attacks strike strikes airstrike airstrikes blast blasts explosion explosions bombing
+    bombings clash clashes fighting shelling fire fires flood floods flooding storm storms quake
+    earthquake crash crashes collision shooting shootings violence war raid raids offensive
+    assault ambush landslide cyclone hurricane typhoon tornado wildfire wildfires outbreak
+    epidemic collapse stampede riots unrest"""
+_EVENT_NOUNS = frozenset(_EVENT_NOUN_WORDS.split())
 _LINK_WORDS = frozenset({"a", "an", "the", "of", "and", "for", "on", "in", "at"})
 # Capitalised words after a final dash that label the item rather than credit a source.
 _NOT_CREDIT_WORDS = """
@@ -154,14 +162,21 @@ def find_claimant(sentence: str) -> str | None:
 
 def _speaker(sentence: str) -> str | None:
     for sm in _SPEECH_RE.finditer(sentence):
+        if sm.group(0).startswith("claim") and _LIVES_AFTER.match(sentence, sm.end()):
+            continue  # "the blast claimed the lives of 18": a death, not a statement
         got = _speaker_before(sentence, sm.start())
-        if got:
+        if got and not _is_event(got):
             return got
     for sm in _SAID_AFTER.finditer(sentence):
         got = _speaker_after(sentence, sm.end())
-        if got:
+        if got and not _is_event(got):
             return got
     return None
+
+
+def _is_event(phrase: str) -> bool:
+    """ "US-British strikes", "the blast": an event is never who states a figure."""
+    return phrase.split()[-1].lower() in _EVENT_NOUNS
 
 
 def _speaker_after(sentence: str, pos: int) -> str | None:

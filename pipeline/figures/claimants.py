@@ -58,14 +58,16 @@ _SPEECH = (
     r"|writes|noted|notes|tweeted|posted|had\s+data|has\s+data|have\s+data|put|puts|places"
     r"|placed|recorded|records|documented|counted|tallied|show|shows|showed|suggest|suggests"
     r"|suggested|indicate|indicates|indicated|warned|warns|revealed|reveals|acknowledged"
-    r"|acknowledges|admitted|admits|declared|declares)"
+    r"|acknowledges|admitted|admits|declared|declares"
+    r"|(?:released|publishe[ds]|issued)(?=\s+(?:(?:an?|the|its|their|new|latest)\s+)?(?:\w+\s+)?"
+    r"(?:estimates?|figures|data|reports?|statement|tally|count|statistics)\b))"
 )
 _ACCORDING_KEYS = ("according", "citing", "quoting", "cited by", "reported by", "per ")
 _SPEECH_KEYS = (
     "said", "say", "report", "stat", "told", "tell", "claim", "announc", "estimat", "confirm",
     "add", "wrote", "writes", "note", "tweet", "posted", "data", "put", "place", "record",
     "document", "counted", "tallied", "show", "suggest", "indicat", "warn", "reveal",
-    "acknowledg", "admit", "declar",
+    "acknowledg", "admit", "declar", "releas", "publish", "issued",
 )  # fmt: skip
 # The first-letter guard lets the scan skip most words without trying every alternative.
 _SPEECH_RE = re.compile(rf"\b(?=[acdehinprstw]){_SPEECH}\b")
@@ -94,7 +96,8 @@ _MAX_GENERIC = 4
 # Between a speaker and the verb: "Zelensky first reported", "officials on Monday said".
 _SPEECH_GAP_WORDS = """
     first later also then earlier had has have officially on in last this monday tuesday
-    wednesday thursday friday saturday sunday today yesterday morning night evening"""
+    wednesday thursday friday saturday sunday today yesterday morning night evening week month
+    year"""
 _SPEECH_GAP = frozenset(_SPEECH_GAP_WORDS.split())
 WORD = re.compile(r"[\w’'.&-]+|[^\w\s]")
 _ACCORDING = re.compile(
@@ -125,6 +128,24 @@ _DATA_NOUN = re.compile(
     re.IGNORECASE,
 )
 _DETS = frozenset({"a", "an", "the", "of", "and"})
+_ARTICLE_BEFORE = re.compile(r"\b(?:an?|the)\s+$", re.IGNORECASE)
+_NOUN_AFTER = re.compile(r"\s+(?:of|from|by|for|on)\b")
+_NOUN_SPEECH = frozenset(
+    [
+        "estimate",
+        "estimates",
+        "report",
+        "reports",
+        "claim",
+        "claims",
+        "count",
+        "record",
+        "records",
+        "note",
+        "notes",
+        "show",
+    ]
+)
 _LIVES_AFTER = re.compile(r"\s+(?:the\s+)?(?:[\w,.]+\s+){0,3}?li(?:ves|fe)\b", re.IGNORECASE)
 _EVENT_NOUN_WORDS = """
     attack attacks strike strikes airstrike airstrikes blast blasts explosion explosions bombing
@@ -164,6 +185,9 @@ def _speaker(sentence: str) -> str | None:
     for sm in _SPEECH_RE.finditer(sentence):
         if sm.group(0).startswith("claim") and _LIVES_AFTER.match(sentence, sm.end()):
             continue  # "the blast claimed the lives of 18": a death, not a statement
+        noun = sm.group(0) in _NOUN_SPEECH and _NOUN_AFTER.match(sentence, sm.end())
+        if noun or _ARTICLE_BEFORE.search(sentence, max(0, sm.start() - 6), sm.start()):
+            continue  # "an estimated 150,000", "an internal estimate of": not a verb here
         got = _speaker_before(sentence, sm.start())
         if got and not _is_event(got):
             return got
@@ -249,7 +273,13 @@ def _speaker_before(sentence: str, pos: int) -> str | None:
         elif low in _DETERMINERS:
             anchored = True  # "the coast guard", "their employer"
             break
-        elif tok.isalpha() and tok.islower() and low not in _NOT_SPEAKER and generic < _MAX_GENERIC:
+        elif (
+            tok.isalpha()
+            and tok.islower()
+            and low not in _NOT_SPEAKER
+            and generic < _MAX_GENERIC
+            and not low.endswith("ed")  # "has killed an estimated"
+        ):
             words.append(tok)
             generic += 1
         else:

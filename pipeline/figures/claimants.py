@@ -25,7 +25,8 @@ ORG_WORD_LIST = """
     news times post press reuters ap afp bbc cnn tass ria interfax ukrinform ukrainska pravda
     organization organisation group cross crescent nations un ohchr who unicef hospital union
     authorities officials sources residents witnesses tv radio newspaper channel brigade
-    regiment prosecutor prosecutors junta embassy coast company operator airline"""
+    regiment prosecutor prosecutors junta embassy coast company operator airline alliance
+    coalition federation foundation institute observatory network centre center watch"""
 ORG_WORDS = frozenset(ORG_WORD_LIST.split())
 _TITLES = re.compile(
     r"^(?:(?:the|ukrainian|russian|american|u\.s\.|us|british|french|german|israeli|former|then"

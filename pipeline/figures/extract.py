@@ -23,6 +23,7 @@ from pipeline.figures.blockers import (
 )
 from pipeline.figures.claimants import claimant_key, find_claimant
 from pipeline.figures.cues import (
+    HELD_HEADS,
     KW,
     LEFT_NOUN_RE,
     LEFT_NOUNS,
@@ -307,7 +308,11 @@ def _build(
             and (
                 subject is None
                 or subject.split()[-1][:1].isupper()
-                or sentence[np.end :].lstrip()[: len(cue)].lower() == cue
+                or (  # "500 political prisoners", not "holding five aid workers hostage"
+                    " " not in subject
+                    and subject.lower() not in HELD_HEADS
+                    and sentence[np.end :].lstrip()[: len(cue)].lower() == cue
+                )
             )
         ):
             # "1,300 Russian POWs", "101 hostages": the cue noun names the group

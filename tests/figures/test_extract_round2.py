@@ -189,6 +189,8 @@ def test_subject_is_a_group_not_a_place() -> None:
     assert storm.subject is None
     (held,) = find_figures("The regime is holding 500 political prisoners, activists say.")
     assert (held.subject, held.claimant) == ("political prisoners", "activists")
+    (kept,) = find_figures("Rebels are still holding six nurses hostage, the hospital said.")
+    assert kept.subject == "nurses"
 
 
 def test_subject_of_bodies_and_of_an_executed_group() -> None:

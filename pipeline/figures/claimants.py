@@ -225,13 +225,14 @@ def _is_org(word: str) -> bool:
 
 def _label(sentence: str) -> str | None:
     """A headline's label before a colon, or a news agency credited after a final dash."""
-    m = _LABEL.match(sentence)
+    m = _LABEL.match(sentence) if ":" in sentence[:80] else None
     if m is not None:
         words = m.group("x").split()
         named = all(w[:1].isupper() or w.lower() in _NP_LOWER for w in words)
         if named and (any(_is_org(w) for w in words) or (m.group("q") and len(words) <= 3)):
             return clean_phrase(m.group("x"))
-    m = _CREDIT.search(sentence)
+    tail = sentence[-80:]
+    m = _CREDIT.search(sentence) if ("-" in tail or "–" in tail or "—" in tail) else None
     if m is not None:
         words = m.group("x").split()
         if words[0].lower().strip(".") not in _NOT_CREDIT and all(

@@ -23,6 +23,7 @@ from pipeline.figures.blockers import (
 )
 from pipeline.figures.claimants import claimant_key, find_claimant
 from pipeline.figures.cues import (
+    CLAUSE_BREAK,
     HELD_HEADS,
     KW,
     LEFT_NOUN_RE,
@@ -88,6 +89,16 @@ _BREAKDOWN_BEFORE = re.compile(
 )
 # A count that is the object of another verb: "police detained 250 protesters, and 12 ..."
 _OTHER_VERB_BEFORE = re.compile(r"\b(?!(?:were|was|had|has|have|and)\b)[a-z]+ed\s+$")
+_VAGUE_CUE = re.compile(
+    r"\b(?:killed|dead|died|perished|wounded|injured|hurt|missing|abducted|kidnapped|captured)\b",
+    re.IGNORECASE,
+)
+_VAGUE_CATEGORY = {
+    "kill": Category.KILLED, "dead": Category.KILLED, "died": Category.KILLED,
+    "peri": Category.KILLED, "woun": Category.WOUNDED, "inju": Category.WOUNDED,
+    "hurt": Category.WOUNDED, "miss": Category.MISSING, "abdu": Category.CAPTURED,
+    "kidn": Category.CAPTURED, "capt": Category.CAPTURED,
+}  # fmt: skip
 _RELATIVE = re.compile(r",\s*(?:which|who|whose|where)\b", re.IGNORECASE)
 
 _OTHERS = re.compile(r"\b(?:others|another|more)\b", re.IGNORECASE)
@@ -234,7 +245,9 @@ def _readings(
     for i, m in enumerate(mentions):
         r = readings[i]
         if r is None and all(x is None for x in readings[:i]):
-            r = readings[i] = _anaphora_of_cue(sentence, m.start)
+            r = readings[i] = _anaphora_of_cue(sentence, m.start) or _breakdown_of_vague(
+                sentence, m.start, nps[i]
+            )
         elif r is None and last is not None and not _RELATIVE.search(sentence, last_end, m.start):
             before = sentence[max(0, m.start - 60) : m.start]
             np = nps[i]
@@ -254,6 +267,19 @@ def _readings(
             last = r
             last_end = m.end
     return readings
+
+
+def _breakdown_of_vague(sentence: str, start: int, np: NounPhrase) -> Reading | None:
+    """ "Dozens were killed, including at least 12 children": a breakdown of an uncounted
+    group takes the category of the verb before it."""
+    opener = _BREAKDOWN_BEFORE.search(sentence, max(0, start - 20), start)
+    if opener is None or np.head in NON_PERSON or not _SHARE_AFTER.match(sentence, np.end):
+        return None
+    window = sentence[max(0, opener.start() - 60) : opener.start()]
+    cues = list(_VAGUE_CUE.finditer(window))
+    if not cues or CLAUSE_BREAK.search(window, cues[-1].end()) or _DIGIT.search(window):
+        return None
+    return Reading(_VAGUE_CATEGORY[cues[-1].group(0).lower()[:4]], "shared")
 
 
 def _anaphora_of_cue(sentence: str, start: int) -> Reading | None:

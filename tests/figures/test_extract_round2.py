@@ -91,6 +91,13 @@ BREAKDOWN_AFTER_VERB: list[Case] = [
      {(K, 9, None, E), (K, 2, None, E), (W, 14, None, E)}),
 ]  # fmt: skip
 
+BREAKDOWN_OF_VAGUE: list[Case] = [
+    ("Dozens were killed, including at least 12 children.", {(K, 12, None, AL)}),
+    ("Scores of people died, among them 7 journalists.", {(K, 7, None, E)}),
+    ("Hundreds were injured, including 40 police officers.", {(W, 40, None, E)}),
+    ("Dozens of soldiers were deployed, including 300 reservists.", set()),
+]
+
 NOT_FIGURES: list[Case] = [
     ("The cyclone is expected to cause up to 500 deaths.", set()),
     ("The heatwave is projected to kill 2,000 people this summer.", set()),
@@ -111,6 +118,7 @@ ALL = (
     + MISSING_FAR
     + HISTORY_AND_OBJECTS
     + BREAKDOWN_AFTER_VERB
+    + BREAKDOWN_OF_VAGUE
     + NOT_FIGURES
 )
 

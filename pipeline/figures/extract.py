@@ -14,22 +14,10 @@ import logging
 import re
 from dataclasses import replace
 
-from pipeline.figures.blockers import (
-    earlier_value,
-    is_rate,
-    modal_before,
-    negated_before,
-    released_before,
-)
 from pipeline.figures.claimants import claimant_key, find_claimant
 from pipeline.figures.cues import (
-    CLAUSE_BREAK,
     HELD_HEADS,
     KW,
-    LEFT_NOUN_RE,
-    LEFT_NOUNS,
-    NON_PERSON,
-    RELEASE,
     W,
     has_cue_lower,
 )
@@ -37,20 +25,16 @@ from pipeline.figures.grammar import (
     BLOCKED,
     NounPhrase,
     Reading,
-    after_modifier,
     noun_phrase,
-    read_right,
 )
-from pipeline.figures.left import read_left
 from pipeline.figures.model import Category, Figure, Qualifier
 from pipeline.figures.numbers import NUMBER_WORDS, NumberMention, find_numbers
+from pipeline.figures.readings import readings as read_counts
 from pipeline.figures.sentences import split_sentences
 from pipeline.figures.subjects import find_agent, find_sufferer, subject_key
 
 log = logging.getLogger(__name__)
 
-_SHARE_BETWEEN = re.compile(r"\s*(?:and|or|,\s*and|as\s+well\s+as)\s*")
-_WORD_RE = re.compile(r"[\w’']+")
 _LEAD_OF_THE = re.compile(r"^(?:of\s+)?(?:the\b\s*)?", re.IGNORECASE)
 _TRAIL_LINK = re.compile(r"(?:^|\s+)(?:and|of|the|in|from|a|an)$", re.IGNORECASE)
 
@@ -58,53 +42,13 @@ _DIGIT = re.compile(r"\d")
 _PLACE_FIRST = re.compile(r"(?:in|at|on|near|across|inside)\b", re.IGNORECASE)
 _LETTERS = re.compile(r"[a-z]+")
 # A count that shares the category of the figure before it: "..., as well as 317 officers".
-_SHARE_BEFORE = re.compile(
-    r"(?:,|;|\band|\bas\s+well\s+as|\bincluding|\bplus|\balong\s+with|\bamong\s+them|\bamong\s+whom"
-    r"|\bof\s+whom|\bof\s+them|\bwith|\bsuch\s+as|[–—‒:-])\s*"
-    r"(?:(?:a|an|the)\s+(?:\w+\s+)?(?:of\s+)|another\s+|a\s+further\s+|an\s+additional\s+)?$",
-    re.IGNORECASE,
-)
-_SHARE_AFTER = re.compile(
-    r"\s*(?:$|[,;.)–—‒:\]\"”-]|(?:and|in|at|on|from|during|since|across|near|inside|while|when"
-    r"|who|whose|among|aged|between|by|as|over|after|before|last|this)\b)",
-    re.IGNORECASE,
-)
-# "that figure later fell to 12", "up from a previous tally of 30"
-_ANAPHORA = re.compile(
-    r"\b(?:number|figure|count|tally|total|estimate)\b[^.;\d]{0,40}?"
-    r"\b(?:of|to|at|was|is|were|from)\s*$",
-    re.IGNORECASE,
-)
-_PARTITIVE = re.compile(r"\s+of\s+(?:the|its|their|his|her|our)\s+(?:\w+\s+)?", re.IGNORECASE)
-_PERSON_CUES = frozenset(
-    {"hostages", "hostage", "pows", "pow", "prisoners", "captives", "martyrs", "bodies"}
-)
-# Right cues naming a group rather than what happened to it
-_MODIFIER_CUES = frozenset({"captured", "abducted", "kidnapped", "seized"})
-_GROUP_CUES = _MODIFIER_CUES | frozenset(
-    {"hostages", "hostage", "prisoners", "pows", "pow", "captives", "victims", "casualties"}
-)
-_BREAKDOWN_BEFORE = re.compile(
-    r"\b(?:including|among\s+them|among\s+whom|of\s+whom|of\s+them)\s*$", re.IGNORECASE
-)
-# A count that is the object of another verb: "police detained 250 protesters, and 12 ..."
-_OTHER_VERB_BEFORE = re.compile(r"\b(?!(?:were|was|had|has|have|and)\b)[a-z]+ed\s+$")
-_VAGUE_CUE = re.compile(
-    r"\b(?:killed|dead|died|perished|wounded|injured|hurt|missing|abducted|kidnapped|captured)\b",
-    re.IGNORECASE,
-)
-_VAGUE_CATEGORY = {
-    "kill": Category.KILLED, "dead": Category.KILLED, "died": Category.KILLED,
-    "peri": Category.KILLED, "woun": Category.WOUNDED, "inju": Category.WOUNDED,
-    "hurt": Category.WOUNDED, "miss": Category.MISSING, "abdu": Category.CAPTURED,
-    "kidn": Category.CAPTURED, "capt": Category.CAPTURED,
-}  # fmt: skip
-_RELATIVE = re.compile(r",\s*(?:which|who|whose|where)\b", re.IGNORECASE)
-
 _OTHERS = re.compile(r"\b(?:others|another|more)\b", re.IGNORECASE)
 _OF_THEM = re.compile(r"^(?:of\s+)?(?:them|whom|those)\s+", re.IGNORECASE)
 _PRONOUN_SUBJECTS = frozenset({"of whom", "of them", "whom", "them", "of those", "those"})
 _BARE_OTHERS = frozenset({"more", "another", "further"})
+_PERSON_CUES = frozenset(
+    {"hostages", "hostage", "pows", "pow", "prisoners", "captives", "martyrs", "bodies"}
+)
 _ESTIMATE = re.compile(r"\bestimat", re.IGNORECASE)
 _MAX_TEXT = 5_000_000  # characters; beyond this the text is cut, never rejected
 _MAX_MENTIONS = 60  # per sentence
@@ -175,124 +119,10 @@ def _sentence_figures(sentence: str, offset: int, table: dict[str, str]) -> list
     if not mentions:
         return []
     nps: list[NounPhrase] = [noun_phrase(sentence, m.end) for m in mentions]
-    readings = _readings(sentence, mentions, nps)
+    readings = read_counts(sentence, mentions, nps)
     if all(r is None or r is BLOCKED for r in readings):
         return []
     return _build(sentence, offset, table, mentions, nps, readings)
-
-
-def _readings(
-    sentence: str, mentions: list[NumberMention], nps: list[NounPhrase]
-) -> list[Reading | None]:
-    """Each count's own reading, then partitives and readings shared forward and backward."""
-    readings: list[Reading | None] = []
-    for m, np in zip(mentions, nps, strict=True):
-        if (
-            is_rate(sentence, m.end, np.end)
-            or negated_before(sentence, m.start)
-            or released_before(sentence, m.start)
-            or modal_before(sentence, m.start)
-            or earlier_value(sentence, m.start, np.end)
-        ):
-            readings.append(BLOCKED)
-            continue
-        reading = read_right(sentence, m.start, np)
-        if reading is None:
-            reading = read_left(sentence, m.start, np)
-        elif reading.rule.partition(":")[2] in _GROUP_CUES:
-            # "executed 16 prisoners of war", "killed 20 hostages", "executed 12 captured
-            # soldiers": the verb says what happened to the group
-            verb = read_left(sentence, m.start, np)
-            if (
-                verb is not None
-                and verb.rule.startswith("left:")
-                and not verb.soft
-                and verb.category != Category.CAPTURED
-            ):
-                group = reading.rule.partition(":")[2]
-                named = np.text if group in _MODIFIER_CUES else f"{np.text} {group}"
-                reading = replace(verb, subject=named.strip() or None)
-        readings.append(reading)
-    # Partitive: "120 of the estimated 200 fighters had been killed" states 120, not 200;
-    # "2 of the 11 abducted workers were freed" states 11 abducted, and no figure for the 2.
-    for i in range(len(mentions) - 1):
-        between = sentence[mentions[i].end : mentions[i + 1].start]
-        if readings[i] is None and _PARTITIVE.fullmatch(between):
-            whole = mentions[i + 1]
-            is_mod, verb = after_modifier(sentence, nps[i + 1].end, whole.start, captured_only=True)
-            if is_mod and readings[i + 1] is not None:
-                readings[i] = (
-                    verb if verb is not None and verb.category != Category.CAPTURED else (BLOCKED)
-                )
-            else:
-                readings[i], readings[i + 1] = readings[i + 1], None
-    # Forward sharing: "200 rebels and 150 government soldiers died in the battle"
-    for i in range(len(mentions) - 2, -1, -1):
-        nxt = readings[i + 1]
-        if readings[i] is None and nxt is not None and nxt is not BLOCKED:
-            between = sentence[nps[i].end : mentions[i + 1].start]
-            opener = _BREAKDOWN_BEFORE.search(sentence, 0, mentions[i].start)
-            if (
-                _SHARE_BETWEEN.fullmatch(between)
-                and nxt.rule.startswith("right")
-                and opener is None  # "..., among them 3 children, and 111 were wounded"
-                and not _OTHER_VERB_BEFORE.search(sentence, 0, mentions[i].start)
-            ):
-                readings[i] = Reading(nxt.category, "shared-forward", nxt.soft)
-    # Backward sharing: ellipsis, breakdowns, anaphora.
-    last: Reading | None = None
-    last_end = 0
-    for i, m in enumerate(mentions):
-        r = readings[i]
-        if r is None and all(x is None for x in readings[:i]):
-            r = readings[i] = _anaphora_of_cue(sentence, m.start) or _breakdown_of_vague(
-                sentence, m.start, nps[i]
-            )
-        elif r is None and last is not None and not _RELATIVE.search(sentence, last_end, m.start):
-            before = sentence[max(0, m.start - 60) : m.start]
-            np = nps[i]
-            share = _SHARE_BEFORE.search(before)
-            if share and share.group(0).lstrip()[:1] in "–—‒:-":
-                label = _WORD_RE.findall(before[: share.start()])[-1:]
-                if label and label[0].lower() in NON_PERSON:
-                    share = None  # "tanks - 9 712": a labelled count of something else
-            if (
-                np.head not in NON_PERSON
-                and not np.head.endswith("ed")
-                and ((share and _SHARE_AFTER.match(sentence, np.end)) or _ANAPHORA.search(before))
-            ):
-                r = Reading(last.category, "shared", last.soft)
-                readings[i] = r
-        if r is not None and r is not BLOCKED:
-            last = r
-            last_end = m.end
-    return readings
-
-
-def _breakdown_of_vague(sentence: str, start: int, np: NounPhrase) -> Reading | None:
-    """ "Dozens were killed, including at least 12 children": a breakdown of an uncounted
-    group takes the category of the verb before it."""
-    opener = _BREAKDOWN_BEFORE.search(sentence, max(0, start - 20), start)
-    if opener is None or np.head in NON_PERSON or not _SHARE_AFTER.match(sentence, np.end):
-        return None
-    window = sentence[max(0, opener.start() - 60) : opener.start()]
-    cues = list(_VAGUE_CUE.finditer(window))
-    if not cues or CLAUSE_BREAK.search(window, cues[-1].end()) or _DIGIT.search(window):
-        return None
-    return Reading(_VAGUE_CATEGORY[cues[-1].group(0).lower()[:4]], "shared")
-
-
-def _anaphora_of_cue(sentence: str, start: int) -> Reading | None:
-    """ "Dozens were missing; by Monday that figure had fallen to 17": the figure's category."""
-    before = sentence[max(0, start - 60) : start]
-    am = _ANAPHORA.search(before)
-    if am is None:
-        return None
-    nouns = list(LEFT_NOUN_RE.finditer(sentence, 0, start - len(before) + am.start()))
-    if not nouns or RELEASE.search(sentence, nouns[-1].end(), start):
-        return None  # "prisoners swapped ... the total number returned to 3,767"
-    last = nouns[-1]
-    return Reading(LEFT_NOUNS[int((last.lastgroup or "n0")[1:])][0], "shared")
 
 
 def _build(

@@ -209,7 +209,8 @@ _CLAUSE_WORDS = (" while ", " whereas ", " but ", "though ")
 
 def _clause_bounds(sentence: str) -> list[int]:
     """Start offsets of the clauses after the first (each just past a ";" or "while")."""
-    if ";" not in sentence and not any(w in sentence.lower() for w in _CLAUSE_WORDS):
+    low = sentence.lower()
+    if ";" not in sentence and not any(w in low for w in _CLAUSE_WORDS):
         return []
     return [m.end() for m in _CLAUSE_SPLIT.finditer(sentence)]
 

@@ -146,6 +146,7 @@ def bench_pages(find: Callable[[str], Any], pages_dir: Path) -> None:
         print(f"pages          skipped: no *.html in {pages_dir}")
         return
     total_parse = total_extract = 0.0
+    text_bytes = 0
     print(f"{'page':<44} {'html kc':>8} {'text kc':>8} {'parse ms':>9} {'extract ms':>10} ratio")
     for path in pages:
         html = path.read_text(encoding="utf-8", errors="replace")
@@ -154,6 +155,7 @@ def bench_pages(find: Callable[[str], Any], pages_dir: Path) -> None:
         extract_s = best_of(3, partial(find, text))
         total_parse += parse_s
         total_extract += extract_s
+        text_bytes += len(text.encode("utf-8"))
         print(
             f"{path.name[:44]:<44} {len(html) / 1e3:8.1f} {len(text) / 1e3:8.1f}"
             f" {parse_s * 1e3:9.2f} {extract_s * 1e3:10.2f} {extract_s / parse_s:5.3f}"
@@ -162,6 +164,10 @@ def bench_pages(find: Callable[[str], Any], pages_dir: Path) -> None:
         f"extract cost vs HTML parse cost over {len(pages)} pages: "
         f"{total_extract / total_parse:.3f} ({total_extract * 1e3:.1f} ms vs "
         f"{total_parse * 1e3:.1f} ms)"
+    )
+    print(
+        f"find_figures on the pages' article text (few casualty sentences): "
+        f"{text_bytes / 1e6 / total_extract:.2f} MB/s"
     )
 
 

@@ -11,6 +11,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -87,6 +88,15 @@ class Runner:
     fetch_settings: FetchSettings
     clock: Callable[[], datetime]
     aliases: Mapping[str, str] = field(default_factory=dict)
+    # Parsing and extraction hold the GIL: one thread for them avoids the convoy of many
+    # CPU-bound threads handing the GIL back and forth; database work keeps the default pool.
+    _cpu: ThreadPoolExecutor = field(
+        default_factory=lambda: ThreadPoolExecutor(1, thread_name_prefix="figwatch-parse")
+    )
+
+    def close(self) -> None:
+        """Release the parsing thread."""
+        self._cpu.shutdown(wait=True, cancel_futures=True)
 
     async def check(self, job: SourceJob) -> CheckResult:
         """Check one source. Never raises for a bad page or a failed fetch: those are recorded.
@@ -106,7 +116,9 @@ class Runner:
         if page.not_modified:
             return await asyncio.to_thread(self._record_same, job, started, page, "not_modified")
         try:
-            parsed = await asyncio.to_thread(self._parse, job, page, before.text_hash)
+            parsed = await asyncio.get_running_loop().run_in_executor(
+                self._cpu, self._parse, job, page, before.text_hash
+            )
         except TextError as e:
             return await asyncio.to_thread(
                 self._record_error, job, started, "text", str(e), False, page.status_code

@@ -131,12 +131,18 @@ async def open_app(config: Config, *, clock: Callable[[], datetime] = utcnow) ->
         max_bytes=defaults.max_bytes,
         user_agent=defaults.user_agent or USER_AGENT,
     )
+    channels = build_channels(config)
     client = make_client(settings)
+    factory = session_factory(engine)
+    runner = Runner(factory, client, settings, clock, aliases=dict(config.subjects.aliases))
     try:
-        factory = session_factory(engine)
-        runner = Runner(factory, client, settings, clock, aliases=dict(config.subjects.aliases))
-        yield App(config, factory, runner, build_channels(config), clock)
+        yield App(config, factory, runner, channels, clock)
     finally:
+        for channel in channels.values():
+            close = getattr(channel, "close", None)  # channels that keep a connection pool
+            if close is not None:
+                close()
+        runner.close()
         await client.aclose()
         engine.dispose()
 

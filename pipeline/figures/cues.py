@@ -53,7 +53,8 @@ RIGHT_CUES: list[tuple[Category | None, str]] = [
         r"|neutrali[sz]ed|eliminated|liquidated"),
     (W, r"wounded|injured|hurt|injuries|hospitali[sz]ed|maimed|WIA"),
     (KW, r"casualties|losses|victims"),
-    (C, r"taken\s+(?:as\s+)?(?:prisoner|prisoners|captive|captives|hostage|hostages)"
+    (C, r"taken\s+(?:(?:into|to|across|back\s+to)\s+[\w’'-]+\s+(?:[\w’'-]+\s+)?as\s+"
+        r"|as\s+)?(?:prisoner|prisoners|captive|captives|hostage|hostages)"
         r"|held\s+(?:as\s+)?(?:captive|hostage|hostages|prisoner|prisoners)"
         r"|(?:in|into)\s+(?:\w+\s+)?(?:captivity|custody\s+as\s+prisoners)|prisoners\s+of\s+war|war\s+prisoners"
         r"|captured|POWs?|PoWs?|hostages?|abducted|kidnapped|surrendered|captives?|seized"
@@ -61,7 +62,8 @@ RIGHT_CUES: list[tuple[Category | None, str]] = [
         r"(?:kidnappers|abductors|captors|hostage-takers)"),
     (M, r"missing(?:\s+in\s+action)?|unaccounted\s+for|MIA|disappeared"),
     (None, r"lives\b|prisoners?\b"),  # only after "claimed ... lives", "took ... prisoner"
-    (None, r"held\b"),  # only after "being" or "still": "12 are still being held"
+    # "held" only after "being" or "still"; "in custody" only after an abduction
+    (None, r"held\b|(?:still\s+)?in\s+custody\b"),
     (None, r"for\s+(?:\w+\s+){0,2}?(?:injuries|wounds|burns)"),  # only after "treated"
 ]  # fmt: skip
 RIGHT_RE = re.compile(
@@ -101,7 +103,8 @@ LEFT_VERBS: list[tuple[Category, str]] = [
         r"|seized|seizing"
         r"|kidnapping|kidnaps|kidnap|(?:the\s+)?(?:capture|abduction|kidnapping)\s+of"
         r"|took\s+prisoner|taken\s+prisoner|hold\w*\s+captive"
-        r"|(?:are|is|were|was|been|still|now)\s+holding"),
+        r"|(?:are|is|were|was|been|still|now)\s+holding|(?:have|has|had|still)\s+held"
+        r"|(?:to|still)\s+hold"),
     (KW, r"lost|losing|loses|lose"),
 ]  # fmt: skip
 FILLER = (
@@ -123,8 +126,11 @@ LEFT_NOUNS: list[tuple[Category, str]] = [
     (KW, rf"{KILL_WORDS}\s+(?:and|or)\s+{WOUND_WORDS}|casualt(?:y|ies)|losses|loss|victims"
          r"|personnel(?:\s+losses)?"),
     (K, r"(?:death|fatality|body)\s+(?:toll|count|tally)|toll|fatalities|deaths|dead|killed"
-        r"|martyrs|lives\s+lost|bodies"),
-    (W, r"wounded|injured|injuries"),
+        r"|martyrs|lives\s+lost|bodies"
+        r"|(?:people|persons|those|civilians)\s+who\s+(?:have\s+|had\s+)?(?:died|perished)"),
+    (W, r"wounded|injured|injuries"
+        r"|(?:people|persons|those|civilians)\s+who\s+(?:were|have\s+been|had\s+been)\s+"
+        r"(?:wounded|injured|hurt)"),
     (C, r"POWs?|prisoners\s+of\s+war|hostages|captives|captured|abducted|kidnapped"),
     (M, r"missing|unaccounted\s+for"),
 ]  # fmt: skip
@@ -163,7 +169,7 @@ CUE_STEMS = (
     "victim", "toll", "captur", "captiv", "prisoner", "pows", "hostage", "abduct", "kidnap",
     "surrender", "missing", "unaccounted", "disappear", "personnel", "slaughter", "shot", "gunned",
     "stabb", "hacked", "to death", "succumb", "neutrali", "eliminat", "liquidat", "seiz",
-    "alive", "hanged", "burns", "held", "holding", "treat", "abductor", "captor",
+    "alive", "hanged", "burns", "held", "hold", "treat", "abductor", "captor",
 )  # fmt: skip
 
 RELEASE = re.compile(
@@ -244,6 +250,16 @@ NON_PERSON_WORDS = """
     containers packages cartons kg kilos grams litres liters gallons bottles doses tests flights
     trains buses roads routes streets teams clubs parties candidates bills laws proposals"""
 NON_PERSON = frozenset(NON_PERSON_WORDS.split())
+# A phrase after the count that starts with a place word names where, not what was counted:
+# "a death toll of 91 in the mountain villages".
+PLACE_PHRASE = re.compile(r"(?:in|at|on|near|across|inside|from)\s", re.IGNORECASE)
+
+
+def counts_things(text: str, head: str) -> bool:
+    """Does the noun phrase after a count name something other than people ("30 houses")?"""
+    return head in NON_PERSON and not PLACE_PHRASE.match(text)
+
+
 RATE = re.compile(
     r"^(?:\s+(?!(?:in|than|within|for|after|over|about|under|less|more|last|past|first|once)\b)"
     r"[\w’'-]+){0,2}?\s+(?:(?:per|a|each|every|an)\s+(?:day|week|month|year|hour|night)\b"

@@ -23,7 +23,6 @@ from pipeline.figures.cues import (
     MAX_NP_TOKENS,
     MODALS,
     NEGATION,
-    NON_PERSON,
     NOUN_CUES,
     NP_LINKS,
     NP_PRONOUNS,
@@ -43,6 +42,7 @@ from pipeline.figures.cues import (
     C,
     K,
     W,
+    counts_things,
 )
 from pipeline.figures.model import Category
 
@@ -187,7 +187,7 @@ def _skip_space(sentence: str, i: int) -> int:
 
 def read_right(sentence: str, mention_start: int, np: NounPhrase) -> Reading | None:
     """The cue after the count's noun phrase, through auxiliaries ("were reportedly killed")."""
-    if np.head in NON_PERSON:
+    if counts_things(np.text, np.head):
         return BLOCKED
     at = _skip_space(sentence, np.end)
     if np.text.lower() in _PARTITIVE_NP:
@@ -305,6 +305,9 @@ def _gated_cue(sentence: str, low_text: str, mention_start: int, aux: list[str])
         return K if LIVES_VERB.search(before) else None
     if low_text == "held":
         return C if ("being" in aux or "still" in aux) else None
+    if low_text.endswith("custody"):
+        # "leaving 23 still in custody" counts hostages only after an abduction, not arrests
+        return C if _HOSTAGE_CONTEXT.search(sentence, 0, mention_start) else None
     if low_text.startswith("for"):
         return W if TREAT_VERB.search(before) else None
     return C if HOLD_VERB.search(before) else None
@@ -325,6 +328,7 @@ _OF_THE_BEFORE = re.compile(r"\bof\s+(?:the|its|their|those)\s+$", re.IGNORECASE
 _CLAUSE_VERB_WORDS = """
     left leaves sent forced caused displaced destroyed damaged took set made prompted triggered"""
 _CLAUSE_VERBS = frozenset(_CLAUSE_VERB_WORDS.split())
+_HOSTAGE_CONTEXT = re.compile(r"abduct|kidnap|hostage|captor|seiz", re.IGNORECASE)
 _QUOTES = frozenset({"'", "‘", "’", '"', "“", "”"})
 
 

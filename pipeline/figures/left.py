@@ -23,10 +23,10 @@ from pipeline.figures.cues import (
     LINK_RE,
     LOSS_HEADS,
     NOMINAL_BEFORE,
-    NON_PERSON,
     PARTICIPLE,
     WORDS_RE,
     C,
+    counts_things,
 )
 from pipeline.figures.grammar import BLOCKED, NounPhrase, Reading
 from pipeline.figures.numbers import find_numbers
@@ -43,6 +43,11 @@ _LINK_WORD_LIST = """
     numbered numbering number stood stands standing included includes including comprised
     comprise with as range ranged ranges ranging"""
 _LINK_WORDS = frozenset(_LINK_WORD_LIST.split())
+_CAPTORS = re.compile(
+    r"abduct|kidnap|hostage|captor|captiv|seiz|pirate|gunm[ae]n|militant|rebel|gang|insurgent"
+    r"|jihadi|militia|bandit|terroris|hamas|hezbollah|houthi",
+    re.IGNORECASE,
+)
 _RELATIVE_IN = re.compile(r",\s*(?:which|who|whose|where)\b", re.IGNORECASE)
 # "unaccounted for fell from more than 1,000 to": an earlier value, then the link
 _FROM_TO = re.compile(r"\bfrom\s+[^.;]{1,30}$", re.IGNORECASE)
@@ -55,7 +60,7 @@ _NOT_LIVES = re.compile(
 
 def read_left(sentence: str, mention_start: int, np: NounPhrase) -> Reading | None:
     """A verb governing the count ("killed at least 18") or a noun linked to it ("toll rose to")."""
-    if np.head in NON_PERSON:
+    if counts_things(np.text, np.head):
         return None
     before = sentence[max(0, mention_start - 120) : mention_start]
     # The verb sits right before the count (plus "an entire family of"): search only the tail.
@@ -73,8 +78,10 @@ def read_left(sentence: str, mention_start: int, np: NounPhrase) -> Reading | No
         text = lm.group(group).lower()
         if cat == KW and "los" in text and np.head and np.head not in LOSS_HEADS:
             return None  # "lost 30 members", "lost 3 seats": not casualties
-        if cat == C and text.endswith("holding") and np.head not in HELD_HEADS:
+        if cat == C and text.endswith(("holding", "held", "hold")) and np.head not in HELD_HEADS:
             return None  # "is holding 3 rallies"
+        if cat == C and text.endswith(("held", "hold")) and not _CAPTORS.search(sentence):
+            return None  # "the stadium has held 50,000 people": only captors hold people
         verb = "_".join(w for w in text.split() if w not in ("the", "of", "a", "an"))
         return Reading(cat, "left:" + verb, cat == KW and "los" in text)
     tail = before.rstrip()

@@ -136,8 +136,8 @@ def _is_year(before: str, after: str) -> bool:
 _QUAL_BEFORE = [
     (Qualifier.AT_LEAST, r"at\s+least|no\s+(?:fewer|less)\s+than|not\s+(?:fewer|less)\s+than"
      r"|a\s+minimum\s+of|at\s+a\s+minimum|minimum\s+of"),
-    (Qualifier.UP_TO, r"up\s+to|as\s+many\s+as|no\s+more\s+than|not\s+more\s+than|a\s+maximum\s+of"
-     r"|at\s+most|maximum\s+of"),
+    (Qualifier.UP_TO, r"up\s+to|as\s+many\s+as|as\s+high\s+as|no\s+more\s+than|not\s+more\s+than"
+     r"|a\s+maximum\s+of|at\s+most|maximum\s+of"),
     (Qualifier.MORE_THAN, r"more\s+than|over|upwards\s+of|in\s+excess\s+of|above|just\s+over"
      r"|well\s+over|well\s+above|beyond|exceeding|surpassing"),
     (Qualifier.LESS_THAN, r"fewer\s+than|less\s+than|under|just\s+under|below|nearly\s+under"),

@@ -50,7 +50,8 @@ _SHARE_AFTER = re.compile(
 # "that figure later fell to 12", "up from a previous tally of 30"
 _ANAPHORA = re.compile(
     r"\b(?:number|figure|count|tally|total|estimate)\b[^.;\d]{0,40}?"
-    r"\b(?:of|to|at|was|is|were|from)\s*$",
+    r"\b(?:of|to|at|was|is|were|from)\s*$"
+    r"|\bput\s+(?:the|that|this|its|their)\s+(?:number|figure|count|tally|total|toll)\s+$",
     re.IGNORECASE,
 )
 _PARTITIVE = re.compile(r"\s+of\s+(?:the|its|their|his|her|our)\s+(?:\w+\s+)?", re.IGNORECASE)
@@ -74,6 +75,7 @@ _VAGUE_CATEGORY = {
     "hurt": Category.WOUNDED, "miss": Category.MISSING, "abdu": Category.CAPTURED,
     "kidn": Category.CAPTURED, "capt": Category.CAPTURED,
 }  # fmt: skip
+_SENTENCED = re.compile(r"\b(?:sentenc|condemn)\w*\s+(?:\w+\s+)?$", re.IGNORECASE)
 _RELATIVE = re.compile(r",\s*(?:which|who|whose|where)\b", re.IGNORECASE)
 
 
@@ -93,6 +95,12 @@ def readings(
             readings.append(BLOCKED)
             continue
         reading = read_right(sentence, m.start, np)
+        if (
+            reading is not None
+            and reading.rule == "right:death"
+            and _SENTENCED.search(sentence, max(0, m.start - 40), m.start)
+        ):
+            reading = BLOCKED  # "sentenced 14 men to death": a sentence, not a death
         if reading is None:
             reading = read_left(sentence, m.start, np)
         elif reading.rule.partition(":")[2] in _GROUP_CUES:

@@ -169,7 +169,8 @@ CUE_STEMS = (
     "victim", "toll", "captur", "captiv", "prisoner", "pows", "hostage", "abduct", "kidnap",
     "surrender", "missing", "unaccounted", "disappear", "personnel", "slaughter", "shot", "gunned",
     "stabb", "hacked", "to death", "succumb", "neutrali", "eliminat", "liquidat", "seiz",
-    "alive", "hanged", "burns", "held", "hold", "treat", "abductor", "captor",
+    "alive", "hanged", "burns", "held", "holding", "to hold", "still hold", "treat", "abductor",
+    "captor",
 )  # fmt: skip
 
 RELEASE = re.compile(

@@ -21,6 +21,8 @@ TOLL_THEN_NUMBER: list[Case] = [
     ("Officials reported a death toll of about 300 after the floods.", {(K, 300, None, A)}),
     ("By Sunday the number of people who died had risen to 169.", {(K, 169, None, E)}),
     ("The number of people killed in the blast has climbed to 52.", {(K, 52, None, E)}),
+    ("The number of people who were injured rose to 230.", {(W, 230, None, E)}),
+    ("The death toll stood at 18 in the border districts.", {(K, 18, None, E)}),
     ("The death toll is above 40,000, the health ministry says.", {(K, 40000, None, MT)}),
     ("The death toll now stands above 2,500.", {(K, 2500, None, MT)}),
     ("The death toll is unclear, though a local group put the figure as high as 1,400.",
@@ -41,6 +43,8 @@ HELD: list[Case] = [
     ("The committee will hold 12 meetings in spring.", set()),
     ("Police arrested 30 suspects, leaving 5 still in custody awaiting trial.", set()),
     ("The team was taken to 4 different stadiums.", set()),
+    ("Kidnappers still hold 12 students in the forest.", {(C, 12, None, E)}),
+    ("The stadium has held 50,000 people for concerts.", set()),
 ]  # fmt: skip
 
 UNACCOUNTED: list[Case] = [
@@ -70,6 +74,8 @@ SILENT: list[Case] = [
     ("A court sentenced 14 men to death for the attack.", set()),
     ("Seven defendants were sentenced to death on Tuesday.", set()),
     ("The tribunal condemned 5 officers to death in absentia.", set()),
+    ("The regime sentenced 3 activists to death and killed 40 protesters.", {(K, 40, None, E)}),
+    ("Rioters burnt about 30 houses and killed 4 people.", {(K, 4, None, E)}),
 ]  # fmt: skip
 
 ALL = TOLL_THEN_NUMBER + HELD + UNACCOUNTED + TREATED + GENERAL_STAFF + SILENT

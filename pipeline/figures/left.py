@@ -26,6 +26,7 @@ from pipeline.figures.cues import (
     PARTICIPLE,
     WORDS_RE,
     C,
+    K,
     counts_things,
 )
 from pipeline.figures.grammar import BLOCKED, NounPhrase, Reading
@@ -46,6 +47,16 @@ _LINK_WORDS = frozenset(_LINK_WORD_LIST.split())
 _CAPTORS = re.compile(
     r"abduct|kidnap|hostage|captor|captiv|seiz|pirate|gunm[ae]n|militant|rebel|gang|insurgent"
     r"|jihadi|militia|bandit|terroris|hamas|hezbollah|houthi",
+    re.IGNORECASE,
+)
+_PUT_TOLL = re.compile(
+    r"\bput\s+(?:the|its|their|that)\s+((?:death\s+|casualty\s+)?toll|(?:death|casualty)\s+"
+    r"(?:count|tally))\s+$",
+    re.IGNORECASE,
+)
+# An adverb between a link word and the count: "the toll is now 40", "stood officially at 12"
+_NOW = re.compile(
+    r"(?<=\s)(?:now|currently|already|officially|reportedly)\s+$",
     re.IGNORECASE,
 )
 _RELATIVE_IN = re.compile(r",\s*(?:which|who|whose|where)\b", re.IGNORECASE)
@@ -84,6 +95,13 @@ def read_left(sentence: str, mention_start: int, np: NounPhrase) -> Reading | No
             return None  # "the stadium has held 50,000 people": only captors hold people
         verb = "_".join(w for w in text.split() if w not in ("the", "of", "a", "an"))
         return Reading(cat, "left:" + verb, cat == KW and "los" in text)
+    put = _PUT_TOLL.search(before) if before.endswith(" ") else None
+    if put is not None:
+        # "officials put the death toll as high as 700": the noun is the verb's object
+        cat = KW if put.group(1).lower().startswith("casualt") else K
+        return Reading(cat, "noun:" + put.group(1).split()[-1].lower())
+    if _NOW.search(before):
+        before = _NOW.sub(" ", before)  # "the death toll is now above 40,000"
     tail = before.rstrip()
     last_word = tail[max(tail.rfind(" "), tail.rfind("\n")) + 1 :].lower()
     gate = last_word in _LINK_WORDS or tail[-1:] in ":‒–—=-,"

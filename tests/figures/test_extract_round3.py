@@ -27,6 +27,9 @@ TOLL_THEN_NUMBER: list[Case] = [
     ("The death toll now stands above 2,500.", {(K, 2500, None, MT)}),
     ("The death toll is unclear, though a local group put the figure as high as 1,400.",
      {(K, 1400, None, UT)}),
+    ("The death toll is now above 40,000, according to the ministry.", {(K, 40000, None, MT)}),
+    ("Officials put the death toll as high as 700.", {(K, 700, None, UT)}),
+    ("The number of those who died had risen to 45 by Monday.", {(K, 45, None, E)}),
     ("The toll of the stampede could be as high as 60, a witness said.", set()),
     ("The toll road cost of 91 dollars angered drivers.", set()),
     ("A toll of 12 hours of queuing wore the drivers down.", set()),
@@ -44,18 +47,23 @@ HELD: list[Case] = [
     ("Police arrested 30 suspects, leaving 5 still in custody awaiting trial.", set()),
     ("The team was taken to 4 different stadiums.", set()),
     ("Kidnappers still hold 12 students in the forest.", {(C, 12, None, E)}),
+    ("Around 240 people were taken hostage at the festival.", {(C, 240, None, A)}),
+    ("Gunmen seized 30 villagers; 12 escaped, leaving 18 in captivity.",
+     {(C, 30, None, E), (C, 18, None, E)}),
     ("The stadium has held 50,000 people for concerts.", set()),
 ]  # fmt: skip
 
 UNACCOUNTED: list[Case] = [
     ("Twenty miners were rescued, but a further 14 remain unaccounted for.", {(M, 14, None, E)}),
     ("After the landslide, 31 people remain unaccounted for.", {(M, 31, None, E)}),
+    ("A further 20 people are still unaccounted for, officials said.", {(M, 20, None, E)}),
     ("Auditors said 4 million dollars remain unaccounted for.", set()),
 ]  # fmt: skip
 
 TREATED: list[Case] = [
     ("Six officers are being treated for gunshot wounds, police said.", {(W, 6, None, E)}),
     ("Paramedics treated 18 people for minor injuries at the scene.", {(W, 18, None, E)}),
+    ("Two women were being treated for gunshot wounds.", {(W, 2, None, E)}),
     ("Doctors treated 9 patients for food poisoning.", set()),
 ]  # fmt: skip
 

@@ -59,6 +59,7 @@ _NOW = re.compile(
     r"(?<=\s)(?:now|currently|already|officially|reportedly)\s+$",
     re.IGNORECASE,
 )
+_NOW_WORDS = frozenset({"now", "currently", "already", "officially", "reportedly"})
 _RELATIVE_IN = re.compile(r",\s*(?:which|who|whose|where)\b", re.IGNORECASE)
 # "unaccounted for fell from more than 1,000 to": an earlier value, then the link
 _FROM_TO = re.compile(r"\bfrom\s+[^.;]{1,30}$", re.IGNORECASE)
@@ -95,12 +96,12 @@ def read_left(sentence: str, mention_start: int, np: NounPhrase) -> Reading | No
             return None  # "the stadium has held 50,000 people": only captors hold people
         verb = "_".join(w for w in text.split() if w not in ("the", "of", "a", "an"))
         return Reading(cat, "left:" + verb, cat == KW and "los" in text)
-    put = _PUT_TOLL.search(before) if before.endswith(" ") else None
+    put = _PUT_TOLL.search(before) if "put " in before else None
     if put is not None:
         # "officials put the death toll as high as 700": the noun is the verb's object
         cat = KW if put.group(1).lower().startswith("casualt") else K
         return Reading(cat, "noun:" + put.group(1).split()[-1].lower())
-    if _NOW.search(before):
+    if before.rstrip().rpartition(" ")[2].lower() in _NOW_WORDS and _NOW.search(before):
         before = _NOW.sub(" ", before)  # "the death toll is now above 40,000"
     tail = before.rstrip()
     last_word = tail[max(tail.rfind(" "), tail.rfind("\n")) + 1 :].lower()

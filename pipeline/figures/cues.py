@@ -28,6 +28,22 @@ def lower_twin(pattern: re.Pattern[str]) -> re.Pattern[str]:
     return re.compile(pattern.pattern.lower().replace("(?p<", "(?P<").replace("(?p=", "(?P="))
 
 
+_LOWERED: tuple[str, str] = ("", "")
+
+
+def lowered(sentence: str) -> str | None:
+    """`sentence.lower()`, or None when lower-casing would move offsets (rare scripts).
+
+    The readers ask for it many times per sentence; the last one is remembered (by identity).
+    """
+    last = _LOWERED
+    if last[0] is not sentence:
+        last = (sentence, sentence.lower())
+        globals()["_LOWERED"] = last
+    low = last[1]
+    return low if len(low) == len(sentence) else None
+
+
 CLAUSE_BREAK = re.compile(r"[;.!?]")
 
 KILL_WORDS = r"(?:killed|dead|died|deaths?|fatalities|slain)"

@@ -43,6 +43,7 @@ from pipeline.figures.cues import (
     K,
     W,
     counts_things,
+    lowered,
 )
 from pipeline.figures.model import Category
 
@@ -72,21 +73,17 @@ _RELEASE_FIRST = frozenset("rfeshlpd")  # first letters of the RELEASE words
 
 
 def _cue_at(sentence: str, pos: int) -> tuple[Category | None, int, str] | None:
-    if sentence[pos : pos + 1].lower() not in CUE_FIRST:
+    low = lowered(sentence)
+    if (low if low is not None else sentence.lower())[pos : pos + 1] not in CUE_FIRST:
         return None  # no cue starts with this letter: skip the big alternation
-    window = sentence[pos : pos + _CUE_WINDOW]
-    low = window.lower()
-    m = RIGHT_RE_LOWER.match(low)
-    if len(low) != len(window) or (m is not None and m.end() == _CUE_WINDOW):
+    stop = pos + _CUE_WINDOW
+    m = RIGHT_RE_LOWER.match(low, pos, stop) if low is not None else None
+    if low is None or (m is not None and m.end() == stop):
         m = RIGHT_RE.match(sentence, pos)  # case folding moved offsets, or the window cut a word
-        if m is None:
-            return None
-        cat = RIGHT_CUES[int(m.lastgroup[1:])][0] if m.lastgroup else None
-        return cat, m.end(), m.group(0)
     if m is None:
         return None
     cat = RIGHT_CUES[int(m.lastgroup[1:])][0] if m.lastgroup else None
-    return cat, pos + m.end(), window[: m.end()]
+    return cat, m.end(), sentence[pos : m.end()]
 
 
 def noun_phrase(sentence: str, pos: int) -> NounPhrase:
@@ -180,9 +177,13 @@ def _closing(sentence: str, opener: str, start: int, stop: int) -> int:
 
 
 def _skip_space(sentence: str, i: int) -> int:
-    while i < len(sentence) and sentence[i].isspace():
-        i += 1
-    return i
+    if not sentence[i : i + 1].isspace():
+        return i
+    m = _NON_SPACE.search(sentence, i + 1)
+    return m.start() if m is not None else len(sentence)
+
+
+_NON_SPACE = re.compile(r"\S")
 
 
 def read_right(sentence: str, mention_start: int, np: NounPhrase) -> Reading | None:

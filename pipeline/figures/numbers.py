@@ -64,10 +64,19 @@ NUMBER_RE = re.compile(
 )
 # Scanning: digits on the text as written, word numbers on its lower-cased copy (a regex
 # without IGNORECASE and with a first-letter guard runs several times faster).
-_DIGIT_SCAN = re.compile(rf"(?<![\w.,])(?P<d>{_DIGITS})(?P<ds>{_DIGSCALE})?(?![\w])", re.IGNORECASE)
+# The same digits written to start on a digit ("\d(?<![\w.,]\d)" is the look-behind moved past
+# it), so the engine jumps from digit to digit instead of trying every position.
+_DIGITS_FROM_FIRST = (
+    r"\d(?<![\w.,]\d)(?:\d{0,2}(?:,\d{3})+(?!\d)|\d{0,2}(?:[\u00a0\u2009\u202f ]\d{3})+(?!\d|,\d)"
+    r"|\d{0,2}(?:\.\d{3}){2,}(?!\d)|\d*)(?:\.\d+)?"
+)
+_DIGIT_SCAN = re.compile(rf"(?P<d>{_DIGITS_FROM_FIRST})(?P<ds>{_DIGSCALE})?(?![\w])", re.IGNORECASE)
 _DIGIT_SCAN_LOWER = lower_twin(_DIGIT_SCAN)  # for the lower-cased copy: no case folding
 NUMBER_WORDS = frozenset([*_UNITS, *_TENS, "hundred", "thousand", "million", "billion", "dozen"])
-_LETTERS = re.compile(r"[a-z]+")
+# Where a number word starts (first letters as a guard: the engine skips other positions fast).
+_WORD_START = re.compile(
+    r"\b(?=[otfsenhmbd])(?:" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")\b"
+)
 _A_BEFORE = re.compile(r"\b(?:half\s+a|a)\s+$")
 _WORD_SCAN = re.compile(rf"\b(?=[otfsenha])(?P<w>{_WORDNUM})(?![\w])")
 
@@ -314,11 +323,9 @@ def _word_numbers(lower: str) -> list[re.Match[str]]:
     """The word-number matches `_WORD_SCAN.finditer(lower)` gives, tried only where a number
     word starts (or the "a"/"half a" before one): most sentences hold none or one."""
     out: list[re.Match[str]] = []
-    if NUMBER_WORDS.isdisjoint(_LETTERS.findall(lower)):
-        return out
     end = 0
-    for wm in _LETTERS.finditer(lower):
-        if wm.start() < end or wm.group() not in NUMBER_WORDS:
+    for wm in _WORD_START.finditer(lower):
+        if wm.start() < end:
             continue
         pos = wm.start()
         lead = _A_BEFORE.search(lower, max(end, pos - 12), pos)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from pipeline.figures.cues import lower_twin
 from pipeline.figures.model import Qualifier
+from pipeline.figures.qualifiers import qualifier_after, qualifier_before
 
 _LOWER_WORDS = re.compile(r"[a-z]+")
 _GROUP_SEP = re.compile(r"[,\u00a0\u2009\u202f ]")
@@ -142,40 +143,6 @@ def _is_year(before: str, after: str) -> bool:
     return bool(_YEAR_AFTER.match(after)) and not _COUNT_BEFORE.search(before)
 
 
-_QUAL_BEFORE = [
-    (Qualifier.AT_LEAST, r"at\s+least|no\s+(?:fewer|less)\s+than|not\s+(?:fewer|less)\s+than"
-     r"|a\s+minimum\s+of|at\s+a\s+minimum|minimum\s+of"),
-    (Qualifier.UP_TO, r"up\s+to|as\s+many\s+as|as\s+high\s+as|no\s+more\s+than|not\s+more\s+than"
-     r"|a\s+maximum\s+of|at\s+most|maximum\s+of"),
-    (Qualifier.MORE_THAN, r"more\s+than|over|upwards\s+of|in\s+excess\s+of|above|just\s+over"
-     r"|well\s+over|well\s+above|beyond|exceeding|surpassing"),
-    (Qualifier.LESS_THAN, r"fewer\s+than|less\s+than|under|just\s+under|below|nearly\s+under"),
-    (Qualifier.APPROXIMATELY, r"about|around|some|roughly|approximately|approx\.?|an\s+estimated"
-     r"|estimated|nearly|almost|close\s+to|just\s+(?:shy|short)\s+of|circa|ca\.|c\.|perhaps"
-     r"|possibly|maybe|some\s+estimated"
-     r"|an\s+approximate|approximate|anywhere|somewhere\s+(?:around|between)"
-     r"|an\s+approximately"),
-]  # fmt: skip
-_QUAL_BEFORE_RE = re.compile(
-    r"(?:^|(?<=[\s(“\"'‘—–-]))(?:"
-    + "|".join(f"(?P<q{i}>{alt})" for i, (_, alt) in enumerate(_QUAL_BEFORE))
-    + r"),?\s+(?:(?:a\s+total\s+of|another|an\s+additional|additional|a\s+further)\s+)?$",
-    re.IGNORECASE,
-)
-_QUAL_BEFORE_LOWER = lower_twin(_QUAL_BEFORE_RE)
-# Every qualifier phrase (with its optional "another", "a total of") ends in one of these.
-_QUAL_LAST_WORDS = (
-    "least than of to about around some roughly approximately approx approx. estimated nearly "
-    "almost over above under below beyond exceeding surpassing circa ca. c. perhaps possibly "
-    "maybe anywhere another additional further minimum maximum most upwards excess shy short "
-    "approximate estimate between as"
-)
-_QUAL_LAST = frozenset(_QUAL_LAST_WORDS.split())
-_QUAL_AFTER_RE = re.compile(
-    r"^(?:\s*(?P<plus>\+)|[\s-]*plus\b|\s+or\s+(?P<more>more|above)\b|\s+or\s+so\b(?P<so>)"
-    r"|\s+or\s+(?P<less>less|fewer|under)\b)",
-    re.IGNORECASE,
-)
 _RANGE_MID = re.compile(r"^\s*(?:-|–|—|‒|to|or)\s*$", re.IGNORECASE)
 CHANGE_FROM = re.compile(
     r"\b(?:fell|fallen|falls|rose|risen|rises|dropped|drops|climbed|climbs|increased|decreased"
@@ -400,30 +367,15 @@ def find_numbers(sentence: str) -> list[NumberMention]:
             if bm:
                 start -= len(before) - bm.start()
                 before = before[: bm.start()]
-        tail = before.rstrip(" ,")
-        last_word = tail[tail.rfind(" ") + 1 :].lower().lstrip("\"'“‘(—–-")
-        qm = None
-        if last_word in _QUAL_LAST:
-            low_before = before.lower()
-            same = len(low_before) == len(before)
-            qm = (_QUAL_BEFORE_LOWER if same else _QUAL_BEFORE_RE).search(
-                low_before if same else before
-            )
-        if qm:
-            start -= len(before) - qm.start()
-            qualifier = _QUAL_BEFORE[int((qm.lastgroup or "q0")[1:])][0]
+        found_before = qualifier_before(before)
+        if found_before is not None:
+            qualifier, reach = found_before
+            start -= reach
         end = last.end
-        am = _QUAL_AFTER_RE.match(sentence[end : end + 20])
-        if am:
-            end += am.end()
-            if am.group("plus") is not None or am.group(0).lower().strip(" -") == "plus":
-                qualifier = Qualifier.MORE_THAN
-            elif am.group("more") is not None:
-                qualifier = Qualifier.AT_LEAST
-            elif am.group("so") is not None:
-                qualifier = Qualifier.APPROXIMATELY
-            elif am.group("less") is not None:
-                qualifier = Qualifier.UP_TO
+        found_after = qualifier_after(sentence, end)
+        if found_after is not None:
+            qualifier, reach = found_after
+            end += reach
         out.append(
             NumberMention(
                 value=low,

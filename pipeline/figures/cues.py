@@ -58,12 +58,14 @@ RIGHT_CUES: list[tuple[Category | None, str]] = [
         r"|fatally(?=\s*(?:[,;.)]|$))"),
     (W, r"(?:sustained|suffered|received|left\s+with)\s+(?:\w+\s+){0,2}?"
         r"(?:injur(?:y|ies)|wounds?|burns)"
+        r"|survived\s+with\s+(?:\w+\s+){0,2}?(?:injur(?:y|ies)|wounds|burns)"
         r"|shot\s+and\s+(?:wounded|injured)|treated\s+for\s+(?:\w+\s+)?(?:injuries|wounds)"
         r"|(?:receiving|received|getting|undergoing|needed|needing|required|requiring)\s+"
         r"(?:medical\s+|hospital\s+)?treatment\s+for\s+(?:\w+\s+){0,2}?(?:injuries|wounds|burns)"),
     (K, r"(?:shot|stabbed|hacked|burned|burnt|beaten|clubbed|crushed|starved|tortured|bludgeoned"
         r"|trampled|frozen)\s+to\s+death|lost\s+(?:their|his|her)\s+li(?:ves|fe)"
-        r"|lives\s+(?:were|have\s+been|had\s+been)\s+lost|(?:burned|burnt|buried)\s+alive"),
+        r"|lives\s+(?:were|have\s+been|had\s+been)\s+lost|(?:burned|burnt|buried)\s+alive"
+        r"|(?:burned|burnt|charred|mutilated|disfigured)\s+beyond\s+recognition"),
     (K, r"killed|dead|died|deaths?|fatalities|perished|slain|murdered|massacred|executed"
         r"|beheaded|martyred|martyrs|bodies|corpses|lynched|buried|drowned|KIA|succumbed|hanged"
         r"|neutrali[sz]ed|eliminated|liquidated"),
@@ -127,6 +129,7 @@ FILLER = (
     r"(?:,\s*)?(?:(?:(?:the|a|an|his|her|their|its)\s+[a-z]+(?:\s+[a-z]+)?|himself|herself"
     r"|themselves)\s+and\s+)?"
     r"(?:(?:a\s+total\s+of|another|an\s+additional|additional|a\s+further|the|some|all"
+    r"|its|their|his|her|our|(?:the\s+)?[\w-]+['’]s"  # "are holding the ship's 23 crew"
     r"|(?:a|an|the)\s+(?:\w+\s+)?(?:family|group|total|crowd|party|band|batch|number)\s+of)\s+)?"
 )
 LEFT_VERB_RE = re.compile(
@@ -158,7 +161,9 @@ LEFT_NOUN_RE = re.compile(
 )
 LINK_RE = re.compile(
     r"(?:\b(?:to|at|of|is|was|were|are|been|be|reached|reaching|reach|hit|hitting|surpassed"
-    r"|surpassing|surpass|exceeded|exceeding|exceed|topped|topping|totall?ed|totall?ing|total"
+    r"|surpassing|surpass|exceeded|exceeding|exceed|topped|topping|tops|passed|passes|passing"
+    r"|crossed|crosses|crossing|nears|neared|nearing|approached|approaches|approaching"
+    r"|totall?ed|totall?ing|total"
     r"|numbered|numbering|number|stood|stands|standing|included|includes|including"
     r"|comprised?|with|as|range|ranged|ranges|ranging)|[:‒–—=-])\s*$",
     re.IGNORECASE,
@@ -186,7 +191,7 @@ CUE_STEMS = (
     "surrender", "missing", "unaccounted", "disappear", "personnel", "slaughter", "shot", "gunned",
     "stabb", "hacked", "to death", "succumb", "neutrali", "eliminat", "liquidat", "seiz",
     "alive", "hanged", "burns", "held", "holding", "to hold", "still hold", "treat", "abductor",
-    "captor",
+    "captor", "beyond recogn",
 )  # fmt: skip
 
 RELEASE = re.compile(
@@ -300,6 +305,7 @@ NP_STOP_WORDS = """
     that which who whose when where while after before because as than if but or to for so
     with by at on into onto over under during since until near across against between through
     per were was are is have has had been being be not no never could would might may will can
+    told tell tells
     should must said says say according reportedly already also still remain remains remained
     without within outside inside around beyond
     feared believed every each went gone reported recorded registered saw suffered sustained

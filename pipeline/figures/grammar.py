@@ -45,7 +45,7 @@ from pipeline.figures.cues import (
     counts_things,
     lowered,
 )
-from pipeline.figures.model import Category
+from pipeline.figures.model import Category, Qualifier
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +56,7 @@ class Reading:
     rule: str
     soft: bool = False  # "lost", "losses": killed_or_wounded unless set against "wounded"
     subject: str | None = None  # who a tally noun counts, when its modifiers say it
+    qualifier: Qualifier | None = None  # one the link verb implies: "toll tops 50,000"
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,7 +205,7 @@ def read_right(sentence: str, mention_start: int, np: NounPhrase) -> Reading | N
     rel = RELATIVE.match(sentence, np.end)
     if rel is not None and _aux_then_cue(sentence, rel.end(), mention_start, 1) is BLOCKED:
         return BLOCKED  # "300 girls who had been seized ... were freed": the main verb decides
-    reading = _aux_then_cue(sentence, np.end, mention_start, 0)
+    reading = _aux_then_cue(sentence, np.end, mention_start, 0, after_noun=bool(np.text))
     if reading is not None and reading is not BLOCKED and not np.text and reading.subject is None:
         mod = _MODIFIER.match(sentence, at)
         named = noun_phrase(sentence, mod.end()).text if mod is not None else ""
@@ -243,7 +244,9 @@ def after_modifier(
     return True, after
 
 
-def _aux_then_cue(sentence: str, i: int, mention_start: int, depth: int) -> Reading | None:
+def _aux_then_cue(
+    sentence: str, i: int, mention_start: int, depth: int, *, after_noun: bool = False
+) -> Reading | None:
     seen_aux: list[str] = []
     for _ in range(8):
         i = _skip_space(sentence, i)
@@ -262,6 +265,13 @@ def _aux_then_cue(sentence: str, i: int, mention_start: int, depth: int) -> Read
             if RELEASE_AFTER.match(sentence, end):
                 return BLOCKED
             low_text = text.lower()
+            if after_noun and not seen_aux and cat == C and low_text in _REDUCED_RELATIVE:
+                # "20 fishermen kidnapped by pirates last week have been released": the
+                # participle only names the group; the clause's own verb says what happened
+                main = _MAIN_AUX.match(sentence, end)
+                after = _aux_then_cue(sentence, main.end(), mention_start, 1) if main else None
+                if after is BLOCKED or (after is not None and after.category != C):
+                    return after
             if depth == 0 and NOUN_CUES.match(low_text):
                 # "148 victims were killed", "ten hostages were executed": the verb decides
                 after = _aux_then_cue(sentence, end, mention_start, 1)
@@ -333,4 +343,10 @@ _HOSTAGE_CONTEXT = re.compile(r"abduct|kidnap|hostage|captor|seiz", re.IGNORECAS
 _QUOTES = frozenset({"'", "‘", "’", '"', "“", "”"})
 
 
+_REDUCED_RELATIVE = frozenset({"captured", "abducted", "kidnapped", "seized"})
+# The finite verb later in the same clause, after a participle phrase ("... by pirates have").
+_MAIN_AUX = re.compile(
+    r"[^;.,:\d]{0,100}?\s(?=(?:have|has|had|were|was|are|is|remain|remains|remained)\s)",
+    re.IGNORECASE,
+)
 _COMMA_AUX = re.compile(r"\s*,\s*(?=(?:were|was|are|is|have|has|had)\b)", re.IGNORECASE)

@@ -30,6 +30,7 @@ from pipeline.figures.cues import (
     counts_things,
 )
 from pipeline.figures.grammar import BLOCKED, NounPhrase, Reading
+from pipeline.figures.model import Qualifier
 from pipeline.figures.numbers import find_numbers
 
 # Capitalised modifiers right before a tally noun: "Russian troop losses", "the Union dead".
@@ -40,10 +41,21 @@ _LEAD_DET = re.compile(r"^(?:The|A|An|This|That|These|Those|Its|Their|Our)\b\s*"
 # The words LINK_RE can end on (checked before running it).
 _LINK_WORD_LIST = """
     to at of is was were are been be reached reaching reach hit hitting surpassed surpassing
-    surpass exceeded exceeding exceed topped topping totalled totaled totalling totaling total
+    surpass exceeded exceeding exceed topped topping tops passed passes passing crossed crosses
+    crossing nears neared nearing approached approaches approaching
+    totalled totaled totalling totaling total
     numbered numbering number stood stands standing included includes including comprised
     comprise with as range ranged ranges ranging"""
 _LINK_WORDS = frozenset(_LINK_WORD_LIST.split())
+# Link verbs that say where the count stands: "the toll tops 50,000" is more than 50,000.
+_MORE_LINKS = """
+    topped topping tops passed passes passing surpassed surpassing surpass exceeded exceeding
+    exceed crossed crosses crossing"""
+_NEAR_LINKS = "nears neared nearing approached approaches approaching"
+_LINK_QUALIFIERS = {
+    **{w: Qualifier.MORE_THAN for w in _MORE_LINKS.split()},
+    **{w: Qualifier.APPROXIMATELY for w in _NEAR_LINKS.split()},
+}
 _CAPTORS = re.compile(
     r"abduct|kidnap|hostage|captor|captiv|seiz|pirate|gunm[ae]n|militant|rebel|gang|insurgent"
     r"|jihadi|militia|bandit|terroris|hamas|hezbollah|houthi",
@@ -60,6 +72,9 @@ _NOW = re.compile(
     re.IGNORECASE,
 )
 _NOW_WORDS = frozenset({"now", "currently", "already", "officially", "reportedly"})
+_AND_BEFORE = re.compile(r"\s(?:and|or)\s+$", re.IGNORECASE)
+# Verbs in their bare form: after "and" they share the first verb's modal ("could ... and kill")
+_BASE_FORMS = frozenset({"kill", "wound", "injure", "hurt", "maim", "capture", "abduct", "kidnap"})
 _RELATIVE_IN = re.compile(r",\s*(?:which|who|whose|where)\b", re.IGNORECASE)
 # "unaccounted for fell from more than 1,000 to": an earlier value, then the link
 _FROM_TO = re.compile(r"\bfrom\s+[^.;]{1,30}$", re.IGNORECASE)
@@ -83,8 +98,15 @@ def read_left(sentence: str, mention_start: int, np: NounPhrase) -> Reading | No
         low_near if len(low_near) == len(near) else near
     )
     if lm is not None:
-        if modal_before_text(before[: len(before) - len(near) + lm.start()]):
+        ahead = before[: len(before) - len(near) + lm.start()]
+        if modal_before_text(ahead):
             return BLOCKED
+        coordinated = _AND_BEFORE.search(ahead)
+        if coordinated and lm.group(0).split()[0].lower() in _BASE_FORMS:
+            # "could infect 40 million people and kill 200,000": the modal governs both verbs
+            clause = ahead[: coordinated.start()]
+            if modal_in(clause[max(clause.rfind(";"), clause.rfind("."), clause.rfind(",")) + 1 :]):
+                return BLOCKED
         group = lm.lastgroup or "l0"
         cat = LEFT_VERBS[int(group[1:])][0]
         text = lm.group(group).lower()
@@ -145,4 +167,5 @@ def read_left(sentence: str, mention_start: int, np: NounPhrase) -> Reading | No
         "noun:" + text.split()[0],
         cat == KW and "los" in text,
         named or None,  # "Russian troop losses", "Confederate dead"
+        _LINK_QUALIFIERS.get(link_text.split()[-1]) if link_text != ":" else None,
     )

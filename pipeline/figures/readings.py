@@ -16,6 +16,7 @@ from pipeline.figures.blockers import (
 )
 from pipeline.figures.cues import (
     CLAUSE_BREAK,
+    HOLD_VERB,
     LEFT_NOUN_RE,
     LEFT_NOUNS,
     NON_PERSON,
@@ -76,6 +77,12 @@ _VAGUE_CATEGORY = {
     "kidn": Category.CAPTURED, "capt": Category.CAPTURED,
 }  # fmt: skip
 _SENTENCED = re.compile(r"\b(?:sentenc|condemn)\w*\s+(?:\w+\s+)?$", re.IGNORECASE)
+# Deaths that did not happen: "the vaccine prevented an estimated 14 million deaths"
+_AVERTED = re.compile(
+    r"\b(?:prevent|avert|avoid)(?:ed|s|ing)?\s+(?:(?:the|a|an|some|what|would-be)\s+)?$",
+    re.IGNORECASE,
+)
+_HELD_NOUN = re.compile(r"\s*(?:hostages?|prisoners|captives|pows?)\b", re.IGNORECASE)
 _RELATIVE = re.compile(r",\s*(?:which|who|whose|where)\b", re.IGNORECASE)
 
 
@@ -84,6 +91,7 @@ def readings(
 ) -> list[Reading | None]:
     """Each count's own reading, then partitives and readings shared forward and backward."""
     readings: list[Reading | None] = []
+    held_only: dict[int, int] = {}  # "21 hostages and ...": the cue names the group; its end
     for m, np in zip(mentions, nps, strict=True):
         if (
             is_rate(sentence, m.end, np.end)
@@ -91,6 +99,7 @@ def readings(
             or released_before(sentence, m.start)
             or modal_before(sentence, m.start)
             or earlier_value(sentence, m.start, np.end)
+            or _AVERTED.search(sentence, max(0, m.start - 30), m.start) is not None
         ):
             readings.append(BLOCKED)
             continue
@@ -116,6 +125,15 @@ def readings(
                 group = reading.rule.partition(":")[2]
                 named = np.text if group in _MODIFIER_CUES else f"{np.text} {group}"
                 reading = replace(verb, subject=named.strip() or None)
+            elif (
+                verb is None
+                and not np.text
+                and reading.category == Category.CAPTURED
+                and not HOLD_VERB.search(sentence, max(0, m.start - 40), m.start)
+            ):
+                cue = _HELD_NOUN.match(sentence, np.end)
+                if cue is not None:
+                    held_only[len(readings)] = cue.end()
         readings.append(reading)
     # Partitive: "120 of the estimated 200 fighters had been killed" states 120, not 200;
     # "2 of the 11 abducted workers were freed" states 11 abducted, and no figure for the 2.
@@ -133,6 +151,18 @@ def readings(
     # Forward sharing: "200 rebels and 150 government soldiers died in the battle"
     for i in range(len(mentions) - 2, -1, -1):
         nxt = readings[i + 1]
+        if (
+            i in held_only
+            and nxt is not None
+            and nxt is not BLOCKED
+            and nxt.rule.startswith("right:")
+            and nxt.category in (Category.KILLED, Category.WOUNDED)
+            and _SHARE_BETWEEN.fullmatch(sentence[held_only[i] : mentions[i + 1].start])
+        ):
+            # "21 hostages and four soldiers died": dead hostages are no longer held
+            group = sentence[nps[i].end : held_only[i]].strip()
+            readings[i] = Reading(nxt.category, "shared-forward", nxt.soft, group)
+            continue
         if readings[i] is None and nxt is not None and nxt is not BLOCKED:
             between = sentence[nps[i].end : mentions[i + 1].start]
             opener = _BREAKDOWN_BEFORE.search(sentence, 0, mentions[i].start)

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import re
 
-_SPACES = re.compile(r"\s+")
+from pipeline.figures.cues import lowered
+
 _LEAD_DETS = re.compile(r"^(?:(?:the|a|an|and|of)\s+)+", re.IGNORECASE)
-_TRAIL_DETS = re.compile(r"\s+(?:the|a|an|and|of)$", re.IGNORECASE)
-_POSSESSIVE = re.compile(r"(?:’s|'s)$")
-_LEAD_THE = re.compile(r"^the\s+")
+# A final possessive, tested with str.endswith: the words and phrases tested hold no line break
+# (where a "(?:’s|'s)$" pattern would also match).
+_POSSESSIVE_ENDS = ("’s", "'s")
 # A trailing full stop that is not part of initials or an abbreviation: "told AFP." -> "AFP"
 _TRAIL_STOP = re.compile(r"(?<![A-Z]\.[A-Z])(?<!\b[A-Z][a-z])(?<!\b[A-Z])\.$")
 
@@ -111,6 +112,12 @@ _SAID_AFTER = re.compile(
     r"(?=[A-Z]|(?:the|a|an)\s)",
     re.IGNORECASE,
 )
+# _SAID_AFTER for the lower-cased sentence: with IGNORECASE "[A-Z]" matches any ASCII letter,
+# and also "ı" and "ſ", whose lower case is themselves.
+_SAID_AFTER_LOWER = re.compile(
+    r"\b(?:said|says|told|reported|reports|added|announced|writes|wrote|claimed)\s+"
+    r"(?=[a-zıſ])"
+)
 _SOURCE_OF = re.compile(
     r"^(?:the\s+|a\s+|an\s+)?(?:(?:latest|new|recent|official|daily|final|preliminary|updated)\s+)?"
     r"(?:report|statement|data|figures|estimates?|tally|count|update|statistics|numbers)\s+"
@@ -122,6 +129,11 @@ _CUT = re.compile(
     r"|today|yesterday|tonight|this|last"
     r"|figures|data|statistics|estimates|reports?|tally)\b.*$",
     re.IGNORECASE,
+)
+# The last word of every _DATA_NOUN match.
+_DATA_NOUN_WORDS = frozenset(
+    {"data", "figures", "statistics", "tally", "count", "estimate", "estimates", "numbers"}
+    | {"record", "records"}
 )
 _DATA_NOUN = re.compile(
     r"(?:’s|'s)?\s+(?:data|figures|statistics|tally|count|estimates?|numbers|records?)$"
@@ -171,18 +183,19 @@ _CREDIT = re.compile(r"\s[—–-]\s*(?P<x>[A-Z][\w’'.&-]*(?:\s+[\w’'.&-]+){
 
 def find_claimant(sentence: str) -> str | None:
     """Return who the sentence says states its figures ("according to X", "X said"), or None."""
-    low = sentence.lower()
+    same_length = lowered(sentence)  # None when lower-casing moves offsets
+    low = sentence.lower() if same_length is None else same_length
     m = _ACCORDING.search(sentence) if any(k in low for k in _ACCORDING_KEYS) else None
     source = None
     if m:
         source = clean_phrase(_CUT.sub("", _SOURCE_OF.sub("", m.group("x"))))
         if m.group("k").lower() not in ("citing", "quoting"):
             return source
-    speaker = _speaker(sentence) if any(k in low for k in _SPEECH_KEYS) else None
+    speaker = _speaker(sentence, same_length) if any(k in low for k in _SPEECH_KEYS) else None
     return speaker or source or _label(sentence)
 
 
-def _speaker(sentence: str) -> str | None:
+def _speaker(sentence: str, low: str | None) -> str | None:
     for sm in _SPEECH_RE.finditer(sentence):
         if sm.group(0).startswith("claim") and _LIVES_AFTER.match(sentence, sm.end()):
             continue  # "the blast claimed the lives of 18": a death, not a statement
@@ -192,7 +205,8 @@ def _speaker(sentence: str) -> str | None:
         got = _speaker_before(sentence, sm.start())
         if got and not _is_event(got):
             return got
-    for sm in _SAID_AFTER.finditer(sentence):
+    said_after = _SAID_AFTER.finditer(sentence) if low is None else _SAID_AFTER_LOWER.finditer(low)
+    for sm in said_after:
         got = _speaker_after(sentence, sm.end())
         if got and not _is_event(got):
             return got
@@ -207,8 +221,8 @@ def _is_event(phrase: str) -> bool:
 def _speaker_after(sentence: str, pos: int) -> str | None:
     """ "said Jane Roe", "writes the regional prosecutor's office": the phrase after the verb."""
     words: list[str] = []
-    for w in WORD.findall(sentence[pos : pos + 90])[:9]:
-        low = _POSSESSIVE.sub("", w.lower().rstrip("."))
+    for w in WORD.findall(sentence, pos, pos + 90)[:9]:
+        low = _drop_possessive(w.lower().rstrip("."))
         known = w[:1].isupper() or low in _NP_LOWER or low in _DETERMINERS or low in ORG_WORDS
         if not known and not (words and w.isalpha() and w.islower() and low not in _NOT_SPEAKER):
             break
@@ -218,8 +232,12 @@ def _speaker_after(sentence: str, pos: int) -> str | None:
     return clean_phrase(" ".join(words))
 
 
+def _drop_possessive(word: str) -> str:
+    return word[:-2] if word.endswith(_POSSESSIVE_ENDS) else word
+
+
 def _is_org(word: str) -> bool:
-    low = _POSSESSIVE.sub("", word.lower().rstrip("."))
+    low = _drop_possessive(word.lower().rstrip("."))
     return low in ORG_WORDS or low in _NP_LOWER and low not in _DETS
 
 
@@ -244,7 +262,7 @@ def _label(sentence: str) -> str | None:
 
 def _speaker_before(sentence: str, pos: int) -> str | None:
     """The noun phrase right before a speech verb: names, newsroom nouns, "the coast guard"."""
-    tokens = WORD.findall(sentence[max(0, pos - 160) : pos])
+    tokens = WORD.findall(sentence, max(0, pos - 160), pos)
     while tokens and tokens[-1].lower() in _SPEECH_GAP:
         tokens.pop()  # "Zelensky first reported", "officials on Monday said"
         if tokens and tokens[-1].lower() in ("on", "in", "last", "this"):
@@ -264,7 +282,9 @@ def _speaker_before(sentence: str, pos: int) -> str | None:
     generic = 0  # plain lower-case nouns taken: they need a determiner or a name before them
     anchored = False
     for tok in reversed(tokens[-12:]):
-        low = _POSSESSIVE.sub("", tok.lower())
+        low = tok.lower()
+        if low.endswith(_POSSESSIVE_ENDS):
+            low = low[:-2]
         if tok[:1].isupper() or low in _NP_LOWER:
             words.append(tok)
             anchored = anchored or tok[:1].isupper() or low in _DETERMINERS
@@ -289,19 +309,29 @@ def _speaker_before(sentence: str, pos: int) -> str | None:
     if generic and not anchored:
         return None  # "were killed in clashes, officials said" keeps its old reading
     phrase = " ".join(reversed(words))
-    # "Mediazona's data shows", "UN figures show": the source, not its numbers
-    phrase = _DATA_NOUN.sub("", phrase)
+    if words and words[0].lower() in _DATA_NOUN_WORDS:
+        # "Mediazona's data shows", "UN figures show": the source, not its numbers
+        phrase = _DATA_NOUN.sub("", phrase)
     return clean_phrase(phrase) if phrase else None
 
 
 def clean_phrase(phrase: str) -> str | None:
     """Trim spaces, determiners, a possessive and a stray full stop; None when nothing is left."""
-    phrase = _SPACES.sub(" ", phrase).strip(" ,;:-–—'\"“”")
-    phrase = _TRAIL_STOP.sub("", phrase)
-    phrase = _LEAD_DETS.sub("", phrase)
-    phrase = _TRAIL_DETS.sub("", phrase)
-    phrase = _POSSESSIVE.sub("", phrase)
-    if not phrase or phrase.lower() in _PRONOUNS or len(phrase) > 100 or phrase.lower() in _DETS:
+    # Whitespace runs become single spaces (str.split and \s agree on what is a space), so the
+    # trailing patterns below are plain string tests: no "$" before a line break is possible.
+    phrase = " ".join(phrase.split()).strip(" ,;:-–—'\"“”")
+    if phrase.endswith("."):
+        phrase = _TRAIL_STOP.sub("", phrase)
+    lead = _LEAD_DETS.match(phrase)
+    if lead:
+        phrase = phrase[lead.end() :]
+    head, space, last = phrase.rpartition(" ")
+    if space and last.lower() in _DETS:
+        phrase = head  # a trailing determiner: "the Kyiv city administration and"
+    if phrase.endswith(_POSSESSIVE_ENDS):
+        phrase = phrase[:-2]
+    low = phrase.lower()
+    if not phrase or low in _PRONOUNS or len(phrase) > 100 or low in _DETS:
         return None
     return phrase
 
@@ -314,14 +344,14 @@ def claimant_key(claimant: str | None, aliases: dict[str, str] | None = None) ->
     """
     if not claimant:
         return None
-    low = _SPACES.sub(" ", claimant.lower()).strip()
+    low = " ".join(claimant.lower().split())  # whitespace runs as single spaces
     if aliases and low in aliases:
         return aliases[low]
     words = claimant.split()
     is_person = (
         1 <= len(words) <= 5
         and all(w[:1].isupper() for w in words)
-        and not any(_POSSESSIVE.sub("", w.lower()).strip(".") in ORG_WORDS for w in words)
+        and not any(_drop_possessive(w.lower()).strip(".") in ORG_WORDS for w in words)
     )
     named = (
         len(words) >= 3
@@ -329,11 +359,12 @@ def claimant_key(claimant: str | None, aliases: dict[str, str] | None = None) ->
         and any(w.islower() and w not in _LINK_WORDS for w in words[:-2])
     )  # "Kharkiv governor Oleh Syniehubov", "Interior Ministry spokesman Nasrat Rahimi"
     if is_person or named:
-        stripped = _TITLES.sub("", low).strip() or low
+        titles = _TITLES.match(low)
+        stripped = (low[titles.end() :].strip() if titles else low) or low
         last = stripped.split()[-1].strip(".’'")
         key = _SPELLINGS.get(last, last)
     else:
-        key = _org_key(_LEAD_THE.sub("", low))
+        key = _org_key(low[4:] if low.startswith("the ") else low)  # low is single-spaced
     return (aliases or {}).get(key, key)
 
 
@@ -344,7 +375,7 @@ def _org_key(low: str) -> str:
     if m is not None and m.group("o") in _DEMONYMS:
         owner, base = _DEMONYMS[m.group("o")], m.group("rest")
     else:
-        m = _OWNER_LAST.match(base)
+        m = _OWNER_LAST.match(base) if " of " in base else None  # base is single-spaced
         if m is not None:
             o = m.group("o")
             adjective = _DEMONYMS.get(o, o if o in _DEMONYMS.values() else "")

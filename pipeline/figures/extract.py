@@ -37,10 +37,14 @@ log = logging.getLogger(__name__)
 
 _LEAD_OF_THE = re.compile(r"^(?:of\s+)?(?:the\b\s*)?", re.IGNORECASE)
 _TRAIL_LINK = re.compile(r"(?:^|\s+)(?:and|of|the|in|from|a|an)$", re.IGNORECASE)
+_TRAIL_LINK_LAST = "dfenmaDFENMA\n"  # the last character of every _TRAIL_LINK match, or ""
 
 _DIGIT = re.compile(r"\d")
 _PLACE_FIRST = re.compile(r"(?:in|at|on|near|across|inside)\b", re.IGNORECASE)
-_LETTERS = re.compile(r"[a-z]+")
+# A number word as a whole run of letters: one scan instead of listing every word of the text.
+_NUMBER_WORD = re.compile(
+    r"(?<![a-z])(?:" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")(?![a-z])"
+)
 # A count that shares the category of the figure before it: "..., as well as 317 officers".
 _OTHERS = re.compile(r"\b(?:others|another|more)\b", re.IGNORECASE)
 _OF_THEM = re.compile(r"^(?:of\s+)?(?:them|whom|those)\s+", re.IGNORECASE)
@@ -70,9 +74,7 @@ def find_figures(text: str, *, aliases: dict[str, str] | None = None) -> list[Fi
     for idx, (start, end) in enumerate(spans):
         sentence = text[start:end]
         low = sentence.lower()
-        if not has_cue_lower(low) or not (
-            _DIGIT.search(sentence) or not NUMBER_WORDS.isdisjoint(_LETTERS.findall(low))
-        ):
+        if not has_cue_lower(low) or not (_DIGIT.search(sentence) or _NUMBER_WORD.search(low)):
             continue
         try:
             found = _sentence_figures(sentence, start, table)
@@ -243,11 +245,18 @@ def _clause_claimants(
 def _subject_text(np: NounPhrase) -> str | None:
     if np.text.lower() in _PRONOUN_SUBJECTS:
         return None  # "500 of whom": the group named before
-    text = _OF_THEM.sub("", np.text.strip(" ,;:-–—"))  # "6 of them children"
+    # The patterns anchored at the start are matched and sliced off rather than substituted.
+    text = np.text.strip(" ,;:-–—")
+    of_them = _OF_THEM.match(text)  # "6 of them children"
+    if of_them:
+        text = text[of_them.end() :]
     if _PLACE_FIRST.match(text) or (text.endswith("ly") and " " not in text):
         return None  # "killed 12 in Cuba": a place; "two of them seriously": a manner
-    text = _LEAD_OF_THE.sub("", text)
-    text = _TRAIL_LINK.sub("", text)
+    lead = _LEAD_OF_THE.match(text)  # always a match, maybe an empty one
+    if lead:
+        text = text[lead.end() :]
+    if text[-1:] in _TRAIL_LINK_LAST:
+        text = _TRAIL_LINK.sub("", text)
     return text or None
 
 

@@ -6,8 +6,11 @@ import re
 
 # A boundary: terminal punctuation, closing quotes/brackets, whitespace, then something that
 # can open a sentence. Line breaks always end a sentence (headlines, list items, paragraphs).
+# Written as one leading character class ("\n\s*|[.!?…]+..." with the branch chosen by a
+# look-behind) so the engine skips ahead to candidate characters instead of trying each one.
 _BOUNDARY = re.compile(
-    r"[.!?…]+[\"'”’»)\]]*(?=\s+[\"'“‘«(\[]*[A-Z0-9\u0400-\u04ff])|\n\s*",
+    r"[\n.!?…](?:(?<=\n)\s*"
+    r"|(?<!\n)[.!?…]*[\"'”’»)\]]*(?=\s+[\"'“‘«(\[]*[A-Z0-9\u0400-\u04ff]))",
 )
 
 _INITIALS = re.compile(r"(?:[A-Za-z]\.)*[A-Za-z]")
@@ -18,6 +21,7 @@ _ABBREV_WORDS = """
     """
 _ABBREV = frozenset(_ABBREV_WORDS.split())
 _WORD_BEFORE = re.compile(r"([\w.]+)$")
+_WORD_RUN = re.compile(r"[\w.]+")
 _MAX_SENTENCE = 2_000  # longer runs are cut so one pathological "sentence" stays cheap
 
 
@@ -31,8 +35,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     start = 0
     for m in _BOUNDARY.finditer(text):
         if m.group(0)[0] == ".":
-            wm = _WORD_BEFORE.search(text, max(0, m.start() - 30), m.start())
-            word = wm.group(1) if wm else ""
+            word = _word_before(text, m.start())
             low = word.lower().rsplit(".", 1)[-1]
             if low in _ABBREV or _INITIALS.fullmatch(word):
                 continue  # "Gen. Shields", "U.S. officials", "J. Smith"
@@ -43,6 +46,18 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
         start = m.end()
     _add(text, start, len(text), spans)
     return spans
+
+
+def _word_before(text: str, end: int) -> str:
+    """The run of word characters and dots right before `end` (at most 30 characters back)."""
+    lo = max(0, end - 30)
+    # Most words follow a space: one rfind and a fullmatch instead of a search that tries
+    # every start position of the window.
+    start = text.rfind(" ", lo, end) + 1 or lo
+    if _WORD_RUN.fullmatch(text, start, end):
+        return text[start:end]
+    wm = _WORD_BEFORE.search(text, lo, end)
+    return wm.group(1) if wm else ""
 
 
 def _add(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:

@@ -40,13 +40,8 @@ _NATION_RE = re.compile(
     r"\b(" + "|".join(sorted(map(re.escape, _NATIONS), key=len, reverse=True)) + r")\b"
 )
 
-_SPACES = re.compile(r"\s+")
-_LEAD_DETS = re.compile(r"^(?:(?:the|a|an|and|of)\s+)+", re.IGNORECASE)
-_TRAIL_DETS = re.compile(r"\s+(?:the|a|an|and|of)$", re.IGNORECASE)
-_POSSESSIVE = re.compile(r"(?:’s|'s)$")
 _LEAD_SUBJECT = re.compile(r"^(?:of\s+)?(?:the|a|an|other|others|more|another)\s+")
 _LOWER_WORDS = re.compile(r"[a-z]+")
-_LEAD_THE = re.compile(r"^the\s+")
 _OWNER = re.compile(
     _NATION_RE.pattern + r"\s+(?:army|armed\s+forces|forces|troops|military|units)\b[^.;]{0,40}?"
     r"\b(?:lost|losing|loses|suffered|suffering)\b"
@@ -108,10 +103,12 @@ def subject_key(
     """
     if not subject:
         return None
-    low = _SPACES.sub(" ", subject.lower()).strip()
+    low = " ".join(subject.lower().split())  # whitespace runs as single spaces
     if aliases and low in aliases:
         return aliases[low]
-    low = _LEAD_SUBJECT.sub("", low)
+    lead = _LEAD_SUBJECT.match(low)
+    if lead:
+        low = low[lead.end() :]
     if aliases and low in aliases:
         return aliases[low]
     nat_m = _NATION_RE.search(low)

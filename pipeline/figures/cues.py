@@ -178,6 +178,7 @@ PARTICIPLE = re.compile(
 COUNT_LINK = re.compile(
     r"to|at|is|was|were|are|been|be|reached|reaching|stood|stands|standing|numbered|numbering"
     r"|number|totall?ed|totall?ing|total|range|ranged|ranges|ranging|[:‒–—=-]"
+    r"|topped|tops|passed|passes|surpassed|exceeded|crossed|nears|neared|approached"
 )
 NOMINAL_BEFORE = re.compile(r"\b(?:the|those|their|our|its|his|her)\s+$", re.IGNORECASE)
 

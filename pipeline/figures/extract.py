@@ -146,6 +146,8 @@ def _build(
         if r is None or r is BLOCKED:
             continue
         qualifier = m.qualifier
+        if qualifier == Qualifier.EXACT and r.qualifier is not None:
+            qualifier = r.qualifier  # "the toll tops 50,000"
         if (
             qualifier == Qualifier.EXACT
             and estimate_at

@@ -46,6 +46,7 @@ from pipeline.figures.cues import (
     lowered,
 )
 from pipeline.figures.model import Category, Qualifier
+from pipeline.figures.numbers import NUMBER_WORDS
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,6 +146,8 @@ def noun_phrase(sentence: str, pos: int) -> NounPhrase:
             nxt = TOKEN.match(sentence, _skip_space(sentence, tm.end()))
             if not head or nxt is None or nxt.group(0)[0].isdigit():
                 break
+            if nxt.group(0).lower() in NUMBER_WORDS:
+                break  # "lost 30 soldiers and four tanks": the next count
             nxt_low = nxt.group(0).lower()
             if (
                 nxt_low in AUX

@@ -125,7 +125,8 @@ _PRONOUN_ONE = re.compile(r"\b(?:no|the|that|this|any|every|each|some|which)\s+$
 _YEAR_BEFORE = re.compile(
     rf"(?:\b(?:in|since|by|from|until|till|year|the|a|an|early|late|mid|during|before|after"
     rf"|around|circa|spring|summer|autumn|fall|winter|between|of\s+the|{_MONTHS},?)"
-    rf"|\b(?:1[6-9]|20)\d\d\s*(?:to|and|through|until|or)|[-–/])\s*$",
+    rf"|\b(?:1[6-9]|20)\d\d\s*(?:to|and|through|until|or)|[-–/]"
+    rf"|\b{_MONTHS}\s*\d{{1,2}}(?:st|nd|rd|th)?,)\s*$",  # "October 7, 2023"
     re.IGNORECASE,
 )
 _YEAR_AFTER = re.compile(r"^(?:\s*(?:$|[,.;:)\]–]|-\s*\d|and\b|to\b|through\b)|s\b|['’]s\b)")

@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
-from pipeline.figures.cues import lower_twin
+from pipeline.figures.cues import lower_twin, lowered
 from pipeline.figures.model import Qualifier
+from pipeline.figures.noncounts import not_a_count
 from pipeline.figures.qualifiers import qualifier_after, qualifier_before
 
 _LOWER_WORDS = re.compile(r"[a-z]+")
 _GROUP_SEP = re.compile(r"[,\u00a0\u2009\u202f ]")
 _DOT_THOUSANDS = re.compile(r"[1-9]\d{0,2}\.\d{3}")
-_YEAR = re.compile(r"1[6-9]\d\d|20\d\d")
 
 # Counts above this are not counts of people; larger values are dropped, not clamped.
 MAX_VALUE = 10_000_000_000
@@ -78,80 +79,21 @@ NUMBER_WORDS = frozenset([*_UNITS, *_TENS, "hundred", "thousand", "million", "bi
 _WORD_START = re.compile(
     r"\b(?=[otfsenhmbd])(?:" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")\b"
 )
+_PRONOUN_ONE = re.compile(r"\b(?:no|the|that|this|any|every|each|some|which)\s+$")
 _A_BEFORE = re.compile(r"\b(?:half\s+a|a)\s+$")
 _WORD_SCAN = re.compile(rf"\b(?=[otfsenha])(?P<w>{_WORDNUM})(?![\w])")
 
-_MONTHS = (
-    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|(?-i:May)|june?|july?|aug(?:ust)?"
-    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
-)
-_BEFORE_DROP = re.compile(
-    rf"(?:\b{_MONTHS}\s*(?:\d{{1,2}}(?:st|nd|rd|th)?\s*(?:and|to|-|–|through|until)\s*)?|[$£€¥₹]\s*|\b(?:us|rs|usd|eur|gbp|no|nos|aged?|age|"
-    rf"page|article|resolution|route|highway|flight|room|section|chapter|vol|"
-    rf"between\s+the\s+ages?\s+of|ages\s+of)\.?\s*|\b\d+\s*[:/]\s*|#\s*|\(\s*\+\s*|\+\s*|[a-z]-"
-    rf"|\baged?\s+\d+\s*(?:and|to|or|-|–)\s*)$",
-    re.IGNORECASE,
-)
-_AFTER_DROP = re.compile(
-    rf"^(?:\s*(?:%|percent|per\s*cent|pc\b|percentage)|\s*[:/]\s*\d|\s*-\s*(?!plus\b)[a-z]"
-    rf"|\s*(?:years?|yrs?|months?|weeks?|days?|hours?|hrs?|minutes?|mins?|seconds?|decades?|"
-    rf"centuries|century|km|kms|kilomet(?:er|re)s?|miles?|met(?:er|re)s?|m|cm|mm|ft|feet|"
-    rf"inch(?:es)?|kg|kilos?|kilograms?|tons?|tonnes?|lbs?|pounds?|dollars?|euros?|cents?|"
-    rf"rupees?|naira|shillings?|yuan|yen|usd|am|pm|a\.m|p\.m|gmt|utc|bst|cet|mph|kph|km/h|"
-    rf"degrees?|magnitude|richter|times|per(?:\s+cent)?|st|nd|rd|th|{_MONTHS})\b"
-    rf"|\s*[°º])",
-    re.IGNORECASE,
-)
-_RATIO_AFTER = re.compile(
-    r"\s+(?:in|out\s+of)\s+(?:every\s+)?(?:(?!(?:1[6-9]|20)\d\d\b)\d|ten|five|four|three|two"
-    r"|a\s+hundred|every)",
-    re.IGNORECASE,
-)
-_RATIO_BEFORE = re.compile(
-    r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine)\s+(?:in|out\s+of)\s+(?:every\s+)?$",
-    re.IGNORECASE,
-)
-# Last words before a number that can make it a non-count (checked before the costly regex).
-_DROP_LAST_WORDS = (
-    "jan january feb february mar march apr april may jun june jul july aug august sep sept "
-    "september oct october nov november dec december us rs usd eur gbp no nos age aged page "
-    "article resolution route highway flight room section chapter vol of in and to through "
-    "until every"
-)
-_DROP_LAST = frozenset(_DROP_LAST_WORDS.split())
-_PRONOUN_ONE = re.compile(r"\b(?:no|the|that|this|any|every|each|some|which)\s+$")
-# A four-digit number 1600-2099 is a year when the words around say so; else it is a count
-# ("1600 troops were killed", "killed 2000 people").
-_YEAR_BEFORE = re.compile(
-    rf"(?:\b(?:in|since|by|from|until|till|year|the|a|an|early|late|mid|during|before|after"
-    rf"|around|circa|spring|summer|autumn|fall|winter|between|of\s+the|{_MONTHS},?)"
-    rf"|\b(?:1[6-9]|20)\d\d\s*(?:to|and|through|until|or)|[-–/]"
-    rf"|\b{_MONTHS}\s*\d{{1,2}}(?:st|nd|rd|th)?,)\s*$",  # "October 7, 2023"
-    re.IGNORECASE,
-)
-_YEAR_AFTER = re.compile(r"^(?:\s*(?:$|[,.;:)\]–]|-\s*\d|and\b|to\b|through\b)|s\b|['’]s\b)")
-_COUNT_BEFORE = re.compile(
-    r"\b(?:killed|killing|kills|wounded|wounding|injured|injuring|captured|capturing|abducted"
-    r"|abducting|kidnapped|kidnapping|lost|losing|than|least|about|around|nearly|some|over"
-    r"|almost|roughly|approximately|to|at|of|were|was|another|additional|total|further)\s*$",
-    re.IGNORECASE,
-)
-
-
-def _is_year(before: str, after: str) -> bool:
-    if _YEAR_BEFORE.search(before):
-        return True
-    return bool(_YEAR_AFTER.match(after)) and not _COUNT_BEFORE.search(before)
-
-
-_RANGE_MID = re.compile(r"^\s*(?:-|–|—|‒|to|or)\s*$", re.IGNORECASE)
+# Matched in place between two numbers (match(text, pos, endpos)), so no "^".
+_RANGE_MID = re.compile(r"\s*(?:-|–|—|‒|to|or)\s*$", re.IGNORECASE)
 CHANGE_FROM = re.compile(
     r"\b(?:fell|fallen|falls|rose|risen|rises|dropped|drops|climbed|climbs|increased|decreased"
     r"|declined|jumped|grew|grown|revised|went\s+(?:up|down)|down|up|raised|lowered)\s+from\s+$",
     re.IGNORECASE,
 )
 _BETWEEN_BEFORE = re.compile(r"\b(?:between|from)\s+$", re.IGNORECASE)
-_AND_MID = re.compile(r"^\s*(?:and|-|–|—|to)\s*$", re.IGNORECASE)
+_AND_MID = re.compile(r"\s*(?:and|-|–|—|to)\s*$", re.IGNORECASE)
+_RANGE_MID_LOWER = lower_twin(_RANGE_MID)
+_AND_MID_LOWER = lower_twin(_AND_MID)
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,13 +109,14 @@ class NumberMention:
     scaled: bool  # the high end carried a scale word ("2.5-3 thousand")
 
 
-@dataclass(frozen=True, slots=True)
-class _Atom:
+class _Atom(NamedTuple):
+    """One number read, before ranges are joined."""
+
     start: int
     end: int
     value: float
     scale: int  # the scale word's value, 1 when none
-    words: bool
+    digits: str  # the number as written in digits; "" for a number in words
 
 
 def _word_value(text: str) -> int | None:
@@ -207,6 +150,8 @@ def _word_value(text: str) -> int | None:
 
 
 def _digit_value(digits: str) -> float | None:
+    if digits.isdecimal():  # most counts: no separator, no decimal point
+        return int(digits) if len(digits) <= _MAX_DIGITS else None
     raw = _GROUP_SEP.sub("", digits)
     if raw.count(".") > 1:  # "1.234.567": dots as thousands separators
         raw = raw.replace(".", "")
@@ -248,43 +193,20 @@ def _whole(x: float) -> bool:
 
 
 def _atom(m: re.Match[str]) -> _Atom | None:
+    """The number a match of NUMBER_RE, _DIGIT_SCAN or _WORD_SCAN reads, or None."""
     if "d" in m.re.groupindex and m.group("d") is not None:
-        value = _digit_value(m.group("d"))
+        digits, scale_word = m.group("d", "ds")
+        value = _digit_value(digits)
         if value is None:
             return None
-        scale = _scale_of(m.group("ds") or "")
-        if scale == 1 and _DOT_THOUSANDS.fullmatch(m.group("d")):
+        scale = _scale_of(scale_word) if scale_word else 1
+        if scale == 1 and "." in digits and _DOT_THOUSANDS.fullmatch(digits):
             value *= 1000  # "12.000 soldiers": a dot as thousands separator, not a decimal
-        return _Atom(m.start(), m.end(), value, scale, False)
+        return _Atom(m.start(), m.end(), value, scale, digits)
     wv = _word_value(m.group("w"))
     if wv is None:
         return None
-    return _Atom(m.start(), m.end(), wv, 1, True)
-
-
-def _dropped(sentence: str, atom: _Atom, digits: str) -> bool:
-    before = sentence[max(0, atom.start - 24) : atom.start]
-    after = sentence[atom.end : atom.end + 40]
-    if _AFTER_DROP.match(after) or _RATIO_AFTER.match(after):
-        return True
-    tail = before.rstrip()
-    last = tail[tail.rfind(" ") + 1 :].lower().rstrip(".")
-    if (last in _DROP_LAST or not last[-1:].isalpha()) and (
-        _BEFORE_DROP.search(before) or _RATIO_BEFORE.search(before)
-    ):
-        return True  # a date, money, a code, a ratio ("1 in 5 children")
-    if after.startswith("-") and after[1:2].isalpha() and not after.startswith("-plus"):
-        return True  # "19-year-old", "6.3-magnitude"
-    if not atom.words and atom.scale == 1 and _YEAR.fullmatch(digits) and _is_year(before, after):
-        return True  # "in 2022", "the 2014 attack", "2014-2022"
-    # A line-leading list marker: "4. As of ..."
-    return bool(
-        not atom.words
-        and after[:1] == "."
-        and after[1:2].isspace()
-        and not before.strip(" \t")
-        and atom.value < 100
-    )
+    return _Atom(m.start(), m.end(), wv, 1, "")
 
 
 def _word_numbers(lower: str) -> list[re.Match[str]]:
@@ -306,32 +228,52 @@ def _word_numbers(lower: str) -> list[re.Match[str]]:
     return out
 
 
+def _atoms(sentence: str, low: str | None, twin: str | None) -> list[_Atom]:
+    """The numbers of `sentence` in text order, what is plainly not a count left out.
+
+    `low` is `sentence.lower()` when that keeps offsets, else None; `twin` is `low` when the
+    lower-case twins of IGNORECASE patterns may test it, else None.
+    """
+    if low is None:  # lower-casing changed offsets (rare scripts): scan the text as written
+        lower = sentence.lower()
+        found = [a for m in NUMBER_RE.finditer(sentence) if (a := _atom(m)) is not None]
+    else:  # digits and number words scanned apart (see _DIGIT_SCAN), then merged
+        lower = low
+        found = [a for m in _DIGIT_SCAN_LOWER.finditer(low) if (a := _atom(m)) is not None]
+        words = [a for m in _word_numbers(low) if (a := _atom(m)) is not None]
+        if words:
+            found.extend(words)
+            found.sort(key=lambda a: a.start)
+    out: list[_Atom] = []
+    for atom in found:
+        if not_a_count(sentence, twin, *atom):  # an _Atom's fields in order
+            continue
+        start, end = atom.start, atom.end
+        if not atom.digits and lower[start:end] == "one":
+            tail = sentence[end : end + 12].lower()
+            head = sentence[max(0, start - 8) : start].lower()
+            if tail.startswith((" of ", " another", " by one")) or _PRONOUN_ONE.search(head):
+                continue  # "one of them", "no one", "the one who"
+        out.append(atom)
+    return out
+
+
 def find_numbers(sentence: str) -> list[NumberMention]:
     """Return the count mentions in `sentence`, in order, ranges and qualifiers joined.
 
     Never raises; returns [] for text without counts. Values above MAX_VALUE are dropped.
     """
-    atoms: list[_Atom] = []
-    lower = sentence.lower()
-    if len(lower) == len(sentence):
-        found = list(_DIGIT_SCAN_LOWER.finditer(lower))
-        words = _word_numbers(lower)
-        if words:
-            found.extend(words)
-            found.sort(key=lambda m: m.start())
-    else:  # lower-casing changed offsets (rare scripts): scan the text as written
-        found = list(NUMBER_RE.finditer(sentence))
-    for m in found:
-        atom = _atom(m)
-        groups = m.groupdict()
-        if atom is None or _dropped(sentence, atom, groups.get("d") or ""):
-            continue
-        if atom.words and lower[atom.start : atom.end] == "one":
-            tail = sentence[atom.end : atom.end + 12].lower()
-            head = sentence[max(0, atom.start - 8) : atom.start].lower()
-            if tail.startswith((" of ", " another", " by one")) or _PRONOUN_ONE.search(head):
-                continue  # "one of them", "no one", "the one who"
-        atoms.append(atom)
+    low = lowered(sentence)
+    # The lower-case twins of IGNORECASE patterns differ from them only on "ı" and "ſ" (their
+    # own lower case, yet matched by "i" and "s"): with those, the patterns run as written.
+    twin = low
+    if low is not None and not low.isascii() and ("ı" in low or "ſ" in low):
+        twin = None
+    atoms = _atoms(sentence, low, twin)
+    # Range words and qualifiers are matched in place (match(text, pos, endpos)).
+    text, range_mid, and_mid = (sentence, _RANGE_MID, _AND_MID)
+    if twin is not None:
+        text, range_mid, and_mid = twin, _RANGE_MID_LOWER, _AND_MID_LOWER
     out: list[NumberMention] = []
     i = 0
     while i < len(atoms):
@@ -339,26 +281,24 @@ def find_numbers(sentence: str) -> list[NumberMention]:
         hi: _Atom | None = None
         if i + 1 < len(atoms):
             nxt = atoms[i + 1]
-            mid = sentence[lo.end : nxt.start]
-            pre = sentence[max(0, lo.start - 12) : lo.start]
-            if _RANGE_MID.match(mid) or (_AND_MID.match(mid) and _BETWEEN_BEFORE.search(pre)):
+            if range_mid.match(text, lo.end, nxt.start) or (
+                and_mid.match(text, lo.end, nxt.start)
+                and _BETWEEN_BEFORE.search(sentence[max(0, lo.start - 12) : lo.start])
+            ):
                 hi = nxt
             if hi is not None and CHANGE_FROM.search(sentence, max(0, lo.start - 30), lo.start):
                 hi = None  # "rose from 12 to 19": a change, two values, not a range
+        i += 2 if hi is not None else 1
         low_scale = lo.scale
         if hi is not None and lo.scale == 1 and hi.scale > 1 and lo.value < hi.value:
             low_scale = hi.scale  # "2.5-3 thousand", "19 to 20 million"
-        low = round(lo.value * low_scale)
+        value = round(lo.value * low_scale)
         high = round(hi.value * hi.scale) if hi is not None else None
-        if hi is not None and (high is None or high <= low):
-            i += 2  # "lost 2-1", "3-0": a score, not a range and not two counts
-            continue
-        last = hi or lo
+        if hi is not None and (high is None or high <= value):
+            continue  # "lost 2-1", "3-0": a score, not a range and not two counts
         if not _whole(lo.value * low_scale) or (hi is not None and not _whole(hi.value * hi.scale)):
-            i += 2 if hi is not None else 1
             continue  # "7.4": a measure, not a count of people
-        if not 0 < low <= MAX_VALUE or (high is not None and high > MAX_VALUE):
-            i += 2 if hi is not None else 1
+        if not 0 < value <= MAX_VALUE or (high is not None and high > MAX_VALUE):
             continue
         start = lo.start
         qualifier = Qualifier.EXACT
@@ -372,14 +312,14 @@ def find_numbers(sentence: str) -> list[NumberMention]:
         if found_before is not None:
             qualifier, reach = found_before
             start -= reach
-        end = last.end
-        found_after = qualifier_after(sentence, end)
+        end = (hi or lo).end
+        found_after = qualifier_after(sentence, end, twin)
         if found_after is not None:
             qualifier, reach = found_after
             end += reach
         out.append(
             NumberMention(
-                value=low,
+                value=value,
                 value_max=high,
                 qualifier=qualifier,
                 start=start,
@@ -388,5 +328,4 @@ def find_numbers(sentence: str) -> list[NumberMention]:
                 scaled=hi is not None and hi.scale > 1,
             )
         )
-        i += 2 if hi is not None else 1
     return out

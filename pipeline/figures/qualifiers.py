@@ -40,11 +40,13 @@ _QUAL_LAST_WORDS = (
     "approximate estimate between as"
 )
 _QUAL_LAST = frozenset(_QUAL_LAST_WORDS.split())
+# Matched in place after a count (match(text, pos, endpos)), so no "^".
 _QUAL_AFTER_RE = re.compile(
-    r"^(?:\s*(?P<plus>\+)|[\s-]*plus\b|\s+or\s+(?P<more>more|above)\b|\s+or\s+so\b(?P<so>)"
+    r"(?:\s*(?P<plus>\+)|[\s-]*plus\b|\s+or\s+(?P<more>more|above)\b|\s+or\s+so\b(?P<so>)"
     r"|\s+or\s+(?P<less>less|fewer|under)\b)",
     re.IGNORECASE,
 )
+_QUAL_AFTER_LOWER = lower_twin(_QUAL_AFTER_RE)
 
 
 def qualifier_before(before: str) -> tuple[Qualifier, int] | None:
@@ -62,16 +64,23 @@ def qualifier_before(before: str) -> tuple[Qualifier, int] | None:
     return _QUAL_BEFORE[int((qm.lastgroup or "q0")[1:])][0], len(before) - qm.start()
 
 
-def qualifier_after(sentence: str, end: int) -> tuple[Qualifier, int] | None:
+def qualifier_after(
+    sentence: str, end: int, low: str | None = None
+) -> tuple[Qualifier, int] | None:
     """The qualifier right after a count ending at `end` ("+", "plus", "or more", "or so",
-    "or less"), and its length, or None."""
-    am = _QUAL_AFTER_RE.match(sentence[end : end + 20])
+    "or less"), and its length, or None. `low`, if given, is `sentence.lower()` of the same
+    length."""
+    if low is None:
+        am = _QUAL_AFTER_RE.match(sentence, end, end + 20)
+    else:
+        am = _QUAL_AFTER_LOWER.match(low, end, end + 20)
     if am is None:
         return None
+    reach = am.end() - end
     if am.group("more") is not None:
-        return Qualifier.AT_LEAST, am.end()
+        return Qualifier.AT_LEAST, reach
     if am.group("so") is not None:
-        return Qualifier.APPROXIMATELY, am.end()
+        return Qualifier.APPROXIMATELY, reach
     if am.group("less") is not None:
-        return Qualifier.UP_TO, am.end()
-    return Qualifier.MORE_THAN, am.end()  # "3,000+", "3,000-plus", "3,000 plus"
+        return Qualifier.UP_TO, reach
+    return Qualifier.MORE_THAN, reach  # "3,000+", "3,000-plus", "3,000 plus"

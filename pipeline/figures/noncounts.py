@@ -1,0 +1,145 @@
+"""Numbers that are plainly not counts of people: dates, years, ages, money, percentages,
+measures, times of day, ratios ("1 in 5"), codes ("flight 370") and list markers ("4. As of").
+
+`numbers.find_numbers` asks `not_a_count` about each number it reads. The patterns run on the
+lower-cased sentence when lower-casing keeps offsets (a regex without IGNORECASE is several
+times faster), else on the sentence as written.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pipeline.figures.cues import lower_twin
+
+_MONTH_WORDS = (
+    r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
+)
+# "May" is a month only capitalised ("15 may have died"). The twins for lower-cased text leave
+# it out, and `not_a_count` tests it on the text as written.
+MONTHS = rf"(?:{_MONTH_WORDS}|(?-i:May))\.?"
+_MONTHS_BUT_MAY = rf"(?:{_MONTH_WORDS})\.?"
+_DATE_TAIL = r"\s*(?:\d{1,2}(?:st|nd|rd|th)?\s*(?:and|to|-|–|through|until)\s*)?"
+
+
+def _before_drop(months: str) -> str:
+    return (
+        rf"(?:\b{months}{_DATE_TAIL}|[$£€¥₹]\s*|\b(?:us|rs|usd|eur|gbp|no|nos|aged?|age|"
+        rf"page|article|resolution|route|highway|flight|room|section|chapter|vol|"
+        rf"between\s+the\s+ages?\s+of|ages\s+of)\.?\s*|\b\d+\s*[:/]\s*|#\s*|\(\s*\+\s*|\+\s*|[a-z]-"
+        rf"|\baged?\s+\d+\s*(?:and|to|or|-|–)\s*)$"
+    )
+
+
+def _after_drop(months: str) -> str:
+    # Matched at the number's end with match(text, pos, endpos), so no "^".
+    return (
+        rf"(?:\s*(?:%|percent|per\s*cent|pc\b|percentage)|\s*[:/]\s*\d|\s*-\s*(?!plus\b)[a-z]"
+        rf"|\s*(?:years?|yrs?|months?|weeks?|days?|hours?|hrs?|minutes?|mins?|seconds?|decades?|"
+        rf"centuries|century|km|kms|kilomet(?:er|re)s?|miles?|met(?:er|re)s?|m|cm|mm|ft|feet|"
+        rf"inch(?:es)?|kg|kilos?|kilograms?|tons?|tonnes?|lbs?|pounds?|dollars?|euros?|cents?|"
+        rf"rupees?|naira|shillings?|yuan|yen|usd|am|pm|a\.m|p\.m|gmt|utc|bst|cet|mph|kph|km/h|"
+        rf"degrees?|magnitude|richter|times|per(?:\s+cent)?|st|nd|rd|th|{months})\b"
+        rf"|\s*[°º])"
+    )
+
+
+_BEFORE_DROP = re.compile(_before_drop(_MONTHS_BUT_MAY), re.IGNORECASE)
+_AFTER_DROP = re.compile(_after_drop(_MONTHS_BUT_MAY), re.IGNORECASE)
+_MAY_BEFORE = re.compile(rf"\b(?-i:May)\.?{_DATE_TAIL}$", re.IGNORECASE)
+_MAY_AFTER = re.compile(r"\s*May\.?\b")
+_RATIO_AFTER = re.compile(
+    r"\s+(?:in|out\s+of)\s+(?:every\s+)?(?:(?!(?:1[6-9]|20)\d\d\b)\d|ten|five|four|three|two"
+    r"|a\s+hundred|every)",
+    re.IGNORECASE,
+)
+_RATIO_BEFORE = re.compile(
+    r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine)\s+(?:in|out\s+of)\s+(?:every\s+)?$",
+    re.IGNORECASE,
+)
+# (after, ratio after, before, ratio before): for the text as written, and lower-cased.
+_AS_WRITTEN = (_AFTER_DROP, _RATIO_AFTER, _BEFORE_DROP, _RATIO_BEFORE)
+_ON_LOWER = tuple(lower_twin(p) for p in _AS_WRITTEN)
+# Last words before a number that can make it a non-count (checked before the costly regex).
+_DROP_LAST_WORDS = (
+    "jan january feb february mar march apr april may jun june jul july aug august sep sept "
+    "september oct october nov november dec december us rs usd eur gbp no nos age aged page "
+    "article resolution route highway flight room section chapter vol of in and to through "
+    "until every"
+)
+_DROP_LAST = frozenset(_DROP_LAST_WORDS.split())
+_YEAR = re.compile(r"1[6-9]\d\d|20\d\d")
+# A four-digit number 1600-2099 is a year when the words around say so; else it is a count
+# ("1600 troops were killed", "killed 2000 people").
+_YEAR_BEFORE = re.compile(
+    rf"(?:\b(?:in|since|by|from|until|till|year|the|a|an|early|late|mid|during|before|after"
+    rf"|around|circa|spring|summer|autumn|fall|winter|between|of\s+the|{MONTHS},?)"
+    rf"|\b(?:1[6-9]|20)\d\d\s*(?:to|and|through|until|or)|[-–/]"
+    rf"|\b{MONTHS}\s*\d{{1,2}}(?:st|nd|rd|th)?,)\s*$",  # "October 7, 2023"
+    re.IGNORECASE,
+)
+_YEAR_AFTER = re.compile(r"^(?:\s*(?:$|[,.;:)\]–]|-\s*\d|and\b|to\b|through\b)|s\b|['’]s\b)")
+_COUNT_BEFORE = re.compile(
+    r"\b(?:killed|killing|kills|wounded|wounding|injured|injuring|captured|capturing|abducted"
+    r"|abducting|kidnapped|kidnapping|lost|losing|than|least|about|around|nearly|some|over"
+    r"|almost|roughly|approximately|to|at|of|were|was|another|additional|total|further)\s*$",
+    re.IGNORECASE,
+)
+
+
+def _is_year(before: str, after: str) -> bool:
+    if _YEAR_BEFORE.search(before):
+        return True
+    return bool(_YEAR_AFTER.match(after)) and not _COUNT_BEFORE.search(before)
+
+
+def not_a_count(
+    sentence: str, low: str | None, start: int, end: int, value: float, scale: int, digits: str
+) -> bool:
+    """Whether the number at `sentence[start:end]` is plainly not a count of people.
+
+    `low` is `sentence.lower()` when that keeps offsets, else None; `digits` is the number as
+    written in digits ("" for a number in words), `scale` its scale word's value.
+    """
+    text, (after_drop, ratio_after, before_drop, ratio_before) = (
+        (sentence, _AS_WRITTEN) if low is None else (low, _ON_LOWER)
+    )
+    may = "May" in sentence
+    stop = end + 40
+    if (
+        after_drop.match(text, end, stop)
+        or ratio_after.match(text, end, stop)
+        or (may and _MAY_AFTER.match(sentence, end, stop))
+    ):
+        return True
+    # The text before is sliced: its patterns begin with "\b", which must see the slice start.
+    lo = max(0, start - 24)
+    before = text[lo:start]
+    tail = before.rstrip()
+    last = tail[tail.rfind(" ") + 1 :].lower().rstrip(".")
+    if (last in _DROP_LAST or not last[-1:].isalpha()) and (
+        before_drop.search(before)
+        or ratio_before.search(before)
+        or (may and _MAY_BEFORE.search(sentence[lo:start]))
+    ):
+        return True  # a date, money, a code, a ratio ("1 in 5 children")
+    nxt = sentence[end : end + 2]
+    if nxt[:1] == "-" and nxt[1:].isalpha() and not sentence.startswith("-plus", end):
+        return True  # "19-year-old", "6.3-magnitude"
+    if (
+        digits
+        and scale == 1
+        and len(digits) == 4
+        and _YEAR.fullmatch(digits)
+        and _is_year(sentence[lo:start], sentence[end:stop])
+    ):
+        return True  # "in 2022", "the 2014 attack", "2014-2022"
+    # A line-leading list marker: "4. As of ..."
+    return bool(
+        digits
+        and nxt[:1] == "."
+        and nxt[1:].isspace()
+        and not sentence[lo:start].strip(" \t")
+        and value < 100
+    )

@@ -16,6 +16,7 @@ from pipeline.figures.blockers import (
 from pipeline.figures.cues import (
     AUX,
     CUE_FIRST,
+    CUE_FIRST_WORDS,
     FORECAST,
     HOLD_VERB,
     KW,
@@ -76,8 +77,30 @@ _RELEASE_FIRST = frozenset("rfeshlpd")  # first letters of the RELEASE words
 
 def _cue_at(sentence: str, pos: int) -> tuple[Category | None, int, str] | None:
     low = lowered(sentence)
-    if (low if low is not None else sentence.lower())[pos : pos + 1] not in CUE_FIRST:
-        return None  # no cue starts with this letter: skip the big alternation
+    if low is None:
+        if sentence[pos : pos + 1].lower() not in CUE_FIRST:
+            return None  # no cue starts with this letter: skip the big alternation
+    else:
+        word = _WORD.match(low, pos)
+        if word is None or word.group() not in CUE_FIRST_WORDS:
+            return None  # no cue starts with this word: skip the big alternation
+    memo = _CUES
+    if memo[0] is not sentence:
+        memo = (sentence, {})
+        globals()["_CUES"] = memo
+    if pos not in memo[1]:
+        memo[1][pos] = _full_cue_at(sentence, low, pos)
+    return memo[1][pos]
+
+
+# The cues found in the current sentence by position: a noun phrase stops before a cue that
+# the right reader then reads again. Remembered for one sentence only (by identity).
+_CUES: tuple[str, dict[int, tuple[Category | None, int, str] | None]] = ("", {})
+
+
+def _full_cue_at(
+    sentence: str, low: str | None, pos: int
+) -> tuple[Category | None, int, str] | None:
     stop = pos + _CUE_WINDOW
     m = RIGHT_RE_LOWER.match(low, pos, stop) if low is not None else None
     if low is None or (m is not None and m.end() == stop):
@@ -86,6 +109,9 @@ def _cue_at(sentence: str, pos: int) -> tuple[Category | None, int, str] | None:
         return None
     cat = RIGHT_CUES[int(m.lastgroup[1:])][0] if m.lastgroup else None
     return cat, m.end(), sentence[pos : m.end()]
+
+
+_WORD = re.compile(r"[a-z]+")
 
 
 def noun_phrase(sentence: str, pos: int) -> NounPhrase:
@@ -102,15 +128,19 @@ def noun_phrase(sentence: str, pos: int) -> NounPhrase:
     and_at: tuple[int, int] | None = None
     count = 0
     limit = min(len(sentence), pos + 240)
+    gated = lowered(sentence) is not None
     while i < limit and count < MAX_NP_TOKENS:
-        i = _skip_space(sentence, i)
-        if i >= limit or _cue_at(sentence, i) is not None:
-            break
-        tm = TOKEN.match(sentence, i)
+        tm = _SPACED_TOKEN.match(sentence, i)
         if tm is None:
             break
-        tok = tm.group(0)
+        i = tm.start(1)
+        tok = tm.group(1)
         low = tok.lower()
+        if i >= limit or (
+            # the token's word must start a cue ("hostages'" ends on an apostrophe)
+            (not gated or low.rstrip("'’") in CUE_FIRST_WORDS) and _cue_at(sentence, i) is not None
+        ):
+            break
         if tok in (",", "(", "–", "—", "‒") or (tok == "-" and sentence[i - 1 : i] == " "):
             opener = PAREN_OPENERS.match(sentence, tm.end()) if tok == "," else None
             if tok == "," and opener is None:
@@ -188,6 +218,7 @@ def _skip_space(sentence: str, i: int) -> int:
 
 
 _NON_SPACE = re.compile(r"\S")
+_SPACED_TOKEN = re.compile(rf"\s*({TOKEN.pattern})")
 
 
 def read_right(sentence: str, mention_start: int, np: NounPhrase) -> Reading | None:
@@ -252,7 +283,8 @@ def _aux_then_cue(
 ) -> Reading | None:
     seen_aux: list[str] = []
     for _ in range(8):
-        i = _skip_space(sentence, i)
+        tm = _SPACED_TOKEN.match(sentence, i)
+        i = tm.start(1) if tm is not None else _skip_space(sentence, i)
         cue = _cue_at(sentence, i)
         if cue is not None:
             cat, end, text = cue
@@ -263,7 +295,7 @@ def _aux_then_cue(
                     continue
             if RATE.match(sentence[end : end + 40]):
                 return BLOCKED
-            if modal_blocks(seen_aux):
+            if seen_aux and modal_blocks(seen_aux):
                 return BLOCKED
             if RELEASE_AFTER.match(sentence, end):
                 return BLOCKED
@@ -284,10 +316,9 @@ def _aux_then_cue(
                     return after
             soft = cat == KW and low_text.startswith(("loss", "lost"))
             return Reading(cat, "right:" + low_text.split()[0], soft)
-        tm = TOKEN.match(sentence, i)
         if tm is None:
             return None
-        low = tm.group(0).lower()
+        low = tm.group(1).lower()
         if low in NEGATION or low.endswith(("n't", "n’t")):
             return BLOCKED
         if low in _QUOTES:

@@ -77,9 +77,9 @@ def modal_blocks(words: list[str]) -> bool:
 
     "may have killed" and "must have been" are hedged reports of the past and still count.
     """
-    if any(w in COUNTERFACTUAL for w in words):
+    if not COUNTERFACTUAL.isdisjoint(words):
         return True
-    return any(w in MODALS for w in words) and "have" not in words
+    return not MODALS.isdisjoint(words) and "have" not in words
 
 
 def modal_before(sentence: str, start: int) -> bool:
@@ -105,7 +105,7 @@ def _lower_words(text: str) -> list[str]:
 
 
 def negated_words(gap: str) -> bool:
-    return any(w in NEGATION for w in WORDS_RE.findall(gap.lower()))
+    return not NEGATION.isdisjoint(WORDS_RE.findall(gap.lower()))
 
 
 def is_rate(sentence: str, mention_end: int, np_end: int) -> bool:

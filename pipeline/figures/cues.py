@@ -256,10 +256,11 @@ NOMINAL_BEFORE = re.compile(r"\b(?:the|those|their|our|its|his|her)\s+$", re.IGN
 
 # Stems for the cheap prefilter: plain substring tests on the lower-cased sentence are many
 # times faster than one regex alternation scanning every character.
+# Most frequent first: a sentence with a cue is done after a test or two.
 CUE_STEMS = (
-    "kill", "dead", "died", "dies", "dying", "death", "fatal", "slain", "perish", "murder",
-    "massacr", "execut", "behead", "martyr", "bodies", "corpse", "lynch", "buried", "drown",
-    "lives", "wound", "injur", "hurt", "hospitali", "maim", "casualt", "loss", "lost", "losing",
+    "kill", "dead", "wound", "injur", "death", "died", "dies", "dying", "fatal", "slain", "perish",
+    "murder", "massacr", "execut", "behead", "martyr", "bodies", "corpse", "lynch", "buried",
+    "drown", "lives", "hurt", "hospitali", "maim", "casualt", "loss", "lost", "losing",
     "victim", "toll", "captur", "captiv", "prisoner", "pows", "hostage", "abduct", "kidnap",
     "surrender", "missing", "unaccounted", "disappear", "personnel", "slaughter", "shot", "gunned",
     "stabb", "hacked", "to death", "succumb", "neutrali", "eliminat", "liquidat", "seiz",
@@ -392,4 +393,7 @@ OBJECT_AFTER = re.compile(r"\s+(?:the|a|an|his|her|their|its|our|them|him)\b", r
 
 def has_cue_lower(low: str) -> bool:
     """Cheap prefilter: does the (lower-cased) sentence contain any category cue at all?"""
-    return any(stem in low for stem in CUE_STEMS)
+    for stem in CUE_STEMS:  # noqa: SIM110 (a plain loop: no generator to resume per stem)
+        if stem in low:
+            return True
+    return False

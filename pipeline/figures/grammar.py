@@ -282,10 +282,16 @@ def _aux_then_cue(
     sentence: str, i: int, mention_start: int, depth: int, *, after_noun: bool = False
 ) -> Reading | None:
     seen_aux: list[str] = []
+    gated = lowered(sentence) is not None
     for _ in range(8):
         tm = _SPACED_TOKEN.match(sentence, i)
-        i = tm.start(1) if tm is not None else _skip_space(sentence, i)
-        cue = _cue_at(sentence, i)
+        if tm is None:
+            return None  # "_" or the end: neither a cue nor an auxiliary
+        i = tm.start(1)
+        low = tm.group(1).lower()
+        # as in noun_phrase: only a word that starts a cue can be one
+        gate = not gated or low.rstrip("'’") in CUE_FIRST_WORDS
+        cue = _cue_at(sentence, i) if gate else None
         if cue is not None:
             cat, end, text = cue
             if cat is None:
@@ -316,9 +322,6 @@ def _aux_then_cue(
                     return after
             soft = cat == KW and low_text.startswith(("loss", "lost"))
             return Reading(cat, "right:" + low_text.split()[0], soft)
-        if tm is None:
-            return None
-        low = tm.group(1).lower()
         if low in NEGATION or low.endswith(("n't", "n’t")):
             return BLOCKED
         if low in _QUOTES:

@@ -148,7 +148,7 @@ def read_left(sentence: str, mention_start: int, np: NounPhrase) -> Reading | No
         return None  # "43 bodies from the ferry, which capsized with 300 passengers"
     if find_numbers(gap) and not _FROM_TO.search(gap):
         return None
-    if any(w in FORECAST for w in WORDS_RE.findall(gap.lower())):
+    if not FORECAST.isdisjoint(WORDS_RE.findall(gap.lower())):
         return None
     text = last.group(0).lower()
     if (

@@ -84,6 +84,18 @@ def _cue_at(sentence: str, pos: int) -> tuple[Category | None, int, str] | None:
         word = _WORD.match(low, pos)
         if word is None or word.group() not in CUE_FIRST_WORDS:
             return None  # no cue starts with this word: skip the big alternation
+    return _remembered_cue(sentence, low, pos)
+
+
+def _token_cue(sentence: str, low: str | None, pos: int) -> tuple[Category | None, int, str] | None:
+    """`_cue_at` for a caller that has checked the token at `pos` against CUE_FIRST_WORDS;
+    `low` is `lowered(sentence)`."""
+    return _cue_at(sentence, pos) if low is None else _remembered_cue(sentence, low, pos)
+
+
+def _remembered_cue(
+    sentence: str, low: str | None, pos: int
+) -> tuple[Category | None, int, str] | None:
     memo = _CUES
     if memo[0] is not sentence:
         memo = (sentence, {})
@@ -128,7 +140,7 @@ def noun_phrase(sentence: str, pos: int) -> NounPhrase:
     and_at: tuple[int, int] | None = None
     count = 0
     limit = min(len(sentence), pos + 240)
-    gated = lowered(sentence) is not None
+    low_s = lowered(sentence)
     while i < limit and count < MAX_NP_TOKENS:
         tm = _SPACED_TOKEN.match(sentence, i)
         if tm is None:
@@ -136,10 +148,9 @@ def noun_phrase(sentence: str, pos: int) -> NounPhrase:
         i = tm.start(1)
         tok = tm.group(1)
         low = tok.lower()
-        if i >= limit or (
-            # the token's word must start a cue ("hostages'" ends on an apostrophe)
-            (not gated or low.rstrip("'’") in CUE_FIRST_WORDS) and _cue_at(sentence, i) is not None
-        ):
+        # only a word that starts a cue can be one ("hostages'" ends on an apostrophe)
+        cue_word = low_s is None or low.rstrip("'’") in CUE_FIRST_WORDS
+        if i >= limit or (cue_word and _token_cue(sentence, low_s, i) is not None):
             break
         if tok in (",", "(", "–", "—", "‒") or (tok == "-" and sentence[i - 1 : i] == " "):
             opener = PAREN_OPENERS.match(sentence, tm.end()) if tok == "," else None
@@ -282,7 +293,7 @@ def _aux_then_cue(
     sentence: str, i: int, mention_start: int, depth: int, *, after_noun: bool = False
 ) -> Reading | None:
     seen_aux: list[str] = []
-    gated = lowered(sentence) is not None
+    low_s = lowered(sentence)
     for _ in range(8):
         tm = _SPACED_TOKEN.match(sentence, i)
         if tm is None:
@@ -290,8 +301,8 @@ def _aux_then_cue(
         i = tm.start(1)
         low = tm.group(1).lower()
         # as in noun_phrase: only a word that starts a cue can be one
-        gate = not gated or low.rstrip("'’") in CUE_FIRST_WORDS
-        cue = _cue_at(sentence, i) if gate else None
+        cue_word = low_s is None or low.rstrip("'’") in CUE_FIRST_WORDS
+        cue = _token_cue(sentence, low_s, i) if cue_word else None
         if cue is not None:
             cat, end, text = cue
             if cat is None:

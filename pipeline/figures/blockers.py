@@ -59,17 +59,46 @@ _DENIED = re.compile(
     r"\bthat\s+(?:(?:at\s+least|more\s+than|as\s+many\s+as|some|about)\s+)?$",
     re.IGNORECASE,
 )
+# Deaths that did not happen: "the vaccine prevented an estimated 14 million deaths"
+_AVERTED = re.compile(
+    r"\b(?:prevent|avert|avoid)(?:ed|s|ing)?\s+(?:(?:the|a|an|some|what|would-be)\s+)?$",
+    re.IGNORECASE,
+)
 _TO_AFTER = re.compile(r"\s*to\b", re.IGNORECASE)
 
 
-def released_before(sentence: str, mention_start: int) -> bool:
-    """Is the count the object of a release verb ("released 95 prisoners", "exchange of 200")?"""
-    before = sentence[max(0, mention_start - 40) : mention_start]
+def blocked(sentence: str, start: int, end: int, np_end: int) -> bool:
+    """Is the count at `start:end` (its noun phrase ending at `np_end`) explicitly not a figure:
+    a rate, negated or denied, released, hypothetical, an earlier value, or averted?"""
+    before = sentence[max(0, start - 70) : start]
     low = before.lower()
+    if len(low) != len(before):
+        low = ""  # lower-casing moved offsets (rare scripts): each test lower-cases its own slice
+    before40 = before[-40:]
+    low40 = low[-40:] if low else before40.lower()
+    return (
+        is_rate(sentence, end, np_end)
+        or _negated_before(sentence, start, low or before.lower())
+        or _released_before(before40, low40)
+        or _modal_before(before40, low40)
+        or earlier_value(sentence, start, np_end)
+        or _averted(sentence, start, low[-30:] if low else None)
+    )
+
+
+def _released_before(before: str, low: str) -> bool:
+    """Is the count the object of a release verb ("released 95 prisoners", "exchange of 200")?"""
     if _RELEASE_STEM.search(low) is None:
         return False
     m = RELEASE_OBJECT.search(before)
     return bool(m and RELEASE.match(before, m.start()))
+
+
+def _averted(sentence: str, start: int, low30: str | None) -> bool:
+    """ "the vaccine prevented an estimated 14 million deaths": deaths that did not happen."""
+    if low30 is not None and not ("avo" in low30 or "avert" in low30 or "prevent" in low30):
+        return False  # the words _AVERTED needs, tested as plain substrings first
+    return _AVERTED.search(sentence, max(0, start - 30), start) is not None
 
 
 def modal_blocks(words: list[str]) -> bool:
@@ -82,11 +111,10 @@ def modal_blocks(words: list[str]) -> bool:
     return not MODALS.isdisjoint(words) and "have" not in words
 
 
-def modal_before(sentence: str, start: int) -> bool:
-    """Is there a modal among the three words before `start` ("We could see 10,000 deaths"),
+def _modal_before(before: str, low: str) -> bool:
+    """Is there a modal among the three words before the count ("We could see 10,000 deaths"),
     or a forecast ("is expected to cause up to 100 deaths")?"""
-    before = sentence[max(0, start - 40) : start]
-    if _MODAL_HINT_LOWER.search(before.lower()) is None:
+    if _MODAL_HINT_LOWER.search(low) is None:
         return False  # most counts have no modal or forecast word near: one scan decides
     return modal_blocks(_lower_words(before)[-3:]) or _FORECAST_TO.search(before) is not None
 
@@ -120,9 +148,9 @@ def is_rate(sentence: str, mention_end: int, np_end: int) -> bool:
     )
 
 
-def negated_before(sentence: str, start: int) -> bool:
-    """ "none of the 40", "no one among the", "denied that 50 ...": the count is not stated."""
-    low = sentence[max(0, start - 70) : start].lower()
+def _negated_before(sentence: str, start: int, low: str) -> bool:
+    """ "none of the 40", "no one among the", "denied that 50 ...": the count is not stated.
+    `low` is the lower-cased 70 characters before `start`."""
     if _NEGATION_HINT.search(low) is None:
         return False
     if _NEGATED_BEFORE.search(sentence[max(0, start - 30) : start]):

@@ -7,13 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from pipeline.figures.blockers import (
-    earlier_value,
-    is_rate,
-    modal_before,
-    negated_before,
-    released_before,
-)
+from pipeline.figures.blockers import blocked
 from pipeline.figures.cues import (
     CLAUSE_BREAK,
     HOLD_VERB,
@@ -77,11 +71,6 @@ _VAGUE_CATEGORY = {
     "kidn": Category.CAPTURED, "capt": Category.CAPTURED,
 }  # fmt: skip
 _SENTENCED = re.compile(r"\b(?:sentenc|condemn)\w*\s+(?:\w+\s+)?$", re.IGNORECASE)
-# Deaths that did not happen: "the vaccine prevented an estimated 14 million deaths"
-_AVERTED = re.compile(
-    r"\b(?:prevent|avert|avoid)(?:ed|s|ing)?\s+(?:(?:the|a|an|some|what|would-be)\s+)?$",
-    re.IGNORECASE,
-)
 _HELD_NOUN = re.compile(r"\s*(?:hostages?|prisoners|captives|pows?)\b", re.IGNORECASE)
 _RELATIVE = re.compile(r",\s*(?:which|who|whose|where)\b", re.IGNORECASE)
 
@@ -93,14 +82,7 @@ def readings(
     readings: list[Reading | None] = []
     held_only: dict[int, int] = {}  # "21 hostages and ...": the cue names the group; its end
     for m, np in zip(mentions, nps, strict=True):
-        if (
-            is_rate(sentence, m.end, np.end)
-            or negated_before(sentence, m.start)
-            or released_before(sentence, m.start)
-            or modal_before(sentence, m.start)
-            or earlier_value(sentence, m.start, np.end)
-            or _AVERTED.search(sentence, max(0, m.start - 30), m.start) is not None
-        ):
+        if blocked(sentence, m.start, m.end, np.end):
             readings.append(BLOCKED)
             continue
         reading = read_right(sentence, m.start, np)

@@ -243,7 +243,7 @@ def read_right(sentence: str, mention_start: int, np: NounPhrase) -> Reading | N
         is_mod, after = after_modifier(sentence, at, mention_start)
         if is_mod and after is not None:
             return after
-    elif not np.text and not _OF_THE_BEFORE.search(sentence, 0, mention_start):
+    elif not np.text and not _of_the_before(sentence, mention_start):
         is_mod, after = after_modifier(sentence, at, mention_start, captured_only=True)
         if is_mod and after is not None:
             return after  # "12 abducted pupils were released", "3 kidnapped men were killed"
@@ -383,6 +383,19 @@ _CAPTURED_MODIFIER = re.compile(r"(?:captured|abducted|kidnapped|seized)(?=\s)",
 _NOT_NAMING = frozenset({"in", "at", "on", "from", "of", "near", "during", "across", "and"})
 _PARTITIVE_NP = frozenset({"of the", "of its", "of their", "of those", "of all the"})
 _OF_THE_BEFORE = re.compile(r"\bof\s+(?:the|its|their|those)\s+$", re.IGNORECASE)
+# Its twin for lower-cased text, "\bof" written as "of" then a look-behind: a pattern that
+# starts with a literal lets the search jump from one "of" to the next.
+_OF_THE_BEFORE_LOWER = re.compile(r"of(?<!\wof)\s+(?:the|its|their|those)\s+$")
+
+
+def _of_the_before(sentence: str, end: int) -> bool:
+    """Does `sentence[:end]` end with "of the", "of its", "of their" or "of those"?"""
+    low = lowered(sentence)
+    if low is None:
+        return _OF_THE_BEFORE.search(sentence, 0, end) is not None
+    return _OF_THE_BEFORE_LOWER.search(low, 0, end) is not None
+
+
 # A verb after "and" that starts a new clause: "claimed 18 lives and left dozens hurt"
 _CLAUSE_VERB_WORDS = """
     left leaves sent forced caused displaced destroyed damaged took set made prompted triggered"""

@@ -146,17 +146,18 @@ def noun_phrase(sentence: str, pos: int) -> NounPhrase:
         if tm is None:
             break
         i = tm.start(1)
+        tend = tm.end()
         tok = tm.group(1)
         low = tok.lower()
         # only a word that starts a cue can be one ("hostages'" ends on an apostrophe)
         cue_word = low_s is None or low.rstrip("'’") in CUE_FIRST_WORDS
         if i >= limit or (cue_word and _token_cue(sentence, low_s, i) is not None):
             break
-        if tok in (",", "(", "–", "—", "‒") or (tok == "-" and sentence[i - 1 : i] == " "):
-            opener = PAREN_OPENERS.match(sentence, tm.end()) if tok == "," else None
+        if tok in _PAREN_MARKS or (tok == "-" and sentence[i - 1 : i] == " "):
+            opener = PAREN_OPENERS.match(sentence, tend) if tok == "," else None
             if tok == "," and opener is None:
                 break
-            j = _closing(sentence, tok, tm.end(), min(limit, tm.end() + 100))
+            j = _closing(sentence, tok, tend, min(limit, tend + 100))
             if j < 0:
                 if opener is None:
                     break
@@ -169,22 +170,23 @@ def noun_phrase(sentence: str, pos: int) -> NounPhrase:
             end_np = i
             head_frozen = text_frozen = True
             continue
-        if tok[0].isdigit() and not tok[-1].isalpha() and and_at is not None:
+        count_like = tok[0].isdigit() and not tok[-1].isalpha()
+        if count_like and and_at is not None:
             end_np, text_end = and_at  # "people and took about 250": "and" began a clause
             break
         if (
             (low in NP_STOP and not (head and tok[0].isupper() and low in _NAME_PREPS))
-            or (tok[0].isdigit() and not tok[-1].isalpha())
+            or count_like
             or not (tok[0].isalnum() or tok in ("/", "'s", "’s"))
         ):
             break
         if low.endswith("ed") and RELEASE.match(sentence, i):
             break  # "of the abducted girls escaped": the verb, not part of the name
-        if low.endswith("ing") and OBJECT_AFTER.match(sentence, tm.end()):
+        if low.endswith("ing") and OBJECT_AFTER.match(sentence, tend):
             break  # "3 hospitals treating the injured": a verb with its object
         if low == "and":
             and_at = (end_np, text_end)
-            nxt = TOKEN.match(sentence, _skip_space(sentence, tm.end()))
+            nxt = TOKEN.match(sentence, _skip_space(sentence, tend))
             if not head or nxt is None or nxt.group(0)[0].isdigit():
                 break
             if nxt.group(0).lower() in NUMBER_WORDS:
@@ -205,13 +207,15 @@ def noun_phrase(sentence: str, pos: int) -> NounPhrase:
             # "cases of enforced disappearance": the head stays "cases"
         elif low not in NP_LINKS and low not in NP_PRONOUNS and not head_frozen:
             head = low
-        end_np = tm.end()
+        end_np = i = tend
         if not text_frozen:
             text_end = end_np
-        i = tm.end()
         count += 1
     text = sentence[start_np:text_end] if start_np is not None else ""
     return NounPhrase(text=text, end=end_np, head=head)
+
+
+_PAREN_MARKS = frozenset({",", "(", "–", "—", "‒"})
 
 
 def _closing(sentence: str, opener: str, start: int, stop: int) -> int:

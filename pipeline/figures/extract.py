@@ -67,6 +67,7 @@ def find_figures(text: str, *, aliases: dict[str, str] | None = None) -> list[Fi
         return []
     text = text[:_MAX_TEXT]
     table = {k.lower(): v.lower() for k, v in (aliases or {}).items()}
+    claimants = _Claimants(table)
     spans = split_sentences(text)
     figures: list[Figure] = []
     prev_soft: list[int] = []  # soft killed_or_wounded of the sentence just before
@@ -77,15 +78,15 @@ def find_figures(text: str, *, aliases: dict[str, str] | None = None) -> list[Fi
         if not has_cue_lower(low) or not (_DIGIT.search(sentence) or _NUMBER_WORD.search(low)):
             continue
         try:
-            found = _sentence_figures(sentence, start, table)
+            found = _sentence_figures(sentence, start, table, claimants)
         except Exception as exc:  # noqa: BLE001 - the contract is never to raise on any text
             # A rule bug must cost one sentence, not the whole check; no page text is logged.
             log.warning("figure extraction skipped a sentence: %s", type(exc).__name__)
             continue
         if found and all(f.claimant is None for f in found):
-            claimant = _claimant_nearby(text, spans, idx)
+            claimant = _claimant_nearby(text, spans, idx, claimants)
             if claimant:
-                key = claimant_key(claimant, table)
+                key = claimants.key(claimant)
                 found = [replace(f, claimant=claimant, claimant_key=key) for f in found]
         if any(f.category == W for f in found):
             # "lost 198,000 and another 550,000 wounded": "lost" meant killed
@@ -104,18 +105,42 @@ def _as_killed(f: Figure) -> Figure:
     return replace(f, category=Category.KILLED, rule=f.rule.replace("~soft", "~contrast"))
 
 
-def _claimant_nearby(text: str, spans: list[tuple[int, int]], idx: int) -> str | None:
+class _Claimants:
+    """The claimants and claimant keys found during one `find_figures` call, each found once:
+    a sentence's claimant is asked for again by the sentences after it that quote no one."""
+
+    def __init__(self, table: dict[str, str]) -> None:
+        self.table = table
+        self._of: dict[str, str | None] = {}
+        self._keys: dict[str | None, str | None] = {}
+
+    def of(self, sentence: str) -> str | None:
+        if sentence not in self._of:
+            self._of[sentence] = find_claimant(sentence)
+        return self._of[sentence]
+
+    def key(self, claimant: str | None) -> str | None:
+        if claimant not in self._keys:
+            self._keys[claimant] = claimant_key(claimant, self.table)
+        return self._keys[claimant]
+
+
+def _claimant_nearby(
+    text: str, spans: list[tuple[int, int]], idx: int, claimants: _Claimants
+) -> str | None:
     """Who the two sentences before, in the same paragraph, quote ("The ministry said: ...")."""
     for j in (idx - 1, idx - 2):
         if j < 0 or "\n" in text[spans[j][1] : spans[j + 1][0]]:
             return None
-        claimant = find_claimant(text[spans[j][0] : spans[j][1]])
+        claimant = claimants.of(text[spans[j][0] : spans[j][1]])
         if claimant:
             return claimant
     return None
 
 
-def _sentence_figures(sentence: str, offset: int, table: dict[str, str]) -> list[Figure]:
+def _sentence_figures(
+    sentence: str, offset: int, table: dict[str, str], claimants: _Claimants
+) -> list[Figure]:
     """The figures of one sentence: read each count, share readings, then name the groups."""
     mentions = find_numbers(sentence)[:_MAX_MENTIONS]
     if not mentions:
@@ -124,19 +149,20 @@ def _sentence_figures(sentence: str, offset: int, table: dict[str, str]) -> list
     readings = read_counts(sentence, mentions, nps)
     if all(r is None or r is BLOCKED for r in readings):
         return []
-    return _build(sentence, offset, table, mentions, nps, readings)
+    return _build(sentence, offset, table, claimants, mentions, nps, readings)
 
 
 def _build(
     sentence: str,
     offset: int,
     table: dict[str, str],
+    claimants: _Claimants,
     mentions: list[NumberMention],
     nps: list[NounPhrase],
     readings: list[Reading | None],
 ) -> list[Figure]:
     """Figures for the counts that have a reading: qualifier, subject, claimant, keys."""
-    bounds, clauses = _clause_claimants(sentence, mentions, readings)
+    bounds, clauses = _clause_claimants(sentence, mentions, readings, claimants)
     agent = None if any(clauses.values()) else find_agent(sentence)
     estimate_at = _ESTIMATE.search(sentence) if "stimat" in sentence else None
     out: list[Figure] = []
@@ -198,7 +224,7 @@ def _build(
                 end=offset + len(sentence),
                 rule=r.rule + ("~soft" if r.soft and r.category == KW else ""),
                 subject_key=subject_key(subject, table, sentence[: m.start]),
-                claimant_key=claimant_key(own_claimant, table),
+                claimant_key=claimants.key(own_claimant),
             )
         )
     return out
@@ -224,12 +250,15 @@ def _clause_of(bounds: list[int], pos: int) -> int:
 
 
 def _clause_claimants(
-    sentence: str, mentions: list[NumberMention], readings: list[Reading | None]
+    sentence: str,
+    mentions: list[NumberMention],
+    readings: list[Reading | None],
+    claimants: _Claimants,
 ) -> tuple[list[int], dict[int, str | None]]:
     """Clause starts, and the claimant per clause holding a figure ("the junta said ...; the
     rebels said ..."). A clause without its own claimant takes the sentence's.
     """
-    whole = find_claimant(sentence)
+    whole = claimants.of(sentence)
     bounds = _clause_bounds(sentence)
     if not bounds:
         return bounds, {0: whole}

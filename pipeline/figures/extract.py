@@ -78,7 +78,7 @@ def find_figures(text: str, *, aliases: dict[str, str] | None = None) -> list[Fi
         if not has_cue_lower(low) or not (_DIGIT.search(sentence) or _NUMBER_WORD.search(low)):
             continue
         try:
-            found = _sentence_figures(sentence, start, table, claimants)
+            found = _sentence_figures(sentence, start, claimants)
         except Exception as exc:  # noqa: BLE001 - the contract is never to raise on any text
             # A rule bug must cost one sentence, not the whole check; no page text is logged.
             log.warning("figure extraction skipped a sentence: %s", type(exc).__name__)
@@ -106,8 +106,9 @@ def _as_killed(f: Figure) -> Figure:
 
 
 class _Claimants:
-    """The claimants and claimant keys found during one `find_figures` call, each found once:
-    a sentence's claimant is asked for again by the sentences after it that quote no one."""
+    """The alias table of one `find_figures` call, and the claimants and claimant keys found
+    during it, each found once: a sentence's claimant is asked for again by the sentences after
+    it that quote no one, and most figures of a text name the same few claimants."""
 
     def __init__(self, table: dict[str, str]) -> None:
         self.table = table
@@ -138,9 +139,7 @@ def _claimant_nearby(
     return None
 
 
-def _sentence_figures(
-    sentence: str, offset: int, table: dict[str, str], claimants: _Claimants
-) -> list[Figure]:
+def _sentence_figures(sentence: str, offset: int, claimants: _Claimants) -> list[Figure]:
     """The figures of one sentence: read each count, share readings, then name the groups."""
     mentions = find_numbers(sentence)[:_MAX_MENTIONS]
     if not mentions:
@@ -149,13 +148,12 @@ def _sentence_figures(
     readings = read_counts(sentence, mentions, nps)
     if all(r is None or r is BLOCKED for r in readings):
         return []
-    return _build(sentence, offset, table, claimants, mentions, nps, readings)
+    return _build(sentence, offset, claimants, mentions, nps, readings)
 
 
 def _build(
     sentence: str,
     offset: int,
-    table: dict[str, str],
     claimants: _Claimants,
     mentions: list[NumberMention],
     nps: list[NounPhrase],
@@ -223,7 +221,7 @@ def _build(
                 start=offset,
                 end=offset + len(sentence),
                 rule=r.rule + ("~soft" if r.soft and r.category == KW else ""),
-                subject_key=subject_key(subject, table, sentence[: m.start]),
+                subject_key=subject_key(subject, claimants.table, sentence[: m.start]),
                 claimant_key=claimants.key(own_claimant),
             )
         )

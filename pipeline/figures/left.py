@@ -126,9 +126,10 @@ def read_left(sentence: str, mention_start: int, np: NounPhrase) -> Reading | No
     if before.rstrip().rpartition(" ")[2].lower() in _NOW_WORDS and _NOW.search(before):
         before = _NOW.sub(" ", before)  # "the death toll is now above 40,000"
     tail = before.rstrip()
-    last_word = tail[max(tail.rfind(" "), tail.rfind("\n")) + 1 :].lower()
-    gate = last_word in _LINK_WORDS or tail[-1:] in ":‒–—=-,"
-    link = LINK_RE.search(before) if gate else None
+    cut = max(tail.rfind(" "), tail.rfind("\n")) + 1
+    gate = tail[cut:].lower() in _LINK_WORDS or tail[-1:] in ":‒–—=-,"
+    # A link is one word or mark before the trailing space, so it starts in the last word.
+    link = LINK_RE.search(before, cut) if gate else None
     if link is not None:
         link_start, link_text = link.start(), link.group(0).strip().lower()
     else:

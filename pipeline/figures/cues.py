@@ -231,6 +231,7 @@ LEFT_NOUN_RE = re.compile(
     + r")(?![\w-])",
     re.IGNORECASE,
 )
+LEFT_NOUN_RE_LOWER = lower_twin(LEFT_NOUN_RE)
 LINK_RE = re.compile(
     r"(?:\b(?:to|at|of|is|was|were|are|been|be|reached|reaching|reach|hit|hitting|surpassed"
     r"|surpassing|surpass|exceeded|exceeding|exceed|topped|topping|tops|passed|passes|passing"

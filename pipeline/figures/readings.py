@@ -15,6 +15,7 @@ from pipeline.figures.cues import (
     LEFT_NOUNS,
     NON_PERSON,
     RELEASE,
+    lower_twin,
 )
 from pipeline.figures.grammar import (
     BLOCKED,
@@ -37,6 +38,7 @@ _SHARE_BEFORE = re.compile(
     r"(?:(?:a|an|the)\s+(?:\w+\s+)?(?:of\s+)|another\s+|a\s+further\s+|an\s+additional\s+)?$",
     re.IGNORECASE,
 )
+_SHARE_BEFORE_LOWER = lower_twin(_SHARE_BEFORE)
 _SHARE_AFTER = re.compile(
     r"\s*(?:$|[,;.)–—‒:\]\"”-]|(?:and|in|at|on|from|during|since|across|near|inside|while|when"
     r"|who|whose|among|aged|between|by|as|over|after|before|last|this)\b)",
@@ -167,7 +169,12 @@ def readings(
         elif r is None and last is not None and not _RELATIVE.search(sentence, last_end, m.start):
             before = sentence[max(0, m.start - 60) : m.start]
             np = nps[i]
-            share = _SHARE_BEFORE.search(before)
+            low_before = before.lower()
+            share = (
+                _SHARE_BEFORE_LOWER.search(low_before)
+                if len(low_before) == len(before)
+                else _SHARE_BEFORE.search(before)
+            )
             if share and share.group(0).lstrip()[:1] in "–—‒:-":
                 label = _WORD_RE.findall(before[: share.start()])[-1:]
                 if label and label[0].lower() in NON_PERSON:

@@ -233,7 +233,9 @@ def _skip_space(sentence: str, i: int) -> int:
 
 
 _NON_SPACE = re.compile(r"\S")
-_SPACED_TOKEN = re.compile(rf"\s*({TOKEN.pattern})")
+# TOKEN after optional space, with a fast first branch for a plain ASCII word (two letters
+# cannot start an "U.S."-style token; the look-ahead stops where TOKEN's word branch stops).
+_SPACED_TOKEN = re.compile(rf"\s*([A-Za-z]{{2,}}(?![^\W\d_]|['’])|{TOKEN.pattern})")
 
 
 def read_right(sentence: str, mention_start: int, np: NounPhrase) -> Reading | None:

@@ -293,6 +293,7 @@ RELATIVE = re.compile(
     r"\s*,?\s*(?:who|that)\s+(?:had|have|has|were|was)\s+[^,;.\d]{1,60}?(?=\s(?:were|was)\s)",
     re.IGNORECASE,
 )
+RELATIVE_LOWER = lower_twin(RELATIVE)
 NOUN_CUES = re.compile(
     r"(?:casualties|victims|losses|hostages?|pows?|prisoners|captives|bodies|deaths?|dead)$"
 )
@@ -312,6 +313,7 @@ RELEASE_AFTER = re.compile(
     r"|survived|escaped)",
     re.IGNORECASE,
 )
+RELEASE_AFTER_LOWER = lower_twin(RELEASE_AFTER)
 NEGATION = frozenset({"not", "never", "no", "none", "n't", "neither", "nor", "nobody", "denied"})
 COUNTERFACTUAL = frozenset({"could", "would", "should", "will", "shall", "can", "wo"})
 WORDS_RE = re.compile(r"[\w’']+")
@@ -363,6 +365,7 @@ RATE = re.compile(
     r"|(?:daily|weekly|monthly|annually|yearly)\b)",
     re.IGNORECASE,
 )
+RATE_LOWER = lower_twin(RATE)
 TOKEN = re.compile(
     r"(?:[A-Za-z]\.){2,}|\d+(?:st|nd|rd|th)\b|[^\W\d_]+(?:['’][^\W\d_]+)*(?:(?<=s)['’](?=\s))?"
     r"|\d[\d,.]*|[^\w\s]",

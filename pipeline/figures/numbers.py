@@ -80,6 +80,8 @@ _WORD_START = re.compile(
     r"\b(?=[otfsenhmbd])(?:" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")\b"
 )
 _PRONOUN_ONE = re.compile(r"\b(?:no|the|that|this|any|every|each|some|which)\s+$")
+_NON_WORD_TO_SPACE = bytes(c if re.fullmatch(r"\w", chr(c)) and c < 128 else 32 for c in range(256))
+_NUMBER_WORD_BYTES = frozenset(w.encode() for w in NUMBER_WORDS)
 _A_BEFORE = re.compile(r"\b(?:half\s+a|a)\s+$")
 _WORD_SCAN = re.compile(rf"\b(?=[otfsenha])(?P<w>{_WORDNUM})(?![\w])")
 
@@ -239,6 +241,12 @@ def _atom(m: re.Match[str]) -> _Atom | None:
 def _word_numbers(lower: str) -> list[re.Match[str]]:
     """The word-number matches `_WORD_SCAN.finditer(lower)` gives, tried only where a number
     word starts (or the "a"/"half a" before one): most sentences hold none or one."""
+    # Each _WORD_START match is a whole run of word characters. In the ASCII bytes of the text
+    # ("?" for any other character) with every non-word byte made a space, it is one piece of
+    # split(): no piece a number word, no match (bytes methods are far cheaper than the scan).
+    pieces = lower.encode("ascii", "replace").translate(_NON_WORD_TO_SPACE).split()
+    if _NUMBER_WORD_BYTES.isdisjoint(pieces):
+        return []
     out: list[re.Match[str]] = []
     end = 0
     for wm in _WORD_START.finditer(lower):

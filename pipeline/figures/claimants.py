@@ -81,6 +81,19 @@ _SPEECH_KEYS = (
     "document", "counted", "tallied", "show", "suggest", "indicat", "warn", "reveal",
     "acknowledg", "admit", "declar", "releas", "publish", "issued",
 )  # fmt: skip
+_SPEECH_WORD_LIST = """
+    said says say reported reports report stated states told tells claimed claims claim
+    announced announces estimated estimates estimate confirmed confirms added adds wrote writes
+    noted notes tweeted posted data put puts places placed recorded records documented counted
+    tallied show shows showed suggest suggests suggested indicate indicates indicated warned
+    warns revealed reveals acknowledged acknowledges admitted admits declared declares released
+    published publishes issued"""
+_SPEECH_WORDS = frozenset(w.encode() for w in _SPEECH_WORD_LIST.split())
+_ACCORDING_WORDS = frozenset({b"according", b"citing", b"quoting", b"cited", b"reported", b"per"})
+# ASCII bytes: word characters kept (letters lower-cased), every other byte a space.
+_WORD_RUNS_LOWER = bytes(
+    ord(chr(c).lower()) if re.fullmatch(r"\w", chr(c)) and c < 128 else 32 for c in range(256)
+)
 # The first-letter guard lets the scan skip most words without trying every alternative.
 _SPEECH_RE = re.compile(rf"\b(?=[acdehinprstw]){_SPEECH}\b")
 _NP_LOWER_WORDS = """
@@ -195,13 +208,22 @@ def find_claimant(sentence: str) -> str | None:
     """Return who the sentence says states its figures ("according to X", "X said"), or None."""
     same_length = lowered(sentence)  # None when lower-casing moves offsets
     low = sentence.lower() if same_length is None else same_length
-    m = _ACCORDING.search(sentence) if any(k in low for k in _ACCORDING_KEYS) else None
+    according = speech = True
+    if sentence.isascii():
+        # The first word of every _ACCORDING, _SPEECH_RE and _SAID_AFTER match is a whole run
+        # of word characters ("had data" has "data"): without such a run, none can match.
+        runs = sentence.encode().translate(_WORD_RUNS_LOWER).split()
+        according = not _ACCORDING_WORDS.isdisjoint(runs)
+        speech = not _SPEECH_WORDS.isdisjoint(runs)
+    according = according and any(k in low for k in _ACCORDING_KEYS)
+    m = _ACCORDING.search(sentence) if according else None
     source = None
     if m:
         source = clean_phrase(_CUT.sub("", _SOURCE_OF.sub("", m.group("x"))))
         if m.group("k").lower() not in ("citing", "quoting"):
             return source
-    speaker = _speaker(sentence, same_length) if any(k in low for k in _SPEECH_KEYS) else None
+    speech = speech and any(k in low for k in _SPEECH_KEYS)
+    speaker = _speaker(sentence, same_length) if speech else None
     return speaker or source or _label(sentence)
 
 

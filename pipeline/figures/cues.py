@@ -7,9 +7,6 @@ Patterns and word lists only, shared by the readers in `grammar.py` and the pref
 from __future__ import annotations
 
 import re
-from re import _constants as _c  # type: ignore[attr-defined]
-from re import _parser  # type: ignore[attr-defined]
-from typing import Any
 
 from pipeline.figures.model import Category
 
@@ -29,74 +26,6 @@ def lower_twin(pattern: re.Pattern[str]) -> re.Pattern[str]:
     if re.search(r"\\[A-Z]|\(\?-i", pattern.pattern):
         raise ValueError("pattern has an upper-case escape or a cased part; keep it as it is")
     return re.compile(pattern.pattern.lower().replace("(?p<", "(?P<").replace("(?p=", "(?P="))
-
-
-def first_words(pattern: re.Pattern[str]) -> frozenset[str]:
-    """Every word (run of a-z) a match of a lower-case `pattern` can start with, worked out from
-    its syntax tree, so a cheap word lookup can rule out a position before the full pattern runs.
-    Raises ValueError on a construct it does not follow (the gate would then be unsafe)."""
-    done: set[str] = set()
-    _walk(list(_parser.parse(pattern.pattern)), {""}, done)
-    return frozenset(done)
-
-
-_SPACE = [(_c.IN, [(_c.CATEGORY, _c.CATEGORY_SPACE)])]
-_NOT_WORD_OR_DASH = [(_c.IN, [(_c.CATEGORY, _c.CATEGORY_WORD), (_c.LITERAL, ord("-"))])]
-
-
-def _walk(items: list[Any], words: set[str], done: set[str]) -> set[str]:
-    """Extends the partial first `words` through `items`; those that have ended go to `done`."""
-    for op, av in items:
-        if not words:
-            break
-        if (
-            [(op, av)] == _SPACE
-            or (op is _c.AT and av in (_c.AT_BOUNDARY, _c.AT_END))  # "\\b" after a letter
-            or (op is _c.ASSERT_NOT and list(av[1]) == _NOT_WORD_OR_DASH)  # "(?![\\w-])"
-        ):
-            _end(words, done)
-            return set()
-        if op is _c.LITERAL or op is _c.IN:
-            chars = {chr(av)} if op is _c.LITERAL else _class_chars(av)
-            letters = {ch for ch in chars if "a" <= ch <= "z"}
-            if letters and letters != chars:
-                raise ValueError(f"mixed letters and other characters: {chars}")
-            if not letters:
-                _end(words, done)
-                return set()
-            words = {w + ch for w in words for ch in letters}
-        elif op is _c.SUBPATTERN:
-            words = _walk(list(av[-1]), words, done)
-        elif op is _c.BRANCH:
-            words = set().union(*(_walk(list(alt), words, done) for alt in av[1]))
-        elif op is _c.ASSERT and av[0] == 1:
-            if _walk(list(av[1]), words, done):
-                raise ValueError("a look-ahead that lets a word go on")
-            return set()
-        elif op is _c.MAX_REPEAT or op is _c.MIN_REPEAT:
-            least, most, inner = av
-            once = _walk(list(inner), words, done)
-            if once and most > 1:
-                raise ValueError("a repeated run of letters")
-            words = (words | once) if least == 0 else once
-        else:
-            raise ValueError(f"cannot tell the first words through {op} {av}")
-    return words
-
-
-def _class_chars(av: list[Any]) -> set[str]:
-    chars = set()
-    for op, arg in av:
-        if op is not _c.LITERAL:
-            raise ValueError(f"character class with {op}")
-        chars.add(chr(arg))
-    return chars
-
-
-def _end(words: set[str], done: set[str]) -> None:
-    if "" in words:
-        raise ValueError("an alternative does not start with a letter")
-    done |= words
 
 
 _LOWERED: tuple[str, str] = ("", "")
@@ -162,8 +91,6 @@ RIGHT_RE = re.compile(
     re.IGNORECASE,
 )
 RIGHT_RE_LOWER = lower_twin(RIGHT_RE)
-CUE_FIRST_WORDS = first_words(RIGHT_RE_LOWER)  # "killed", "shot", "in", ...
-CUE_FIRST = frozenset(w[0] for w in CUE_FIRST_WORDS)
 HOLD_VERB = re.compile(
     r"\b(?:took|take[sn]?|taking|held|hold|holds|holding|keeps?|kept|keeping|captured)\s+"
     r"(?:\w+\s+)?$",

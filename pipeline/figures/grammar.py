@@ -15,8 +15,6 @@ from pipeline.figures.blockers import (
 )
 from pipeline.figures.cues import (
     AUX,
-    CUE_FIRST,
-    CUE_FIRST_WORDS,
     FORECAST,
     HOLD_VERB,
     KW,
@@ -37,9 +35,6 @@ from pipeline.figures.cues import (
     RELEASE,
     RELEASE_AFTER,
     RELEASE_AFTER_LOWER,
-    RIGHT_CUES,
-    RIGHT_RE,
-    RIGHT_RE_LOWER,
     TIME_WORDS,
     TOKEN,
     TREAT_VERB,
@@ -51,6 +46,7 @@ from pipeline.figures.cues import (
 )
 from pipeline.figures.model import Category, Qualifier
 from pipeline.figures.numbers import NUMBER_WORDS
+from pipeline.figures.rightcues import CUE_FIRST_WORDS, cue_at, token_cue
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,59 +70,7 @@ class NounPhrase:
 
 
 BLOCKED = Reading(Category.KILLED, "blocked")
-_CUE_WINDOW = 100  # characters: longer than any right cue
 _RELEASE_FIRST = frozenset("rfeshlpd")  # first letters of the RELEASE words
-
-
-def _cue_at(sentence: str, pos: int) -> tuple[Category | None, int, str] | None:
-    low = lowered(sentence)
-    if low is None:
-        if sentence[pos : pos + 1].lower() not in CUE_FIRST:
-            return None  # no cue starts with this letter: skip the big alternation
-    else:
-        word = _WORD.match(low, pos)
-        if word is None or word.group() not in CUE_FIRST_WORDS:
-            return None  # no cue starts with this word: skip the big alternation
-    return _remembered_cue(sentence, low, pos)
-
-
-def _token_cue(sentence: str, low: str | None, pos: int) -> tuple[Category | None, int, str] | None:
-    """`_cue_at` for a caller that has checked the token at `pos` against CUE_FIRST_WORDS;
-    `low` is `lowered(sentence)`."""
-    return _cue_at(sentence, pos) if low is None else _remembered_cue(sentence, low, pos)
-
-
-def _remembered_cue(
-    sentence: str, low: str | None, pos: int
-) -> tuple[Category | None, int, str] | None:
-    memo = _CUES
-    if memo[0] is not sentence:
-        memo = (sentence, {})
-        globals()["_CUES"] = memo
-    if pos not in memo[1]:
-        memo[1][pos] = _full_cue_at(sentence, low, pos)
-    return memo[1][pos]
-
-
-# The cues found in the current sentence by position: a noun phrase stops before a cue that
-# the right reader then reads again. Remembered for one sentence only (by identity).
-_CUES: tuple[str, dict[int, tuple[Category | None, int, str] | None]] = ("", {})
-
-
-def _full_cue_at(
-    sentence: str, low: str | None, pos: int
-) -> tuple[Category | None, int, str] | None:
-    stop = pos + _CUE_WINDOW
-    m = RIGHT_RE_LOWER.match(low, pos, stop) if low is not None else None
-    if low is None or (m is not None and m.end() == stop):
-        m = RIGHT_RE.match(sentence, pos)  # case folding moved offsets, or the window cut a word
-    if m is None:
-        return None
-    cat = RIGHT_CUES[int(m.lastgroup[1:])][0] if m.lastgroup else None
-    return cat, m.end(), sentence[pos : m.end()]
-
-
-_WORD = re.compile(r"[a-z]+")
 
 
 def noun_phrase(sentence: str, pos: int) -> NounPhrase:
@@ -154,7 +98,7 @@ def noun_phrase(sentence: str, pos: int) -> NounPhrase:
         low = tok.lower()
         # only a word that starts a cue can be one ("hostages'" ends on an apostrophe)
         cue_word = low_s is None or low.rstrip("'’") in CUE_FIRST_WORDS
-        if i >= limit or (cue_word and _token_cue(sentence, low_s, i) is not None):
+        if i >= limit or (cue_word and token_cue(sentence, low_s, i) is not None):
             break
         if tok in _PAREN_MARKS or (tok == "-" and sentence[i - 1 : i] == " "):
             opener = PAREN_OPENERS.match(sentence, tend) if tok == "," else None
@@ -199,7 +143,7 @@ def noun_phrase(sentence: str, pos: int) -> NounPhrase:
                 nxt_low in AUX
                 or nxt_low in _CLAUSE_VERBS
                 or nxt_low.endswith("ing")
-                or _cue_at(sentence, nxt.start())
+                or cue_at(sentence, nxt.start())
             ):
                 break  # "killing 23 guests and wounding 57": the next clause
         if start_np is None:
@@ -310,7 +254,7 @@ def _aux_then_cue(
         low = tm.group(1).lower()
         # as in noun_phrase: only a word that starts a cue can be one
         cue_word = low_s is None or low.rstrip("'’") in CUE_FIRST_WORDS
-        cue = _token_cue(sentence, low_s, i) if cue_word else None
+        cue = token_cue(sentence, low_s, i) if cue_word else None
         if cue is not None:
             cat, end, text = cue
             if cat is None:

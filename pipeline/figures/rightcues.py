@@ -1,0 +1,137 @@
+"""Finding a right cue (RIGHT_RE) at a position, fast: a word lookup rules out most positions
+before the big alternation runs, and a sentence's cues are remembered by position.
+"""
+
+from __future__ import annotations
+
+import re
+from re import _constants as _c  # type: ignore[attr-defined]
+from re import _parser  # type: ignore[attr-defined]
+from typing import Any
+
+from pipeline.figures.cues import RIGHT_CUES, RIGHT_RE, RIGHT_RE_LOWER, lowered
+from pipeline.figures.model import Category
+
+Cue = tuple[Category | None, int, str]  # category (None: gated), end, text
+
+
+def first_words(pattern: re.Pattern[str]) -> frozenset[str]:
+    """Every word (run of a-z) a match of a lower-case `pattern` can start with, worked out from
+    its syntax tree, so a cheap word lookup can rule out a position before the full pattern runs.
+    Raises ValueError on a construct it does not follow (the gate would then be unsafe)."""
+    done: set[str] = set()
+    _walk(list(_parser.parse(pattern.pattern)), {""}, done)
+    return frozenset(done)
+
+
+_SPACE = [(_c.IN, [(_c.CATEGORY, _c.CATEGORY_SPACE)])]
+_NOT_WORD_OR_DASH = [(_c.IN, [(_c.CATEGORY, _c.CATEGORY_WORD), (_c.LITERAL, ord("-"))])]
+
+
+def _walk(items: list[Any], words: set[str], done: set[str]) -> set[str]:
+    """Extends the partial first `words` through `items`; those that have ended go to `done`."""
+    for op, av in items:
+        if not words:
+            break
+        if (
+            [(op, av)] == _SPACE
+            or (op is _c.AT and av in (_c.AT_BOUNDARY, _c.AT_END))  # "\\b" after a letter
+            or (op is _c.ASSERT_NOT and list(av[1]) == _NOT_WORD_OR_DASH)  # "(?![\\w-])"
+        ):
+            _end(words, done)
+            return set()
+        if op is _c.LITERAL or op is _c.IN:
+            chars = {chr(av)} if op is _c.LITERAL else _class_chars(av)
+            letters = {ch for ch in chars if "a" <= ch <= "z"}
+            if letters and letters != chars:
+                raise ValueError(f"mixed letters and other characters: {chars}")
+            if not letters:
+                _end(words, done)
+                return set()
+            words = {w + ch for w in words for ch in letters}
+        elif op is _c.SUBPATTERN:
+            words = _walk(list(av[-1]), words, done)
+        elif op is _c.BRANCH:
+            words = set().union(*(_walk(list(alt), words, done) for alt in av[1]))
+        elif op is _c.ASSERT and av[0] == 1:
+            if _walk(list(av[1]), words, done):
+                raise ValueError("a look-ahead that lets a word go on")
+            return set()
+        elif op is _c.MAX_REPEAT or op is _c.MIN_REPEAT:
+            least, most, inner = av
+            once = _walk(list(inner), words, done)
+            if once and most > 1:
+                raise ValueError("a repeated run of letters")
+            words = (words | once) if least == 0 else once
+        else:
+            raise ValueError(f"cannot tell the first words through {op} {av}")
+    return words
+
+
+def _class_chars(av: list[Any]) -> set[str]:
+    chars = set()
+    for op, arg in av:
+        if op is not _c.LITERAL:
+            raise ValueError(f"character class with {op}")
+        chars.add(chr(arg))
+    return chars
+
+
+def _end(words: set[str], done: set[str]) -> None:
+    if "" in words:
+        raise ValueError("an alternative does not start with a letter")
+    done |= words
+
+
+CUE_FIRST_WORDS = first_words(RIGHT_RE_LOWER)  # "killed", "shot", "in", ...
+CUE_FIRST = frozenset(w[0] for w in CUE_FIRST_WORDS)
+_CUE_WINDOW = 100  # characters: longer than any right cue
+
+
+def cue_at(sentence: str, pos: int) -> Cue | None:
+    """The right cue starting at `pos`: its category (None for one that counts only in company,
+    see `grammar._gated_cue`), its end and its text."""
+    low = lowered(sentence)
+    if low is None:
+        if sentence[pos : pos + 1].lower() not in CUE_FIRST:
+            return None  # no cue starts with this letter: skip the big alternation
+    else:
+        word = _WORD.match(low, pos)
+        if word is None or word.group() not in CUE_FIRST_WORDS:
+            return None  # no cue starts with this word: skip the big alternation
+    return _remembered_cue(sentence, low, pos)
+
+
+def token_cue(sentence: str, low: str | None, pos: int) -> Cue | None:
+    """`cue_at` for a caller that has checked the token at `pos` against CUE_FIRST_WORDS;
+    `low` is `lowered(sentence)`."""
+    return cue_at(sentence, pos) if low is None else _remembered_cue(sentence, low, pos)
+
+
+def _remembered_cue(sentence: str, low: str | None, pos: int) -> Cue | None:
+    memo = _CUES
+    if memo[0] is not sentence:
+        memo = (sentence, {})
+        globals()["_CUES"] = memo
+    if pos not in memo[1]:
+        memo[1][pos] = _full_cue_at(sentence, low, pos)
+    return memo[1][pos]
+
+
+# The cues found in the current sentence by position: a noun phrase stops before a cue that
+# the right reader then reads again. Remembered for one sentence only (by identity).
+_CUES: tuple[str, dict[int, Cue | None]] = ("", {})
+
+
+def _full_cue_at(sentence: str, low: str | None, pos: int) -> Cue | None:
+    stop = pos + _CUE_WINDOW
+    m = RIGHT_RE_LOWER.match(low, pos, stop) if low is not None else None
+    if low is None or (m is not None and m.end() == stop):
+        m = RIGHT_RE.match(sentence, pos)  # case folding moved offsets, or the window cut a word
+    if m is None:
+        return None
+    cat = RIGHT_CUES[int(m.lastgroup[1:])][0] if m.lastgroup else None
+    return cat, m.end(), sentence[pos : m.end()]
+
+
+_WORD = re.compile(r"[a-z]+")

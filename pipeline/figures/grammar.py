@@ -173,13 +173,11 @@ def _closing(sentence: str, opener: str, start: int, stop: int) -> int:
 
 
 def _skip_space(sentence: str, i: int) -> int:
-    if not sentence[i : i + 1].isspace():
-        return i
-    m = _NON_SPACE.search(sentence, i + 1)
-    return m.start() if m is not None else len(sentence)
+    m = _SPACES.match(sentence, i)
+    return m.end() if m is not None else i
 
 
-_NON_SPACE = re.compile(r"\S")
+_SPACES = re.compile(r"\s*")
 # TOKEN after optional space, with a fast first branch for a plain ASCII word (two letters
 # cannot start an "U.S."-style token; the look-ahead stops where TOKEN's word branch stops).
 _SPACED_TOKEN = re.compile(rf"\s*([A-Za-z]{{2,}}(?![^\W\d_]|['’])|{TOKEN.pattern})")

@@ -20,6 +20,8 @@ from pipeline.figures.cues import (
     KW,
     W,
     has_cue_lower,
+    lower_twin,
+    lowered,
 )
 from pipeline.figures.grammar import (
     BLOCKED,
@@ -41,10 +43,10 @@ _TRAIL_LINK_LAST = "dfenmaDFENMA\n"  # the last character of every _TRAIL_LINK m
 
 _DIGIT = re.compile(r"\d")
 _PLACE_FIRST = re.compile(r"(?:in|at|on|near|across|inside)\b", re.IGNORECASE)
-# A number word as a whole run of letters: one scan instead of listing every word of the text.
-_NUMBER_WORD = re.compile(
-    r"(?<![a-z])(?:" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")(?![a-z])"
-)
+# A number word as a whole run of letters, looked for among the runs of ASCII letters of the
+# lower-cased text's bytes ("?" for any other character), every other byte made a space.
+_LETTER_RUNS = bytes(c if 97 <= c <= 122 else 32 for c in range(256))
+_NUMBER_WORD_BYTES = frozenset(w.encode() for w in NUMBER_WORDS)
 # A count that shares the category of the figure before it: "..., as well as 317 officers".
 _OTHERS = re.compile(r"\b(?:others|another|more)\b", re.IGNORECASE)
 _OF_THEM = re.compile(r"^(?:of\s+)?(?:them|whom|those)\s+", re.IGNORECASE)
@@ -75,7 +77,7 @@ def find_figures(text: str, *, aliases: dict[str, str] | None = None) -> list[Fi
     for idx, (start, end) in enumerate(spans):
         sentence = text[start:end]
         low = sentence.lower()
-        if not has_cue_lower(low) or not (_DIGIT.search(sentence) or _NUMBER_WORD.search(low)):
+        if not has_cue_lower(low) or not (_DIGIT.search(sentence) or _has_number_word(low)):
             continue
         try:
             found = _sentence_figures(sentence, start, claimants)
@@ -99,6 +101,11 @@ def find_figures(text: str, *, aliases: dict[str, str] | None = None) -> list[Fi
         prev_idx = idx
         figures.extend(found)
     return _dedupe(figures)
+
+
+def _has_number_word(low: str) -> bool:
+    runs = low.encode("ascii", "replace").translate(_LETTER_RUNS).split()
+    return not _NUMBER_WORD_BYTES.isdisjoint(runs)
 
 
 def _as_killed(f: Figure) -> Figure:
@@ -232,14 +239,18 @@ def _build(
 _CLAUSE_SPLIT = re.compile(r";|,?\s+(?:while|whereas|but|though|although)\s+", re.IGNORECASE)
 
 
+_CLAUSE_SPLIT_LOWER = lower_twin(_CLAUSE_SPLIT)
 _CLAUSE_WORDS = (" while ", " whereas ", " but ", "though ")
 
 
 def _clause_bounds(sentence: str) -> list[int]:
     """Start offsets of the clauses after the first (each just past a ";" or "while")."""
-    low = sentence.lower()
+    same_length = lowered(sentence)
+    low = sentence.lower() if same_length is None else same_length
     if ";" not in sentence and not any(w in low for w in _CLAUSE_WORDS):
         return []
+    if same_length is not None and sentence.isascii():  # the twin is exact on ASCII text
+        return [m.end() for m in _CLAUSE_SPLIT_LOWER.finditer(same_length)]
     return [m.end() for m in _CLAUSE_SPLIT.finditer(sentence)]
 
 

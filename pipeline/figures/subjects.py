@@ -39,6 +39,7 @@ _HEADS = {
 _NATION_RE = re.compile(
     r"\b(" + "|".join(sorted(map(re.escape, _NATIONS), key=len, reverse=True)) + r")\b"
 )
+_NATION_FIRST = frozenset(re.split(r"[^a-z]", k)[0] for k in _NATIONS)  # "u.s" -> "u"
 
 _LEAD_SUBJECT = re.compile(r"^(?:of\s+)?(?:the|a|an|other|others|more|another)\s+")
 _LOWER_WORDS = re.compile(r"[a-z]+")
@@ -111,10 +112,15 @@ def subject_key(
         low = low[lead.end() :]
     if aliases and low in aliases:
         return aliases[low]
-    nat_m = _NATION_RE.search(low)
-    nation = _NATIONS[nat_m.group(1)] if nat_m else ""
     words = _LOWER_WORDS.findall(low)
-    head = next((_HEADS[w] for w in reversed(words) if w in _HEADS), "")
+    # A nation's first word is a run of letters of its own: without one, no search.
+    nat_m = None if _NATION_FIRST.isdisjoint(words) else _NATION_RE.search(low)
+    nation = _NATIONS[nat_m.group(1)] if nat_m else ""
+    head = ""
+    for w in reversed(words):
+        if w in _HEADS:
+            head = _HEADS[w]
+            break
     if head and not nation and head in ("soldiers", "fighters", "officers"):
         owner = _OWNER.search(context[-160:].lower())
         if owner:

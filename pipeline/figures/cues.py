@@ -221,9 +221,11 @@ RELATIVE = re.compile(
     re.IGNORECASE,
 )
 RELATIVE_LOWER = lower_twin(RELATIVE)
-NOUN_CUES = re.compile(
-    r"(?:casualties|victims|losses|hostages?|pows?|prisoners|captives|bodies|deaths?|dead)$"
-)
+# Right cues that are nouns ("148 victims were killed"): the verb after them decides.
+NOUN_CUE_WORDS = """
+    casualties victims losses hostage hostages pow pows prisoners captives bodies death deaths
+    dead"""
+NOUN_CUES = frozenset(NOUN_CUE_WORDS.split())
 RELEASE_STEMS = (
     "releas", "free", "exchang", "swap", "return", "repatriat", "hand", "rescu", "evacuat",
     "liberat", "pardon", "reunit", "escap", "discharg",

@@ -275,7 +275,7 @@ def _aux_then_cue(
                 after = _aux_then_cue(sentence, main.end(), mention_start, 1) if main else None
                 if after is BLOCKED or (after is not None and after.category != C):
                     return after
-            if depth == 0 and NOUN_CUES.match(low_text):
+            if depth == 0 and low_text in NOUN_CUES:
                 # "148 victims were killed", "ten hostages were executed": the verb decides
                 after = _aux_then_cue(sentence, end, mention_start, 1)
                 if after is not None and after is not BLOCKED and after.subject is None:

@@ -286,13 +286,17 @@ def _subject_text(np: NounPhrase) -> str | None:
     if np.text.lower() in _PRONOUN_SUBJECTS:
         return None  # "500 of whom": the group named before
     # The patterns anchored at the start are matched and sliced off rather than substituted.
+    # Each pattern is tried only when the text starts with a letter its match can start with
+    # (under IGNORECASE "i" also matches "ı" and "İ").
     text = np.text.strip(" ,;:-–—")
-    of_them = _OF_THEM.match(text)  # "6 of them children"
+    of_them = _OF_THEM.match(text) if text[:1] in "otwOTW" else None  # "6 of them children"
     if of_them:
         text = text[of_them.end() :]
-    if _PLACE_FIRST.match(text) or (text.endswith("ly") and " " not in text):
+    if (text[:1] in "iaonIAONıİ" and _PLACE_FIRST.match(text)) or (
+        text.endswith("ly") and " " not in text
+    ):
         return None  # "killed 12 in Cuba": a place; "two of them seriously": a manner
-    lead = _LEAD_OF_THE.match(text)  # always a match, maybe an empty one
+    lead = _LEAD_OF_THE.match(text) if text[:1] in "otOT" else None  # else an empty match
     if lead:
         text = text[lead.end() :]
     if text[-1:] in _TRAIL_LINK_LAST:

@@ -78,6 +78,8 @@ def find_sufferer(sentence: str, pos: int) -> str | None:
     clause = sentence[:pos]
     cut = max(clause.rfind(";"), clause.rfind(":"))
     clause = clause[cut + 1 :]
+    if "los" not in clause and "suffer" not in clause and "sustained" not in clause:
+        return None  # no _LOSS_VERB word
     found = list(_LOSS_VERB.finditer(clause))
     if not found:
         return None

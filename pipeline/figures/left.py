@@ -102,8 +102,9 @@ def read_left(sentence: str, mention_start: int, np: NounPhrase) -> Reading | No
         ahead = before[: len(before) - len(near) + lm.start()]
         if modal_before_text(ahead):
             return BLOCKED
-        coordinated = _AND_BEFORE.search(ahead)
-        if coordinated and lm.group(0).split()[0].lower() in _BASE_FORMS:
+        base_form = lm.group(0).split()[0].lower() in _BASE_FORMS
+        coordinated = _AND_BEFORE.search(ahead) if base_form else None
+        if coordinated:
             # "could infect 40 million people and kill 200,000": the modal governs both verbs
             clause = ahead[: coordinated.start()]
             if modal_in(clause[max(clause.rfind(";"), clause.rfind("."), clause.rfind(",")) + 1 :]):

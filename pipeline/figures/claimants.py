@@ -208,13 +208,16 @@ def find_claimant(sentence: str) -> str | None:
     """Return who the sentence says states its figures ("according to X", "X said"), or None."""
     same_length = lowered(sentence)  # None when lower-casing moves offsets
     low = sentence.lower() if same_length is None else same_length
-    according = speech = True
     if sentence.isascii():
         # The first word of every _ACCORDING, _SPEECH_RE and _SAID_AFTER match is a whole run
-        # of word characters ("had data" has "data"): without such a run, none can match.
+        # of word characters ("had data" has "data"): without such a run, none can match. Each
+        # of _SPEECH_WORDS holds one of _SPEECH_KEYS, so they stand in for that test.
         runs = sentence.encode().translate(_WORD_RUNS_LOWER).split()
         according = not _ACCORDING_WORDS.isdisjoint(runs)
         speech = not _SPEECH_WORDS.isdisjoint(runs)
+    else:
+        according = True
+        speech = any(k in low for k in _SPEECH_KEYS)
     according = according and any(k in low for k in _ACCORDING_KEYS)
     m = _ACCORDING.search(sentence) if according else None
     source = None
@@ -222,7 +225,6 @@ def find_claimant(sentence: str) -> str | None:
         source = clean_phrase(_CUT.sub("", _SOURCE_OF.sub("", m.group("x"))))
         if m.group("k").lower() not in ("citing", "quoting"):
             return source
-    speech = speech and any(k in low for k in _SPEECH_KEYS)
     speaker = _speaker(sentence, same_length) if speech else None
     return speaker or source or _label(sentence)
 

@@ -64,6 +64,7 @@ _AVERTED = re.compile(
     r"\b(?:prevent|avert|avoid)(?:ed|s|ing)?\s+(?:(?:the|a|an|some|what|would-be)\s+)?$",
     re.IGNORECASE,
 )
+_AVERTED_HINT = _any_of(("avo", "avert", "prevent"))  # words every _AVERTED match holds
 _TO_AFTER = re.compile(r"\s*to\b", re.IGNORECASE)
 
 
@@ -74,30 +75,30 @@ def blocked(sentence: str, start: int, end: int, np_end: int) -> bool:
     low = before.lower()
     if len(low) != len(before):
         low = ""  # lower-casing moved offsets (rare scripts): each test lower-cases its own slice
+    low70 = low or before.lower()
     before40 = before[-40:]
     low40 = low[-40:] if low else before40.lower()
-    return (
-        is_rate(sentence, end, np_end)
-        or _negated_before(sentence, start, low or before.lower())
-        or _released_before(before40, low40)
-        or _modal_before(before40, low40)
-        or earlier_value(sentence, start, np_end)
-        or _averted(sentence, start, low[-30:] if low else None)
-    )
+    # Each test runs only when its hint (words every match holds) is in the lower-cased text:
+    # most counts have none, and the test is then one scan, without a call.
+    return bool(
+        (_RATE_UNIT.search(sentence[end : np_end + 40].lower()) and is_rate(sentence, end, np_end))
+        or (_NEGATION_HINT.search(low70) and _negated_before(sentence, start, low70))
+        or (_RELEASE_STEM.search(low40) and _released_before(before40))
+        or (_MODAL_HINT_LOWER.search(low40) and _modal_before(before40))
+        or (sentence[max(0, start - 12) : start].rstrip()[-4:].lower() == "from"
+            and earlier_value(sentence, start, np_end))
+        or ((not low or _AVERTED_HINT.search(low[-30:])) and _averted(sentence, start))
+    )  # fmt: skip
 
 
-def _released_before(before: str, low: str) -> bool:
+def _released_before(before: str) -> bool:
     """Is the count the object of a release verb ("released 95 prisoners", "exchange of 200")?"""
-    if _RELEASE_STEM.search(low) is None:
-        return False
     m = RELEASE_OBJECT.search(before)
     return bool(m and RELEASE.match(before, m.start()))
 
 
-def _averted(sentence: str, start: int, low30: str | None) -> bool:
+def _averted(sentence: str, start: int) -> bool:
     """ "the vaccine prevented an estimated 14 million deaths": deaths that did not happen."""
-    if low30 is not None and not ("avo" in low30 or "avert" in low30 or "prevent" in low30):
-        return False  # the words _AVERTED needs, tested as plain substrings first
     return _AVERTED.search(sentence, max(0, start - 30), start) is not None
 
 
@@ -111,11 +112,9 @@ def modal_blocks(words: list[str]) -> bool:
     return not MODALS.isdisjoint(words) and "have" not in words
 
 
-def _modal_before(before: str, low: str) -> bool:
+def _modal_before(before: str) -> bool:
     """Is there a modal among the three words before the count ("We could see 10,000 deaths"),
     or a forecast ("is expected to cause up to 100 deaths")?"""
-    if _MODAL_HINT_LOWER.search(low) is None:
-        return False  # most counts have no modal or forecast word near: one scan decides
     return modal_blocks(_lower_words(before)[-3:]) or _FORECAST_TO.search(before) is not None
 
 
@@ -137,10 +136,8 @@ def negated_words(gap: str) -> bool:
 
 
 def is_rate(sentence: str, mention_end: int, np_end: int) -> bool:
-    """Does a rate ("per day", "every year", "daily") follow the count or its noun phrase?"""
-    tail = sentence[mention_end : np_end + 40].lower()
-    if _RATE_UNIT.search(tail) is None:
-        return False
+    """Does a rate ("per day", "every year", "daily") follow the count or its noun phrase?
+    `blocked` asks only when a rate unit is in the 40 characters after."""
     return (
         RATE.match(sentence[np_end : np_end + 40]) is not None
         or _RATE_IN_NP.search(sentence, mention_end, np_end + 1) is not None
@@ -151,8 +148,6 @@ def is_rate(sentence: str, mention_end: int, np_end: int) -> bool:
 def _negated_before(sentence: str, start: int, low: str) -> bool:
     """ "none of the 40", "no one among the", "denied that 50 ...": the count is not stated.
     `low` is the lower-cased 70 characters before `start`."""
-    if _NEGATION_HINT.search(low) is None:
-        return False
     if _NEGATED_BEFORE.search(sentence[max(0, start - 30) : start]):
         return True
     # every _DENIED match ends with "that" and at most a quantity
@@ -161,8 +156,6 @@ def _negated_before(sentence: str, start: int, low: str) -> bool:
 
 def earlier_value(sentence: str, start: int, np_end: int) -> bool:
     """ "fell from more than 1,000 to about 385": the earlier value is not what is stated now."""
-    if sentence[max(0, start - 12) : start].rstrip()[-4:].lower() != "from":
-        return False
     return bool(
         CHANGE_FROM.search(sentence, max(0, start - 40), start)
         and _TO_AFTER.match(sentence, np_end)

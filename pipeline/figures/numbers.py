@@ -74,6 +74,7 @@ _DIGITS_FROM_FIRST = (
 )
 _DIGIT_SCAN = re.compile(rf"(?P<d>{_DIGITS_FROM_FIRST})(?P<ds>{_DIGSCALE})?(?![\w])", re.IGNORECASE)
 _DIGIT_SCAN_LOWER = lower_twin(_DIGIT_SCAN)  # for the lower-cased copy: no case folding
+_DIGITS_TO_ZERO = bytes(48 if 48 <= c <= 57 else 32 for c in range(256))
 NUMBER_WORDS = frozenset([*_UNITS, *_TENS, "hundred", "thousand", "million", "billion", "dozen"])
 # Where a number word starts (first letters as a guard: the engine skips other positions fast).
 _WORD_START = re.compile(
@@ -263,6 +264,28 @@ def _word_numbers(lower: str) -> list[re.Match[str]]:
     return out
 
 
+def _digit_numbers(low: str) -> list[re.Match[str]]:
+    """The matches `_DIGIT_SCAN_LOWER.finditer(low)` gives, tried only where a run of digits
+    starts (a match cannot start inside one)."""
+    if not low.isascii():
+        return list(_DIGIT_SCAN_LOWER.finditer(low))
+    # sre scans for "\d" at some 80 instructions a character; bytes.find jumps to a digit at
+    # a fraction of that, in a copy of the text with every digit made "0", all else a space.
+    marks = low.encode().translate(_DIGITS_TO_ZERO)
+    out: list[re.Match[str]] = []
+    end = 0
+    pos = marks.find(b"0")
+    while pos >= 0:
+        if pos >= end and (m := _DIGIT_SCAN_LOWER.match(low, pos)) is not None:
+            out.append(m)
+            end = m.end()
+        pos = marks.find(b" ", pos)  # past this run of digits
+        if pos < 0:
+            break
+        pos = marks.find(b"0", pos)
+    return out
+
+
 def _atoms(sentence: str, low: str | None, twin: str | None) -> list[_Atom]:
     """The numbers of `sentence` in text order, what is plainly not a count left out.
 
@@ -274,7 +297,7 @@ def _atoms(sentence: str, low: str | None, twin: str | None) -> list[_Atom]:
         found = [a for m in NUMBER_RE.finditer(sentence) if (a := _atom(m)) is not None]
     else:  # digits and number words scanned apart (see _DIGIT_SCAN), then merged
         lower = low
-        found = [a for m in _DIGIT_SCAN_LOWER.finditer(low) if (a := _atom(m)) is not None]
+        found = [a for m in _digit_numbers(low) if (a := _atom(m)) is not None]
         words = [a for m in _word_numbers(low) if (a := _atom(m)) is not None]
         if words:
             found.extend(words)

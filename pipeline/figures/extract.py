@@ -77,7 +77,7 @@ def find_figures(text: str, *, aliases: dict[str, str] | None = None) -> list[Fi
     for idx, (start, end) in enumerate(spans):
         sentence = text[start:end]
         low = sentence.lower()
-        if not has_cue_lower(low) or not (_DIGIT.search(sentence) or _has_number_word(low)):
+        if not has_cue_lower(low) or not _has_number(sentence, low):
             continue
         try:
             found = _sentence_figures(sentence, start, claimants)
@@ -103,7 +103,15 @@ def find_figures(text: str, *, aliases: dict[str, str] | None = None) -> list[Fi
     return _dedupe(figures)
 
 
-def _has_number_word(low: str) -> bool:
+def _has_number(sentence: str, low: str) -> bool:
+    """Whether `sentence` (lower-cased: `low`) holds a digit or a number word."""
+    if sentence.isascii():
+        # Deleting the digits from the bytes costs a fraction of a regex search for "\d".
+        raw = low.encode()
+        if len(raw.translate(None, b"0123456789")) < len(raw):
+            return True
+    elif _DIGIT.search(sentence):
+        return True
     runs = low.encode("ascii", "replace").translate(_LETTER_RUNS).split()
     return not _NUMBER_WORD_BYTES.isdisjoint(runs)
 

@@ -1,4 +1,4 @@
-"""Who states a sentence's figures (the claimant), and the normalised claimant key.
+"""Who states a sentence's figures (the claimant); its normalised key is in claimkeys.py.
 
 A claimant is found, in order of trust: "according to X"; a speaker before a speech verb
 ("the coast guard said", "Myanmar's junta claimed"); a speaker after one ("writes the regional
@@ -10,49 +10,19 @@ claimant only when no speaker is named.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
+from pipeline.figures.claimkeys import DETS as _DETS
+from pipeline.figures.claimkeys import ORG_WORDS as ORG_WORDS  # re-exported
+from pipeline.figures.claimkeys import POSSESSIVE_ENDS as _POSSESSIVE_ENDS
+from pipeline.figures.claimkeys import claimant_key as claimant_key  # re-exported
+from pipeline.figures.claimkeys import drop_possessive as _drop_possessive
 from pipeline.figures.cues import lowered
 
 _LEAD_DETS = re.compile(r"^(?:(?:the|a|an|and|of)\s+)+", re.IGNORECASE)
-# A final possessive, tested with str.endswith: the words and phrases tested hold no line break
-# (where a "(?:’s|'s)$" pattern would also match).
-_POSSESSIVE_ENDS = ("’s", "'s")
 # A trailing full stop that is not part of initials or an abbreviation: "told AFP." -> "AFP"
 _TRAIL_STOP = re.compile(r"(?<![A-Z]\.[A-Z])(?<!\b[A-Z][a-z])(?<!\b[A-Z])\.$")
 
-ORG_WORD_LIST = """
-    ministry intelligence directorate forces staff office agency service services department
-    council committee commission mission command army police government military guard media
-    news times post press reuters ap afp bbc cnn tass ria interfax ukrinform ukrainska pravda
-    organization organisation group cross crescent nations un ohchr who unicef hospital union
-    authorities officials sources residents witnesses tv radio newspaper channel brigade
-    regiment prosecutor prosecutors junta embassy coast company operator airline alliance
-    coalition federation foundation institute observatory network centre center watch"""
-ORG_WORDS = frozenset(ORG_WORD_LIST.split())
-_TITLES = re.compile(
-    r"^(?:(?:the|ukrainian|russian|american|u\.s\.|us|british|french|german|israeli|former|then"
-    r"|acting|deputy|vice|prime|president|minister|defen[cs]e|foreign|secretary|general|gen\."
-    r"|lt\.|col\.|maj\.|capt\.|sgt\.|adm\.|gov\.|sen\.|rep\.|dr\.|mr\.|mrs\.|ms\.|chief|head"
-    r"|commander|spokesman|spokeswoman|spokesperson|of|state|european|commission|colonel"
-    r"|lieutenant|major|captain|admiral|governor|senator|mayor|premier|chancellor|king|queen)"
-    r"\s+)+",
-    re.IGNORECASE,
-)
-_SPELLINGS = {"zelenskyy": "zelensky", "zelenskiy": "zelensky", "zelenskyi": "zelensky"}
-# Owners of an organisation, as a possessive or an "of the ... forces" tail: one key for
-# "Ukraine's General Staff" and "General Staff of the Ukrainian Armed Forces".
-_DEMONYMS = {
-    "ukraine": "ukrainian", "russia": "russian", "israel": "israeli", "syria": "syrian",
-    "iraq": "iraqi", "iran": "iranian", "america": "american", "us": "american",
-    "u.s.": "american", "britain": "british", "uk": "british", "myanmar": "myanmar",
-    "sudan": "sudanese", "nigeria": "nigerian", "kyiv": "ukrainian", "moscow": "russian",
-}  # fmt: skip
-_OWNER_FIRST = re.compile(r"^(?P<o>[\w.-]+)(?:’s|'s)\s+(?P<rest>.+)$")
-_OWNER_LAST = re.compile(
-    r"^(?P<rest>.+?)\s+of\s+(?:the\s+)?(?P<o>[\w.-]+)(?:\s+(?:armed\s+forces|army|military"
-    r"|forces|federation|republic|government))?$"
-)
-_MAX_KEY_WORDS = 5
 
 # A published report: "released its latest figures", "issued a statement".
 _REPORT_OBJECT = (
@@ -124,6 +94,17 @@ _SPEECH_GAP_WORDS = """
     wednesday thursday friday saturday sunday today yesterday morning night evening week month
     year"""
 _SPEECH_GAP = frozenset(_SPEECH_GAP_WORDS.split())
+# The first word of every _SPEECH_RE match, and of every _SAID_AFTER match (see _at_words).
+_SPEECH_FIRST_WORDS = """
+    added adds announced announces acknowledged acknowledges admitted admits claimed claims claim
+    confirmed confirms counted documented declared declares estimated estimates estimate had has
+    have indicate indicates indicated issued noted notes posted put puts places placed published
+    publishes reported reports report recorded records revealed reveals released said says say
+    stated states show shows showed suggest suggests suggested told tells tweeted tallied wrote
+    writes warned warns"""
+_SPEECH_FIRST = frozenset(w.encode() for w in _SPEECH_FIRST_WORDS.split())
+_SAID_FIRST_WORDS = "said says told reported reports added announced writes wrote claimed"
+_SAID_FIRST = frozenset(w.encode() for w in _SAID_FIRST_WORDS.split())
 WORD = re.compile(r"[\w’'.&-]+|[^\w\s]")
 _ACCORDING = re.compile(
     r"\b(?P<k>according\s+to|citing|quoting|cited\s+by|reported\s+by|per)\s+"
@@ -163,7 +144,6 @@ _DATA_NOUN = re.compile(
     r"|^(?:data|figures|statistics|numbers)$",
     re.IGNORECASE,
 )
-_DETS = frozenset({"a", "an", "the", "of", "and"})
 _ARTICLE_BEFORE = re.compile(r"\b(?:an?|the)\s+$", re.IGNORECASE)
 _NOUN_AFTER = re.compile(r"\s+(?:of|from|by|for|on)\b")
 _NOUN_SPEECH = frozenset(
@@ -190,7 +170,6 @@ _EVENT_NOUN_WORDS = """
     assault ambush landslide cyclone hurricane typhoon tornado wildfire wildfires outbreak
     epidemic collapse stampede riots unrest"""
 _EVENT_NOUNS = frozenset(_EVENT_NOUN_WORDS.split())
-_LINK_WORDS = frozenset({"a", "an", "the", "of", "and", "for", "on", "in", "at"})
 # Capitalised words after a final dash that label the item rather than credit a source.
 _NOT_CREDIT_WORDS = """
     monday tuesday wednesday thursday friday saturday sunday today yesterday january february
@@ -212,10 +191,12 @@ def find_claimant(sentence: str) -> str | None:
         # The first word of every _ACCORDING, _SPEECH_RE and _SAID_AFTER match is a whole run
         # of word characters ("had data" has "data"): without such a run, none can match. Each
         # of _SPEECH_WORDS holds one of _SPEECH_KEYS, so they stand in for that test.
-        runs = sentence.encode().translate(_WORD_RUNS_LOWER).split()
+        marks = sentence.encode().translate(_WORD_RUNS_LOWER)
+        runs = marks.split()
         according = not _ACCORDING_WORDS.isdisjoint(runs)
         speech = not _SPEECH_WORDS.isdisjoint(runs)
     else:
+        marks = None
         according = True
         speech = any(k in low for k in _SPEECH_KEYS)
     according = according and any(k in low for k in _ACCORDING_KEYS)
@@ -225,12 +206,17 @@ def find_claimant(sentence: str) -> str | None:
         source = clean_phrase(_CUT.sub("", _SOURCE_OF.sub("", m.group("x"))))
         if m.group("k").lower() not in ("citing", "quoting"):
             return source
-    speaker = _speaker(sentence, same_length) if speech else None
+    speaker = _speaker(sentence, same_length, marks) if speech else None
     return speaker or source or _label(sentence)
 
 
-def _speaker(sentence: str, low: str | None) -> str | None:
-    for sm in _SPEECH_RE.finditer(sentence):
+def _speaker(sentence: str, low: str | None, marks: bytes | None) -> str | None:
+    """`marks`: the ASCII sentence's word characters lower-cased, every other byte a space."""
+    if marks is None:
+        verbs: Iterator[re.Match[str]] = _SPEECH_RE.finditer(sentence)
+    else:
+        verbs = _at_words(_SPEECH_RE, sentence, marks, _SPEECH_FIRST)
+    for sm in verbs:
         if sm.group(0).startswith("claim") and _LIVES_AFTER.match(sentence, sm.end()):
             continue  # "the blast claimed the lives of 18": a death, not a statement
         noun = sm.group(0) in _NOUN_SPEECH and _NOUN_AFTER.match(sentence, sm.end())
@@ -239,12 +225,39 @@ def _speaker(sentence: str, low: str | None) -> str | None:
         got = _speaker_before(sentence, sm.start())
         if got and not _is_event(got):
             return got
-    said_after = _SAID_AFTER.finditer(sentence) if low is None else _SAID_AFTER_LOWER.finditer(low)
+    if low is None:
+        said_after = _SAID_AFTER.finditer(sentence)
+    elif marks is None:
+        said_after = _SAID_AFTER_LOWER.finditer(low)
+    else:
+        said_after = _at_words(_SAID_AFTER_LOWER, low, marks, _SAID_FIRST)
     for sm in said_after:
         got = _speaker_after(sentence, sm.end())
         if got and not _is_event(got):
             return got
     return None
+
+
+def _at_words(
+    pattern: re.Pattern[str], text: str, marks: bytes, first: frozenset[bytes]
+) -> Iterator[re.Match[str]]:
+    """The matches `pattern.finditer(text)` gives, for a pattern whose every match starts with
+    a whole run of word characters out of `first` (lower-cased): tried only where one starts.
+    `marks` is as for _speaker. sre scans for a word pattern at some 100 instructions a
+    character; bytes.find jumps to a word far faster."""
+    padded = b" " + marks + b" "
+    starts: list[int] = []
+    for word in first.intersection(padded.split()):
+        key = b" " + word + b" "
+        i = padded.find(key)
+        while i >= 0:
+            starts.append(i)  # the word starts at padded[i + 1], text[i]
+            i = padded.find(key, i + 1)
+    end = 0
+    for i in sorted(starts):
+        if i >= end and (m := pattern.match(text, i)) is not None:
+            end = m.end()
+            yield m
 
 
 def _is_event(phrase: str) -> bool:
@@ -264,10 +277,6 @@ def _speaker_after(sentence: str, pos: int) -> str | None:
     while words and not (words[-1][:1].isupper() or _is_org(words[-1])):
         words.pop()  # the phrase ends on a name or an organisation noun
     return clean_phrase(" ".join(words))
-
-
-def _drop_possessive(word: str) -> str:
-    return word[:-2] if word.endswith(_POSSESSIVE_ENDS) else word
 
 
 def _is_org(word: str) -> bool:
@@ -368,59 +377,3 @@ def clean_phrase(phrase: str) -> str | None:
     if not phrase or low in _PRONOUNS or len(phrase) > 100 or low in _DETS:
         return None
     return phrase
-
-
-def claimant_key(claimant: str | None, aliases: dict[str, str] | None = None) -> str | None:
-    """Normalise a claimant: a person by surname, an organisation by owner and short name.
-
-    "Ukraine's General Staff" and "General Staff of the Ukrainian Armed Forces" share the key
-    "ukrainian general staff"; names longer than five words keep their first five.
-    """
-    if not claimant:
-        return None
-    low = " ".join(claimant.lower().split())  # whitespace runs as single spaces
-    if aliases and low in aliases:
-        return aliases[low]
-    words = claimant.split()
-    is_person = (
-        1 <= len(words) <= 5
-        and all(w[:1].isupper() for w in words)
-        and not any(_drop_possessive(w.lower()).strip(".") in ORG_WORDS for w in words)
-    )
-    named = (
-        len(words) >= 3
-        and all(w[:1].isupper() and w.lower() not in ORG_WORDS for w in words[-2:])
-        and any(w.islower() and w not in _LINK_WORDS for w in words[:-2])
-    )  # "Kharkiv governor Oleh Syniehubov", "Interior Ministry spokesman Nasrat Rahimi"
-    if is_person or named:
-        titles = _TITLES.match(low)
-        stripped = (low[titles.end() :].strip() if titles else low) or low
-        last = stripped.split()[-1].strip(".’'")
-        key = _SPELLINGS.get(last, last)
-    else:
-        key = _org_key(low[4:] if low.startswith("the ") else low)  # low is single-spaced
-    return (aliases or {}).get(key, key)
-
-
-def _org_key(low: str) -> str:
-    base = _SPELLINGS.get(low, low)
-    owner = ""
-    m = _OWNER_FIRST.match(base)
-    if m is not None and m.group("o") in _DEMONYMS:
-        owner, base = _DEMONYMS[m.group("o")], m.group("rest")
-    else:
-        m = _OWNER_LAST.match(base) if " of " in base else None  # base is single-spaced
-        if m is not None:
-            o = m.group("o")
-            adjective = _DEMONYMS.get(o, o if o in _DEMONYMS.values() else "")
-            if adjective:
-                owner, base = adjective, m.group("rest")
-    head, of, _ = base.partition(" of ")
-    if of and len(head.split()) >= 2 and any(w in ORG_WORDS for w in head.split()):
-        base = head  # "main intelligence directorate of the ministry of defense": its own name
-    words = base.split()[:_MAX_KEY_WORDS]
-    while words and words[-1] in _DETS:
-        words.pop()
-    if owner and words and words[0] == owner:
-        owner = ""  # "ukrainian general staff" already names its owner
-    return " ".join([owner, *words]).strip()

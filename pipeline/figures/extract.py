@@ -14,7 +14,8 @@ import logging
 import re
 from dataclasses import replace
 
-from pipeline.figures.claimants import claimant_key, find_claimant
+from pipeline.figures.claimants import find_claimant
+from pipeline.figures.claimkeys import claimant_key
 from pipeline.figures.cues import (
     HELD_HEADS,
     KW,

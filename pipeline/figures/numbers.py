@@ -245,15 +245,25 @@ def _word_numbers(lower: str) -> list[re.Match[str]]:
     # Each _WORD_START match is a whole run of word characters. In the ASCII bytes of the text
     # ("?" for any other character) with every non-word byte made a space, it is one piece of
     # split(): no piece a number word, no match (bytes methods are far cheaper than the scan).
-    pieces = lower.encode("ascii", "replace").translate(_NON_WORD_TO_SPACE).split()
-    if _NUMBER_WORD_BYTES.isdisjoint(pieces):
+    marks = lower.encode("ascii", "replace").translate(_NON_WORD_TO_SPACE)
+    words = _NUMBER_WORD_BYTES.intersection(marks.split())
+    if not words:
         return []
+    # Where those pieces are (bytes.find): candidates for _WORD_START, whose scan of every
+    # character costs far more.
+    padded = b" " + marks + b" "
+    starts: list[int] = []
+    for word in words:
+        key = b" " + word + b" "
+        i = padded.find(key)
+        while i >= 0:
+            starts.append(i)  # the word starts at padded[i + 1], lower[i]
+            i = padded.find(key, i + 1)
     out: list[re.Match[str]] = []
     end = 0
-    for wm in _WORD_START.finditer(lower):
-        if wm.start() < end:
+    for pos in sorted(starts):
+        if pos < end or _WORD_START.match(lower, pos) is None:
             continue
-        pos = wm.start()
         lead = _A_BEFORE.search(lower, max(end, pos - 12), pos)
         m = _WORD_SCAN.match(lower, lead.start()) if lead is not None else None
         if m is None:

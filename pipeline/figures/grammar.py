@@ -69,38 +69,6 @@ class NounPhrase:
     head: str
 
 
-# As for Figure (model.py): the generated __init__ of a frozen dataclass sets each field with
-# object.__setattr__; the slot descriptors' own __set__ costs about half. Readings and noun
-# phrases are built for every count. Same parameters and defaults, still frozen afterwards.
-_READING_SLOTS = tuple(Reading.__dict__[name].__set__ for name in Reading.__slots__)
-_NP_SLOTS = tuple(NounPhrase.__dict__[name].__set__ for name in NounPhrase.__slots__)
-
-
-def _reading_init(
-    self: Reading,
-    category: Category,
-    rule: str,
-    soft: bool = False,
-    subject: str | None = None,
-    qualifier: Qualifier | None = None,
-) -> None:
-    s = _READING_SLOTS
-    s[0](self, category)
-    s[1](self, rule)
-    s[2](self, soft)
-    s[3](self, subject)
-    s[4](self, qualifier)
-
-
-def _np_init(self: NounPhrase, text: str, end: int, head: str) -> None:
-    s = _NP_SLOTS
-    s[0](self, text)
-    s[1](self, end)
-    s[2](self, head)
-
-
-Reading.__init__ = _reading_init  # type: ignore[method-assign]
-NounPhrase.__init__ = _np_init  # type: ignore[method-assign]
 BLOCKED = Reading(Category.KILLED, "blocked")
 _RELEASE_FIRST = frozenset("rfeshlpd")  # first letters of the RELEASE words
 

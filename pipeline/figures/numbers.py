@@ -112,33 +112,6 @@ class NumberMention:
     scaled: bool  # the high end carried a scale word ("2.5-3 thousand")
 
 
-# Filled through the slot descriptors, as model.Figure is (see there): about half the cost.
-_MENTION_SLOTS = tuple(NumberMention.__dict__[name].__set__ for name in NumberMention.__slots__)
-
-
-def _mention_init(
-    self: NumberMention,
-    value: int,
-    value_max: int | None,
-    qualifier: Qualifier,
-    start: int,
-    end: int,
-    num_start: int,
-    scaled: bool,
-) -> None:
-    s = _MENTION_SLOTS
-    s[0](self, value)
-    s[1](self, value_max)
-    s[2](self, qualifier)
-    s[3](self, start)
-    s[4](self, end)
-    s[5](self, num_start)
-    s[6](self, scaled)
-
-
-NumberMention.__init__ = _mention_init  # type: ignore[method-assign]
-
-
 class _Atom(NamedTuple):
     """One number read, before ranges are joined."""
 

@@ -78,7 +78,14 @@ _AND_BEFORE = re.compile(r"\s(?:and|or)\s+$", re.IGNORECASE)
 _BASE_FORMS = frozenset({"kill", "wound", "injure", "hurt", "maim", "capture", "abduct", "kidnap"})
 _RELATIVE_IN = re.compile(r",\s*(?:which|who|whose|where)\b", re.IGNORECASE)
 # "unaccounted for fell from more than 1,000 to": an earlier value, then the link
-_FROM_TO = re.compile(r"\bfrom\s+[^.;]{1,30}$", re.IGNORECASE)
+# "rose by 12 overnight to": the amount of a change, then the link
+_FROM_TO = re.compile(
+    r"\b(?:from|(?:rose|risen|rises|grew|grown|grows|increased|jumped|climbed|fell|dropped)\s+by)"
+    r"\s+[^.;]{1,30}$",
+    re.IGNORECASE,
+)
+# "average daily casualties had fallen to 1,000": an average is a rate, not a count
+_AVERAGE = re.compile(r"\baverage\b[^.;,]{0,30}$", re.IGNORECASE)
 _NOT_LIVES = re.compile(
     r"\b(?:job|jobs|financial|economic|revenue|weight|hearing|blood|power|heat|data|market|crop"
     r"|trade|profit|income|tax|sales|investment|credit|share|stock|seat|territorial)\s+$",
@@ -165,6 +172,8 @@ def read_left(sentence: str, mention_start: int, np: NounPhrase) -> Reading | No
         return None  # "killed a teacher in front of 30 pupils": a verb, not "the killed are"
     if text.startswith("loss") and _NOT_LIVES.search(window[: last.start()]):
         return None  # "job losses of 5,000", "revenue losses"
+    if "average" in window.lower() and _AVERAGE.search(window, 0, last.start()):
+        return BLOCKED
     cat = LEFT_NOUNS[int((last.lastgroup or "n0")[1:])][0]
     owner = _OWNER_BEFORE.search(window[: last.start()])
     named = _LEAD_DET.sub("", owner.group(1)).strip() if owner else ""

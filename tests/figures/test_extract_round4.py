@@ -61,6 +61,13 @@ NOT_FIGURES: list[Case] = [
     ("Four residents told the agency that 23 people were killed.", {(K, 23, None, E)}),
 ]  # fmt: skip
 
+CHANGES_AND_AVERAGES: list[Case] = [
+    ("The death toll climbed by 14 overnight to 203, the governor said.", {(K, 203, None, E)}),
+    ("Enemy personnel losses grew by 960 in a day to 512 300.", {(KW, 512300, None, E)}),
+    ("Average weekly casualties had risen to about 2,400 by June.", set()),
+    ("The average number of deaths fell to 35 a day.", set()),
+]  # fmt: skip
+
 NUMBER_CONTEXT: list[Case] = [
     ("The number of civilians killed since March 3, 2024 has reached 1,870.",
      {(K, 1870, None, E)}),
@@ -71,7 +78,14 @@ NUMBER_CONTEXT: list[Case] = [
     ("Police said 12 bodies were burnt beyond recognition.", {(K, 12, None, E)}),
 ]  # fmt: skip
 
-ALL = LINK_VERBS + PARTICIPLE_GROUPS + DEAD_HOSTAGES + NOT_FIGURES + NUMBER_CONTEXT
+ALL = (
+    LINK_VERBS
+    + PARTICIPLE_GROUPS
+    + DEAD_HOSTAGES
+    + NOT_FIGURES
+    + CHANGES_AND_AVERAGES
+    + NUMBER_CONTEXT
+)
 
 
 @pytest.mark.parametrize(("sentence", "expected"), ALL, ids=[c[0][:40] for c in ALL])

@@ -20,7 +20,8 @@ def first_words(pattern: re.Pattern[str]) -> frozenset[str]:
     its syntax tree, so a cheap word lookup can rule out a position before the full pattern runs.
     Raises ValueError on a construct it does not follow (the gate would then be unsafe)."""
     done: set[str] = set()
-    _walk(list(_parser.parse(pattern.pattern)), {""}, done)
+    if _walk(list(_parser.parse(pattern.pattern)), {""}, done):
+        raise ValueError("a match can end inside a word")  # its first word is not known
     return frozenset(done)
 
 
@@ -83,8 +84,19 @@ def _end(words: set[str], done: set[str]) -> None:
     done |= words
 
 
-CUE_FIRST_WORDS = first_words(RIGHT_RE_LOWER)  # "killed", "shot", "in", ...
-CUE_FIRST = frozenset(w[0] for w in CUE_FIRST_WORDS)
+class _AnyWord(frozenset[str]):
+    """The gate that lets every word through: the full pattern then decides alone."""
+
+    def __contains__(self, item: object) -> bool:
+        return True
+
+
+try:
+    CUE_FIRST_WORDS: frozenset[str] = first_words(RIGHT_RE_LOWER)  # "killed", "shot", "in", ...
+    CUE_FIRST = frozenset(w[0] for w in CUE_FIRST_WORDS)
+except Exception:  # noqa: BLE001 - a Python whose regex parser differs: slower, never wrong
+    CUE_FIRST_WORDS = _AnyWord()
+    CUE_FIRST = _AnyWord()
 _CUE_WINDOW = 100  # characters: longer than any right cue
 
 

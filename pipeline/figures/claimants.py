@@ -10,39 +10,27 @@ claimant only when no speaker is named.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 from pipeline.figures.claimkeys import DETS as _DETS
 from pipeline.figures.claimkeys import ORG_WORDS as ORG_WORDS  # re-exported
 from pipeline.figures.claimkeys import POSSESSIVE_ENDS as _POSSESSIVE_ENDS
 from pipeline.figures.claimkeys import claimant_key as claimant_key  # re-exported
 from pipeline.figures.claimkeys import drop_possessive as _drop_possessive
-from pipeline.figures.cues import lowered
 
 _LEAD_DETS = re.compile(r"^(?:(?:the|a|an|and|of)\s+)+", re.IGNORECASE)
 # A trailing full stop that is not part of initials or an abbreviation: "told AFP." -> "AFP"
 _TRAIL_STOP = re.compile(r"(?<![A-Z]\.[A-Z])(?<!\b[A-Z][a-z])(?<!\b[A-Z])\.$")
 
 
-# A published report: "released its latest figures", "issued a statement".
-_REPORT_OBJECT = (
-    r"(?=\s+(?:(?:an?|the|its|their|new|latest)\s+)?(?:\w+\s+)?"
-    r"(?:estimates?|figures|data|reports?|statement|tally|count|statistics)\b)"
-)
-# Grouped by first letter, so the engine tries one group per word, not every verb.
 _SPEECH = (
-    r"(?:a(?:dded|dds|nnounced|nnounces|cknowledged|cknowledges|dmitted|dmits)"
-    r"|c(?:laimed|laims|laim|onfirmed|onfirms|ounted)"
-    r"|d(?:ocumented|eclared|eclares)"
-    r"|e(?:stimated|stimates|stimate)"
-    r"|h(?:ad|as|ave)\s+data"
-    rf"|i(?:ndicate|ndicates|ndicated|ssued{_REPORT_OBJECT})"
-    r"|n(?:oted|otes)"
-    rf"|p(?:osted|ut|uts|laces|laced|ublishe[ds]{_REPORT_OBJECT})"
-    rf"|r(?:eported|eports|eport|ecorded|ecords|evealed|eveals|eleased{_REPORT_OBJECT})"
-    r"|s(?:aid|ays|ay|tated|tates|how|hows|howed|uggest|uggests|uggested)"
-    r"|t(?:old|ells|weeted|allied)"
-    r"|w(?:rote|rites|arned|arns))"
+    r"(?:said|says|say|reported|reports|report|stated|states|told|tells|claimed|claims|claim"
+    r"|announced|announces|estimated|estimates|estimate|confirmed|confirms|added|adds|wrote"
+    r"|writes|noted|notes|tweeted|posted|had\s+data|has\s+data|have\s+data|put|puts|places"
+    r"|placed|recorded|records|documented|counted|tallied|show|shows|showed|suggest|suggests"
+    r"|suggested|indicate|indicates|indicated|warned|warns|revealed|reveals|acknowledged"
+    r"|acknowledges|admitted|admits|declared|declares"
+    r"|(?:released|publishe[ds]|issued)(?=\s+(?:(?:an?|the|its|their|new|latest)\s+)?(?:\w+\s+)?"
+    r"(?:estimates?|figures|data|reports?|statement|tally|count|statistics)\b))"
 )
 _ACCORDING_KEYS = ("according", "citing", "quoting", "cited by", "reported by", "per ")
 _SPEECH_KEYS = (
@@ -51,19 +39,6 @@ _SPEECH_KEYS = (
     "document", "counted", "tallied", "show", "suggest", "indicat", "warn", "reveal",
     "acknowledg", "admit", "declar", "releas", "publish", "issued",
 )  # fmt: skip
-_SPEECH_WORD_LIST = """
-    said says say reported reports report stated states told tells claimed claims claim
-    announced announces estimated estimates estimate confirmed confirms added adds wrote writes
-    noted notes tweeted posted data put puts places placed recorded records documented counted
-    tallied show shows showed suggest suggests suggested indicate indicates indicated warned
-    warns revealed reveals acknowledged acknowledges admitted admits declared declares released
-    published publishes issued"""
-_SPEECH_WORDS = frozenset(w.encode() for w in _SPEECH_WORD_LIST.split())
-_ACCORDING_WORDS = frozenset({b"according", b"citing", b"quoting", b"cited", b"reported", b"per"})
-# ASCII bytes: word characters kept (letters lower-cased), every other byte a space.
-_WORD_RUNS_LOWER = bytes(
-    ord(chr(c).lower()) if re.fullmatch(r"\w", chr(c)) and c < 128 else 32 for c in range(256)
-)
 # The first-letter guard lets the scan skip most words without trying every alternative.
 _SPEECH_RE = re.compile(rf"\b(?=[acdehinprstw]){_SPEECH}\b")
 _NP_LOWER_WORDS = """
@@ -94,17 +69,6 @@ _SPEECH_GAP_WORDS = """
     wednesday thursday friday saturday sunday today yesterday morning night evening week month
     year"""
 _SPEECH_GAP = frozenset(_SPEECH_GAP_WORDS.split())
-# The first word of every _SPEECH_RE match, and of every _SAID_AFTER match (see _at_words).
-_SPEECH_FIRST_WORDS = """
-    added adds announced announces acknowledged acknowledges admitted admits claimed claims claim
-    confirmed confirms counted documented declared declares estimated estimates estimate had has
-    have indicate indicates indicated issued noted notes posted put puts places placed published
-    publishes reported reports report recorded records revealed reveals released said says say
-    stated states show shows showed suggest suggests suggested told tells tweeted tallied wrote
-    writes warned warns"""
-_SPEECH_FIRST = frozenset(w.encode() for w in _SPEECH_FIRST_WORDS.split())
-_SAID_FIRST_WORDS = "said says told reported reports added announced writes wrote claimed"
-_SAID_FIRST = frozenset(w.encode() for w in _SAID_FIRST_WORDS.split())
 WORD = re.compile(r"[\w’'.&-]+|[^\w\s]")
 _ACCORDING = re.compile(
     r"\b(?P<k>according\s+to|citing|quoting|cited\s+by|reported\s+by|per)\s+"
@@ -115,12 +79,6 @@ _SAID_AFTER = re.compile(
     r"\b(?:said|says|told|reported|reports|added|announced|writes|wrote|claimed)\s+"
     r"(?=[A-Z]|(?:the|a|an)\s)",
     re.IGNORECASE,
-)
-# _SAID_AFTER for the lower-cased sentence: with IGNORECASE "[A-Z]" matches any ASCII letter,
-# and also "ı" and "ſ", whose lower case is themselves.
-_SAID_AFTER_LOWER = re.compile(
-    r"\b(?:said|says|told|reported|reports|added|announced|writes|wrote|claimed)\s+"
-    r"(?=[a-zıſ])"
 )
 _SOURCE_OF = re.compile(
     r"^(?:the\s+|a\s+|an\s+)?(?:(?:latest|new|recent|official|daily|final|preliminary|updated)\s+)?"
@@ -185,38 +143,19 @@ _CREDIT = re.compile(r"\s[—–-]\s*(?P<x>[A-Z][\w’'.&-]*(?:\s+[\w’'.&-]+){
 
 def find_claimant(sentence: str) -> str | None:
     """Return who the sentence says states its figures ("according to X", "X said"), or None."""
-    same_length = lowered(sentence)  # None when lower-casing moves offsets
-    low = sentence.lower() if same_length is None else same_length
-    if sentence.isascii():
-        # The first word of every _ACCORDING, _SPEECH_RE and _SAID_AFTER match is a whole run
-        # of word characters ("had data" has "data"): without such a run, none can match. Each
-        # of _SPEECH_WORDS holds one of _SPEECH_KEYS, so they stand in for that test.
-        marks = sentence.encode().translate(_WORD_RUNS_LOWER)
-        runs = marks.split()
-        according = not _ACCORDING_WORDS.isdisjoint(runs)
-        speech = not _SPEECH_WORDS.isdisjoint(runs)
-    else:
-        marks = None
-        according = True
-        speech = any(k in low for k in _SPEECH_KEYS)
-    according = according and any(k in low for k in _ACCORDING_KEYS)
-    m = _ACCORDING.search(sentence) if according else None
+    low = sentence.lower()
+    m = _ACCORDING.search(sentence) if any(k in low for k in _ACCORDING_KEYS) else None
     source = None
     if m:
         source = clean_phrase(_CUT.sub("", _SOURCE_OF.sub("", m.group("x"))))
         if m.group("k").lower() not in ("citing", "quoting"):
             return source
-    speaker = _speaker(sentence, same_length, marks) if speech else None
+    speaker = _speaker(sentence) if any(k in low for k in _SPEECH_KEYS) else None
     return speaker or source or _label(sentence)
 
 
-def _speaker(sentence: str, low: str | None, marks: bytes | None) -> str | None:
-    """`marks`: the ASCII sentence's word characters lower-cased, every other byte a space."""
-    if marks is None:
-        verbs: Iterator[re.Match[str]] = _SPEECH_RE.finditer(sentence)
-    else:
-        verbs = _at_words(_SPEECH_RE, sentence, marks, _SPEECH_FIRST)
-    for sm in verbs:
+def _speaker(sentence: str) -> str | None:
+    for sm in _SPEECH_RE.finditer(sentence):
         if sm.group(0).startswith("claim") and _LIVES_AFTER.match(sentence, sm.end()):
             continue  # "the blast claimed the lives of 18": a death, not a statement
         noun = sm.group(0) in _NOUN_SPEECH and _NOUN_AFTER.match(sentence, sm.end())
@@ -225,39 +164,11 @@ def _speaker(sentence: str, low: str | None, marks: bytes | None) -> str | None:
         got = _speaker_before(sentence, sm.start())
         if got and not _is_event(got):
             return got
-    if low is None:
-        said_after = _SAID_AFTER.finditer(sentence)
-    elif marks is None:
-        said_after = _SAID_AFTER_LOWER.finditer(low)
-    else:
-        said_after = _at_words(_SAID_AFTER_LOWER, low, marks, _SAID_FIRST)
-    for sm in said_after:
+    for sm in _SAID_AFTER.finditer(sentence):
         got = _speaker_after(sentence, sm.end())
         if got and not _is_event(got):
             return got
     return None
-
-
-def _at_words(
-    pattern: re.Pattern[str], text: str, marks: bytes, first: frozenset[bytes]
-) -> Iterator[re.Match[str]]:
-    """The matches `pattern.finditer(text)` gives, for a pattern whose every match starts with
-    a whole run of word characters out of `first` (lower-cased): tried only where one starts.
-    `marks` is as for _speaker. sre scans for a word pattern at some 100 instructions a
-    character; bytes.find jumps to a word far faster."""
-    padded = b" " + marks + b" "
-    starts: list[int] = []
-    for word in first.intersection(padded.split()):
-        key = b" " + word + b" "
-        i = padded.find(key)
-        while i >= 0:
-            starts.append(i)  # the word starts at padded[i + 1], text[i]
-            i = padded.find(key, i + 1)
-    end = 0
-    for i in sorted(starts):
-        if i >= end and (m := pattern.match(text, i)) is not None:
-            end = m.end()
-            yield m
 
 
 def _is_event(phrase: str) -> bool:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from pipeline.figures.model import Category
+from pipeline.figures.model import Category, Qualifier
 
 K, W, KW, C, M = (
     Category.KILLED,
@@ -28,20 +28,23 @@ def lower_twin(pattern: re.Pattern[str]) -> re.Pattern[str]:
     return re.compile(pattern.pattern.lower().replace("(?p<", "(?P<").replace("(?p=", "(?P="))
 
 
-_LOWERED: tuple[str, str] = ("", "")
+_LOWERED: tuple[str, str | None] = ("", "")
 
 
 def lowered(sentence: str) -> str | None:
-    """`sentence.lower()`, or None when lower-casing would move offsets (rare scripts).
+    """`sentence.lower()` where the `lower_twin` of a pattern matches exactly as the pattern does
+    on `sentence`; None when lower-casing would move offsets (rare scripts) or the text holds
+    "ı" or "ſ" (their own lower case, yet matched by "i" and "s" under IGNORECASE).
 
     The readers ask for it many times per sentence; the last one is remembered (by identity).
     """
-    last = _LOWERED
+    global _LOWERED
+    last = _LOWERED  # one read: another thread may replace it meanwhile
     if last[0] is not sentence:
-        last = (sentence, sentence.lower())
-        globals()["_LOWERED"] = last
-    low = last[1]
-    return low if len(low) == len(sentence) else None
+        low = sentence.lower()
+        exact = len(low) == len(sentence) and (low.isascii() or not ("ı" in low or "ſ" in low))
+        last = _LOWERED = (sentence, low if exact else None)
+    return last[1]
 
 
 CLAUSE_BREAK = re.compile(r"[;.!?]")
@@ -159,13 +162,23 @@ LEFT_NOUN_RE = re.compile(
     re.IGNORECASE,
 )
 LEFT_NOUN_RE_LOWER = lower_twin(LEFT_NOUN_RE)
+# Words that link a tally noun to its count: "the toll rose to 45", "stood at", "tops".
+# Link verbs that say where the count stands: "the toll tops 50,000" is more than 50,000.
+_MORE_LINKS = """
+    topped topping tops passed passes passing surpassed surpassing surpass exceeded exceeding
+    exceed crossed crosses crossing"""
+_NEAR_LINKS = "nears neared nearing approached approaches approaching"
+LINK_QUALIFIERS = {
+    **{w: Qualifier.MORE_THAN for w in _MORE_LINKS.split()},
+    **{w: Qualifier.APPROXIMATELY for w in _NEAR_LINKS.split()},
+}
+_LINK_WORD_LIST = """
+    to at of is was were are been be reached reaching reach hit hitting totalled totaled
+    totalling totaling total numbered numbering number stood stands standing included includes
+    including comprised comprise with as range ranged ranges ranging"""
+LINK_WORDS = frozenset(_LINK_WORD_LIST.split()) | LINK_QUALIFIERS.keys()
 LINK_RE = re.compile(
-    r"(?:\b(?:to|at|of|is|was|were|are|been|be|reached|reaching|reach|hit|hitting|surpassed"
-    r"|surpassing|surpass|exceeded|exceeding|exceed|topped|topping|tops|passed|passes|passing"
-    r"|crossed|crosses|crossing|nears|neared|nearing|approached|approaches|approaching"
-    r"|totall?ed|totall?ing|total"
-    r"|numbered|numbering|number|stood|stands|standing|included|includes|including"
-    r"|comprised?|with|as|range|ranged|ranges|ranging)|[:‒–—=-])\s*$",
+    r"(?:\b(?:" + "|".join(sorted(LINK_WORDS, key=len, reverse=True)) + r")|[:‒–—=-])\s*$",
     re.IGNORECASE,
 )
 LINK_GAP = 110

@@ -31,7 +31,7 @@ from pipeline.figures.grammar import (
     noun_phrase,
 )
 from pipeline.figures.model import Category, Figure, Qualifier
-from pipeline.figures.numbers import NUMBER_WORDS, NumberMention, find_numbers
+from pipeline.figures.numbers import NumberMention, find_numbers, has_number_word
 from pipeline.figures.readings import readings as read_counts
 from pipeline.figures.sentences import split_sentences
 from pipeline.figures.subjects import find_agent, find_sufferer, subject_key
@@ -40,14 +40,9 @@ log = logging.getLogger(__name__)
 
 _LEAD_OF_THE = re.compile(r"^(?:of\s+)?(?:the\b\s*)?", re.IGNORECASE)
 _TRAIL_LINK = re.compile(r"(?:^|\s+)(?:and|of|the|in|from|a|an)$", re.IGNORECASE)
-_TRAIL_LINK_LAST = "dfenmaDFENMA\n"  # the last character of every _TRAIL_LINK match, or ""
 
 _DIGIT = re.compile(r"\d")
 _PLACE_FIRST = re.compile(r"(?:in|at|on|near|across|inside)\b", re.IGNORECASE)
-# A number word as a whole run of letters, looked for among the runs of ASCII letters of the
-# lower-cased text's bytes ("?" for any other character), every other byte made a space.
-_LETTER_RUNS = bytes(c if 97 <= c <= 122 else 32 for c in range(256))
-_NUMBER_WORD_BYTES = frozenset(w.encode() for w in NUMBER_WORDS)
 # A count that shares the category of the figure before it: "..., as well as 317 officers".
 _OTHERS = re.compile(r"\b(?:others|another|more)\b", re.IGNORECASE)
 _OF_THEM = re.compile(r"^(?:of\s+)?(?:them|whom|those)\s+", re.IGNORECASE)
@@ -113,8 +108,7 @@ def _has_number(sentence: str, low: str) -> bool:
             return True
     elif _DIGIT.search(sentence):
         return True
-    runs = low.encode("ascii", "replace").translate(_LETTER_RUNS).split()
-    return not _NUMBER_WORD_BYTES.isdisjoint(runs)
+    return has_number_word(low)
 
 
 def _as_killed(f: Figure) -> Figure:
@@ -258,7 +252,7 @@ def _clause_bounds(sentence: str) -> list[int]:
     low = sentence.lower() if same_length is None else same_length
     if ";" not in sentence and not any(w in low for w in _CLAUSE_WORDS):
         return []
-    if same_length is not None and sentence.isascii():  # the twin is exact on ASCII text
+    if same_length is not None:
         return [m.end() for m in _CLAUSE_SPLIT_LOWER.finditer(same_length)]
     return [m.end() for m in _CLAUSE_SPLIT.finditer(sentence)]
 
@@ -294,22 +288,11 @@ def _clause_claimants(
 def _subject_text(np: NounPhrase) -> str | None:
     if np.text.lower() in _PRONOUN_SUBJECTS:
         return None  # "500 of whom": the group named before
-    # The patterns anchored at the start are matched and sliced off rather than substituted.
-    # Each pattern is tried only when the text starts with a letter its match can start with
-    # (under IGNORECASE "i" also matches "ı" and "İ").
-    text = np.text.strip(" ,;:-–—")
-    of_them = _OF_THEM.match(text) if text[:1] in "otwOTW" else None  # "6 of them children"
-    if of_them:
-        text = text[of_them.end() :]
-    if (text[:1] in "iaonIAONıİ" and _PLACE_FIRST.match(text)) or (
-        text.endswith("ly") and " " not in text
-    ):
+    text = _OF_THEM.sub("", np.text.strip(" ,;:-–—"))  # "6 of them children"
+    if _PLACE_FIRST.match(text) or (text.endswith("ly") and " " not in text):
         return None  # "killed 12 in Cuba": a place; "two of them seriously": a manner
-    lead = _LEAD_OF_THE.match(text) if text[:1] in "otOT" else None  # else an empty match
-    if lead:
-        text = text[lead.end() :]
-    if text[-1:] in _TRAIL_LINK_LAST:
-        text = _TRAIL_LINK.sub("", text)
+    text = _LEAD_OF_THE.sub("", text)
+    text = _TRAIL_LINK.sub("", text)
     return text or None
 
 

@@ -136,9 +136,9 @@ def noun_phrase(sentence: str, pos: int) -> NounPhrase:
             nxt = TOKEN.match(sentence, _skip_space(sentence, tend))
             if not head or nxt is None or nxt.group(0)[0].isdigit():
                 break
-            if nxt.group(0).lower() in NUMBER_WORDS:
-                break  # "lost 30 soldiers and four tanks": the next count
             nxt_low = nxt.group(0).lower()
+            if nxt_low in NUMBER_WORDS:
+                break  # "lost 30 soldiers and four tanks": the next count
             if (
                 nxt_low in AUX
                 or nxt_low in _CLAUSE_VERBS

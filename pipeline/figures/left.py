@@ -21,7 +21,9 @@ from pipeline.figures.cues import (
     LEFT_VERB_RE_LOWER,
     LEFT_VERBS,
     LINK_GAP,
+    LINK_QUALIFIERS,
     LINK_RE,
+    LINK_WORDS,
     LOSS_HEADS,
     NOMINAL_BEFORE,
     PARTICIPLE,
@@ -31,7 +33,6 @@ from pipeline.figures.cues import (
     counts_things,
 )
 from pipeline.figures.grammar import BLOCKED, NounPhrase, Reading
-from pipeline.figures.model import Qualifier
 from pipeline.figures.numbers import find_numbers
 
 # Capitalised modifiers right before a tally noun: "Russian troop losses", "the Union dead".
@@ -39,24 +40,6 @@ _OWNER_BEFORE = re.compile(
     r"\b((?:[A-Z][\w’'-]*\s+)+(?:(?:troop|military|civilian|army)\s+)?)(?:’s\s+|'s\s+)?$"
 )
 _LEAD_DET = re.compile(r"^(?:The|A|An|This|That|These|Those|Its|Their|Our)\b\s*")
-# The words LINK_RE can end on (checked before running it).
-_LINK_WORD_LIST = """
-    to at of is was were are been be reached reaching reach hit hitting surpassed surpassing
-    surpass exceeded exceeding exceed topped topping tops passed passes passing crossed crosses
-    crossing nears neared nearing approached approaches approaching
-    totalled totaled totalling totaling total
-    numbered numbering number stood stands standing included includes including comprised
-    comprise with as range ranged ranges ranging"""
-_LINK_WORDS = frozenset(_LINK_WORD_LIST.split())
-# Link verbs that say where the count stands: "the toll tops 50,000" is more than 50,000.
-_MORE_LINKS = """
-    topped topping tops passed passes passing surpassed surpassing surpass exceeded exceeding
-    exceed crossed crosses crossing"""
-_NEAR_LINKS = "nears neared nearing approached approaches approaching"
-_LINK_QUALIFIERS = {
-    **{w: Qualifier.MORE_THAN for w in _MORE_LINKS.split()},
-    **{w: Qualifier.APPROXIMATELY for w in _NEAR_LINKS.split()},
-}
 _CAPTORS = re.compile(
     r"abduct|kidnap|hostage|captor|captiv|seiz|pirate|gunm[ae]n|militant|rebel|gang|insurgent"
     r"|jihadi|militia|bandit|terroris|hamas|hezbollah|houthi",
@@ -136,7 +119,8 @@ def read_left(sentence: str, mention_start: int, np: NounPhrase) -> Reading | No
         before = _NOW.sub(" ", before)  # "the death toll is now above 40,000"
     tail = before.rstrip()
     cut = max(tail.rfind(" "), tail.rfind("\n")) + 1
-    gate = tail[cut:].lower() in _LINK_WORDS or tail[-1:] in ":‒–—=-,"
+    # LINK_RE ends on one of LINK_WORDS or a mark: test that before running it
+    gate = tail[cut:].lower() in LINK_WORDS or tail[-1:] in ":‒–—=-,"
     # A link is one word or mark before the trailing space, so it starts in the last word.
     link = LINK_RE.search(before, cut) if gate else None
     if link is not None:
@@ -182,5 +166,5 @@ def read_left(sentence: str, mention_start: int, np: NounPhrase) -> Reading | No
         "noun:" + text.split()[0],
         cat == KW and "los" in text,
         named or None,  # "Russian troop losses", "Confederate dead"
-        _LINK_QUALIFIERS.get(link_text.split()[-1]) if link_text != ":" else None,
+        LINK_QUALIFIERS.get(link_text.split()[-1]) if link_text != ":" else None,
     )

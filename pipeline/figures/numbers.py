@@ -212,13 +212,22 @@ def _atom(m: re.Match[str]) -> _Atom | None:
     return _Atom(m.start(), m.end(), wv, 1, "")
 
 
+def _word_runs(lower: str) -> bytes:
+    """The ASCII bytes of `lower` ("?" for any other character) with every non-word byte made a
+    space: each _WORD_START match is then one piece of its split()."""
+    return lower.encode("ascii", "replace").translate(_NON_WORD_TO_SPACE)
+
+
+def has_number_word(lower: str) -> bool:
+    """Can the lower-cased `lower` hold a number in words ("two", "a dozen")? False means
+    `find_numbers` finds none; bytes methods answer far cheaper than the scan."""
+    return not _NUMBER_WORD_BYTES.isdisjoint(_word_runs(lower).split())
+
+
 def _word_numbers(lower: str) -> list[re.Match[str]]:
     """The word-number matches `_WORD_SCAN.finditer(lower)` gives, tried only where a number
     word starts (or the "a"/"half a" before one): most sentences hold none or one."""
-    # Each _WORD_START match is a whole run of word characters. In the ASCII bytes of the text
-    # ("?" for any other character) with every non-word byte made a space, it is one piece of
-    # split(): no piece a number word, no match (bytes methods are far cheaper than the scan).
-    marks = lower.encode("ascii", "replace").translate(_NON_WORD_TO_SPACE)
+    marks = _word_runs(lower)
     words = _NUMBER_WORD_BYTES.intersection(marks.split())
     if not words:
         return []
@@ -269,11 +278,10 @@ def _digit_numbers(low: str) -> list[re.Match[str]]:
     return out
 
 
-def _atoms(sentence: str, low: str | None, twin: str | None) -> list[_Atom]:
+def _atoms(sentence: str, low: str | None) -> list[_Atom]:
     """The numbers of `sentence` in text order, what is plainly not a count left out.
 
-    `low` is `sentence.lower()` when that keeps offsets, else None; `twin` is `low` when the
-    lower-case twins of IGNORECASE patterns may test it, else None.
+    `low` is `lowered(sentence)`: the lower-cased text the twins may test, or None.
     """
     if low is None:  # lower-casing changed offsets (rare scripts): scan the text as written
         lower = sentence.lower()
@@ -287,7 +295,7 @@ def _atoms(sentence: str, low: str | None, twin: str | None) -> list[_Atom]:
             found.sort(key=lambda a: a.start)
     out: list[_Atom] = []
     for atom in found:
-        if not_a_count(sentence, twin, *atom):  # an _Atom's fields in order
+        if not_a_count(sentence, low, atom.start, atom.end, atom.value, atom.scale, atom.digits):
             continue
         start, end = atom.start, atom.end
         if not atom.digits and lower[start:end] == "one":
@@ -305,16 +313,11 @@ def find_numbers(sentence: str) -> list[NumberMention]:
     Never raises; returns [] for text without counts. Values above MAX_VALUE are dropped.
     """
     low = lowered(sentence)
-    # The lower-case twins of IGNORECASE patterns differ from them only on "ı" and "ſ" (their
-    # own lower case, yet matched by "i" and "s"): with those, the patterns run as written.
-    twin = low
-    if low is not None and not low.isascii() and ("ı" in low or "ſ" in low):
-        twin = None
-    atoms = _atoms(sentence, low, twin)
+    atoms = _atoms(sentence, low)
     # Range words and qualifiers are matched in place (match(text, pos, endpos)).
     text, range_mid, and_mid = (sentence, _RANGE_MID, _AND_MID)
-    if twin is not None:
-        text, range_mid, and_mid = twin, _RANGE_MID_LOWER, _AND_MID_LOWER
+    if low is not None:
+        text, range_mid, and_mid = low, _RANGE_MID_LOWER, _AND_MID_LOWER
     out: list[NumberMention] = []
     i = 0
     while i < len(atoms):
@@ -354,7 +357,7 @@ def find_numbers(sentence: str) -> list[NumberMention]:
             qualifier, reach = found_before
             start -= reach
         end = (hi or lo).end
-        found_after = qualifier_after(sentence, end, twin)
+        found_after = qualifier_after(sentence, end, low)
         if found_after is not None:
             qualifier, reach = found_after
             end += reach

@@ -121,10 +121,10 @@ def token_cue(sentence: str, low: str | None, pos: int) -> Cue | None:
 
 
 def _remembered_cue(sentence: str, low: str | None, pos: int) -> Cue | None:
-    memo = _CUES
+    global _CUES
+    memo = _CUES  # one read: another thread may replace it meanwhile
     if memo[0] is not sentence:
-        memo = (sentence, {})
-        globals()["_CUES"] = memo
+        memo = _CUES = (sentence, {})
     if pos not in memo[1]:
         memo[1][pos] = _full_cue_at(sentence, low, pos)
     return memo[1][pos]

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.figures.model import Qualifier
-from pipeline.figures.numbers import MAX_VALUE, find_numbers, parse_number
+from pipeline.figures.numbers import _DIGIT_SCAN, MAX_VALUE, NUMBER_RE, find_numbers, parse_number
 
 _ONES = ["", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
 _TEENS = ["ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
@@ -214,3 +214,13 @@ def test_huge_digit_runs_are_not_counts() -> None:
 def test_every_qualifier_phrase_is_read(phrase: str, qualifier: Qualifier) -> None:
     (m,) = find_numbers(f"Officials said {phrase} 40 people died.")
     assert (m.value, m.qualifier) == (40, qualifier)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="0123456789,. \u00a0\u2009\u202fakmbn()-", max_size=40))
+def test_digit_scan_agrees_with_the_number_pattern(text: str) -> None:
+    # The scanner's digit pattern is NUMBER_RE's digit branch rewritten to start on a digit (so
+    # the engine can skip ahead); both must find the same digit numbers in the same places.
+    written = [m.span() for m in NUMBER_RE.finditer(text) if m.group("d") is not None]
+    scanned = [m.span() for m in _DIGIT_SCAN.finditer(text)]
+    assert scanned == written

@@ -216,7 +216,7 @@ def _label(sentence: str) -> str | None:
 
 def _speaker_before(sentence: str, pos: int) -> str | None:
     """The noun phrase right before a speech verb: names, newsroom nouns, "the coast guard"."""
-    tokens = WORD.findall(sentence, max(0, pos - 160), pos)
+    tokens: list[str] = WORD.findall(sentence, max(0, pos - 160), pos)
     while tokens and tokens[-1].lower() in _SPEECH_GAP:
         tokens.pop()  # "Zelensky first reported", "officials on Monday said"
         if tokens and tokens[-1].lower() in ("on", "in", "last", "this"):

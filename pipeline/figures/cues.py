@@ -176,7 +176,7 @@ _LINK_WORD_LIST = """
     to at of is was were are been be reached reaching reach hit hitting totalled totaled
     totalling totaling total numbered numbering number stood stands standing included includes
     including comprised comprise with as range ranged ranges ranging"""
-LINK_WORDS = frozenset(_LINK_WORD_LIST.split()) | LINK_QUALIFIERS.keys()
+LINK_WORDS = frozenset(_LINK_WORD_LIST.split()) | frozenset(LINK_QUALIFIERS)
 LINK_RE = re.compile(
     r"(?:\b(?:" + "|".join(sorted(LINK_WORDS, key=len, reverse=True)) + r")|[:‒–—=-])\s*$",
     re.IGNORECASE,

@@ -84,7 +84,7 @@ def find_sufferer(sentence: str, pos: int) -> str | None:
     if not found:
         return None
     last = found[-1]
-    tokens = _WORD.findall(clause[: last.start()])
+    tokens: list[str] = _WORD.findall(clause[: last.start()])
     while tokens and tokens[-1].lower() in ("had", "has", "have", "who", ",", "reportedly", "also"):
         tokens.pop()
     words: list[str] = []
@@ -114,7 +114,7 @@ def subject_key(
         low = low[lead.end() :]
     if aliases and low in aliases:
         return aliases[low]
-    words = _LOWER_WORDS.findall(low)
+    words: list[str] = _LOWER_WORDS.findall(low)
     # A nation's first word is a run of letters of its own: without one, no search.
     nat_m = None if _NATION_FIRST.isdisjoint(words) else _NATION_RE.search(low)
     nation = _NATIONS[nat_m.group(1)] if nat_m else ""

@@ -1,0 +1,199 @@
+"""The figures of one sentence: read each count, share readings, then name groups and claimants.
+
+`extract.find_figures` walks a text's sentences and calls `sentence_figures` on each one that
+holds a category cue and a number; this module is the part of the extractor that runs per
+sentence.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pipeline.figures.claimants import find_claimant
+from pipeline.figures.claimkeys import claimant_key
+from pipeline.figures.cues import HELD_HEADS, KW, lower_twin, lowered
+from pipeline.figures.grammar import BLOCKED, NounPhrase, Reading, noun_phrase
+from pipeline.figures.model import Category, Figure, Qualifier
+from pipeline.figures.numbers import NumberMention, find_numbers
+from pipeline.figures.readings import readings as read_counts
+from pipeline.figures.subjects import find_agent, find_sufferer, subject_key
+
+_LEAD_OF_THE = re.compile(r"^(?:of\s+)?(?:the\b\s*)?", re.IGNORECASE)
+_TRAIL_LINK = re.compile(r"(?:^|\s+)(?:and|of|the|in|from|a|an)$", re.IGNORECASE)
+_PLACE_FIRST = re.compile(r"(?:in|at|on|near|across|inside)\b", re.IGNORECASE)
+_OF_THEM = re.compile(r"^(?:of\s+)?(?:them|whom|those)\s+", re.IGNORECASE)
+_PRONOUN_SUBJECTS = frozenset({"of whom", "of them", "whom", "them", "of those", "those"})
+_BARE_OTHERS = frozenset({"more", "another", "further"})
+_PERSON_CUES = frozenset(
+    {"hostages", "hostage", "pows", "pow", "prisoners", "captives", "martyrs", "bodies"}
+)
+_ESTIMATE = re.compile(r"\bestimat", re.IGNORECASE)
+_MAX_MENTIONS = 60  # per sentence
+
+
+class Claimants:
+    """The alias table of one `find_figures` call, and the claimants and claimant keys found
+    during it, each found once: a sentence's claimant is asked for again by the sentences after
+    it that quote no one, and most figures of a text name the same few claimants."""
+
+    def __init__(self, table: dict[str, str]) -> None:
+        self.table = table
+        self._of: dict[str, str | None] = {}
+        self._keys: dict[str | None, str | None] = {}
+
+    def of(self, sentence: str) -> str | None:
+        if sentence not in self._of:
+            self._of[sentence] = find_claimant(sentence)
+        return self._of[sentence]
+
+    def key(self, claimant: str | None) -> str | None:
+        if claimant not in self._keys:
+            self._keys[claimant] = claimant_key(claimant, self.table)
+        return self._keys[claimant]
+
+
+def sentence_figures(sentence: str, offset: int, claimants: Claimants) -> list[Figure]:
+    """The figures of one sentence: read each count, share readings, then name the groups."""
+    mentions = find_numbers(sentence)[:_MAX_MENTIONS]
+    if not mentions:
+        return []
+    nps: list[NounPhrase] = [noun_phrase(sentence, m.end) for m in mentions]
+    readings = read_counts(sentence, mentions, nps)
+    if all(r is None or r is BLOCKED for r in readings):
+        return []
+    return _build(sentence, offset, claimants, mentions, nps, readings)
+
+
+def _build(
+    sentence: str,
+    offset: int,
+    claimants: Claimants,
+    mentions: list[NumberMention],
+    nps: list[NounPhrase],
+    readings: list[Reading | None],
+) -> list[Figure]:
+    """Figures for the counts that have a reading: qualifier, subject, claimant, keys."""
+    bounds, clauses = _clause_claimants(sentence, mentions, readings, claimants)
+    agent = None if any(clauses.values()) else find_agent(sentence)
+    estimate_at = _ESTIMATE.search(sentence) if "stimat" in sentence else None
+    out: list[Figure] = []
+    prev_subject: str | None = None
+    prev_end: int | None = None
+    for m, np, r in zip(mentions, nps, readings, strict=True):
+        if r is None or r is BLOCKED:
+            continue
+        qualifier = m.qualifier
+        if qualifier == Qualifier.EXACT and r.qualifier is not None:
+            qualifier = r.qualifier  # "the toll tops 50,000"
+        if (
+            qualifier == Qualifier.EXACT
+            and estimate_at
+            and m.start - 120 < estimate_at.start() < m.start
+            and ";" not in sentence[estimate_at.start() : m.start]
+        ):
+            qualifier = Qualifier.APPROXIMATELY
+        subject = r.subject if r.subject and r.rule.startswith("left:") else _subject_text(np)
+        if prev_end is not None and ";" in sentence[prev_end : m.start]:
+            prev_subject = None  # a new clause counts a new group
+        prev_end = m.end
+        if subject is None:
+            subject = r.subject or find_sufferer(sentence, m.start)  # "Iraq Army had lost 57"
+        cue = r.rule.partition(":")[2].removesuffix("~soft")
+        if (
+            r.rule.startswith("right:")
+            and cue in _PERSON_CUES
+            and (
+                subject is None
+                or subject.split()[-1][:1].isupper()
+                or (  # "500 political prisoners", not "holding five aid workers hostage"
+                    " " not in subject
+                    and subject.lower() not in HELD_HEADS
+                    and sentence[np.end :].lstrip()[: len(cue)].lower() == cue
+                )
+            )
+        ):
+            # "1,300 Russian POWs", "101 hostages": the cue noun names the group
+            word = sentence[np.end :].split(None, 1)[:1]
+            subject = " ".join([*(subject.split() if subject else []), *word]).strip(",.;:")
+        if subject is None or subject.lower() in _BARE_OTHERS:
+            subject = prev_subject  # "90 marines died and another 200 were hurt"
+        if r.rule != "shared":
+            prev_subject = subject  # a breakdown ("including 3 children") names a subgroup
+        # "The Border Guard Service in Sumy captured six soldiers": captors report captures
+        captor = agent if r.rule.startswith("left") and r.category == Category.CAPTURED else None
+        own_claimant = clauses.get(_clause_of(bounds, m.start)) or captor
+        out.append(
+            Figure(
+                category=r.category,
+                value=m.value,
+                value_max=m.value_max,
+                qualifier=qualifier,
+                subject=subject,
+                claimant=own_claimant,
+                sentence=sentence,
+                start=offset,
+                end=offset + len(sentence),
+                rule=r.rule + ("~soft" if r.soft and r.category == KW else ""),
+                subject_key=subject_key(subject, claimants.table, sentence[: m.start]),
+                claimant_key=claimants.key(own_claimant),
+            )
+        )
+    return out
+
+
+# Clauses that can each have their own claimant: "the army said ..., while the rebels said ...".
+_CLAUSE_SPLIT = re.compile(r";|,?\s+(?:while|whereas|but|though|although)\s+", re.IGNORECASE)
+
+
+_CLAUSE_SPLIT_LOWER = lower_twin(_CLAUSE_SPLIT)
+_CLAUSE_WORDS = (" while ", " whereas ", " but ", "though ")
+
+
+def _clause_bounds(sentence: str) -> list[int]:
+    """Start offsets of the clauses after the first (each just past a ";" or "while")."""
+    same_length = lowered(sentence)
+    low = sentence.lower() if same_length is None else same_length
+    if ";" not in sentence and not any(w in low for w in _CLAUSE_WORDS):
+        return []
+    if same_length is not None:
+        return [m.end() for m in _CLAUSE_SPLIT_LOWER.finditer(same_length)]
+    return [m.end() for m in _CLAUSE_SPLIT.finditer(sentence)]
+
+
+def _clause_of(bounds: list[int], pos: int) -> int:
+    return sum(1 for b in bounds if b <= pos)
+
+
+def _clause_claimants(
+    sentence: str,
+    mentions: list[NumberMention],
+    readings: list[Reading | None],
+    claimants: Claimants,
+) -> tuple[list[int], dict[int, str | None]]:
+    """Clause starts, and the claimant per clause holding a figure ("the junta said ...; the
+    rebels said ..."). A clause without its own claimant takes the sentence's.
+    """
+    whole = claimants.of(sentence)
+    bounds = _clause_bounds(sentence)
+    if not bounds:
+        return bounds, {0: whole}
+    out: dict[int, str | None] = {}
+    edges = [0, *bounds, len(sentence)]
+    for m, r in zip(mentions, readings, strict=True):
+        if r is None or r is BLOCKED:
+            continue
+        k = _clause_of(bounds, m.start)
+        if k not in out:
+            out[k] = find_claimant(sentence[edges[k] : edges[k + 1]]) or whole
+    return bounds, out
+
+
+def _subject_text(np: NounPhrase) -> str | None:
+    if np.text.lower() in _PRONOUN_SUBJECTS:
+        return None  # "500 of whom": the group named before
+    text = _OF_THEM.sub("", np.text.strip(" ,;:-–—"))  # "6 of them children"
+    if _PLACE_FIRST.match(text) or (text.endswith("ly") and " " not in text):
+        return None  # "killed 12 in Cuba": a place; "two of them seriously": a manner
+    text = _LEAD_OF_THE.sub("", text)
+    text = _TRAIL_LINK.sub("", text)
+    return text or None

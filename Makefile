@@ -8,7 +8,8 @@ STAMP := $(VENV)/.figwatch-installed
 
 .PHONY: demo test bench install
 
-$(STAMP): pyproject.toml
+# Rebuilt when the compiled extractor modules change too (setup.py compiles them with mypyc).
+$(STAMP): pyproject.toml setup.py $(wildcard pipeline/figures/*.py)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'

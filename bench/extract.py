@@ -188,8 +188,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"corpus: {len(texts)} articles, {corpus_bytes / 1e3:.1f} KB from {args.data}")
     try:
         from pipeline.figures import find_figures
+        from pipeline.figures.compiled import describe
 
         find_figures("")
+        print(describe())
         find: Callable[[str], Any] | None = find_figures
     except ImportError as exc:
         print(f"find_figures   unavailable ({exc})")

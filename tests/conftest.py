@@ -13,12 +13,24 @@ import pytest
 from sqlalchemy import Engine, text
 
 from pipeline.demo.sinks import SmtpSink, WebhookSink
+from pipeline.figures.compiled import stale_modules
 from storage.db import make_engine, migrate
 from tests.servers import LoopbackServer, loopback_server
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = (REPO / ".." / "shared").resolve()
 PG_ENV = "FIGWATCH_TEST_DATABASE_URL"
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Refuse to test compiled extractor modules older than their source: the edit would not run."""
+    stale = stale_modules()
+    if stale:
+        pytest.exit(
+            f"pipeline/figures: {', '.join(stale)} changed after they were compiled with mypyc; "
+            "rebuild with `make install` (or `pip install -e .`) before testing",
+            returncode=2,
+        )
 
 
 @pytest.fixture(scope="session")

@@ -10,6 +10,7 @@ from pipeline.figures.cues import (
     COUNTERFACTUAL,
     MODALS,
     NEGATION,
+    NOT_A_RATE_AFTER,
     RATE,
     RELEASE,
     RELEASE_OBJECT,
@@ -43,7 +44,7 @@ _RATE_UNIT = _any_of(_RATE_UNITS)
 _RELEASE_STEM = _any_of(RELEASE_STEMS)
 _RATE_IN_NP = re.compile(
     r"\b(?:per|each|every)\s+(?:day|week|month|year|hour|night)\b|\b(?:daily|annually|yearly)\b"
-    r"|^\s*(?:a|an)\s+(?:day|week|month|year|hour|night)\b",
+    rf"|\b(?:a|an)\s+(?:day|week|month|year|hour|night)\b{NOT_A_RATE_AFTER}",
     re.IGNORECASE,
 )
 _NEGATED_BEFORE = re.compile(

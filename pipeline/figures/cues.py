@@ -47,7 +47,7 @@ def lowered(sentence: str) -> str | None:
     return last[1]
 
 
-CLAUSE_BREAK = re.compile(r"[;.!?]")
+CLAUSE_BREAK = re.compile(r"[;!?]|\.(?!\d)")  # not the point of "magnitude 7.4"
 
 KILL_WORDS = r"(?:killed|dead|died|deaths?|fatalities|slain)"
 WOUND_WORDS = r"(?:wounded|injured|hurt|injuries|maimed)"
@@ -58,19 +58,21 @@ RIGHT_CUES: list[tuple[Category | None, str]] = [
     (KW, r"killed,\s+wounded(?:,)?\s+(?:and|or)\s+(?:missing|captured)"),
     (K, r"captured\s+dead|found\s+dead|shot\s+dead|gunned\s+down|killed\s+in\s+action"
         r"|shot\s+and\s+killed|fatally\s+(?:shot|stabbed|wounded|injured|hit|struck)"
-        r"|fatally(?=\s*(?:[,;.)]|$))"),
+        r"|fatal(?:ly)?(?=\s*(?:[,;.)]|$))"),  # "fatal" only as "five of them fatal" (readings.py)
     (W, r"(?:sustained|suffered|received|left\s+with)\s+(?:\w+\s+){0,2}?"
         r"(?:injur(?:y|ies)|wounds?|burns)"
         r"|survived\s+with\s+(?:\w+\s+){0,2}?(?:injur(?:y|ies)|wounds|burns)"
         r"|shot\s+and\s+(?:wounded|injured)|treated\s+for\s+(?:\w+\s+)?(?:injuries|wounds)"
         r"|(?:receiving|received|getting|undergoing|needed|needing|required|requiring)\s+"
-        r"(?:medical\s+|hospital\s+)?treatment\s+for\s+(?:\w+\s+){0,2}?(?:injuries|wounds|burns)"),
+        r"(?:medical\s+|hospital\s+)?treatment\s+for\s+(?:\w+\s+){0,2}?(?:injuries|wounds|burns)"
+        r"|(?:taken|rushed|admitted|brought|airlifted|flown)\s+to\s+(?:\w+\s+){0,2}?hospitals?\s+"
+        r"with\s+(?:\w+\s+){0,2}?(?:injur(?:y|ies)|wounds?|burns)"),
     (K, r"(?:shot|stabbed|hacked|burned|burnt|beaten|clubbed|crushed|starved|tortured|bludgeoned"
         r"|trampled|frozen)\s+to\s+death|lost\s+(?:their|his|her)\s+li(?:ves|fe)"
         r"|lives\s+(?:were|have\s+been|had\s+been)\s+lost|(?:burned|burnt|buried)\s+alive"
         r"|(?:burned|burnt|charred|mutilated|disfigured)\s+beyond\s+recognition"),
     (K, r"killed|dead|died|deaths?|fatalities|perished|slain|murdered|massacred|executed"
-        r"|beheaded|martyred|martyrs|bodies|corpses|lynched|buried|drowned|KIA|succumbed|hanged"
+        r"|beheaded|decapitated|martyred|martyrs|bodies|corpses|lynched|buried|drowned|KIA|succumbed|hanged"
         r"|neutrali[sz]ed|eliminated|liquidated"),
     (W, r"wounded|injured|hurt|injuries|hospitali[sz]ed|maimed|WIA"),
     (KW, r"casualties|losses|victims"),
@@ -79,6 +81,7 @@ RIGHT_CUES: list[tuple[Category | None, str]] = [
         r"|held\s+(?:as\s+)?(?:captive|hostage|hostages|prisoner|prisoners)"
         r"|(?:in|into)\s+(?:\w+\s+)?(?:captivity|custody\s+as\s+prisoners)|prisoners\s+of\s+war|war\s+prisoners"
         r"|captured|POWs?|PoWs?|hostages?|abducted|kidnapped|surrendered|captives?|seized"
+        r"|laid\s+down\s+(?:their|its|his|her)\s+(?:arms|weapons)"
         r"|in\s+the\s+hands\s+of\s+(?:the\s+|their\s+|his\s+|her\s+)?"
         r"(?:kidnappers|abductors|captors|hostage-takers)"),
     (M, r"missing(?:\s+in\s+action)?|unaccounted\s+for|MIA|disappeared"),
@@ -113,6 +116,7 @@ LEFT_VERBS: list[tuple[Category, str]] = [
     (KW, r"(?:killed|killing|kill|kills)\s+(?:and|or)\s+(?:wounded|wounding|injured|injuring)"),
     (K, r"killed|killing|kills|kill|slew|slaying|slaughtered|massacred|murdered|executed"
         r"|neutrali[sz]ed|neutrali[sz]ing|eliminated|eliminating|liquidated|liquidating"
+        r"|beheaded|beheading|decapitated|decapitating"
         r"|shot\s+dead|shooting\s+dead|gunned\s+down|gunning\s+down|shot\s+and\s+killed"
         r"|(?:hacked|stabbed|burned|burnt|beat|beaten)\s+to\s+death"
         r"|(?:claimed|claiming|claims|took|taking|takes|cost|costing|costs)\s+the\s+lives\s+of"
@@ -206,7 +210,7 @@ CUE_STEMS = (
     "surrender", "missing", "unaccounted", "disappear", "personnel", "slaughter", "shot", "gunned",
     "stabb", "hacked", "to death", "succumb", "neutrali", "eliminat", "liquidat", "seiz",
     "alive", "hanged", "burns", "held", "holding", "to hold", "still hold", "treat", "abductor",
-    "captor", "beyond recogn",
+    "captor", "beyond recogn", "laid down", "decapitat",
 )  # fmt: skip
 
 RELEASE = re.compile(
@@ -230,7 +234,8 @@ HELD_HEAD_WORDS = """
     israelis americans"""
 HELD_HEADS = LOSS_HEADS | frozenset(HELD_HEAD_WORDS.split())
 RELATIVE = re.compile(
-    r"\s*,?\s*(?:who|that)\s+(?:had|have|has|were|was)\s+[^,;.\d]{1,60}?(?=\s(?:were|was)\s)",
+    # "who had been seized ... were", "who fell overboard ... were": the main verb follows
+    r"\s*,?\s*(?:who|that)\s+(?:(?:had|have|has|were|was)\s+)?[^,;.\d]{1,60}?(?=\s(?:were|was)\s)",
     re.IGNORECASE,
 )
 RELATIVE_LOWER = lower_twin(RELATIVE)
@@ -289,7 +294,9 @@ NON_PERSON_WORDS = """
     territories birds elephants dolphins whales fish chickens pigs deer wolves bears lions trees
     acres homes flats apartments businesses stores firms plants factories farms crops bags boxes
     containers packages cartons kg kilos grams litres liters gallons bottles doses tests flights
-    trains buses roads routes streets teams clubs parties candidates bills laws proposals"""
+    trains buses roads routes streets teams clubs parties candidates bills laws proposals
+    pieces stocks ammunition munitions howitzers mortars launchers pickups jeeps armoured
+    messages letters parcels calls items"""
 NON_PERSON = frozenset(NON_PERSON_WORDS.split())
 # A phrase after the count that starts with a place word names where, not what was counted:
 # "a death toll of 91 in the mountain villages".
@@ -301,9 +308,13 @@ def counts_things(text: str, head: str) -> bool:
     return head in NON_PERSON and not PLACE_PHRASE.match(text)
 
 
+# "a day" is a rate ("300 soldiers a day") unless a time follows: "unaccounted for a week after"
+NOT_A_RATE_AFTER = r"(?!\s+(?:after|later|ago|before|earlier|into|since|on|of)\b)"
 RATE = re.compile(
-    r"^(?:\s+(?!(?:in|than|within|for|after|over|about|under|less|more|last|past|first|once)\b)"
-    r"[\w’'-]+){0,2}?\s+(?:(?:per|a|each|every|an)\s+(?:day|week|month|year|hour|night)\b"
+    r"^(?:\s+(?!(?:in|than|within|for|after|over|about|under|less|more|last|past|first|once"
+    r"|during|throughout|on|at|one|that|this)\b)"  # "during a night vigil" is no rate
+    r"[\w’'-]+){0,2}?\s+(?:(?:per|each|every)\s+(?:day|week|month|year|hour|night)\b"
+    rf"|(?:a|an)\s+(?:day|week|month|year|hour|night)\b{NOT_A_RATE_AFTER}"
     r"|(?:daily|weekly|monthly|annually|yearly)\b)",
     re.IGNORECASE,
 )
@@ -315,7 +326,9 @@ TOKEN = re.compile(
 )
 NP_LINKS = frozenset({"of", "the", "from", "in", "a", "an", "and", "/", "'s", "’s", "s"})
 PAREN_OPENERS = re.compile(
-    r"\s*(?:including|among\s+them|among\s+whom|mostly|mainly|many\s+of\s+them|most\s+of\s+them"
+    r"\s*(?=(?:\d[\d,]*|one|two|three|four|five|six|seven|eight|nine|ten)\s+of\s+(?:them|whom)\b"
+    r"[^,.;]{0,60},)"  # "About 265 fighters, 51 of them wounded, laid down their arms"
+    r"|\s*(?:including|among\s+them|among\s+whom|mostly|mainly|many\s+of\s+them|most\s+of\s+them"
     r"|all\s+of\s+them|both|some\s+of\s+them|several\s+of\s+them|of\s+whom|among\s+those)\b"
     r"|\s*(?=(?:\d[\d,]*|one|two|three|four|five|six|seven|eight|nine|ten)\s+[a-z][^,.;]{0,60},"
     r"\s*(?:were|was|are|is|have|has|had|died|killed|wounded|injured)\b)",

@@ -152,6 +152,8 @@ def noun_phrase(sentence: str, pos: int) -> NounPhrase:
             head_frozen = True
             text_frozen = text_frozen or low == "in"  # "from the DPRK" names them, "in X" places
             # "cases of enforced disappearance": the head stays "cases"
+        elif head and low.endswith("ed") and low not in NP_LINKS:
+            head_frozen = True  # "trucks mounted with guns": a participle after the head
         elif low not in NP_LINKS and low not in NP_PRONOUNS and not head_frozen:
             head = low
         end_np = i = tend

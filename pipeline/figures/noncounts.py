@@ -74,12 +74,14 @@ _YEAR = re.compile(r"1[6-9]\d\d|20\d\d")
 # ("1600 troops were killed", "killed 2000 people").
 _YEAR_BEFORE = re.compile(
     rf"(?:\b(?:in|since|by|from|until|till|year|the|a|an|early|late|mid|during|before|after"
-    rf"|around|circa|spring|summer|autumn|fall|winter|between|of\s+the|{MONTHS},?)"
+    rf"|around|circa|spring|summer|autumn|fall|winter|between|of\s+the|{MONTHS},?"
+    rf"|(?:end|start|beginning|middle|close|half|quarter)\s+of)"  # "by the end of 2023"
     rf"|\b(?:1[6-9]|20)\d\d\s*(?:to|and|through|until|or)|[-–/]"
     rf"|\b{MONTHS}\s*\d{{1,2}}(?:st|nd|rd|th)?,)\s*$",  # "October 7, 2023"
     re.IGNORECASE,
 )
 _YEAR_AFTER = re.compile(r"^(?:\s*(?:$|[,.;:)\]–]|-\s*\d|and\b|to\b|through\b)|s\b|['’]s\b)")
+_YEAR_RANGE_START = re.compile(r"\b(?:1[6-9]|20)\d\d[-–/]$")
 _COUNT_BEFORE = re.compile(
     r"\b(?:killed|killing|kills|wounded|wounding|injured|injuring|captured|capturing|abducted"
     r"|abducting|kidnapped|kidnapping|lost|losing|than|least|about|around|nearly|some|over"
@@ -135,6 +137,8 @@ def not_a_count(
         and _is_year(sentence[lo:start], sentence[end:stop])
     ):
         return True  # "in 2022", "the 2014 attack", "2014-2022"
+    if len(digits) == 2 and _YEAR_RANGE_START.search(sentence, max(0, start - 5), start):
+        return True  # "the 1975-90 civil war", "the 2020–22 war": the end of a span of years
     # A line-leading list marker: "4. As of ..."
     return bool(
         digits

@@ -41,7 +41,7 @@ _SHARE_BEFORE = re.compile(
 _SHARE_BEFORE_LOWER = lower_twin(_SHARE_BEFORE)
 _SHARE_AFTER = re.compile(
     r"\s*(?:$|[,;.)–—‒:\]\"”-]|(?:and|in|at|on|from|during|since|across|near|inside|while|when"
-    r"|who|whose|among|aged|between|by|as|over|after|before|last|this)\b)",
+    r"|who|whose|among|aged|under|between|by|as|over|after|before|last|this)\b)",
     re.IGNORECASE,
 )
 # "that figure later fell to 12", "up from a previous tally of 30"
@@ -52,6 +52,16 @@ _ANAPHORA = re.compile(
     re.IGNORECASE,
 )
 _PARTITIVE = re.compile(r"\s+of\s+(?:the|its|their|his|her|our)\s+(?:\w+\s+)?", re.IGNORECASE)
+# Hospitalised by an illness is not wounded (spec: "hospitalised with wounds").
+_ILLNESS = re.compile(
+    r"\b(?:infect\w*|outbreak|virus|measles|cholera|covid\w*|influenza|flu|dengue|ebola|mpox"
+    r"|disease|illness|sickness|sickened|poisoning|heat\s*stroke|symptoms)\b",
+    re.IGNORECASE,
+)
+_OF_THEM = frozenset({"of them", "of whom", "of those"})
+# A participle cue followed by a noun modifies it ("12 captured soldiers"); at the end of a
+# clause it is the predicate ("6,940 wounded, 573 captured.").
+_MODIFIES = re.compile(r"\s*\S+\s+[^\W\d_]")
 # Right cues naming a group rather than what happened to it
 _MODIFIER_CUES = frozenset({"captured", "abducted", "kidnapped", "seized"})
 _GROUP_CUES = _MODIFIER_CUES | frozenset(
@@ -94,9 +104,20 @@ def readings(
             and _SENTENCED.search(sentence, max(0, m.start - 40), m.start)
         ):
             reading = BLOCKED  # "sentenced 14 men to death": a sentence, not a death
+        if reading is not None and reading.rule == "right:fatal" and np.text not in _OF_THEM:
+            reading = None  # "three fatal" alone is an adjective: "12 accidents, three fatal"
+        if (
+            reading is not None
+            and reading.rule.startswith("right:hospitali")
+            and _ILLNESS.search(sentence)
+        ):
+            reading = None  # "measles has infected 481 and 56 have been hospitalised": not wounds
         if reading is None:
             reading = read_left(sentence, m.start, np)
-        elif reading.rule.partition(":")[2] in _GROUP_CUES:
+        elif reading.rule.partition(":")[2] in _GROUP_CUES and (
+            reading.rule.partition(":")[2] not in _MODIFIER_CUES
+            or _MODIFIES.match(sentence, np.end)
+        ):
             # "executed 16 prisoners of war", "killed 20 hostages", "executed 12 captured
             # soldiers": the verb says what happened to the group
             verb = read_left(sentence, m.start, np)
@@ -179,9 +200,13 @@ def readings(
                 label = _WORD_RE.findall(before[: share.start()])[-1:]
                 if label and label[0].lower() in NON_PERSON:
                     share = None  # "tanks - 9 712": a labelled count of something else
+            # "29 survivors, among them two children, were taken to hospital": a breakdown
+            # belongs to the count right before it, which here has no category to share
+            of_uncounted = readings[i - 1] is None and _BREAKDOWN_BEFORE.search(before)
             if (
                 np.head not in NON_PERSON
                 and not np.head.endswith("ed")
+                and not of_uncounted
                 and ((share and _SHARE_AFTER.match(sentence, np.end)) or _ANAPHORA.search(before))
             ):
                 r = Reading(last.category, "shared", last.soft)

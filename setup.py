@@ -28,7 +28,7 @@ def _why_not_compile() -> str | None:
         return "FIGWATCH_PURE_PYTHON is set"
     if sys.implementation.name != "cpython":
         return f"mypyc needs CPython, not {sys.implementation.name}"
-    compiler = (sysconfig.get_config_var("CC") or "cc").split()[0]
+    compiler = (os.environ.get("CC") or sysconfig.get_config_var("CC") or "cc").split()[0]
     if shutil.which(compiler) is None:
         return f"no C compiler ({compiler}) on PATH"
     if not (Path(sysconfig.get_paths()["include"]) / "Python.h").is_file():

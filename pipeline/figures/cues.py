@@ -62,7 +62,7 @@ RIGHT_CUES: list[tuple[Category | None, str]] = [
     (W, r"(?:sustained|suffered|received|left\s+with)\s+(?:\w+\s+){0,2}?"
         r"(?:injur(?:y|ies)|wounds?|burns)"
         r"|survived\s+with\s+(?:\w+\s+){0,2}?(?:injur(?:y|ies)|wounds|burns)"
-        r"|shot\s+and\s+(?:wounded|injured)|treated\s+for\s+(?:\w+\s+)?(?:injuries|wounds)"
+        r"|shot\s+and\s+(?:wounded|injured)|treated\s+for\s+(?:\w+\s+)?(?:injuries|wounds|burns)"
         r"|(?:receiving|received|getting|undergoing|needed|needing|required|requiring)\s+"
         r"(?:medical\s+|hospital\s+)?treatment\s+for\s+(?:\w+\s+){0,2}?(?:injuries|wounds|burns)"
         r"|(?:taken|rushed|admitted|brought|airlifted|flown)\s+to\s+(?:\w+\s+){0,2}?hospitals?\s+"
@@ -89,6 +89,9 @@ RIGHT_CUES: list[tuple[Category | None, str]] = [
     # "held" only after "being" or "still"; "in custody" only after an abduction
     (None, r"held\b|(?:still\s+)?in\s+custody\b"),
     (None, r"for\s+(?:\w+\s+){0,2}?(?:injuries|wounds|burns)"),  # only after "treated"
+    # only after "were", "remain", "still": "12 were in critical condition", "19 remain in hospital"
+    (None, r"in\s+(?:a\s+)?(?:critical|serious|stable|grave|fair)\s+condition"
+        r"|in\s+(?:the\s+)?hospital(?![\w-])"),
 ]  # fmt: skip
 RIGHT_RE = re.compile(
     "(?:"
@@ -127,13 +130,13 @@ LEFT_VERBS: list[tuple[Category, str]] = [
         r"|seized|seizing"
         r"|kidnapping|kidnaps|kidnap|(?:the\s+)?(?:capture|abduction|kidnapping)\s+of"
         r"|took\s+prisoner|taken\s+prisoner|hold\w*\s+captive"
-        r"|(?:are|is|were|was|been|still|now)\s+holding|(?:have|has|had|still)\s+held"
+        r"|(?:are|is|were|was|been|still|now)\s+holding|(?:have|has|had|still)\s+held|holds"
         r"|(?:to|still)\s+hold"),
     (KW, r"lost|losing|loses|lose"),
 ]  # fmt: skip
 FILLER = (
     r"(?:,\s*)?(?:(?:(?:the|a|an|his|her|their|its)\s+[a-z]+(?:\s+[a-z]+)?|himself|herself"
-    r"|themselves)\s+and\s+)?"
+    r"|themselves)\s*(?:and|,)\s+)?"  # "kidnapped a school principal, three teachers"
     r"(?:(?:a\s+total\s+of|another|an\s+additional|additional|a\s+further|the|some|all"
     r"|its|their|his|her|our|(?:the\s+)?[\w-]+['’]s"  # "are holding the ship's 23 crew"
     r"|(?:a|an|the)\s+(?:\w+\s+)?(?:family|group|total|crowd|party|band|batch|number)\s+of)\s+)?"
@@ -141,7 +144,7 @@ FILLER = (
 LEFT_VERB_RE = re.compile(
     r"(?<![\w-])(?:"
     + "|".join(f"(?P<l{i}>{alt})" for i, (_, alt) in enumerate(LEFT_VERBS))
-    + rf")\s*{FILLER}$",
+    + rf")\s*{FILLER}(?:[\"“‘']\s*)?$",  # a quoted count: killed “over 100” soldiers
     re.IGNORECASE,
 )
 LEFT_VERB_RE_LOWER = lower_twin(LEFT_VERB_RE)
@@ -209,15 +212,16 @@ CUE_STEMS = (
     "victim", "toll", "captur", "captiv", "prisoner", "pows", "hostage", "abduct", "kidnap",
     "surrender", "missing", "unaccounted", "disappear", "personnel", "slaughter", "shot", "gunned",
     "stabb", "hacked", "to death", "succumb", "neutrali", "eliminat", "liquidat", "seiz",
-    "alive", "hanged", "burns", "held", "holding", "to hold", "still hold", "treat", "abductor",
-    "captor", "beyond recogn", "laid down", "decapitat",
+    "alive", "hanged", "burns", "held", "holding", "holds", "to hold", "still hold", "treat",
+    "abductor", "captor", "beyond recogn", "laid down", "decapitat", "condition", "in hospital",
+    "remains of", "in the hospital",
 )  # fmt: skip
 
 RELEASE = re.compile(
     r"(?<![\w-])(?:released?|releasing|release\s+of|freed|freeing|free|exchanged?|exchanging"
     r"|exchange\s+of|swapped|swap(?:\s+of)?|returned|returning|return(?:\s+of)?|repatriated"
     r"|repatriating|repatriation\s+of|handed\s+over|hand(?:ing)?\s+over|rescued|rescuing"
-    r"|evacuated|evacuating|liberated|pardoned|reunited|escaped|discharged"
+    r"|evacuated|evacuating|liberated|pardoned|reunited|escaped|discharged|handed|handing"
     r")\b",
     re.IGNORECASE,
 )
@@ -278,6 +282,12 @@ TIME_WORD_LIST = """
     wednesday thursday friday saturday sunday morning evening night afternoon"""
 TIME_WORDS = frozenset(TIME_WORD_LIST.split())
 FORECAST = frozenset({"expected", "projected", "predicted", "forecast", "set", "going", "likely"})
+# Hospitalised by an illness is not wounded (spec: "hospitalised with wounds").
+ILLNESS = re.compile(
+    r"\b(?:infect\w*|outbreak|virus|measles|cholera|covid\w*|influenza|flu|dengue|ebola|mpox"
+    r"|disease|illness|sickness|sickened|poisoning|heat\s*stroke|symptoms)\b",
+    re.IGNORECASE,
+)
 # Heads of noun phrases that are not people: a count of them is never a figure.
 NON_PERSON_WORDS = """
     hospitals hospital houses homes buildings villages towns cities regions region districts

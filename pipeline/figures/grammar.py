@@ -17,6 +17,7 @@ from pipeline.figures.cues import (
     AUX,
     FORECAST,
     HOLD_VERB,
+    ILLNESS,
     KW,
     LIVES_VERB,
     MAX_NP_TOKENS,
@@ -85,6 +86,7 @@ def noun_phrase(sentence: str, pos: int) -> NounPhrase:
     head = ""
     head_frozen = text_frozen = False
     and_at: tuple[int, int] | None = None
+    prev_low = ""
     count = 0
     limit = min(len(sentence), pos + 240)
     low_s = lowered(sentence)
@@ -117,11 +119,19 @@ def noun_phrase(sentence: str, pos: int) -> NounPhrase:
             end_np = i
             head_frozen = text_frozen = True
             continue
+        if start_np is None and tok in _CLOSING_QUOTES and tm.start(1) == pos:
+            i = tend  # the end of a quoted count: killed “over 100” soldiers
+            continue
         count_like = tok[0].isdigit() and not tok[-1].isalpha()
         if count_like and and_at is not None:
             end_np, text_end = and_at  # "people and took about 250": "and" began a clause
             break
-        if (
+        if tok == "-" and sentence[i - 1 : i].isalpha() and sentence[tend : tend + 1].isalpha():
+            i = tend  # inside a hyphenated name: "al-Assad"
+            continue
+        if low in ("to", "with") and prev_low in _BOND_WORDS:
+            head_frozen = True  # "fighters loyal to Assad had also been killed"
+        elif (
             (low in NP_STOP and not (head and tok[0].isupper() and low in _NAME_PREPS))
             or count_like
             or not (tok[0].isalnum() or tok in ("/", "'s", "’s"))
@@ -152,7 +162,7 @@ def noun_phrase(sentence: str, pos: int) -> NounPhrase:
             head_frozen = True
             text_frozen = text_frozen or low == "in"  # "from the DPRK" names them, "in X" places
             # "cases of enforced disappearance": the head stays "cases"
-        elif head and low.endswith("ed") and low not in NP_LINKS:
+        elif head and (low.endswith("ed") or low in _BOND_WORDS) and low not in NP_LINKS:
             head_frozen = True  # "trucks mounted with guns": a participle after the head
         elif low not in NP_LINKS and low not in NP_PRONOUNS and not head_frozen:
             head = low
@@ -160,11 +170,14 @@ def noun_phrase(sentence: str, pos: int) -> NounPhrase:
         if not text_frozen:
             text_end = end_np
         count += 1
+        prev_low = low
     text = sentence[start_np:text_end] if start_np is not None else ""
     return NounPhrase(text=text, end=end_np, head=head)
 
 
 _PAREN_MARKS = frozenset({",", "(", "–", "—", "‒"})
+# Adjectives whose "to"/"with" phrase still names the group: "fighters loyal to the regime"
+_BOND_WORDS = frozenset({"loyal", "linked", "allied", "affiliated", "belonging", "close", "tied"})
 
 
 def _closing(sentence: str, opener: str, start: int, stop: int) -> int:
@@ -322,6 +335,9 @@ def _gated_cue(sentence: str, low_text: str, mention_start: int, aux: list[str])
         return C if _HOSTAGE_CONTEXT.search(sentence, 0, mention_start) else None
     if low_text.startswith("for"):
         return W if TREAT_VERB.search(before) else None
+    if low_text.endswith(("condition", "hospital")):
+        # "12 were in critical condition": hurt; "12 doctors in the hospital": a place
+        return W if aux and not ILLNESS.search(sentence) else None
     return C if HOLD_VERB.search(before) else None
 
 
@@ -355,6 +371,7 @@ _CLAUSE_VERB_WORDS = """
 _CLAUSE_VERBS = frozenset(_CLAUSE_VERB_WORDS.split())
 _HOSTAGE_CONTEXT = re.compile(r"abduct|kidnap|hostage|captor|seiz", re.IGNORECASE)
 _QUOTES = frozenset({"'", "‘", "’", '"', "“", "”"})
+_CLOSING_QUOTES = frozenset({'"', "”", "’", "'"})
 
 
 _REDUCED_RELATIVE = frozenset({"captured", "abducted", "kidnapped", "seized"})

@@ -42,7 +42,7 @@ _OWNER_BEFORE = re.compile(
 _LEAD_DET = re.compile(r"^(?:The|A|An|This|That|These|Those|Its|Their|Our)\b\s*")
 _CAPTORS = re.compile(
     r"abduct|kidnap|hostage|captor|captiv|seiz|pirate|gunm[ae]n|militant|rebel|gang|insurgent"
-    r"|jihadi|militia|bandit|terroris|hamas|hezbollah|houthi",
+    r"|jihadi|militia|bandit|terroris|hamas|hezbollah|houthi|detention|detainee|prisoner|custody",
     re.IGNORECASE,
 )
 _PUT_TOLL = re.compile(
@@ -104,9 +104,10 @@ def read_left(sentence: str, mention_start: int, np: NounPhrase) -> Reading | No
         text = lm.group(group).lower()
         if cat == KW and "los" in text and np.head and np.head not in LOSS_HEADS:
             return None  # "lost 30 members", "lost 3 seats": not casualties
-        if cat == C and text.endswith(("holding", "held", "hold")) and np.head not in HELD_HEADS:
+        holding = text.endswith(("holding", "held", "hold", "holds"))
+        if cat == C and holding and np.head not in HELD_HEADS:
             return None  # "is holding 3 rallies"
-        if cat == C and text.endswith(("held", "hold")) and not _CAPTORS.search(sentence):
+        if cat == C and text.endswith(("held", "hold", "holds")) and not _CAPTORS.search(sentence):
             return None  # "the stadium has held 50,000 people": only captors hold people
         verb = "_".join(w for w in text.split() if w not in ("the", "of", "a", "an"))
         return Reading(cat, "left:" + verb, cat == KW and "los" in text)

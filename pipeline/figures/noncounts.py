@@ -27,7 +27,7 @@ def _before_drop(months: str) -> str:
     return (
         rf"(?:\b{months}{_DATE_TAIL}|[$£€¥₹]\s*|\b(?:us|rs|usd|eur|gbp|no|nos|aged?|age|"
         rf"page|article|resolution|route|highway|flight|room|section|chapter|vol|"
-        rf"between\s+the\s+ages?\s+of|ages\s+of)\.?\s*|\b\d+\s*[:/]\s*|#\s*|\(\s*\+\s*|\+\s*|[a-z]-"
+        rf"between\s+the\s+ages?\s+of|ages\s+of|(?:population|town|city|nation)\s+of)\.?\s*|\b\d+\s*[:/]\s*|#\s*|\(\s*\+\s*|\+\s*|[a-z]-"
         rf"|\baged?\s+\d+\s*(?:and|to|or|-|–)\s*)$"
     )
 
@@ -75,7 +75,7 @@ _YEAR = re.compile(r"1[6-9]\d\d|20\d\d")
 _YEAR_BEFORE = re.compile(
     rf"(?:\b(?:in|since|by|from|until|till|year|the|a|an|early|late|mid|during|before|after"
     rf"|around|circa|spring|summer|autumn|fall|winter|between|of\s+the|{MONTHS},?"
-    rf"|(?:end|start|beginning|middle|close|half|quarter)\s+of)"  # "by the end of 2023"
+    rf"|(?:end|start|beginning|middle|close|half|quarter|months?|weeks?|days?|rest|part)\s+of)"
     rf"|\b(?:1[6-9]|20)\d\d\s*(?:to|and|through|until|or)|[-–/]"
     rf"|\b{MONTHS}\s*\d{{1,2}}(?:st|nd|rd|th)?,)\s*$",  # "October 7, 2023"
     re.IGNORECASE,

@@ -11,6 +11,7 @@ from pipeline.figures.blockers import blocked
 from pipeline.figures.cues import (
     CLAUSE_BREAK,
     HOLD_VERB,
+    ILLNESS,
     LEFT_NOUN_RE,
     LEFT_NOUNS,
     NON_PERSON,
@@ -41,7 +42,8 @@ _SHARE_BEFORE = re.compile(
 _SHARE_BEFORE_LOWER = lower_twin(_SHARE_BEFORE)
 _SHARE_AFTER = re.compile(
     r"\s*(?:$|[,;.)–—‒:\]\"”-]|(?:and|in|at|on|from|during|since|across|near|inside|while|when"
-    r"|who|whose|among|aged|under|between|by|as|over|after|before|last|this)\b)",
+    r"|who|whose|among|aged|under|between|by|as|over|after|before|last|this|overnight|yesterday"
+    r"|today|earlier|later)\b)",
     re.IGNORECASE,
 )
 # "that figure later fell to 12", "up from a previous tally of 30"
@@ -52,12 +54,6 @@ _ANAPHORA = re.compile(
     re.IGNORECASE,
 )
 _PARTITIVE = re.compile(r"\s+of\s+(?:the|its|their|his|her|our)\s+(?:\w+\s+)?", re.IGNORECASE)
-# Hospitalised by an illness is not wounded (spec: "hospitalised with wounds").
-_ILLNESS = re.compile(
-    r"\b(?:infect\w*|outbreak|virus|measles|cholera|covid\w*|influenza|flu|dengue|ebola|mpox"
-    r"|disease|illness|sickness|sickened|poisoning|heat\s*stroke|symptoms)\b",
-    re.IGNORECASE,
-)
 _OF_THEM = frozenset({"of them", "of whom", "of those"})
 # A participle cue followed by a noun modifies it ("12 captured soldiers"); at the end of a
 # clause it is the predicate ("6,940 wounded, 573 captured.").
@@ -109,7 +105,7 @@ def readings(
         if (
             reading is not None
             and reading.rule.startswith("right:hospitali")
-            and _ILLNESS.search(sentence)
+            and ILLNESS.search(sentence)
         ):
             reading = None  # "measles has infected 481 and 56 have been hospitalised": not wounds
         if reading is None:

@@ -1,0 +1,68 @@
+"""Round 6 constructions, from the mistakes on the fifth blind held-out set (multi-sentence
+excerpts): quoted counts in claims, a named first item before a list of counts, "in critical
+condition" and "in hospital" after a verb, hostages handed over, a town's population, a year
+after "months of", captors who "hold" people, groups "loyal to" someone, hyphenated names.
+
+Every sentence is our own wording. Each table row is (sentence, expected) with expected a
+set of (category, value, value_max, qualifier), compared with the extractor's whole output.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.figures import find_figures
+
+K, W, KW, C, M = "killed", "wounded", "killed_or_wounded", "captured", "missing"
+E, A, AL, MT = "exact", "approximately", "at_least", "more_than"
+
+Case = tuple[str, set[tuple[str, int, int | None, str]]]
+
+QUOTED_AND_LISTED: list[Case] = [
+    ("The rebels said they had killed “more than 40” soldiers in the ambush.",
+     {(K, 40, None, MT)}),
+    ('The ministry said it was holding "about 3,000" enemy prisoners of war.',
+     {(C, 3000, None, A)}),
+    ("Raiders abducted a village chief, two nurses and at least 15 farmers overnight.",
+     {(C, 2, None, E), (C, 15, None, AL)}),
+    ("Troops killed a commander, four bodyguards and 11 fighters in the raid.",
+     {(K, 4, None, E), (K, 11, None, E)}),
+]  # fmt: skip
+
+CARE: list[Case] = [
+    ("Nine people were in critical condition after the blast, doctors said.", {(W, 9, None, E)}),
+    ("Of the injured, 14 remain in hospital.", {(W, 14, None, E)}),
+    ("Six passengers are still in hospital after the crash.", {(W, 6, None, E)}),
+    ("Three nurses in the hospital were killed by the shell.", {(K, 3, None, E)}),
+    ("Dengue has infected 2,000 people and 80 are in hospital.", set()),
+    ("The ministry said 45 people had been treated for burns.", {(W, 45, None, E)}),
+]  # fmt: skip
+
+CAPTORS_AND_GROUPS: list[Case] = [
+    ("The militia handed 12 hostages to the Red Cross on Sunday.", set()),
+    ("The group still holds 35 hostages, officials believe.", {(C, 35, None, E)}),
+    ("Kyiv says Moscow holds 800 of its citizens in detention.", {(C, 800, None, E)}),
+    ("The arena holds 20,000 people.", set()),
+    ("Some 60 fighters loyal to the warlord were killed.", {(K, 60, None, A)}),
+    ("Police shot dead 4 pro-government gunmen.", {(K, 4, None, E)}),
+]  # fmt: skip
+
+NOT_COUNTS: list[Case] = [
+    ("Nearly a third of a population of 90,000 died of the plague.", set()),
+    ("The UN counted 210 deaths in the first six months of 2021.", {(K, 210, None, E)}),
+]  # fmt: skip
+
+ALL = QUOTED_AND_LISTED + CARE + CAPTORS_AND_GROUPS + NOT_COUNTS
+
+
+@pytest.mark.parametrize(("sentence", "expected"), ALL, ids=[c[0][:40] for c in ALL])
+def test_round6_constructions(sentence: str, expected: set[tuple[str, int, int | None, str]]):
+    got = {
+        (f.category.value, f.value, f.value_max, f.qualifier.value) for f in find_figures(sentence)
+    }
+    assert got == expected, sentence
+
+
+def test_a_hyphenated_name_stays_whole_in_the_subject() -> None:
+    (figure,) = find_figures("Drones killed 14 al-Shabaab fighters near the coast.")
+    assert figure.subject == "al-Shabaab fighters"

@@ -69,6 +69,8 @@ _SPEECH_GAP_WORDS = """
     wednesday thursday friday saturday sunday today yesterday morning night evening week month
     year"""
 _SPEECH_GAP = frozenset(_SPEECH_GAP_WORDS.split())
+# Capitalised at the start of a sentence, these come before a speaker, never inside a name.
+_LEAD_WORDS = _SPEECH_GAP | frozenset({"meanwhile", "separately", "however", "but", "and", "at"})
 WORD = re.compile(r"[\w’'.&-]+|[^\w\s]")
 _ACCORDING = re.compile(
     r"\b(?P<k>according\s+to|citing|quoting|cited\s+by|reported\s+by|per)\s+"
@@ -135,6 +137,11 @@ _NOT_CREDIT_WORDS = """
     live update updates opinion analysis report watch listen explainer breaking"""
 _NOT_CREDIT = frozenset(_NOT_CREDIT_WORDS.split())
 _PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i", "you", "this", "that", "there"})
+# "the head of the regional administration, Ivan Fedorov." after a speech verb
+_APPOSED_NAME = re.compile(
+    r"(?:the|a|an)\s+(?P<role>[a-z][\w’'-]*(?:\s+(?!said\b)[\w’'-]+){0,7}),\s+"
+    r"(?P<name>[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*){0,3})\s*(?:[.,;]|$)"
+)
 # "General Staff: Russia has lost ...", "Zelensky: 'We have lost ...'"
 _LABEL = re.compile(r"^(?P<x>[A-Z][\w’'.&-]*(?:\s+[\w’'.&-]+){0,6}):\s+(?P<q>[\"'“‘]?)")
 # "... five wounded in a clash — Interfax", "... - Ministry of Internal Affairs"
@@ -176,8 +183,23 @@ def _is_event(phrase: str) -> bool:
     return phrase.split()[-1].lower() in _EVENT_NOUNS
 
 
+def _is_name(tokens: list[str]) -> bool:
+    """ "Yusuf Danladi", "the El Fasher Resistance Committees", "OCHA": capitalised words, a
+    leading "the" and inner "of"/"for"/"and" allowed."""
+    words = tokens[1:] if tokens[:1] in (["the"], ["The"]) else tokens
+    return (
+        bool(words)
+        and words[0][:1].isupper()
+        and all(w[:1].isupper() or w in ("of", "for", "and", "on", "al", "bin") for w in words)
+    )
+
+
 def _speaker_after(sentence: str, pos: int) -> str | None:
-    """ "said Jane Roe", "writes the regional prosecutor's office": the phrase after the verb."""
+    """ "said Jane Roe", "writes the regional prosecutor's office": the phrase after the verb;
+    a name in apposition to it wins ("said the head of the administration, Ivan Fedorov")."""
+    after = _APPOSED_NAME.match(sentence, pos)
+    if after is not None and not after.group("role")[:1].isupper():
+        return clean_phrase(after.group("name"))
     words: list[str] = []
     for w in WORD.findall(sentence, pos, pos + 90)[:9]:
         low = _drop_possessive(w.lower().rstrip("."))
@@ -228,8 +250,12 @@ def _speaker_before(sentence: str, pos: int) -> str | None:
             return inner[0]
         del tokens[len(tokens) - 1 - tokens[::-1].index("(") :]
     if tokens and tokens[-1] == "," and tokens.count(",") >= 2:
-        # "Adm. Jane Roe, head of the naval staff, estimated": the name, not the apposition
+        # "Adm. Jane Roe, head of the naval staff, estimated": the name, not the apposition;
+        # "The lawmaker, Yusuf Danladi, said": the apposition is the name
         first = len(tokens) - 1 - tokens[-2::-1].index(",") - 1
+        inner = tokens[first + 1 : -1]
+        if inner and _is_name(inner) and not _is_name(tokens[max(0, first - 1) : first]):
+            return clean_phrase(" ".join(inner))
         if first > 0:
             tokens = tokens[:first]
     words: list[str] = []
@@ -239,6 +265,14 @@ def _speaker_before(sentence: str, pos: int) -> str | None:
         low = tok.lower()
         if low.endswith(_POSSESSIVE_ENDS):
             low = low[:-2]
+        if words and tok[:1].isupper() and low in _LEAD_WORDS:
+            # "On Tuesday the agency said", "By Saturday evening police said": the time
+            # phrase opens the sentence and the speaker follows it
+            while len(words) > 1 and words[-1].lower() in _SPEECH_GAP:
+                words.pop()
+                generic -= 1
+            anchored = True
+            break
         if tok[:1].isupper() or low in _NP_LOWER:
             words.append(tok)
             anchored = anchored or tok[:1].isupper() or low in _DETERMINERS

@@ -42,6 +42,7 @@ def find_figures(text: str, *, aliases: dict[str, str] | None = None) -> list[Fi
     figures: list[Figure] = []
     prev_soft: list[int] = []  # soft killed_or_wounded of the sentence just before
     prev_idx = -2
+    named: list[str] = []  # the claimants named so far, latest last
     for idx, (start, end) in enumerate(spans):
         sentence = text[start:end]
         low = sentence.lower()
@@ -58,6 +59,7 @@ def find_figures(text: str, *, aliases: dict[str, str] | None = None) -> list[Fi
             if claimant:
                 key = claimants.key(claimant)
                 found = [replace(f, claimant=claimant, claimant_key=key) for f in found]
+        found = [_named_in_full(f, named, claimants) for f in found]
         if any(f.category == W for f in found):
             # "lost 198,000 and another 550,000 wounded": "lost" meant killed
             found = [_as_killed(f) if f.rule.endswith("~soft") else f for f in found]
@@ -81,6 +83,20 @@ def _has_number(sentence: str, low: str) -> bool:
     elif _DIGIT.search(sentence):
         return True
     return has_number_word(low)
+
+
+def _named_in_full(f: Figure, named: list[str], claimants: Claimants) -> Figure:
+    """ "the ministry said" after "Lebanon's health ministry said": the claimant named in full
+    earlier in the text. Records each claimant in `named` for the sentences after."""
+    claimant = f.claimant
+    if claimant is None:
+        return f
+    if " " not in claimant and claimant.islower():
+        for earlier in reversed(named):
+            if earlier.lower().endswith((" " + claimant, "'s " + claimant)):
+                return replace(f, claimant=earlier, claimant_key=claimants.key(earlier))
+    named.append(claimant)
+    return f
 
 
 def _as_killed(f: Figure) -> Figure:

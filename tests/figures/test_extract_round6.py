@@ -66,3 +66,31 @@ def test_round6_constructions(sentence: str, expected: set[tuple[str, int, int |
 def test_a_hyphenated_name_stays_whole_in_the_subject() -> None:
     (figure,) = find_figures("Drones killed 14 al-Shabaab fighters near the coast.")
     assert figure.subject == "al-Shabaab fighters"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "claimant"),
+    [
+        ("The lawmaker, Amina Bello, said gunmen killed six farmers.", "Amina Bello"),
+        ("A police spokesman, Ali Haidari, said 9 guards were wounded.", "Ali Haidari"),
+        (
+            "The monitor, the Tigray Health Bureau, said 31 people were killed.",
+            "Tigray Health Bureau",
+        ),
+        ("Eleven died, said the head of the district council, Oleh Marchenko.", "Oleh Marchenko"),
+        ("Jane Roe, head of the naval staff, said 300 sailors were killed.", "Jane Roe"),
+        ("The minister, who visited the site, said 12 people were killed.", "minister"),
+        ("By Sunday morning police said 5 gunmen were killed.", "police"),
+        ("Later the ministry said 8 people were missing.", "ministry"),
+    ],
+)
+def test_a_name_in_apposition_is_the_claimant(sentence: str, claimant: str) -> None:
+    assert [f.claimant for f in find_figures(sentence)] == [claimant]
+
+
+def test_a_later_bare_organisation_noun_takes_its_full_name() -> None:
+    text = (
+        "Floods killed 14 people, the provincial disaster agency said.\n\n"
+        "On Tuesday the agency said 6 people were missing."
+    )
+    assert [f.claimant for f in find_figures(text)] == ["provincial disaster agency"] * 2

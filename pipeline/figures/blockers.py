@@ -44,7 +44,9 @@ _RATE_UNIT = _any_of(_RATE_UNITS)
 _RELEASE_STEM = _any_of(RELEASE_STEMS)
 _RATE_IN_NP = re.compile(
     r"\b(?:per|each|every)\s+(?:day|week|month|year|hour|night)\b|\b(?:daily|annually|yearly)\b"
-    rf"|\b(?:a|an)\s+(?:day|week|month|year|hour|night)\b{NOT_A_RATE_AFTER}",
+    # "300 soldiers a day", not "in a night raid" or "for a week"
+    r"|(?<!\bin\s)(?<!\bon\s)(?<!\bat\s)(?<!\bfor\s)(?<!\bover\s)(?<!\bduring\s)"
+    rf"\b(?:a|an)\s+(?:day|week|month|year|hour|night)\b{NOT_A_RATE_AFTER}",
     re.IGNORECASE,
 )
 _NEGATED_BEFORE = re.compile(

@@ -50,6 +50,11 @@ CAPTORS_AND_GROUPS: list[Case] = [
 NOT_COUNTS: list[Case] = [
     ("Nearly a third of a population of 90,000 died of the plague.", set()),
     ("The UN counted 210 deaths in the first six months of 2021.", {(K, 210, None, E)}),
+    # "a night"/"a week" after a preposition is a time, not a rate
+    ("Bandits abducted at least 20 pupils, most of them girls, in a night raid.",
+     {(C, 20, None, AL)}),
+    ("The brigade lost 400 men, half of them recruits, in a week of fighting.",
+     {(KW, 400, None, E)}),
 ]  # fmt: skip
 
 ALL = QUOTED_AND_LISTED + CARE + CAPTORS_AND_GROUPS + NOT_COUNTS

@@ -66,12 +66,14 @@ RIGHT_CUES: list[tuple[Category | None, str]] = [
         r"|(?:receiving|received|getting|undergoing|needed|needing|required|requiring)\s+"
         r"(?:medical\s+|hospital\s+)?treatment\s+for\s+(?:\w+\s+){0,2}?(?:injuries|wounds|burns)"
         r"|(?:taken|rushed|admitted|brought|airlifted|flown)\s+to\s+(?:\w+\s+){0,2}?hospitals?\s+"
-        r"with\s+(?:\w+\s+){0,2}?(?:injur(?:y|ies)|wounds?|burns)"),
+        r"(?:[\w’'-]+\s+){0,3}?with\s+(?:\w+\s+){0,2}?(?:injur(?:y|ies)|wounds?|burns)"),
     (K, r"(?:shot|stabbed|hacked|burned|burnt|beaten|clubbed|crushed|starved|tortured|bludgeoned"
         r"|trampled|frozen)\s+to\s+death|lost\s+(?:their|his|her)\s+li(?:ves|fe)"
         r"|lives\s+(?:were|have\s+been|had\s+been)\s+lost|(?:burned|burnt|buried)\s+alive"
         r"|(?:burned|burnt|charred|mutilated|disfigured)\s+beyond\s+recognition"),
     (K, r"killed|dead|died|deaths?|fatalities|perished|slain|murdered|massacred|executed"
+        r"|murders|homicides|killings|embraced\s+(?:shahadat|martyrdom)"
+        r"|fell(?=\s*(?:[,;.)]|$|and\b|in\s+(?:battle|action|combat)\b))"
         r"|beheaded|decapitated|martyred|martyrs|bodies|corpses|lynched|buried|drowned|KIA|succumbed|hanged"
         r"|neutrali[sz]ed|eliminated|liquidated"),
     (W, r"wounded|injured|hurt|injuries|hospitali[sz]ed|maimed|WIA"),
@@ -82,13 +84,14 @@ RIGHT_CUES: list[tuple[Category | None, str]] = [
         r"|(?:in|into)\s+(?:\w+\s+)?(?:captivity|custody\s+as\s+prisoners)|prisoners\s+of\s+war|war\s+prisoners"
         r"|captured|POWs?|PoWs?|hostages?|abducted|kidnapped|surrendered|captives?|seized"
         r"|laid\s+down\s+(?:their|its|his|her)\s+(?:arms|weapons)"
+        r"|fell\s+into\s+(?:[\w’'-]+\s+){0,2}?hands"
         r"|in\s+the\s+hands\s+of\s+(?:the\s+|their\s+|his\s+|her\s+)?"
         r"(?:kidnappers|abductors|captors|hostage-takers)"),
     (M, r"missing(?:\s+in\s+action)?|unaccounted\s+for|MIA|disappeared"),
     (None, r"lives\b|prisoners?\b"),  # only after "claimed ... lives", "took ... prisoner"
     # "held" only after "being" or "still"; "in custody" only after an abduction
     (None, r"held\b|(?:still\s+)?in\s+custody\b"),
-    (None, r"for\s+(?:\w+\s+){0,2}?(?:injuries|wounds|burns)"),  # only after "treated"
+    (None, r"(?:for|with)\s+(?:\w+\s+){0,2}?(?:injuries|wounds|burns)"),  # only after "treated"
     # only after "were", "remain", "still": "12 were in critical condition", "19 remain in hospital"
     (None, r"in\s+(?:a\s+)?(?:critical|serious|stable|grave|fair)\s+condition"
         r"|in\s+(?:the\s+)?hospital(?![\w-])"),
@@ -214,7 +217,7 @@ CUE_STEMS = (
     "stabb", "hacked", "to death", "succumb", "neutrali", "eliminat", "liquidat", "seiz",
     "alive", "hanged", "burns", "held", "holding", "holds", "to hold", "still hold", "treat",
     "abductor", "captor", "beyond recogn", "laid down", "decapitat", "condition", "in hospital",
-    "remains of", "in the hospital",
+    "remains of", "in the hospital", "murders", "homicide", "embraced", "fell", "hands",
 )  # fmt: skip
 
 RELEASE = re.compile(
@@ -222,6 +225,7 @@ RELEASE = re.compile(
     r"|exchange\s+of|swapped|swap(?:\s+of)?|returned|returning|return(?:\s+of)?|repatriated"
     r"|repatriating|repatriation\s+of|handed\s+over|hand(?:ing)?\s+over|rescued|rescuing"
     r"|evacuated|evacuating|liberated|pardoned|reunited|escaped|discharged|handed|handing"
+    r"|regain(?:ed|s)?\s+(?:their|his|her)\s+freedom|set\s+free|walked\s+free"
     r")\b",
     re.IGNORECASE,
 )
@@ -288,6 +292,20 @@ ILLNESS = re.compile(
     r"|disease|illness|sickness|sickened|poisoning|heat\s*stroke|symptoms)\b",
     re.IGNORECASE,
 )
+# Makers whose model numbers follow their name: "Boeing 787" is no count (noncounts.py too)
+MODEL_MAKERS = frozenset(
+    [
+        "boeing",
+        "airbus",
+        "embraer",
+        "antonov",
+        "tupolev",
+        "ilyushin",
+        "sukhoi",
+        "cessna",
+        "bombardier",
+    ]
+)
 # Heads of noun phrases that are not people: a count of them is never a figure.
 NON_PERSON_WORDS = """
     hospitals hospital houses homes buildings villages towns cities regions region districts
@@ -306,7 +324,9 @@ NON_PERSON_WORDS = """
     containers packages cartons kg kilos grams litres liters gallons bottles doses tests flights
     trains buses roads routes streets teams clubs parties candidates bills laws proposals
     pieces stocks ammunition munitions howitzers mortars launchers pickups jeeps armoured
-    messages letters parcels calls items"""
+    messages letters parcels calls items carrier carriers destroyer destroyers cruiser cruisers
+    battleship battleships submarine submarines frigate frigates warship warships tanker tankers
+    hotels hostels restaurants cafes bars markets stations airports mines gang gangs cartel"""
 NON_PERSON = frozenset(NON_PERSON_WORDS.split())
 # A phrase after the count that starts with a place word names where, not what was counted:
 # "a death toll of 91 in the mountain villages".

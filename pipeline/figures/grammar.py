@@ -22,6 +22,7 @@ from pipeline.figures.cues import (
     LIVES_VERB,
     MAX_NP_TOKENS,
     MODALS,
+    MODEL_MAKERS,
     NEGATION,
     NOUN_CUES,
     NP_LINKS,
@@ -123,6 +124,17 @@ def noun_phrase(sentence: str, pos: int) -> NounPhrase:
             i = tend  # the end of a quoted count: killed “over 100” soldiers
             continue
         count_like = tok[0].isdigit() and not tok[-1].isalpha()
+        if count_like and prev_low in MODEL_MAKERS:
+            end_np = i = tend  # "the 242 people aboard the Boeing 787": a model, not a count
+            if not text_frozen:
+                text_end = end_np
+            continue
+        if low == "on" and head and (board := _ON_BOARD.match(sentence, i)) is not None:
+            head_frozen = True  # "155 people on board the plane were killed"
+            end_np = i = board.end()
+            if not text_frozen:
+                text_end = end_np
+            continue
         if count_like and and_at is not None:
             end_np, text_end = and_at  # "people and took about 250": "and" began a clause
             break
@@ -162,7 +174,7 @@ def noun_phrase(sentence: str, pos: int) -> NounPhrase:
             head_frozen = True
             text_frozen = text_frozen or low == "in"  # "from the DPRK" names them, "in X" places
             # "cases of enforced disappearance": the head stays "cases"
-        elif head and (low.endswith("ed") or low in _BOND_WORDS) and low not in NP_LINKS:
+        elif head and (low.endswith("ed") or low in _AFTER_HEAD) and low not in NP_LINKS:
             head_frozen = True  # "trucks mounted with guns": a participle after the head
         elif low not in NP_LINKS and low not in NP_PRONOUNS and not head_frozen:
             head = low
@@ -176,8 +188,15 @@ def noun_phrase(sentence: str, pos: int) -> NounPhrase:
 
 
 _PAREN_MARKS = frozenset({",", "(", "–", "—", "‒"})
+_ON_BOARD = re.compile(
+    r"on\s+(?:board\b(?:\s+(?:the|a)\s+[\w-]+)?|(?:the|a)\s+(?:[\w-]+\s+)?(?:plane|bus|boat|ship"
+    r"|train|flight|ferry|vessel|aircraft|minibus|truck|lorry|helicopter|jet)\b)",
+    re.IGNORECASE,
+)
 # Adjectives whose "to"/"with" phrase still names the group: "fighters loyal to the regime"
 _BOND_WORDS = frozenset({"loyal", "linked", "allied", "affiliated", "belonging", "close", "tied"})
+# After a head, these keep it: bond words and participles not ending in "-ed" ("1 destroyer sunk")
+_AFTER_HEAD = _BOND_WORDS | frozenset({"sunk", "shot", "hit", "downed", "lost", "taken", "held"})
 
 
 def _closing(sentence: str, opener: str, start: int, stop: int) -> int:
@@ -209,6 +228,10 @@ def read_right(sentence: str, mention_start: int, np: NounPhrase) -> Reading | N
         is_mod, after = after_modifier(sentence, at, mention_start)
         if is_mod and after is not None:
             return after
+        if is_mod:
+            # "three of the injured are critical", "13 of the wounded needed surgery"
+            word = sentence[at : at + 12].split(None, 1)[0].lower()
+            return Reading(_MODIFIER_CATEGORY[word[:4]], "right:" + word)
     elif not np.text and not _of_the_before(sentence, mention_start):
         is_mod, after = after_modifier(sentence, at, mention_start, captured_only=True)
         if is_mod and after is not None:
@@ -231,6 +254,8 @@ def read_right(sentence: str, mention_start: int, np: NounPhrase) -> Reading | N
     if reading is None and rel is not None:
         # "12 guards who had tried to flee were shot dead": the main verb decides
         reading = _aux_then_cue(sentence, rel.end(), mention_start, 1)
+    if reading is not None and reading.category == C and _FORMER.match(np.text):
+        return BLOCKED  # "104 former prisoners of war": no longer held
     return reading
 
 
@@ -333,7 +358,7 @@ def _gated_cue(sentence: str, low_text: str, mention_start: int, aux: list[str])
     if low_text.endswith("custody"):
         # "leaving 23 still in custody" counts hostages only after an abduction, not arrests
         return C if _HOSTAGE_CONTEXT.search(sentence, 0, mention_start) else None
-    if low_text.startswith("for"):
+    if low_text.startswith(("for", "with")):
         return W if TREAT_VERB.search(before) else None
     if low_text.endswith(("condition", "hospital")):
         # "12 were in critical condition": hurt; "12 doctors in the hospital": a place
@@ -348,6 +373,10 @@ _NAME_PREPS = frozenset({"without", "for", "with", "on", "at", "by", "against", 
 _MODIFIER = re.compile(
     r"(?:captured|abducted|kidnapped|seized|wounded|injured)(?=\s)", re.IGNORECASE
 )
+_FORMER = re.compile(r"(?:former|ex-)(?![\w-])|ex-", re.IGNORECASE)
+_MODIFIER_CATEGORY = {
+    "capt": C, "abdu": C, "kidn": C, "seiz": C, "woun": W, "inju": W,
+}  # fmt: skip
 _CAPTURED_MODIFIER = re.compile(r"(?:captured|abducted|kidnapped|seized)(?=\s)", re.IGNORECASE)
 _NOT_NAMING = frozenset({"in", "at", "on", "from", "of", "near", "during", "across", "and"})
 _PARTITIVE_NP = frozenset({"of the", "of its", "of their", "of those", "of all the"})

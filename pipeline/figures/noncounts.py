@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from pipeline.figures.cues import lower_twin
+from pipeline.figures.cues import MODEL_MAKERS, lower_twin
 
 _MONTH_WORDS = (
     r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|june?|july?|aug(?:ust)?"
@@ -27,7 +27,8 @@ def _before_drop(months: str) -> str:
     return (
         rf"(?:\b{months}{_DATE_TAIL}|[$£€¥₹]\s*|\b(?:us|rs|usd|eur|gbp|no|nos|aged?|age|"
         rf"page|article|resolution|route|highway|flight|room|section|chapter|vol|"
-        rf"between\s+the\s+ages?\s+of|ages\s+of|(?:population|town|city|nation)\s+of)\.?\s*|\b\d+\s*[:/]\s*|#\s*|\(\s*\+\s*|\+\s*|[a-z]-"
+        rf"between\s+the\s+ages?\s+of|ages\s+of|ages\s+rang\w*\s+from(?:\s+\d+\s*(?:to|-|–))?|"
+        rf"(?:population|town|city|nation)\s+of|{'|'.join(sorted(MODEL_MAKERS))}|model)\.?\s*|\b\d+\s*[:/]\s*|#\s*|\(\s*\+\s*|\+\s*|[a-z]-"
         rf"|\baged?\s+\d+\s*(?:and|to|or|-|–)\s*)$"
     )
 
@@ -66,16 +67,17 @@ _DROP_LAST_WORDS = (
     "jan january feb february mar march apr april may jun june jul july aug august sep sept "
     "september oct october nov november dec december us rs usd eur gbp no nos age aged page "
     "article resolution route highway flight room section chapter vol of in and to through "
-    "until every"
+    "until every from model"
 )
-_DROP_LAST = frozenset(_DROP_LAST_WORDS.split())
+_DROP_LAST = frozenset(_DROP_LAST_WORDS.split()) | MODEL_MAKERS
 _YEAR = re.compile(r"1[6-9]\d\d|20\d\d")
 # A four-digit number 1600-2099 is a year when the words around say so; else it is a count
 # ("1600 troops were killed", "killed 2000 people").
 _YEAR_BEFORE = re.compile(
     rf"(?:\b(?:in|since|by|from|until|till|year|the|a|an|early|late|mid|during|before|after"
     rf"|around|circa|spring|summer|autumn|fall|winter|between|of\s+the|{MONTHS},?"
-    rf"|(?:end|start|beginning|middle|close|half|quarter|months?|weeks?|days?|rest|part)\s+of)"
+    rf"|(?:end|start|beginning|middle|close|half|quarter|months?|weeks?|days?|rest|part|spring"
+    rf"|summer|autumn|fall|winter)\s+of|\b(?:Day|Eve)\s*)"  # "Bastille Day 2016"
     rf"|\b(?:1[6-9]|20)\d\d\s*(?:to|and|through|until|or)|[-–/]"
     rf"|\b{MONTHS}\s*\d{{1,2}}(?:st|nd|rd|th)?,)\s*$",  # "October 7, 2023"
     re.IGNORECASE,

@@ -303,6 +303,8 @@ def _atoms(sentence: str, low: str | None) -> list[_Atom]:
             head = sentence[max(0, start - 8) : start].lower()
             if tail.startswith((" of ", " another", " by one")) or _PRONOUN_ONE.search(head):
                 continue  # "one of them", "no one", "the one who"
+            if tail[:1] == "," and sentence[end + 1 : end + 4].lstrip()[:1].isupper():
+                continue  # "and one, Leah Sharibu, is still held": a person, not a count
         out.append(atom)
     return out
 

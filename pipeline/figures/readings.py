@@ -43,7 +43,9 @@ _SHARE_BEFORE_LOWER = lower_twin(_SHARE_BEFORE)
 _SHARE_AFTER = re.compile(
     r"\s*(?:$|[,;.)–—‒:\]\"”-]|(?:and|in|at|on|from|during|since|across|near|inside|while|when"
     r"|who|whose|among|aged|under|between|by|as|over|after|before|last|this|overnight|yesterday"
-    r"|today|earlier|later)\b)",
+    r"|today|earlier|later)\b"
+    # "of whom 39,684 were civilians": the breakdown names its group after the verb
+    r"|\s(?:were|was|are)\s+(?:[a-z]+\s+)?[a-z]+(?:s|ren|men)\b(?=\s*(?:$|[,;.)]|and\b)))",
     re.IGNORECASE,
 )
 # "that figure later fell to 12", "up from a previous tally of 30"
@@ -172,6 +174,8 @@ def readings(
                 and nxt.rule.startswith("right")
                 and opener is None  # "..., among them 3 children, and 111 were wounded"
                 and not _OTHER_VERB_BEFORE.search(sentence, 0, mentions[i].start)
+                and not _own_verb(nps[i])
+                and sentence[max(0, mentions[i].start - 5) : mentions[i].start].strip() != "with"
             ):
                 readings[i] = Reading(nxt.category, "shared-forward", nxt.soft)
     # Backward sharing: ellipsis, breakdowns, anaphora.
@@ -202,6 +206,7 @@ def readings(
             if (
                 np.head not in NON_PERSON
                 and not np.head.endswith("ed")
+                and not _own_verb(np)
                 and not of_uncounted
                 and ((share and _SHARE_AFTER.match(sentence, np.end)) or _ANAPHORA.search(before))
             ):
@@ -211,6 +216,20 @@ def readings(
             last = r
             last_end = m.end
     return readings
+
+
+# Past forms that end a noun phrase without being its own verb: "children aged 5", "armed men"
+_NOT_OWN_VERB = frozenset({"aged", "armed", "unarmed", "wounded", "injured", "unidentified"})
+
+
+def _own_verb(np: NounPhrase) -> bool:
+    """Does the noun phrase end on its own verb ("512 people arrested", "104 survived")? Then
+    the count has its own predicate and takes no category from a neighbour."""
+    last = np.text.rpartition(" ")[2].lower()
+    return (last.endswith("ed") and last not in _NOT_OWN_VERB) or last in _OWN_VERBS
+
+
+_OWN_VERBS = frozenset({"fled", "survived", "survive", "escaped", "remained"})
 
 
 def _breakdown_of_vague(sentence: str, start: int, np: NounPhrase) -> Reading | None:

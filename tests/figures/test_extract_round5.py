@@ -93,10 +93,11 @@ def test_round5_constructions(sentence: str, expected: set[tuple[str, int, int |
 def _texts() -> list[str]:
     from tests.figures import test_extract_round4 as round4
     from tests.figures import test_extract_round6 as round6
+    from tests.figures import test_extract_round7 as round7
     from tests.figures.test_compiled import _texts as corpus
 
     here = Path(__file__).resolve()
-    tables = [case[0] for case in ALL + round4.ALL + round6.ALL]
+    tables = [case[0] for case in ALL + round4.ALL + round6.ALL + round7.ALL]
     return tables + corpus((here.parents[2] / ".." / "shared").resolve())
 
 

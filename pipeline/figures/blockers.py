@@ -94,10 +94,19 @@ def blocked(sentence: str, start: int, end: int, np_end: int) -> bool:
     )  # fmt: skip
 
 
+_RELEASE_SOUGHT = re.compile(
+    r"\b(?:demand|call|seek|sought|press|appeal|plead|urg)\w*\b[^.;]*$",
+    re.IGNORECASE,
+)
+
+
 def _released_before(before: str) -> bool:
     """Is the count the object of a release verb ("released 95 prisoners", "exchange of 200")?"""
     m = RELEASE_OBJECT.search(before)
-    return bool(m and RELEASE.match(before, m.start()))
+    if m is None or RELEASE.match(before, m.start()) is None:
+        return False
+    # "demanding $500,000 for the release of four workers": they are still held
+    return _RELEASE_SOUGHT.search(before, 0, m.start()) is None
 
 
 def _averted(sentence: str, start: int) -> bool:

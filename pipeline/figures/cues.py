@@ -53,6 +53,7 @@ KILL_WORDS = r"(?:killed|dead|died|deaths?|fatalities|slain)"
 WOUND_WORDS = r"(?:wounded|injured|hurt|injuries|maimed)"
 # Cues that may follow the count (and its noun phrase), longest alternatives first.
 RIGHT_CUES: list[tuple[Category | None, str]] = [
+    (KW, rf"{KILL_WORDS}\s*,\s*{WOUND_WORDS},?\s+(?:or|and)\s+(?:went\s+)?(?:missing|captured)"),
     (KW, rf"{KILL_WORDS}\s*,?\s*(?:and|or|&|/)\s+(?:[a-z]+ly\s+)?{WOUND_WORDS}"),
     (KW, rf"{WOUND_WORDS}\s*,?\s*(?:and|or|&|/)\s+(?:[a-z]+ly\s+)?{KILL_WORDS}"),
     (KW, r"killed,\s+wounded(?:,)?\s+(?:and|or)\s+(?:missing|captured)"),
@@ -258,6 +259,7 @@ RELEASE_STEMS = (
 )  # fmt: skip
 RELEASE_OBJECT = re.compile(
     r"(?<![\w-])([\w’'-]+)(?:\s+(?:over|of|back))?\s+(?:(?:the|some|all|another)\s+)?"
+    r"(?:(?:last|remaining|final|first)\s+)?"  # "handed over the last 20 living hostages"
     r"(?:(?:bodies|remains)\s+of\s+(?:the\s+)?)?$",
     re.IGNORECASE,
 )

@@ -323,7 +323,7 @@ def _aux_then_cue(
                 if after is not None:
                     return after
             soft = cat == KW and low_text.startswith(("loss", "lost"))
-            return Reading(cat, "right:" + low_text.split()[0], soft)
+            return Reading(cat, "right:" + low_text.split()[0].rstrip(","), soft)
         if low in NEGATION or low.endswith(("n't", "n’t")):
             return BLOCKED
         if low in _QUOTES:

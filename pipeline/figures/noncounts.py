@@ -36,7 +36,7 @@ def _before_drop(months: str) -> str:
 def _after_drop(months: str) -> str:
     # Matched at the number's end with match(text, pos, endpos), so no "^".
     return (
-        rf"(?:\s*(?:%|percent|per\s*cent|pc\b|percentage)|\s*[:/]\s*\d|\s*-\s*(?!plus\b)[a-z]"
+        rf"(?:\s*(?:%|percent|per\s*cent|pc\b|percentage)|\s*[:/]\s*\d|\s*-\s*(?!plus\b|odd\b)[a-z]"
         rf"|\s*(?:years?|yrs?|months?|weeks?|days?|hours?|hrs?|minutes?|mins?|seconds?|decades?|"
         rf"centuries|century|km|kms|kilomet(?:er|re)s?|miles?|met(?:er|re)s?|m|cm|mm|ft|feet|"
         rf"inch(?:es)?|kg|kilos?|kilograms?|tons?|tonnes?|lbs?|pounds?|dollars?|euros?|cents?|"
@@ -129,7 +129,7 @@ def not_a_count(
     ):
         return True  # a date, money, a code, a ratio ("1 in 5 children")
     nxt = sentence[end : end + 2]
-    if nxt[:1] == "-" and nxt[1:].isalpha() and not sentence.startswith("-plus", end):
+    if nxt[:1] == "-" and nxt[1:].isalpha() and not sentence.startswith(("-plus", "-odd"), end):
         return True  # "19-year-old", "6.3-magnitude"
     if (
         digits

@@ -43,6 +43,7 @@ _QUAL_LAST = frozenset(_QUAL_LAST_WORDS.split())
 # Matched in place after a count (match(text, pos, endpos)), so no "^".
 _QUAL_AFTER_RE = re.compile(
     r"(?:\s*(?P<plus>\+)|[\s-]*plus\b|\s+or\s+(?P<more>more|above)\b|\s+or\s+so\b(?P<so>)"
+    r"|-odd\b(?P<odd>)"  # "30-odd others"
     r"|\s+or\s+(?P<less>less|fewer|under)\b)",
     re.IGNORECASE,
 )
@@ -79,7 +80,7 @@ def qualifier_after(
     reach = am.end() - end
     if am.group("more") is not None:
         return Qualifier.AT_LEAST, reach
-    if am.group("so") is not None:
+    if am.group("so") is not None or am.group("odd") is not None:
         return Qualifier.APPROXIMATELY, reach
     if am.group("less") is not None:
         return Qualifier.UP_TO, reach

@@ -9,12 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.figures import find_figures
-
-K, W, KW, C, M = "killed", "wounded", "killed_or_wounded", "captured", "missing"
-E, A, AL, MT, UT = "exact", "approximately", "at_least", "more_than", "up_to"
-
-Case = tuple[str, set[tuple[str, int, int | None, str]]]
+from tests.figures.tables import AL, KW, MT, UT, A, C, Case, E, K, M, W, figure_keys
 
 TOLL_THEN_NUMBER: list[Case] = [
     ("The quake left a death toll of 91 in the mountain villages.", {(K, 91, None, E)}),
@@ -91,7 +86,4 @@ ALL = TOLL_THEN_NUMBER + HELD + UNACCOUNTED + TREATED + GENERAL_STAFF + SILENT
 
 @pytest.mark.parametrize(("sentence", "expected"), ALL, ids=[c[0][:40] for c in ALL])
 def test_round3_constructions(sentence: str, expected: set[tuple[str, int, int | None, str]]):
-    got = {
-        (f.category.value, f.value, f.value_max, f.qualifier.value) for f in find_figures(sentence)
-    }
-    assert got == expected
+    assert figure_keys(sentence) == expected

@@ -14,11 +14,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.figures import find_figures
-
-K, W, KW, C, M = "killed", "wounded", "killed_or_wounded", "captured", "missing"
-E, A, AL, MT = "exact", "approximately", "at_least", "more_than"
-
-Case = tuple[str, set[tuple[str, int, int | None, str]]]
+from tests.figures.tables import AL, KW, A, C, Case, E, K, M, W, figure_keys
 
 CASUALTY_LISTS: list[Case] = [
     ("Prussians: 2,110 killed, 4,870 wounded, 815 captured.",
@@ -84,10 +80,7 @@ ALL = CASUALTY_LISTS + YEARS + THINGS_SEIZED + BREAKDOWNS + HOSPITAL_AND_SURREND
 
 @pytest.mark.parametrize(("sentence", "expected"), ALL, ids=[c[0][:40] for c in ALL])
 def test_round5_constructions(sentence: str, expected: set[tuple[str, int, int | None, str]]):
-    got = {
-        (f.category.value, f.value, f.value_max, f.qualifier.value) for f in find_figures(sentence)
-    }
-    assert got == expected, sentence
+    assert figure_keys(sentence) == expected, sentence
 
 
 def _texts() -> list[str]:

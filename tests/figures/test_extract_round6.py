@@ -12,11 +12,7 @@ from __future__ import annotations
 import pytest
 
 from pipeline.figures import find_figures
-
-K, W, KW, C, M = "killed", "wounded", "killed_or_wounded", "captured", "missing"
-E, A, AL, MT = "exact", "approximately", "at_least", "more_than"
-
-Case = tuple[str, set[tuple[str, int, int | None, str]]]
+from tests.figures.tables import AL, KW, MT, A, C, Case, E, K, W, figure_keys
 
 QUOTED_AND_LISTED: list[Case] = [
     ("The rebels said they had killed “more than 40” soldiers in the ambush.",
@@ -62,10 +58,7 @@ ALL = QUOTED_AND_LISTED + CARE + CAPTORS_AND_GROUPS + NOT_COUNTS
 
 @pytest.mark.parametrize(("sentence", "expected"), ALL, ids=[c[0][:40] for c in ALL])
 def test_round6_constructions(sentence: str, expected: set[tuple[str, int, int | None, str]]):
-    got = {
-        (f.category.value, f.value, f.value_max, f.qualifier.value) for f in find_figures(sentence)
-    }
-    assert got == expected, sentence
+    assert figure_keys(sentence) == expected, sentence
 
 
 def test_a_hyphenated_name_stays_whole_in_the_subject() -> None:

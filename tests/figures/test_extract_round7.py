@@ -12,12 +12,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.figures import find_figures
-
-K, W, KW, C, M = "killed", "wounded", "killed_or_wounded", "captured", "missing"
-E, A, AL, MT = "exact", "approximately", "at_least", "more_than"
-
-Case = tuple[str, set[tuple[str, int, int | None, str]]]
+from tests.figures.tables import AL, KW, A, C, Case, E, K, W, figure_keys
 
 CUES: list[Case] = [
     ("All 23 traders seized on the highway have regained their freedom, police said.", set()),
@@ -67,7 +62,4 @@ ALL = CUES + NOT_COUNTS + BREAKDOWNS + HOLDOUT7
 
 @pytest.mark.parametrize(("sentence", "expected"), ALL, ids=[c[0][:40] for c in ALL])
 def test_round7_constructions(sentence: str, expected: set[tuple[str, int, int | None, str]]):
-    got = {
-        (f.category.value, f.value, f.value_max, f.qualifier.value) for f in find_figures(sentence)
-    }
-    assert got == expected, sentence
+    assert figure_keys(sentence) == expected, sentence

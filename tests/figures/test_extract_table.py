@@ -8,12 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.figures import find_figures
-
-K, W, KW, C, M = "killed", "wounded", "killed_or_wounded", "captured", "missing"
-E, A, AL, MT, UT, LT = "exact", "approximately", "at_least", "more_than", "up_to", "less_than"
-
-Case = tuple[str, set[tuple[str, int, int | None, str]]]
+from tests.figures.tables import AL, KW, LT, MT, UT, A, C, Case, E, K, M, W, figure_keys
 
 ACTIVE_PASSIVE: list[Case] = [
     ("Rebels captured two border guards near the crossing.", {(C, 2, None, E)}),
@@ -215,15 +210,11 @@ ALL_CASES = ACTIVE_PASSIVE + NOUNS + COMBINED + SEVERAL + SHARED + NUMBERS + QUA
 ALL_CASES += DAILY_REPORT
 
 
-def _got(text: str) -> set[tuple[str, int, int | None, str]]:
-    return {(f.category.value, f.value, f.value_max, f.qualifier.value) for f in find_figures(text)}
-
-
 @pytest.mark.parametrize(("sentence", "expected"), ALL_CASES, ids=[c[0][:50] for c in ALL_CASES])
 def test_sentence_states_exactly_these_figures(sentence: str, expected: set[tuple]) -> None:
-    assert _got(sentence) == expected
+    assert figure_keys(sentence) == expected
 
 
 @pytest.mark.parametrize("sentence", SILENT, ids=[s[:50] for s in SILENT])
 def test_sentence_states_no_figure(sentence: str) -> None:
-    assert _got(sentence) == set()
+    assert figure_keys(sentence) == set()

@@ -294,6 +294,12 @@ ILLNESS = re.compile(
     r"|disease|illness|sickness|sickened|poisoning|heat\s*stroke|symptoms)\b",
     re.IGNORECASE,
 )
+# The category of a cue word by its first four letters, for the participles and adjectives that
+# name what happened ("the wounded", "kidnapped", "dead"): readings.py and grammar.py.
+CATEGORY_OF_STEM = {
+    "kill": K, "dead": K, "died": K, "peri": K, "woun": W, "inju": W, "hurt": W, "miss": M,
+    "abdu": C, "kidn": C, "capt": C, "seiz": C,
+}  # fmt: skip
 # Makers whose model numbers follow their name: "Boeing 787" is no count (noncounts.py too)
 MODEL_MAKERS = frozenset(
     [

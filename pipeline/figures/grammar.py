@@ -15,6 +15,7 @@ from pipeline.figures.blockers import (
 )
 from pipeline.figures.cues import (
     AUX,
+    CATEGORY_OF_STEM,
     FORECAST,
     HOLD_VERB,
     ILLNESS,
@@ -231,7 +232,7 @@ def read_right(sentence: str, mention_start: int, np: NounPhrase) -> Reading | N
         if is_mod:
             # "three of the injured are critical", "13 of the wounded needed surgery"
             word = sentence[at : at + 12].split(None, 1)[0].lower()
-            return Reading(_MODIFIER_CATEGORY[word[:4]], "right:" + word)
+            return Reading(CATEGORY_OF_STEM[word[:4]], "right:" + word)
     elif not np.text and not _of_the_before(sentence, mention_start):
         is_mod, after = after_modifier(sentence, at, mention_start, captured_only=True)
         if is_mod and after is not None:
@@ -373,10 +374,7 @@ _NAME_PREPS = frozenset({"without", "for", "with", "on", "at", "by", "against", 
 _MODIFIER = re.compile(
     r"(?:captured|abducted|kidnapped|seized|wounded|injured)(?=\s)", re.IGNORECASE
 )
-_FORMER = re.compile(r"(?:former|ex-)(?![\w-])|ex-", re.IGNORECASE)
-_MODIFIER_CATEGORY = {
-    "capt": C, "abdu": C, "kidn": C, "seiz": C, "woun": W, "inju": W,
-}  # fmt: skip
+_FORMER = re.compile(r"former\b|ex-", re.IGNORECASE)
 _CAPTURED_MODIFIER = re.compile(r"(?:captured|abducted|kidnapped|seized)(?=\s)", re.IGNORECASE)
 _NOT_NAMING = frozenset({"in", "at", "on", "from", "of", "near", "during", "across", "and"})
 _PARTITIVE_NP = frozenset({"of the", "of its", "of their", "of those", "of all the"})

@@ -9,6 +9,7 @@ from dataclasses import replace
 
 from pipeline.figures.blockers import blocked
 from pipeline.figures.cues import (
+    CATEGORY_OF_STEM,
     CLAUSE_BREAK,
     HOLD_VERB,
     ILLNESS,
@@ -74,12 +75,6 @@ _VAGUE_CUE = re.compile(
     r"\b(?:killed|dead|died|perished|wounded|injured|hurt|missing|abducted|kidnapped|captured)\b",
     re.IGNORECASE,
 )
-_VAGUE_CATEGORY = {
-    "kill": Category.KILLED, "dead": Category.KILLED, "died": Category.KILLED,
-    "peri": Category.KILLED, "woun": Category.WOUNDED, "inju": Category.WOUNDED,
-    "hurt": Category.WOUNDED, "miss": Category.MISSING, "abdu": Category.CAPTURED,
-    "kidn": Category.CAPTURED, "capt": Category.CAPTURED,
-}  # fmt: skip
 _SENTENCED = re.compile(r"\b(?:sentenc|condemn)\w*\s+(?:\w+\s+)?$", re.IGNORECASE)
 _HELD_NOUN = re.compile(r"\s*(?:hostages?|prisoners|captives|pows?)\b", re.IGNORECASE)
 _RELATIVE = re.compile(r",\s*(?:which|who|whose|where)\b", re.IGNORECASE)
@@ -242,7 +237,7 @@ def _breakdown_of_vague(sentence: str, start: int, np: NounPhrase) -> Reading | 
     cues = list(_VAGUE_CUE.finditer(window))
     if not cues or CLAUSE_BREAK.search(window, cues[-1].end()) or _DIGIT.search(window):
         return None
-    return Reading(_VAGUE_CATEGORY[cues[-1].group(0).lower()[:4]], "shared")
+    return Reading(CATEGORY_OF_STEM[cues[-1].group(0).lower()[:4]], "shared")
 
 
 def _anaphora_of_cue(sentence: str, start: int) -> Reading | None:

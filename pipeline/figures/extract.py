@@ -14,17 +14,26 @@ import logging
 import re
 from dataclasses import replace
 
-from pipeline.figures.cues import W, has_cue_lower
+from pipeline.figures.cues import CATEGORY_OF_STEM, W, has_cue_lower
 from pipeline.figures.model import Category, Figure
-from pipeline.figures.numbers import has_number_word
+from pipeline.figures.numbers import find_numbers, has_number_word
 from pipeline.figures.sentence_figures import Claimants, sentence_figures
 from pipeline.figures.sentences import split_sentences
+from pipeline.figures.subjects import subject_key
 
 log = logging.getLogger(__name__)
 
 _DIGIT = re.compile(r"\d")
 # A count that shares the category of the figure before it: "..., as well as 317 officers".
 _OTHERS = re.compile(r"\b(?:others|another|more)\b", re.IGNORECASE)
+# A sentence that breaks down the figure before it: "Of those, 17 400 were children"
+_OF_THOSE = re.compile(
+    r"\W{0,2}of\s+(?:those|them|these|the\s+(?P<named>dead|victims|wounded|injured|missing|hostages))"
+    r"\s*,"
+)
+_WERE_GROUP = re.compile(
+    r"\s+(?:were|was|are)\s+(?P<who>[a-z]+(?:s|ren|men))\b(?=\s*(?:[,;.]|and\b|$))"
+)
 _MAX_TEXT = 5_000_000  # characters; beyond this the text is cut, never rejected
 
 
@@ -46,13 +55,22 @@ def find_figures(text: str, *, aliases: dict[str, str] | None = None) -> list[Fi
     for idx, (start, end) in enumerate(spans):
         sentence = text[start:end]
         low = sentence.lower()
-        if not has_cue_lower(low) or not _has_number(sentence, low):
+        if not _has_number(sentence, low):
             continue
-        try:
-            found = sentence_figures(sentence, start, claimants)
-        except Exception as exc:  # noqa: BLE001 - the contract is never to raise on any text
-            # A rule bug must cost one sentence, not the whole check; no page text is logged.
-            log.warning("figure extraction skipped a sentence: %s", type(exc).__name__)
+        found = []
+        if has_cue_lower(low):
+            try:
+                found = sentence_figures(sentence, start, claimants)
+            except Exception as exc:  # noqa: BLE001 - the contract is never to raise on any text
+                # A rule bug must cost one sentence, not the whole check; no page text is logged.
+                log.warning("figure extraction skipped a sentence: %s", type(exc).__name__)
+                continue
+        if not found and prev_idx == idx - 1 and figures:
+            opener = _OF_THOSE.match(low)
+            if opener is not None:
+                said_as = CATEGORY_OF_STEM.get((opener.group("named") or "")[:4])
+                found = _breakdown_of_last(sentence, start, figures[-1], claimants, said_as)
+        if not found:
             continue
         if found and all(f.claimant is None for f in found):
             claimant = _claimant_nearby(text, spans, idx, claimants)
@@ -97,6 +115,37 @@ def _named_in_full(f: Figure, named: list[str], claimants: Claimants) -> Figure:
                 return replace(f, claimant=earlier, claimant_key=claimants.key(earlier))
     named.append(claimant)
     return f
+
+
+def _breakdown_of_last(
+    sentence: str, offset: int, last: Figure, claimants: Claimants, named: Category | None
+) -> list[Figure]:
+    """ "Of those, 17 400 were children and about 12 000 were women": a breakdown, in a sentence
+    of its own, of the figure the sentence before stated; it takes that figure's category, or
+    the one its opener names ("Of the wounded, ...")."""
+    out: list[Figure] = []
+    for m in find_numbers(sentence):
+        group = _WERE_GROUP.match(sentence, m.end)
+        if group is None:
+            continue
+        who = group.group("who")
+        out.append(
+            Figure(
+                category=named or last.category,
+                value=m.value,
+                value_max=m.value_max,
+                qualifier=m.qualifier,
+                subject=who,
+                claimant=last.claimant,
+                sentence=sentence,
+                start=offset,
+                end=offset + len(sentence),
+                rule="shared-after",
+                subject_key=subject_key(who, claimants.table, ""),
+                claimant_key=last.claimant_key,
+            )
+        )
+    return out
 
 
 def _as_killed(f: Figure) -> Figure:

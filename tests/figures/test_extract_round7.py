@@ -57,7 +57,18 @@ HOLDOUT7: list[Case] = [
     ("Mediators secured the release of 16 fishermen seized by pirates.", set()),
 ]  # fmt: skip
 
-ALL = CUES + NOT_COUNTS + BREAKDOWNS + HOLDOUT7
+# A breakdown in a sentence of its own takes the category of the figure just before it
+NEXT_SENTENCE: list[Case] = [
+    ("The agency said 9,000 people had died. Of those, 3 100 were children and about 2 000 "
+     "were women.", {(K, 9000, None, E), (K, 3100, None, E), (K, 2000, None, A)}),
+    ("Rebels abducted 60 pupils. Of them, 25 were girls.", {(C, 60, None, E), (C, 25, None, E)}),
+    ("Eight were killed and 30 hurt. Of the wounded, 4 were tourists.",
+     {(K, 8, None, E), (W, 30, None, E), (W, 4, None, E)}),
+    ("The fire killed 12 people. Of those rescued, 30 were children.", {(K, 12, None, E)}),
+    ("The storm destroyed 300 homes. Of those, 40 were schools.", set()),
+]  # fmt: skip
+
+ALL = CUES + NOT_COUNTS + BREAKDOWNS + HOLDOUT7 + NEXT_SENTENCE
 
 
 @pytest.mark.parametrize(("sentence", "expected"), ALL, ids=[c[0][:40] for c in ALL])

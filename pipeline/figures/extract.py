@@ -55,10 +55,12 @@ def find_figures(text: str, *, aliases: dict[str, str] | None = None) -> list[Fi
     for idx, (start, end) in enumerate(spans):
         sentence = text[start:end]
         low = sentence.lower()
-        if not _has_number(sentence, low):
+        cue = has_cue_lower(low)
+        opener = _OF_THOSE.match(low) if not cue and prev_idx == idx - 1 else None
+        if (not cue and opener is None) or not _has_number(sentence, low):
             continue
         found = []
-        if has_cue_lower(low):
+        if cue:
             try:
                 found = sentence_figures(sentence, start, claimants)
             except Exception as exc:  # noqa: BLE001 - the contract is never to raise on any text
@@ -66,7 +68,7 @@ def find_figures(text: str, *, aliases: dict[str, str] | None = None) -> list[Fi
                 log.warning("figure extraction skipped a sentence: %s", type(exc).__name__)
                 continue
         if not found and prev_idx == idx - 1 and figures:
-            opener = _OF_THOSE.match(low)
+            opener = opener or _OF_THOSE.match(low)
             if opener is not None:
                 said_as = CATEGORY_OF_STEM.get((opener.group("named") or "")[:4])
                 found = _breakdown_of_last(sentence, start, figures[-1], claimants, said_as)

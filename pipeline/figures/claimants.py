@@ -262,9 +262,7 @@ def _speaker_before(sentence: str, pos: int) -> str | None:
     generic = 0  # plain lower-case nouns taken: they need a determiner or a name before them
     anchored = False
     for tok in reversed(tokens[-12:]):
-        low = tok.lower()
-        if low.endswith(_POSSESSIVE_ENDS):
-            low = low[:-2]
+        low = _drop_possessive(tok.lower())
         if words and tok[:1].isupper() and low in _LEAD_WORDS:
             # "On Tuesday the agency said", "By Saturday evening police said": the time
             # phrase opens the sentence and the speaker follows it

@@ -218,7 +218,7 @@ CUE_STEMS = (
     "stabb", "hacked", "to death", "succumb", "neutrali", "eliminat", "liquidat", "seiz",
     "alive", "hanged", "burns", "held", "holding", "holds", "to hold", "still hold", "treat",
     "abductor", "captor", "beyond recogn", "laid down", "decapitat", "condition", "in hospital",
-    "remains of", "in the hospital", "murders", "homicide", "embraced", "fell", "hands",
+    "remains of", "in the hospital", "homicide", "embraced", "fell",
 )  # fmt: skip
 
 RELEASE = re.compile(

@@ -74,7 +74,7 @@ def find_figures(text: str, *, aliases: dict[str, str] | None = None) -> list[Fi
                 found = _breakdown_of_last(sentence, start, figures[-1], claimants, said_as)
         if not found:
             continue
-        if found and all(f.claimant is None for f in found):
+        if all(f.claimant is None for f in found):
             claimant = _claimant_nearby(text, spans, idx, claimants)
             if claimant:
                 key = claimants.key(claimant)

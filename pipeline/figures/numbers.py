@@ -76,15 +76,13 @@ _DIGIT_SCAN = re.compile(rf"(?P<d>{_DIGITS_FROM_FIRST})(?P<ds>{_DIGSCALE})?(?![\
 _DIGIT_SCAN_LOWER = lower_twin(_DIGIT_SCAN)  # for the lower-cased copy: no case folding
 _DIGITS_TO_ZERO = bytes(48 if 48 <= c <= 57 else 32 for c in range(256))
 NUMBER_WORDS = frozenset([*_UNITS, *_TENS, "hundred", "thousand", "million", "billion", "dozen"])
-# Where a number word starts (first letters as a guard: the engine skips other positions fast).
-_WORD_START = re.compile(
-    r"\b(?=[otfsenhmbd])(?:" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")\b"
-)
+# A whole number word, matched at a position bytes.find has proposed (see _word_numbers).
+_WORD_START = re.compile(r"\b(?:" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")\b")
 _PRONOUN_ONE = re.compile(r"\b(?:no|the|that|this|any|every|each|some|which)\s+$")
 _NON_WORD_TO_SPACE = bytes(c if re.fullmatch(r"\w", chr(c)) and c < 128 else 32 for c in range(256))
 _NUMBER_WORD_BYTES = frozenset(w.encode() for w in NUMBER_WORDS)
 _A_BEFORE = re.compile(r"\b(?:half\s+a|a)\s+$")
-_WORD_SCAN = re.compile(rf"\b(?=[otfsenha])(?P<w>{_WORDNUM})(?![\w])")
+_WORD_SCAN = re.compile(rf"\b(?P<w>{_WORDNUM})(?![\w])")
 
 # Matched in place between two numbers (match(text, pos, endpos)), so no "^".
 _RANGE_MID = re.compile(r"\s*(?:-|–|—|‒|to|or)\s*$", re.IGNORECASE)

@@ -221,10 +221,7 @@ def _own_verb(np: NounPhrase) -> bool:
     """Does the noun phrase end on its own verb ("512 people arrested", "104 survived")? Then
     the count has its own predicate and takes no category from a neighbour."""
     last = np.text.rpartition(" ")[2].lower()
-    return (last.endswith("ed") and last not in _NOT_OWN_VERB) or last in _OWN_VERBS
-
-
-_OWN_VERBS = frozenset({"fled", "survived", "survive", "escaped", "remained"})
+    return last.endswith("ed") and last not in _NOT_OWN_VERB
 
 
 def _breakdown_of_vague(sentence: str, start: int, np: NounPhrase) -> Reading | None:

@@ -309,6 +309,8 @@ def _aux_then_cue(
             if (RELEASE_AFTER_LOWER if low_s else RELEASE_AFTER).match(low_s or sentence, end):
                 return BLOCKED
             low_text = text.lower()
+            if cat == W and low_text.startswith(_CARE_CUES) and ILLNESS.search(sentence):
+                return None  # "measles has infected 481 and 56 are in hospital": not wounds
             if after_noun and not seen_aux and cat == C and low_text in _REDUCED_RELATIVE:
                 # "20 fishermen kidnapped by pirates last week have been released": the
                 # participle only names the group; the clause's own verb says what happened
@@ -363,7 +365,7 @@ def _gated_cue(sentence: str, low_text: str, mention_start: int, aux: list[str])
         return W if TREAT_VERB.search(before) else None
     if low_text.endswith(("condition", "hospital")):
         # "12 were in critical condition": hurt; "12 doctors in the hospital": a place
-        return W if aux and not ILLNESS.search(sentence) else None
+        return W if aux else None
     return C if HOLD_VERB.search(before) else None
 
 
@@ -374,6 +376,8 @@ _NAME_PREPS = frozenset({"without", "for", "with", "on", "at", "by", "against", 
 _MODIFIER = re.compile(
     r"(?:captured|abducted|kidnapped|seized|wounded|injured)(?=\s)", re.IGNORECASE
 )
+# Cues of care that say "wounded" only when no illness is named (spec: "hospitalised with wounds")
+_CARE_CUES = ("hospitali", "in ")
 _FORMER = re.compile(r"former\b|ex-", re.IGNORECASE)
 _CAPTURED_MODIFIER = re.compile(r"(?:captured|abducted|kidnapped|seized)(?=\s)", re.IGNORECASE)
 _NOT_NAMING = frozenset({"in", "at", "on", "from", "of", "near", "during", "across", "and"})

@@ -12,7 +12,6 @@ from pipeline.figures.cues import (
     CATEGORY_OF_STEM,
     CLAUSE_BREAK,
     HOLD_VERB,
-    ILLNESS,
     LEFT_NOUN_RE,
     LEFT_NOUNS,
     NON_PERSON,
@@ -99,12 +98,6 @@ def readings(
             reading = BLOCKED  # "sentenced 14 men to death": a sentence, not a death
         if reading is not None and reading.rule == "right:fatal" and np.text not in _OF_THEM:
             reading = None  # "three fatal" alone is an adjective: "12 accidents, three fatal"
-        if (
-            reading is not None
-            and reading.rule.startswith("right:hospitali")
-            and ILLNESS.search(sentence)
-        ):
-            reading = None  # "measles has infected 481 and 56 have been hospitalised": not wounds
         if reading is None:
             reading = read_left(sentence, m.start, np)
         elif reading.rule.partition(":")[2] in _GROUP_CUES and (

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import fcntl
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -60,13 +63,37 @@ def alembic_config(engine: Engine) -> AlembicConfig:
 
 
 def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest migration. Raises DatabaseError when it cannot."""
+    """Bring the schema to the newest migration. Raises DatabaseError when it cannot.
+
+    Safe to call from several processes at once: they migrate one after the other (PostgreSQL:
+    an advisory lock in migrations/env.py; a SQLite file: an exclusive flock on the file).
+    """
     try:
-        command.upgrade(alembic_config(engine), "head")
+        with _sqlite_file_lock(engine):
+            command.upgrade(alembic_config(engine), "head")
     except Exception as e:  # noqa: BLE001 - any driver error becomes one clear message
         raise DatabaseError(
             f"cannot migrate {engine.url.render_as_string()}: {_first_line(e)}"
         ) from e
+
+
+@contextmanager
+def _sqlite_file_lock(engine: Engine) -> Iterator[None]:
+    """Hold an exclusive flock on a SQLite database's directory while migrating.
+
+    The directory, not the file: closing any descriptor of the database file would drop the
+    POSIX locks SQLite itself holds on it in this process. A no-op for other databases.
+    """
+    path = engine.url.database
+    if engine.dialect.name != "sqlite" or not path or path == ":memory:":
+        yield
+        return
+    fd = os.open(Path(path).expanduser().resolve().parent, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing the descriptor releases the flock
 
 
 def session_factory(engine: Engine) -> Callable[[], Session]:

@@ -8,6 +8,8 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
 from storage.models import Change, CurrentFigure, Delivery, Document, Fetch, Source
@@ -20,17 +22,21 @@ def source_by_name(*, session: Session, name: str) -> Source | None:
 def lock_source(*, session: Session, name: str, url: str, now: datetime) -> Source:
     """Get or create the source row and take the write lock on it for this transaction.
 
-    The UPDATE makes SQLite take its write lock and PostgreSQL lock the row, so two processes
+    The insert (a no-op when the row exists, also when another process has just added it) and
+    the UPDATE make SQLite take its write lock and PostgreSQL lock the row, so two processes
     checking one source diff one after the other, never against the same stale state.
     """
-    source = source_by_name(session=session, name=name)
-    if source is None:
-        source = Source(name=name, url=url, created_at=now)
-        session.add(source)
-        session.flush()
-    else:
-        session.execute(update(Source).where(col(Source.id) == source.id).values(url=url))
-        session.refresh(source, with_for_update=session.bind.dialect.name != "sqlite")  # type: ignore[union-attr]
+    dialect = session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    session.execute(
+        insert(Source)
+        .values(name=name, url=url, created_at=now)
+        .on_conflict_do_nothing(index_elements=["name"])
+    )
+    session.execute(update(Source).where(col(Source.name) == name).values(url=url))
+    source = session.exec(
+        select(Source).where(Source.name == name).with_for_update(nowait=False)
+    ).one()
     return source
 
 
@@ -77,10 +83,15 @@ def text_hash(text: str) -> str:
 
 
 def latest_document(*, session: Session, source_id: int) -> Document | None:
+    """The article text the source's page showed last: that of its newest fetch with a text.
+
+    Not the newest Document row: a page that changes back (A, B, A) reuses A's older row.
+    """
     return session.exec(
         select(Document)
-        .where(Document.source_id == source_id)
-        .order_by(col(Document.id).desc())
+        .join(Fetch, col(Fetch.document_id) == Document.id)
+        .where(Fetch.source_id == source_id)
+        .order_by(col(Fetch.id).desc())
         .limit(1)
     ).first()
 

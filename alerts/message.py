@@ -14,7 +14,10 @@ from alerts.render import summary
 from storage.models import Change, Source
 
 PAYLOAD_VERSION = 1
-KINDS = ("new", "changed", "removed")
+FLOOD = "flood"  # a check that found more changes than a source's flood_limit
+KINDS = ("new", "changed", "removed", FLOOD)
+TYPES = {"new": "figure.new", "changed": "figure.changed", "removed": "figure.removed"}
+TYPES[FLOOD] = "source.flood"
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,10 +57,12 @@ class AlertMessage:
     previous: FigureView | None
     detected_at: datetime
     change_id: int
+    changes: int | None = None  # source.flood: how many figure changes the check recorded
 
     def to_payload(self) -> dict[str, Any]:
-        """The webhook body (version 1). `summary` is the one-line text of `render.summary`."""
-        return {
+        """The webhook body (version 1). `summary` is the one-line text of `render.summary`;
+        `changes` is there only for a `source.flood`."""
+        payload = {
             "type": self.type,
             "id": self.id,
             "version": PAYLOAD_VERSION,
@@ -69,6 +74,9 @@ class AlertMessage:
             "change_id": self.change_id,
             "summary": summary(self),
         }
+        if self.changes is not None:
+            payload["changes"] = self.changes
+        return payload
 
 
 def iso_utc(moment: datetime) -> str:
@@ -99,13 +107,14 @@ def message_for(change: Change, source: Source) -> AlertMessage:
     previous = _side(change, "old") if change.kind in ("changed", "removed") else None
     return AlertMessage(
         id=message_id(change.id),
-        type=f"figure.{change.kind}",
+        type=TYPES[change.kind],
         source=source.name,
         url=source.url,
         figure=figure,
         previous=previous,
         detected_at=change.detected_at.astimezone(UTC),
         change_id=change.id,
+        changes=change.new_value if change.kind == FLOOD else None,
     )
 
 

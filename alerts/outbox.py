@@ -21,7 +21,9 @@ claims them again.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -96,32 +98,91 @@ def drain(
     lease: timedelta = timedelta(minutes=5),
     on_delivered: Callable[[AlertMessage, str], None] | None = None,
     on_dead: Callable[[AlertMessage, str, str], None] | None = None,
-    limit: int = 100,
+    limit: int | None = 100,
+    stop: threading.Event | None = None,
 ) -> DrainReport:
-    """Deliver up to `limit` due outbox rows once each; return what happened.
+    """Deliver the due outbox rows once each (up to `limit` per channel); return what happened.
 
-    Safe to run beside another drain (another thread, `figwatch check` beside `figwatch run`,
-    another host on PostgreSQL): a row is claimed by one of them only. Rows of channels that are
-    not configured stay pending, marked "channel not configured". Callback errors are logged
-    and do not change a row's outcome. Raises only database errors (SQLAlchemyError).
+    Each channel drains in its own thread, so a slow or dead receiver holds up only its own
+    alerts. Safe to run beside another drain (another thread, `figwatch check` beside
+    `figwatch run`, another host on PostgreSQL): a row is claimed by one of them only. Rows of
+    channels that are not configured stay pending, marked "channel not configured". Once `stop`
+    is set, no further row is claimed. Callback errors are logged and do not change a row's
+    outcome. Raises ValueError when `lease` does not outlive a channel's `deadline` (two
+    drainers could then send one alert at once); otherwise only database errors.
     """
-    if lease <= timedelta(0):
-        raise ValueError("lease must be positive")
-    names = list(channels)
+    longest = max((deadline_of(c) for c in channels.values()), default=0.0)
+    if lease.total_seconds() <= longest:
+        raise ValueError(f"lease ({lease}) must outlive every delivery attempt ({longest:g}s)")
     with session_factory() as session, session.begin():
-        _mark_unconfigured(session, names, now())
+        _mark_unconfigured(session, list(channels), now())
+
+    def lane(name: str) -> tuple[int, int, int]:
+        return _drain_channel(
+            session_factory,
+            name,
+            channels[name],
+            now=now,
+            max_attempts=max_attempts,
+            backoff=backoff,
+            lease=lease,
+            on_delivered=on_delivered,
+            on_dead=on_dead,
+            limit=limit,
+            stop=stop,
+        )
+
+    if len(channels) <= 1:
+        counts = [lane(name) for name in channels]
+    else:
+        with ThreadPoolExecutor(len(channels), thread_name_prefix="figwatch-drain") as pool:
+            counts = list(pool.map(lane, channels))
+    sent, retried, dead = (
+        (sum(column) for column in zip(*counts, strict=True)) if counts else (0, 0, 0)
+    )
+    with session_factory() as session:
+        left = session.scalar(
+            select(func.count())
+            .select_from(Delivery)
+            .where(col(Delivery.status).in_([PENDING, SENDING]))
+        )
+    return DrainReport(sent=sent, retried=retried, dead=dead, pending_left=int(left or 0))
+
+
+def deadline_of(channel: Channel) -> float:
+    """The longest one delivery attempt of `channel` may take, in seconds (0: not said)."""
+    return float(getattr(channel, "deadline", 0.0))
+
+
+def _drain_channel(
+    session_factory: Callable[[], Session],
+    name: str,
+    channel: Channel,
+    *,
+    now: Callable[[], datetime],
+    max_attempts: int,
+    backoff: timedelta,
+    lease: timedelta,
+    on_delivered: Callable[[AlertMessage, str], None] | None,
+    on_dead: Callable[[AlertMessage, str, str], None] | None,
+    limit: int | None,
+    stop: threading.Event | None,
+) -> tuple[int, int, int]:
+    """Deliver one channel's due rows, one at a time; return (sent, retried, dead)."""
     sent = retried = dead = 0
     seen: set[int] = set()
     # One row at a time: a lease then only has to outlast one delivery, not a whole batch.
-    while len(seen) < limit:
-        claim = _claim_next(session_factory, names, now(), lease, seen)
+    while limit is None or len(seen) < limit:
+        if stop is not None and stop.is_set():
+            break
+        claim = _claim_next(session_factory, [name], now(), lease, seen)
         if claim is None:
             break
         seen.add(claim.delivery_id)
         if claim.message is None:  # the row cannot become an alert: never retried
             dead += 1
             continue
-        error = _deliver(channels[claim.channel], claim.message)
+        error = _deliver(channel, claim.message)
         moment = now()
         if error is None:
             if _finish(session_factory, claim, status=SENT, sent_at=moment):
@@ -163,13 +224,7 @@ def drain(
                 int(delay.total_seconds()),
                 error.reason,
             )
-    with session_factory() as session:
-        left = session.scalar(
-            select(func.count())
-            .select_from(Delivery)
-            .where(col(Delivery.status).in_([PENDING, SENDING]))
-        )
-    return DrainReport(sent=sent, retried=retried, dead=dead, pending_left=int(left or 0))
+    return sent, retried, dead
 
 
 CANDIDATES = 8  # rows read per claim attempt, so losing a race to another drainer is cheap

@@ -72,6 +72,8 @@ def format_value(figure: FigureView) -> str:
 def label(msg: AlertMessage) -> str:
     """ "North Korean soldiers, killed or wounded (per Zelensky)": whose figure this is."""
     side = msg.figure or msg.previous
+    if msg.changes is not None:
+        return "The page changed drastically"
     if side is None:
         return msg.type
     category = CATEGORY_LABELS.get(side.category, side.category.replace("_", " "))
@@ -99,6 +101,8 @@ def movement(msg: AlertMessage) -> str:
         return f"new: {format_value(msg.figure)}"
     if msg.previous is not None:
         return f"no longer stated (was {format_value(msg.previous)})"
+    if msg.changes is not None:
+        return f"{msg.changes:,} figure changes in one check (each recorded, not sent one by one)"
     return ""
 
 

@@ -113,20 +113,43 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     async def go() -> int:
         async with open_app(config) as app:
-            results = await app.check(args.source)
+            results = await app.runner.check_all(app.jobs(args.source))
+            queued = [change for r in results for change in r.alerted]
+            tallies = await app.deliver(queued, within=config.outbox.check_wait)
         failed = 0
         for r in results:
             if r.outcome == "error":
                 failed += 1
                 print(f"{r.source}: error ({r.error_kind}): {r.error}")
             elif r.outcome == "changed":
-                note = " (baseline, no alerts)" if r.baseline else f", {r.alerts} alerts queued"
-                print(f"{r.source}: {r.figures} figures, {r.changes} changes{note}")
+                note = (
+                    " (baseline, no alerts)" if r.baseline else f", {_n(r.alerts, 'alert')} queued"
+                )
+                print(f"{r.source}: {_n(r.figures, 'figure')}, {_n(r.changes, 'change')}{note}")
             else:
                 print(f"{r.source}: {r.outcome.replace('_', ' ')}")
-        return 1 if failed else 0
+        undelivered = 0
+        for t in tallies:
+            line = f"alerts to {t.channel}: {t.sent} delivered"
+            if t.pending:
+                retry = (
+                    f"next try {t.next_attempt_at:%Y-%m-%d %H:%M:%S} UTC"
+                    if t.next_attempt_at
+                    else ""
+                )
+                line += f", {t.pending} pending ({'; '.join(filter(None, [retry, t.last_error]))})"
+            if t.dead:
+                line += f", {t.dead} dead ({t.last_error})"
+            undelivered += t.pending + t.dead
+            print(line)
+        return 1 if failed or undelivered else 0
 
     return asyncio.run(go())
+
+
+def _n(count: int, noun: str) -> str:
+    """ "1 change", "2 changes"."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def cmd_history(args: argparse.Namespace) -> int:

@@ -19,6 +19,7 @@ import httpx
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
+from alerts.message import FLOOD
 from alerts.outbox import enqueue
 from pipeline.diff import FigureChange, Known, diff, keyed
 from pipeline.fetch import FetchError, FetchSettings, Page, Validators, fetch_page
@@ -41,6 +42,7 @@ class SourceJob:
     selector: str | None = None
     channels: tuple[str, ...] = ()
     alert_on_first_check: bool = False
+    flood_limit: int = 20  # above this many changes in one check, one "flood" alert instead
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +57,7 @@ class CheckResult:
     error_kind: str | None = None
     transient: bool = False
     consecutive_errors: int = 0
+    alerted: tuple[int, ...] = ()  # ids of the changes whose alerts this check queued
 
 
 @dataclass(frozen=True, slots=True)
@@ -272,7 +275,12 @@ class Runner:
             session.flush()
             rows = {r.key: r for r in repo.current_figures(session=session, source_id=source.id)}
             changes = diff({k: _known(r) for k, r in rows.items()}, current)
-            alerts = recorded = 0
+            alerting = not silent and bool(job.channels)
+            # One page stating hundreds of new figures (a table, a broken page) must not send
+            # hundreds of alerts to every channel: the changes are recorded, one alert says so.
+            flood = alerting and sum(c.kind != "moved" for c in changes) > job.flood_limit
+            alerted: list[Change] = []
+            recorded = 0
             for change in changes:
                 state = rows.get(change.old_key or change.key)
                 _apply(change, state, observations.get(change.key), session, source.id, now)
@@ -281,17 +289,27 @@ class Runner:
                 row = _change_row(change, source.id, fetch.id, baseline=silent, now=now)
                 session.add(row)
                 recorded += 1
-                if not silent and job.channels:
-                    session.flush()
-                    enqueue(session=session, change=row, channels=job.channels, now=now)
-                    alerts += len(job.channels)
+                if alerting and not flood:
+                    alerted.append(row)
+            if flood:
+                alerted = [_flood_row(source.id, fetch.id, recorded, now)]
+                session.add(alerted[0])
+                log.warning(
+                    "source %s: %d figure changes in one check; one flood alert sent instead",
+                    job.name,
+                    recorded,
+                )
+            session.flush()
+            for row in alerted:
+                enqueue(session=session, change=row, channels=job.channels, now=now)
         return CheckResult(
             job.name,
             "changed",
             changes=recorded,
-            alerts=alerts,
+            alerts=len(alerted) * len(job.channels),
             figures=len(current),
             baseline=silent,
+            alerted=tuple(row.id for row in alerted if row.id is not None),
         )
 
 
@@ -344,6 +362,19 @@ def _change_row(
         new_qualifier=new.qualifier.value if new else None,
         new_sentence=new.sentence if new else None,
         baseline=baseline,
+        detected_at=now,
+    )
+
+
+def _flood_row(source_id: int, fetch_id: int, count: int, now: datetime) -> Change:
+    """The change row of a flood: `new_value` holds how many figure changes the check found."""
+    return Change(
+        source_id=source_id,
+        fetch_id=fetch_id,
+        key="",
+        kind=FLOOD,
+        category="",
+        new_value=count,
         detected_at=now,
     )
 

@@ -12,7 +12,8 @@ import logging
 import random
 import re
 import signal
-from collections.abc import AsyncIterator, Callable, Mapping
+import threading
+from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -24,7 +25,8 @@ from sqlmodel import Session
 
 from alerts.channels import Channel, build_channel
 from alerts.message import AlertMessage
-from alerts.outbox import DrainReport, drain
+from alerts.outbox import DrainReport, deadline_of, drain
+from alerts.tally import ChannelTally, tally
 from pipeline.config import Config, Source, WebhookAlert
 from pipeline.fetch import USER_AGENT, FetchSettings, make_client
 from pipeline.runner import CheckResult, Runner, SourceJob
@@ -34,6 +36,8 @@ log = logging.getLogger(__name__)
 
 # Seconds in-flight checks may take to finish after SIGTERM before they are abandoned.
 STOP_GRACE = 20.0
+ABORT_GRACE = 5.0  # seconds an abandoned delivery may take to notice
+LEASE = timedelta(minutes=5)  # the least time a claimed delivery stays with its drainer
 WEEKDAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
 
 
@@ -52,7 +56,11 @@ class App:
     clock: Callable[[], datetime]
     on_delivered: Callable[[AlertMessage, str], None] | None = None
     on_dead: Callable[[AlertMessage, str, str], None] | None = None
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep  # tests pass one that moves `clock`
     _drain_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    _stop_drains: threading.Event = field(default_factory=threading.Event)
+    _drains: int = 0  # drain threads running now, guarded by _drains_changed
+    _drains_changed: threading.Condition = field(default_factory=threading.Condition)
 
     def jobs(self, only: str | None = None) -> list[SourceJob]:
         return [
@@ -67,20 +75,85 @@ class App:
         await self.drain()
         return results
 
+    @property
+    def lease(self) -> timedelta:
+        """How long a claimed delivery stays ours: well past any channel's attempt deadline."""
+        longest = max((deadline_of(c) for c in self.channels.values()), default=0.0)
+        return max(LEASE, timedelta(seconds=2 * longest + 60))
+
     async def drain(self) -> DrainReport:
-        """Deliver what the outbox holds that is due; one drain at a time in this process."""
-        outbox = self.config.outbox
+        """Deliver all that the outbox holds that is due; one drain at a time in this process."""
         async with self._drain_lock:
-            return await asyncio.to_thread(
-                drain,
+            return await asyncio.to_thread(self._drain_thread)
+
+    def _drain_thread(self) -> DrainReport:
+        outbox = self.config.outbox
+        with self._drains_changed:
+            self._drains += 1
+        try:
+            return drain(
                 self.session_factory,
                 channels=self.channels,
                 now=self.clock,
                 max_attempts=outbox.max_attempts,
                 backoff=outbox.backoff,
+                lease=self.lease,
                 on_delivered=self.on_delivered,
                 on_dead=self.on_dead,
+                limit=None,
+                stop=self._stop_drains,
             )
+        finally:
+            with self._drains_changed:
+                self._drains -= 1
+                self._drains_changed.notify_all()
+
+    async def stop_delivering(self, grace: float) -> None:
+        """Claim no further delivery; give the attempts in flight `grace` seconds, then end them.
+
+        Returns once no drain of this process is running: nothing is sent after it returns.
+        An abandoned attempt's row stays pending and is retried by the next drain anywhere.
+        """
+        self._stop_drains.set()
+        if await asyncio.to_thread(self._drains_idle, grace):
+            return
+        log.warning("stopping: abandoning the deliveries in flight (they stay pending)")
+        self.abandon_deliveries()
+        if not await asyncio.to_thread(self._drains_idle, ABORT_GRACE):
+            log.error("stopping: a delivery did not end when abandoned")
+
+    def _drains_idle(self, timeout: float) -> bool:
+        with self._drains_changed:
+            return self._drains_changed.wait_for(lambda: self._drains == 0, timeout)
+
+    async def deliver(
+        self, change_ids: Collection[int], *, within: timedelta
+    ) -> list[ChannelTally]:
+        """Drain until every alert of `change_ids` is sent or dead, retrying a failed one when
+        its backoff comes due, as long as that is within `within`; then say where each stands.
+
+        Rows of channels that are no longer configured are counted as pending, not waited for.
+        """
+        give_up = self.clock() + within
+        while True:
+            await self.drain()
+            with self.session_factory() as session:
+                tallies = tally(session=session, change_ids=change_ids)
+            due = [
+                t.next_attempt_at
+                for t in tallies
+                if t.channel in self.channels and t.next_attempt_at is not None
+            ]
+            if not due or min(due) > give_up or self._stop_drains.is_set():
+                return tallies
+            await self.sleep(max((min(due) - self.clock()).total_seconds(), 0.0))
+
+    def abandon_deliveries(self) -> None:
+        """End the delivery attempts in flight now; they stay pending."""
+        for channel in self.channels.values():
+            abort = getattr(channel, "abort", None)
+            if abort is not None:
+                abort()
 
 
 def job_for(config: Config, source: Source) -> SourceJob:
@@ -92,6 +165,7 @@ def job_for(config: Config, source: Source) -> SourceJob:
         selector=schedule.selector,
         channels=schedule.alerts,
         alert_on_first_check=schedule.alert_on_first_check,
+        flood_limit=schedule.flood_limit,
     )
 
 
@@ -112,7 +186,7 @@ def build_channels(config: Config) -> dict[str, Channel]:
             channels[alert.name] = build_channel(
                 "email", name=alert.name, smtp=alert.smtp, sender=alert.from_,
                 recipients=alert.to, starttls=alert.starttls,
-                subject_prefix=alert.subject_prefix,
+                subject_prefix=alert.subject_prefix, timeout=alert.timeout,
             )  # fmt: skip
     return channels
 
@@ -242,11 +316,14 @@ async def serve(app: App, *, stop: asyncio.Event) -> None:
         # Pause first: shutting the scheduler down cancels its running jobs, and in-flight
         # checks get STOP_GRACE seconds to finish before that happens.
         scheduler.pause()
+        app._stop_drains.set()  # a check's drain ends after its current attempt
+        grace_ends = asyncio.get_running_loop().time() + STOP_GRACE
         if in_flight:
             log.info("stopping: waiting up to %.0fs for %d checks", STOP_GRACE, len(in_flight))
             _done, pending = await asyncio.wait(set(in_flight), timeout=STOP_GRACE)
             if pending:
                 log.warning("stopping: abandoning %d unfinished checks", len(pending))
+        await app.stop_delivering(max(grace_ends - asyncio.get_running_loop().time(), 1.0))
         scheduler.shutdown(wait=False)
         log.info("figwatch stopped")
 

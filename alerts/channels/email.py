@@ -12,10 +12,13 @@ duplicate (a retry after a lost reply) can be spotted and is collapsed by many m
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 import smtplib
+import socket
 import ssl
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -132,6 +135,8 @@ class EmailChannel:
         self._ssl_context = ssl_context or ssl.create_default_context()
         self._local_hostname = local_hostname
         self._secrets = [server.password, server.raw_password]
+        self._lock = threading.Lock()
+        self._watchdogs: set[_Watchdog] = set()
 
     @classmethod
     def from_config(
@@ -192,11 +197,12 @@ class EmailChannel:
         required but not offered, a certificate that does not verify).
         """
         mail = self.build(message)
+        smtp = self._session()
+        watchdog = _Watchdog(smtp, self.timeout)
+        with self._lock:
+            self._watchdogs.add(watchdog)
         try:
-            smtp = self._connect()
-        except Exception as e:  # noqa: BLE001 - classified below, never swallowed
-            raise self._classify(e) from None
-        try:
+            smtp.connect(self.host, self.port)
             self._secure_and_login(smtp)
             refused = smtp.send_message(
                 mail, from_addr=parseaddr(self.sender)[1], to_addrs=self.recipients
@@ -204,9 +210,14 @@ class EmailChannel:
         except DeliveryError:
             raise
         except Exception as e:  # noqa: BLE001 - classified below, never swallowed
+            if watchdog.reason is not None:
+                raise TransientDelivery(self.name, watchdog.reason) from None
             raise self._classify(e) from None
         finally:
-            _quit(smtp)
+            _quit(smtp)  # within the deadline too: a server may trickle its answer to QUIT
+            watchdog.cancel()
+            with self._lock:
+                self._watchdogs.discard(watchdog)
         if refused:
             # Some recipients took it: a retry would send them a duplicate, so this counts as
             # delivered; the refusals are reported, not retried.
@@ -215,18 +226,32 @@ class EmailChannel:
                 "channel %s: delivered alert %s, but refused for %s", self.name, message.id, codes
             )
 
-    def _connect(self) -> smtplib.SMTP:
+    @property
+    def deadline(self) -> float:
+        """Seconds one delivery attempt may take in all, however slowly the server answers."""
+        return self.timeout
+
+    def abort(self) -> None:
+        """End the attempts in flight now (from any thread): each raises TransientDelivery."""
+        with self._lock:
+            for watchdog in self._watchdogs:
+                watchdog.fire("abandoned: figwatch is stopping")
+
+    def _session(self) -> smtplib.SMTP:
+        """An SMTP session not yet connected, so the watchdog holds it before the first read."""
+        session: smtplib.SMTP
         if self.implicit_tls:
-            return smtplib.SMTP_SSL(
-                self.host,
-                self.port,
+            session = smtplib.SMTP_SSL(
                 local_hostname=self._local_hostname,
                 timeout=self.timeout,
                 context=self._ssl_context,
             )
-        return smtplib.SMTP(
-            self.host, self.port, local_hostname=self._local_hostname, timeout=self.timeout
-        )
+        else:
+            session = smtplib.SMTP(local_hostname=self._local_hostname, timeout=self.timeout)
+        # smtplib records the server name (TLS's SNI and certificate check) only when its
+        # constructor connects; this one connects later.
+        session._host = self.host  # type: ignore[attr-defined]
+        return session
 
     def _secure_and_login(self, smtp: smtplib.SMTP) -> None:
         smtp.ehlo()
@@ -284,6 +309,31 @@ class EmailChannel:
 
     def _safe(self, text: str) -> str:
         return redact(text, self._secrets)[:300]
+
+
+class _Watchdog:
+    """Ends an SMTP session that outlives its deadline.
+
+    A server that trickles its banner or replies byte by byte never trips the socket's
+    per-read timeout; shutting the socket down from the timer thread wakes the blocked read.
+    """
+
+    def __init__(self, smtp: smtplib.SMTP, seconds: float) -> None:
+        self.reason: str | None = None
+        self._smtp = smtp
+        self._timer = threading.Timer(seconds, self.fire, args=(f"no answer within {seconds:g}s",))
+        self._timer.daemon = True
+        self._timer.start()
+
+    def fire(self, reason: str) -> None:
+        self.reason = self.reason or reason
+        sock = getattr(self._smtp, "sock", None)
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+    def cancel(self) -> None:
+        self._timer.cancel()
 
 
 def _by_code(transient: bool) -> type[DeliveryError]:

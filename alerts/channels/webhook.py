@@ -12,16 +12,21 @@ and refuse a secret that yields no key at all. Make a good one with:
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import binascii
 import json
 import logging
+import ssl
+import threading
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from importlib import metadata
+from typing import Any
 from urllib.parse import urlsplit
 
+import certifi
 import httpx
 from standardwebhooks import Webhook
 
@@ -93,7 +98,6 @@ class WebhookChannel:
         secret: str | None = None,
         timeout: float | timedelta = 10.0,
         headers: Mapping[str, str] | None = None,
-        client: httpx.Client | None = None,
         now: Callable[[], datetime] | None = None,
     ) -> None:
         parts = urlsplit(url)
@@ -110,8 +114,10 @@ class WebhookChannel:
         self._signer = make_signer(secret, name) if secret is not None else None
         self._timeout = timeout
         self._extra_headers = dict(headers or {})
-        self._client = client
-        self._owns_client = client is None
+        # One TLS context for every attempt: loading the CA bundle is the costly part of a client.
+        self._tls = ssl.create_default_context(cafile=certifi.where())
+        self._in_flight: set[tuple[asyncio.AbstractEventLoop, asyncio.Task[Any]]] = set()
+        self._in_flight_lock = threading.Lock()
         self._now = now or (lambda: datetime.now(UTC))
         # The URL's path or query often is the credential (Slack-style hooks); keep it out of
         # errors along with the secret and any header values (Authorization: Bearer ...).
@@ -135,11 +141,16 @@ class WebhookChannel:
     def __repr__(self) -> str:
         return f"WebhookChannel({self.name!r}, {host_only(self.url)!r})"
 
-    def close(self) -> None:
-        """Close the HTTP client this channel made (not one passed in)."""
-        if self._owns_client and self._client is not None:
-            self._client.close()
-            self._client = None
+    @property
+    def deadline(self) -> float:
+        """Seconds one delivery attempt may take in all, however slowly the receiver answers."""
+        return self._timeout
+
+    def abort(self) -> None:
+        """End the attempts in flight now (from any thread): each raises TransientDelivery."""
+        with self._in_flight_lock:
+            for loop, task in self._in_flight:
+                loop.call_soon_threadsafe(task.cancel)
 
     def request_for(self, message: AlertMessage) -> tuple[bytes, dict[str, str]]:
         """The exact body and headers one delivery of `message` sends now."""
@@ -170,7 +181,13 @@ class WebhookChannel:
         """
         body, headers = self.request_for(message)
         try:
-            response = self._http().post(self.url, content=body, headers=headers)
+            response = asyncio.run(self._post(body, headers))
+        except TimeoutError:
+            # A receiver that trickles its answer byte by byte never trips a per-read timeout.
+            reason = f"no complete answer within {self._timeout:g}s"
+            raise TransientDelivery(self.name, reason) from None
+        except asyncio.CancelledError:
+            raise TransientDelivery(self.name, "abandoned: figwatch is stopping") from None
         except httpx.TimeoutException as e:
             raise TransientDelivery(self.name, f"timeout ({type(e).__name__})") from None
         except (httpx.UnsupportedProtocol, httpx.InvalidURL) as e:
@@ -186,10 +203,24 @@ class WebhookChannel:
             raise TransientDelivery(self.name, reason, retry_after=retry_after)
         raise PermanentDelivery(self.name, reason)
 
-    def _http(self) -> httpx.Client:
-        if self._client is None:
-            self._client = httpx.Client(timeout=self._timeout, follow_redirects=False)
-        return self._client
+    async def _post(self, body: bytes, headers: dict[str, str]) -> httpx.Response:
+        """POST once, within the deadline; `abort` cancels it from another thread."""
+        task = asyncio.current_task()
+        assert task is not None
+        entry = (asyncio.get_running_loop(), task)
+        with self._in_flight_lock:
+            self._in_flight.add(entry)
+        try:
+            async with (
+                asyncio.timeout(self._timeout),
+                httpx.AsyncClient(
+                    timeout=self._timeout, follow_redirects=False, verify=self._tls
+                ) as client,
+            ):
+                return await client.post(self.url, content=body, headers=headers)
+        finally:
+            with self._in_flight_lock:
+                self._in_flight.discard(entry)
 
     def _safe(self, text: str) -> str:
         return redact(text, self._secrets)[:300]

@@ -34,6 +34,8 @@ class Defaults(_Model):
     max_bytes: int = Field(default=5_000_000, gt=0)
     user_agent: OneLine | None = None
     alert_on_first_check: bool = False
+    # More figure changes than this in one check send one "page changed drastically" alert.
+    flood_limit: int = Field(default=20, ge=1)
 
 
 class Source(_Model):
@@ -46,6 +48,7 @@ class Source(_Model):
     selector: str | None = None
     alerts: tuple[str, ...] | None = None
     alert_on_first_check: bool | None = None
+    flood_limit: int | None = Field(default=None, ge=1)
     enabled: bool = True
 
     @field_validator("cron")
@@ -77,7 +80,7 @@ class WebhookAlert(_Model):
     name: Name
     url: HttpUrl
     secret: SecretStr | None = None
-    timeout: Duration = timedelta(seconds=10)
+    timeout: Duration = timedelta(seconds=10)  # one delivery attempt in all, however slow
     # Headers often carry tokens, so they stay out of repr().
     headers: dict[str, str] = Field(default_factory=dict, repr=False)
 
@@ -159,6 +162,7 @@ class EmailAlert(_Model):
     from_: Address = Field(alias="from")
     to: tuple[Address, ...] = Field(min_length=1)
     subject_prefix: OneLine = "[figwatch]"
+    timeout: Duration = timedelta(seconds=30)  # one delivery attempt in all, however slow
 
     @field_validator("smtp")
     @classmethod
@@ -198,6 +202,8 @@ class Outbox(_Model):
     max_attempts: int = Field(default=8, ge=1)
     backoff: Duration = timedelta(seconds=30)
     drain_every: Duration = timedelta(seconds=30)
+    # How long `figwatch check` keeps retrying the alerts it queued before it exits.
+    check_wait: Duration = timedelta(minutes=2)
 
     def retry_delay(self, attempt: int) -> timedelta:
         """Delay before retry number `attempt` (1 = first retry): backoff doubling, capped at 1h."""
@@ -220,6 +226,7 @@ class SourceSchedule:
     alert_on_first_check: bool
     alerts: tuple[str, ...]  # channel names, resolved (None in the file = all channels)
     enabled: bool
+    flood_limit: int
 
 
 def _check_database(value: str) -> str:
@@ -267,4 +274,5 @@ class Config(_Model):
             selector=source.selector,
             alert_on_first_check=d.alert_on_first_check if first is None else first,
             alerts=tuple(a.name for a in self.alerts_for(source)), enabled=source.enabled,
+            flood_limit=source.flood_limit or d.flood_limit,
         )  # fmt: skip

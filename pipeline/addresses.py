@@ -86,13 +86,18 @@ def internal_kind(address: IPAddress) -> str | None:
         ("link-local", address.is_link_local),
         ("multicast", address.is_multicast),
         ("CGNAT", address in _CGNAT),
-        ("private", address.is_private),
         ("reserved", address.is_reserved),
+        ("private", address.is_private),
         ("non-global", not address.is_global),
     ):
         if hit:
             return kind
     return None
+
+
+def _shown(address: IPAddress) -> str:
+    mapped = getattr(address, "ipv4_mapped", None)
+    return f"::ffff:{mapped}" if mapped else str(address)  # not "::ffff:7f00:1"
 
 
 async def system_resolver(host: str, port: int) -> list[str]:
@@ -124,7 +129,7 @@ class _GuardedBackend(httpcore.AsyncNetworkBackend):
                 if kind is not None:
                     # One internal address is enough to refuse: a name that mixes public and
                     # internal answers is a trick, not a site.
-                    raise BlockedAddress(host, str(address), kind)
+                    raise BlockedAddress(host, _shown(address), kind)
         error: Exception | None = None
         for address in addresses:
             try:

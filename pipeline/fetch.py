@@ -29,6 +29,7 @@ from pipeline.addresses import (
     system_resolver,
 )
 from pipeline.charset import decode_body, looks_like_text, parse_content_type
+from pipeline.config import Config
 from pipeline.decompress import ACCEPT_ENCODING, ContentDecodingError, decoder_for
 
 
@@ -121,6 +122,20 @@ class FetchError(Exception):
         self.status_code = status_code
         self.url = url
         self.retry_after = retry_after
+
+
+def settings_for(config: Config) -> FetchSettings:
+    """The fetch settings a config asks for: [defaults] limits, [fetch] and per-source rules."""
+    d = config.defaults
+    return FetchSettings(
+        total_timeout=d.timeout.total_seconds(),
+        max_bytes=d.max_bytes,
+        user_agent=d.user_agent or USER_AGENT,
+        allow_private=config.fetch.allow_private,
+        allow_private_by_url={
+            source.url: config.schedule_for(source).allow_private for source in config.sources
+        },
+    )
 
 
 def redact_url(url: str) -> str:

@@ -36,6 +36,14 @@ class Defaults(_Model):
     alert_on_first_check: bool = False
 
 
+class FetchConfig(_Model):
+    """[fetch]: how pages are fetched, for every source."""
+
+    # Redirects to loopback, private, link-local, CGNAT, ... addresses are refused unless the
+    # source's own URL names that host; true allows them all (a source may say otherwise).
+    allow_private: bool = False
+
+
 class Source(_Model):
     """One [[sources]] entry. `every` and `cron` exclusive; neither = defaults.every."""
 
@@ -47,6 +55,7 @@ class Source(_Model):
     alerts: tuple[str, ...] | None = None
     alert_on_first_check: bool | None = None
     enabled: bool = True
+    allow_private: bool | None = None  # None = [fetch] allow_private
 
     @field_validator("cron")
     @classmethod
@@ -220,6 +229,7 @@ class SourceSchedule:
     alert_on_first_check: bool
     alerts: tuple[str, ...]  # channel names, resolved (None in the file = all channels)
     enabled: bool
+    allow_private: bool
 
 
 def _check_database(value: str) -> str:
@@ -233,6 +243,7 @@ class Config(_Model):
 
     database: Annotated[str, AfterValidator(_check_database)] = "sqlite:///figwatch.db"
     defaults: Defaults = Field(default_factory=Defaults)
+    fetch: FetchConfig = Field(default_factory=FetchConfig)
     sources: tuple[Source, ...] = ()
     alerts: tuple[AlertConfig, ...] = ()
     subjects: Subjects = Field(default_factory=Subjects)
@@ -267,4 +278,7 @@ class Config(_Model):
             selector=source.selector,
             alert_on_first_check=d.alert_on_first_check if first is None else first,
             alerts=tuple(a.name for a in self.alerts_for(source)), enabled=source.enabled,
+            allow_private=(
+                self.fetch.allow_private if source.allow_private is None else source.allow_private
+            ),
         )  # fmt: skip

@@ -1,18 +1,17 @@
 """Redirects (and names) that lead to internal addresses are refused before connecting.
 
 Every server here listens on 127.0.0.1. A name is given an address by a resolver the test
-injects, and the `connects` fixture fails any connection to an address outside loopback, so a
-refusal that came too late would fail the test instead of reaching another machine.
+injects, and the `connects` fixture (tests/conftest.py) fails any connection to an address
+outside loopback, so a refusal that came too late fails the test instead of reaching another
+machine.
 """
 
 from __future__ import annotations
 
 import asyncio
 import ipaddress
-from collections.abc import Iterator
 from typing import Any
 
-import httpcore
 import pytest
 
 from pipeline.addresses import internal_kind
@@ -23,21 +22,6 @@ from tests.servers import LoopbackServer
 SETTINGS = FetchSettings(connect_timeout=2.0, read_timeout=2.0, total_timeout=10.0)
 SECRET = "<html><body><p>api_key=s3cr3t; 4 soldiers were killed.</p></body></html>"
 HTML = "<html><body><p>Forty-two soldiers were wounded near the bridge.</p></body></html>"
-
-
-@pytest.fixture
-def connects(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
-    """The addresses connected to; a connection outside loopback fails the test."""
-    seen: list[str] = []
-    real = httpcore.AnyIOBackend.connect_tcp
-
-    async def loopback_only(self: Any, host: str, port: int, **kwargs: Any) -> Any:
-        seen.append(host)
-        assert ipaddress.ip_address(host).is_loopback, f"test tried to connect to {host}"
-        return await real(self, host, port, **kwargs)
-
-    monkeypatch.setattr(httpcore.AnyIOBackend, "connect_tcp", loopback_only)
-    yield seen
 
 
 class Names:

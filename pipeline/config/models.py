@@ -10,7 +10,15 @@ from typing import Annotated, Any, Literal
 
 import soupsieve
 from apscheduler.triggers.cron import CronTrigger
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, SecretStr, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    StrictBool,
+    field_validator,
+)
 
 from alerts.channels.base import ChannelConfigError
 from alerts.channels.email import parse_smtp_url
@@ -41,7 +49,7 @@ class FetchConfig(_Model):
 
     # Redirects to loopback, private, link-local, CGNAT, ... addresses are refused unless the
     # source's own URL names that host; true allows them all (a source may say otherwise).
-    allow_private: bool = False
+    allow_private: StrictBool = False
 
 
 class Source(_Model):
@@ -55,7 +63,7 @@ class Source(_Model):
     alerts: tuple[str, ...] | None = None
     alert_on_first_check: bool | None = None
     enabled: bool = True
-    allow_private: bool | None = None  # None = [fetch] allow_private
+    allow_private: StrictBool | None = None  # None = [fetch] allow_private
 
     @field_validator("cron")
     @classmethod

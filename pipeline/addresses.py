@@ -175,21 +175,15 @@ class _GuardedBackend(httpcore.AsyncNetworkBackend):
 
 
 class _PoolTransport(httpx.AsyncHTTPTransport):
-    """httpx's transport over a connection pool whose connections open through `backend`.
+    """httpx's transport over a connection pool whose connections open through a backend.
 
-    httpx does not take a network backend yet (encode/httpx#3749), so the pool it builds is
-    replaced by one built the same way with the backend given.
+    httpx does not take a network backend yet (encode/httpx#3749): the transport's methods use
+    only its `_pool`, so it is given one built with the backend (and a shared SSL context,
+    rather than a CA bundle loaded per pool by httpx's __init__, which is not called).
     """
 
-    def __init__(self, backend: httpcore.AsyncNetworkBackend, limits: httpx.Limits) -> None:
-        super().__init__(limits=limits, trust_env=False)
-        self._pool = httpcore.AsyncConnectionPool(
-            ssl_context=httpx.create_ssl_context(trust_env=False),
-            max_connections=limits.max_connections,
-            max_keepalive_connections=limits.max_keepalive_connections,
-            keepalive_expiry=limits.keepalive_expiry,
-            network_backend=backend,
-        )
+    def __init__(self, pool: httpcore.AsyncConnectionPool) -> None:
+        self._pool = pool
 
 
 class GuardedTransport(httpx.AsyncBaseTransport):
@@ -201,6 +195,7 @@ class GuardedTransport(httpx.AsyncBaseTransport):
     ) -> None:
         self._resolver = resolver
         self._limits = limits or httpx.Limits(max_connections=100, max_keepalive_connections=20)
+        self._ssl_context = httpx.create_ssl_context(trust_env=False)
         self._pools: dict[AddressPolicy, _PoolTransport] = {}
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
@@ -210,7 +205,13 @@ class GuardedTransport(httpx.AsyncBaseTransport):
         pool = self._pools.get(policy)
         if pool is None:
             pool = self._pools[policy] = _PoolTransport(
-                _GuardedBackend(policy, self._resolver), self._limits
+                httpcore.AsyncConnectionPool(
+                    ssl_context=self._ssl_context,
+                    max_connections=self._limits.max_connections,
+                    max_keepalive_connections=self._limits.max_keepalive_connections,
+                    keepalive_expiry=self._limits.keepalive_expiry,
+                    network_backend=_GuardedBackend(policy, self._resolver),
+                )
             )
         return await pool.handle_async_request(request)
 

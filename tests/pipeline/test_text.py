@@ -255,6 +255,7 @@ def _with_hidden(block: str) -> str:
         f"<template><p>{HIDDEN_TOLL}</p></template>",
         f"<noscript><p>{HIDDEN_TOLL}</p></noscript>",
     ],
+    ids=lambda block: block.split(">")[0].lstrip("<"),
 )
 def test_hidden_text_is_not_read(block: str) -> None:
     text = article_text(_with_hidden(block)).text
@@ -281,6 +282,7 @@ def test_hidden_block_holding_most_of_the_text_is_still_dropped() -> None:
         f'<p style="display: block" aria-hidden="false">{HIDDEN_TOLL}</p>',
         f'<p class="hidden-gem">{HIDDEN_TOLL}</p>',
     ],
+    ids=lambda block: block.split(">")[0].lstrip("<"),
 )
 def test_text_that_some_reader_gets_is_kept(block: str) -> None:
     assert HIDDEN_TOLL in article_text(_with_hidden(block)).text.split("\n\n")

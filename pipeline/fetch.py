@@ -2,6 +2,9 @@
 
 The fetch is the first stage of a check. An unchanged page (304, or a body whose sha256 equals
 the last one) comes back as `Page(not_modified=True, html=None)`, so it costs no parsing.
+The body is read raw and decoded here in bounded steps (pipeline.decompress), so the size cap
+holds on decoded bytes as they are produced; every connection, redirects included, goes
+through the address check of pipeline.addresses.
 """
 
 from __future__ import annotations
@@ -10,13 +13,24 @@ import asyncio
 import hashlib
 import re
 import time
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from importlib import metadata
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import httpx
 
+from pipeline.addresses import (
+    POLICY_EXTENSION,
+    AddressPolicy,
+    BlockedAddress,
+    GuardedTransport,
+    Resolver,
+    system_resolver,
+)
 from pipeline.charset import decode_body, looks_like_text, parse_content_type
+from pipeline.config import Config
+from pipeline.decompress import ACCEPT_ENCODING, ContentDecodingError, decoder_for
 
 
 def _version() -> str:
@@ -56,6 +70,14 @@ class FetchSettings:
     max_bytes: int = 5_000_000  # stream and stop reading past this
     user_agent: str = USER_AGENT
     max_redirects: int = 10
+    # Internal addresses (loopback, private, link-local, ...) other than the configured URL's
+    # own host: refused unless allowed, for all sources or per configured URL.
+    allow_private: bool = False
+    allow_private_by_url: Mapping[str, bool] = field(default_factory=dict)
+
+    def allows_private(self, url: str) -> bool:
+        """Whether the source configured with `url` may reach any internal address."""
+        return self.allow_private_by_url.get(url, self.allow_private)
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,9 +100,10 @@ class FetchError(Exception):
     """A fetch that gave no page.
 
     `kind` is one of "timeout", "connect", "http_status", "too_many_redirects", "too_large",
-    "not_html", "decode", "invalid_url". `transient` says whether a later retry can help
-    (timeouts, network errors, 408, 429, 5xx). `str(e)` is one line, with secrets in the URL
-    redacted. `retry_after` holds a Retry-After header in seconds when the server sent one.
+    "not_html", "decode", "invalid_url", "blocked_address". `transient` says whether a later
+    retry can help (timeouts, network errors, 408, 429, 5xx). `str(e)` is one line, with
+    secrets in the URL redacted. `retry_after` holds a Retry-After header in seconds when the
+    server sent one.
     """
 
     def __init__(
@@ -99,6 +122,20 @@ class FetchError(Exception):
         self.status_code = status_code
         self.url = url
         self.retry_after = retry_after
+
+
+def settings_for(config: Config) -> FetchSettings:
+    """The fetch settings a config asks for: [defaults] limits, [fetch] and per-source rules."""
+    d = config.defaults
+    return FetchSettings(
+        total_timeout=d.timeout.total_seconds(),
+        max_bytes=d.max_bytes,
+        user_agent=d.user_agent or USER_AGENT,
+        allow_private=config.fetch.allow_private,
+        allow_private_by_url={
+            source.url: config.schedule_for(source).allow_private for source in config.sources
+        },
+    )
 
 
 def redact_url(url: str) -> str:
@@ -126,10 +163,14 @@ def _redact_text(text: str) -> str:
     return _URL_IN_TEXT.sub(lambda m: redact_url(m.group(0)), text)
 
 
-def make_client(settings: FetchSettings) -> httpx.AsyncClient:
-    """Return an AsyncClient configured with the settings' timeouts, redirects and User-Agent.
+def make_client(
+    settings: FetchSettings, *, resolver: Resolver = system_resolver
+) -> httpx.AsyncClient:
+    """Return an AsyncClient configured with the settings' timeouts, redirects and User-Agent,
+    whose connections go through the address check (names resolved by `resolver`).
 
     The caller owns the client (use it as an async context manager, or `await client.aclose()`).
+    Proxy variables in the environment are not used: a proxy would connect where it liked.
     """
     timeout = httpx.Timeout(
         connect=settings.connect_timeout,
@@ -141,9 +182,11 @@ def make_client(settings: FetchSettings) -> httpx.AsyncClient:
         timeout=timeout,
         follow_redirects=True,
         max_redirects=settings.max_redirects,
+        transport=GuardedTransport(resolver=resolver),
         headers={
             "User-Agent": settings.user_agent,
             "Accept": "text/html,application/xhtml+xml,text/plain;q=0.9,*/*;q=0.5",
+            "Accept-Encoding": ACCEPT_ENCODING,  # only what decodes in bounded memory
         },
     )
 
@@ -158,8 +201,9 @@ async def fetch_page(
     """GET `url` (conditionally, given `previous`) and return the page, decoded.
 
     Raises FetchError for an invalid URL, a timeout (connect, read, or `total_timeout` for the
-    whole fetch), a network error, an HTTP error status, too many redirects, a body larger than
-    `max_bytes`, a content type that is not HTML or text, or a body that does not decode.
+    whole fetch), a network error, an HTTP error status, too many redirects, a redirect to an
+    internal address the settings do not allow, a body larger than `max_bytes` once decoded, a
+    content type that is not HTML or text, or a body that does not decode.
     """
     shown = redact_url(url)
     parts = urlsplit(url)
@@ -173,10 +217,20 @@ async def fetch_page(
             headers["If-Modified-Since"] = previous.last_modified
     started = time.perf_counter()
     try:
+        policy = AddressPolicy.for_url(url, allow_private=settings.allows_private(url))
         async with asyncio.timeout(settings.total_timeout):
-            return await _fetch(client, url, shown, headers, previous, settings, started)
+            return await _fetch(client, url, shown, headers, previous, settings, started, policy)
     except FetchError:
         raise
+    except BlockedAddress as e:
+        raise _fail(
+            "blocked_address",
+            f"refused to follow {shown} to {e.host}: {e.kind} address {e.address} "
+            "(set allow_private = true to allow internal addresses)",
+            shown,
+        ) from None
+    except ContentDecodingError as e:
+        raise _fail("decode", f"{e} from {shown}", shown) from None
     except TimeoutError:
         raise _fail(
             "timeout",
@@ -214,8 +268,10 @@ async def _fetch(
     previous: Validators | None,
     settings: FetchSettings,
     started: float,
+    policy: AddressPolicy,
 ) -> Page:
-    async with client.stream("GET", url, headers=headers) as response:
+    extensions = {POLICY_EXTENSION: policy}
+    async with client.stream("GET", url, headers=headers, extensions=extensions) as response:
         final_url = str(response.url)
         status = response.status_code
         etag = response.headers.get("etag")
@@ -249,15 +305,7 @@ async def _fetch(
         declared = _content_length(response)
         if declared is not None and declared > settings.max_bytes:
             raise _too_large(shown, settings.max_bytes, status, f"Content-Length {declared}")
-        chunks: list[bytes] = []
-        size = 0
-        async for chunk in response.aiter_bytes():
-            size += len(chunk)
-            if size > settings.max_bytes:
-                # Leaving the `async with` closes the connection: nothing more is read.
-                raise _too_large(shown, settings.max_bytes, status, "body")
-            chunks.append(chunk)
-    body = b"".join(chunks)
+        body = await _read_body(response, settings.max_bytes, shown)
     body_hash = hashlib.sha256(body).hexdigest()
     unchanged = previous is not None and previous.body_hash == body_hash
     html: str | None = None
@@ -290,6 +338,31 @@ async def _fetch(
         body_bytes=len(body),
         elapsed_ms=_ms(started),
     )
+
+
+async def _read_body(response: httpx.Response, limit: int, shown: str) -> bytes:
+    """The body, Content-Encoding undone step by step; FetchError "too_large" as soon as more
+    than `limit` decoded (or raw) bytes have come, before the rest is read or decoded."""
+    decoder = decoder_for(response.headers.get_list("content-encoding"))
+    chunks: list[bytes] = []
+    size = raw = 0
+
+    def keep(pieces: Iterable[bytes]) -> None:
+        nonlocal size
+        for piece in pieces:
+            size += len(piece)
+            if size > limit:
+                # Leaving the `async with` closes the connection: nothing more is read.
+                raise _too_large(shown, limit, response.status_code, "body")
+            chunks.append(piece)
+
+    async for data in response.aiter_raw():
+        raw += len(data)
+        if raw > limit:
+            raise _too_large(shown, limit, response.status_code, "body")
+        keep(decoder.feed(data))
+    keep(decoder.end())
+    return b"".join(chunks)
 
 
 def _fail(

@@ -1,5 +1,6 @@
 """Page furniture: what is never article text (scripts, menus, asides, "most read" boxes, share
-bars, cookie banners, ...) and how it is found and dropped before the article is chosen."""
+bars, cookie banners, hidden elements, ...) and how it is found and dropped before the article
+is chosen."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import re
 
 from bs4 import BeautifulSoup, Tag
 
-__all__ = ["PageIndex", "drop_furniture", "link_density", "with_ancestors"]
+__all__ = ["PageIndex", "drop_furniture", "is_hidden", "link_density", "with_ancestors"]
 
 # Never article text, whatever their attributes say.
 _ALWAYS_DROP = frozenset(
@@ -39,6 +40,20 @@ _IGNORED_CLASS_PREFIXES = (
     "tag-", "category-", "location-", "topic-", "type-", "section-", "has-", "with-", "no-",
     "is-", "post-", "format-",
 )  # fmt: skip
+# Hidden text is read by no one: the page shows it to no reader and no screen reader (stale
+# versions, templates for scripts, tab panels, a sentence planted for scrapers), so it is
+# dropped whatever it holds. What the accessibility tree keeps, figwatch keeps: "sr-only" and
+# "visually-hidden" text is read aloud to screen-reader users (often the words behind an icon
+# or a figure drawn as a chart), while aria-hidden text is withheld from them.
+_HIDDEN_STYLE = re.compile(
+    r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*(?:hidden|collapse))\s*(?:!\s*important\s*)?(?:;|$)",
+    re.I,
+)
+# Utility classes for display:none / visibility:hidden (Bootstrap, Tailwind, Bulma, Foundation).
+_HIDDEN_CLASSES = frozenset({"hidden", "d-none", "is-hidden", "hide", "invisible", "display-none"})
+# ... unless a responsive class shows the element on some screens ("d-none d-md-block",
+# "hidden md:block", "hide show-for-large").
+_SHOWN_SOMEWHERE = re.compile(r"^d-(?:sm|md|lg|xl|xxl)-|:|^(?:visible|show)-")
 _TOKEN = re.compile(r"[a-z]+")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 # Headings that title a box of links to other stories.
@@ -124,14 +139,33 @@ def _is_junk(tag: Tag) -> bool:
     if name == "header":
         # The header of an article holds its headline; the page's header holds the masthead.
         return tag.find_parent("article") is None
-    if tag.has_attr("hidden"):
-        return True
     tokens = _tokens(tag)
     if not tokens:
         return False
     if tokens & _JUNK_TOKENS:
         return True
     return any(a in tokens and b in tokens for a, b in _JUNK_PAIRS)
+
+
+def is_hidden(tag: Tag) -> bool:
+    """Whether the page hides `tag` from every reader: the `hidden` attribute (not
+    "until-found", which find-in-page reveals), aria-hidden="true", an inline display:none or
+    visibility:hidden, or a utility class that does so on every screen."""
+    hidden = tag.get("hidden")
+    if hidden is not None and str(hidden).strip().lower() != "until-found":
+        return True
+    if str(tag.get("aria-hidden", "")).strip().lower() == "true":
+        return True
+    style = tag.get("style")
+    if style and _HIDDEN_STYLE.search(str(style)):
+        return True
+    classes = tag.get("class")
+    if not classes:
+        return False
+    names = [c.lower() for c in (classes if isinstance(classes, list) else str(classes).split())]
+    return bool(_HIDDEN_CLASSES.intersection(names)) and not any(
+        _SHOWN_SOMEWHERE.search(c) for c in names
+    )
 
 
 def drop_furniture(index: PageIndex, *, protected: set[int], boxes: bool) -> None:
@@ -154,6 +188,9 @@ def drop_furniture(index: PageIndex, *, protected: set[int], boxes: bool) -> Non
         parent = stack.pop()
         for child in list(parent.contents):
             if not isinstance(child, Tag):
+                continue
+            if id(child) not in protected and is_hidden(child):
+                child.decompose()  # even when it holds most of the text: no one reads it
                 continue
             junk = id(child) not in protected and _is_junk(child)
             if junk and not holds_article(child):

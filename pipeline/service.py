@@ -28,7 +28,7 @@ from alerts.message import AlertMessage
 from alerts.outbox import DrainReport, deadline_of, drain
 from alerts.tally import ChannelTally, tally
 from pipeline.config import Config, Source, WebhookAlert
-from pipeline.fetch import USER_AGENT, FetchSettings, make_client
+from pipeline.fetch import make_client, settings_for
 from pipeline.runner import CheckResult, Runner, SourceJob
 from storage.db import make_engine, migrate, session_factory
 
@@ -199,12 +199,7 @@ async def open_app(config: Config, *, clock: Callable[[], datetime] = utcnow) ->
     """
     engine = make_engine(config.database)
     await asyncio.to_thread(migrate, engine)
-    defaults = config.defaults
-    settings = FetchSettings(
-        total_timeout=defaults.timeout.total_seconds(),
-        max_bytes=defaults.max_bytes,
-        user_agent=defaults.user_agent or USER_AGENT,
-    )
+    settings = settings_for(config)
     channels = build_channels(config)
     client = make_client(settings)
     factory = session_factory(engine)

@@ -3,12 +3,15 @@ FIGWATCH_TEST_DATABASE_URL names one) and the path to ../shared."""
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
+import httpcore
 import pytest
 from sqlalchemy import Engine, text
 
@@ -103,3 +106,20 @@ def hook() -> Iterator[WebhookSink]:
     """A webhook receiver on 127.0.0.1 that keeps each POST and answers as scripted."""
     with WebhookSink() as sink:
         yield sink
+
+
+@pytest.fixture
+def connects(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """The addresses fetches connect to; a connection outside loopback fails the test (and
+    is never made): for tests of redirects to internal addresses."""
+    seen: list[str] = []
+    real = httpcore.AnyIOBackend.connect_tcp
+
+    async def loopback_only(self: Any, host: str, port: int, **kwargs: Any) -> Any:
+        seen.append(host)
+        loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
+        assert loopback, f"test tried to connect to {host}"
+        return await real(self, host, port, **kwargs)
+
+    monkeypatch.setattr(httpcore.AnyIOBackend, "connect_tcp", loopback_only)
+    yield seen

@@ -10,7 +10,15 @@ from typing import Annotated, Any, Literal
 
 import soupsieve
 from apscheduler.triggers.cron import CronTrigger
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, SecretStr, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    StrictBool,
+    field_validator,
+)
 
 from alerts.channels.base import ChannelConfigError
 from alerts.channels.email import parse_smtp_url
@@ -38,6 +46,14 @@ class Defaults(_Model):
     flood_limit: int = Field(default=20, ge=1)
 
 
+class FetchConfig(_Model):
+    """[fetch]: how pages are fetched, for every source."""
+
+    # Redirects to loopback, private, link-local, CGNAT, ... addresses are refused unless the
+    # source's own URL names that host; true allows them all (a source may say otherwise).
+    allow_private: StrictBool = False
+
+
 class Source(_Model):
     """One [[sources]] entry. `every` and `cron` exclusive; neither = defaults.every."""
 
@@ -50,6 +66,7 @@ class Source(_Model):
     alert_on_first_check: bool | None = None
     flood_limit: int | None = Field(default=None, ge=1)
     enabled: bool = True
+    allow_private: StrictBool | None = None  # None = [fetch] allow_private
 
     @field_validator("cron")
     @classmethod
@@ -227,6 +244,7 @@ class SourceSchedule:
     alerts: tuple[str, ...]  # channel names, resolved (None in the file = all channels)
     enabled: bool
     flood_limit: int
+    allow_private: bool
 
 
 def _check_database(value: str) -> str:
@@ -240,6 +258,7 @@ class Config(_Model):
 
     database: Annotated[str, AfterValidator(_check_database)] = "sqlite:///figwatch.db"
     defaults: Defaults = Field(default_factory=Defaults)
+    fetch: FetchConfig = Field(default_factory=FetchConfig)
     sources: tuple[Source, ...] = ()
     alerts: tuple[AlertConfig, ...] = ()
     subjects: Subjects = Field(default_factory=Subjects)
@@ -275,4 +294,7 @@ class Config(_Model):
             alert_on_first_check=d.alert_on_first_check if first is None else first,
             alerts=tuple(a.name for a in self.alerts_for(source)), enabled=source.enabled,
             flood_limit=source.flood_limit or d.flood_limit,
+            allow_private=(
+                self.fetch.allow_private if source.allow_private is None else source.allow_private
+            ),
         )  # fmt: skip

@@ -456,3 +456,26 @@ def test_secret_fields_of_wrong_type_not_echoed(tmp_path: Path) -> None:
     assert [p.split(":")[0] for p in problems] == ["database", "alerts[0].secret", "alerts[1].smtp"]
     for value in ("24681357", "98765432", "31415926"):
         assert value not in str(problems)
+
+
+def test_allow_private_global_and_per_source(tmp_path: Path) -> None:
+    path = tmp_path / "f.toml"
+    path.write_text(
+        "[fetch]\nallow_private = true\n"
+        '[[sources]]\nname = "a"\nurl = "http://a.example/"\n'
+        '[[sources]]\nname = "b"\nurl = "http://b.example/"\nallow_private = false\n'
+    )
+    cfg = load_config(path, env={})
+    assert [cfg.schedule_for(s).allow_private for s in cfg.sources] == [True, False]
+    path.write_text('[[sources]]\nname = "a"\nurl = "http://a.example/"\n')
+    cfg = load_config(path, env={})
+    assert not cfg.fetch.allow_private and not cfg.schedule_for(cfg.sources[0]).allow_private
+    path.write_text(
+        '[fetch]\nallow_private = "yes"\nallow = 1\n'
+        '[[sources]]\nname = "a"\nurl = "http://a.example/"\nallow_private = "no"\n'
+    )
+    with pytest.raises(ConfigError) as info:
+        load_config(path, env={})
+    assert [p.split(":")[0] for p in info.value.problems] == [
+        "fetch.allow_private", "fetch.allow", "sources[0].allow_private",
+    ]  # fmt: skip

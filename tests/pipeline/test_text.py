@@ -229,6 +229,73 @@ def test_invalid_selector() -> None:
         article_text(NEWS_PAGE, selector="div[")
 
 
+HIDDEN_TOLL = "At least 300 soldiers were killed in the hidden battle, the ministry said."
+
+
+def _with_hidden(block: str) -> str:
+    body = "".join(f"<p>{p}</p>" for p in BODY)
+    return f"<html><body><article>{body}{block}</article></body></html>"
+
+
+@pytest.mark.parametrize(
+    "block",
+    [
+        f"<div hidden><p>{HIDDEN_TOLL}</p></div>",
+        f'<div hidden="hidden"><p>{HIDDEN_TOLL}</p></div>',
+        f'<p aria-hidden="true">{HIDDEN_TOLL}</p>',
+        f'<div aria-hidden=" TRUE "><p>{HIDDEN_TOLL}</p></div>',
+        f'<div style="display:none"><p>{HIDDEN_TOLL}</p></div>',
+        f'<div style="color: red; DISPLAY : None !important;"><p>{HIDDEN_TOLL}</p></div>',
+        f'<p style="visibility: hidden">{HIDDEN_TOLL}</p>',
+        f'<p style="font-weight:bold;visibility:collapse">{HIDDEN_TOLL}</p>',
+        f'<div class="story-extra hidden"><p>{HIDDEN_TOLL}</p></div>',
+        f'<div class="d-none"><p>{HIDDEN_TOLL}</p></div>',
+        f'<p class="is-hidden">{HIDDEN_TOLL}</p>',
+        f'<p class="invisible">{HIDDEN_TOLL}</p>',
+        f"<template><p>{HIDDEN_TOLL}</p></template>",
+        f"<noscript><p>{HIDDEN_TOLL}</p></noscript>",
+    ],
+    ids=lambda block: block.split(">")[0].lstrip("<"),
+)
+def test_hidden_text_is_not_read(block: str) -> None:
+    text = article_text(_with_hidden(block)).text
+    assert "300" not in text and text.split("\n\n") == BODY
+
+
+def test_hidden_block_holding_most_of_the_text_is_still_dropped() -> None:
+    stale = "".join(f"<p>{HIDDEN_TOLL} {p}</p>" for p in BODY * 3)
+    page = (
+        f'<html><body><main><div style="display: none">{stale}</div>'
+        f"<p>{BODY[0]}</p><p>{BODY[1]}</p></main></body></html>"
+    )
+    assert article_text(page).text.split("\n\n") == BODY[:2]
+
+
+@pytest.mark.parametrize(
+    "block",
+    [
+        f'<p class="sr-only">{HIDDEN_TOLL}</p>',  # read aloud to screen-reader users
+        f'<p class="visually-hidden">{HIDDEN_TOLL}</p>',
+        f'<div class="d-none d-md-block"><p>{HIDDEN_TOLL}</p></div>',  # shown on wide screens
+        f'<div class="hidden md:block"><p>{HIDDEN_TOLL}</p></div>',
+        f'<div hidden="until-found"><p>{HIDDEN_TOLL}</p></div>',  # found by find-in-page
+        f'<p style="display: block" aria-hidden="false">{HIDDEN_TOLL}</p>',
+        f'<p class="hidden-gem">{HIDDEN_TOLL}</p>',
+    ],
+    ids=lambda block: block.split(">")[0].lstrip("<"),
+)
+def test_text_that_some_reader_gets_is_kept(block: str) -> None:
+    assert HIDDEN_TOLL in article_text(_with_hidden(block)).text.split("\n\n")
+
+
+def test_selected_element_is_read_even_if_hidden_but_not_what_it_hides() -> None:
+    page = (
+        f'<html><body><div id="tab2" hidden><p>{BODY[0]}</p>'
+        f'<p aria-hidden="true">{HIDDEN_TOLL}</p></div></body></html>'
+    )
+    assert article_text(page, selector="#tab2").text == BODY[0]
+
+
 def test_json_ld_body_when_the_page_is_rendered_by_script() -> None:
     data = {"@context": "https://schema.org", "@type": "NewsArticle", "headline": "H",
             "articleBody": "\n".join(BODY)}  # fmt: skip

@@ -76,6 +76,9 @@ def build_parser() -> argparse.ArgumentParser:
     from pipeline.figures.commands import register
 
     register(sub)
+    from pipeline import viewcommands
+
+    viewcommands.register(sub)
     return parser
 
 

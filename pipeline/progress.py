@@ -22,7 +22,6 @@ def progress(*, total: int, desc: str, unit: str = "it", stream: TextIO | None =
         file=out,
         disable=not _is_terminal(out),
         leave=False,
-        dynamic_ncols=True,
     )
 
 

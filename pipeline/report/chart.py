@@ -15,7 +15,7 @@ from markupsafe import Markup, escape
 from pipeline.history import amount
 from pipeline.tracker import Point
 
-WIDTH, HEIGHT = 640, 240
+WIDTH, HEIGHT = 640, 220
 LEFT, RIGHT, TOP, BOTTOM = 64, 16, 16, 40
 # Colour-blind-safe (Okabe-Ito), in the order sources appear.
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
@@ -43,7 +43,7 @@ def timeline_svg(points: Sequence[Point], *, anchor: str, title: str, until: dat
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
 
     def x(at: datetime) -> float:
-        if len(points) == 1 and until <= start:
+        if end <= start:
             return LEFT + plot_w / 2
         return LEFT + plot_w * (at - start).total_seconds() / span
 
@@ -62,7 +62,8 @@ def timeline_svg(points: Sequence[Point], *, anchor: str, title: str, until: dat
             f'<text class="axis" x="{LEFT - 6}" y="{ty + 4:.1f}" text-anchor="end">'
             f"{int(tick):,}</text>"
         )
-    for at, anchor_side in ((start, "start"), (end, "end")):
+    ends = ((start, "start"), (end, "end")) if end > start else ((start, "middle"),)
+    for at, anchor_side in ends:
         parts.append(
             f'<text class="axis" x="{x(at):.1f}" y="{HEIGHT - BOTTOM + 18}" '
             f'text-anchor="{anchor_side}">{at:%Y-%m-%d %H:%M}</text>'

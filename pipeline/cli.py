@@ -55,6 +55,11 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     run = sub.add_parser("run", help="the service: check every source on its schedule")
+    run.add_argument(
+        "--http",
+        metavar="HOST:PORT",
+        help="also serve the status page, /healthz and /metrics (e.g. 127.0.0.1:8080)",
+    )
     run.set_defaults(handler=cmd_run)
 
     check = sub.add_parser("check", help="one pass over all (or one) sources now, then exit")
@@ -88,13 +93,21 @@ def _config(args: argparse.Namespace) -> Config:
 
 def cmd_run(args: argparse.Namespace) -> int:
     from pipeline.service import install_stop_signals, open_app, serve
+    from pipeline.status import parse_listen, status_server
 
     config = _config(args)
+    listen = args.http or config.http.listen
+    if listen:
+        try:
+            parse_listen(listen)
+        except ValueError as e:
+            print(f"figwatch: --http: {e}", file=sys.stderr)
+            return 2
 
     async def go() -> None:
         stop = asyncio.Event()
         install_stop_signals(stop)
-        async with open_app(config) as app:
+        async with open_app(config) as app, status_server(app, listen):
             await serve(app, stop=stop)
 
     asyncio.run(go())

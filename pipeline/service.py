@@ -34,6 +34,7 @@ log = logging.getLogger(__name__)
 
 # Seconds in-flight checks may take to finish after SIGTERM before they are abandoned.
 STOP_GRACE = 20.0
+HEARTBEAT_EVERY = 10  # seconds between the scheduler's heartbeats
 WEEKDAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
 
 
@@ -52,7 +53,14 @@ class App:
     clock: Callable[[], datetime]
     on_delivered: Callable[[AlertMessage, str], None] | None = None
     on_dead: Callable[[AlertMessage, str, str], None] | None = None
+    # When the scheduler last ran its heartbeat job (None before it started): `/healthz` says
+    # the scheduler is stuck when this grows old.
+    heartbeat: datetime | None = None
     _drain_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+    def beat(self) -> None:
+        """Record that the scheduler is running jobs."""
+        self.heartbeat = self.clock()
 
     def jobs(self, only: str | None = None) -> list[SourceJob]:
         return [
@@ -230,6 +238,18 @@ async def serve(app: App, *, stop: asyncio.Event) -> None:
         run_drain,
         IntervalTrigger(seconds=int(every.total_seconds()), timezone=UTC),
         id="outbox",
+        max_instances=1,
+        coalesce=True,
+        next_run_time=start,
+    )
+
+    async def heartbeat() -> None:
+        app.beat()
+
+    scheduler.add_job(
+        heartbeat,
+        IntervalTrigger(seconds=HEARTBEAT_EVERY, timezone=UTC),
+        id="heartbeat",
         max_instances=1,
         coalesce=True,
         next_run_time=start,

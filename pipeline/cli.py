@@ -73,6 +73,9 @@ def build_parser() -> argparse.ArgumentParser:
     history.add_argument("--limit", type=int, help="only the newest N changes")
     history.add_argument("--database", help="database URL (default: the config's)")
     history.set_defaults(handler=cmd_history)
+    from pipeline.viewcommands import add_filters
+
+    add_filters(history, source=False)
 
     demo = sub.add_parser("demo", help="the whole pipeline on a bundled local news site")
     demo.add_argument("--db", default="figwatch-demo.db", help="SQLite file (default: %(default)s)")
@@ -147,6 +150,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_history(args: argparse.Namespace) -> int:
     from pipeline.history import change_rows, current_rows, render
+    from pipeline.viewcommands import filter_rows, filters_of
     from storage.db import make_engine, migrate, session_factory
 
     url = args.database or _config(args).database
@@ -156,7 +160,8 @@ def cmd_history(args: argparse.Namespace) -> int:
         if args.current:
             rows = current_rows(session=session, source=args.source)
         else:
-            rows = change_rows(session=session, source=args.source, limit=args.limit)
+            rows = change_rows(session=session, source=args.source, limit=None)
+    rows = filter_rows(rows, filters_of(args), limit=None if args.current else args.limit)
     print(render(rows, args.format, current=args.current))
     return 0
 

@@ -63,12 +63,13 @@ def register(subparsers: Any) -> None:
     rep.set_defaults(handler=run_report)
 
 
-def add_filters(parser: argparse.ArgumentParser) -> None:
-    """The filters `figures`, `history` and `report` share."""
+def add_filters(parser: argparse.ArgumentParser, *, source: bool = True) -> None:
+    """The filters `figures`, `history` and `report` share (`history` has its own --source)."""
     parser.add_argument("--subject", metavar="S", help="subjects containing S (any case)")
     parser.add_argument("--category", choices=CATEGORIES, metavar="C", help=", ".join(CATEGORIES))
     parser.add_argument("--claimant", metavar="X", help="claimants containing X (any case)")
-    parser.add_argument("--source", metavar="N", help="only this source (by name)")
+    if source:
+        parser.add_argument("--source", metavar="N", help="only this source (by name)")
     parser.add_argument(
         "--since", type=since_date, metavar="DATE", help="from DATE on (2025-01-14, UTC)"
     )
@@ -82,6 +83,28 @@ def filters_of(args: argparse.Namespace) -> Filters:
         source=args.source,
         since=args.since,
     )
+
+
+def filter_rows(
+    rows: Sequence[dict[str, Any]], filters: Filters, *, limit: int | None = None
+) -> list[dict[str, Any]]:
+    """`history` rows (changes or current figures) that pass `filters`, the newest `limit`."""
+    kept = [
+        r
+        for r in rows
+        if filters.admits(
+            source=r["source"],
+            category=r["category"],
+            subject=r["subject"],
+            claimant=r["claimant"],
+            key="",
+        )
+        and (
+            filters.since is None
+            or since_date(r.get("detected_at") or r["updated_at"]) >= filters.since
+        )
+    ]
+    return kept[-limit:] if limit else kept
 
 
 def since_date(text: str) -> datetime:

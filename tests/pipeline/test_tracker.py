@@ -164,3 +164,33 @@ def test_downgrade_drops_the_views_and_upgrade_brings_them_back(engine: Engine) 
     assert not {"latest_figure", "source_health"} & set(inspect(engine).get_view_names())
     migrate(engine)
     assert {"latest_figure", "source_health"} <= set(inspect(engine).get_view_names())
+
+
+def test_history_filters_and_fits_80_columns(
+    database_url: str, engine: Engine, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from pipeline.cli import main
+
+    standard(engine)
+    db = ["history", "--database", database_url]
+    assert (
+        main([*db, "--format", "json", "--claimant", "MINISTRY", "--since", "2025-01-10T08:30"])
+        == 0
+    )
+    rows = json.loads(capsys.readouterr().out)
+    assert [(r["source"], r["kind"], r["new_value"]) for r in rows] == [
+        ("beta", "new", 11),
+        ("alpha", "changed", 12),
+    ]
+    assert main([*db, "--format", "json", "--category", "wounded", "--limit", "5"]) == 0
+    assert [r["source"] for r in json.loads(capsys.readouterr().out)] == ["gamma"]
+    assert main([*db, "--format", "json", "--subject", "soldiers", "--limit", "1"]) == 0
+    assert [r["new_value"] for r in json.loads(capsys.readouterr().out)] == [12]
+    assert main([*db, "--current", "--format", "json", "--source", "alpha"]) == 0
+    assert [r["value"] for r in json.loads(capsys.readouterr().out)] == [12]
+    assert main(db) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert max(len(line) for line in lines) <= 80
+    assert lines[0].split() == ["detected", "source", "kind", "old", "new"]
+    assert lines[6].split() == ["2025-01-11", "08:00", "alpha", "changed", "10", "12"]
+    assert lines[7] == "  killed: soldiers (ministry)"

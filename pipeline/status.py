@@ -26,7 +26,7 @@ from sqlalchemy.pool import NullPool
 from sqlmodel import Session, col, select
 
 from pipeline.metrics import DatabaseCollector, exposition, metrics_registry
-from pipeline.tracker import mask_url
+from pipeline.tracker import mask_urls_in
 from storage.db import make_engine, session_factory
 from storage.models import Delivery
 
@@ -227,5 +227,4 @@ async def status_server(app: App, listen: str | None) -> AsyncIterator[StatusSer
 
 def _first_line(e: BaseException) -> str:
     text = str(getattr(e, "orig", None) or e).strip().splitlines()
-    line = text[0] if text else type(e).__name__
-    return re.sub(r"[a-z][a-z0-9+.-]*://\S+", lambda m: mask_url(m[0]), line)
+    return mask_urls_in(text[0]) or type(e).__name__ if text else type(e).__name__

@@ -169,7 +169,7 @@ def source_health(
                 failures_in_a_row=int(row.get("failures_in_a_row") or 0),
                 last_error_at=row.get("last_error_at"),
                 last_error_kind=row.get("last_error_kind"),
-                last_error=row.get("last_error"),
+                last_error=mask_urls_in(row.get("last_error")),
                 last_change_at=row.get("last_change_at"),
                 figures_now=int(row.get("figures_now") or 0),
             )
@@ -358,6 +358,18 @@ def change_log(
         )
     ]
     return entries[-limit:] if limit else entries
+
+
+def mask_urls_in(text: str | None) -> str | None:
+    """`text` with each URL in it masked (an error message may quote the URL it fetched)."""
+    if not text:
+        return text
+
+    def one(m: re.Match[str]) -> str:
+        url = m[0].rstrip(".,;:)")  # the sentence's punctuation after the URL stays
+        return mask_url(url) + m[0][len(url) :]
+
+    return re.sub(r"[A-Za-z][A-Za-z0-9+.-]*://[^\s'\"<>]+", one, text)
 
 
 def _rows(session: Session, query: Any) -> Sequence[Mapping[str, Any]]:

@@ -177,12 +177,12 @@ def sources_table(health: Sequence[SourceHealth], *, now: datetime) -> str:
     one; fits 80 columns."""
     if not health:
         return "(no sources configured or checked yet)"
-    head = ("source", "state", "every", "checked", "outcome", "fails", "figs", "changed")
+    head = ("source", "state", "every", "checked", "outcome", "fail", "figs", "changed")
     rows = [
         (
             h.name,
             h.state,
-            (h.schedule or "-").removeprefix("every "),
+            (h.schedule or "-").removeprefix("every ").removeprefix("cron "),
             ago(h.last_check_at, now),
             _outcome(h),
             str(h.failures_in_a_row),
@@ -191,7 +191,7 @@ def sources_table(health: Sequence[SourceHealth], *, now: datetime) -> str:
         )
         for h in health
     ]
-    lines = fit(head, rows, flexible={0: 16, 2: 5, 4: 7})
+    lines = fit(head, rows, flexible={0: 16, 2: 6, 4: 9})
     out = lines[:2]
     for h, line in zip(health, lines[2:], strict=True):
         out.append(line)
@@ -205,7 +205,7 @@ def _outcome(h: SourceHealth) -> str:
     if h.last_outcome is None:
         return "-"
     text = h.last_outcome.replace("_", " ")
-    return f"{text} {h.last_status}" if h.last_status else text
+    return f"{text} {h.last_status}" if h.last_status and h.last_outcome == "error" else text
 
 
 # --- figures -----------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ a qualifier ('more than' ▲, 'up to'/'fewer than' ▼, 'about' ~). Every text i
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from markupsafe import Markup, escape
 
@@ -56,17 +56,17 @@ def timeline_svg(points: Sequence[Point], *, anchor: str, title: str, until: dat
         f"<title>{escape(title)}</title>",
     ]
     for tick in (0, ymax / 2, ymax):
-        ty = y(int(tick))
+        ty = TOP + plot_h * (1 - tick / ymax)
         parts.append(
             f'<line class="grid" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{ty:.1f}" y2="{ty:.1f}"/>'
             f'<text class="axis" x="{LEFT - 6}" y="{ty + 4:.1f}" text-anchor="end">'
-            f"{int(tick):,}</text>"
+            f"{tick:,.10g}</text>"
         )
     ends = ((start, "start"), (end, "end")) if end > start else ((start, "middle"),)
     for at, anchor_side in ends:
         parts.append(
             f'<text class="axis" x="{x(at):.1f}" y="{HEIGHT - BOTTOM + 18}" '
-            f'text-anchor="{anchor_side}">{at:%Y-%m-%d %H:%M}</text>'
+            f'text-anchor="{anchor_side}">{_stamp(at, end - start)}</text>'
         )
     palette = colours(points)
     for source, colour in palette.items():
@@ -96,6 +96,15 @@ def timeline_svg(points: Sequence[Point], *, anchor: str, title: str, until: dat
         parts.append("</a>")
     parts.append("</svg>")
     return Markup("".join(parts))
+
+
+def _stamp(at: datetime, span: timedelta) -> str:
+    """A time on the axis, as precise as the chart's span needs."""
+    if span >= timedelta(hours=1):
+        return at.strftime("%Y-%m-%d %H:%M")
+    if span >= timedelta(minutes=1):
+        return at.strftime("%Y-%m-%d %H:%M:%S")
+    return at.strftime("%H:%M:%S.%f")[:-3]
 
 
 def _nice(value: float) -> int:

@@ -194,3 +194,12 @@ def test_history_filters_and_fits_80_columns(
     assert lines[0].split() == ["detected", "source", "kind", "old", "new"]
     assert lines[6].split() == ["2025-01-11", "08:00", "alpha", "changed", "10", "12"]
     assert lines[7] == "  killed: soldiers (ministry)"
+
+
+def test_source_health_masks_urls_quoted_in_errors(engine: Engine) -> None:
+    from tests.pipeline.ledger import Ledger
+
+    Ledger(engine).error("delta", T0, "network error fetching https://d.example/x?token=s3cret: x")
+    with Session(engine) as session:
+        [delta] = source_health(session=session)
+    assert delta.last_error == "network error fetching https://d.example/x?token=***: x"

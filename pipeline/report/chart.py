@@ -77,6 +77,12 @@ def timeline_svg(points: Sequence[Point], *, anchor: str, title: str, until: dat
             path.append(f"{'M' if i == 0 else 'L'}{x(p.at):.1f},{y(p.value):.1f}")
             path.append(f"L{x(nxt):.1f},{y(p.value):.1f}")
         parts.append(f'<path class="line" d="{" ".join(path)}" stroke="{colour}" fill="none"/>')
+        last = mine[-1]  # the value the source states now, qualifier and all, on its line
+        parts.append(
+            f'<text class="value" x="{min(x(end), WIDTH - RIGHT):.1f}" '
+            f'y="{y(last.value) - 8:.1f}" text-anchor="end" fill="{colour}">'
+            f"{escape(amount(last.value, last.value_max, last.qualifier))}</text>"
+        )
     for n, p in enumerate(points, start=1):
         colour = palette[p.source]
         label = f"{amount(p.value, p.value_max, p.qualifier)} · {p.source} · {p.at:%Y-%m-%d %H:%M}"

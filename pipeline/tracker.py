@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -24,6 +25,7 @@ SECRET_PARAMS = re.compile(
 )
 
 
+@lru_cache(maxsize=4096)
 def mask_url(url: str) -> str:
     """`url` with its password and credential-like query values replaced by '***'.
 
@@ -279,12 +281,18 @@ class Timeline:
 
 
 def timelines(*, session: Session, filters: Filters = NO_FILTERS) -> list[Timeline]:
-    """The readings of each figure identity, by category and subject."""
+    """The readings of each figure identity, by category and subject.
+
+    A reading that repeats its source's previous value of the identity is left out: the point
+    is when (and in which sentence) the source first stated that value, and it holds until the
+    source states another.
+    """
     t = views.figure_timeline
     query = select(t).order_by(t.c.observed_at, t.c.id)
     if filters.since is not None:
         query = query.where(t.c.observed_at >= filters.since)
     gathered: dict[str, list[Point]] = {}
+    held: dict[tuple[str, str], tuple[int, int | None, str]] = {}
     for row in _rows(session, query):
         if not filters.admits(
             source=row["source"],
@@ -294,7 +302,12 @@ def timelines(*, session: Session, filters: Filters = NO_FILTERS) -> list[Timeli
             key=row["key"],
         ):
             continue
-        gathered.setdefault(identity(row["key"]), []).append(
+        ident = identity(row["key"])
+        value = (row["value"], row["value_max"], row["qualifier"])
+        if held.get((ident, row["source"])) == value:
+            continue
+        held[(ident, row["source"])] = value
+        gathered.setdefault(ident, []).append(
             Point(
                 at=row["observed_at"],
                 source=row["source"],

@@ -203,3 +203,20 @@ def test_source_health_masks_urls_quoted_in_errors(engine: Engine) -> None:
     with Session(engine) as session:
         [delta] = source_health(session=session)
     assert delta.last_error == "network error fetching https://d.example/x?token=***: x"
+
+
+def test_timeline_keeps_the_first_reading_of_each_value(engine: Engine) -> None:
+    from tests.pipeline.ledger import Ledger
+
+    ledger = Ledger(engine)
+    for hours, value in enumerate([10, 10, 10, 12, 12]):
+        said = f"The ministry said {value} soldiers were killed (update {hours})."
+        ledger.page("alpha", T0 + timedelta(hours=hours), [("killed|soldiers|ministry", value,
+                    "killed", "soldiers", "ministry", said)])  # fmt: skip
+    with Session(engine) as session:
+        [timeline] = timelines(session=session)
+    assert [(p.at, p.value) for p in timeline.points] == [
+        (T0, 10),
+        (T0 + timedelta(hours=3), 12),
+    ]
+    assert timeline.points[1].sentence.endswith("(update 3).")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ipaddress
 import json
 import logging
 import re
@@ -217,12 +218,21 @@ async def status_server(app: App, listen: str | None) -> AsyncIterator[StatusSer
     server = await asyncio.start_server(status.handle, host, port)
     status.port = server.sockets[0].getsockname()[1]
     log.info("status page on http://%s:%d/ (read-only)", host, status.port)
+    if not _loopback(host):
+        log.warning("status page: %s is reachable from other machines", host)
     try:
         yield status
     finally:
         server.close()
         await server.wait_closed()
         status.engine.dispose()
+
+
+def _loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"
 
 
 def _first_line(e: BaseException) -> str:

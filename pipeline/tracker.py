@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 from functools import lru_cache
 from typing import Any
@@ -224,7 +224,7 @@ def latest_figures(*, session: Session, filters: Filters = NO_FILTERS) -> list[R
     if filters.since is not None:
         query = query.where(views.latest_figure.c.updated_at >= filters.since)
     readings = [
-        Reading(**{k: row[k] for k in Reading.__slots__})  # type: ignore[attr-defined]
+        Reading(**{f.name: row[f.name] for f in fields(Reading)})
         for row in _rows(session, query)
         if filters.admits(
             source=row["source"],
@@ -360,7 +360,7 @@ def change_log(
     if filters.since is not None:
         query = query.where(c.c.detected_at >= filters.since)
     entries = [
-        LogEntry(**{k: row[k] for k in LogEntry.__slots__})  # type: ignore[attr-defined]
+        LogEntry(**{f.name: row[f.name] for f in fields(LogEntry)})
         for row in _rows(session, query)
         if filters.admits(
             source=row["source"],

@@ -153,7 +153,10 @@ def configured_sources(config: Config | None) -> dict[str, Configured] | None:
     out = {}
     for source in config.sources:
         schedule = config.schedule_for(source)
-        every = f"cron {schedule.cron}" if schedule.cron else f"every {duration(schedule.every)}"  # type: ignore[arg-type]
+        if schedule.cron or schedule.every is None:
+            every = f"cron {schedule.cron}"
+        else:
+            every = f"every {duration(schedule.every)}"
         out[source.name] = Configured(str(source.url), every, source.enabled)
     return out
 
@@ -166,7 +169,8 @@ def run_sources(args: argparse.Namespace) -> int:
     with factory() as session:
         health = source_health(session=session, configured=configured_sources(config))
     if args.format == "json":
-        print(json.dumps([_jsonable(asdict(h)) for h in health], ensure_ascii=False, indent=2))
+        rows = [_jsonable({**asdict(h), "state": h.state}) for h in health]
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
     else:
         print(sources_table(health, now=datetime.now(UTC)))
     return 0

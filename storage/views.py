@@ -6,12 +6,14 @@ PostgreSQL; the datetime columns go through `UTCDateTime`, so they come back UTC
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Boolean, Integer, Text, column, table
+from typing import Any
+
+from sqlalchemy import BigInteger, Boolean, ColumnClause, Integer, Text, column, table
 
 from storage.models import UTCDateTime
 
 
-def _figure_columns() -> list:  # type: ignore[type-arg]
+def _figure_columns() -> list[ColumnClause[Any]]:
     return [
         column("key", Text),
         column("category", Text),

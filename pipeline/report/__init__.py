@@ -13,7 +13,7 @@ from datetime import datetime
 from functools import cache
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemLoader, Template, select_autoescape
 from sqlmodel import Session
 
 from pipeline.history import amount
@@ -110,7 +110,7 @@ def _until(tl: Timeline, data: ReportData) -> datetime:
 
 
 @cache
-def _template():  # type: ignore[no-untyped-def]
+def _template() -> Template:
     env = Environment(
         loader=FileSystemLoader(Path(__file__).parent),
         autoescape=select_autoescape(("html",), default=True),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, inspect
@@ -220,3 +221,30 @@ def test_timeline_keeps_the_first_reading_of_each_value(engine: Engine) -> None:
         (T0 + timedelta(hours=3), 12),
     ]
     assert timeline.points[1].sentence.endswith("(update 3).")
+
+
+def test_sources_reads_schedules_from_the_config(
+    database_url: str, engine: Engine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from pipeline.cli import main
+
+    standard(engine)
+    config = tmp_path / "figwatch.toml"
+    config.write_text(
+        f'database = "{database_url}"\n[defaults]\nevery = "15m"\n'
+        '[[sources]]\nname = "alpha"\nurl = "https://alpha.example/news"\n'
+        '[[sources]]\nname = "beta"\nurl = "https://beta.example/news"\nevery = "2h"\n'
+        '[[sources]]\nname = "delta"\nurl = "https://delta.example/news?key=k3y"\n'
+        'cron = "*/10 * * * *"\n',
+        encoding="utf-8",
+    )
+    assert main(["--config", str(config), "sources", "--format", "json"]) == 0
+    rows = {r["name"]: r for r in json.loads(capsys.readouterr().out)}
+    assert [rows[n]["schedule"] for n in ("alpha", "beta", "delta")] == [
+        "every 15m", "every 2h", "cron */10 * * * *",
+    ]  # fmt: skip
+    assert [rows[n]["state"] for n in ("alpha", "delta", "beta", "gamma")] == [
+        "failing", "new", "ok", "gone",
+    ]  # fmt: skip
+    assert rows["delta"]["url"] == "https://delta.example/news?key=***"
+    assert rows["gamma"]["configured"] is False

@@ -15,10 +15,13 @@ import ipaddress
 import json
 import logging
 import re
+import sqlite3
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import quote
 
 from sqlalchemy import Engine, create_engine, func
 from sqlalchemy.engine import make_url
@@ -72,12 +75,13 @@ def probe_engine(url: str) -> Engine:
     """A read-only engine on the service's database: SQLite opened read-only and afresh for
     each session (a moved or deleted file is an error, not a new empty database)."""
     parsed = make_url(url)
-    if parsed.get_backend_name() != "sqlite" or not parsed.database:
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
         return make_engine(url)
+    uri = f"file:{quote(str(Path(parsed.database or '').expanduser().resolve()))}?mode=ro"
     return create_engine(
-        f"sqlite:///file:{parsed.database}?mode=ro&uri=true",
+        "sqlite://",
+        creator=lambda: sqlite3.connect(uri, uri=True, timeout=5, check_same_thread=False),
         poolclass=NullPool,
-        connect_args={"timeout": 5},
     )
 
 

@@ -217,3 +217,39 @@ def test_http_listen_config_key(tmp_path: Path) -> None:
     bad.write_text('[http]\nlisten = "everywhere"\n', encoding="utf-8")
     with pytest.raises(ConfigError, match=r"http\.listen"):
         load_config(bad, env={})
+
+
+def test_no_secret_on_any_page(
+    database_url: str,
+    http_server: LoopbackServer,
+    smtp: SmtpSink,
+    hook: WebhookSink,
+    clock: Clock,
+) -> None:
+    from pipeline.config import Config
+    from tests.e2e.test_pipeline import SECRET
+
+    http_server.add("/news/marden", page(["At least 12 civilians were killed."], updated="9:00"))
+    config = Config.model_validate(
+        {
+            "database": database_url,
+            "sources": [{"name": "marden", "url": http_server.url("/news/marden?token=s3cr3t")}],
+            "alerts": [{"type": "webhook", "name": "desk-hook", "url": hook.url + "?key=h00k",
+                        "secret": SECRET}],
+        }
+    )  # fmt: skip
+
+    async def go() -> None:
+        async with open_app(config, clock=clock) as app, status_server(app, "127.0.0.1:0") as st:
+            assert st is not None
+            [result] = await app.check()
+            assert result.figures == 1
+            app.beat()
+            async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{st.port}") as client:
+                pages = {p: (await client.get(p)).text for p in ("/", "/healthz", "/metrics")}
+        assert "token=***" in pages["/"]
+        for path, body in pages.items():
+            for secret in ("s3cr3t", "h00k", SECRET, SECRET.removeprefix("whsec_")):
+                assert secret not in body, (path, secret)
+
+    asyncio.run(go())

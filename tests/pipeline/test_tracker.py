@@ -248,3 +248,10 @@ def test_sources_reads_schedules_from_the_config(
     ]  # fmt: skip
     assert rows["delta"]["url"] == "https://delta.example/news?key=***"
     assert rows["gamma"]["configured"] is False
+
+
+def test_csv_cells_a_spreadsheet_would_run_are_quoted() -> None:
+    from pipeline.viewcommands import csv_text
+
+    out = csv_text([{"sentence": '=HYPERLINK("http://x")', "value": -3, "subject": "+1 group"}])
+    assert out.splitlines()[1] == '"\'=HYPERLINK(""http://x"")",-3,\'+1 group'

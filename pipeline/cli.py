@@ -55,6 +55,11 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     run = sub.add_parser("run", help="the service: check every source on its schedule")
+    run.add_argument(
+        "--http",
+        metavar="HOST:PORT",
+        help="also serve the status page, /healthz and /metrics (e.g. 127.0.0.1:8080)",
+    )
     run.set_defaults(handler=cmd_run)
 
     check = sub.add_parser("check", help="one pass over all (or one) sources now, then exit")
@@ -68,6 +73,9 @@ def build_parser() -> argparse.ArgumentParser:
     history.add_argument("--limit", type=int, help="only the newest N changes")
     history.add_argument("--database", help="database URL (default: the config's)")
     history.set_defaults(handler=cmd_history)
+    from pipeline.viewcommands import add_filters
+
+    add_filters(history, source=False)
 
     demo = sub.add_parser("demo", help="the whole pipeline on a bundled local news site")
     demo.add_argument("--db", default="figwatch-demo.db", help="SQLite file (default: %(default)s)")
@@ -76,6 +84,9 @@ def build_parser() -> argparse.ArgumentParser:
     from pipeline.figures.commands import register
 
     register(sub)
+    from pipeline import viewcommands
+
+    viewcommands.register(sub)
     return parser
 
 
@@ -85,13 +96,21 @@ def _config(args: argparse.Namespace) -> Config:
 
 def cmd_run(args: argparse.Namespace) -> int:
     from pipeline.service import install_stop_signals, open_app, serve
+    from pipeline.status import parse_listen, status_server
 
     config = _config(args)
+    listen = args.http or config.http.listen
+    if listen:
+        try:
+            parse_listen(listen)
+        except ValueError as e:
+            print(f"figwatch: --http: {e}", file=sys.stderr)
+            return 2
 
     async def go() -> None:
         stop = asyncio.Event()
         install_stop_signals(stop)
-        async with open_app(config) as app:
+        async with open_app(config) as app, status_server(app, listen):
             await serve(app, stop=stop)
 
     asyncio.run(go())
@@ -154,6 +173,7 @@ def _n(count: int, noun: str) -> str:
 
 def cmd_history(args: argparse.Namespace) -> int:
     from pipeline.history import change_rows, current_rows, render
+    from pipeline.viewcommands import filter_rows, filters_of
     from storage.db import make_engine, migrate, session_factory
 
     url = args.database or _config(args).database
@@ -163,7 +183,8 @@ def cmd_history(args: argparse.Namespace) -> int:
         if args.current:
             rows = current_rows(session=session, source=args.source)
         else:
-            rows = change_rows(session=session, source=args.source, limit=args.limit)
+            rows = change_rows(session=session, source=args.source, limit=None)
+    rows = filter_rows(rows, filters_of(args), limit=None if args.current else args.limit)
     print(render(rows, args.format, current=args.current))
     return 0
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlmodel import Session
 
+from pipeline.tables import WIDTH, clip, fit
 from storage import repository as repo
 
 QUALIFIER_WORDS = {
@@ -87,45 +88,40 @@ def render(rows: Sequence[dict[str, Any]], fmt: str, *, current: bool) -> str:
 
 
 def _table(rows: Sequence[dict[str, Any]], *, current: bool) -> str:
+    """An 80-column table: dates and values whole, the source and the figure clipped to fit."""
     if not rows:
         return "(no figures recorded yet)" if current else "(no changes recorded yet)"
     head: tuple[str, ...]
     body: list[tuple[str, ...]]
     if current:
-        head = ("source", "category", "subject", "claimant", "value", "updated")
+        head = ("source", "figure", "value", "updated")
         body = [
-            (
-                r["source"],
-                r["category"],
-                r["subject"] or "",
-                r["claimant"] or "",
-                amount(r["value"], r["value_max"], r["qualifier"]),
-                r["updated_at"][:16],
-            )
+            (r["source"], _figure(r), amount(r["value"], r["value_max"], r["qualifier"]),
+             r["updated_at"][:16].replace("T", " "))
             for r in rows
-        ]
+        ]  # fmt: skip
     else:
-        head = ("detected", "source", "kind", "category", "subject", "claimant", "old", "new")
+        head = ("detected", "source", "kind", "old", "new")
         body = [
             (
-                r["detected_at"][:16],
+                r["detected_at"][:16].replace("T", " "),
                 r["source"],
                 r["kind"] + (" (baseline)" if r["baseline"] else ""),
-                r["category"],
-                r["subject"] or "",
-                r["claimant"] or "",
                 amount(r["old_value"], r["old_value_max"], r["old_qualifier"]),
                 amount(r["new_value"], r["new_value_max"], r["new_qualifier"]),
             )
             for r in rows
         ]
-    cells = [tuple(_clip(str(c)) for c in row) for row in body]
-    widths = [max(len(h), *(len(row[i]) for row in cells)) for i, h in enumerate(head)]
-    lines = ["  ".join(h.ljust(w) for h, w in zip(head, widths, strict=True))]
-    lines.append("  ".join("-" * w for w in widths))
-    lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) for row in cells]
-    return "\n".join(line.rstrip() for line in lines)
+        # Each change on two lines: when, where, what kind, old and new; then the figure.
+        lines = fit(head, body, flexible={1: 12})
+        out = lines[:2]
+        for row, line in zip(rows, lines[2:], strict=True):
+            out += [line, clip("  " + _figure(row), WIDTH)]
+        return "\n".join(out)
+    return "\n".join(fit(head, body, flexible={0: 12, 1: 16}))
 
 
-def _clip(text: str, width: int = 32) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
+def _figure(row: dict[str, Any]) -> str:
+    """'killed: North Korean soldiers (Zelensky)'."""
+    who = f" ({row['claimant']})" if row["claimant"] else ""
+    return f"{row['category'].replace('_', ' ')}: {row['subject'] or 'people'}{who}"

@@ -38,6 +38,7 @@ log = logging.getLogger(__name__)
 STOP_GRACE = 20.0
 ABORT_GRACE = 5.0  # seconds an abandoned delivery may take to notice
 LEASE = timedelta(minutes=5)  # the least time a claimed delivery stays with its drainer
+HEARTBEAT_EVERY = 10  # seconds between the scheduler's heartbeats
 WEEKDAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
 
 
@@ -57,10 +58,17 @@ class App:
     on_delivered: Callable[[AlertMessage, str], None] | None = None
     on_dead: Callable[[AlertMessage, str, str], None] | None = None
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep  # tests pass one that moves `clock`
+    # When the scheduler last ran its heartbeat job (None before it started): `/healthz` says
+    # the scheduler is stuck when this grows old.
+    heartbeat: datetime | None = None
     _drain_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     _stop_drains: threading.Event = field(default_factory=threading.Event)
     _drains: int = 0  # drain threads running now, guarded by _drains_changed
     _drains_changed: threading.Condition = field(default_factory=threading.Condition)
+
+    def beat(self) -> None:
+        """Record that the scheduler is running jobs."""
+        self.heartbeat = self.clock()
 
     def jobs(self, only: str | None = None) -> list[SourceJob]:
         return [
@@ -299,6 +307,18 @@ async def serve(app: App, *, stop: asyncio.Event) -> None:
         run_drain,
         IntervalTrigger(seconds=int(every.total_seconds()), timezone=UTC),
         id="outbox",
+        max_instances=1,
+        coalesce=True,
+        next_run_time=start,
+    )
+
+    async def heartbeat() -> None:
+        app.beat()
+
+    scheduler.add_job(
+        heartbeat,
+        IntervalTrigger(seconds=HEARTBEAT_EVERY, timezone=UTC),
+        id="heartbeat",
         max_instances=1,
         coalesce=True,
         next_run_time=start,

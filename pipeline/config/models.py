@@ -227,6 +227,14 @@ class Outbox(_Model):
         return min(self.backoff * 2 ** max(attempt - 1, 0), BACKOFF_CAP)
 
 
+class Http(_Model):
+    """[http]: the status server of `figwatch run` (`--http` wins); off when unset."""
+
+    listen: str | None = Field(
+        default=None, pattern=r"^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$"
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class SourceSchedule:
     """A source's effective settings once [defaults] are applied. Exactly one of every/cron."""
@@ -263,6 +271,7 @@ class Config(_Model):
     alerts: tuple[AlertConfig, ...] = ()
     subjects: Subjects = Field(default_factory=Subjects)
     outbox: Outbox = Field(default_factory=Outbox)
+    http: Http = Field(default_factory=Http)
 
     def __repr_args__(self) -> Iterator[tuple[str | None, Any]]:
         # The database URL may hold a password.

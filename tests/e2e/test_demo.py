@@ -20,7 +20,7 @@ README = Path(__file__).resolve().parents[2] / "README.md"
 
 def readme_queries() -> list[str]:
     queries = re.findall(r"```sql\n(.*?)```", README.read_text(encoding="utf-8"), re.S)
-    assert len(queries) == 5, "the README's 'Reviewing history' section changed: update this test"
+    assert len(queries) == 9, "the README's 'Reviewing history' section changed: update this test"
     return queries
 
 
@@ -42,7 +42,7 @@ def test_demo_alerts_exactly_the_changes_the_site_made(demo: tuple[int, str, Pat
 
 def test_readme_queries_read_the_demo_database(demo: tuple[int, str, Path]) -> None:
     _, _, database = demo
-    current, changes, deliveries, timeline, errors = readme_queries()
+    current, changes, deliveries, timeline, errors, *_views = readme_queries()
     with sqlite3.connect(database) as db:
         assert db.execute(current).fetchall()
         changed = db.execute(changes).fetchall()
@@ -94,3 +94,18 @@ def test_history_of_current_figures_and_one_source(
     assert rows and {r["source"] for r in rows} == {"demo-saldera-aid-convoy"}
     assert {r["category"] for r in rows} <= {"killed", "wounded", "captured", "missing",
                                              "killed_or_wounded"}  # fmt: skip
+
+
+def test_readme_view_queries_read_the_demo_database(demo: tuple[int, str, Path]) -> None:
+    _, _, database = demo
+    latest, timeline, log, health = readme_queries()[5:]
+    with sqlite3.connect(database) as db:
+        rows = db.execute(latest).fetchall()
+        assert rows and any(row[5] is not None for row in rows)  # a previous value
+        assert all(row[7].startswith("http://127.0.0.1:") for row in rows)
+        assert {row[0] for row in db.execute(timeline).fetchall()}
+        changes = db.execute(log).fetchall()
+        assert changes and {row[2] for row in changes} <= {"new", "changed", "removed"}
+        assert all(row[7] for row in changes if row[2] != "removed")  # evidence sentence
+        sources = db.execute(health).fetchall()
+        assert len(sources) == 3 and all(row[4] == 0 and row[7] > 0 for row in sources)

@@ -8,9 +8,14 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
+from alerts.redact import mask_url
 from storage import repository as repo
+from storage.models import Source
+
+# OWASP "CSV injection": a cell a spreadsheet would read as a formula gets a leading quote.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 QUALIFIER_WORDS = {
     "exact": "",
@@ -37,7 +42,7 @@ def change_rows(*, session: Session, source: str | None, limit: int | None) -> l
             {
                 "detected_at": change.detected_at.isoformat().replace("+00:00", "Z"),
                 "source": src.name,
-                "url": src.url,
+                "url": mask_url(src.url),  # shown, so no token or password
                 "kind": change.kind,
                 "baseline": change.baseline,
                 "category": change.category,
@@ -53,6 +58,11 @@ def change_rows(*, session: Session, source: str | None, limit: int | None) -> l
             }
         )
     return rows
+
+
+def source_names(*, session: Session) -> list[str]:
+    """The names of every source the database has recorded, sorted."""
+    return sorted(session.exec(select(Source.name)).all())
 
 
 def current_rows(*, session: Session, source: str | None) -> list[dict[str, Any]]:
@@ -79,11 +89,22 @@ def render(rows: Sequence[dict[str, Any]], fmt: str, *, current: bool) -> str:
     if fmt == "csv":
         out = io.StringIO()
         if rows:
-            writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+            # CRLF, as RFC 4180 says; it also makes the csv module quote a cell holding a lone
+            # CR, which with "\n" line ends it writes bare, splitting the row in a spreadsheet.
+            writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\r\n")
             writer.writeheader()
-            writer.writerows(rows)
-        return out.getvalue().rstrip("\n")
+            writer.writerows({k: csv_cell(v) for k, v in row.items()} for row in rows)
+        return out.getvalue().removesuffix("\r\n")
     return _table(rows, current=current)
+
+
+def csv_cell(value: Any) -> Any:
+    """`value` safe for a spreadsheet: a string starting with =, +, -, @, tab or CR gets a
+    leading `'`, as OWASP recommends, so it is shown as text and never run as a formula.
+    Numbers stay numbers (a negative number is no formula)."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def _table(rows: Sequence[dict[str, Any]], *, current: bool) -> str:

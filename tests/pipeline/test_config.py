@@ -464,3 +464,26 @@ def test_secret_fields_of_wrong_type_not_echoed(tmp_path: Path) -> None:
     assert [p.split(":")[0] for p in problems] == ["database", "alerts[0].secret", "alerts[1].smtp"]
     for value in ("24681357", "98765432", "31415926"):
         assert value not in str(problems)
+
+
+def test_zero_jitter_is_valid_and_means_none(tmp_path: Path) -> None:
+    from pipeline.service import trigger_for
+
+    cfg = load_config(write(tmp_path, '[defaults]\njitter = "0s"\n' + SOURCE), env={})
+    assert cfg.defaults.jitter == timedelta(0)
+    assert trigger_for(cfg, cfg.sources[0]).jitter is None
+
+
+def test_without_alerts_their_variables_are_not_needed_and_not_read(tmp_path: Path) -> None:
+    path = write(tmp_path, FULL)
+    with pytest.raises(ConfigError):
+        load_config(path, env={})  # a command that alerts needs them
+    cfg = load_config(path, env={}, alerts=False)
+    assert cfg.alerts == () and len(cfg.sources) == 3
+    # Every other problem, alerts' included, is still reported.
+    problems = problems_of(tmp_path, WEBHOOK.replace("https://h", "h") + 'secret = "${NOPE}"\n')
+    assert len(problems) == 2
+    with pytest.raises(ConfigError) as info:
+        load_config(write(tmp_path, WEBHOOK.replace("https://h", "h") + 'secret = "${NOPE}"\n'),
+                    env={}, alerts=False)  # fmt: skip
+    assert [p.split(":")[0] for p in info.value.problems] == ["alerts[0].url"]

@@ -95,7 +95,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = _command(sub, "demo", "the whole pipeline on a bundled local news site")
     demo.add_argument(
-        "--database", default="figwatch-demo.db", help="SQLite file (default: %(default)s)"
+        "--database",
+        default="figwatch-demo.db",
+        help="SQLite file, or sqlite:///FILE (default: %(default)s)",
     )
     demo.add_argument("--db", dest="database", help=argparse.SUPPRESS)  # the old name
     demo.set_defaults(handler=cmd_demo)
@@ -211,7 +213,13 @@ def cmd_history(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     from pipeline.demo.run import run_demo
 
-    return run_demo(Path(args.database))
+    # --database is a file here (the demo runs on SQLite); a sqlite:/// URL, as `history` takes,
+    # names the same file.
+    file = str(args.database).removeprefix("sqlite:///")
+    if "://" in file:
+        print("figwatch: demo --database takes a SQLite file (or sqlite:///FILE)", file=sys.stderr)
+        return 2
+    return run_demo(Path(file))
 
 
 if __name__ == "__main__":

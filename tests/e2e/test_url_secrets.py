@@ -43,15 +43,18 @@ def test_secrets_in_a_source_url_reach_no_alert_and_no_history_output(
 ) -> None:
     url = _secret_url(site)
     config = write_config(tmp_path / "figwatch.toml", database_url, site, smtp, hook)
+    gone = url.replace("/news/marden", "/news/gone")  # a 404: its error names the URL
     config.write_text(
         config.read_text().replace(site.url("/news/marden"), url)
+        + f'\n[[sources]]\nname = "gone"\nurl = "{gone}"\n'
         + "\n[defaults]\nalert_on_first_check = true\n",
         encoding="utf-8",
     )
     site.add("/news/marden", page([INTRO, toll(12, 30)], updated="09:00"))
 
     checked = figwatch("--config", str(config), "check")
-    assert checked.returncode == 0, checked.stderr
+    assert checked.returncode == 1, checked.stderr  # the 404
+    assert "gone: error" in checked.stdout
     mails, posts = smtp.wait_for(2), hook.wait_for(2)
     assert mails and posts
 
@@ -78,5 +81,6 @@ def test_secrets_in_a_source_url_reach_no_alert_and_no_history_output(
 
     engine = make_engine(database_url)
     with session_factory(engine)() as session:
-        assert [s.url for s in session.exec(select(Source))] == [url]  # stored exactly
+        stored = {s.name: s.url for s in session.exec(select(Source))}
+        assert stored == {"marden": url, "gone": gone}  # stored exactly
     engine.dispose()

@@ -257,3 +257,10 @@ def test_plural() -> None:
         "2 changes",
         "1,000 changes",
     ]
+
+
+def test_demo_runs_on_sqlite_only(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["demo", "--database", "postgresql+psycopg://u@h/db"]) == 2
+    assert "takes a SQLite file" in capsys.readouterr().err
+    assert main(["demo", "--db", str(tmp_path / "no" / "d.db")]) == 2
+    assert "does not exist" in capsys.readouterr().err

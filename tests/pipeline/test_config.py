@@ -487,3 +487,10 @@ def test_without_alerts_their_variables_are_not_needed_and_not_read(tmp_path: Pa
         load_config(write(tmp_path, WEBHOOK.replace("https://h", "h") + 'secret = "${NOPE}"\n'),
                     env={}, alerts=False)  # fmt: skip
     assert [p.split(":")[0] for p in info.value.problems] == ["alerts[0].url"]
+
+
+def test_a_bad_url_is_shown_without_its_secrets(tmp_path: Path) -> None:
+    text = '[[sources]]\nname = "s"\nurl = "ftp://u:pw-77@a.example/x?id=5&token=tok-88"\n'
+    [problem] = problems_of(tmp_path, text)
+    assert "ftp://u:***@a.example/x?id=5&token=***" in problem
+    assert "pw-77" not in problem and "tok-88" not in problem

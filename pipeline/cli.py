@@ -105,9 +105,17 @@ def build_parser() -> argparse.ArgumentParser:
     from pipeline.figures.commands import register
 
     register(sub)
-    for command in sub.choices.values():
-        _global_options(command, sub=True)
+    _add_global_options_below(parser)
     return parser
+
+
+def _add_global_options_below(parser: argparse.ArgumentParser) -> None:
+    """Give every subcommand, at any depth (`alerts test NAME`), the global options."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for command in action.choices.values():
+                _global_options(command, sub=True)
+                _add_global_options_below(command)
 
 
 def _version() -> str:

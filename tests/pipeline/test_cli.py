@@ -62,6 +62,20 @@ def test_global_options_work_before_and_after_the_subcommand(command: str) -> No
     assert (args.config, args.verbose, args.quiet) == (None, False, True)
 
 
+def test_global_options_reach_nested_subcommands() -> None:
+    import argparse
+
+    from pipeline.cli import _add_global_options_below, _global_options
+
+    parser = argparse.ArgumentParser(prog="figwatch")
+    _global_options(parser, sub=False)
+    alerts = parser.add_subparsers(dest="command").add_parser("alerts")
+    alerts.add_subparsers(dest="action").add_parser("test").add_argument("name")
+    _add_global_options_below(parser)
+    args = parser.parse_args(["-q", "alerts", "test", "desk", "--config", "f.toml"])
+    assert (args.config, args.quiet, args.name) == ("f.toml", True, "desk")
+
+
 def test_version(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exit_:
         main(["--version"])

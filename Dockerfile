@@ -15,7 +15,8 @@ COPY pyproject.toml README.md ./
 COPY pipeline ./pipeline
 COPY storage ./storage
 COPY alerts ./alerts
-RUN pip install . && rm -rf /src
+# The [postgres] extra brings the PostgreSQL driver (psycopg), so the image runs on either database.
+RUN pip install ".[postgres]" && rm -rf /src
 
 # A fixed, unprivileged user; /data is the SQLite volume and must be writable by it.
 RUN groupadd --system --gid 10001 figwatch \

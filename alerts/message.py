@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from alerts.redact import mask_url
 from alerts.render import summary
 from storage.models import Change, Source
 
@@ -47,7 +48,8 @@ class FigureView:
 
 @dataclass(frozen=True, slots=True)
 class AlertMessage:
-    """One alert: `id` is stable per change, so every retry carries the same id."""
+    """One alert: `id` is stable per change, so every retry carries the same id. `url` is the
+    source's URL as shown (`alerts.redact.mask_url`), never its secrets."""
 
     id: str
     type: str
@@ -67,7 +69,7 @@ class AlertMessage:
             "id": self.id,
             "version": PAYLOAD_VERSION,
             "source": self.source,
-            "url": self.url,
+            "url": mask_url(self.url),
             "figure": self.figure.to_json() if self.figure is not None else None,
             "previous": self.previous.to_json() if self.previous is not None else None,
             "detected_at": iso_utc(self.detected_at),
@@ -109,7 +111,7 @@ def message_for(change: Change, source: Source) -> AlertMessage:
         id=message_id(change.id),
         type=TYPES[change.kind],
         source=source.name,
-        url=source.url,
+        url=mask_url(source.url),  # what recipients see: no token, no password
         figure=figure,
         previous=previous,
         detected_at=change.detected_at.astimezone(UTC),

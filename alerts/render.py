@@ -14,6 +14,8 @@ from datetime import UTC
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+from alerts.redact import mask_url
+
 if TYPE_CHECKING:
     from alerts.message import AlertMessage, FigureView
 
@@ -158,7 +160,7 @@ def email_text(msg: AlertMessage) -> str:
     lines += [
         "",
         f"Source: {msg.source} ({host(msg.url)})",
-        f"Link: {msg.url}",
+        f"Link: {mask_url(msg.url)}",
         f"Detected: {when(msg)}",
         f"Alert id: {msg.id} ({msg.type})",
         "",
@@ -188,10 +190,13 @@ def email_html(msg: AlertMessage) -> str:
     if side is not None and side.claimant:
         parts.append(f"<p>Claimant: {e(one_line(side.claimant))}</p>")
     # Only http(s) becomes a link: a config typo must not turn into a javascript: href.
-    if urlsplit(msg.url).scheme in ("http", "https"):
-        where = f'<a href="{e(msg.url, quote=True)}">{e(host(msg.url))}</a>'
+    # The URL is masked again here (it already is in a message from `message_for`): a token in
+    # a source URL must never reach a recipient.
+    url = mask_url(msg.url)
+    if urlsplit(url).scheme in ("http", "https"):
+        where = f'<a href="{e(url, quote=True)}">{e(host(url))}</a>'
     else:
-        where = e(msg.url)
+        where = e(url)
     parts += [
         f"<p>Source: {e(msg.source)} &mdash; {where}</p>",
         f"<p>Detected: {e(when(msg))}<br>Alert id: {e(msg.id)} ({e(msg.type)})</p>",

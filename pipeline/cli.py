@@ -8,9 +8,11 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from importlib import metadata
 from pathlib import Path
+from typing import Any
 
-from pipeline.config import Config, ConfigError, config_path, load_config
+from pipeline.config import Config, ConfigError, config_path, load_config, readable_by_others
 from storage.db import DatabaseError
 
 log = logging.getLogger("figwatch")
@@ -42,19 +44,41 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
 
+def _global_options(parser: argparse.ArgumentParser, *, sub: bool) -> None:
+    """--config, -v, -q. On a subcommand they default to SUPPRESS, so one given before the
+    subcommand is not overwritten by the subcommand's default (`figwatch --config f run` and
+    `figwatch run --config f` both work)."""
+    default: Any = argparse.SUPPRESS if sub else None
+    parser.add_argument(
+        "--config",
+        default=default,
+        help="config file (default: $FIGWATCH_CONFIG, else ./figwatch.toml)",
+    )
+    for flag, long, text in (
+        ("-v", "--verbose", "debug logging"),
+        ("-q", "--quiet", "warnings and errors only"),
+    ):
+        parser.add_argument(flag, long, action="store_true", default=default or False, help=text)
+
+
+def _command(sub: Any, name: str, text: str) -> argparse.ArgumentParser:
+    """A subcommand whose one line shows in `figwatch --help` and on top of its own --help."""
+    parser: argparse.ArgumentParser = sub.add_parser(
+        name, help=text, description=text[:1].upper() + text[1:] + "."
+    )
+    return parser
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="figwatch",
         description="Watch news pages for casualty and capture figures; alert when they change.",
     )
-    parser.add_argument(
-        "--config", help="config file (default: $FIGWATCH_CONFIG, else ./figwatch.toml)"
-    )
-    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
-    parser.add_argument("-q", "--quiet", action="store_true", help="warnings and errors only")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    _global_options(parser, sub=False)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    run = sub.add_parser("run", help="the service: check every source on its schedule")
+    run = _command(sub, "run", "the service: check every source on its schedule")
     run.add_argument(
         "--http",
         metavar="HOST:PORT",
@@ -62,11 +86,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.set_defaults(handler=cmd_run)
 
-    check = sub.add_parser("check", help="one pass over all (or one) sources now, then exit")
+    check = _command(sub, "check", "one pass over all (or one) sources now, then exit")
     check.add_argument("--source", help="only this source (by name)")
     check.set_defaults(handler=cmd_check)
 
-    history = sub.add_parser("history", help="the recorded figures and their changes")
+    history = _command(sub, "history", "the recorded figures and their changes")
     history.add_argument("--format", choices=("table", "json", "csv"), default="table")
     history.add_argument("--source", help="only this source (by name)")
     history.add_argument("--current", action="store_true", help="current figures, not changes")
@@ -77,8 +101,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_filters(history, source=False)
 
-    demo = sub.add_parser("demo", help="the whole pipeline on a bundled local news site")
-    demo.add_argument("--db", default="figwatch-demo.db", help="SQLite file (default: %(default)s)")
+    demo = _command(sub, "demo", "the whole pipeline on a bundled local news site")
+    demo.add_argument(
+        "--database",
+        default="figwatch-demo.db",
+        help="SQLite file, or sqlite:///FILE (default: %(default)s)",
+    )
+    demo.add_argument("--db", dest="database", help=argparse.SUPPRESS)  # the old name
     demo.set_defaults(handler=cmd_demo)
 
     from pipeline.figures.commands import register
@@ -87,18 +116,57 @@ def build_parser() -> argparse.ArgumentParser:
     from pipeline import viewcommands
 
     viewcommands.register(sub)
+    _add_global_options_below(parser)
     return parser
 
 
-def _config(args: argparse.Namespace) -> Config:
-    return load_config(config_path(args.config, os.environ), env=os.environ)
+def _add_global_options_below(parser: argparse.ArgumentParser) -> None:
+    """Give every subcommand, at any depth (`alerts test NAME`), the global options, and its
+    one-line help as the description on top of its own --help when it has none."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            helps = {a.dest: a.help for a in action._choices_actions}
+            for name, command in action.choices.items():
+                text = helps.get(name)
+                if command.description is None and text:
+                    command.description = text[:1].upper() + text[1:] + "."
+                _global_options(command, sub=True)
+                _add_global_options_below(command)
+
+
+def _version() -> str:
+    try:
+        return metadata.version("figwatch")
+    except metadata.PackageNotFoundError:  # a source tree that was never installed
+        return "(not installed)"
+
+
+def _config(args: argparse.Namespace, *, alerts: bool) -> Config:
+    """The config for this command. `alerts`: the command sends alerts, so alert secrets
+    (${VAR}s in [[alerts]]) must be set; other commands neither need nor read them."""
+    path = config_path(args.config, os.environ)
+    config = load_config(path, env=os.environ, alerts=alerts)
+    if readable_by_others(path):
+        log.warning("%s can be read by other users and may hold secrets: chmod 600 %s", path, path)
+    return config
+
+
+def _watched(config: Config, args: argparse.Namespace) -> Config:
+    """`config`, if it watches something; raise ConfigError if no source is enabled."""
+    if not any(s.enabled for s in config.sources):
+        what = "every source is disabled" if config.sources else "no sources are configured"
+        raise ConfigError(
+            config_path(args.config, os.environ),
+            [f"sources: {what}: nothing to watch (add a [[sources]] entry with name and url)"],
+        )
+    return config
 
 
 def cmd_run(args: argparse.Namespace) -> int:
     from pipeline.service import install_stop_signals, open_app, serve
     from pipeline.status import parse_listen, status_server
 
-    config = _config(args)
+    config = _watched(_config(args, alerts=True), args)
     listen = args.http or config.http.listen
     if listen:
         try:
@@ -119,8 +187,9 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     from pipeline.service import open_app
+    from pipeline.words import plural
 
-    config = _config(args)
+    config = _watched(_config(args, alerts=True), args)
     names = {s.name for s in config.sources}
     if args.source and args.source not in names:
         known = ", ".join(sorted(names)) or "none"
@@ -142,9 +211,12 @@ def cmd_check(args: argparse.Namespace) -> int:
                 print(f"{r.source}: error ({r.error_kind}): {r.error}")
             elif r.outcome == "changed":
                 note = (
-                    " (baseline, no alerts)" if r.baseline else f", {_n(r.alerts, 'alert')} queued"
+                    " (baseline, no alerts)"
+                    if r.baseline
+                    else f", {plural(r.alerts, 'alert')} queued"
                 )
-                print(f"{r.source}: {_n(r.figures, 'figure')}, {_n(r.changes, 'change')}{note}")
+                counts = f"{plural(r.figures, 'figure')}, {plural(r.changes, 'change')}"
+                print(f"{r.source}: {counts}{note}")
             else:
                 print(f"{r.source}: {r.outcome.replace('_', ' ')}")
         undelivered = 0
@@ -166,20 +238,25 @@ def cmd_check(args: argparse.Namespace) -> int:
     return asyncio.run(go())
 
 
-def _n(count: int, noun: str) -> str:
-    """ "1 change", "2 changes"."""
-    return f"{count} {noun}{'' if count == 1 else 's'}"
-
-
 def cmd_history(args: argparse.Namespace) -> int:
-    from pipeline.history import change_rows, current_rows, render
+    from pipeline.history import change_rows, current_rows, render, source_names
     from pipeline.viewcommands import filter_rows, filters_of
     from storage.db import make_engine, migrate, session_factory
 
-    url = args.database or _config(args).database
-    engine = make_engine(url)
+    url = args.database or _config(args, alerts=False).database
+    engine = make_engine(url, create=False)  # reading must not leave an empty database behind
     migrate(engine)
     with session_factory(engine)() as session:
+        if args.source:
+            known = source_names(session=session)
+            if args.source not in known:
+                listed = ", ".join(known) or "none yet"
+                print(
+                    f"figwatch: no source named {args.source!r} in the database "
+                    f"(recorded: {listed})",
+                    file=sys.stderr,
+                )
+                return 2
         if args.current:
             rows = current_rows(session=session, source=args.source)
         else:
@@ -192,7 +269,13 @@ def cmd_history(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     from pipeline.demo.run import run_demo
 
-    return run_demo(Path(args.db))
+    # --database is a file here (the demo runs on SQLite); a sqlite:/// URL, as `history` takes,
+    # names the same file.
+    file = str(args.database).removeprefix("sqlite:///")
+    if "://" in file:
+        print("figwatch: demo --database takes a SQLite file (or sqlite:///FILE)", file=sys.stderr)
+        return 2
+    return run_demo(Path(file))
 
 
 if __name__ == "__main__":

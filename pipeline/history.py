@@ -8,10 +8,15 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
+from alerts.redact import mask_url
 from pipeline.tables import WIDTH, clip, fit
 from storage import repository as repo
+from storage.models import Source
+
+# OWASP "CSV injection": a cell a spreadsheet would read as a formula gets a leading quote.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 QUALIFIER_WORDS = {
     "exact": "",
@@ -31,6 +36,17 @@ def amount(value: int | None, value_max: int | None, qualifier: str | None) -> s
     return QUALIFIER_WORDS.get(qualifier or "exact", "") + number
 
 
+CHANGE_COLUMNS = (
+    "detected_at", "source", "url", "kind", "baseline", "category", "subject", "claimant",
+    "old_value", "old_value_max", "old_qualifier", "new_value", "new_value_max", "new_qualifier",
+    "sentence",
+)  # fmt: skip
+CURRENT_COLUMNS = (
+    "source", "category", "value", "value_max", "qualifier", "subject", "claimant", "updated_at",
+    "sentence",
+)  # fmt: skip
+
+
 def change_rows(*, session: Session, source: str | None, limit: int | None) -> list[dict[str, Any]]:
     rows = []
     for change, src in repo.changes(session=session, source=source, limit=limit):
@@ -38,7 +54,7 @@ def change_rows(*, session: Session, source: str | None, limit: int | None) -> l
             {
                 "detected_at": change.detected_at.isoformat().replace("+00:00", "Z"),
                 "source": src.name,
-                "url": src.url,
+                "url": mask_url(src.url),  # shown, so no token or password
                 "kind": change.kind,
                 "baseline": change.baseline,
                 "category": change.category,
@@ -54,6 +70,11 @@ def change_rows(*, session: Session, source: str | None, limit: int | None) -> l
             }
         )
     return rows
+
+
+def source_names(*, session: Session) -> list[str]:
+    """The names of every source the database has recorded, sorted."""
+    return sorted(session.exec(select(Source.name)).all())
 
 
 def current_rows(*, session: Session, source: str | None) -> list[dict[str, Any]]:
@@ -79,12 +100,24 @@ def render(rows: Sequence[dict[str, Any]], fmt: str, *, current: bool) -> str:
         return json.dumps(list(rows), ensure_ascii=False, indent=2)
     if fmt == "csv":
         out = io.StringIO()
-        if rows:
-            writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
-            writer.writeheader()
-            writer.writerows(rows)
-        return out.getvalue().rstrip("\n")
+        # The header even when nothing matched: a spreadsheet or script still knows the columns.
+        columns = list(rows[0]) if rows else list(CURRENT_COLUMNS if current else CHANGE_COLUMNS)
+        # CRLF, as RFC 4180 says; it also makes the csv module quote a cell holding a lone
+        # CR, which with "\n" line ends it writes bare, splitting the row in a spreadsheet.
+        writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\r\n")
+        writer.writeheader()
+        writer.writerows({k: csv_cell(v) for k, v in row.items()} for row in rows)
+        return out.getvalue().removesuffix("\r\n")
     return _table(rows, current=current)
+
+
+def csv_cell(value: Any) -> Any:
+    """`value` safe for a spreadsheet: a string starting with =, +, -, @, tab or CR gets a
+    leading `'`, as OWASP recommends, so it is shown as text and never run as a formula.
+    Numbers stay numbers (a negative number is no formula)."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def _table(rows: Sequence[dict[str, Any]], *, current: bool) -> str:

@@ -32,6 +32,7 @@ from pipeline.tracker import (
     latest_figures,
     source_health,
 )
+from pipeline.words import plural
 
 CATEGORIES = ("killed", "wounded", "killed_or_wounded", "captured", "missing")
 
@@ -136,12 +137,12 @@ def open_database(args: argparse.Namespace) -> tuple[Callable[[], Session], Conf
     path = config_path(args.config, os.environ)
     if args.database is None or path.exists():
         try:
-            config = load_config(path, env=os.environ)
+            config = load_config(path, env=os.environ, alerts=False)  # reads only
         except ConfigError:
             if args.database is None:
                 raise
     url = args.database or (config.database if config else "")
-    engine = make_engine(url)
+    engine = make_engine(url, create=False)  # reading must not leave an empty database behind
     migrate(engine)
     return session_factory(engine), config
 
@@ -285,8 +286,8 @@ def run_report(args: argparse.Namespace) -> int:
         print(f"figwatch report: cannot write {path}: {e.strerror or e}", file=sys.stderr)
         return 2
     print(
-        f"{path}: {len(data.timelines)} figure timelines, {len(data.sources)} sources, "
-        f"{len(data.changes)} changes",
+        f"{path}: {plural(len(data.timelines), 'figure timeline')}, "
+        f"{plural(len(data.sources), 'source')}, {plural(len(data.changes), 'change')}",
         file=sys.stderr,
     )
     return 0

@@ -34,10 +34,16 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, *, create: bool = True) -> Engine:
     """Create an engine for `url` (sqlite:///FILE or postgresql+psycopg://...).
 
-    Raises DatabaseError for a malformed URL or a driver that is not installed.
+    A SQLite file that does not exist is created, mode 0600, when `create` is true; its
+    directory must exist (figwatch never creates directories: a typo in the path should not
+    quietly start a second, empty database somewhere else).
+
+    Raises DatabaseError for a malformed URL, a driver that is not installed, a SQLite file
+    whose directory is missing or not writable, or (`create` false) a SQLite file that does
+    not exist.
     """
     try:
         parsed = make_url(url)
@@ -46,13 +52,40 @@ def make_engine(url: str) -> Engine:
     try:
         if parsed.get_backend_name() == "sqlite":
             if parsed.database and parsed.database != ":memory:":
-                Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+                _sqlite_file(Path(parsed.database).expanduser(), create=create)
             engine = create_engine(parsed, connect_args={"timeout": 10})
             event.listen(engine, "connect", _sqlite_pragmas)
             return engine
         return create_engine(parsed, pool_pre_ping=True)
     except ImportError as e:
         raise DatabaseError(f"database driver missing for {parsed.drivername}: {e}") from None
+
+
+def _sqlite_file(path: Path, *, create: bool) -> None:
+    """Check that the SQLite file `path` can be opened; create it 0600 (`create`) if missing.
+
+    SQLite gives its -wal and -shm files the mode of the database file, so they are 0600 too.
+    An existing file's mode is left alone. Raises DatabaseError with one line that names the
+    problem.
+    """
+    if path.exists():
+        if path.is_dir():
+            raise DatabaseError(f"database path {str(path)!r} is a directory, not a file")
+        return
+    folder = path.parent
+    if not folder.is_dir():
+        what = "is not a directory" if folder.exists() else "does not exist"
+        raise DatabaseError(
+            f"database directory {str(folder)!r} {what} (figwatch does not create directories)"
+        )
+    if not create:
+        raise DatabaseError(f"no database at {str(path)!r} (`figwatch check` creates it)")
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        return  # another process created it first
+    except OSError as e:
+        raise DatabaseError(f"cannot create database {str(path)!r}: {e.strerror or e}") from None
 
 
 def alembic_config(engine: Engine) -> AlembicConfig:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import tomllib
 from pathlib import Path
 
 from pipeline.config import load_config
@@ -25,3 +26,16 @@ def test_compose_mounts_that_config_and_a_data_volume() -> None:
     assert "axllent/mailpit" in compose
     dockerfile = (REPO / "Dockerfile").read_text(encoding="utf-8")
     assert 'ENTRYPOINT ["figwatch"]' in dockerfile and 'CMD ["run"]' in dockerfile
+
+
+def test_the_image_installs_the_postgresql_driver() -> None:
+    """The image runs on SQLite and on PostgreSQL: it installs figwatch with its postgres extra,
+    and that extra brings psycopg, the driver `postgresql+psycopg://` needs."""
+    dockerfile = (REPO / "Dockerfile").read_text(encoding="utf-8")
+    installs = [line for line in dockerfile.splitlines() if re.match(r"RUN\s+pip install\b", line)]
+    assert installs and all(re.search(r"""["']?\.\[postgres\]["']?""", i) for i in installs)
+    pyproject = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+    extra = pyproject["project"]["optional-dependencies"]["postgres"]
+    assert any(req.startswith("psycopg") for req in extra)
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert "pip install 'figwatch[postgres]'" in readme

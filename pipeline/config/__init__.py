@@ -6,7 +6,12 @@ secret, SMTP URL) are `SecretStr`; no problem message echoes a secret or an expa
 """
 
 from pipeline.config.fields import ConfigError, parse_duration, redact_url
-from pipeline.config.loading import DEFAULT_CONFIG_FILE, config_path, load_config
+from pipeline.config.loading import (
+    DEFAULT_CONFIG_FILE,
+    config_path,
+    load_config,
+    readable_by_others,
+)
 from pipeline.config.models import (
     BACKOFF_CAP,
     AlertConfig,
@@ -24,5 +29,5 @@ from pipeline.config.models import (
 __all__ = [
     "BACKOFF_CAP", "DEFAULT_CONFIG_FILE", "AlertConfig", "Config", "ConfigError", "Defaults",
     "EmailAlert", "Outbox", "SmtpServer", "Source", "SourceSchedule", "Subjects", "WebhookAlert",
-    "config_path", "load_config", "parse_duration", "redact_url",
+    "config_path", "load_config", "parse_duration", "readable_by_others", "redact_url",
 ]  # fmt: skip

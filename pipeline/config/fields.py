@@ -10,6 +10,8 @@ from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, PlainValidator
 
+from alerts.redact import mask_url
+
 _DURATION_HINT = "(use e.g. 90s, 15m, 1h, 1d)"
 _DURATION_RE = re.compile(r"(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?")
 _NAME_RE = re.compile(r"[A-Za-z0-9._-]+")
@@ -26,9 +28,9 @@ class ConfigError(Exception):
         super().__init__(f"{self.source}: {n} problem{'s' if n != 1 else ''}:{lines}")
 
 
-def parse_duration(value: object) -> timedelta:
+def parse_duration(value: object, *, zero: bool = False) -> timedelta:
     """Parse "90s", "15m", "1h30m", "1d" or a bare integer (seconds); raise ValueError if invalid
-    or not positive."""
+    or not positive (negative, with `zero`: "0s" is then a valid duration)."""
     if isinstance(value, bool) or not isinstance(value, int | str):
         raise ValueError(f"invalid duration {value!r} {_DURATION_HINT}")
     if isinstance(value, int):
@@ -43,27 +45,20 @@ def parse_duration(value: object) -> timedelta:
             seconds = ((d * 24 + h) * 60 + m) * 60 + s
         else:
             raise ValueError(f"invalid duration {value!r} {_DURATION_HINT}")
-    if seconds <= 0:
-        raise ValueError(f"duration must be positive, got {value!r}")
+    if seconds < 0 or (seconds == 0 and not zero):
+        raise ValueError(f"duration must be {'0 or more' if zero else 'positive'}, got {value!r}")
     return timedelta(seconds=seconds)
 
 
 Duration = Annotated[timedelta, PlainValidator(parse_duration)]
+# A delay that may be none at all (`jitter = "0s"`).
+DurationOrZero = Annotated[timedelta, PlainValidator(lambda v: parse_duration(v, zero=True))]
 
 
 def redact_url(url: str) -> str:
-    """Return `url` with any password replaced by `***` (`smtp://u:p@h` -> `smtp://u:***@h`)."""
-    scheme, sep, rest = url.partition("://")
-    if not sep:
-        return url
-    # The authority ends at the first / ? or # after the last '@' (an unencoded '@' or '/'
-    # in a password must not leak either half of it).
-    at = rest.rfind("@")
-    if at < 0:
-        return url
-    userinfo, hostpart = rest[:at], rest[at + 1 :]
-    user, colon, _ = userinfo.partition(":")
-    return f"{scheme}://{user}{':***' if colon else ''}@{hostpart}"
+    """`url` as it may be shown: credentials and secret-looking query values masked
+    (`smtp://u:p@h` -> `smtp://u:***@h`). The one masking function is `alerts.redact.mask_url`."""
+    return mask_url(url)
 
 
 def _check_http_url(value: str) -> str:

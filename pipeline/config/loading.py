@@ -6,7 +6,7 @@ import difflib
 import re
 import tomllib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +54,8 @@ class _Expansion:
     env: Mapping[str, str]
     problems: list[tuple[Loc, str]]
     values: set[str]  # every substituted value, scrubbed from messages
+    resolve_alerts: bool = True  # False: ${VAR}s under [[alerts]] are left as written
+    unresolved: list[Loc] = field(default_factory=list)  # where they were left
 
 
 def _expand(node: Any, loc: Loc, ex: _Expansion) -> Any:
@@ -72,6 +74,9 @@ def _expand(node: Any, loc: Loc, ex: _Expansion) -> Any:
         if name is None:
             ex.problems.append((loc, "malformed ${...}: use ${NAME}, or $${ for a literal ${"))
             return ""
+        if not ex.resolve_alerts and loc[:1] == ("alerts",):
+            ex.unresolved.append(loc)
+            return m.group(0)
         if name not in ex.env:
             ex.problems.append((loc, f"environment variable {name} is not set"))
             return ""
@@ -104,12 +109,21 @@ def _message(err: Mapping[str, Any], loc: Loc) -> str:
         return f"unknown alert type {err['ctx']['tag']!r} (expected 'webhook' or 'email')"
     if kind == "too_short":
         return "must not be empty"
+    if kind == "bool_type":
+        return "must be true or false (a TOML boolean, no quotes)" + _got(value, loc)
+    if kind == "int_type":
+        return "must be a whole number (a TOML integer, no quotes)" + _got(value, loc)
     if kind == "value_error":
         return msg.removeprefix("Value error, ")
+    return msg + _got(value, loc)
+
+
+def _got(value: object, loc: Loc) -> str:
+    """The suffix " (got 'yes')": the input, when it is short and not at a secret key."""
     secret = any(part in _SECRET_KEYS for part in loc if isinstance(part, str))
     if not secret and isinstance(value, str | int | float | bool) and len(str(value)) <= 80:
-        msg += f" (got {value!r})"
-    return msg
+        return f" (got {value!r})"
+    return ""
 
 
 def _cross_checks(raw: Mapping[str, Any]) -> list[tuple[Loc, str]]:
@@ -165,14 +179,18 @@ def _read(path: Path) -> dict[str, Any]:
         raise ConfigError(path, [f"TOML syntax error: {exc}"]) from None
 
 
-def load_config(path: Path, *, env: Mapping[str, str]) -> Config:
+def load_config(path: Path, *, env: Mapping[str, str], alerts: bool = True) -> Config:
     """Read, expand and validate the config at `path`.
+
+    `alerts=False` is for commands that never send an alert (`history`, ...): the ${VAR}s of
+    [[alerts]] entries are then neither required nor read, every other problem of those entries
+    is still reported, and the Config returned has no alerts (`alerts == ()`).
 
     Raises ConfigError listing every problem (missing or unreadable file, TOML syntax with
     line and column, unset environment variables, invalid values, unknown keys, duplicate
     names, unknown alert references). No message contains a secret.
     """
-    ex = _Expansion(env=env, problems=[], values=set())
+    ex = _Expansion(env=env, problems=[], values=set(), resolve_alerts=alerts)
     data = _expand(_read(path), (), ex)
     found: list[tuple[Loc, str]] = []
     config: Config | None = None
@@ -186,15 +204,29 @@ def load_config(path: Path, *, env: Mapping[str, str]) -> Config:
             found.append((loc, _message(err, loc)))
     found += _cross_checks(data)
     # A value whose ${VAR} failed would only add a second, confusing problem at the same path.
-    unset = [loc for loc, _ in ex.problems]
+    unset = [loc for loc, _ in ex.problems] + ex.unresolved
     problems = ex.problems + [p for p in found if not any(p[0][: len(u)] == u for u in unset)]
     problems.sort(key=_file_order({key: n for n, key in enumerate(data)}))
-    if problems or config is None:
+    if problems or (config is None and alerts):
         lines = [f"{_path(loc)}: {msg}" for loc, msg in problems]
         for value in sorted(ex.values, key=len, reverse=True):
             lines = [line.replace(value, "***") for line in lines]
         raise ConfigError(path, lines)
+    if not alerts:
+        # Checked above as written, and left out: their ${VAR}s were never read. Every other
+        # problem was reported, so this validates.
+        return Config.model_validate({k: v for k, v in data.items() if k != "alerts"})
+    assert config is not None
     return config
+
+
+def readable_by_others(path: Path) -> bool:
+    """True when the config file at `path` can be read by its group or by anyone: it may hold
+    secrets. False when it cannot be stat'ed (reading it reports that)."""
+    try:
+        return bool(path.stat().st_mode & 0o044)
+    except OSError:
+        return False
 
 
 def _file_order(top: Mapping[str, int]) -> Callable[[tuple[Loc, str]], tuple[int, int]]:

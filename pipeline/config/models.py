@@ -17,12 +17,21 @@ from pydantic import (
     Field,
     SecretStr,
     StrictBool,
+    StrictInt,
     field_validator,
 )
 
 from alerts.channels.base import ChannelConfigError
 from alerts.channels.email import parse_smtp_url
-from pipeline.config.fields import Address, Duration, HttpUrl, Name, OneLine, redact_url
+from pipeline.config.fields import (
+    Address,
+    Duration,
+    DurationOrZero,
+    HttpUrl,
+    Name,
+    OneLine,
+    redact_url,
+)
 
 _HEADER_NAME_RE = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 _RESERVED_HEADERS = {"content-type", "webhook-id", "webhook-timestamp", "webhook-signature"}
@@ -37,11 +46,11 @@ class Defaults(_Model):
     """[defaults]: what every source inherits."""
 
     every: Duration = timedelta(minutes=15)
-    jitter: Duration = timedelta(seconds=30)
+    jitter: DurationOrZero = timedelta(seconds=30)
     timeout: Duration = timedelta(seconds=30)
-    max_bytes: int = Field(default=5_000_000, gt=0)
+    max_bytes: StrictInt = Field(default=5_000_000, gt=0)
     user_agent: OneLine | None = None
-    alert_on_first_check: bool = False
+    alert_on_first_check: StrictBool = False
     # More figure changes than this in one check send one "page changed drastically" alert.
     flood_limit: int = Field(default=20, ge=1)
 
@@ -63,9 +72,9 @@ class Source(_Model):
     cron: str | None = None
     selector: str | None = None
     alerts: tuple[str, ...] | None = None
-    alert_on_first_check: bool | None = None
+    alert_on_first_check: StrictBool | None = None
     flood_limit: int | None = Field(default=None, ge=1)
-    enabled: bool = True
+    enabled: StrictBool = True
     allow_private: StrictBool | None = None  # None = [fetch] allow_private
 
     @field_validator("cron")
@@ -216,7 +225,7 @@ class Subjects(_Model):
 class Outbox(_Model):
     """[outbox]: delivery retries."""
 
-    max_attempts: int = Field(default=8, ge=1)
+    max_attempts: StrictInt = Field(default=8, ge=1)
     backoff: Duration = timedelta(seconds=30)
     drain_every: Duration = timedelta(seconds=30)
     # How long `figwatch check` keeps retrying the alerts it queued before it exits.

@@ -25,6 +25,7 @@ from pipeline.demo.site import DemoSite
 from pipeline.history import change_rows, render
 from pipeline.runner import CheckResult
 from pipeline.service import open_app
+from pipeline.words import plural
 
 Tally = Counter[tuple[str, str, str, int | None, int | None]]
 
@@ -90,10 +91,10 @@ async def _demo(database: Path, out: TextIO) -> int:
         print(render(rows, "table", current=False), file=out)
         mails = len(smtp.messages)
         posts = len(hook.requests)
-    print(f"\n{posts} webhook posts and {mails} emails received.", file=out)
+    print(f"\n{plural(posts, 'webhook post')} and {plural(mails, 'email')} received.", file=out)
     if seen == expected:
         print(
-            f"All {sum(seen.values())} alerts match the changes the demo site made; "
+            f"All {plural(sum(seen.values()), 'alert')} match the changes the demo site made; "
             "nothing alerted for layout-only versions.",
             file=out,
         )
@@ -112,8 +113,8 @@ def _describe(result: CheckResult) -> str:
     if result.outcome != "changed":
         return result.outcome.replace("_", " ")
     if result.baseline:
-        return f"{result.figures} figures recorded as the baseline (no alerts)"
-    return f"{result.figures} figures, {result.changes} changes"
+        return f"{plural(result.figures, 'figure')} recorded as the baseline (no alerts)"
+    return f"{plural(result.figures, 'figure')}, {plural(result.changes, 'change')}"
 
 
 def _tally_key(message: AlertMessage) -> tuple[str, str, str, int | None, int | None]:

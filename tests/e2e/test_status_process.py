@@ -68,7 +68,10 @@ def test_run_serves_healthz_metrics_and_the_page(
 
 def test_run_refuses_a_bad_listen_address(tmp_path: Path) -> None:
     config = tmp_path / "figwatch.toml"
-    config.write_text('database = "sqlite:///x.db"\n', encoding="utf-8")
+    config.write_text(
+        'database = "sqlite:///x.db"\n[[sources]]\nname = "a"\nurl = "http://127.0.0.1:9/"\n',
+        encoding="utf-8",
+    )
     result = figwatch("--config", str(config), "run", "--http", "everywhere")
     assert result.returncode == 2
     assert "invalid listen address 'everywhere'" in result.stderr

@@ -218,11 +218,19 @@ EMAIL_OK = EMAIL + 'from = "a@example.org"\nto = ["b@example.org"]\n'
 BAD_CASES = [
     ('database = "mysql://x/y"', "database: must start with sqlite:/// or postgresql+psycopg://"),
     ('[defaults]\nevery = "15 minutes"', "defaults.every: invalid duration '15 minutes'"),
-    ('[defaults]\njitter = "0s"', "defaults.jitter: duration must be positive"),
+    ('[defaults]\njitter = "-1s"', "defaults.jitter: invalid duration '-1s'"),
+    ("[defaults]\njitter = -1", "defaults.jitter: duration must be 0 or more"),
     ("[defaults]\ntimeout = -5", "defaults.timeout: duration must be positive"),
     ('[defaults]\nevery = "1.5h"', "defaults.every: invalid duration '1.5h'"),
     ("[defaults]\nmax_bytes = 0", "defaults.max_bytes: Input should be greater than 0"),
-    ('[defaults]\nalert_on_first_check = "maybe"', "defaults.alert_on_first_check: Input should"),
+    ('[defaults]\nalert_on_first_check = "maybe"', "defaults.alert_on_first_check: must be true"),
+    ('[defaults]\nalert_on_first_check = "true"', "defaults.alert_on_first_check: must be true"),
+    ('[defaults]\nmax_bytes = "5000000"', "defaults.max_bytes: must be a whole number"),
+    ("[defaults]\nmax_bytes = 5e6", "defaults.max_bytes: must be a whole number"),
+    (SOURCE + 'enabled = "yes"', "sources[0].enabled: must be true or false (a TOML boolean"),
+    (SOURCE + "enabled = 1", "sources[0].enabled: must be true or false"),
+    (SOURCE + 'alert_on_first_check = "no"', "sources[0].alert_on_first_check: must be true"),
+    ('[outbox]\nmax_attempts = "3"', "outbox.max_attempts: must be a whole number"),
     ('[defaults]\nuser_agent = "a\\nb"', "defaults.user_agent: must not contain line breaks"),
     (
         '[[sources]]\nname = "bad name!"\nurl = "https://a.example/"',
@@ -238,7 +246,7 @@ BAD_CASES = [
     (SOURCE + 'cron = "* * * *"', "sources[0].cron: invalid cron expression '* * * *'"),
     (SOURCE + 'cron = "0 * * * *"\nevery = "1h"', "sources[0].cron: set either every or cron"),
     (SOURCE + 'selector = "div["', "sources[0].selector: invalid CSS selector 'div['"),
-    (SOURCE + 'enabled = "nah"', "sources[0].enabled: Input should be a valid boolean"),
+    (SOURCE + 'enabled = "nah"', "sources[0].enabled: must be true or false"),
     (SOURCE + 'alerts = "h"', "sources[0].alerts: Input should be a valid tuple"),
     ('sources = ["s"]', "sources[0]: Input should be"),
     ('[[alerts]]\nname = "h"\nurl = "https://h.example/"', "alerts[0]: missing 'type'"),
@@ -434,7 +442,7 @@ def test_parse_duration_rejects(value: object) -> None:
     ("url", "shown"),
     [
         ("smtp://user:pass@host:587", "smtp://user:***@host:587"),
-        ("smtps://user@host", "smtps://user@host"),
+        ("smtps://user@host", "smtps://***@host"),
         ("https://host/path", "https://host/path"),
         ("postgresql+psycopg://fw:p@ss/x@db:5432/fw", "postgresql+psycopg://fw:***@db:5432/fw"),
         ("not a url", "not a url"),
@@ -479,3 +487,33 @@ def test_allow_private_global_and_per_source(tmp_path: Path) -> None:
     assert [p.split(":")[0] for p in info.value.problems] == [
         "fetch.allow_private", "fetch.allow", "sources[0].allow_private",
     ]  # fmt: skip
+
+
+def test_zero_jitter_is_valid_and_means_none(tmp_path: Path) -> None:
+    from pipeline.service import trigger_for
+
+    cfg = load_config(write(tmp_path, '[defaults]\njitter = "0s"\n' + SOURCE), env={})
+    assert cfg.defaults.jitter == timedelta(0)
+    assert trigger_for(cfg, cfg.sources[0]).jitter is None
+
+
+def test_without_alerts_their_variables_are_not_needed_and_not_read(tmp_path: Path) -> None:
+    path = write(tmp_path, FULL)
+    with pytest.raises(ConfigError):
+        load_config(path, env={})  # a command that alerts needs them
+    cfg = load_config(path, env={}, alerts=False)
+    assert cfg.alerts == () and len(cfg.sources) == 3
+    # Every other problem, alerts' included, is still reported.
+    problems = problems_of(tmp_path, WEBHOOK.replace("https://h", "h") + 'secret = "${NOPE}"\n')
+    assert len(problems) == 2
+    with pytest.raises(ConfigError) as info:
+        load_config(write(tmp_path, WEBHOOK.replace("https://h", "h") + 'secret = "${NOPE}"\n'),
+                    env={}, alerts=False)  # fmt: skip
+    assert [p.split(":")[0] for p in info.value.problems] == ["alerts[0].url"]
+
+
+def test_a_bad_url_is_shown_without_its_secrets(tmp_path: Path) -> None:
+    text = '[[sources]]\nname = "s"\nurl = "ftp://u:pw-77@a.example/x?id=5&token=tok-88"\n'
+    [problem] = problems_of(tmp_path, text)
+    assert "ftp://u:***@a.example/x?id=5&token=***" in problem
+    assert "pw-77" not in problem and "tok-88" not in problem

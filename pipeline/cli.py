@@ -179,7 +179,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         stop = asyncio.Event()
         install_stop_signals(stop)
         async with open_app(config) as app, status_server(app, listen):
-            await serve(app, stop=stop)
+            # SIGHUP re-reads the same file; a broken new config is reported, the old one kept.
+            await serve(app, stop=stop, reload=lambda: _watched(_config(args, alerts=True), args))
 
     asyncio.run(go())
     return 0
@@ -204,6 +205,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             results = await app.runner.check_all(app.jobs(args.source))
             queued = [change for r in results for change in r.alerted]
             tallies = await app.deliver(queued, within=config.outbox.check_wait)
+            await app.prune()
         failed = 0
         for r in results:
             if r.outcome == "error":

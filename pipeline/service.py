@@ -27,15 +27,19 @@ from alerts.channels import Channel, build_channel
 from alerts.message import AlertMessage
 from alerts.outbox import DrainReport, deadline_of, drain
 from alerts.tally import ChannelTally, tally
-from pipeline.config import Config, Source, WebhookAlert
+from pipeline.config import Config, ConfigError, Source, WebhookAlert
 from pipeline.fetch import make_client, settings_for
 from pipeline.runner import CheckResult, Runner, SourceJob
+from pipeline.summary import Summary, summary_every
+from pipeline.upkeep import prune
 from storage.db import make_engine, migrate, session_factory
+from storage.retention import Pruned
 
 log = logging.getLogger(__name__)
 
 # Seconds in-flight checks may take to finish after SIGTERM before they are abandoned.
 STOP_GRACE = 20.0
+DELIVERY_GRACE = 5.0  # seconds deliveries in flight may take to finish after SIGTERM
 ABORT_GRACE = 5.0  # seconds an abandoned delivery may take to notice
 LEASE = timedelta(minutes=5)  # the least time a claimed delivery stays with its drainer
 HEARTBEAT_EVERY = 10  # seconds between the scheduler's heartbeats
@@ -156,6 +160,11 @@ class App:
                 return tallies
             await self.sleep(max((min(due) - self.clock()).total_seconds(), 0.0))
 
+    async def prune(self) -> Pruned:
+        """Delete the fetch rows and article versions `[retention] keep` no longer asks for."""
+        before = self.clock() - self.config.retention.keep
+        return await asyncio.to_thread(prune, self.session_factory, before=before)
+
     def abandon_deliveries(self) -> None:
         """End the delivery attempts in flight now; they stay pending."""
         for channel in self.channels.values():
@@ -249,16 +258,21 @@ def trigger_for(config: Config, source: Source) -> IntervalTrigger | CronTrigger
     return IntervalTrigger(seconds=int(every.total_seconds()), timezone=UTC, jitter=jitter)
 
 
-async def serve(app: App, *, stop: asyncio.Event) -> None:
+async def serve(
+    app: App, *, stop: asyncio.Event, reload: Callable[[], Config] | None = None
+) -> None:
     """Run every source on its schedule and drain the outbox until `stop` is set.
 
     One job per source: never two runs of one source at once (max_instances=1), missed runs
     coalesced into one. Every source runs once at start, spread over its jitter so a restart
-    does not fire every fetch at the same instant. On stop, in-flight checks get STOP_GRACE seconds;
-    what is then abandoned was not committed and is simply redone on the next start.
+    does not fire every fetch at the same instant. On SIGHUP, `reload()` gives the new config
+    (see `apply_config`); one that raises ConfigError is reported and the running one kept.
+    On stop, in-flight checks get STOP_GRACE seconds; what is then abandoned was not committed
+    and is simply redone on the next start.
     """
     scheduler = AsyncIOScheduler(timezone=UTC)
     in_flight: set[asyncio.Task[object]] = set()
+    summary = Summary()
 
     async def run_check(job: SourceJob) -> None:
         task = asyncio.current_task()
@@ -266,6 +280,7 @@ async def serve(app: App, *, stop: asyncio.Event) -> None:
         in_flight.add(task)
         try:
             [result] = await app.runner.check_all([job])
+            summary.count(result)
             _log_result(result)
             if result.alerts:
                 await run_drain()
@@ -278,6 +293,7 @@ async def serve(app: App, *, stop: asyncio.Event) -> None:
         except SQLAlchemyError as e:  # the database is down: say so once a drain, try again later
             log.error("outbox: database error: %s", str(e).strip().splitlines()[0])
             return
+        summary.delivered(report)
         if report.sent or report.dead:
             log.info(
                 "outbox: %d sent, %d dead, %d pending",
@@ -286,10 +302,19 @@ async def serve(app: App, *, stop: asyncio.Event) -> None:
                 report.pending_left,
             )
 
-    start = app.clock()
-    for source in app.config.sources:
-        if not source.enabled:
-            continue
+    async def run_prune() -> None:
+        try:
+            await app.prune()
+        except SQLAlchemyError as e:
+            log.error("retention: database error: %s", str(e).strip().splitlines()[0])
+
+    async def summarise() -> None:
+        log.info("%s", summary.line(app.clock()))
+
+    async def heartbeat() -> None:
+        app.beat()
+
+    def schedule_source(source: Source, first: datetime) -> None:
         job = job_for(app.config, source)
         scheduler.add_job(
             run_check,
@@ -300,30 +325,54 @@ async def serve(app: App, *, stop: asyncio.Event) -> None:
             max_instances=1,
             coalesce=True,
             misfire_grace_time=300,
-            next_run_time=start + jitter_for(app.config, source) * random.random(),
+            next_run_time=first + jitter_for(app.config, source) * random.random(),
+            replace_existing=True,
         )
-    every = app.config.outbox.drain_every
-    scheduler.add_job(
-        run_drain,
-        IntervalTrigger(seconds=int(every.total_seconds()), timezone=UTC),
-        id="outbox",
-        max_instances=1,
-        coalesce=True,
-        next_run_time=start,
-    )
 
-    async def heartbeat() -> None:
-        app.beat()
+    def every(interval: timedelta) -> IntervalTrigger:
+        return IntervalTrigger(seconds=int(interval.total_seconds()), timezone=UTC)
 
-    scheduler.add_job(
-        heartbeat,
-        IntervalTrigger(seconds=HEARTBEAT_EVERY, timezone=UTC),
-        id="heartbeat",
-        max_instances=1,
-        coalesce=True,
-        next_run_time=start,
-    )
+    def schedule_upkeep(first: datetime) -> None:
+        """The jobs that are not sources: outbox, heartbeat, retention, the summary line."""
+        config = app.config
+        jobs = [
+            ("outbox", run_drain, config.outbox.drain_every, first),
+            ("heartbeat", heartbeat, timedelta(seconds=HEARTBEAT_EVERY), first),
+            ("retention", run_prune, config.retention.every, first + timedelta(minutes=1)),
+            ("summary", summarise, summary_every(config), first + summary_every(config)),
+        ]
+        for name, func, interval, at in jobs:
+            scheduler.add_job(
+                func, every(interval), id=name, max_instances=1, coalesce=True,
+                next_run_time=at, replace_existing=True,
+            )  # fmt: skip
+
+    async def on_hangup() -> None:
+        assert reload is not None
+        try:
+            config = await asyncio.to_thread(reload)
+        except ConfigError as e:
+            log.error("reload: the running config is kept: %s", e)
+            return
+        changed = await apply_config(app, config)
+        now = app.clock()
+        for name in changed.removed:
+            scheduler.remove_job(f"source:{name}")  # a check of it in flight runs to its end
+        for source in app.config.sources:
+            if source.name in changed.added or source.name in changed.changed:
+                schedule_source(source, now)
+        schedule_upkeep(now)
+        log.info("reload: %s", changed)
+
+    start = app.clock()
+    for source in app.config.sources:
+        if source.enabled:
+            schedule_source(source, start)
+    schedule_upkeep(start)
     scheduler.start()
+    if reload is not None:
+        loop = asyncio.get_running_loop()
+        loop.add_signal_handler(signal.SIGHUP, lambda: loop.create_task(on_hangup()))
     log.info("figwatch running: %d sources, %d alert channels", len(app.jobs()), len(app.channels))
     try:
         await stop.wait()
@@ -331,16 +380,72 @@ async def serve(app: App, *, stop: asyncio.Event) -> None:
         # Pause first: shutting the scheduler down cancels its running jobs, and in-flight
         # checks get STOP_GRACE seconds to finish before that happens.
         scheduler.pause()
-        app._stop_drains.set()  # a check's drain ends after its current attempt
-        grace_ends = asyncio.get_running_loop().time() + STOP_GRACE
+        # Deliveries are not what a stop must wait for: an abandoned one stays pending and is
+        # sent after the restart. They get a short grace, checks in flight a longer one.
+        delivering = asyncio.create_task(app.stop_delivering(DELIVERY_GRACE))
         if in_flight:
             log.info("stopping: waiting up to %.0fs for %d checks", STOP_GRACE, len(in_flight))
             _done, pending = await asyncio.wait(set(in_flight), timeout=STOP_GRACE)
             if pending:
                 log.warning("stopping: abandoning %d unfinished checks", len(pending))
-        await app.stop_delivering(max(grace_ends - asyncio.get_running_loop().time(), 1.0))
+        await delivering
         scheduler.shutdown(wait=False)
         log.info("figwatch stopped")
+
+
+@dataclass(frozen=True, slots=True)
+class Reloaded:
+    """What a reload changed: source names added, removed (or disabled) and changed."""
+
+    added: tuple[str, ...]
+    removed: tuple[str, ...]
+    changed: tuple[str, ...]
+    channels: int
+
+    def __str__(self) -> str:
+        parts = [f"{len(self.added)} added", f"{len(self.removed)} removed"]
+        parts.append(f"{len(self.changed)} changed")
+        names = [*self.added, *self.removed, *self.changed]
+        listed = f" ({', '.join(names)})" if names and len(names) <= 10 else ""
+        return f"sources {', '.join(parts)}{listed}; {self.channels} alert channels"
+
+
+async def apply_config(app: App, config: Config) -> Reloaded:
+    """Make `config` the running one: channels, fetch settings, aliases; say what sources moved.
+
+    The database is not switched (a warning says so): that takes a restart. Checks and
+    deliveries in flight finish with what they started with.
+    """
+    old = app.config
+    if config.database != old.database:
+        log.warning("reload: a new database takes a restart; still using the one in use")
+        config = config.model_copy(update={"database": old.database})
+    before = {job.name: job for job in app.jobs()}
+    app.channels = build_channels(config)
+    app.config = config
+    settings = settings_for(config)
+    client, app.runner.client = app.runner.client, make_client(settings)
+    app.runner.fetch_settings = settings
+    app.runner.aliases = dict(config.subjects.aliases)
+    # Checks in flight still hold the old client: close it once they are surely done.
+    asyncio.get_running_loop().call_later(
+        STOP_GRACE * 3, lambda: asyncio.ensure_future(client.aclose())
+    )
+    after = {job.name: job for job in app.jobs()}
+    schedules = {s.name: (trigger_for(config, s), jitter_for(config, s)) for s in config.sources}
+    old_schedules = {s.name: (trigger_for(old, s), jitter_for(old, s)) for s in old.sources}
+    changed = tuple(
+        name
+        for name in after
+        if name in before
+        and (after[name] != before[name] or str(schedules[name]) != str(old_schedules[name]))
+    )
+    return Reloaded(
+        added=tuple(n for n in after if n not in before),
+        removed=tuple(n for n in before if n not in after),
+        changed=changed,
+        channels=len(app.channels),
+    )
 
 
 def install_stop_signals(stop: asyncio.Event) -> None:

@@ -8,19 +8,13 @@ import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 from pydantic import BaseModel, ValidationError
 
 from pipeline.config.fields import ConfigError
 from pipeline.config.models import (
     Config,
-    Defaults,
-    EmailAlert,
-    Outbox,
-    Source,
-    Subjects,
-    WebhookAlert,
 )
 
 DEFAULT_CONFIG_FILE = "figwatch.toml"
@@ -89,10 +83,28 @@ def _expand(node: Any, loc: Loc, ex: _Expansion) -> Any:
 
 
 def _known_keys() -> list[str]:
-    models: list[type[BaseModel]] = [
-        Config, Defaults, Source, WebhookAlert, EmailAlert, Subjects, Outbox,
-    ]  # fmt: skip
-    return sorted({f.alias or n for m in models for n, f in m.model_fields.items()})
+    """Every key the config knows, at any depth: the "did you mean" candidates."""
+    keys: set[str] = set()
+    seen: set[type[BaseModel]] = set()
+
+    def walk(model: type[BaseModel]) -> None:
+        if model in seen:
+            return
+        seen.add(model)
+        for name, info in model.model_fields.items():
+            keys.add(info.alias or name)
+            for inner in _models_in(info.annotation):
+                walk(inner)
+
+    walk(Config)
+    return sorted(keys)
+
+
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    """The BaseModel classes an annotation names (through tuples, unions, Annotated, ...)."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return [m for arg in get_args(annotation) for m in _models_in(arg)]
 
 
 def _message(err: Mapping[str, Any], loc: Loc) -> str:

@@ -236,6 +236,17 @@ class Outbox(_Model):
         return min(self.backoff * 2 ** max(attempt - 1, 0), BACKOFF_CAP)
 
 
+class Retention(_Model):
+    """[retention]: how long fetch rows and superseded article versions are kept.
+
+    Whatever its age, a fetch that an observation or a change refers to is kept, and so is each
+    source's newest fetch and newest article text (storage/retention.py).
+    """
+
+    keep: Duration = timedelta(days=30)
+    every: Duration = timedelta(hours=1)  # how often `figwatch run` prunes
+
+
 class Http(_Model):
     """[http]: the status server of `figwatch run` (`--http` wins); off when unset."""
 
@@ -280,6 +291,7 @@ class Config(_Model):
     alerts: tuple[AlertConfig, ...] = ()
     subjects: Subjects = Field(default_factory=Subjects)
     outbox: Outbox = Field(default_factory=Outbox)
+    retention: Retention = Field(default_factory=Retention)
     http: Http = Field(default_factory=Http)
 
     def __repr_args__(self) -> Iterator[tuple[str | None, Any]]:

@@ -127,7 +127,7 @@ def test_report_command_writes_the_file(
     html = out.read_text(encoding="utf-8")
     assert "villagers" in html and "killed|soldiers" not in html
     err = capsys.readouterr().err
-    assert err.strip() == f"{out}: 1 figure timelines, 3 sources, 1 changes"  # no progress bar
+    assert err.strip() == f"{out}: 1 figure timeline, 3 sources, 1 change"  # no progress bar
 
 
 def test_progress_draws_on_a_terminal_only() -> None:

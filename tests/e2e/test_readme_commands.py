@@ -34,6 +34,7 @@ FIGWATCH = Path(sys.executable).parent / "figwatch"
 # (`[--source NAME]`) stands for each of its forms.
 RUNS: dict[str, list[list[str]]] = {
     "figwatch check [--source NAME]": [["check"], ["check", "--source", "marden"]],
+    "figwatch check": [["check"]],
     "figwatch --config figwatch.toml check": [["--config", "figwatch.toml", "check"]],
     "figwatch check --config figwatch.toml": [["check", "--config", "figwatch.toml"]],
     "figwatch extract [FILE\\|URL\\|-] [--json]": [

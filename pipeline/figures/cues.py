@@ -221,15 +221,57 @@ CUE_STEMS = (
     "remains of", "in the hospital", "homicide", "embraced", "fell",
 )  # fmt: skip
 
-RELEASE = re.compile(
-    r"(?<![\w-])(?:released?|releasing|release\s+of|freed|freeing|free|exchanged?|exchanging"
-    r"|exchange\s+of|swapped|swap(?:\s+of)?|returned|returning|return(?:\s+of)?|repatriated"
-    r"|repatriating|repatriation\s+of|handed\s+over|hand(?:ing)?\s+over|rescued|rescuing"
-    r"|evacuated|evacuating|liberated|pardoned|reunited|escaped|discharged|handed|handing"
-    r"|regain(?:ed|s)?\s+(?:their|his|her)\s+freedom|set\s+free|walked\s+free"
-    r")\b",
-    re.IGNORECASE,
+# Words that release people held ("freed", "walked free"); a count they govern is no figure.
+RELEASE_WORDS: tuple[str, ...] = (
+    r"released?",
+    r"releasing",
+    r"release\s+of",
+    r"freed",
+    r"freeing",
+    r"free",
+    r"exchanged?",
+    r"exchanging",
+    r"exchange\s+of",
+    r"swapped",
+    r"swap(?:\s+of)?",
+    r"returned",
+    r"returning",
+    r"return(?:\s+of)?",
+    r"repatriated",
+    r"repatriating",
+    r"repatriation\s+of",
+    r"handed\s+over",
+    r"hand(?:ing)?\s+over",
+    r"rescued",
+    r"rescuing",
+    r"evacuated",
+    r"evacuating",
+    r"liberated",
+    r"pardoned",
+    r"reunited",
+    r"escaped",
+    r"discharged",
+    r"handed",
+    r"handing",
+    r"regain(?:ed|s)?\s+(?:their|his|her)\s+freedom",
+    r"set\s+free",
+    r"walked\s+free",
 )
+RELEASE = re.compile(r"(?<![\w-])(?:" + "|".join(RELEASE_WORDS) + r")\b", re.IGNORECASE)
+
+
+def first_letters(alternatives: tuple[str, ...]) -> frozenset[str]:
+    """The letters a match of any of `alternatives` can start with (lower case), for a cheap
+    gate before the regex; derived from the words, so a word added cannot slip past the gate."""
+    out = set()
+    for alt in alternatives:
+        if not alt[:1].isalpha():
+            raise ValueError(f"{alt!r} does not start with a literal letter; no gate for it")
+        out.add(alt[0].lower())
+    return frozenset(out)
+
+
+RELEASE_FIRST = first_letters(RELEASE_WORDS)
 LOSS_HEAD_WORDS = """
     soldiers troops men servicemen fighters personnel people lives officers marines
     paratroopers infantrymen sailors airmen pilots combatants militants servicemembers

@@ -38,6 +38,7 @@ from pipeline.figures.cues import (
     RELEASE,
     RELEASE_AFTER,
     RELEASE_AFTER_LOWER,
+    RELEASE_FIRST,
     TIME_WORDS,
     TOKEN,
     TREAT_VERB,
@@ -73,7 +74,6 @@ class NounPhrase:
 
 
 BLOCKED = Reading(Category.KILLED, "blocked")
-_RELEASE_FIRST = frozenset("rfeshlpd")  # first letters of the RELEASE words
 
 
 def noun_phrase(sentence: str, pos: int) -> NounPhrase:
@@ -332,7 +332,7 @@ def _aux_then_cue(
         if low in _QUOTES:
             i = tm.end()  # "had been 'martyred'"
             continue
-        if low[:1] in _RELEASE_FIRST and RELEASE.match(sentence, i):
+        if low[:1] in RELEASE_FIRST and RELEASE.match(sentence, i):
             return BLOCKED
         if low in MODALS or (
             low in AUX

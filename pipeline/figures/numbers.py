@@ -18,6 +18,10 @@ from pipeline.figures.noncounts import not_a_count
 from pipeline.figures.qualifiers import qualifier_after, qualifier_before
 
 _LOWER_WORDS = re.compile(r"[a-z]+")
+_MONTH_NAMES = (
+    "january|february|march|april|may|june|july|august|september|october|november|december"
+    "|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
+)
 _GROUP_SEP = re.compile(r"[,\u00a0\u2009\u202f ]")
 _DOT_THOUSANDS = re.compile(r"[1-9]\d{0,2}\.\d{3}")
 
@@ -291,6 +295,8 @@ def _atoms(sentence: str, low: str | None) -> list[_Atom]:
         if words:
             found.extend(words)
             found.sort(key=lambda a: a.start)
+    if len(found) > 1:
+        found = _join_stray_spaces(sentence, found)
     out: list[_Atom] = []
     for atom in found:
         if not_a_count(sentence, low, atom.start, atom.end, atom.value, atom.scale, atom.digits):
@@ -304,6 +310,44 @@ def _atoms(sentence: str, low: str | None) -> list[_Atom]:
             if tail[:1] == "," and sentence[end + 1 : end + 4].lstrip()[:1].isupper():
                 continue  # "and one, Leah Sharibu, is still held": a person, not a count
         out.append(atom)
+    return out
+
+
+# "77, 000", "at least 85, 694": a thousands group set off by a stray space after its comma. Not
+# after a month ("May 5, 300 people") and not inside a list of counts ("120, 340 and 560").
+_STRAY_GAP = ", "
+_LIST_BEFORE = re.compile(r"\d\s*,\s*$")
+_LIST_AFTER = re.compile(r"\s*(?:,|and\b|or\b)\s*\d")
+_MONTH_BEFORE = re.compile(rf"\b(?:{_MONTH_NAMES})\.?\s+$", re.IGNORECASE)
+
+
+def _join_stray_spaces(sentence: str, found: list[_Atom]) -> list[_Atom]:
+    """Atoms with each "N, DDD" pair written with a stray space read as one number."""
+    out: list[_Atom] = []
+    i = 0
+    while i < len(found):
+        a = found[i]
+        b = found[i + 1] if i + 1 < len(found) else None
+        if (
+            b is not None
+            and a.scale == 1
+            and b.scale == 1
+            and a.digits.isdigit()
+            and len(a.digits) <= 3
+            and a.digits[0] != "0"
+            and b.digits.isdigit()
+            and len(b.digits) == 3
+            and sentence[a.end : b.start] == _STRAY_GAP
+            and not _LIST_BEFORE.search(sentence, max(0, a.start - 8), a.start)
+            and not _LIST_AFTER.match(sentence, b.end)
+            and not _MONTH_BEFORE.search(sentence, max(0, a.start - 12), a.start)
+        ):
+            digits = a.digits + b.digits
+            out.append(_Atom(a.start, b.end, int(digits), 1, digits))
+            i += 2
+            continue
+        out.append(a)
+        i += 1
     return out
 
 

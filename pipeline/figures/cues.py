@@ -76,7 +76,7 @@ RIGHT_CUES: list[tuple[Category | None, str]] = [
         r"|murders|homicides|killings|embraced\s+(?:shahadat|martyrdom)"
         r"|fell(?=\s*(?:[,;.)]|$|and\b|in\s+(?:battle|action|combat)\b))"
         r"|beheaded|decapitated|martyred|martyrs|bodies|corpses|lynched|buried|drowned|KIA|succumbed|hanged"
-        r"|neutrali[sz]ed|eliminated|liquidated"),
+        r"|neutrali[sz]ed|eliminated|liquidated|deceased|suffocated|asphyxiated"),
     (W, r"wounded|injured|hurt|injuries|hospitali[sz]ed|maimed|WIA"),
     (KW, r"casualties|losses|victims"),
     (C, r"taken\s+(?:(?:into|to|across|back\s+to)\s+[\w’'-]+\s+(?:[\w’'-]+\s+)?as\s+"
@@ -84,6 +84,7 @@ RIGHT_CUES: list[tuple[Category | None, str]] = [
         r"|held\s+(?:as\s+)?(?:captive|hostage|hostages|prisoner|prisoners)"
         r"|(?:in|into)\s+(?:\w+\s+)?(?:captivity|custody\s+as\s+prisoners)|prisoners\s+of\s+war|war\s+prisoners"
         r"|captured|POWs?|PoWs?|hostages?|abducted|kidnapped|surrendered|captives?|seized"
+        r"|abductees|kidnap\s+victims"
         r"|laid\s+down\s+(?:their|its|his|her)\s+(?:arms|weapons)"
         r"|fell\s+into\s+(?:[\w’'-]+\s+){0,2}?hands"
         r"|in\s+the\s+hands\s+of\s+(?:the\s+|their\s+|his\s+|her\s+)?"
@@ -155,10 +156,11 @@ LEFT_VERB_RE_LOWER = lower_twin(LEFT_VERB_RE)
 
 # Nouns that name a count which a link word ("rose to", "at", "of", "were", ":") then gives.
 LEFT_NOUNS: list[tuple[Category, str]] = [
-    (KW, rf"{KILL_WORDS}\s+(?:and|or)\s+{WOUND_WORDS}|casualt(?:y|ies)|losses|loss|victims"
+    (KW, rf"{KILL_WORDS}\s+(?:and|or)\s+{WOUND_WORDS}|casualty\s+(?:toll|count|tally)"
+         r"|casualt(?:y|ies)|losses|loss|victims"
          r"|personnel(?:\s+losses)?"),
     (K, r"(?:death|fatality|body)\s+(?:toll|count|tally)|toll|fatalities|deaths|dead|killed"
-        r"|martyrs|lives\s+lost|bodies"
+        r"|martyrs|lives\s+lost|bodies|deceased"
         r"|(?:people|persons|those|civilians)\s+who\s+(?:have\s+|had\s+)?(?:died|perished)"),
     (W, r"wounded|injured|injuries"
         r"|(?:people|persons|those|civilians)\s+who\s+(?:were|have\s+been|had\s+been)\s+"
@@ -177,7 +179,7 @@ LEFT_NOUN_RE_LOWER = lower_twin(LEFT_NOUN_RE)
 # Link verbs that say where the count stands: "the toll tops 50,000" is more than 50,000.
 _MORE_LINKS = """
     topped topping tops passed passes passing surpassed surpassing surpass exceeded exceeding
-    exceed crossed crosses crossing"""
+    exceed crossed crosses crossing past"""
 _NEAR_LINKS = "nears neared nearing approached approaches approaching"
 LINK_QUALIFIERS = {
     **{w: Qualifier.MORE_THAN for w in _MORE_LINKS.split()},
@@ -218,7 +220,8 @@ CUE_STEMS = (
     "stabb", "hacked", "to death", "succumb", "neutrali", "eliminat", "liquidat", "seiz",
     "alive", "hanged", "burns", "held", "holding", "holds", "to hold", "still hold", "treat",
     "abductor", "captor", "beyond recogn", "laid down", "decapitat", "condition", "in hospital",
-    "remains of", "in the hospital", "homicide", "embraced", "fell",
+    "remains of", "in the hospital", "homicide", "embraced", "fell", "deceas", "suffocat",
+    "asphyxiat",
 )  # fmt: skip
 
 # Words that release people held ("freed", "walked free"); a count they govern is no figure.
@@ -376,7 +379,8 @@ NON_PERSON_WORDS = """
     pieces stocks ammunition munitions howitzers mortars launchers pickups jeeps armoured
     messages letters parcels calls items carrier carriers destroyer destroyers cruiser cruisers
     battleship battleships submarine submarines frigate frigates warship warships tanker tankers
-    hotels hostels restaurants cafes bars markets stations airports mines gang gangs cartel"""
+    hotels hostels restaurants cafes bars markets stations airports mines gang gangs cartel
+    mass shootings stabbings bombings explosions crashes accidents"""
 NON_PERSON = frozenset(NON_PERSON_WORDS.split())
 # A phrase after the count that starts with a place word names where, not what was counted:
 # "a death toll of 91 in the mountain villages".

@@ -321,6 +321,9 @@ def _aux_then_cue(
             if depth == 0 and low_text in NOUN_CUES:
                 # "148 victims were killed", "ten hostages were executed": the verb decides
                 after = _aux_then_cue(sentence, end, mention_start, 1)
+                if after is not None and after is not BLOCKED and after.category == C and cat == K:
+                    # "the 28 dead hostages": hostages said to be dead are killed (spec)
+                    return Reading(K, "right:" + low_text, subject=after.rule.partition(":")[2])
                 if after is not None and after is not BLOCKED and after.subject is None:
                     return replace(after, subject=low_text)  # "80 hostages were still held"
                 if after is not None:

@@ -76,6 +76,10 @@ _NOT_LIVES = re.compile(
 )
 
 
+# Hostages said to be dead are killed, not held (spec): "the dead hostages", "deceased captives"
+_DEAD_BEFORE = re.compile(r"\b(?:dead|deceased|slain|murdered|killed)\s+$", re.IGNORECASE)
+
+
 def read_left(sentence: str, mention_start: int, np: NounPhrase) -> Reading | None:
     """A verb governing the count ("killed at least 18") or a noun linked to it ("toll rose to")."""
     if counts_things(np.text, np.head):
@@ -160,6 +164,8 @@ def read_left(sentence: str, mention_start: int, np: NounPhrase) -> Reading | No
     if "average" in window.lower() and _AVERAGE.search(window, 0, last.start()):
         return BLOCKED
     cat = LEFT_NOUNS[int((last.lastgroup or "n0")[1:])][0]
+    if cat == C and _DEAD_BEFORE.search(window, max(0, last.start() - 30), last.start()):
+        cat = K  # "the number of deceased hostages at 31": hostages said dead are killed
     owner = _OWNER_BEFORE.search(window[: last.start()])
     named = _LEAD_DET.sub("", owner.group(1)).strip() if owner else ""
     return Reading(

@@ -41,7 +41,7 @@ def _after_drop(months: str) -> str:
         rf"centuries|century|km|kms|kilomet(?:er|re)s?|miles?|met(?:er|re)s?|m|cm|mm|ft|feet|"
         rf"inch(?:es)?|kg|kilos?|kilograms?|tons?|tonnes?|lbs?|pounds?|dollars?|euros?|cents?|"
         rf"rupees?|naira|shillings?|yuan|yen|usd|am|pm|a\.m|p\.m|gmt|utc|bst|cet|mph|kph|km/h|"
-        rf"degrees?|magnitude|richter|times|per(?:\s+cent)?|st|nd|rd|th|{months})\b"
+        rf"degrees?|magnitude|richter|times|per(?:\s+cent)?|st|nd|rd|th|fewer|{months})\b"
         rf"|\s*[°º])"
     )
 
@@ -54,6 +54,16 @@ _RATIO_AFTER = re.compile(
     r"\s+(?:in|out\s+of)\s+(?:every\s+)?(?:(?!(?:1[6-9]|20)\d\d\b)\d|ten|five|four|three|two"
     r"|a\s+hundred|every)",
     re.IGNORECASE,
+)
+# "3 wounded for 1 dead", "five killed to one wounded": a ratio of casualties, not counts
+_CASUALTY_WORD = r"(?:killed|dead|deaths?|wounded|injured)"
+_CUE_RATIO_AFTER = re.compile(
+    rf"\s+{_CASUALTY_WORD}\s+(?:for|to)\s+(?:every\s+)?(?:\d[\d,.]*|one|a|each|two|three|four"
+    rf"|five|ten)\s+{_CASUALTY_WORD}\b"
+)
+_CUE_RATIO_BEFORE = re.compile(
+    rf"(?:\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten))\s+{_CASUALTY_WORD}"
+    r"\s+(?:for|to)\s+(?:every\s+)?$"
 )
 _RATIO_BEFORE = re.compile(
     r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine)\s+(?:in|out\s+of)\s+(?:every\s+)?$",
@@ -87,7 +97,8 @@ _YEAR_RANGE_START = re.compile(r"\b(?:1[6-9]|20)\d\d[-–/]$")
 _COUNT_BEFORE = re.compile(
     r"\b(?:killed|killing|kills|wounded|wounding|injured|injuring|captured|capturing|abducted"
     r"|abducting|kidnapped|kidnapping|lost|losing|than|least|about|around|nearly|some|over"
-    r"|almost|roughly|approximately|to|at|of|were|was|another|additional|total|further)\s*$",
+    r"|almost|roughly|approximately|to|at|of|were|was|another|additional|total|further"
+    r"|many\s+as|high\s+as)\s*$",
     re.IGNORECASE,
 )
 
@@ -128,6 +139,12 @@ def not_a_count(
         or (may and _MAY_BEFORE.search(sentence[lo:start]))
     ):
         return True  # a date, money, a code, a ratio ("1 in 5 children")
+    if last in ("for", "to", "every") and _CUE_RATIO_BEFORE.search(
+        (low or sentence.lower())[max(0, start - 40) : start]
+    ):
+        return True  # "3 wounded for 1 dead": the second term of a ratio
+    if _CUE_RATIO_AFTER.match(low or sentence.lower(), end, stop + 20):
+        return True  # "five killed to one wounded": the first term of a ratio
     nxt = sentence[end : end + 2]
     if nxt[:1] == "-" and nxt[1:].isalpha() and not sentence.startswith(("-plus", "-odd"), end):
         return True  # "19-year-old", "6.3-magnitude"

@@ -76,6 +76,10 @@ _VAGUE_CUE = re.compile(
 )
 _SENTENCED = re.compile(r"\b(?:sentenc|condemn)\w*\s+(?:\w+\s+)?$", re.IGNORECASE)
 _HELD_NOUN = re.compile(r"\s*(?:hostages?|prisoners|captives|pows?)\b", re.IGNORECASE)
+# A sentence about a model's scenarios or forecasts: its counts did not happen (yet).
+_SCENARIO = re.compile(
+    r"\b(?:scenarios?|forecasts?|projections?|worst[- ]case|best[- ]case)\b", re.IGNORECASE
+)
 _RELATIVE = re.compile(r",\s*(?:which|who|whose|where)\b", re.IGNORECASE)
 
 
@@ -83,6 +87,8 @@ def readings(
     sentence: str, mentions: list[NumberMention], nps: list[NounPhrase]
 ) -> list[Reading | None]:
     """Each count's own reading, then partitives and readings shared forward and backward."""
+    if _SCENARIO.search(sentence):
+        return [BLOCKED] * len(mentions)  # "the worst case was 1.7 million deaths": a forecast
     readings: list[Reading | None] = []
     held_only: dict[int, int] = {}  # "21 hostages and ...": the cue names the group; its end
     for m, np in zip(mentions, nps, strict=True):
@@ -125,6 +131,13 @@ def readings(
                 cue = _HELD_NOUN.match(sentence, np.end)
                 if cue is not None:
                     held_only[len(readings)] = cue.end()
+        if reading is not None and reading is not BLOCKED and reading.category == Category.CAPTURED:
+            # "the deaths of 41 hostages still held": hostages said to be dead are killed (spec)
+            verb = read_left(sentence, m.start, np)
+            if verb is not None and verb is not BLOCKED and verb.category == Category.KILLED:
+                named = np.text.strip()
+                own = None if named[:3].lower() == "of " else named or None
+                reading = replace(verb, subject=own)
         readings.append(reading)
     # Partitive: "120 of the estimated 200 fighters had been killed" states 120, not 200;
     # "2 of the 11 abducted workers were freed" states 11 abducted, and no figure for the 2.

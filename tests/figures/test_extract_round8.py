@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.figures.tables import AL, MT, Case, E, K, W, figure_keys
+from tests.figures.tables import AL, KW, MT, C, Case, E, K, W, figure_keys
 
 # A release stated with any release word is no figure; the gate before the release test is
 # derived from the release words (grammar used a hand-written first-letter set that lacked "w").
@@ -32,7 +32,38 @@ STRAY_SPACES: list[Case] = [
      {(K, 110, None, E), (K, 230, None, E), (K, 340, None, E)}),
 ]  # fmt: skip
 
-ALL = RELEASES + STRAY_SPACES
+# Cue words of real copy; hostages said to be dead are killed, not held (spec).
+CUES: list[Case] = [
+    ("Divers recovered 14 deceased from the flooded mine.", {(K, 14, None, E)}),
+    ("Among the deceased were seven aid workers, the agency said.", {(K, 7, None, E)}),
+    ("Eleven suffocated in the crush at the stadium gate.", {(K, 11, None, E)}),
+    ("Police said at least 30 pupils were among the abductees.", {(C, 30, None, AL)}),
+    ("The flood death toll climbed past 2,500 overnight.", {(K, 2500, None, MT)}),
+    ("The toll over the past 48 hours rose to 61.", {(K, 61, None, E)}),
+    ("Kyiv said the enemy lost 520 soldiers, bringing the casualty tally to 81,300.",
+     {(KW, 520, None, E), (KW, 81300, None, E)}),
+    ("The army confirmed the deaths of 19 hostages still in captivity.", {(K, 19, None, E)}),
+    ("The army confirmed the deaths of 6 of those still held in the tunnels.", {(K, 6, None, E)}),
+    ("The remains of the last 4 dead hostages are to be handed back.", {(K, 4, None, E)}),
+    ("Officials put the number of deceased captives at 23.", {(K, 23, None, E)}),
+    ("The group still holds 48 hostages, and 20 dead hostages were identified.",
+     {(C, 48, None, E), (K, 20, None, E)}),
+]  # fmt: skip
+
+# Counts that are not figures although a cue is near.
+NOT_FIGURES: list[Case] = [
+    ("Medics usually see about 3 wounded for 1 dead in such fighting.", set()),
+    ("The returns showed nearly four killed to one wounded.", set()),
+    ("This year saw 150 fewer victims than last year.", set()),
+    ("Police logged 12 mass shootings this year, claiming 60 lives.", {(K, 60, None, E)}),
+    ("In the worst-case scenario the virus causes 9,000 deaths.", set()),
+    ("Forecasts put the toll at 40,000 by the summer.", set()),
+    ("Six killed to date in the floods, officials said.", {(K, 6, None, E)}),
+    # a year-like count after "as many as" is a count (found by test_extract_generated)
+    ("The death toll rose to as many as 1700.", {(K, 1700, None, "up_to")}),
+]  # fmt: skip
+
+ALL = RELEASES + STRAY_SPACES + CUES + NOT_FIGURES
 
 
 @pytest.mark.parametrize(("sentence", "expected"), ALL, ids=[c[0][:40] for c in ALL])

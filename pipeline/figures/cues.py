@@ -75,7 +75,7 @@ RIGHT_CUES: list[tuple[Category | None, str]] = [
     (K, r"killed|dead|died|deaths?|fatalities|perished|slain|murdered|massacred|executed"
         r"|murders|homicides|killings|embraced\s+(?:shahadat|martyrdom)"
         r"|fell(?=\s*(?:[,;.)]|$|and\b|in\s+(?:battle|action|combat)\b))"
-        r"|beheaded|decapitated|martyred|martyrs|bodies|corpses|lynched|buried|drowned|KIA|succumbed|hanged"
+        r"|beheaded|decapitated|martyred|martyrs|bodies|body|corpses|lynched|buried|drowned|KIA|succumbed|hanged"
         r"|neutrali[sz]ed|eliminated|liquidated|deceased|suffocated|asphyxiated"),
     (W, r"wounded|injured|hurt|injuries|hospitali[sz]ed|maimed|WIA"),
     (KW, r"casualties|losses|victims"),
@@ -128,7 +128,8 @@ LEFT_VERBS: list[tuple[Category, str]] = [
         r"|shot\s+dead|shooting\s+dead|gunned\s+down|gunning\s+down|shot\s+and\s+killed"
         r"|(?:hacked|stabbed|burned|burnt|beat|beaten)\s+to\s+death"
         r"|(?:claimed|claiming|claims|took|taking|takes|cost|costing|costs)\s+the\s+lives\s+of"
-        r"|(?:the\s+)?(?:deaths?|killings?|murders?|massacre|execution|bodies|remains)\s+of"),
+        r"|(?:the\s+)?(?:deaths?|killings?|slayings?|murders?|massacre|execution|bodies|remains)"
+        r"\s+of"),
     (W, r"wounded|wounding|wounds|injured|injuring|injures|injure|hurt|hurting|wound|maimed"
         r"|maiming"),
     (C, r"captured|capturing|captures|capture|abducted|abducting|abducts|abduct|kidnapped"
@@ -213,6 +214,7 @@ NOMINAL_BEFORE = re.compile(r"\b(?:the|those|their|our|its|his|her)\s+$", re.IGN
 # Most frequent first: a sentence with a cue is done after a test or two.
 CUE_STEMS = (
     "kill", "dead", "wound", "injur", "death", "died", "dies", "dying", "fatal", "slain", "perish",
+    "slay", "body",
     "murder", "massacr", "execut", "behead", "martyr", "bodies", "corpse", "lynch", "buried",
     "drown", "lives", "hurt", "hospitali", "maim", "casualt", "loss", "lost", "losing",
     "victim", "toll", "captur", "captiv", "prisoner", "pows", "hostage", "abduct", "kidnap",

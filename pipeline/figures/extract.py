@@ -14,7 +14,7 @@ import logging
 import re
 from dataclasses import replace
 
-from pipeline.figures.cues import CATEGORY_OF_STEM, W, has_cue_lower
+from pipeline.figures.cues import CATEGORY_OF_STEM, KW, C, K, W, has_cue_lower
 from pipeline.figures.model import Category, Figure
 from pipeline.figures.numbers import find_numbers, has_number_word
 from pipeline.figures.sentence_figures import Claimants, sentence_figures
@@ -28,11 +28,16 @@ _DIGIT = re.compile(r"\d")
 _OTHERS = re.compile(r"\b(?:others|another|more)\b", re.IGNORECASE)
 # A sentence that breaks down the figure before it: "Of those, 17 400 were children"
 _OF_THOSE = re.compile(
-    r"\W{0,2}of\s+(?:those|them|these|the\s+(?P<named>dead|victims|wounded|injured|missing|hostages))"
-    r"\s*,"
+    r"\W{0,2}of\s+(?:those|them|these|the\s+(?:total\s+|overall\s+)?(?P<named>dead|victims|wounded"
+    r"|injured|missing|hostages|deceased|fatalities|deaths|death\s+toll|killed|abducted))\s*,"
 )
 _WERE_GROUP = re.compile(
     r"\s+(?:were|was|are)\s+(?P<who>[a-z]+(?:s|ren|men))\b(?=\s*(?:[,;.]|and\b|$))"
+)
+# "lost 30,000 troops, including 14,000 killed and 16,000 injured": the wounded are part of the
+# loss, so "lost" keeps its killed_or_wounded reading
+_LOSS_BROKEN_DOWN = re.compile(
+    r"\blos[a-z]+\s+[^.;]{0,60}?\b(?:including|of\s+whom|among\s+them|comprising)\b", re.IGNORECASE
 )
 _MAX_TEXT = 5_000_000  # characters; beyond this the text is cut, never rejected
 
@@ -67,11 +72,16 @@ def find_figures(text: str, *, aliases: dict[str, str] | None = None) -> list[Fi
                 # A rule bug must cost one sentence, not the whole check; no page text is logged.
                 log.warning("figure extraction skipped a sentence: %s", type(exc).__name__)
                 continue
-        if not found and prev_idx == idx - 1 and figures:
+        if not found:
             opener = opener or _OF_THOSE.match(low)
-            if opener is not None:
-                said_as = CATEGORY_OF_STEM.get((opener.group("named") or "")[:4])
+            said_as = _category_named(opener)
+            if opener is not None and prev_idx == idx - 1 and figures:
                 found = _breakdown_of_last(sentence, start, figures[-1], claimants, said_as)
+            elif said_as is not None:
+                # "Of the total death toll, 1,524 were children": the opener names the category
+                said_by = claimants.of(sentence)
+                key = claimants.key(said_by)
+                found = _breakdown(sentence, start, said_as, said_by, key, claimants)
         if not found:
             continue
         if all(f.claimant is None for f in found):
@@ -80,7 +90,7 @@ def find_figures(text: str, *, aliases: dict[str, str] | None = None) -> list[Fi
                 key = claimants.key(claimant)
                 found = [replace(f, claimant=claimant, claimant_key=key) for f in found]
         found = [_named_in_full(f, named, claimants) for f in found]
-        if any(f.category == W for f in found):
+        if any(f.category == W for f in found) and not _LOSS_BROKEN_DOWN.search(sentence):
             # "lost 198,000 and another 550,000 wounded": "lost" meant killed
             found = [_as_killed(f) if f.rule.endswith("~soft") else f for f in found]
             if prev_idx == idx - 1 and _OTHERS.search(sentence):
@@ -119,12 +129,36 @@ def _named_in_full(f: Figure, named: list[str], claimants: Claimants) -> Figure:
     return f
 
 
+_STEM_NAMED = {**CATEGORY_OF_STEM, "deat": K, "fata": K, "dece": K, "vict": KW, "host": C}
+
+
+def _category_named(opener: re.Match[str] | None) -> Category | None:
+    """The category an opener names: "Of the wounded," -> wounded; "Of those," -> None."""
+    if opener is None or not opener.group("named"):
+        return None
+    return _STEM_NAMED.get(opener.group("named")[:4])
+
+
 def _breakdown_of_last(
     sentence: str, offset: int, last: Figure, claimants: Claimants, named: Category | None
 ) -> list[Figure]:
     """ "Of those, 17 400 were children and about 12 000 were women": a breakdown, in a sentence
     of its own, of the figure the sentence before stated; it takes that figure's category, or
     the one its opener names ("Of the wounded, ...")."""
+    return _breakdown(
+        sentence, offset, named or last.category, last.claimant, last.claimant_key, claimants
+    )
+
+
+def _breakdown(
+    sentence: str,
+    offset: int,
+    category: Category,
+    claimant: str | None,
+    claimant_key: str | None,
+    claimants: Claimants,
+) -> list[Figure]:
+    """The "N were <group>" counts of a breakdown sentence, as figures of `category`."""
     out: list[Figure] = []
     for m in find_numbers(sentence):
         group = _WERE_GROUP.match(sentence, m.end)
@@ -133,18 +167,18 @@ def _breakdown_of_last(
         who = group.group("who")
         out.append(
             Figure(
-                category=named or last.category,
+                category=category,
                 value=m.value,
                 value_max=m.value_max,
                 qualifier=m.qualifier,
                 subject=who,
-                claimant=last.claimant,
+                claimant=claimant,
                 sentence=sentence,
                 start=offset,
                 end=offset + len(sentence),
                 rule="shared-after",
                 subject_key=subject_key(who, claimants.table, ""),
-                claimant_key=last.claimant_key,
+                claimant_key=claimant_key,
             )
         )
     return out

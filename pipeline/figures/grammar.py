@@ -136,6 +136,13 @@ def noun_phrase(sentence: str, pos: int) -> NounPhrase:
             if not text_frozen:
                 text_end = end_np
             continue
+        if count_like and prev_low in _MONTHS and tok.isdigit() and len(tok) <= 2:
+            end_np = i = tend  # "involved in the March 12 raid": a date inside the phrase
+            if not text_frozen:
+                text_end = end_np
+            count += 1
+            prev_low = low
+            continue
         if count_like and and_at is not None:
             end_np, text_end = and_at  # "people and took about 250": "and" began a clause
             break
@@ -188,9 +195,13 @@ def noun_phrase(sentence: str, pos: int) -> NounPhrase:
     return NounPhrase(text=text, end=end_np, head=head)
 
 
+_MONTH_WORDS = """
+    january february march april may june july august september october november december
+    jan feb mar apr jun jul aug sep sept oct nov dec"""
+_MONTHS = frozenset(_MONTH_WORDS.split())
 _PAREN_MARKS = frozenset({",", "(", "–", "—", "‒"})
 _ON_BOARD = re.compile(
-    r"on\s+(?:board\b(?:\s+(?:the|a)\s+[\w-]+)?|(?:the|a)\s+(?:[\w-]+\s+)?(?:plane|bus|boat|ship"
+    r"on\s+(?:board\b(?:\s+(?:the|a)\s+[\w-]+)?|(?:the|a)\s+(?:[\w’'-]+\s+){0,2}(?:plane|bus|boat|ship"
     r"|train|flight|ferry|vessel|aircraft|minibus|truck|lorry|helicopter|jet)\b)",
     re.IGNORECASE,
 )

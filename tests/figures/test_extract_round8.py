@@ -63,7 +63,24 @@ NOT_FIGURES: list[Case] = [
     ("The death toll rose to as many as 1700.", {(K, 1700, None, "up_to")}),
 ]  # fmt: skip
 
-ALL = RELEASES + STRAY_SPACES + CUES + NOT_FIGURES
+# Phrases whose shape hid the cue: a place after "on the", a date inside the noun phrase, an
+# explicit count of one body, "slayings of", a loss broken down, an opener naming the category.
+SHAPES: list[Case] = [
+    ("Another 7 people on the same fishing boat were found dead.", {(K, 7, None, E)}),
+    ("Four gunmen involved in the June 9 raid were killed by troops.", {(K, 4, None, E)}),
+    ("One body was pulled from the river and 40 people were rescued.", {(K, 1, None, E)}),
+    ("A body was pulled from the river.", set()),
+    ("The slayings of 14 villagers were condemned.", {(K, 14, None, E)}),
+    ("Moscow said Kyiv lost 6,000 troops, including 2,500 killed and 3,500 wounded.",
+     {(KW, 6000, None, E), (K, 2500, None, E), (W, 3500, None, E)}),
+    ("The army lost 900 and another 2,000 wounded.", {(K, 900, None, E), (W, 2000, None, E)}),
+    ("Of the total death toll, 812 were children and 400 were women, the ministry said.",
+     {(K, 812, None, E), (K, 400, None, E)}),
+    ("Of the wounded, 30 were children.", {(W, 30, None, E)}),
+    ("Of the buildings, 30 were schools.", set()),
+]  # fmt: skip
+
+ALL = RELEASES + STRAY_SPACES + CUES + NOT_FIGURES + SHAPES
 
 
 @pytest.mark.parametrize(("sentence", "expected"), ALL, ids=[c[0][:40] for c in ALL])

@@ -73,7 +73,8 @@ _TO_AFTER = re.compile(r"\s*to\b", re.IGNORECASE)
 
 def blocked(sentence: str, start: int, end: int, np_end: int) -> bool:
     """Is the count at `start:end` (its noun phrase ending at `np_end`) explicitly not a figure:
-    a rate, negated or denied, released, hypothetical, an earlier value, or averted?"""
+    a rate, negated or denied, released, hypothetical, or averted? (An earlier value, "from X to
+    Y", is a figure: readings.py gives it the category of the value it changed to.)"""
     before = sentence[max(0, start - 70) : start]
     low = before.lower()
     if len(low) != len(before):
@@ -88,8 +89,6 @@ def blocked(sentence: str, start: int, end: int, np_end: int) -> bool:
         or (_NEGATION_HINT.search(low70) and _negated_before(sentence, start, low70))
         or (_RELEASE_STEM.search(low40) and _released_before(before40))
         or (_MODAL_HINT_LOWER.search(low40) and _modal_before(before40))
-        or (sentence[max(0, start - 12) : start].rstrip()[-4:].lower() == "from"
-            and earlier_value(sentence, start, np_end))
         or ((not low or _AVERTED_HINT.search(low[-30:])) and _averted(sentence, start))
     )  # fmt: skip
 

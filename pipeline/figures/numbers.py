@@ -95,6 +95,8 @@ CHANGE_FROM = re.compile(
     r"|declined|jumped|grew|grown|revised|went\s+(?:up|down)|down|up|raised|lowered)\s+from\s+$",
     re.IGNORECASE,
 )
+_FROM_BEFORE = re.compile(r"\bfrom\s+$", re.IGNORECASE)
+_TO_MID = re.compile(r"\s*to\s*", re.IGNORECASE)
 _BETWEEN_BEFORE = re.compile(r"\b(?:between|from)\s+$", re.IGNORECASE)
 _AND_MID = re.compile(r"\s*(?:and|-|–|—|to)\s*$", re.IGNORECASE)
 _RANGE_MID_LOWER = lower_twin(_RANGE_MID)
@@ -374,8 +376,16 @@ def find_numbers(sentence: str) -> list[NumberMention]:
                 and _BETWEEN_BEFORE.search(sentence[max(0, lo.start - 12) : lo.start])
             ):
                 hi = nxt
-            if hi is not None and CHANGE_FROM.search(sentence, max(0, lo.start - 30), lo.start):
-                hi = None  # "rose from 12 to 19": a change, two values, not a range
+            if hi is not None and (
+                CHANGE_FROM.search(sentence, max(0, lo.start - 30), lo.start)
+                or (
+                    hi.value * hi.scale < lo.value * lo.scale
+                    and _FROM_BEFORE.search(sentence, max(0, lo.start - 8), lo.start)
+                    and _TO_MID.fullmatch(sentence, lo.end, hi.start)
+                )
+            ):
+                # "rose from 12 to 19", "lowered the toll from 93 to 76": a change, two values
+                hi = None
         i += 2 if hi is not None else 1
         low_scale = lo.scale
         if hi is not None and lo.scale == 1 and hi.scale > 1 and lo.value < hi.value:

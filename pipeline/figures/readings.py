@@ -216,7 +216,37 @@ def readings(
         if r is not None and r is not BLOCKED:
             last = r
             last_end = m.end
+    # An earlier value: "rose from 12 to 19", "revised to 17, down from 29" (spec: a figure)
+    for i in range(len(mentions)):
+        if readings[i] is not BLOCKED:
+            j = _changed_to(sentence, mentions, i)
+            now = readings[j] if j is not None else None
+            if now is not None and now is not BLOCKED:
+                readings[i] = Reading(now.category, "earlier", now.soft)
     return readings
+
+
+_FROM_END = re.compile(r"\bfrom\s+$", re.IGNORECASE)
+_TO_ONLY = re.compile(r"\s*to\s+", re.IGNORECASE)
+_TO_END = re.compile(r"\bto\s+$", re.IGNORECASE)
+_THEN_FROM = re.compile(r"\s*,?\s*(?:(?:down|up)\s+)?from\s+", re.IGNORECASE)
+
+
+def _changed_to(sentence: str, mentions: list[NumberMention], i: int) -> int | None:
+    """The index of the value the count at `i` changed to: "from <i> to <j>", "to <j> from <i>",
+    "to <j>, down from <i>"; None when the count is no earlier value."""
+    m = mentions[i]
+    if not _FROM_END.search(sentence, max(0, m.start - 6), m.start):
+        return None
+    if i + 1 < len(mentions) and _TO_ONLY.fullmatch(sentence, m.end, mentions[i + 1].start):
+        return i + 1
+    if i > 0:
+        prev = mentions[i - 1]
+        if _THEN_FROM.fullmatch(sentence, prev.end, m.start) and _TO_END.search(
+            sentence, max(0, prev.start - 4), prev.start
+        ):
+            return i - 1
+    return None
 
 
 # Past forms that end a noun phrase without being its own verb: "children aged 5", "armed men"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.figures.tables import AL, KW, MT, C, Case, E, K, W, figure_keys
+from tests.figures.tables import AL, KW, MT, C, Case, E, K, M, W, figure_keys
 
 # A release stated with any release word is no figure; the gate before the release test is
 # derived from the release words (grammar used a hand-written first-letter set that lacked "w").
@@ -80,7 +80,23 @@ SHAPES: list[Case] = [
     ("Of the buildings, 30 were schools.", set()),
 ]  # fmt: skip
 
-ALL = RELEASES + STRAY_SPACES + CUES + NOT_FIGURES + SHAPES
+# A change "from X to Y" states Y; X is the earlier value, a figure of the same category (spec),
+# never a range, also when it is the larger one; an age range stays silent.
+CHANGES: list[Case] = [
+    ("Police lowered the combined toll from 88 to 71 people killed.",
+     {(K, 88, None, E), (K, 71, None, E)}),
+    ("Officials revised the toll to 15, down from 22 previously reported.",
+     {(K, 15, None, E), (K, 22, None, E)}),
+    ("The agency revised the number killed to 12,114 from 19,000.",
+     {(K, 12114, None, E), (K, 19000, None, E)}),
+    ("The death toll was revised from seven to three.", {(K, 7, None, E), (K, 3, None, E)}),
+    ("The army killed 40 rebels, and the number missing fell from over 300 to about 90.",
+     {(K, 40, None, E), (M, 300, None, MT), (M, 90, None, "approximately")}),
+    ("The victims ranged in age from 4 to 71.", set()),
+    ("Estimates of the dead range from 300 to 450.", {(K, 300, 450, "approximately")}),
+]  # fmt: skip
+
+ALL = RELEASES + STRAY_SPACES + CUES + NOT_FIGURES + SHAPES + CHANGES
 
 
 @pytest.mark.parametrize(("sentence", "expected"), ALL, ids=[c[0][:40] for c in ALL])

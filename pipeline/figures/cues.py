@@ -57,7 +57,8 @@ RIGHT_CUES: list[tuple[Category | None, str]] = [
     (KW, rf"{KILL_WORDS}\s*,?\s*(?:and|or|&|/)\s+(?:[a-z]+ly\s+)?{WOUND_WORDS}"),
     (KW, rf"{WOUND_WORDS}\s*,?\s*(?:and|or|&|/)\s+(?:[a-z]+ly\s+)?{KILL_WORDS}"),
     (KW, r"killed,\s+wounded(?:,)?\s+(?:and|or)\s+(?:missing|captured)"),
-    (K, r"captured\s+dead|found\s+dead|shot\s+dead|gunned\s+down|killed\s+in\s+action"
+    (K, r"captured\s+dead|found\s+dead|discovered\s+dead|shot\s+dead|gunned\s+down"
+        r"|killed\s+in\s+action"
         r"|shot\s+and\s+killed|fatally\s+(?:shot|stabbed|wounded|injured|hit|struck)"
         r"|fatal(?:ly)?(?=\s*(?:[,;.)]|$))"),  # "fatal" only as "five of them fatal" (readings.py)
     (W, r"(?:sustained|suffered|received|left\s+with)\s+(?:\w+\s+){0,2}?"

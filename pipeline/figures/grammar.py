@@ -308,7 +308,8 @@ def _aux_then_cue(
         if cue is not None:
             cat, end, text = cue
             if cat is None:
-                cat = _gated_cue(sentence, text.lower(), mention_start, seen_aux)
+                direct = not seen_aux and (after_noun or depth > 0)
+                cat = _gated_cue(sentence, text.lower(), mention_start, seen_aux, direct)
                 if cat is None:
                     i = end  # a plain noun here: "2,500 prisoners remain in captivity"
                     continue
@@ -364,9 +365,12 @@ def _aux_then_cue(
     return None
 
 
-def _gated_cue(sentence: str, low_text: str, mention_start: int, aux: list[str]) -> Category | None:
+def _gated_cue(
+    sentence: str, low_text: str, mention_start: int, aux: list[str], direct: bool = False
+) -> Category | None:
     """Cues that count only in company: "claimed ... lives", "took ... prisoners", "are still
-    being held", "treated ... for wounds"."""
+    being held", "treated ... for wounds", a group "with injuries" (`direct`: the cue follows
+    the count's noun phrase with no verb between)."""
     before = sentence[max(0, mention_start - 40) : mention_start]
     if low_text == "lives":
         return K if LIVES_VERB.search(before) else None
@@ -376,6 +380,8 @@ def _gated_cue(sentence: str, low_text: str, mention_start: int, aux: list[str])
         # "leaving 23 still in custody" counts hostages only after an abduction, not arrests
         return C if _HOSTAGE_CONTEXT.search(sentence, 0, mention_start) else None
     if low_text.startswith(("for", "with")):
+        if direct and low_text.startswith("with"):
+            return W  # "nine victims with gunshot wounds", "one person with critical injuries"
         return W if TREAT_VERB.search(before) else None
     if low_text.endswith(("condition", "hospital")):
         # "12 were in critical condition": hurt; "12 doctors in the hospital": a place

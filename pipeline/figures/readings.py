@@ -170,9 +170,11 @@ def readings(
         if readings[i] is None and nxt is not None and nxt is not BLOCKED:
             between = sentence[nps[i].end : mentions[i + 1].start]
             opener = _BREAKDOWN_BEFORE.search(sentence, 0, mentions[i].start)
+            # "12 women, eight children and seven men died": a list shares its last item's cue
+            in_list = nxt.rule == "shared-forward" and between.strip() == ","
             if (
-                _SHARE_BETWEEN.fullmatch(between)
-                and nxt.rule.startswith("right")
+                (_SHARE_BETWEEN.fullmatch(between) or in_list)
+                and (nxt.rule.startswith("right") or in_list)
                 and opener is None  # "..., among them 3 children, and 111 were wounded"
                 and not _OTHER_VERB_BEFORE.search(sentence, 0, mentions[i].start)
                 and not _own_verb(nps[i])

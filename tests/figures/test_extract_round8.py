@@ -96,7 +96,23 @@ CHANGES: list[Case] = [
     ("Estimates of the dead range from 300 to 450.", {(K, 300, 450, "approximately")}),
 ]  # fmt: skip
 
-ALL = RELEASES + STRAY_SPACES + CUES + NOT_FIGURES + SHAPES + CHANGES
+# Lists share the cue of their last item; a group "with injuries" is wounded; a qualifier after
+# a lost space; "discovered dead".
+LISTS: list[Case] = [
+    ("A witness said 14 women, nine children and six men died in the raid.",
+     {(K, 14, None, E), (K, 9, None, E), (K, 6, None, E)}),
+    ("At least 2,210 men, 830 children and 505 women were killed.",
+     {(K, 2210, None, AL), (K, 830, None, E), (K, 505, None, E)}),
+    ("Medics took at least eight victims with gunshot wounds to two hospitals.",
+     {(W, 8, None, AL)}),
+    ("Six were hospitalised, including one woman with severe burns.",
+     {(W, 6, None, E), (W, 1, None, E)}),
+    ("Gunmen threatened 12 villagers with knives.", set()),
+    ("Agency report, Kano :At least 19 people were killed in the blast.", {(K, 19, None, AL)}),
+    ("At least 13 men were discovered dead near the river.", {(K, 13, None, AL)}),
+]  # fmt: skip
+
+ALL = RELEASES + STRAY_SPACES + CUES + NOT_FIGURES + SHAPES + CHANGES + LISTS
 
 
 @pytest.mark.parametrize(("sentence", "expected"), ALL, ids=[c[0][:40] for c in ALL])

@@ -47,7 +47,8 @@ def lowered(sentence: str) -> str | None:
     return last[1]
 
 
-CLAUSE_BREAK = re.compile(r"[;!?]|\.(?!\d)")  # not the point of "magnitude 7.4"
+# Not the point of "magnitude 7.4", nor the points of "U.S." (a capital letter before it)
+CLAUSE_BREAK = re.compile(r"[;!?]|\.(?!\d)(?<!\b[A-Z]\.)")
 
 KILL_WORDS = r"(?:killed|dead|died|deaths?|fatalities|slain)"
 WOUND_WORDS = r"(?:wounded|injured|hurt|injuries|maimed)"
@@ -140,6 +141,8 @@ LEFT_VERBS: list[tuple[Category, str]] = [
         r"|(?:are|is|were|was|been|still|now)\s+holding|(?:have|has|had|still)\s+held|holds"
         r"|(?:to|still)\s+hold"),
     (KW, r"lost|losing|loses|lose"),
+    # "rescuers were still searching for 26 others": people sought are missing
+    (M, r"(?:searching|looking|hunting|search|searches)\s+for(?:\s+(?:the|another))?"),
 ]  # fmt: skip
 FILLER = (
     r"(?:,\s*)?(?:(?:(?:the|a|an|his|her|their|its)\s+[a-z]+(?:\s+[a-z]+)?|himself|herself"
@@ -224,7 +227,7 @@ CUE_STEMS = (
     "alive", "hanged", "burns", "held", "holding", "holds", "to hold", "still hold", "treat",
     "abductor", "captor", "beyond recogn", "laid down", "decapitat", "condition", "in hospital",
     "remains of", "in the hospital", "homicide", "embraced", "fell", "deceas", "suffocat",
-    "asphyxiat",
+    "asphyxiat", "search", "looking for", "hunting for",
 )  # fmt: skip
 
 # Words that release people held ("freed", "walked free"); a count they govern is no figure.

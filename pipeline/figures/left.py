@@ -30,6 +30,7 @@ from pipeline.figures.cues import (
     WORDS_RE,
     C,
     K,
+    M,
     counts_things,
 )
 from pipeline.figures.grammar import BLOCKED, NounPhrase, Reading
@@ -55,6 +56,7 @@ _NOW = re.compile(
     r"(?<=\s)(?:now|currently|already|officially|reportedly)\s+$",
     re.IGNORECASE,
 )
+_TOLL_NOW = re.compile(r"\b(?:death\s+)?toll\s+now\s+$", re.IGNORECASE)
 _NOW_WORDS = frozenset({"now", "currently", "already", "officially", "reportedly"})
 _AND_BEFORE = re.compile(r"\s(?:and|or)\s+$", re.IGNORECASE)
 # Verbs in their bare form: after "and" they share the first verb's modal ("could ... and kill")
@@ -78,6 +80,13 @@ _NOT_LIVES = re.compile(
 
 # Hostages said to be dead are killed, not held (spec): "the dead hostages", "deceased captives"
 _DEAD_BEFORE = re.compile(r"\b(?:dead|deceased|slain|murdered|killed)\s+$", re.IGNORECASE)
+
+
+_OUT_OF_WHOLE = re.compile(r"(?:from|out\s+of)\s+(?:an?|its|their)\s", re.IGNORECASE)
+_SOUGHT_WORDS = """
+    suspects suspect gunmen gunman attackers attacker militants fugitives fugitive perpetrators
+    escapees inmates prisoners killers robbers kidnappers abductors bandits survivors"""
+_SOUGHT_NOT_MISSING = frozenset(_SOUGHT_WORDS.split())
 
 
 def read_left(sentence: str, mention_start: int, np: NounPhrase) -> Reading | None:
@@ -106,8 +115,21 @@ def read_left(sentence: str, mention_start: int, np: NounPhrase) -> Reading | No
         group = lm.lastgroup or "l0"
         cat = LEFT_VERBS[int(group[1:])][0]
         text = lm.group(group).lower()
-        if cat == KW and "los" in text and np.head and np.head not in LOSS_HEADS:
-            return None  # "lost 30 members", "lost 3 seats": not casualties
+        if (
+            cat == KW
+            and "los" in text
+            and np.head
+            and np.head not in LOSS_HEADS
+            and not _OUT_OF_WHOLE.match(np.text)
+        ):
+            # "lost 30 members", "lost 3 seats": not casualties; "lost 503 from an enrolment of
+            # 1,089" names the whole the loss came out of
+            return None
+        wanted = np.head in _SOUGHT_NOT_MISSING
+        if cat == M and (wanted or _CAPTORS.search(sentence, mention_start)):
+            # "searching for 3 suspects": wanted, not missing; "searching for 19 migrants ...
+            # who were kidnapped": the clause after says what happened to them
+            return None
         holding = text.endswith(("holding", "held", "hold", "holds"))
         if cat == C and holding and np.head not in HELD_HEADS:
             return None  # "is holding 3 rallies"
@@ -121,6 +143,8 @@ def read_left(sentence: str, mention_start: int, np: NounPhrase) -> Reading | No
         cat = KW if put.group(1).lower().startswith("casualt") else K
         return Reading(cat, "noun:" + put.group(1).split()[-1].lower())
     if before.rstrip().rpartition(" ")[2].lower() in _NOW_WORDS and _NOW.search(before):
+        if _TOLL_NOW.search(before):
+            return Reading(K, "noun:toll")  # a headline: "Mudslide Death Toll Now 24"
         before = _NOW.sub(" ", before)  # "the death toll is now above 40,000"
     tail = before.rstrip()
     cut = max(tail.rfind(" "), tail.rfind("\n")) + 1

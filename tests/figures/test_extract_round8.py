@@ -112,7 +112,21 @@ LISTS: list[Case] = [
     ("At least 13 men were discovered dead near the river.", {(K, 13, None, AL)}),
 ]  # fmt: skip
 
-ALL = RELEASES + STRAY_SPACES + CUES + NOT_FIGURES + SHAPES + CHANGES + LISTS
+# People searched for are missing (not suspects, not the kidnapped); a headline toll "now N";
+# "U.S." inside the gap between a tally noun and its count; a strength is no loss.
+SOUGHT: list[Case] = [
+    ("Divers were still looking for 12 fishermen and one pilot.",
+     {(M, 12, None, E), (M, 1, None, E)}),
+    ("Crews are searching for 31 others, the coast guard said.", {(M, 31, None, E)}),
+    ("Police are searching for 4 suspects after the robbery.", set()),
+    ("Troops are searching for 22 traders who were kidnapped on the highway.",
+     {(C, 22, None, E)}),
+    ("Quake Death Toll Now 310, Rescuers Say", {(K, 310, None, E)}),
+    ("The death toll from the storm in the U.S. state of Ohio has reached 17.", {(K, 17, None, E)}),
+    ("The brigade lost 412 from an enrolment of 1,050.", {(KW, 412, None, E)}),
+]  # fmt: skip
+
+ALL = RELEASES + STRAY_SPACES + CUES + NOT_FIGURES + SHAPES + CHANGES + LISTS + SOUGHT
 
 
 @pytest.mark.parametrize(("sentence", "expected"), ALL, ids=[c[0][:40] for c in ALL])

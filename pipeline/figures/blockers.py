@@ -123,10 +123,18 @@ def modal_blocks(words: list[str]) -> bool:
     return not MODALS.isdisjoint(words) and "have" not in words
 
 
+_REPORTING = frozenset({"confirm", "say", "tell", "verify"})
+
+
 def _modal_before(before: str) -> bool:
     """Is there a modal among the three words before the count ("We could see 10,000 deaths"),
     or a forecast ("is expected to cause up to 100 deaths")?"""
-    return modal_blocks(_lower_words(before)[-3:]) or _FORECAST_TO.search(before) is not None
+    words = _lower_words(before)[-3:]
+    for k, w in enumerate(words[:-1]):
+        if w in ("can", "could") and words[k + 1] in _REPORTING:
+            words = words[k + 2 :]  # "we can confirm nine dead": the modal is the report's
+            break
+    return modal_blocks(words) or _FORECAST_TO.search(before) is not None
 
 
 def modal_before_text(before: str) -> bool:

@@ -72,7 +72,7 @@ RIGHT_CUES: list[tuple[Category | None, str]] = [
         r"(?:[\w’'-]+\s+){0,3}?with\s+(?:\w+\s+){0,2}?(?:injur(?:y|ies)|wounds?|burns)"),
     (K, r"(?:shot|stabbed|hacked|burned|burnt|beaten|clubbed|crushed|starved|tortured|bludgeoned"
         r"|trampled|frozen)\s+to\s+death|lost\s+(?:their|his|her)\s+li(?:ves|fe)"
-        r"|lives\s+(?:were|have\s+been|had\s+been)\s+lost|(?:burned|burnt|buried)\s+alive"
+        r"|lives\s+(?:(?:were|have\s+been|had\s+been)\s+)?lost|(?:burned|burnt|buried)\s+alive"
         r"|(?:burned|burnt|charred|mutilated|disfigured)\s+beyond\s+recognition"),
     (K, r"killed|dead|died|deaths?|fatalities|perished|slain|murdered|massacred|executed"
         r"|murders|homicides|killings|embraced\s+(?:shahadat|martyrdom)"
@@ -141,6 +141,8 @@ LEFT_VERBS: list[tuple[Category, str]] = [
         r"|(?:are|is|were|was|been|still|now)\s+holding|(?:have|has|had|still)\s+held|holds"
         r"|(?:to|still)\s+hold"),
     (KW, r"lost|losing|loses|lose"),
+    # "destroyed about 11,000 enemy personnel": the loss-report idiom (left.py: people only)
+    (KW, r"destroyed|destroying"),
     # "rescuers were still searching for 26 others": people sought are missing
     (M, r"(?:searching|looking|hunting|search|searches)\s+for(?:\s+(?:the|another))?"),
 ]  # fmt: skip
@@ -211,7 +213,11 @@ COUNT_LINK = re.compile(
     r"|number|totall?ed|totall?ing|total|range|ranged|ranges|ranging|[:‒–—=-]"
     r"|topped|tops|passed|passes|surpassed|exceeded|crossed|nears|neared|approached"
 )
-NOMINAL_BEFORE = re.compile(r"\b(?:the|those|their|our|its|his|her)\s+$", re.IGNORECASE)
+NOMINAL_BEFORE = re.compile(
+    r"\b(?:the|those|their|our|its|his|her|military|civilian|total|overall|combined|confirmed"
+    r"|official)\s+$",  # "including military dead of 8.7 million"
+    re.IGNORECASE,
+)
 
 # Stems for the cheap prefilter: plain substring tests on the lower-cased sentence are many
 # times faster than one regex alternation scanning every character.
@@ -227,7 +233,7 @@ CUE_STEMS = (
     "alive", "hanged", "burns", "held", "holding", "holds", "to hold", "still hold", "treat",
     "abductor", "captor", "beyond recogn", "laid down", "decapitat", "condition", "in hospital",
     "remains of", "in the hospital", "homicide", "embraced", "fell", "deceas", "suffocat",
-    "asphyxiat", "search", "looking for", "hunting for",
+    "asphyxiat", "destroy", "search", "looking for", "hunting for",
 )  # fmt: skip
 
 # Words that release people held ("freed", "walked free"); a count they govern is no figure.
@@ -433,7 +439,7 @@ NP_STOP_WORDS = """
     without within outside inside around beyond
     feared believed every each went gone reported recorded registered saw suffered sustained
     counted announced claimed estimated suggested showed listed documented overnight yesterday
-    today tonight earlier recently later then subsequently initially eventually"""
+    today tonight earlier recently later then subsequently initially eventually last next"""
 NP_STOP = frozenset(NP_STOP_WORDS.split())
 MAX_NP_TOKENS = 10
 NP_PRONOUNS = frozenset({"its", "their", "them", "whom", "those", "these", "his", "her", "our"})

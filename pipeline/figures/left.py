@@ -83,6 +83,8 @@ _DEAD_BEFORE = re.compile(r"\b(?:dead|deceased|slain|murdered|killed)\s+$", re.I
 
 
 _OUT_OF_WHOLE = re.compile(r"(?:from|out\s+of)\s+(?:an?|its|their)\s", re.IGNORECASE)
+# What a loss report "destroys" that counts as people (spec: killed_or_wounded)
+_DESTROYED_PEOPLE = frozenset({"personnel", "servicemen", "troops", "soldiers", "militants"})
 _SOUGHT_WORDS = """
     suspects suspect gunmen gunman attackers attacker militants fugitives fugitive perpetrators
     escapees inmates prisoners killers robbers kidnappers abductors bandits survivors"""
@@ -125,6 +127,8 @@ def read_left(sentence: str, mention_start: int, np: NounPhrase) -> Reading | No
             # "lost 30 members", "lost 3 seats": not casualties; "lost 503 from an enrolment of
             # 1,089" names the whole the loss came out of
             return None
+        if text.startswith("destroy") and np.head not in _DESTROYED_PEOPLE:
+            return None  # "destroyed 130 tanks": equipment, not personnel
         wanted = np.head in _SOUGHT_NOT_MISSING
         if cat == M and (wanted or _CAPTORS.search(sentence, mention_start)):
             # "searching for 3 suspects": wanted, not missing; "searching for 19 migrants ...
@@ -165,10 +169,13 @@ def read_left(sentence: str, mention_start: int, np: NounPhrase) -> Reading | No
     low_window = window.lower()
     same = len(low_window) == len(window)  # then the lower-case twin, several times faster
     nouns = LEFT_NOUN_RE_LOWER if same else LEFT_NOUN_RE
+    earlier = None
     for nm in nouns.finditer(low_window if same else window):
-        last = nm
+        earlier, last = last, nm
     if last is None:
         return None
+    if earlier is not None and last.group(0).lower() == "personnel":
+        last = earlier  # "the death toll among civilians and military personnel reached 77,000"
     gap = window[last.end() :]
     if CLAUSE_BREAK.search(gap) or _RELATIVE_IN.search(gap) or modal_in(gap) or negated_words(gap):
         return None  # "43 bodies from the ferry, which capsized with 300 passengers"

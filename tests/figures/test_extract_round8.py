@@ -126,7 +126,22 @@ SOUGHT: list[Case] = [
     ("The brigade lost 412 from an enrolment of 1,050.", {(KW, 412, None, E)}),
 ]  # fmt: skip
 
-ALL = RELEASES + STRAY_SPACES + CUES + NOT_FIGURES + SHAPES + CHANGES + LISTS + SOUGHT
+# Loss-report idioms and modals that belong to the report, not the count.
+REPORTS: list[Case] = [
+    ("Kyiv said its forces destroyed about 9,400 enemy personnel and 210 tanks last month.",
+     {(KW, 9400, None, "approximately")}),
+    ("The brigade destroyed 14 tanks and 3 howitzers.", set()),
+    ("Officials said: 'We can confirm eleven dead and 40 injured.'",
+     {(K, 11, None, E), (W, 40, None, E)}),
+    ("Experts said the epidemic could kill 900 people.", set()),
+    ("Twelve states will report more than 1,000 deaths by June.", set()),
+    ("3 million lives lost: the war in numbers", {(K, 3000000, None, E)}),
+    ("The tally included civilian dead of 4.1 million.", {(K, 4100000, None, E)}),
+    ("The death toll among civilians and military personnel reached 52,000.",
+     {(K, 52000, None, E)}),
+]  # fmt: skip
+
+ALL = RELEASES + STRAY_SPACES + CUES + NOT_FIGURES + SHAPES + CHANGES + LISTS + SOUGHT + REPORTS
 
 
 @pytest.mark.parametrize(("sentence", "expected"), ALL, ids=[c[0][:40] for c in ALL])

@@ -87,6 +87,9 @@ RIGHT_CUES: list[tuple[Category | None, str]] = [
         r"|(?:in|into)\s+(?:\w+\s+)?(?:captivity|custody\s+as\s+prisoners)|prisoners\s+of\s+war|war\s+prisoners"
         r"|captured|POWs?|PoWs?|hostages?|abducted|kidnapped|surrendered|captives?|seized"
         r"|abductees|kidnap\s+victims"
+        r"|(?:taken|whisked|led|marched)\s+away\s+by\s+(?:the\s+|armed\s+)*(?:bandits|gunmen"
+        r"|kidnappers|abductors|militants|insurgents|pirates|terrorists|jihadists|attackers"
+        r"|rebels|assailants)"
         r"|laid\s+down\s+(?:their|its|his|her)\s+(?:arms|weapons)"
         r"|fell\s+into\s+(?:[\w’'-]+\s+){0,2}?hands"
         r"|in\s+the\s+hands\s+of\s+(?:the\s+|their\s+|his\s+|her\s+)?"
@@ -233,7 +236,7 @@ CUE_STEMS = (
     "alive", "hanged", "burns", "held", "holding", "holds", "to hold", "still hold", "treat",
     "abductor", "captor", "beyond recogn", "laid down", "decapitat", "condition", "in hospital",
     "remains of", "in the hospital", "homicide", "embraced", "fell", "deceas", "suffocat",
-    "asphyxiat", "destroy", "search", "looking for", "hunting for",
+    "asphyxiat", "destroy", "away by", "search", "looking for", "hunting for",
 )  # fmt: skip
 
 # Words that release people held ("freed", "walked free"); a count they govern is no figure.

@@ -201,7 +201,7 @@ _MONTH_WORDS = """
 _MONTHS = frozenset(_MONTH_WORDS.split())
 _PAREN_MARKS = frozenset({",", "(", "–", "—", "‒"})
 _ON_BOARD = re.compile(
-    r"on\s+(?:board\b(?:\s+(?:the|a)\s+[\w-]+)?|(?:the|a)\s+(?:[\w’'-]+\s+){0,2}(?:plane|bus|boat|ship"
+    r"on\s+(?:the\s+ground\b|board\b(?:\s+(?:the|a)\s+[\w-]+)?|(?:the|a)\s+(?:[\w’'-]+\s+){0,2}(?:plane|bus|boat|ship"
     r"|train|flight|ferry|vessel|aircraft|minibus|truck|lorry|helicopter|jet)\b)",
     re.IGNORECASE,
 )

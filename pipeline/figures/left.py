@@ -47,7 +47,8 @@ _CAPTORS = re.compile(
     re.IGNORECASE,
 )
 _PUT_TOLL = re.compile(
-    r"\bput\s+(?:the|its|their|that)\s+((?:death\s+|casualty\s+)?toll|(?:death|casualty)\s+"
+    r"\bput\s+(?:the|its|their|that)\s+(?:total\s+|overall\s+|final\s+|official\s+)?"
+    r"((?:death\s+|casualty\s+)?toll|(?:death|casualty)\s+"
     r"(?:count|tally))\s+$",
     re.IGNORECASE,
 )

@@ -28,7 +28,9 @@ def _before_drop(months: str) -> str:
         rf"(?:\b{months}{_DATE_TAIL}|[$£€¥₹]\s*|\b(?:us|rs|usd|eur|gbp|no|nos|aged?|age|"
         rf"page|article|resolution|route|highway|flight|room|section|chapter|vol|"
         rf"between\s+the\s+ages?\s+of|ages\s+of|ages\s+rang\w*\s+from(?:\s+\d+\s*(?:to|-|–))?|"
-        rf"(?:population|town|city|nation|enrol?ment|enrollment|strength)\s+of|{'|'.join(sorted(MODEL_MAKERS))}|model)\.?\s*|\b\d+\s*[:/]\s*|#\s*|\(\s*\+\s*|\+\s*|[a-z]-"
+        rf"(?:population|town|city|nation|enrol?ment|enrollment|strength)\s+of|"
+        rf"(?:incident|case|serial|item|file)\s+number|pages|pp|brigade|battalion|regiment|"
+        rf"division|corps|squadron|platoon|precinct|sector|ward|{'|'.join(sorted(MODEL_MAKERS))}|model)\.?\s*|\b\d+\s*[:/]\s*|#\s*|\(\s*\+\s*|\+\s*|[a-z]-"
         rf"|\baged?\s+\d+\s*(?:and|to|or|-|–)\s*)$"
     )
 
@@ -37,6 +39,7 @@ def _after_drop(months: str) -> str:
     # Matched at the number's end with match(text, pos, endpos), so no "^".
     return (
         rf"(?:\s*(?:%|percent|per\s*cent|pc\b|percentage)|\s*[:/]\s*\d|\s*-\s*(?!plus\b|odd\b)[a-z]"
+        rf"|\s*[–—]\s*(?:day|week|month|year)s?\b"  # "a 3 –day- old baby": publishing noise
         rf"|\s*(?:years?|yrs?|months?|weeks?|days?|hours?|hrs?|minutes?|mins?|seconds?|decades?|"
         rf"centuries|century|km|kms|kilomet(?:er|re)s?|miles?|met(?:er|re)s?|m|cm|mm|ft|feet|"
         rf"inch(?:es)?|kg|kilos?|kilograms?|tons?|tonnes?|lbs?|pounds?|dollars?|euros?|cents?|"
@@ -77,7 +80,8 @@ _DROP_LAST_WORDS = (
     "jan january feb february mar march apr april may jun june jul july aug august sep sept "
     "september oct october nov november dec december us rs usd eur gbp no nos age aged page "
     "article resolution route highway flight room section chapter vol of in and to through "
-    "until every from model"
+    "until every from model number pages pp brigade battalion regiment division corps squadron "
+    "platoon precinct sector ward"
 )
 _DROP_LAST = frozenset(_DROP_LAST_WORDS.split()) | MODEL_MAKERS
 _YEAR = re.compile(r"1[6-9]\d\d|20\d\d")

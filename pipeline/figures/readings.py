@@ -55,7 +55,9 @@ _ANAPHORA = re.compile(
     r"|\bput\s+(?:the|that|this|its|their)\s+(?:number|figure|count|tally|total|toll)\s+$",
     re.IGNORECASE,
 )
-_PARTITIVE = re.compile(r"\s+of\s+(?:the|its|their|his|her|our)\s+(?:\w+\s+)?", re.IGNORECASE)
+_PARTITIVE = re.compile(
+    r"\s+(?:out\s+)?of\s+(?:the|its|their|his|her|our)\s+(?:\w+\s+)?", re.IGNORECASE
+)
 _OF_THEM = frozenset({"of them", "of whom", "of those"})
 # A participle cue followed by a noun modifies it ("12 captured soldiers"); at the end of a
 # clause it is the predicate ("6,940 wounded, 573 captured.").
@@ -66,7 +68,8 @@ _GROUP_CUES = _MODIFIER_CUES | frozenset(
     {"hostages", "hostage", "prisoners", "pows", "pow", "captives", "victims", "casualties"}
 )
 _BREAKDOWN_BEFORE = re.compile(
-    r"\b(?:including|among\s+them|among\s+whom|of\s+whom|of\s+them)\s*$", re.IGNORECASE
+    r"\b(?:including|among\s+them|among\s+whom|of\s+whom|of\s+them|comprising)\s*$",
+    re.IGNORECASE,
 )
 # A count that is the object of another verb: "police detained 250 protesters, and 12 ..."
 _OTHER_VERB_BEFORE = re.compile(r"\b(?!(?:were|was|had|has|have|and)\b)[a-z]+ed\s+$")
@@ -76,6 +79,11 @@ _VAGUE_CUE = re.compile(
 )
 _SENTENCED = re.compile(r"\b(?:sentenc|condemn)\w*\s+(?:\w+\s+)?$", re.IGNORECASE)
 _HELD_NOUN = re.compile(r"\s*(?:hostages?|prisoners|captives|pows?)\b", re.IGNORECASE)
+_AFTER_RELEASE = re.compile(
+    r"\bafter\s+(?:being|having\s+been)\s+(?:released|freed|handed\s+over|rescued|exchanged"
+    r"|set\s+free|returned)",
+    re.IGNORECASE,
+)
 # A sentence about a model's scenarios or forecasts: its counts did not happen (yet).
 _SCENARIO = re.compile(
     r"\b(?:scenarios?|forecasts?|projections?|worst[- ]case|best[- ]case)\b", re.IGNORECASE
@@ -131,6 +139,13 @@ def readings(
                 cue = _HELD_NOUN.match(sentence, np.end)
                 if cue is not None:
                     held_only[len(readings)] = cue.end()
+        if (
+            reading is not None
+            and reading is not BLOCKED
+            and reading.category == Category.CAPTURED
+            and _AFTER_RELEASE.search(sentence, m.end)
+        ):
+            reading = BLOCKED  # "the three hostages boarded the cars after being handed over"
         if reading is not None and reading is not BLOCKED and reading.category == Category.CAPTURED:
             # "the deaths of 41 hostages still held": hostages said to be dead are killed (spec)
             verb = read_left(sentence, m.start, np)

@@ -141,7 +141,25 @@ REPORTS: list[Case] = [
      {(K, 52000, None, E)}),
 ]  # fmt: skip
 
-ALL = RELEASES + STRAY_SPACES + CUES + NOT_FIGURES + SHAPES + CHANGES + LISTS + SOUGHT + REPORTS
+# Unit and page numbers; "put the total death toll up to"; released after the fact; "on the
+# ground"; "taken away by" captors; a partitive "out of the"; "comprising"; an age in noise.
+MORE: list[Case] = [
+    ("Casualties in the riot (case number 41 on pages 7 and 19) were revised.", set()),
+    ("Battalion 72 lost 14 soldiers in the assault.", {(KW, 14, None, E)}),
+    ("Local historians have put the total death toll up to 2,000.", {(K, 2000, None, "up_to")}),
+    ("The two hostages boarded an ambulance after being released by the group.", set()),
+    ("Three people on the ground were also killed when the jet crashed.", {(K, 3, None, E)}),
+    ("Nine out of the 14 travellers were taken away by the gunmen.", {(C, 9, None, E)}),
+    ("Twelve youths were taken away by police after the protest.", set()),
+    ("The bandits abducted the travellers, comprising 11 men and four women.",
+     {(C, 11, None, E), (C, 4, None, E)}),
+    ("The gang kidnapped 17 people, including a 2 –week- old boy.", {(C, 17, None, E)}),
+]  # fmt: skip
+
+ALL = (
+    RELEASES + STRAY_SPACES + CUES + NOT_FIGURES + SHAPES + CHANGES + LISTS + SOUGHT + REPORTS
+    + MORE
+)  # fmt: skip
 
 
 @pytest.mark.parametrize(("sentence", "expected"), ALL, ids=[c[0][:40] for c in ALL])

@@ -127,7 +127,8 @@ LIVES_VERB = re.compile(
 # Verbs (and nominal heads) that govern a count directly after them.
 LEFT_VERBS: list[tuple[Category, str]] = [
     (KW, r"(?:killed|killing|kill|kills)\s+(?:and|or)\s+(?:wounded|wounding|injured|injuring)"),
-    (K, r"killed|killing|kills|kill|slew|slaying|slaughtered|massacred|murdered|executed"
+    (K, r"died\s+of\s+(?:their\s+|his\s+|her\s+)?(?:wounds|injuries|disease|illness|sickness)"
+        r"|killed|killing|kills|kill|slew|slaying|slaughtered|massacred|murdered|executed"
         r"|neutrali[sz]ed|neutrali[sz]ing|eliminated|eliminating|liquidated|liquidating"
         r"|beheaded|beheading|decapitated|decapitating"
         r"|shot\s+dead|shooting\s+dead|gunned\s+down|gunning\s+down|shot\s+and\s+killed"
@@ -204,7 +205,7 @@ LINK_RE = re.compile(
     r"(?:\b(?:" + "|".join(sorted(LINK_WORDS, key=len, reverse=True)) + r")|[:‒–—=-])\s*$",
     re.IGNORECASE,
 )
-LINK_GAP = 110
+LINK_GAP = 150
 COMMA_LABEL = re.compile(
     r"(?:killed|wounded|injured|missing|captured|dead|prisoners)(?P<c>,)\s*$", re.IGNORECASE
 )
@@ -442,7 +443,8 @@ NP_STOP_WORDS = """
     without within outside inside around beyond
     feared believed every each went gone reported recorded registered saw suffered sustained
     counted announced claimed estimated suggested showed listed documented overnight yesterday
-    today tonight earlier recently later then subsequently initially eventually last next"""
+    today tonight earlier recently later then subsequently initially eventually last next
+    previously originally"""
 NP_STOP = frozenset(NP_STOP_WORDS.split())
 MAX_NP_TOKENS = 10
 NP_PRONOUNS = frozenset({"its", "their", "them", "whom", "those", "these", "his", "her", "our"})

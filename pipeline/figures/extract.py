@@ -32,7 +32,8 @@ _OF_THOSE = re.compile(
     r"|injured|missing|hostages|deceased|fatalities|deaths|death\s+toll|killed|abducted))\s*,"
 )
 _WERE_GROUP = re.compile(
-    r"\s+(?:were|was|are)\s+(?P<who>[a-z]+(?:s|ren|men))\b(?=\s*(?:[,;.]|and\b|$))"
+    r"\s+(?:were|was|are)\s+(?:(?P<who>[a-z]+(?:s|ren|men))\b(?=\s*(?:[,;.]|and\b|$))"
+    r"|(?:in|from|at)\s+(?:the\s+)?[A-Z\w])"  # "68 were in Utoya and eight were from the bombing"
 )
 # "lost 30,000 troops, including 14,000 killed and 16,000 injured": the wounded are part of the
 # loss, so "lost" keeps its killed_or_wounded reading

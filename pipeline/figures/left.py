@@ -27,6 +27,7 @@ from pipeline.figures.cues import (
     LOSS_HEADS,
     NOMINAL_BEFORE,
     PARTICIPLE,
+    RELEASE,
     WORDS_RE,
     C,
     K,
@@ -66,7 +67,8 @@ _RELATIVE_IN = re.compile(r",\s*(?:which|who|whose|where)\b", re.IGNORECASE)
 # "unaccounted for fell from more than 1,000 to": an earlier value, then the link
 # "rose by 12 overnight to": the amount of a change, then the link
 _FROM_TO = re.compile(
-    r"\b(?:from|(?:rose|risen|rises|grew|grown|grows|increased|jumped|climbed|fell|dropped)\s+by)"
+    r"\b(?:from|(?:rose|risen|rises|grew|grown|grows|increased|jumped|climbed|fell|dropped"
+    r"|went\s+up|went\s+down|gone\s+up|gone\s+down)\s+by)"
     r"\s+[^.;]{1,30}$",
     re.IGNORECASE,
 )
@@ -96,7 +98,7 @@ def read_left(sentence: str, mention_start: int, np: NounPhrase) -> Reading | No
     """A verb governing the count ("killed at least 18") or a noun linked to it ("toll rose to")."""
     if counts_things(np.text, np.head):
         return None
-    before = sentence[max(0, mention_start - 120) : mention_start]
+    before = sentence[max(0, mention_start - LINK_GAP - 10) : mention_start]
     # The verb sits right before the count (plus "an entire family of"): search only the tail.
     near = before[-64:]
     low_near = near.lower()
@@ -182,6 +184,8 @@ def read_left(sentence: str, mention_start: int, np: NounPhrase) -> Reading | No
         return None  # "43 bodies from the ferry, which capsized with 300 passengers"
     if find_numbers(gap) and not _FROM_TO.search(gap):
         return None
+    if RELEASE.search(gap):
+        return None  # "swapped 95 prisoners ..., bringing the total returned home to 3,767"
     if not FORECAST.isdisjoint(WORDS_RE.findall(gap.lower())):
         return None
     text = last.group(0).lower()

@@ -29,6 +29,7 @@ def _before_drop(months: str) -> str:
         rf"page|article|resolution|route|highway|flight|room|section|chapter|vol|"
         rf"between\s+the\s+ages?\s+of|ages\s+of|ages\s+rang\w*\s+from(?:\s+\d+\s*(?:to|-|–))?|"
         rf"(?:population|town|city|nation|enrol?ment|enrollment|strength)\s+of|"
+        rf"(?:up|down|rose|risen|fell|fallen|increased|decreased|dropped|jumped|climbed|grew)\s+by|"
         rf"(?:incident|case|serial|item|file)\s+number|pages|pp|brigade|battalion|regiment|"
         rf"division|corps|squadron|platoon|precinct|sector|ward|{'|'.join(sorted(MODEL_MAKERS))}|model)\.?\s*|\b\d+\s*[:/]\s*|#\s*|\(\s*\+\s*|\+\s*|[a-z]-"
         rf"|\baged?\s+\d+\s*(?:and|to|or|-|–)\s*)$"
@@ -81,7 +82,7 @@ _DROP_LAST_WORDS = (
     "september oct october nov november dec december us rs usd eur gbp no nos age aged page "
     "article resolution route highway flight room section chapter vol of in and to through "
     "until every from model number pages pp brigade battalion regiment division corps squadron "
-    "platoon precinct sector ward"
+    "platoon precinct sector ward by"
 )
 _DROP_LAST = frozenset(_DROP_LAST_WORDS.split()) | MODEL_MAKERS
 _YEAR = re.compile(r"1[6-9]\d\d|20\d\d")

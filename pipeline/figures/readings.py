@@ -79,6 +79,21 @@ _VAGUE_CUE = re.compile(
 )
 _SENTENCED = re.compile(r"\b(?:sentenc|condemn)\w*\s+(?:\w+\s+)?$", re.IGNORECASE)
 _HELD_NOUN = re.compile(r"\s*(?:hostages?|prisoners|captives|pows?)\b", re.IGNORECASE)
+# "rather than the 93 previously reported": an earlier toll, a figure of its own (spec)
+_EARLIER_AFTER = re.compile(
+    r"\s+(?:previously|earlier|initially|originally|first)\s+(?:reported|announced|given|stated"
+    r"|published|confirmed|cited)\b",
+    re.IGNORECASE,
+)
+_TOTAL_LABEL = re.compile(r"\btotal\s*[,:]?\s*\(?\s*$", re.IGNORECASE)
+
+
+def _killed_and_wounded(readings: list[Reading | None]) -> bool:
+    """Do these readings count both the killed and the wounded?"""
+    cats = {r.category for r in readings if r is not None and r is not BLOCKED}
+    return Category.KILLED in cats and Category.WOUNDED in cats
+
+
 _AFTER_RELEASE = re.compile(
     r"\bafter\s+(?:being|having\s+been)\s+(?:released|freed|handed\s+over|rescued|exchanged"
     r"|set\s+free|returned)",
@@ -226,9 +241,16 @@ def readings(
                 and not np.head.endswith("ed")
                 and not _own_verb(np)
                 and not of_uncounted
-                and ((share and _SHARE_AFTER.match(sentence, np.end)) or _ANAPHORA.search(before))
+                and (
+                    (share and _SHARE_AFTER.match(sentence, np.end))
+                    or _ANAPHORA.search(before)
+                    or _EARLIER_AFTER.match(sentence, np.end)
+                )
             ):
                 r = Reading(last.category, "shared", last.soft)
+                if _TOTAL_LABEL.search(before) and _killed_and_wounded(readings[:i]):
+                    r = Reading(Category.KILLED_OR_WOUNDED, "total")  # "killed, 21; wounded, 101;
+                    # total, 122": the total of a table of killed and wounded
                 readings[i] = r
         if r is not None and r is not BLOCKED:
             last = r

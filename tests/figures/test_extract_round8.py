@@ -156,9 +156,31 @@ MORE: list[Case] = [
     ("The gang kidnapped 17 people, including a 2 –week- old boy.", {(C, 17, None, E)}),
 ]  # fmt: skip
 
+# Loss tables and corrections: "died of wounds/disease" is killed, a "total" of killed and
+# wounded is killed_or_wounded, an earlier toll "previously reported" is a figure (spec), a
+# breakdown by place, a long gap between tally noun and count, a change "went up by one to".
+TABLES: list[Case] = [
+    ("Died of wounds, 17 officers, 240 men; died of disease, 9 officers.",
+     {(K, 17, None, E), (K, 240, None, E), (K, 9, None, E)}),
+    ("Killed, 12 officers, 180 men; wounded, 40 officers, 602 men; total, 834 officers and men.",
+     {(K, 12, None, E), (K, 180, None, E), (W, 40, None, E), (W, 602, None, E),
+      (KW, 834, None, E)}),
+    ("The regiment lost 95 killed and 210 wounded; total, 305.",
+     {(K, 95, None, E), (W, 210, None, E), (KW, 305, None, E)}),
+    ("Police now say 64 people died, rather than the 81 previously reported.",
+     {(K, 64, None, E), (K, 81, None, E)}),
+    ("Officials said 64 people died. Of these, 50 were in the harbour and 14 were from the "
+     "market fire.", {(K, 64, None, E), (K, 50, None, E), (K, 14, None, E)}),
+    ("The number of people killed by the landslide that buried a row of houses on the hillside "
+     "above the river town last weekend has risen to 37.", {(K, 37, None, E)}),
+    ("The number killed in the second blast went up by one to nine.", {(K, 9, None, E)}),
+    ("Kyiv and Moscow swapped 80 prisoners each on Monday in a deal brokered by Qatar, bringing "
+     "the total number returned home to 2,910.", set()),
+]  # fmt: skip
+
 ALL = (
     RELEASES + STRAY_SPACES + CUES + NOT_FIGURES + SHAPES + CHANGES + LISTS + SOUGHT + REPORTS
-    + MORE
+    + MORE + TABLES
 )  # fmt: skip
 
 

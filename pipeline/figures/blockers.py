@@ -88,7 +88,9 @@ def blocked(sentence: str, start: int, end: int, np_end: int) -> bool:
         (_RATE_UNIT.search(sentence[end : np_end + 40].lower()) and is_rate(sentence, end, np_end))
         or (_NEGATION_HINT.search(low70) and _negated_before(sentence, start, low70))
         or (_RELEASE_STEM.search(low40) and _released_before(before40))
-        or (_MODAL_HINT_LOWER.search(low40) and _modal_before(before40))
+        or (_MODAL_HINT_LOWER.search(low40) and _modal_before(before40)
+            and not (_ESTIMATE_AS_HIGH.match(sentence, start, end)
+                     and _BE_BEFORE.search(sentence, max(0, start - 20), start)))
         or ((not low or _AVERTED_HINT.search(low[-30:])) and _averted(sentence, start))
     )  # fmt: skip
 
@@ -123,6 +125,12 @@ def modal_blocks(words: list[str]) -> bool:
     return not MODALS.isdisjoint(words) and "have" not in words
 
 
+# "the real number may be as high as 2,000", "could be up to 500": an estimate of what is, the
+# modal hedges the bound (issue 9), unlike "could rise to 500" or "could kill 500"
+_ESTIMATE_AS_HIGH = re.compile(
+    r"(?:as\s+high\s+as|as\s+many\s+as|up\s+to|closer\s+to)\b", re.IGNORECASE
+)
+_BE_BEFORE = re.compile(r"\b(?:may|might|could)\s+(?:well\s+)?be\s+$", re.IGNORECASE)
 _REPORTING = frozenset({"confirm", "say", "tell", "verify"})
 
 

@@ -55,6 +55,7 @@ WOUND_WORDS = r"(?:wounded|injured|hurt|injuries|maimed)"
 # Cues that may follow the count (and its noun phrase), longest alternatives first.
 RIGHT_CUES: list[tuple[Category | None, str]] = [
     (KW, rf"{KILL_WORDS}\s*,\s*{WOUND_WORDS},?\s+(?:or|and)\s+(?:went\s+)?(?:missing|captured)"),
+    (K, r"killed\s+and\s+mortally\s+wounded"),  # died of their wounds: killed (news-notes)
     (KW, rf"{KILL_WORDS}\s*,?\s*(?:and|or|&|/)\s+(?:[a-z]+ly\s+)?{WOUND_WORDS}"),
     (KW, rf"{WOUND_WORDS}\s*,?\s*(?:and|or|&|/)\s+(?:[a-z]+ly\s+)?{KILL_WORDS}"),
     (KW, r"killed,\s+wounded(?:,)?\s+(?:and|or)\s+(?:missing|captured)"),
@@ -294,7 +295,7 @@ RELEASE_FIRST = first_letters(RELEASE_WORDS)
 LOSS_HEAD_WORDS = """
     soldiers troops men servicemen fighters personnel people lives officers marines
     paratroopers infantrymen sailors airmen pilots combatants militants servicemembers
-    conscripts mercenaries recruits guardsmen policemen police civilians"""
+    conscripts mercenaries recruits guardsmen policemen police civilians relatives"""
 LOSS_HEADS = frozenset(LOSS_HEAD_WORDS.split())
 # Who can be held: "are holding 10 aid workers" (not "holding 3 rallies").
 HELD_HEAD_WORDS = """

@@ -38,8 +38,26 @@ _WERE_GROUP = re.compile(
 # "lost 30,000 troops, including 14,000 killed and 16,000 injured": the wounded are part of the
 # loss, so "lost" keeps its killed_or_wounded reading
 _LOSS_BROKEN_DOWN = re.compile(
-    r"\blos[a-z]+\s+[^.;]{0,60}?\b(?:including|of\s+whom|among\s+them|comprising)\b", re.IGNORECASE
+    r"\b(?:los|casualt|victim)[a-z]*(?:[^.;]{0,60}?\b(?:including|of\s+whom|among\s+them"
+    r"|comprising)\b|\s*[—–:(])",
+    re.IGNORECASE,
 )
+# "2,000 casualties and up to 12,000 wounded": casualties (victims) set against the wounded right
+# beside them mean the dead (spec); a wounded count in another clause does not
+_CASUALTIES_AGAINST = re.compile(
+    r"\b(?:casualt|victim)[a-z]*\s*,?\s+(?:and|as\s+well\s+as|plus|with)\s+(?:[\w,]+\s+){0,4}?"
+    r"(?:wounded|injured|hurt)\b",
+    re.IGNORECASE,
+)
+
+
+def _set_against(f: Figure, sentence: str) -> bool:
+    """Is this soft killed_or_wounded figure set against a wounded count in `sentence`?"""
+    if not f.rule.endswith("~soft"):
+        return False
+    return ":los" in f.rule or _CASUALTIES_AGAINST.search(sentence) is not None
+
+
 _MAX_TEXT = 5_000_000  # characters; beyond this the text is cut, never rejected
 
 
@@ -93,7 +111,7 @@ def find_figures(text: str, *, aliases: dict[str, str] | None = None) -> list[Fi
         found = [_named_in_full(f, named, claimants) for f in found]
         if any(f.category == W for f in found) and not _LOSS_BROKEN_DOWN.search(sentence):
             # "lost 198,000 and another 550,000 wounded": "lost" meant killed
-            found = [_as_killed(f) if f.rule.endswith("~soft") else f for f in found]
+            found = [_as_killed(f) if _set_against(f, sentence) else f for f in found]
             if prev_idx == idx - 1 and _OTHERS.search(sentence):
                 # "we lost 800 ... and 2,000 others were hurt": the next sentence sets them apart
                 for i in prev_soft:

@@ -263,6 +263,8 @@ def read_right(sentence: str, mention_start: int, np: NounPhrase) -> Reading | N
         if comma is not None:
             # "Dozens of people, including 12 children, were killed": the breakdown's verb
             reading = _aux_then_cue(sentence, comma.end(), mention_start, 1)
+            if reading is BLOCKED and _OBJECT_OF_VERB.search(sentence, 0, mention_start):
+                reading = None  # "the boat that sank, killing 17 people, was set to be raised"
     if reading is None and rel is not None:
         # "12 guards who had tried to flee were shot dead": the main verb decides
         reading = _aux_then_cue(sentence, rel.end(), mention_start, 1)
@@ -340,7 +342,7 @@ def _aux_then_cue(
                     return replace(after, subject=low_text)  # "80 hostages were still held"
                 if after is not None:
                     return after
-            soft = cat == KW and low_text.startswith(("loss", "lost"))
+            soft = cat == KW and low_text.startswith(("loss", "lost", "casualt", "victim"))
             return Reading(cat, "right:" + low_text.split()[0].rstrip(","), soft)
         if low in NEGATION or low.endswith(("n't", "n’t")):
             return BLOCKED
@@ -431,4 +433,5 @@ _MAIN_AUX = re.compile(
     r"[^;.,:\d]{0,100}?\s(?=(?:have|has|had|were|was|are|is|remain|remains|remained)\s)",
     re.IGNORECASE,
 )
+_OBJECT_OF_VERB = re.compile(r"\b[a-z]+(?:ing|ed)\s+(?:\w+\s+)?$")
 _COMMA_AUX = re.compile(r"\s*,\s*(?=(?:were|was|are|is|have|has|had)\b)", re.IGNORECASE)

@@ -88,6 +88,10 @@ _DEAD_BEFORE = re.compile(r"\b(?:dead|deceased|slain|murdered|killed)\s+$", re.I
 _OUT_OF_WHOLE = re.compile(r"(?:from|out\s+of)\s+(?:an?|its|their)\s", re.IGNORECASE)
 # What a loss report "destroys" that counts as people (spec: killed_or_wounded)
 _DESTROYED_PEOPLE = frozenset({"personnel", "servicemen", "troops", "soldiers", "militants"})
+_BOUND = re.compile(r"(?:as\s+high\s+as|as\s+many\s+as|up\s+to|closer\s+to)\b", re.IGNORECASE)
+_KIN = frozenset(
+    {"members", "relatives", "children", "sons", "daughters", "brothers", "sisters", "family"}
+)
 _SOUGHT_WORDS = """
     suspects suspect gunmen gunman attackers attacker militants fugitives fugitive perpetrators
     escapees inmates prisoners killers robbers kidnappers abductors bandits survivors"""
@@ -125,12 +129,13 @@ def read_left(sentence: str, mention_start: int, np: NounPhrase) -> Reading | No
             and "los" in text
             and np.head
             and np.head not in LOSS_HEADS
+            and not (np.head in _KIN and (np.head != "members" or "family" in np.text.lower()))
             and not _OUT_OF_WHOLE.match(np.text)
         ):
             # "lost 30 members", "lost 3 seats": not casualties; "lost 503 from an enrolment of
             # 1,089" names the whole the loss came out of
             return None
-        if text.startswith("destroy") and np.head not in _DESTROYED_PEOPLE:
+        if text.startswith("destroy") and _DESTROYED_PEOPLE.isdisjoint(np.text.lower().split()):
             return None  # "destroyed 130 tanks": equipment, not personnel
         wanted = np.head in _SOUGHT_NOT_MISSING
         if cat == M and (wanted or _CAPTORS.search(sentence, mention_start)):
@@ -143,6 +148,9 @@ def read_left(sentence: str, mention_start: int, np: NounPhrase) -> Reading | No
         if cat == C and text.endswith(("held", "hold", "holds")) and not _CAPTORS.search(sentence):
             return None  # "the stadium has held 50,000 people": only captors hold people
         verb = "_".join(w for w in text.split() if w not in ("the", "of", "a", "an"))
+        kin = np.head in _KIN and (np.head != "members" or "family" in np.text.lower())
+        if cat == KW and "los" in text and kin:
+            return Reading(K, "left:" + verb)  # "lost nine family members": a family loses lives
         return Reading(cat, "left:" + verb, cat == KW and "los" in text)
     put = _PUT_TOLL.search(before) if "put " in before else None
     if put is not None:
@@ -180,7 +188,9 @@ def read_left(sentence: str, mention_start: int, np: NounPhrase) -> Reading | No
     if earlier is not None and last.group(0).lower() == "personnel":
         last = earlier  # "the death toll among civilians and military personnel reached 77,000"
     gap = window[last.end() :]
-    if CLAUSE_BREAK.search(gap) or _RELATIVE_IN.search(gap) or modal_in(gap) or negated_words(gap):
+    hedged = link_text == "be" and _BOUND.match(sentence, mention_start)  # "could be as high as"
+    modal = modal_in(gap) and not hedged
+    if CLAUSE_BREAK.search(gap) or _RELATIVE_IN.search(gap) or modal or negated_words(gap):
         return None  # "43 bodies from the ferry, which capsized with 300 passengers"
     if find_numbers(gap) and not _FROM_TO.search(gap):
         return None
@@ -207,7 +217,7 @@ def read_left(sentence: str, mention_start: int, np: NounPhrase) -> Reading | No
     return Reading(
         cat,
         "noun:" + text.split()[0],
-        cat == KW and "los" in text,
+        cat == KW and ("los" in text or text.startswith(("casualt", "victim"))),
         named or None,  # "Russian troop losses", "Confederate dead"
         LINK_QUALIFIERS.get(link_text.split()[-1]) if link_text != ":" else None,
     )

@@ -108,8 +108,18 @@ _COUNT_BEFORE = re.compile(
 )
 
 
+# "the massacre of 2009," names the year of an event ("the massacre of 2000 civilians" does not)
+_EVENT_OF = re.compile(
+    r"\b(?:massacre|war|attacks?|bombings?|earthquake|quake|floods?|storm|uprising|revolution"
+    r"|riots?|famine|genocide|crisis|tsunami|hurricane|pandemic|epidemic|election|coup)\s+of\s*$",
+    re.IGNORECASE,
+)
+
+
 def _is_year(before: str, after: str) -> bool:
     if _YEAR_BEFORE.search(before):
+        return True
+    if _EVENT_OF.search(before) and _YEAR_AFTER.match(after):
         return True
     return bool(_YEAR_AFTER.match(after)) and not _COUNT_BEFORE.search(before)
 

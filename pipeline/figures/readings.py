@@ -85,6 +85,7 @@ _EARLIER_AFTER = re.compile(
     r"|published|confirmed|cited)\b",
     re.IGNORECASE,
 )
+_ALIVE = re.compile(r"[^.;]{0,80}?\b(?:be|are|were|is)\s+(?:still\s+)?alive\b", re.IGNORECASE)
 _TOTAL_LABEL = re.compile(r"\btotal\s*[,:]?\s*\(?\s*$", re.IGNORECASE)
 
 
@@ -175,6 +176,8 @@ def readings(
         between = sentence[mentions[i].end : mentions[i + 1].start]
         if readings[i] is None and _PARTITIVE.fullmatch(between):
             whole = mentions[i + 1]
+            if _ALIVE.match(sentence, nps[i + 1].end):
+                continue  # "50 of the 120 hostages still held are alive": the whole is held
             is_mod, verb = after_modifier(sentence, nps[i + 1].end, whole.start, captured_only=True)
             if is_mod and readings[i + 1] is not None:
                 readings[i] = (

@@ -29,6 +29,10 @@ _PERSON_CUES = frozenset(
 )
 _ESTIMATE = re.compile(r"\bestimat", re.IGNORECASE)
 _MAX_MENTIONS = 60  # per sentence
+_FOOTNOTE_HINT = re.compile(r"[a-z]\d(?![\w,])")
+_FOOTNOTE = re.compile(
+    r"\b(killed|wounded|missing|injured|captured|dead|prisoners)\d(?=[\s;,.)]|$)"
+)
 
 
 class Claimants:
@@ -54,6 +58,9 @@ class Claimants:
 
 def sentence_figures(sentence: str, offset: int, claimants: Claimants) -> list[Figure]:
     """The figures of one sentence: read each count, share readings, then name the groups."""
+    if _FOOTNOTE_HINT.search(sentence):
+        # "134 wounded1; total, 247": a footnote mark glued to a cue word is no number
+        sentence = _FOOTNOTE.sub(r"\1 ", sentence)
     mentions = find_numbers(sentence)[:_MAX_MENTIONS]
     if not mentions:
         return []

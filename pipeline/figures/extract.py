@@ -14,7 +14,7 @@ import logging
 import re
 from dataclasses import replace
 
-from pipeline.figures.cues import CATEGORY_OF_STEM, KW, C, K, W, has_cue_lower
+from pipeline.figures.cues import CATEGORY_OF_STEM, KW, NON_PERSON, C, K, W, has_cue_lower
 from pipeline.figures.model import Category, Figure
 from pipeline.figures.numbers import find_numbers, has_number_word
 from pipeline.figures.sentence_figures import Claimants, sentence_figures
@@ -80,7 +80,9 @@ def find_figures(text: str, *, aliases: dict[str, str] | None = None) -> list[Fi
         sentence = text[start:end]
         low = sentence.lower()
         cue = has_cue_lower(low)
-        opener = _OF_THOSE.match(low) if not cue and prev_idx == idx - 1 else None
+        opener = None
+        if not cue and prev_idx == idx - 1:
+            opener = _OF_THOSE.match(low) or _THEY_INCLUDE.match(low) or _N_OF_THEM.match(low)
         if (not cue and opener is None) or not _has_number(sentence, low):
             continue
         found = []
@@ -93,8 +95,13 @@ def find_figures(text: str, *, aliases: dict[str, str] | None = None) -> list[Fi
                 continue
         if not found:
             opener = opener or _OF_THOSE.match(low)
+            if opener is None and prev_idx == idx - 1:
+                opener = _THEY_INCLUDE.match(low) or _N_OF_THEM.match(low)
             said_as = _category_named(opener)
-            if opener is not None and prev_idx == idx - 1 and figures:
+            if opener is not None and opener.re is not _OF_THOSE and figures:
+                # "They include more than 20 children.", "Fourteen of them are children."
+                found = _listed_after(sentence, start, figures[-1], claimants, opener.end())
+            elif opener is not None and prev_idx == idx - 1 and figures:
                 found = _breakdown_of_last(sentence, start, figures[-1], claimants, said_as)
             elif said_as is not None:
                 # "Of the total death toll, 1,524 were children": the opener names the category
@@ -148,12 +155,54 @@ def _named_in_full(f: Figure, named: list[str], claimants: Claimants) -> Figure:
     return f
 
 
+# A sentence that lists a subgroup of the figure the sentence before stated
+_THEY_INCLUDE = re.compile(
+    r"\W{0,2}(?:they|these|those|the\s+(?:dead|victims|wounded|injured|missing|hostages))\s+"
+    r"(?:include[sd]?|including)\s+"
+)
+_N_OF_THEM = re.compile(r"\W{0,2}(?=[\w,]+\s+of\s+(?:them|those)\s+(?:are|were|was)\s)")
+_GROUP_AFTER = re.compile(
+    r"\s+(?:of\s+(?:them|those)\s+(?:are|were|was)\s+)?(?P<who>[a-z]+(?:s|ren|men|people))\b"
+    r"(?=\s*(?:[,;.]|and\b|$))"
+)
+
+
+def _listed_after(
+    sentence: str, offset: int, last: Figure, claimants: Claimants, after: int
+) -> list[Figure]:
+    """The counts of a subgroup sentence ("They include more than 20 children.") as figures of
+    the category the sentence before stated."""
+    out: list[Figure] = []
+    for m in find_numbers(sentence):
+        group = _GROUP_AFTER.match(sentence, m.end)
+        if m.start < after - 1 or group is None or group.group("who") in NON_PERSON:
+            continue
+        who = group.group("who")
+        out.append(
+            Figure(
+                category=last.category,
+                value=m.value,
+                value_max=m.value_max,
+                qualifier=m.qualifier,
+                subject=who,
+                claimant=last.claimant,
+                sentence=sentence,
+                start=offset,
+                end=offset + len(sentence),
+                rule="shared-after",
+                subject_key=subject_key(who, claimants.table, ""),
+                claimant_key=last.claimant_key,
+            )
+        )
+    return out
+
+
 _STEM_NAMED = {**CATEGORY_OF_STEM, "deat": K, "fata": K, "dece": K, "vict": KW, "host": C}
 
 
 def _category_named(opener: re.Match[str] | None) -> Category | None:
     """The category an opener names: "Of the wounded," -> wounded; "Of those," -> None."""
-    if opener is None or not opener.group("named"):
+    if opener is None or opener.re is not _OF_THOSE or not opener.group("named"):
         return None
     return _STEM_NAMED.get(opener.group("named")[:4])
 

@@ -136,13 +136,26 @@ def noun_phrase(sentence: str, pos: int) -> NounPhrase:
             if not text_frozen:
                 text_end = end_np
             continue
-        if count_like and prev_low in _MONTHS and tok.isdigit() and len(tok) <= 2:
-            end_np = i = tend  # "involved in the March 12 raid": a date inside the phrase
+        if count_like and prev_low in _MONTHS_AGE and tok.isdigit() and len(tok) <= 2:
+            # "involved in the March 12 raid": a date inside the phrase; "children age 12 or
+            # younger": an age
+            end_np = i = tend
+            if prev_low in _AGE_WORDS and (bound := _AGE_BOUND.match(sentence, i)) is not None:
+                end_np = i = bound.end()
             if not text_frozen:
                 text_end = end_np
             count += 1
             prev_low = low
             continue
+        if tok in _OPEN_QUOTES and start_np is not None and head:
+            # "5 members of “Islamic State” organization": a quoted name inside the phrase
+            close = sentence.find(_QUOTE_PAIR[tok], tend, min(limit, tend + 60))
+            if close > tend:
+                end_np = i = close + 1
+                if not text_frozen:
+                    text_end = end_np
+                count += 1
+                continue
         if count_like and and_at is not None:
             end_np, text_end = and_at  # "people and took about 250": "and" began a clause
             break
@@ -199,6 +212,7 @@ _MONTH_WORDS = """
     january february march april may june july august september october november december
     jan feb mar apr jun jul aug sep sept oct nov dec"""
 _MONTHS = frozenset(_MONTH_WORDS.split())
+_MONTHS_AGE = _MONTHS | frozenset({"age", "aged", "ages"})
 _PAREN_MARKS = frozenset({",", "(", "–", "—", "‒"})
 _ON_BOARD = re.compile(
     r"on\s+(?:the\s+ground\b|board\b(?:\s+(?:the|a)\s+[\w-]+)?|(?:the|a)\s+(?:[\w’'-]+\s+){0,2}(?:plane|bus|boat|ship"
@@ -425,6 +439,10 @@ _CLAUSE_VERBS = frozenset(_CLAUSE_VERB_WORDS.split())
 _HOSTAGE_CONTEXT = re.compile(r"abduct|kidnap|hostage|captor|seiz", re.IGNORECASE)
 _QUOTES = frozenset({"'", "‘", "’", '"', "“", "”"})
 _CLOSING_QUOTES = frozenset({'"', "”", "’", "'"})
+_QUOTE_PAIR = {"“": "”", '"': '"', "‘": "’"}
+_OPEN_QUOTES = frozenset(_QUOTE_PAIR)
+_AGE_WORDS = frozenset({"age", "aged", "ages"})
+_AGE_BOUND = re.compile(r"\s+(?:or|and)\s+(?:younger|older|under|over|above|below)\b")
 
 
 _REDUCED_RELATIVE = frozenset({"captured", "abducted", "kidnapped", "seized"})

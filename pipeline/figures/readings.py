@@ -16,6 +16,7 @@ from pipeline.figures.cues import (
     LEFT_NOUNS,
     NON_PERSON,
     RELEASE,
+    counts_things,
     lower_twin,
 )
 from pipeline.figures.grammar import (
@@ -35,7 +36,8 @@ _WORD_RE = re.compile(r"[\w’']+")
 
 _SHARE_BEFORE = re.compile(
     r"(?:,|;|\band|\bas\s+well\s+as|\bincluding|\bplus|\balong\s+with|\bamong\s+them|\bamong\s+whom"
-    r"|\bof\s+whom|\bof\s+them|\bwith|\bsuch\s+as|[–—‒:-])\s*"
+    r"|\bof\s+whom|\bof\s+them|\bwith|\bsuch\s+as|\bcompared\s+(?:with|to)|\bagainst"
+    r"|\bversus|\bthan\s+(?:the\s+)?|[–—‒:-])\s*"
     r"(?:(?:a|an|the)\s+(?:\w+\s+)?(?:of\s+)|another\s+|a\s+further\s+|an\s+additional\s+)?$",
     re.IGNORECASE,
 )
@@ -74,7 +76,8 @@ _BREAKDOWN_BEFORE = re.compile(
 # A count that is the object of another verb: "police detained 250 protesters, and 12 ..."
 _OTHER_VERB_BEFORE = re.compile(r"\b(?!(?:were|was|had|has|have|and)\b)[a-z]+ed\s+$")
 _VAGUE_CUE = re.compile(
-    r"\b(?:killed|dead|died|perished|wounded|injured|hurt|missing|abducted|kidnapped|captured)\b",
+    r"\b(?:killed|dead|died|perished|wounded|injured|hurt|missing|abducted|kidnapped|captured"
+    r"|captive)\b",
     re.IGNORECASE,
 )
 _SENTENCED = re.compile(r"\b(?:sentenc|condemn)\w*\s+(?:\w+\s+)?$", re.IGNORECASE)
@@ -86,6 +89,14 @@ _EARLIER_AFTER = re.compile(
     re.IGNORECASE,
 )
 _ALIVE = re.compile(r"[^.;]{0,80}?\b(?:be|are|were|is)\s+(?:still\s+)?alive\b", re.IGNORECASE)
+_TALLY_HEADS = frozenset({"figure", "toll", "tally", "count"})  # "the 802 figure given by ..."
+
+
+def _first_word(text: str) -> str:
+    words = text.split(None, 1)
+    return words[0].lower() if words else ""
+
+
 _TOTAL_LABEL = re.compile(r"\btotal\s*[,:]?\s*\(?\s*$", re.IGNORECASE)
 
 
@@ -220,7 +231,7 @@ def readings(
     for i, m in enumerate(mentions):
         r = readings[i]
         if r is None and all(x is None for x in readings[:i]):
-            r = readings[i] = _anaphora_of_cue(sentence, m.start) or _breakdown_of_vague(
+            r = readings[i] = _anaphora_of_cue(sentence, m.start, nps[i]) or _breakdown_of_vague(
                 sentence, m.start, nps[i]
             )
         elif r is None and last is not None and not _RELATIVE.search(sentence, last_end, m.start):
@@ -240,7 +251,7 @@ def readings(
             # belongs to the count right before it, which here has no category to share
             of_uncounted = readings[i - 1] is None and _BREAKDOWN_BEFORE.search(before)
             if (
-                np.head not in NON_PERSON
+                not counts_things(np.text, np.head)
                 and not np.head.endswith("ed")
                 and not _own_verb(np)
                 and not of_uncounted
@@ -248,6 +259,7 @@ def readings(
                     (share and _SHARE_AFTER.match(sentence, np.end))
                     or _ANAPHORA.search(before)
                     or _EARLIER_AFTER.match(sentence, np.end)
+                    or _first_word(np.text) in _TALLY_HEADS
                 )
             ):
                 r = Reading(last.category, "shared", last.soft)
@@ -315,13 +327,18 @@ def _breakdown_of_vague(sentence: str, start: int, np: NounPhrase) -> Reading | 
     return Reading(CATEGORY_OF_STEM[cues[-1].group(0).lower()[:4]], "shared")
 
 
-def _anaphora_of_cue(sentence: str, start: int) -> Reading | None:
-    """ "Dozens were missing; by Monday that figure had fallen to 17": the figure's category."""
+def _anaphora_of_cue(sentence: str, start: int, np: NounPhrase) -> Reading | None:
+    """ "Dozens were missing; by Monday that figure had fallen to 17", "the toll is lower than
+    the 802 figure": the category of the tally noun before."""
     before = sentence[max(0, start - 60) : start]
     am = _ANAPHORA.search(before)
-    if am is None:
+    if am is not None:
+        upto = start - len(before) + am.start()
+    elif _first_word(np.text) in _TALLY_HEADS:
+        upto = start
+    else:
         return None
-    nouns = list(LEFT_NOUN_RE.finditer(sentence, 0, start - len(before) + am.start()))
+    nouns = list(LEFT_NOUN_RE.finditer(sentence, 0, upto))
     if not nouns or RELEASE.search(sentence, nouns[-1].end(), start):
         return None  # "prisoners swapped ... the total number returned to 3,767"
     last = nouns[-1]

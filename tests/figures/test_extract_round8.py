@@ -207,9 +207,27 @@ HEDGES: list[Case] = [
      {(C, 95, None, E)}),
 ]  # fmt: skip
 
+# Anaphora and subgroups across sentences and inside long phrases (issue 9's first category).
+ANAPHORA: list[Case] = [
+    ("Rescuers say about 45 people are missing. They include at least 9 children.",
+     {(M, 45, None, "approximately"), (M, 9, None, AL)}),
+    ("Twenty-two people were hurt, police said. Eleven of them are pupils.",
+     {(W, 22, None, E), (W, 11, None, E)}),
+    ("Twenty-two people were hurt. They include 3 shops.", {(W, 22, None, E)}),
+    ("The storm hit 40 towns. They include 12 cities.", set()),
+    ("At least 60 pupils aged 10 or younger were among the abductees.", {(C, 60, None, AL)}),
+    ("At least 7 members of the “Black Hand” gang were killed.", {(K, 7, None, AL)}),
+    ("The latest count is 300 dead: 210 in the north, 60 in the south, 30 in other districts.",
+     {(K, 300, None, E), (K, 210, None, E), (K, 60, None, E), (K, 30, None, E)}),
+    ("The official death toll is lower than the 640 figure given by the army.",
+     {(K, 640, None, E)}),
+    ("Some are still held captive, including about 80 of the schoolgirls.",
+     {(C, 80, None, "approximately")}),
+]  # fmt: skip
+
 ALL = (
     RELEASES + STRAY_SPACES + CUES + NOT_FIGURES + SHAPES + CHANGES + LISTS + SOUGHT + REPORTS
-    + MORE + TABLES + HEDGES
+    + MORE + TABLES + HEDGES + ANAPHORA
 )  # fmt: skip
 
 

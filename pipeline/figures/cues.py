@@ -154,6 +154,7 @@ LEFT_VERBS: list[tuple[Category, str]] = [
 FILLER = (
     r"(?:,\s*)?(?:(?:(?:the|a|an|his|her|their|its)\s+[a-z]+(?:\s+[a-z]+)?|himself|herself"
     r"|themselves)\s*(?:and|,)\s+)?"  # "kidnapped a school principal, three teachers"
+    r"(?:only\s+|just\s+)?"  # "lost only 128 men"
     r"(?:(?:a\s+total\s+of|another|an\s+additional|additional|a\s+further|the|some|all"
     r"|its|their|his|her|our|(?:the\s+)?[\w-]+['’]s"  # "are holding the ship's 23 crew"
     r"|(?:a|an|the)\s+(?:\w+\s+)?(?:family|group|total|crowd|party|band|batch|number)\s+of)\s+)?"

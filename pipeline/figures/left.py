@@ -72,6 +72,13 @@ _FROM_TO = re.compile(
     r"\s+[^.;]{1,30}$",
     re.IGNORECASE,
 )
+# "was initially placed at four then raised to 15 and finally brought down to seven": each
+# change of the same tally gives its new value
+_CHANGE_END = re.compile(
+    r"\b(?:raised|lowered|revised(?:\s+(?:up|down)(?:wards?)?)?|brought\s+(?:down|up)|increased"
+    r"|decreased|rose|risen|fell|fallen|cut|updated|adjusted|dropped|climbed|jumped)\s*$",
+    re.IGNORECASE,
+)
 # "average daily casualties had fallen to 1,000": an average is a rate, not a count
 _AVERAGE = re.compile(r"\baverage\b[^.;,]{0,30}$", re.IGNORECASE)
 _NOT_LIVES = re.compile(
@@ -192,7 +199,7 @@ def read_left(sentence: str, mention_start: int, np: NounPhrase) -> Reading | No
     modal = modal_in(gap) and not hedged
     if CLAUSE_BREAK.search(gap) or _RELATIVE_IN.search(gap) or modal or negated_words(gap):
         return None  # "43 bodies from the ferry, which capsized with 300 passengers"
-    if find_numbers(gap) and not _FROM_TO.search(gap):
+    if find_numbers(gap) and not _FROM_TO.search(gap) and not _CHANGE_END.search(gap):
         return None
     if RELEASE.search(gap):
         return None  # "swapped 95 prisoners ..., bringing the total returned home to 3,767"

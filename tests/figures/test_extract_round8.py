@@ -225,9 +225,19 @@ ANAPHORA: list[Case] = [
      {(C, 80, None, "approximately")}),
 ]  # fmt: skip
 
+# Publishing noise: a line wrapped inside a sentence; a chain of revisions of one tally.
+NOISE: list[Case] = [
+    ("Officials said at least 14 people were\nkilled in the blast.", {(K, 14, None, AL)}),
+    ("The figures show nearly four killed to\none wounded in the campaign.", set()),
+    ("Storm hits coast\nThree fishermen are missing.", {(M, 3, None, E)}),
+    ("The number of missing climbers was first put at six, then raised to 11 and finally "
+     "brought down to eight.", {(M, 6, None, E), (M, 11, None, E), (M, 8, None, E)}),
+    ("The garrison lost only  96 men in the siege.", {(KW, 96, None, E)}),
+]  # fmt: skip
+
 ALL = (
     RELEASES + STRAY_SPACES + CUES + NOT_FIGURES + SHAPES + CHANGES + LISTS + SOUGHT + REPORTS
-    + MORE + TABLES + HEDGES + ANAPHORA
+    + MORE + TABLES + HEDGES + ANAPHORA + NOISE
 )  # fmt: skip
 
 

@@ -96,7 +96,8 @@ def blocked(sentence: str, start: int, end: int, np_end: int) -> bool:
 
 
 _RELEASE_SOUGHT = re.compile(
-    r"\b(?:demand|call|seek|sought|press|appeal|plead|urg)\w*\b[^.;]*$",
+    r"\b(?:demand|call|seek|sought|press|appeal|plead|urg|negotiat|securing|secure\b|to\s+win)"
+    r"\w*\b[^.;]*$",
     re.IGNORECASE,
 )
 

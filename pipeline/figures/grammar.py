@@ -337,8 +337,16 @@ def _aux_then_cue(
             if (RELEASE_AFTER_LOWER if low_s else RELEASE_AFTER).match(low_s or sentence, end):
                 return BLOCKED
             low_text = text.lower()
-            if cat == W and low_text.startswith(_CARE_CUES) and ILLNESS.search(sentence):
+            care = low_text.startswith(_CARE_CUES) or "hospital" in low_text
+            if cat == W and care and ILLNESS.search(sentence):
                 return None  # "measles has infected 481 and 56 are in hospital": not wounds
+            if (
+                cat == W
+                and "hospital" in low_text
+                and not _HURT_WORDS.search(low_text)
+                and _SURVIVORS.search(sentence)
+            ):
+                return None  # "29 survivors, among them two, were taken to hospital": not hurt
             if after_noun and not seen_aux and cat == C and low_text in _REDUCED_RELATIVE:
                 # "20 fishermen kidnapped by pirates last week have been released": the
                 # participle only names the group; the clause's own verb says what happened
@@ -414,6 +422,8 @@ _MODIFIER = re.compile(
 )
 # Cues of care that say "wounded" only when no illness is named (spec: "hospitalised with wounds")
 _CARE_CUES = ("hospitali", "in ")
+_SURVIVORS = re.compile(r"\bsurviv|\brescued\b", re.IGNORECASE)
+_HURT_WORDS = re.compile(r"injur|wound|burn")
 _FORMER = re.compile(r"former\b|ex-", re.IGNORECASE)
 _CAPTURED_MODIFIER = re.compile(r"(?:captured|abducted|kidnapped|seized)(?=\s)", re.IGNORECASE)
 _NOT_NAMING = frozenset({"in", "at", "on", "from", "of", "near", "during", "across", "and"})

@@ -26,6 +26,7 @@ from pipeline.figures.cues import (
     LINK_WORDS,
     LOSS_HEADS,
     NOMINAL_BEFORE,
+    NON_PERSON,
     PARTICIPLE,
     RELEASE,
     WORDS_RE,
@@ -105,6 +106,17 @@ _SOUGHT_WORDS = """
 _SOUGHT_NOT_MISSING = frozenset(_SOUGHT_WORDS.split())
 
 
+_NOT_PLURAL = frozenset({"this", "thus", "plus", "less", "unless", "yes", "was", "has", "its"})
+
+
+def _things_before(text: str) -> bool:
+    """Is the last plural noun of `text` a thing ("ships")?"""
+    for word in reversed(WORDS_RE.findall(text[-120:].lower())):
+        if word.endswith("s") and len(word) > 3 and word not in _NOT_PLURAL:
+            return word in NON_PERSON
+    return False
+
+
 def read_left(sentence: str, mention_start: int, np: NounPhrase) -> Reading | None:
     """A verb governing the count ("killed at least 18") or a noun linked to it ("toll rose to")."""
     if counts_things(np.text, np.head):
@@ -130,6 +142,8 @@ def read_left(sentence: str, mention_start: int, np: NounPhrase) -> Reading | No
                 return BLOCKED
         group = lm.lastgroup or "l0"
         cat = LEFT_VERBS[int(group[1:])][0]
+        if cat == C and not np.text and _things_before(ahead):
+            return None  # "attacked 100 ships ..., sinking two and seizing one": ships
         text = lm.group(group).lower()
         if (
             cat == KW

@@ -38,6 +38,7 @@ def _walk(items: list[Any], words: set[str], done: set[str]) -> set[str]:
             [(op, av)] == _SPACE
             or (op is _c.AT and av in (_c.AT_BOUNDARY, _c.AT_END))  # "\\b" after a letter
             or (op is _c.ASSERT_NOT and list(av[1]) == _NOT_WORD_OR_DASH)  # "(?![\\w-])"
+            or (op is _c.ASSERT_NOT and _starts_with_space(list(av[1])))  # "(?!\\s+under)"
         ):
             _end(words, done)
             return set()
@@ -67,6 +68,17 @@ def _walk(items: list[Any], words: set[str], done: set[str]) -> set[str]:
         else:
             raise ValueError(f"cannot tell the first words through {op} {av}")
     return words
+
+
+def _starts_with_space(items: list[Any]) -> bool:
+    """Does this (look-ahead) pattern start with at least one required space? Then the word
+    before it has ended, whatever the look-ahead says."""
+    if not items:
+        return False
+    op, av = items[0]
+    if [(op, av)] == _SPACE:
+        return True
+    return op is _c.MAX_REPEAT and av[0] >= 1 and list(av[2]) == _SPACE
 
 
 def _class_chars(av: list[Any]) -> set[str]:

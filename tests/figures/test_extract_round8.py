@@ -235,9 +235,24 @@ NOISE: list[Case] = [
     ("The garrison lost only  96 men in the siege.", {(KW, 96, None, E)}),
 ]  # fmt: skip
 
+# Hospital counts after an attack or disaster are wounded (spec), not after an illness and not
+# for survivors; the trapped are no category (spec); a release still sought; ships seized.
+HOSPITAL: list[Case] = [
+    ("After the stampede more than 80 were transported to hospitals, officials said.",
+     {(W, 80, None, MT)}),
+    ("Eleven needed hospitalization after the bus crash.", {(W, 11, None, E)}),
+    ("Some 40 pupils were taken to hospital with symptoms of cholera.", set()),
+    ("Of 50 passengers, 20 survivors, among them three children, were taken to hospital.", set()),
+    ("More than 3,000 people are thought to be buried under the rubble.", set()),
+    ("Nine people were buried alive by the landslide.", {(K, 9, None, E)}),
+    ("Talks aim at securing the release of nearly 60 remaining hostages.",
+     {(C, 60, None, "approximately")}),
+    ("Pirates attacked 40 tankers this year, sinking two and seizing one.", set()),
+]  # fmt: skip
+
 ALL = (
     RELEASES + STRAY_SPACES + CUES + NOT_FIGURES + SHAPES + CHANGES + LISTS + SOUGHT + REPORTS
-    + MORE + TABLES + HEDGES + ANAPHORA + NOISE
+    + MORE + TABLES + HEDGES + ANAPHORA + NOISE + HOSPITAL
 )  # fmt: skip
 
 

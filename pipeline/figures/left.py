@@ -111,7 +111,8 @@ _NOT_PLURAL = frozenset({"this", "thus", "plus", "less", "unless", "yes", "was",
 
 def _things_before(text: str) -> bool:
     """Is the last plural noun of `text` a thing ("ships")?"""
-    for word in reversed(WORDS_RE.findall(text[-120:].lower())):
+    words: list[str] = WORDS_RE.findall(text[-120:].lower())
+    for word in words[::-1]:
         if word.endswith("s") and len(word) > 3 and word not in _NOT_PLURAL:
             return word in NON_PERSON
     return False

@@ -100,6 +100,8 @@ RIGHT_CUES: list[tuple[Category | None, str]] = [
         r"|fell\s+into\s+(?:[\w’'-]+\s+){0,2}?hands"
         r"|in\s+the\s+hands\s+of\s+(?:the\s+|their\s+|his\s+|her\s+)?"
         r"(?:kidnappers|abductors|captors|hostage-takers)"),
+    # "missing and feared dead": killed (spec: feared dead; missing accepted)
+    (K, r"missing\s+(?:and|or)\s+(?:feared|presumed|believed)\s+(?:dead|killed|drowned)"),
     (M, r"missing(?:\s+in\s+action)?|unaccounted\s+for|MIA|disappeared"),
     (None, r"lives\b|prisoners?\b"),  # only after "claimed ... lives", "took ... prisoner"
     # "held" only after "being" or "still"; "in custody" only after an abduction
@@ -135,6 +137,7 @@ LEFT_VERBS: list[tuple[Category, str]] = [
     (KW, r"(?:killed|killing|kill|kills)\s+(?:and|or)\s+(?:wounded|wounding|injured|injuring)"),
     (K, r"died\s+of\s+(?:their\s+|his\s+|her\s+)?(?:wounds|injuries|disease|illness|sickness)"
         r"|killed|killing|kills|kill|slew|slaying|slaughtered|massacred|murdered|executed"
+        r"|executes|execute|executing|murders|murdering|massacres|massacring|slaughters"
         r"|neutrali[sz]ed|neutrali[sz]ing|eliminated|eliminating|liquidated|liquidating"
         r"|beheaded|beheading|decapitated|decapitating"
         r"|shot\s+dead|shooting\s+dead|gunned\s+down|gunning\s+down|shot\s+and\s+killed"

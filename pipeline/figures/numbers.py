@@ -82,6 +82,7 @@ _DIGITS_TO_ZERO = bytes(48 if 48 <= c <= 57 else 32 for c in range(256))
 NUMBER_WORDS = frozenset([*_UNITS, *_TENS, "hundred", "thousand", "million", "billion", "dozen"])
 # A whole number word, matched at a position bytes.find has proposed (see _word_numbers).
 _WORD_START = re.compile(r"\b(?:" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")\b")
+_ONE_MANNER = re.compile(r"\s+[a-z]+ly\b(?!\s+(?:injured|wounded|hurt|killed))")
 _PRONOUN_ONE = re.compile(r"\b(?:no|the|that|this|any|every|each|some|which)\s+$")
 _NON_WORD_TO_SPACE = bytes(c if re.fullmatch(r"\w", chr(c)) and c < 128 else 32 for c in range(256))
 _NUMBER_WORD_BYTES = frozenset(w.encode() for w in NUMBER_WORDS)
@@ -311,6 +312,8 @@ def _atoms(sentence: str, low: str | None) -> list[_Atom]:
                 continue  # "one of them", "no one", "the one who"
             if tail[:1] == "," and sentence[end + 1 : end + 4].lstrip()[:1].isupper():
                 continue  # "and one, Leah Sharibu, is still held": a person, not a count
+            if _ONE_MANNER.match(tail) and head.rstrip().endswith(","):
+                continue  # "35 others injured, one critically": one of them, not a count
         out.append(atom)
     return out
 

@@ -111,6 +111,7 @@ _AFTER_RELEASE = re.compile(
     r"|set\s+free|returned)",
     re.IGNORECASE,
 )
+_IF_FIRST = re.compile(r"\W{0,3}if\b[^.;]{1,120}?,", re.IGNORECASE)
 # A sentence about a model's scenarios or forecasts: its counts did not happen (yet).
 _SCENARIO = re.compile(
     r"\b(?:scenarios?|forecasts?|projections?|worst[- ]case|best[- ]case)\b", re.IGNORECASE
@@ -124,6 +125,19 @@ def readings(
     """Each count's own reading, then partitives and readings shared forward and backward."""
     if _SCENARIO.search(sentence):
         return [BLOCKED] * len(mentions)  # "the worst case was 1.7 million deaths": a forecast
+    if_clause = _IF_FIRST.match(sentence)
+    if if_clause is not None and all(
+        m.start > if_clause.end() and ";" not in sentence[if_clause.end() : m.start]
+        for m in mentions
+    ):
+        # "If the missing are found dead, that makes 105 deaths": a condition, not a report
+        return [BLOCKED] * len(mentions)
+    return _read(sentence, mentions, nps)
+
+
+def _read(
+    sentence: str, mentions: list[NumberMention], nps: list[NounPhrase]
+) -> list[Reading | None]:
     readings: list[Reading | None] = []
     held_only: dict[int, int] = {}  # "21 hostages and ...": the cue names the group; its end
     for m, np in zip(mentions, nps, strict=True):

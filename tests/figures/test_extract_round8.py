@@ -250,9 +250,22 @@ HOSPITAL: list[Case] = [
     ("Pirates attacked 40 tankers this year, sinking two and seizing one.", set()),
 ]  # fmt: skip
 
+# From the blind real-news check (realnews1): "missing and feared dead" is killed (spec), verbs
+# in the present tense of headlines, "one critically" is one of them, a conditional toll.
+BLIND1: list[Case] = [
+    ("Twenty sailors were missing and feared dead after the storm.", {(K, 20, None, E)}),
+    ("Gunmen execute 14 farmers in raid on village", {(K, 14, None, E)}),
+    ("Rebels massacre 31 villagers, officials say", {(K, 31, None, E)}),
+    ("Police said 22 others were injured, one critically, and four people were killed.",
+     {(W, 22, None, E), (K, 4, None, E)}),
+    ("\"If the missing are all found dead, that makes 60 deaths,\" the governor said.", set()),
+    ("If confirmed, it would be the worst attack this year; 40 people were killed.",
+     {(K, 40, None, E)}),
+]  # fmt: skip
+
 ALL = (
     RELEASES + STRAY_SPACES + CUES + NOT_FIGURES + SHAPES + CHANGES + LISTS + SOUGHT + REPORTS
-    + MORE + TABLES + HEDGES + ANAPHORA + NOISE + HOSPITAL
+    + MORE + TABLES + HEDGES + ANAPHORA + NOISE + HOSPITAL + BLIND1
 )  # fmt: skip
 
 

@@ -137,7 +137,7 @@ LEFT_VERBS: list[tuple[Category, str]] = [
     (KW, r"(?:killed|killing|kill|kills)\s+(?:and|or)\s+(?:wounded|wounding|injured|injuring)"),
     (K, r"died\s+of\s+(?:their\s+|his\s+|her\s+)?(?:wounds|injuries|disease|illness|sickness)"
         r"|killed|killing|kills|kill|slew|slaying|slaughtered|massacred|murdered|executed"
-        r"|executes|execute|executing|murders|murdering|massacres|massacring|slaughters"
+        r"|executes|execute|executing|murders|murdering|massacres|massacre|massacring|slaughters"
         r"|neutrali[sz]ed|neutrali[sz]ing|eliminated|eliminating|liquidated|liquidating"
         r"|beheaded|beheading|decapitated|decapitating"
         r"|shot\s+dead|shooting\s+dead|gunned\s+down|gunning\s+down|shot\s+and\s+killed"

@@ -75,6 +75,12 @@ def blocked(sentence: str, start: int, end: int, np_end: int) -> bool:
     """Is the count at `start:end` (its noun phrase ending at `np_end`) explicitly not a figure:
     a rate, negated or denied, released, hypothetical, or averted? (An earlier value, "from X to
     Y", is a figure: readings.py gives it the category of the value it changed to.)"""
+    return block_reason(sentence, start, end, np_end) is not None
+
+
+def block_reason(sentence: str, start: int, end: int, np_end: int) -> str | None:
+    """Why the count at `start:end` is not a figure ("a rate", "negated or denied", "released",
+    "hypothetical", "averted"), or None when nothing before or after it blocks it."""
     before = sentence[max(0, start - 70) : start]
     low = before.lower()
     if len(low) != len(before):
@@ -84,15 +90,24 @@ def blocked(sentence: str, start: int, end: int, np_end: int) -> bool:
     low40 = low[-40:] if low else before40.lower()
     # Each test runs only when its hint (words every match holds) is in the lower-cased text:
     # most counts have none, and the test is then one scan, without a call.
-    return bool(
-        (_RATE_UNIT.search(sentence[end : np_end + 40].lower()) and is_rate(sentence, end, np_end))
-        or (_NEGATION_HINT.search(low70) and _negated_before(sentence, start, low70))
-        or (_RELEASE_STEM.search(low40) and _released_before(before40))
-        or (_MODAL_HINT_LOWER.search(low40) and _modal_before(before40)
-            and not (_ESTIMATE_AS_HIGH.match(sentence, start, end)
-                     and _BE_BEFORE.search(sentence, max(0, start - 20), start)))
-        or ((not low or _AVERTED_HINT.search(low[-30:])) and _averted(sentence, start))
-    )  # fmt: skip
+    if _RATE_UNIT.search(sentence[end : np_end + 40].lower()) and is_rate(sentence, end, np_end):
+        return "a rate"
+    if _NEGATION_HINT.search(low70) and _negated_before(sentence, start, low70):
+        return "negated or denied"
+    if _RELEASE_STEM.search(low40) and _released_before(before40):
+        return "released"
+    if (
+        _MODAL_HINT_LOWER.search(low40)
+        and _modal_before(before40)
+        and not (
+            _ESTIMATE_AS_HIGH.match(sentence, start, end)
+            and _BE_BEFORE.search(sentence, max(0, start - 20), start)
+        )
+    ):
+        return "hypothetical (a modal or a forecast before it)"
+    if (not low or _AVERTED_HINT.search(low[-30:])) and _averted(sentence, start):
+        return "averted"
+    return None
 
 
 _RELEASE_SOUGHT = re.compile(

@@ -266,6 +266,8 @@ def read_right(sentence: str, mention_start: int, np: NounPhrase) -> Reading | N
     rel = (RELATIVE_LOWER if low else RELATIVE).match(low or sentence, np.end)
     if rel is not None and _aux_then_cue(sentence, rel.end(), mention_start, 1) is BLOCKED:
         return BLOCKED  # "300 girls who had been seized ... were freed": the main verb decides
+    if np.text and _VERB_WITH_OBJECT.search(np.text):
+        return None  # "30 colleagues joined the wounded veterans": the cue is the verb's object
     reading = _aux_then_cue(sentence, np.end, mention_start, 0, after_noun=bool(np.text))
     if reading is not None and reading is not BLOCKED and not np.text and reading.subject is None:
         mod = _MODIFIER.match(sentence, at)
@@ -459,6 +461,11 @@ _REDUCED_RELATIVE = frozenset({"captured", "abducted", "kidnapped", "seized"})
 # The finite verb later in the same clause, after a participle phrase ("... by pirates have").
 _MAIN_AUX = re.compile(
     r"[^;.,:\d]{0,100}?\s(?=(?:have|has|had|were|was|are|is|remain|remains|remained)\s)",
+    re.IGNORECASE,
+)
+_VERB_WITH_OBJECT = re.compile(
+    r"\b(?!(?:aged|armed|wounded|injured|killed|unidentified)\b)[a-z]+ed\s+(?:the|a|an|his|her"
+    r"|their|its)$",
     re.IGNORECASE,
 )
 _OBJECT_OF_VERB = re.compile(r"\b[a-z]+(?:ing|ed)\s+(?:\w+\s+)?$")

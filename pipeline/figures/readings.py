@@ -123,16 +123,24 @@ def readings(
     sentence: str, mentions: list[NumberMention], nps: list[NounPhrase]
 ) -> list[Reading | None]:
     """Each count's own reading, then partitives and readings shared forward and backward."""
+    if conditional_or_scenario(sentence, mentions):
+        return [BLOCKED] * len(mentions)
+    return _read(sentence, mentions, nps)
+
+
+def conditional_or_scenario(sentence: str, mentions: list[NumberMention]) -> str:
+    """Why every count of the sentence is silent, or "": a sentence about a model's scenarios
+    ("the worst case was 1.7 million deaths"), or one whose counts all sit after an opening
+    if-clause ("If the missing are found dead, that makes 105 deaths")."""
     if _SCENARIO.search(sentence):
-        return [BLOCKED] * len(mentions)  # "the worst case was 1.7 million deaths": a forecast
+        return "a forecast or scenario sentence"
     if_clause = _IF_FIRST.match(sentence)
     if if_clause is not None and all(
         m.start > if_clause.end() and ";" not in sentence[if_clause.end() : m.start]
         for m in mentions
     ):
-        # "If the missing are found dead, that makes 105 deaths": a condition, not a report
-        return [BLOCKED] * len(mentions)
-    return _read(sentence, mentions, nps)
+        return "a condition (an opening if-clause), not a report"
+    return ""
 
 
 def _read(

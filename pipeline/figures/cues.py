@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import re
 
+from pipeline.figures.lang import vocabulary
 from pipeline.figures.model import Category, Qualifier
+
+_V = vocabulary("en")  # the word tables, as data: lang/en/vocabulary.toml
 
 K, W, KW, C, M = (
     Category.KILLED,
@@ -236,56 +239,10 @@ NOMINAL_BEFORE = re.compile(
 # Stems for the cheap prefilter: plain substring tests on the lower-cased sentence are many
 # times faster than one regex alternation scanning every character.
 # Most frequent first: a sentence with a cue is done after a test or two.
-CUE_STEMS = (
-    "kill", "dead", "wound", "injur", "death", "died", "dies", "dying", "fatal", "slain", "perish",
-    "slay", "body",
-    "murder", "massacr", "execut", "behead", "martyr", "bodies", "corpse", "lynch", "buried",
-    "drown", "lives", "hurt", "hospital", "maim", "casualt", "loss", "lost", "losing",
-    "victim", "toll", "captur", "captiv", "prisoner", "pows", "hostage", "abduct", "kidnap",
-    "surrender", "missing", "unaccounted", "disappear", "personnel", "slaughter", "shot", "gunned",
-    "stabb", "hacked", "to death", "succumb", "neutrali", "eliminat", "liquidat", "seiz",
-    "alive", "hanged", "burns", "held", "holding", "holds", "to hold", "still hold", "treat",
-    "abductor", "captor", "beyond recogn", "laid down", "decapitat", "condition",
-    "remains of", "homicide", "embraced", "fell", "deceas", "suffocat",
-    "asphyxiat", "destroy", "away by", "search", "looking for", "hunting for",
-)  # fmt: skip
+CUE_STEMS: tuple[str, ...] = _V.ordered("cue_stems")
 
 # Words that release people held ("freed", "walked free"); a count they govern is no figure.
-RELEASE_WORDS: tuple[str, ...] = (
-    r"released?",
-    r"releasing",
-    r"release\s+of",
-    r"freed",
-    r"freeing",
-    r"free",
-    r"exchanged?",
-    r"exchanging",
-    r"exchange\s+of",
-    r"swapped",
-    r"swap(?:\s+of)?",
-    r"returned",
-    r"returning",
-    r"return(?:\s+of)?",
-    r"repatriated",
-    r"repatriating",
-    r"repatriation\s+of",
-    r"handed\s+over",
-    r"hand(?:ing)?\s+over",
-    r"rescued",
-    r"rescuing",
-    r"evacuated",
-    r"evacuating",
-    r"liberated",
-    r"pardoned",
-    r"reunited",
-    r"escaped",
-    r"discharged",
-    r"handed",
-    r"handing",
-    r"regain(?:ed|s)?\s+(?:their|his|her)\s+freedom",
-    r"set\s+free",
-    r"walked\s+free",
-)
+RELEASE_WORDS: tuple[str, ...] = _V.ordered("release_words")
 RELEASE = re.compile(r"(?<![\w-])(?:" + "|".join(RELEASE_WORDS) + r")\b", re.IGNORECASE)
 
 
@@ -301,18 +258,9 @@ def first_letters(alternatives: tuple[str, ...]) -> frozenset[str]:
 
 
 RELEASE_FIRST = first_letters(RELEASE_WORDS)
-LOSS_HEAD_WORDS = """
-    soldiers troops men servicemen fighters personnel people lives officers marines
-    paratroopers infantrymen sailors airmen pilots combatants militants servicemembers
-    conscripts mercenaries recruits guardsmen policemen police civilians relatives"""
-LOSS_HEADS = frozenset(LOSS_HEAD_WORDS.split())
+LOSS_HEADS = _V.words("loss_heads")
 # Who can be held: "are holding 10 aid workers" (not "holding 3 rallies").
-HELD_HEAD_WORDS = """
-    hostages captives prisoners people workers students pupils schoolchildren girls boys children
-    women men civilians citizens nationals foreigners journalists passengers crew sailors tourists
-    members villagers worshippers farmers miners engineers nurses doctors teachers residents
-    israelis americans"""
-HELD_HEADS = LOSS_HEADS | frozenset(HELD_HEAD_WORDS.split())
+HELD_HEADS = LOSS_HEADS | _V.words("held_heads_extra")
 RELATIVE = re.compile(
     # "who had been seized ... were", "who fell overboard ... were": the main verb follows
     r"\s*,?\s*(?:who|that)\s+(?:(?:had|have|has|were|was)\s+)?[^,;.\d]{1,60}?(?=\s(?:were|was)\s)",
@@ -324,10 +272,7 @@ NOUN_CUE_WORDS = """
     casualties victims losses hostage hostages pow pows prisoners captives bodies death deaths
     dead"""
 NOUN_CUES = frozenset(NOUN_CUE_WORDS.split())
-RELEASE_STEMS = (
-    "releas", "free", "exchang", "swap", "return", "repatriat", "hand", "rescu", "evacuat",
-    "liberat", "pardon", "reunit", "escap", "discharg",
-)  # fmt: skip
+RELEASE_STEMS: tuple[str, ...] = _V.ordered("release_stems")
 RELEASE_OBJECT = re.compile(
     r"(?<![\w-])([\w’'-]+)(?:\s+(?:over|of|back))?\s+(?:(?:the|some|all|another)\s+)?"
     r"(?:(?:last|remaining|final|first)\s+)?"  # "handed over the last 20 living hostages"
@@ -342,23 +287,13 @@ RELEASE_AFTER = re.compile(
     re.IGNORECASE,
 )
 RELEASE_AFTER_LOWER = lower_twin(RELEASE_AFTER)
-NEGATION = frozenset({"not", "never", "no", "none", "n't", "neither", "nor", "nobody", "denied"})
-COUNTERFACTUAL = frozenset({"could", "would", "should", "will", "shall", "can", "wo"})
+NEGATION = _V.words("negation")
+COUNTERFACTUAL = _V.words("counterfactual")
 WORDS_RE = re.compile(r"[\w’']+")
-MODALS = frozenset({"could", "would", "might", "may", "will", "can", "should", "shall", "must"})
-AUX_WORDS = """
-    were was are is have has had been being be reportedly already also all allegedly reported
-    believed feared thought said confirmed declared pronounced later still now subsequently
-    initially ultimately eventually seriously critically severely slightly gravely badly mortally
-    lightly fatally tragically who remain remained remains got get to presumed reported went gone
-    officially each both among those so far overall in total apparently likely probably
-    possibly then since either mostly listed as classified considered registered counted"""
-AUX = frozenset(AUX_WORDS.split())
-TIME_WORD_LIST = """
-    yesterday today tonight overnight earlier recently instantly immediately on monday tuesday
-    wednesday thursday friday saturday sunday morning evening night afternoon"""
-TIME_WORDS = frozenset(TIME_WORD_LIST.split())
-FORECAST = frozenset({"expected", "projected", "predicted", "forecast", "set", "going", "likely"})
+MODALS = _V.words("modals")
+AUX = _V.words("aux")
+TIME_WORDS = _V.words("time_words")
+FORECAST = _V.words("forecast")
 # Hospitalised by an illness is not wounded (spec: "hospitalised with wounds").
 ILLNESS = re.compile(
     r"\b(?:infect\w*|outbreak|virus|measles|cholera|covid\w*|influenza|flu|dengue|ebola|mpox"
@@ -372,42 +307,9 @@ CATEGORY_OF_STEM = {
     "abdu": C, "kidn": C, "capt": C, "seiz": C,
 }  # fmt: skip
 # Makers whose model numbers follow their name: "Boeing 787" is no count (noncounts.py too)
-MODEL_MAKERS = frozenset(
-    [
-        "boeing",
-        "airbus",
-        "embraer",
-        "antonov",
-        "tupolev",
-        "ilyushin",
-        "sukhoi",
-        "cessna",
-        "bombardier",
-    ]
-)
+MODEL_MAKERS = _V.words("model_makers")
 # Heads of noun phrases that are not people: a count of them is never a figure.
-NON_PERSON_WORDS = """
-    hospitals hospital houses homes buildings villages towns cities regions region districts
-    provinces vehicles cars tanks trucks aircraft planes helicopters drones missiles rockets shells
-    bombs guns weapons rifles days weeks months years hours minutes seconds times km miles percent
-    nights evenings mornings afternoons weekends decades rounds
-    incidents attacks strikes raids operations settlements positions points schools mosques
-    churches shops cattle cows goats sheep animals dogs horses camels livestock tons tonnes barrels
-    acres hectares dollars euros pounds rounds sites locations occasions countries states nations
-    counties communities municipalities artillery systems boats ships vessels cases reports
-    documents files pages articles graves kilometres kilometers metres meters feet units brigades
-    battalions regiments companies platoons divisions squads groups families households games
-    matches goals points seats votes jobs elections races sets fights battles hills bridges heights
-    territories birds elephants dolphins whales fish chickens pigs deer wolves bears lions trees
-    acres homes flats apartments businesses stores firms plants factories farms crops bags boxes
-    containers packages cartons kg kilos grams litres liters gallons bottles doses tests flights
-    trains buses roads routes streets teams clubs parties candidates bills laws proposals
-    pieces stocks ammunition munitions howitzers mortars launchers pickups jeeps armoured
-    messages letters parcels calls items carrier carriers destroyer destroyers cruiser cruisers
-    battleship battleships submarine submarines frigate frigates warship warships tanker tankers
-    hotels hostels restaurants cafes bars markets stations airports mines gang gangs cartel
-    mass shootings stabbings bombings explosions crashes accidents"""
-NON_PERSON = frozenset(NON_PERSON_WORDS.split())
+NON_PERSON = _V.words("non_person")
 # A phrase after the count that starts with a place word names where, not what was counted:
 # "a death toll of 91 in the mountain villages".
 PLACE_PHRASE = re.compile(r"(?:in|at|on|near|across|inside|from)\s", re.IGNORECASE)
@@ -444,18 +346,7 @@ PAREN_OPENERS = re.compile(
     r"\s*(?:were|was|are|is|have|has|had|died|killed|wounded|injured)\b)",
     re.IGNORECASE,
 )
-NP_STOP_WORDS = """
-    that which who whose when where while after before because as than if but or to for so
-    with by at on into onto over under during since until near across against between through
-    per were was are is have has had been being be not no never could would might may will can
-    told tell tells
-    should must said says say according reportedly already also still remain remains remained
-    without within outside inside around beyond
-    feared believed every each went gone reported recorded registered saw suffered sustained
-    counted announced claimed estimated suggested showed listed documented overnight yesterday
-    today tonight earlier recently later then subsequently initially eventually last next
-    previously originally"""
-NP_STOP = frozenset(NP_STOP_WORDS.split())
+NP_STOP = _V.words("np_stop")
 MAX_NP_TOKENS = 10
 NP_PRONOUNS = frozenset({"its", "their", "them", "whom", "those", "these", "his", "her", "our"})
 OBJECT_AFTER = re.compile(r"\s+(?:the|a|an|his|her|their|its|our|them|him)\b", re.IGNORECASE)

@@ -13,10 +13,12 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from pipeline.figures.cues import lower_twin, lowered
+from pipeline.figures.lang import vocabulary
 from pipeline.figures.model import Qualifier
 from pipeline.figures.noncounts import not_a_count
 from pipeline.figures.qualifiers import qualifier_after, qualifier_before
 
+_V = vocabulary("en")  # number words: lang/en/vocabulary.toml
 _LOWER_WORDS = re.compile(r"[a-z]+")
 _MONTH_NAMES = (
     "january|february|march|april|may|june|july|august|september|october|november|december"
@@ -30,20 +32,9 @@ MAX_VALUE = 10_000_000_000
 # A digit run longer than this is an identifier or garbage, never a count.
 _MAX_DIGITS = 13
 
-_UNITS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
-    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
-    "nineteen": 19,
-}  # fmt: skip
-_TENS = {
-    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
-    "eighty": 80, "ninety": 90,
-}  # fmt: skip
-_SCALES = {
-    "hundred": 100, "thousand": 1_000, "million": 1_000_000, "mln": 1_000_000,
-    "mn": 1_000_000, "billion": 1_000_000_000, "bn": 1_000_000_000, "k": 1_000,
-}  # fmt: skip
+_UNITS = _V.numbers("number_units")
+_TENS = _V.numbers("number_tens")
+_SCALES = _V.numbers("number_scales")
 
 _UNIT_ALT = "|".join(sorted(_UNITS, key=len, reverse=True))
 _TENS_ALT = "|".join(_TENS)

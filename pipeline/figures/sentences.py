@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from pipeline.figures.lang import vocabulary
+
 # A boundary: terminal punctuation, closing quotes/brackets, whitespace, then something that
 # can open a sentence. Line breaks end a sentence (headlines, list items, paragraphs), except a
 # single break between a word and a lower-case word: a line wrapped inside a sentence.
@@ -16,12 +18,7 @@ _BOUNDARY = re.compile(r"[\n.!?…](?:(?<=\n)\s*|(?<!\n)" + _AFTER_END + ")")
 _DOT_BOUNDARY = re.compile(r"\." + _AFTER_END)
 
 _INITIALS = re.compile(r"(?:[A-Za-z]\.)*[A-Za-z]")
-_ABBREV_WORDS = """
-    mr mrs ms dr prof gen lt col maj capt cpt sgt cpl pvt adm cmdr gov sen rep rev st
-    jr sr co corp inc ltd no nos vol fig jan feb mar apr jun jul aug sep sept oct nov dec
-    mt ft est approx vs etc dept univ govt pres brig lieut messrs hon sra
-    """
-_ABBREV = frozenset(_ABBREV_WORDS.split())
+_ABBREV = vocabulary("en").words("abbreviations")
 _WORD_BEFORE = re.compile(r"([\w.]+)$")
 _WORD_RUN = re.compile(r"[\w.]+")
 _MAX_SENTENCE = 2_000  # longer runs are cut so one pathological "sentence" stays cheap

@@ -236,10 +236,6 @@ NOMINAL_BEFORE = re.compile(
     re.IGNORECASE,
 )
 
-# Stems for the cheap prefilter: plain substring tests on the lower-cased sentence are many
-# times faster than one regex alternation scanning every character.
-# Most frequent first: a sentence with a cue is done after a test or two.
-CUE_STEMS: tuple[str, ...] = _V.ordered("cue_stems")
 
 # Words that release people held ("freed", "walked free"); a count they govern is no figure.
 RELEASE_WORDS: tuple[str, ...] = _V.ordered("release_words")
@@ -350,11 +346,3 @@ NP_STOP = _V.words("np_stop")
 MAX_NP_TOKENS = 10
 NP_PRONOUNS = frozenset({"its", "their", "them", "whom", "those", "these", "his", "her", "our"})
 OBJECT_AFTER = re.compile(r"\s+(?:the|a|an|his|her|their|its|our|them|him)\b", re.IGNORECASE)
-
-
-def has_cue_lower(low: str) -> bool:
-    """Cheap prefilter: does the (lower-cased) sentence contain any category cue at all?"""
-    for stem in CUE_STEMS:  # noqa: SIM110 (a plain loop: no generator to resume per stem)
-        if stem in low:
-            return True
-    return False

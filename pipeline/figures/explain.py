@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass
 
 from pipeline.figures.blockers import block_reason
-from pipeline.figures.cues import counts_things, has_cue_lower
-from pipeline.figures.extract import find_figures
+from pipeline.figures.cues import counts_things
+from pipeline.figures.extract import find_figures, has_cue_lower
 from pipeline.figures.grammar import BLOCKED, noun_phrase
 from pipeline.figures.model import Figure
 from pipeline.figures.numbers import NUMBER_RE, NumberMention, find_numbers

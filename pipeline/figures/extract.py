@@ -14,9 +14,20 @@ import logging
 import re
 from dataclasses import replace
 
-from pipeline.figures.cues import CATEGORY_OF_STEM, KW, NON_PERSON, C, K, W, has_cue_lower
+from pipeline.figures.cues import (
+    CATEGORY_OF_STEM,
+    KW,
+    LEFT_NOUN_RE_LOWER,
+    LEFT_VERB_RE_LOWER,
+    NON_PERSON,
+    RIGHT_RE_LOWER,
+    C,
+    K,
+    W,
+)
 from pipeline.figures.model import Category, Figure
 from pipeline.figures.numbers import find_numbers, has_number_word
+from pipeline.figures.rightcues import derived_stems
 from pipeline.figures.sentence_figures import Claimants, sentence_figures
 from pipeline.figures.sentences import split_sentences
 from pipeline.figures.subjects import subject_key
@@ -56,6 +67,19 @@ def _set_against(f: Figure, sentence: str) -> bool:
     if not f.rule.endswith("~soft"):
         return False
     return ":los" in f.rule or _CASUALTIES_AGAINST.search(sentence) is not None
+
+
+# The cheap prefilter before each sentence: substrings derived from the cue patterns (a sentence
+# without any of them cannot hold a cue); shortest first.
+CUE_STEMS = derived_stems(RIGHT_RE_LOWER, LEFT_VERB_RE_LOWER, LEFT_NOUN_RE_LOWER)
+
+
+def has_cue_lower(low: str) -> bool:
+    """Does the lower-cased sentence hold a substring every cue match holds (CUE_STEMS)?"""
+    for stem in CUE_STEMS:  # noqa: SIM110 (a plain loop: no generator to resume per stem)
+        if stem in low:
+            return True
+    return False
 
 
 _MAX_TEXT = 5_000_000  # characters; beyond this the text is cut, never rejected

@@ -159,3 +159,67 @@ def _full_cue_at(sentence: str, low: str | None, pos: int) -> Cue | None:
 
 
 _WORD = re.compile(r"[a-z]+")
+
+
+# --- the sentence prefilter, derived from the cue patterns --------------------------------------
+
+# Literals too common to gate a sentence on ("people who died": "died" gates, "people" would not);
+# a cover picks another part of the pattern when one holds.
+_UNSELECTIVE_WORDS = """
+    people persons those civilians who the found laid hands gunmen rebels militants attackers
+    pirates bandits insurgents terrorists assailants kidnappers abductors captors jihadists
+    hostage-takers into were been have down with from"""
+_UNSELECTIVE = frozenset(_UNSELECTIVE_WORDS.split())
+
+
+def cover_literals(pattern: re.Pattern[str]) -> frozenset[str]:
+    """Literal strings such that every match of the lower-case `pattern` contains one of them,
+    worked out from its syntax tree. Raises ValueError when some part of the pattern can match
+    without any literal of three letters or more (no substring test could gate it)."""
+    found = _cover(list(_parser.parse(pattern.pattern)))
+    if found is None:
+        raise ValueError(f"no literal gates every match of {pattern.pattern[:60]!r}")
+    return frozenset(found)
+
+
+def _cover(items: list[Any]) -> set[str] | None:
+    run = ""
+    runs: list[str] = []
+    candidates: list[set[str]] = []
+    for op, av in items:
+        if op is _c.LITERAL:
+            run += chr(av)
+            continue
+        if run:
+            runs.append(run)
+            run = ""
+        found: set[str] | None = None
+        if op is _c.SUBPATTERN:
+            found = _cover(list(av[-1]))
+        elif op is _c.BRANCH:
+            alternatives = [_cover(list(alt)) for alt in av[1]]
+            if all(a is not None for a in alternatives):
+                found = set().union(*(a for a in alternatives if a is not None))
+        elif (op is _c.MAX_REPEAT or op is _c.MIN_REPEAT) and av[0] >= 1:
+            found = _cover(list(av[2]))
+        if found:
+            candidates.append(found)
+    if run:
+        runs.append(run)
+    candidates.extend({r.strip(" ,")} for r in runs if len(r.strip(" ,")) >= 3)
+    if not candidates:
+        return None
+    # The most selective: no common word, the longest shortest literal, then the later part of
+    # the pattern (the cue word comes last: "people who died").
+    ranked = [(not (c & _UNSELECTIVE), min(map(len, c)), i) for i, c in enumerate(candidates)]
+    return candidates[max(range(len(candidates)), key=lambda i: ranked[i])]
+
+
+def derived_stems(*patterns: re.Pattern[str]) -> tuple[str, ...]:
+    """The substrings a lower-cased sentence must hold to contain a match of any of `patterns`,
+    shortest first, without a stem that holds another (the other already gates it)."""
+    found: set[str] = set()
+    for pattern in patterns:
+        found |= cover_literals(pattern)
+    minimal = {s for s in found if not any(o != s and o in s for o in found)}
+    return tuple(sorted(minimal, key=lambda s: (len(s), s)))

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from pipeline.figures import claimkeys, cues, numbers, sentences, subjects
+from pipeline.figures import claimkeys, cues, extract, numbers, rightcues, sentences, subjects
 from pipeline.figures.lang import HERE, SCHEMA, VocabularyError, check, vocabulary
 
 
@@ -29,7 +29,6 @@ def test_the_extractor_reads_its_tables_from_the_data() -> None:
     v = vocabulary("en")
     assert v.words("non_person") == cues.NON_PERSON
     assert v.words("loss_heads") | v.words("held_heads_extra") == cues.HELD_HEADS
-    assert v.ordered("cue_stems") == cues.CUE_STEMS
     assert set(v.numbers("number_units")) <= numbers.NUMBER_WORDS
     assert v.words("abbreviations") == sentences._ABBREV
     assert v.mapping("nations") == subjects._NATIONS
@@ -45,6 +44,19 @@ def test_gates_are_derived_from_the_data() -> None:
     assert {re.split(r"[^a-z]", k)[0] for k in v.mapping("nations")} == subjects._NATION_FIRST
     with pytest.raises(ValueError, match="literal letter"):
         cues.first_letters((r"(?:freed)",))
+
+
+def test_the_sentence_prefilter_is_derived_from_the_cue_patterns() -> None:
+    # every cue word the patterns start with holds one of the derived stems
+    assert all(any(stem in word for stem in extract.CUE_STEMS) for word in _CUE_WORDS)
+    # a cue added to a pattern brings its own stem
+    extra = re.compile(rightcues.RIGHT_RE_LOWER.pattern + "|(?:was|were)\\s+vaporised")
+    assert "vaporised" in rightcues.derived_stems(extra)
+    with pytest.raises(ValueError, match="no literal gates"):
+        rightcues.cover_literals(re.compile(r"\\d+|killed"))
+
+
+_CUE_WORDS = ["killed", "wounded", "abducted", "missing", "casualties", "hostages", "liquidated"]
 
 
 @pytest.mark.parametrize(

@@ -37,7 +37,6 @@ SCHEMA: dict[str, str] = {
     "negation": "words",
     "forecast": "words",
     "model_makers": "words",
-    "cue_stems": "ordered",
     "release_words": "patterns",
     "release_stems": "ordered",
     "abbreviations": "words",

@@ -89,7 +89,7 @@ RIGHT_CUES: list[tuple[Category | None, str]] = [
         r"|(?:needed|needing|required|requiring)\s+hospitali[sz]ation"
         r"|(?:taken|rushed|transported|airlifted|evacuated|ferried)\s+to\s+"
         r"(?:(?:a|the|local|nearby|area|several|two|three|various|different)\s+)*hospitals?\b"),
-    (KW, r"casualties|losses|victims"),
+    (KW, r"casualties|causalities|losses|victims"),  # "causalities": a common misprint
     (C, r"taken\s+(?:(?:into|to|across|back\s+to)\s+[\w’'-]+\s+(?:[\w’'-]+\s+)?as\s+"
         r"|as\s+)?(?:prisoner|prisoners|captive|captives|hostage|hostages)"
         r"|held\s+(?:as\s+)?(?:captive|hostage|hostages|prisoner|prisoners)"
@@ -105,7 +105,8 @@ RIGHT_CUES: list[tuple[Category | None, str]] = [
         r"(?:kidnappers|abductors|captors|hostage-takers)"),
     # "missing and feared dead": killed (spec: feared dead; missing accepted)
     (K, r"missing\s+(?:and|or)\s+(?:feared|presumed|believed)\s+(?:dead|killed|drowned)"),
-    (M, r"missing(?:\s+in\s+action)?|unaccounted\s+for|MIA|disappeared"),
+    (M, r"missing(?:\s+in\s+action)?|unaccounted\s+for|MIA|disappeared"
+        r"|(?:yet|still)\s+to\s+be\s+accounted\s+for|not\s+(?:yet\s+)?(?:been\s+)?accounted\s+for"),
     (None, r"lives\b|prisoners?\b"),  # only after "claimed ... lives", "took ... prisoner"
     # "held" only after "being" or "still"; "in custody" only after an abduction
     (None, r"held\b|(?:still\s+)?in\s+custody\b"),
@@ -157,6 +158,8 @@ LEFT_VERBS: list[tuple[Category, str]] = [
         r"|(?:are|is|were|was|been|still|now)\s+holding|(?:have|has|had|still)\s+held|holds"
         r"|(?:to|still)\s+hold"),
     (KW, r"lost|losing|loses|lose"),
+    # "gunmen took 14 villagers": captors taking people (left.py: people, after captors only)
+    (C, r"took|taking|takes|take"),
     # "destroyed about 11,000 enemy personnel": the loss-report idiom (left.py: people only)
     (KW, r"destroyed|destroying"),
     # "rescuers were still searching for 26 others": people sought are missing
@@ -181,7 +184,7 @@ LEFT_VERB_RE_LOWER = lower_twin(LEFT_VERB_RE)
 # Nouns that name a count which a link word ("rose to", "at", "of", "were", ":") then gives.
 LEFT_NOUNS: list[tuple[Category, str]] = [
     (KW, rf"{KILL_WORDS}\s+(?:and|or)\s+{WOUND_WORDS}|casualty\s+(?:toll|count|tally)"
-         r"|casualt(?:y|ies)|losses|loss|victims"
+         r"|casualt(?:y|ies)|causalit(?:y|ies)|losses|loss|victims"
          r"|personnel(?:\s+losses)?"),
     (K, r"(?:death|fatality|body)\s+(?:toll|count|tally)|toll|fatalities|deaths|dead|killed"
         r"|martyrs|lives\s+lost|bodies|deceased"
@@ -212,7 +215,7 @@ LINK_QUALIFIERS = {
 _LINK_WORD_LIST = """
     to at of is was were are been be reached reaching reach hit hitting totalled totaled
     totalling totaling total numbered numbering number stood stands standing included includes
-    including comprised comprise with as range ranged ranges ranging"""
+    including include comprised comprise with as range ranged ranges ranging"""
 LINK_WORDS = frozenset(_LINK_WORD_LIST.split()) | frozenset(LINK_QUALIFIERS)
 LINK_RE = re.compile(
     r"(?:\b(?:" + "|".join(sorted(LINK_WORDS, key=len, reverse=True)) + r")|[:‒–—=-])\s*$",

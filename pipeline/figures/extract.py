@@ -56,8 +56,8 @@ _LOSS_BROKEN_DOWN = re.compile(
 # "2,000 casualties and up to 12,000 wounded": casualties (victims) set against the wounded right
 # beside them mean the dead (spec); a wounded count in another clause does not
 _CASUALTIES_AGAINST = re.compile(
-    r"\b(?:casualt|victim)[a-z]*\s*,?\s+(?:and|as\s+well\s+as|plus|with)\s+(?:[\w,]+\s+){0,4}?"
-    r"(?:wounded|injured|hurt)\b",
+    r"\b(?:casualt|causalit|victim)[a-z]*\s*,?\s+(?:and|as\s+well\s+as|plus|with)\s+"
+    r"(?:[\w,]+\s+){0,4}?(?:wounded|injured|hurt)\b",
     re.IGNORECASE,
 )
 

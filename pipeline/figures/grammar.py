@@ -275,6 +275,11 @@ def read_right(sentence: str, mention_start: int, np: NounPhrase) -> Reading | N
         if named and named.split(None, 1)[0].lower() not in _NOT_NAMING:
             reading = replace(reading, subject=named)  # "11 abducted aid workers", "20 injured men"
     if reading is None and np.text:
+        every = _ALL_OF_WHOM.match(sentence, np.end)
+        if every is not None:
+            # "eleven fishermen, all of whom drowned": the group's own verb
+            reading = _aux_then_cue(sentence, every.end(), mention_start, 1)
+    if reading is None and np.text:
         comma = _COMMA_AUX.match(sentence, np.end)
         if comma is not None:
             # "Dozens of people, including 12 children, were killed": the breakdown's verb
@@ -366,7 +371,7 @@ def _aux_then_cue(
                     return replace(after, subject=low_text)  # "80 hostages were still held"
                 if after is not None:
                     return after
-            soft = cat == KW and low_text.startswith(("loss", "lost", "casualt", "victim"))
+            soft = cat == KW and low_text.startswith(_SOFT_CUES)
             return Reading(cat, "right:" + low_text.split()[0].rstrip(","), soft)
         if low in NEGATION or low.endswith(("n't", "n’t")):
             return BLOCKED
@@ -385,10 +390,16 @@ def _aux_then_cue(
             seen_aux.append(low)
         elif low in FORECAST and seen_aux:
             return BLOCKED
+        elif seen_aux[-1:] in (["among"], ["the"]) and "among" in seen_aux and _is_count(low):
+            seen_aux.append("the")  # "two nurses were among 11 killed": the whole's cue decides
         else:
             return None
         i = tm.end()
     return None
+
+
+def _is_count(low: str) -> bool:
+    return low[:1].isdigit() or low in NUMBER_WORDS
 
 
 def _gated_cue(
@@ -468,5 +479,7 @@ _VERB_WITH_OBJECT = re.compile(
     r"|their|its)$",
     re.IGNORECASE,
 )
+_SOFT_CUES = ("loss", "lost", "casualt", "causalit", "victim")
+_ALL_OF_WHOM = re.compile(r"\s*,\s*(?:all|both|each)\s+of\s+(?:whom|them)\b", re.IGNORECASE)
 _OBJECT_OF_VERB = re.compile(r"\b[a-z]+(?:ing|ed)\s+(?:\w+\s+)?$")
 _COMMA_AUX = re.compile(r"\s*,\s*(?=(?:were|was|are|is|have|has|had)\b)", re.IGNORECASE)

@@ -93,6 +93,11 @@ _NOT_LIVES = re.compile(
 _DEAD_BEFORE = re.compile(r"\b(?:dead|deceased|slain|murdered|killed)\s+$", re.IGNORECASE)
 
 
+_CAPTOR_SUBJECT = re.compile(
+    r"\b(?:gunmen|bandits|kidnappers|abductors|militants|insurgents|jihadists|pirates|rebels"
+    r"|terrorists|attackers|assailants|captors)\b",
+    re.IGNORECASE,
+)
 _OUT_OF_WHOLE = re.compile(r"(?:from|out\s+of)\s+(?:an?|its|their)\s", re.IGNORECASE)
 # What a loss report "destroys" that counts as people (spec: killed_or_wounded)
 _DESTROYED_PEOPLE = frozenset({"personnel", "servicemen", "troops", "soldiers", "militants"})
@@ -157,6 +162,10 @@ def read_left(sentence: str, mention_start: int, np: NounPhrase) -> Reading | No
             # "lost 30 members", "lost 3 seats": not casualties; "lost 503 from an enrolment of
             # 1,089" names the whole the loss came out of
             return None
+        if cat == C and text.startswith(("took", "tak")) and (
+            np.head not in HELD_HEADS or not _CAPTOR_SUBJECT.search(sentence, 0, mention_start)
+        ):
+            return None  # "took 3 hours", "the police took 12 suspects": not captives
         if text.startswith("destroy") and _DESTROYED_PEOPLE.isdisjoint(np.text.lower().split()):
             return None  # "destroyed 130 tanks": equipment, not personnel
         wanted = np.head in _SOUGHT_NOT_MISSING
@@ -239,7 +248,7 @@ def read_left(sentence: str, mention_start: int, np: NounPhrase) -> Reading | No
     return Reading(
         cat,
         "noun:" + text.split()[0],
-        cat == KW and ("los" in text or text.startswith(("casualt", "victim"))),
+        cat == KW and ("los" in text or text.startswith(("casualt", "causalit", "victim"))),
         named or None,  # "Russian troop losses", "Confederate dead"
         LINK_QUALIFIERS.get(link_text.split()[-1]) if link_text != ":" else None,
     )

@@ -43,7 +43,7 @@ _SHARE_BEFORE = re.compile(
 )
 _SHARE_BEFORE_LOWER = lower_twin(_SHARE_BEFORE)
 _SHARE_AFTER = re.compile(
-    r"\s*(?:$|[,;.)–—‒:\]\"”-]|(?:and|in|at|on|from|during|since|across|near|inside|while|when"
+    r"\s*(?:$|[,;.)–—‒:\]\"”-]|(?:and|in|at|on|from|due\s+to|during|since|across|near|inside|while|when"
     r"|who|whose|among|aged|under|between|by|as|over|after|before|last|this|overnight|yesterday"
     r"|today|earlier|later)\b"
     # "of whom 39,684 were civilians": the breakdown names its group after the verb
@@ -253,8 +253,10 @@ def _read(
     for i, m in enumerate(mentions):
         r = readings[i]
         if r is None and all(x is None for x in readings[:i]):
-            r = readings[i] = _anaphora_of_cue(sentence, m.start, nps[i]) or _breakdown_of_vague(
-                sentence, m.start, nps[i]
+            r = readings[i] = (
+                _anaphora_of_cue(sentence, m.start, nps[i])
+                or _breakdown_of_vague(sentence, m.start, nps[i])
+                or _labelled_list(sentence, m)
             )
         elif r is None and last is not None and not _RELATIVE.search(sentence, last_end, m.start):
             before = sentence[max(0, m.start - 60) : m.start]
@@ -282,6 +284,7 @@ def _read(
                     or _ANAPHORA.search(before)
                     or _EARLIER_AFTER.match(sentence, np.end)
                     or _first_word(np.text) in _TALLY_HEADS
+                    or _in_name_list(sentence, m)
                 )
             ):
                 r = Reading(last.category, "shared", last.soft)
@@ -347,6 +350,32 @@ def _breakdown_of_vague(sentence: str, start: int, np: NounPhrase) -> Reading | 
     if not cues or CLAUSE_BREAK.search(window, cues[-1].end()) or _DIGIT.search(window):
         return None
     return Reading(CATEGORY_OF_STEM[cues[-1].group(0).lower()[:4]], "shared")
+
+
+# "Deaths by state: Lagos (14), Kano (9)": counts in brackets after names, in a list a tally
+# noun and a colon open
+_NAME_PAREN = re.compile(r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*\s*\(\s*$")
+_CLOSE_PAREN = re.compile(r"\s*\)")
+_LIST_OPENER = re.compile(r"[^.;:]{0,40}:\s*")
+
+
+def _in_name_list(sentence: str, m: NumberMention) -> bool:
+    """Is the count a bracketed figure after a name ("Kano (9)")?"""
+    return bool(
+        _NAME_PAREN.search(sentence, max(0, m.start - 40), m.start)
+        and _CLOSE_PAREN.match(sentence, m.end)
+    )
+
+
+def _labelled_list(sentence: str, m: NumberMention) -> Reading | None:
+    """The first bracketed count of a list a tally noun opens: "Deaths by state: Lagos (14)"."""
+    colon = sentence.rfind(":", 0, m.start)
+    if colon < 0 or not _in_name_list(sentence, m):
+        return None
+    nouns = list(LEFT_NOUN_RE.finditer(sentence, max(0, colon - 40), colon))
+    if not nouns or not _LIST_OPENER.fullmatch(sentence, nouns[-1].end(), colon + 1):
+        return None
+    return Reading(LEFT_NOUNS[int((nouns[-1].lastgroup or "n0")[1:])][0], "listed")
 
 
 def _anaphora_of_cue(sentence: str, start: int, np: NounPhrase) -> Reading | None:

@@ -8,6 +8,7 @@ sentence.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from pipeline.figures.claimants import find_claimant
 from pipeline.figures.claimkeys import claimant_key
@@ -145,9 +146,17 @@ def _build(
                 claimant_key=claimants.key(own_claimant),
             )
         )
+        if r.category == Category.CAPTURED and _THEN_KILLED.match(sentence, m.end, np.end + 60):
+            # "seized nine farmers and shot them": the captives were then killed
+            out.append(replace(out[-1], category=Category.KILLED, rule="then-killed"))
     return out
 
 
+_THEN_KILLED = re.compile(
+    r"[^,.;]{0,40}?\s*,?\s+(?:and|before|then)\s+(?:later\s+|then\s+)?(?:killed|executed"
+    r"|murdered|beheaded|shot(?:\s+dead)?|slaughtered|hanged)\s+(?:them|all\s+of\s+them)\b",
+    re.IGNORECASE,
+)
 # Clauses that can each have their own claimant: "the army said ..., while the rebels said ...".
 _CLAUSE_SPLIT = re.compile(r";|,?\s+(?:while|whereas|but|though|although)\s+", re.IGNORECASE)
 

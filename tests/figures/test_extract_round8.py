@@ -263,9 +263,31 @@ BLIND1: list[Case] = [
      {(K, 40, None, E)}),
 ]  # fmt: skip
 
+# The issue's categories of misses, in our own words: captives then killed, "all of whom",
+# captors taking people, "yet to be accounted for", "the victims include", a subgroup "among N
+# killed", ellipsis "and six due to", a misprint, a bracketed list after a tally and a colon.
+ISSUE_CATEGORIES: list[Case] = [
+    ("Witnesses said the gang seized seven herders and shot them.",
+     {(C, 7, None, E), (K, 7, None, E)}),
+    ("Gunmen abducted 12 traders and released them a day later.", set()),
+    ("The canoe carried nine fishermen, all of whom drowned.", {(K, 9, None, E)}),
+    ("Bandits took 23 villagers from a farm settlement overnight.", {(C, 23, None, E)}),
+    ("Police took 12 suspects into custody.", set()),
+    ("The rescue took 3 hours.", set()),
+    ("Officials said 17 are yet to be accounted for.", {(M, 17, None, E)}),
+    ("The victims include 35 children.", {(KW, 35, None, E)}),
+    ("Three medics were among 19 killed in the shelling.", {(K, 3, None, E), (K, 19, None, E)}),
+    ("There were 31 confirmed deaths and four due to suspected cholera.",
+     {(K, 31, None, E), (K, 4, None, E)}),
+    ("The causalities rose to 52 after the second blast.", {(KW, 52, None, E)}),
+    ("Flood deaths by state: Benue (21), Kogi (8) and Niger State (5), the agency said.",
+     {(K, 21, None, E), (K, 8, None, E), (K, 5, None, E)}),
+    ("Matches played: Arsenal (14), Chelsea (9).", set()),
+]  # fmt: skip
+
 ALL = (
     RELEASES + STRAY_SPACES + CUES + NOT_FIGURES + SHAPES + CHANGES + LISTS + SOUGHT + REPORTS
-    + MORE + TABLES + HEDGES + ANAPHORA + NOISE + HOSPITAL + BLIND1
+    + MORE + TABLES + HEDGES + ANAPHORA + NOISE + HOSPITAL + BLIND1 + ISSUE_CATEGORIES
 )  # fmt: skip
 
 

@@ -106,7 +106,12 @@ def find_figures(text: str, *, aliases: dict[str, str] | None = None) -> list[Fi
         cue = has_cue_lower(low)
         opener = None
         if not cue and prev_idx == idx - 1:
-            opener = _OF_THOSE.match(low) or _THEY_INCLUDE.match(low) or _N_OF_THEM.match(low)
+            opener = (
+                _OF_THOSE.match(low)
+                or _THEY_INCLUDE.match(low)
+                or _N_OF_THEM.match(low)
+                or _EARLIER_TALLY.search(low)
+            )
         if (not cue and opener is None) or not _has_number(sentence, low):
             continue
         found = []
@@ -120,9 +125,14 @@ def find_figures(text: str, *, aliases: dict[str, str] | None = None) -> list[Fi
         if not found:
             opener = opener or _OF_THOSE.match(low)
             if opener is None and prev_idx == idx - 1:
-                opener = _THEY_INCLUDE.match(low) or _N_OF_THEM.match(low)
+                opener = (
+                    _THEY_INCLUDE.match(low) or _N_OF_THEM.match(low) or _EARLIER_TALLY.search(low)
+                )
             said_as = _category_named(opener)
-            if opener is not None and opener.re is not _OF_THOSE and figures:
+            if opener is not None and opener.re is _EARLIER_TALLY and figures:
+                # "The previous estimate was 9,310.": an earlier toll of the figure just before
+                found = _earlier_tally(sentence, start, figures[-1], claimants, opener.end())
+            elif opener is not None and opener.re is not _OF_THOSE and figures:
                 # "They include more than 20 children.", "Fourteen of them are children."
                 found = _listed_after(sentence, start, figures[-1], claimants, opener.end())
             elif opener is not None and prev_idx == idx - 1 and figures:
@@ -189,6 +199,39 @@ _GROUP_AFTER = re.compile(
     r"\s+(?:of\s+(?:them|those)\s+(?:are|were|was)\s+)?(?P<who>[a-z]+(?:s|ren|men|people))\b"
     r"(?=\s*(?:[,;.]|and\b|$))"
 )
+
+
+# "The previous estimate was 9,310.", "An earlier count put it at 12.": an earlier toll (spec)
+_EARLIER_TALLY = re.compile(
+    r"\b(?:previous|earlier|initial|original|first|last)\s+(?:official\s+)?(?:estimate|figure"
+    r"|toll|count|tally|total)\s+(?:was|had\s+been|stood\s+at|put\s+it\s+at|of)\s+(?=\S*\d)"
+)
+
+
+def _earlier_tally(
+    sentence: str, offset: int, last: Figure, claimants: Claimants, after: int
+) -> list[Figure]:
+    """The number right after "the previous estimate was", as a figure of the category the
+    sentence before stated."""
+    for m in find_numbers(sentence):
+        if m.start >= after - 1:
+            return [
+                Figure(
+                    category=last.category,
+                    value=m.value,
+                    value_max=m.value_max,
+                    qualifier=m.qualifier,
+                    subject=last.subject,
+                    claimant=last.claimant,
+                    sentence=sentence,
+                    start=offset,
+                    end=offset + len(sentence),
+                    rule="earlier",
+                    subject_key=last.subject_key,
+                    claimant_key=last.claimant_key,
+                )
+            ]
+    return []
 
 
 def _listed_after(

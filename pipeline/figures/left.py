@@ -162,8 +162,12 @@ def read_left(sentence: str, mention_start: int, np: NounPhrase) -> Reading | No
             # "lost 30 members", "lost 3 seats": not casualties; "lost 503 from an enrolment of
             # 1,089" names the whole the loss came out of
             return None
-        if cat == C and text.startswith(("took", "tak")) and (
-            np.head not in HELD_HEADS or not _CAPTOR_SUBJECT.search(sentence, 0, mention_start)
+        if (
+            cat == C
+            and text.startswith(("took", "tak"))
+            and (
+                np.head not in HELD_HEADS or not _CAPTOR_SUBJECT.search(sentence, 0, mention_start)
+            )
         ):
             return None  # "took 3 hours", "the police took 12 suspects": not captives
         if text.startswith("destroy") and _DESTROYED_PEOPLE.isdisjoint(np.text.lower().split()):

@@ -283,6 +283,11 @@ ISSUE_CATEGORIES: list[Case] = [
     ("Flood deaths by state: Benue (21), Kogi (8) and Niger State (5), the agency said.",
      {(K, 21, None, E), (K, 8, None, E), (K, 5, None, E)}),
     ("Matches played: Arsenal (14), Chelsea (9).", set()),
+    # an earlier toll stated on its own is a figure (spec), in the sentence after the toll
+    ("The ministry said 8,400 people had died. The previous estimate was 7,950.",
+     {(K, 8400, None, E), (K, 7950, None, E)}),
+    ("The ministry said 8,400 people had died. The previous version of the app was 9.3.",
+     {(K, 8400, None, E)}),
 ]  # fmt: skip
 
 ALL = (

@@ -191,7 +191,8 @@ def _named_in_full(f: Figure, named: list[str], claimants: Claimants) -> Figure:
 
 # A sentence that lists a subgroup of the figure the sentence before stated
 _THEY_INCLUDE = re.compile(
-    r"\W{0,2}(?:they|these|those|the\s+(?:dead|victims|wounded|injured|missing|hostages))\s+"
+    r"\W{0,2}(?:they|these|those|this|that|the\s+(?:dead|victims|wounded|injured|missing|hostages"
+    r"|toll|total|figure))\s+"
     r"(?:include[sd]?|including)\s+"
 )
 _N_OF_THEM = re.compile(r"\W{0,2}(?=[\w,]+\s+of\s+(?:them|those)\s+(?:are|were|was)\s)")

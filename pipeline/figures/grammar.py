@@ -274,6 +274,12 @@ def read_right(sentence: str, mention_start: int, np: NounPhrase) -> Reading | N
         named = noun_phrase(sentence, mod.end()).text if mod is not None else ""
         if named and named.split(None, 1)[0].lower() not in _NOT_NAMING:
             reading = replace(reading, subject=named)  # "11 abducted aid workers", "20 injured men"
+    if reading is None:
+        apposed = _APPOSED_TALLY.match(sentence, np.end)
+        if apposed is not None:
+            # "more than 6,000, the approximate number killed by the storm"
+            word = apposed.group("cue").lower()
+            return Reading(CATEGORY_OF_STEM[word[:4]], "right:" + word)
     if reading is None and np.text:
         every = _ALL_OF_WHOM.match(sentence, np.end)
         if every is not None:
@@ -477,6 +483,11 @@ _MAIN_AUX = re.compile(
 _VERB_WITH_OBJECT = re.compile(
     r"\b(?!(?:aged|armed|wounded|injured|killed|unidentified)\b)[a-z]+ed\s+(?:the|a|an|his|her"
     r"|their|its)$",
+    re.IGNORECASE,
+)
+_APPOSED_TALLY = re.compile(
+    r"\s*,\s*the\s+(?:approximate\s+|estimated\s+|official\s+|total\s+)?number\s+(?:of\s+)?"
+    r"(?P<cue>killed|dead|wounded|injured|missing|abducted|kidnapped|captured)\b",
     re.IGNORECASE,
 )
 _SOFT_CUES = ("loss", "lost", "casualt", "causalit", "victim")

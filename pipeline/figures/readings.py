@@ -31,13 +31,13 @@ from pipeline.figures.model import Category
 from pipeline.figures.numbers import NumberMention
 
 _DIGIT = re.compile(r"\d")
-_SHARE_BETWEEN = re.compile(r"\s*(?:and|or|,\s*and|as\s+well\s+as)\s*")
+_SHARE_BETWEEN = re.compile(r"\s*[\"”’]?\s*(?:and|or|,\s*and|as\s+well\s+as)\s*")
 _WORD_RE = re.compile(r"[\w’']+")
 
 _SHARE_BEFORE = re.compile(
     r"(?:,|;|\band|\bas\s+well\s+as|\bincluding|\bplus|\balong\s+with|\bamong\s+them|\bamong\s+whom"
     r"|\bof\s+whom|\bof\s+them|\bwith|\bsuch\s+as|\bcompared\s+(?:with|to)|\bagainst"
-    r"|\bversus|\bthan\s+(?:the\s+)?|[–—‒:-])\s*"
+    r"|\bversus|\bthan\s+(?:the\s+)?|,\s*but\s+that|[–—‒:-])\s*"
     r"(?:(?:a|an|the)\s+(?:\w+\s+)?(?:of\s+)|another\s+|a\s+further\s+|an\s+additional\s+)?$",
     re.IGNORECASE,
 )
@@ -90,6 +90,10 @@ _EARLIER_AFTER = re.compile(
 )
 _ALIVE = re.compile(r"[^.;]{0,80}?\b(?:be|are|were|is)\s+(?:still\s+)?alive\b", re.IGNORECASE)
 _TALLY_HEADS = frozenset({"figure", "toll", "tally", "count"})  # "the 802 figure given by ..."
+_REPORTED_AFTER = re.compile(
+    r"\s*(?:announced|reported|given|cited|claimed|stated)\b", re.IGNORECASE
+)
+_THAN_THE = re.compile(r"\bthan\s+(?:the\s+)?$", re.IGNORECASE)
 
 
 def _first_word(text: str) -> str:
@@ -385,8 +389,10 @@ def _anaphora_of_cue(sentence: str, start: int, np: NounPhrase) -> Reading | Non
     am = _ANAPHORA.search(before)
     if am is not None:
         upto = start - len(before) + am.start()
-    elif _first_word(np.text) in _TALLY_HEADS:
-        upto = start
+    elif _first_word(np.text) in _TALLY_HEADS or (
+        _THAN_THE.search(before) and _REPORTED_AFTER.match(sentence, np.end)
+    ):
+        upto = start  # "lower than the 802 figure", "higher than the 2,000 announced"
     else:
         return None
     nouns = list(LEFT_NOUN_RE.finditer(sentence, 0, upto))

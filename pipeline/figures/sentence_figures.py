@@ -30,6 +30,7 @@ _PERSON_CUES = frozenset(
 )
 _ESTIMATE = re.compile(r"\bestimat", re.IGNORECASE)
 _MAX_MENTIONS = 60  # per sentence
+_CITATION = re.compile(r"\[(?:\d{1,3}|[a-z]|citation needed)\]")
 _FOOTNOTE_HINT = re.compile(r"[a-z]\d(?![\w,])")
 _FOOTNOTE = re.compile(
     r"\b(killed|wounded|missing|injured|captured|dead|prisoners)\d(?=[\s;,.)]|$)"
@@ -59,6 +60,9 @@ class Claimants:
 
 def sentence_figures(sentence: str, offset: int, claimants: Claimants) -> list[Figure]:
     """The figures of one sentence: read each count, share readings, then name the groups."""
+    if "[" in sentence:
+        # "more than twenty thousand[4] people perished": a citation mark is no number
+        sentence = _CITATION.sub(lambda m: " " * len(m.group(0)), sentence)
     if _FOOTNOTE_HINT.search(sentence):
         # "134 wounded1; total, 247": a footnote mark glued to a cue word is no number
         sentence = _FOOTNOTE.sub(r"\1 ", sentence)

@@ -290,9 +290,26 @@ ISSUE_CATEGORIES: list[Case] = [
      {(K, 8400, None, E)}),
 ]  # fmt: skip
 
+# Citation marks, a quoted first item of a pair, "higher than the N announced", "This
+# includes", ", but that N of them were", a count with its tally noun in apposition.
+REFERENCES: list[Case] = [
+    ("The chronicler says \"upwards of five thousand\"[2] and more than nine thousand[3] people "
+     "perished.", {(K, 5000, None, MT), (K, 9000, None, MT)}),
+    ("The rebels said their toll was far higher than the 1,500 announced by the army.",
+     {(K, 1500, None, E)}),
+    ("Sales were higher than the 2,000 announced.", set()),
+    ("Monitors counted more than 8,000 violent deaths. This includes 5,100 civilians.",
+     {(K, 8000, None, MT), (K, 5100, None, E)}),
+    ("Officials said that 30 people had been killed, but that 21 of them were gunmen.",
+     {(K, 30, None, E), (K, 21, None, E)}),
+    ("Famines that year took more than 7,000, the approximate number killed by the storm.",
+     {(K, 7000, None, MT)}),
+]  # fmt: skip
+
 ALL = (
     RELEASES + STRAY_SPACES + CUES + NOT_FIGURES + SHAPES + CHANGES + LISTS + SOUGHT + REPORTS
     + MORE + TABLES + HEDGES + ANAPHORA + NOISE + HOSPITAL + BLIND1 + ISSUE_CATEGORIES
+    + REFERENCES
 )  # fmt: skip
 
 

@@ -73,7 +73,14 @@ _TO_AFTER = re.compile(r"\s*to\b", re.IGNORECASE)
 
 def blocked(sentence: str, start: int, end: int, np_end: int) -> bool:
     """Is the count at `start:end` (its noun phrase ending at `np_end`) explicitly not a figure:
-    a rate, negated or denied, released, hypothetical, an earlier value, or averted?"""
+    a rate, negated or denied, released, hypothetical, or averted? (An earlier value, "from X to
+    Y", is a figure: readings.py gives it the category of the value it changed to.)"""
+    return block_reason(sentence, start, end, np_end) is not None
+
+
+def block_reason(sentence: str, start: int, end: int, np_end: int) -> str | None:
+    """Why the count at `start:end` is not a figure ("a rate", "negated or denied", "released",
+    "hypothetical", "averted"), or None when nothing before or after it blocks it."""
     before = sentence[max(0, start - 70) : start]
     low = before.lower()
     if len(low) != len(before):
@@ -83,19 +90,29 @@ def blocked(sentence: str, start: int, end: int, np_end: int) -> bool:
     low40 = low[-40:] if low else before40.lower()
     # Each test runs only when its hint (words every match holds) is in the lower-cased text:
     # most counts have none, and the test is then one scan, without a call.
-    return bool(
-        (_RATE_UNIT.search(sentence[end : np_end + 40].lower()) and is_rate(sentence, end, np_end))
-        or (_NEGATION_HINT.search(low70) and _negated_before(sentence, start, low70))
-        or (_RELEASE_STEM.search(low40) and _released_before(before40))
-        or (_MODAL_HINT_LOWER.search(low40) and _modal_before(before40))
-        or (sentence[max(0, start - 12) : start].rstrip()[-4:].lower() == "from"
-            and earlier_value(sentence, start, np_end))
-        or ((not low or _AVERTED_HINT.search(low[-30:])) and _averted(sentence, start))
-    )  # fmt: skip
+    if _RATE_UNIT.search(sentence[end : np_end + 40].lower()) and is_rate(sentence, end, np_end):
+        return "a rate"
+    if _NEGATION_HINT.search(low70) and _negated_before(sentence, start, low70):
+        return "negated or denied"
+    if _RELEASE_STEM.search(low40) and _released_before(before40):
+        return "released"
+    if (
+        _MODAL_HINT_LOWER.search(low40)
+        and _modal_before(before40)
+        and not (
+            _ESTIMATE_AS_HIGH.match(sentence, start, end)
+            and _BE_BEFORE.search(sentence, max(0, start - 20), start)
+        )
+    ):
+        return "hypothetical (a modal or a forecast before it)"
+    if (not low or _AVERTED_HINT.search(low[-30:])) and _averted(sentence, start):
+        return "averted"
+    return None
 
 
 _RELEASE_SOUGHT = re.compile(
-    r"\b(?:demand|call|seek|sought|press|appeal|plead|urg)\w*\b[^.;]*$",
+    r"\b(?:demand|call|seek|sought|press|appeal|plead|urg|negotiat|securing|secure\b|to\s+win)"
+    r"\w*\b[^.;]*$",
     re.IGNORECASE,
 )
 
@@ -124,10 +141,24 @@ def modal_blocks(words: list[str]) -> bool:
     return not MODALS.isdisjoint(words) and "have" not in words
 
 
+# "the real number may be as high as 2,000", "could be up to 500": an estimate of what is, the
+# modal hedges the bound (issue 9), unlike "could rise to 500" or "could kill 500"
+_ESTIMATE_AS_HIGH = re.compile(
+    r"(?:as\s+high\s+as|as\s+many\s+as|up\s+to|closer\s+to)\b", re.IGNORECASE
+)
+_BE_BEFORE = re.compile(r"\b(?:may|might|could)\s+(?:well\s+)?be\s+$", re.IGNORECASE)
+_REPORTING = frozenset({"confirm", "say", "tell", "verify"})
+
+
 def _modal_before(before: str) -> bool:
     """Is there a modal among the three words before the count ("We could see 10,000 deaths"),
     or a forecast ("is expected to cause up to 100 deaths")?"""
-    return modal_blocks(_lower_words(before)[-3:]) or _FORECAST_TO.search(before) is not None
+    words = _lower_words(before)[-3:]
+    for k, w in enumerate(words[:-1]):
+        if w in ("can", "could") and words[k + 1] in _REPORTING:
+            words = words[k + 2 :]  # "we can confirm nine dead": the modal is the report's
+            break
+    return modal_blocks(words) or _FORECAST_TO.search(before) is not None
 
 
 def modal_before_text(before: str) -> bool:

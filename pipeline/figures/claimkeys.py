@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from pipeline.figures.lang import vocabulary
+
 # A final possessive, tested with str.endswith: the words and phrases tested hold no line break
 # (where a "(?:’s|'s)$" pattern would also match).
 POSSESSIVE_ENDS = ("’s", "'s")
@@ -27,15 +29,10 @@ _TITLES = re.compile(
     r"\s+)+",
     re.IGNORECASE,
 )
-_SPELLINGS = {"zelenskyy": "zelensky", "zelenskiy": "zelensky", "zelenskyi": "zelensky"}
+_SPELLINGS = vocabulary("en").mapping("claimant_spellings")
 # Owners of an organisation, as a possessive or an "of the ... forces" tail: one key for
 # "Ukraine's General Staff" and "General Staff of the Ukrainian Armed Forces".
-_DEMONYMS = {
-    "ukraine": "ukrainian", "russia": "russian", "israel": "israeli", "syria": "syrian",
-    "iraq": "iraqi", "iran": "iranian", "america": "american", "us": "american",
-    "u.s.": "american", "britain": "british", "uk": "british", "myanmar": "myanmar",
-    "sudan": "sudanese", "nigeria": "nigerian", "kyiv": "ukrainian", "moscow": "russian",
-}  # fmt: skip
+_DEMONYMS = vocabulary("en").mapping("demonyms")
 _OWNER_FIRST = re.compile(r"^(?P<o>[\w.-]+)(?:’s|'s)\s+(?P<rest>.+)$")
 _OWNER_LAST = re.compile(
     r"^(?P<rest>.+?)\s+of\s+(?:the\s+)?(?P<o>[\w.-]+)(?:\s+(?:armed\s+forces|army|military"

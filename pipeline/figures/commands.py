@@ -39,6 +39,11 @@ def register(subparsers: Any) -> None:
     out = ext.add_mutually_exclusive_group()
     out.add_argument("--json", action="store_true", help="print a JSON array of figures")
     out.add_argument(
+        "--explain",
+        action="store_true",
+        help="for each figure the rule and words; for each silent count why it stayed silent",
+    )
+    out.add_argument(
         "--jsonl",
         action="store_true",
         help='batch: read {"id", "text"|"html"} lines (stdin or FILE), write {"id", "figures"}',
@@ -165,6 +170,10 @@ def run_extract(args: argparse.Namespace) -> int:
         return _fail("extract", f"the extractor failed: {type(exc).__name__}: {exc}")
     if args.json:
         print(json.dumps([f.to_json() for f in found], ensure_ascii=False, indent=2))
+    elif args.explain:
+        from pipeline.figures.explain import explain, format_explanation
+
+        print(format_explanation(explain(text)))
     else:
         print(format_figures(found))
     return 0

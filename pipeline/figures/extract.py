@@ -14,9 +14,20 @@ import logging
 import re
 from dataclasses import replace
 
-from pipeline.figures.cues import CATEGORY_OF_STEM, W, has_cue_lower
+from pipeline.figures.cues import (
+    CATEGORY_OF_STEM,
+    KW,
+    LEFT_NOUN_RE_LOWER,
+    LEFT_VERB_RE_LOWER,
+    NON_PERSON,
+    RIGHT_RE_LOWER,
+    C,
+    K,
+    W,
+)
 from pipeline.figures.model import Category, Figure
 from pipeline.figures.numbers import find_numbers, has_number_word
+from pipeline.figures.rightcues import derived_stems
 from pipeline.figures.sentence_figures import Claimants, sentence_figures
 from pipeline.figures.sentences import split_sentences
 from pipeline.figures.subjects import subject_key
@@ -28,12 +39,49 @@ _DIGIT = re.compile(r"\d")
 _OTHERS = re.compile(r"\b(?:others|another|more)\b", re.IGNORECASE)
 # A sentence that breaks down the figure before it: "Of those, 17 400 were children"
 _OF_THOSE = re.compile(
-    r"\W{0,2}of\s+(?:those|them|these|the\s+(?P<named>dead|victims|wounded|injured|missing|hostages))"
-    r"\s*,"
+    r"\W{0,2}of\s+(?:those|them|these|the\s+(?:total\s+|overall\s+)?(?P<named>dead|victims|wounded"
+    r"|injured|missing|hostages|deceased|fatalities|deaths|death\s+toll|killed|abducted))\s*,"
 )
 _WERE_GROUP = re.compile(
-    r"\s+(?:were|was|are)\s+(?P<who>[a-z]+(?:s|ren|men))\b(?=\s*(?:[,;.]|and\b|$))"
+    r"\s+(?:were|was|are)\s+(?:(?P<who>[a-z]+(?:s|ren|men))\b(?=\s*(?:[,;.]|and\b|$))"
+    r"|(?:in|from|at)\s+(?:the\s+)?[A-Z\w])"  # "68 were in Utoya and eight were from the bombing"
 )
+# "lost 30,000 troops, including 14,000 killed and 16,000 injured": the wounded are part of the
+# loss, so "lost" keeps its killed_or_wounded reading
+_LOSS_BROKEN_DOWN = re.compile(
+    r"\b(?:los|casualt|victim)[a-z]*(?:[^.;]{0,60}?\b(?:including|of\s+whom|among\s+them"
+    r"|comprising)\b|\s*[—–:(])",
+    re.IGNORECASE,
+)
+# "2,000 casualties and up to 12,000 wounded": casualties (victims) set against the wounded right
+# beside them mean the dead (spec); a wounded count in another clause does not
+_CASUALTIES_AGAINST = re.compile(
+    r"\b(?:casualt|causalit|victim)[a-z]*\s*,?\s+(?:and|as\s+well\s+as|plus|with)\s+"
+    r"(?:[\w,]+\s+){0,4}?(?:wounded|injured|hurt)\b",
+    re.IGNORECASE,
+)
+
+
+def _set_against(f: Figure, sentence: str) -> bool:
+    """Is this soft killed_or_wounded figure set against a wounded count in `sentence`?"""
+    if not f.rule.endswith("~soft"):
+        return False
+    return ":los" in f.rule or _CASUALTIES_AGAINST.search(sentence) is not None
+
+
+# The cheap prefilter before each sentence: substrings derived from the cue patterns (a sentence
+# without any of them cannot hold a cue); shortest first.
+CUE_STEMS = derived_stems(RIGHT_RE_LOWER, LEFT_VERB_RE_LOWER, LEFT_NOUN_RE_LOWER)
+
+
+def has_cue_lower(low: str) -> bool:
+    """Does the lower-cased sentence hold a substring every cue match holds (CUE_STEMS)?"""
+    for stem in CUE_STEMS:  # noqa: SIM110 (a plain loop: no generator to resume per stem)
+        if stem in low:
+            return True
+    return False
+
+
 _MAX_TEXT = 5_000_000  # characters; beyond this the text is cut, never rejected
 
 
@@ -56,7 +104,14 @@ def find_figures(text: str, *, aliases: dict[str, str] | None = None) -> list[Fi
         sentence = text[start:end]
         low = sentence.lower()
         cue = has_cue_lower(low)
-        opener = _OF_THOSE.match(low) if not cue and prev_idx == idx - 1 else None
+        opener = None
+        if not cue and prev_idx == idx - 1:
+            opener = (
+                _OF_THOSE.match(low)
+                or _THEY_INCLUDE.match(low)
+                or _N_OF_THEM.match(low)
+                or _EARLIER_TALLY.search(low)
+            )
         if (not cue and opener is None) or not _has_number(sentence, low):
             continue
         found = []
@@ -67,11 +122,26 @@ def find_figures(text: str, *, aliases: dict[str, str] | None = None) -> list[Fi
                 # A rule bug must cost one sentence, not the whole check; no page text is logged.
                 log.warning("figure extraction skipped a sentence: %s", type(exc).__name__)
                 continue
-        if not found and prev_idx == idx - 1 and figures:
+        if not found:
             opener = opener or _OF_THOSE.match(low)
-            if opener is not None:
-                said_as = CATEGORY_OF_STEM.get((opener.group("named") or "")[:4])
+            if opener is None and prev_idx == idx - 1:
+                opener = (
+                    _THEY_INCLUDE.match(low) or _N_OF_THEM.match(low) or _EARLIER_TALLY.search(low)
+                )
+            said_as = _category_named(opener)
+            if opener is not None and opener.re is _EARLIER_TALLY and figures:
+                # "The previous estimate was 9,310.": an earlier toll of the figure just before
+                found = _earlier_tally(sentence, start, figures[-1], claimants, opener.end())
+            elif opener is not None and opener.re is not _OF_THOSE and figures:
+                # "They include more than 20 children.", "Fourteen of them are children."
+                found = _listed_after(sentence, start, figures[-1], claimants, opener.end())
+            elif opener is not None and prev_idx == idx - 1 and figures:
                 found = _breakdown_of_last(sentence, start, figures[-1], claimants, said_as)
+            elif said_as is not None:
+                # "Of the total death toll, 1,524 were children": the opener names the category
+                said_by = claimants.of(sentence)
+                key = claimants.key(said_by)
+                found = _breakdown(sentence, start, said_as, said_by, key, claimants)
         if not found:
             continue
         if all(f.claimant is None for f in found):
@@ -80,9 +150,9 @@ def find_figures(text: str, *, aliases: dict[str, str] | None = None) -> list[Fi
                 key = claimants.key(claimant)
                 found = [replace(f, claimant=claimant, claimant_key=key) for f in found]
         found = [_named_in_full(f, named, claimants) for f in found]
-        if any(f.category == W for f in found):
+        if any(f.category == W for f in found) and not _LOSS_BROKEN_DOWN.search(sentence):
             # "lost 198,000 and another 550,000 wounded": "lost" meant killed
-            found = [_as_killed(f) if f.rule.endswith("~soft") else f for f in found]
+            found = [_as_killed(f) if _set_against(f, sentence) else f for f in found]
             if prev_idx == idx - 1 and _OTHERS.search(sentence):
                 # "we lost 800 ... and 2,000 others were hurt": the next sentence sets them apart
                 for i in prev_soft:
@@ -119,21 +189,66 @@ def _named_in_full(f: Figure, named: list[str], claimants: Claimants) -> Figure:
     return f
 
 
-def _breakdown_of_last(
-    sentence: str, offset: int, last: Figure, claimants: Claimants, named: Category | None
+# A sentence that lists a subgroup of the figure the sentence before stated
+_THEY_INCLUDE = re.compile(
+    r"\W{0,2}(?:they|these|those|this|that|the\s+(?:dead|victims|wounded|injured|missing|hostages"
+    r"|toll|total|figure))\s+"
+    r"(?:include[sd]?|including)\s+"
+)
+_N_OF_THEM = re.compile(r"\W{0,2}(?=[\w,]+\s+of\s+(?:them|those)\s+(?:are|were|was)\s)")
+_GROUP_AFTER = re.compile(
+    r"\s+(?:of\s+(?:them|those)\s+(?:are|were|was)\s+)?(?P<who>[a-z]+(?:s|ren|men|people))\b"
+    r"(?=\s*(?:[,;.]|and\b|$))"
+)
+
+
+# "The previous estimate was 9,310.", "An earlier count put it at 12.": an earlier toll (spec)
+_EARLIER_TALLY = re.compile(
+    r"\b(?:previous|earlier|initial|original|first|last)\s+(?:official\s+)?(?:estimate|figure"
+    r"|toll|count|tally|total)\s+(?:was|had\s+been|stood\s+at|put\s+it\s+at|of)\s+(?=\S*\d)"
+)
+
+
+def _earlier_tally(
+    sentence: str, offset: int, last: Figure, claimants: Claimants, after: int
 ) -> list[Figure]:
-    """ "Of those, 17 400 were children and about 12 000 were women": a breakdown, in a sentence
-    of its own, of the figure the sentence before stated; it takes that figure's category, or
-    the one its opener names ("Of the wounded, ...")."""
+    """The number right after "the previous estimate was", as a figure of the category the
+    sentence before stated."""
+    for m in find_numbers(sentence):
+        if m.start >= after - 1:
+            return [
+                Figure(
+                    category=last.category,
+                    value=m.value,
+                    value_max=m.value_max,
+                    qualifier=m.qualifier,
+                    subject=last.subject,
+                    claimant=last.claimant,
+                    sentence=sentence,
+                    start=offset,
+                    end=offset + len(sentence),
+                    rule="earlier",
+                    subject_key=last.subject_key,
+                    claimant_key=last.claimant_key,
+                )
+            ]
+    return []
+
+
+def _listed_after(
+    sentence: str, offset: int, last: Figure, claimants: Claimants, after: int
+) -> list[Figure]:
+    """The counts of a subgroup sentence ("They include more than 20 children.") as figures of
+    the category the sentence before stated."""
     out: list[Figure] = []
     for m in find_numbers(sentence):
-        group = _WERE_GROUP.match(sentence, m.end)
-        if group is None:
+        group = _GROUP_AFTER.match(sentence, m.end)
+        if m.start < after - 1 or group is None or group.group("who") in NON_PERSON:
             continue
         who = group.group("who")
         out.append(
             Figure(
-                category=named or last.category,
+                category=last.category,
                 value=m.value,
                 value_max=m.value_max,
                 qualifier=m.qualifier,
@@ -145,6 +260,61 @@ def _breakdown_of_last(
                 rule="shared-after",
                 subject_key=subject_key(who, claimants.table, ""),
                 claimant_key=last.claimant_key,
+            )
+        )
+    return out
+
+
+_STEM_NAMED = {**CATEGORY_OF_STEM, "deat": K, "fata": K, "dece": K, "vict": KW, "host": C}
+
+
+def _category_named(opener: re.Match[str] | None) -> Category | None:
+    """The category an opener names: "Of the wounded," -> wounded; "Of those," -> None."""
+    if opener is None or opener.re is not _OF_THOSE or not opener.group("named"):
+        return None
+    return _STEM_NAMED.get(opener.group("named")[:4])
+
+
+def _breakdown_of_last(
+    sentence: str, offset: int, last: Figure, claimants: Claimants, named: Category | None
+) -> list[Figure]:
+    """ "Of those, 17 400 were children and about 12 000 were women": a breakdown, in a sentence
+    of its own, of the figure the sentence before stated; it takes that figure's category, or
+    the one its opener names ("Of the wounded, ...")."""
+    return _breakdown(
+        sentence, offset, named or last.category, last.claimant, last.claimant_key, claimants
+    )
+
+
+def _breakdown(
+    sentence: str,
+    offset: int,
+    category: Category,
+    claimant: str | None,
+    claimant_key: str | None,
+    claimants: Claimants,
+) -> list[Figure]:
+    """The "N were <group>" counts of a breakdown sentence, as figures of `category`."""
+    out: list[Figure] = []
+    for m in find_numbers(sentence):
+        group = _WERE_GROUP.match(sentence, m.end)
+        if group is None:
+            continue
+        who = group.group("who")
+        out.append(
+            Figure(
+                category=category,
+                value=m.value,
+                value_max=m.value_max,
+                qualifier=m.qualifier,
+                subject=who,
+                claimant=claimant,
+                sentence=sentence,
+                start=offset,
+                end=offset + len(sentence),
+                rule="shared-after",
+                subject_key=subject_key(who, claimants.table, ""),
+                claimant_key=claimant_key,
             )
         )
     return out

@@ -38,6 +38,7 @@ from pipeline.figures.cues import (
     RELEASE,
     RELEASE_AFTER,
     RELEASE_AFTER_LOWER,
+    RELEASE_FIRST,
     TIME_WORDS,
     TOKEN,
     TREAT_VERB,
@@ -73,7 +74,6 @@ class NounPhrase:
 
 
 BLOCKED = Reading(Category.KILLED, "blocked")
-_RELEASE_FIRST = frozenset("rfeshlpd")  # first letters of the RELEASE words
 
 
 def noun_phrase(sentence: str, pos: int) -> NounPhrase:
@@ -136,6 +136,26 @@ def noun_phrase(sentence: str, pos: int) -> NounPhrase:
             if not text_frozen:
                 text_end = end_np
             continue
+        if count_like and prev_low in _MONTHS_AGE and tok.isdigit() and len(tok) <= 2:
+            # "involved in the March 12 raid": a date inside the phrase; "children age 12 or
+            # younger": an age
+            end_np = i = tend
+            if prev_low in _AGE_WORDS and (bound := _AGE_BOUND.match(sentence, i)) is not None:
+                end_np = i = bound.end()
+            if not text_frozen:
+                text_end = end_np
+            count += 1
+            prev_low = low
+            continue
+        if tok in _OPEN_QUOTES and start_np is not None and head:
+            # "5 members of “Islamic State” organization": a quoted name inside the phrase
+            close = sentence.find(_QUOTE_PAIR[tok], tend, min(limit, tend + 60))
+            if close > tend:
+                end_np = i = close + 1
+                if not text_frozen:
+                    text_end = end_np
+                count += 1
+                continue
         if count_like and and_at is not None:
             end_np, text_end = and_at  # "people and took about 250": "and" began a clause
             break
@@ -188,9 +208,14 @@ def noun_phrase(sentence: str, pos: int) -> NounPhrase:
     return NounPhrase(text=text, end=end_np, head=head)
 
 
+_MONTH_WORDS = """
+    january february march april may june july august september october november december
+    jan feb mar apr jun jul aug sep sept oct nov dec"""
+_MONTHS = frozenset(_MONTH_WORDS.split())
+_MONTHS_AGE = _MONTHS | frozenset({"age", "aged", "ages"})
 _PAREN_MARKS = frozenset({",", "(", "–", "—", "‒"})
 _ON_BOARD = re.compile(
-    r"on\s+(?:board\b(?:\s+(?:the|a)\s+[\w-]+)?|(?:the|a)\s+(?:[\w-]+\s+)?(?:plane|bus|boat|ship"
+    r"on\s+(?:the\s+ground\b|board\b(?:\s+(?:the|a)\s+[\w-]+)?|(?:the|a)\s+(?:[\w’'-]+\s+){0,2}(?:plane|bus|boat|ship"
     r"|train|flight|ferry|vessel|aircraft|minibus|truck|lorry|helicopter|jet)\b)",
     re.IGNORECASE,
 )
@@ -241,17 +266,32 @@ def read_right(sentence: str, mention_start: int, np: NounPhrase) -> Reading | N
     rel = (RELATIVE_LOWER if low else RELATIVE).match(low or sentence, np.end)
     if rel is not None and _aux_then_cue(sentence, rel.end(), mention_start, 1) is BLOCKED:
         return BLOCKED  # "300 girls who had been seized ... were freed": the main verb decides
+    if np.text and _VERB_WITH_OBJECT.search(np.text):
+        return None  # "30 colleagues joined the wounded veterans": the cue is the verb's object
     reading = _aux_then_cue(sentence, np.end, mention_start, 0, after_noun=bool(np.text))
     if reading is not None and reading is not BLOCKED and not np.text and reading.subject is None:
         mod = _MODIFIER.match(sentence, at)
         named = noun_phrase(sentence, mod.end()).text if mod is not None else ""
         if named and named.split(None, 1)[0].lower() not in _NOT_NAMING:
             reading = replace(reading, subject=named)  # "11 abducted aid workers", "20 injured men"
+    if reading is None:
+        apposed = _APPOSED_TALLY.match(sentence, np.end)
+        if apposed is not None:
+            # "more than 6,000, the approximate number killed by the storm"
+            word = apposed.group("cue").lower()
+            return Reading(CATEGORY_OF_STEM[word[:4]], "right:" + word)
+    if reading is None and np.text:
+        every = _ALL_OF_WHOM.match(sentence, np.end)
+        if every is not None:
+            # "eleven fishermen, all of whom drowned": the group's own verb
+            reading = _aux_then_cue(sentence, every.end(), mention_start, 1)
     if reading is None and np.text:
         comma = _COMMA_AUX.match(sentence, np.end)
         if comma is not None:
             # "Dozens of people, including 12 children, were killed": the breakdown's verb
             reading = _aux_then_cue(sentence, comma.end(), mention_start, 1)
+            if reading is BLOCKED and _OBJECT_OF_VERB.search(sentence, 0, mention_start):
+                reading = None  # "the boat that sank, killing 17 people, was set to be raised"
     if reading is None and rel is not None:
         # "12 guards who had tried to flee were shot dead": the main verb decides
         reading = _aux_then_cue(sentence, rel.end(), mention_start, 1)
@@ -297,7 +337,8 @@ def _aux_then_cue(
         if cue is not None:
             cat, end, text = cue
             if cat is None:
-                cat = _gated_cue(sentence, text.lower(), mention_start, seen_aux)
+                direct = not seen_aux and (after_noun or depth > 0)
+                cat = _gated_cue(sentence, text.lower(), mention_start, seen_aux, direct)
                 if cat is None:
                     i = end  # a plain noun here: "2,500 prisoners remain in captivity"
                     continue
@@ -309,8 +350,16 @@ def _aux_then_cue(
             if (RELEASE_AFTER_LOWER if low_s else RELEASE_AFTER).match(low_s or sentence, end):
                 return BLOCKED
             low_text = text.lower()
-            if cat == W and low_text.startswith(_CARE_CUES) and ILLNESS.search(sentence):
+            care = low_text.startswith(_CARE_CUES) or "hospital" in low_text
+            if cat == W and care and ILLNESS.search(sentence):
                 return None  # "measles has infected 481 and 56 are in hospital": not wounds
+            if (
+                cat == W
+                and "hospital" in low_text
+                and not _HURT_WORDS.search(low_text)
+                and _SURVIVORS.search(sentence)
+            ):
+                return None  # "29 survivors, among them two, were taken to hospital": not hurt
             if after_noun and not seen_aux and cat == C and low_text in _REDUCED_RELATIVE:
                 # "20 fishermen kidnapped by pirates last week have been released": the
                 # participle only names the group; the clause's own verb says what happened
@@ -321,18 +370,21 @@ def _aux_then_cue(
             if depth == 0 and low_text in NOUN_CUES:
                 # "148 victims were killed", "ten hostages were executed": the verb decides
                 after = _aux_then_cue(sentence, end, mention_start, 1)
+                if after is not None and after is not BLOCKED and after.category == C and cat == K:
+                    # "the 28 dead hostages": hostages said to be dead are killed (spec)
+                    return Reading(K, "right:" + low_text, subject=after.rule.partition(":")[2])
                 if after is not None and after is not BLOCKED and after.subject is None:
                     return replace(after, subject=low_text)  # "80 hostages were still held"
                 if after is not None:
                     return after
-            soft = cat == KW and low_text.startswith(("loss", "lost"))
+            soft = cat == KW and low_text.startswith(_SOFT_CUES)
             return Reading(cat, "right:" + low_text.split()[0].rstrip(","), soft)
         if low in NEGATION or low.endswith(("n't", "n’t")):
             return BLOCKED
         if low in _QUOTES:
             i = tm.end()  # "had been 'martyred'"
             continue
-        if low[:1] in _RELEASE_FIRST and RELEASE.match(sentence, i):
+        if low[:1] in RELEASE_FIRST and RELEASE.match(sentence, i):
             return BLOCKED
         if low in MODALS or (
             low in AUX
@@ -344,15 +396,24 @@ def _aux_then_cue(
             seen_aux.append(low)
         elif low in FORECAST and seen_aux:
             return BLOCKED
+        elif seen_aux[-1:] in (["among"], ["the"]) and "among" in seen_aux and _is_count(low):
+            seen_aux.append("the")  # "two nurses were among 11 killed": the whole's cue decides
         else:
             return None
         i = tm.end()
     return None
 
 
-def _gated_cue(sentence: str, low_text: str, mention_start: int, aux: list[str]) -> Category | None:
+def _is_count(low: str) -> bool:
+    return low[:1].isdigit() or low in NUMBER_WORDS
+
+
+def _gated_cue(
+    sentence: str, low_text: str, mention_start: int, aux: list[str], direct: bool = False
+) -> Category | None:
     """Cues that count only in company: "claimed ... lives", "took ... prisoners", "are still
-    being held", "treated ... for wounds"."""
+    being held", "treated ... for wounds", a group "with injuries" (`direct`: the cue follows
+    the count's noun phrase with no verb between)."""
     before = sentence[max(0, mention_start - 40) : mention_start]
     if low_text == "lives":
         return K if LIVES_VERB.search(before) else None
@@ -362,6 +423,8 @@ def _gated_cue(sentence: str, low_text: str, mention_start: int, aux: list[str])
         # "leaving 23 still in custody" counts hostages only after an abduction, not arrests
         return C if _HOSTAGE_CONTEXT.search(sentence, 0, mention_start) else None
     if low_text.startswith(("for", "with")):
+        if direct and low_text.startswith("with"):
+            return W  # "nine victims with gunshot wounds", "one person with critical injuries"
         return W if TREAT_VERB.search(before) else None
     if low_text.endswith(("condition", "hospital")):
         # "12 were in critical condition": hurt; "12 doctors in the hospital": a place
@@ -378,6 +441,8 @@ _MODIFIER = re.compile(
 )
 # Cues of care that say "wounded" only when no illness is named (spec: "hospitalised with wounds")
 _CARE_CUES = ("hospitali", "in ")
+_SURVIVORS = re.compile(r"\bsurviv|\brescued\b", re.IGNORECASE)
+_HURT_WORDS = re.compile(r"injur|wound|burn")
 _FORMER = re.compile(r"former\b|ex-", re.IGNORECASE)
 _CAPTURED_MODIFIER = re.compile(r"(?:captured|abducted|kidnapped|seized)(?=\s)", re.IGNORECASE)
 _NOT_NAMING = frozenset({"in", "at", "on", "from", "of", "near", "during", "across", "and"})
@@ -403,6 +468,10 @@ _CLAUSE_VERBS = frozenset(_CLAUSE_VERB_WORDS.split())
 _HOSTAGE_CONTEXT = re.compile(r"abduct|kidnap|hostage|captor|seiz", re.IGNORECASE)
 _QUOTES = frozenset({"'", "‘", "’", '"', "“", "”"})
 _CLOSING_QUOTES = frozenset({'"', "”", "’", "'"})
+_QUOTE_PAIR = {"“": "”", '"': '"', "‘": "’"}
+_OPEN_QUOTES = frozenset(_QUOTE_PAIR)
+_AGE_WORDS = frozenset({"age", "aged", "ages"})
+_AGE_BOUND = re.compile(r"\s+(?:or|and)\s+(?:younger|older|under|over|above|below)\b")
 
 
 _REDUCED_RELATIVE = frozenset({"captured", "abducted", "kidnapped", "seized"})
@@ -411,4 +480,17 @@ _MAIN_AUX = re.compile(
     r"[^;.,:\d]{0,100}?\s(?=(?:have|has|had|were|was|are|is|remain|remains|remained)\s)",
     re.IGNORECASE,
 )
+_VERB_WITH_OBJECT = re.compile(
+    r"\b(?!(?:aged|armed|wounded|injured|killed|unidentified)\b)[a-z]+ed\s+(?:the|a|an|his|her"
+    r"|their|its)$",
+    re.IGNORECASE,
+)
+_APPOSED_TALLY = re.compile(
+    r"\s*,\s*the\s+(?:approximate\s+|estimated\s+|official\s+|total\s+)?number\s+(?:of\s+)?"
+    r"(?P<cue>killed|dead|wounded|injured|missing|abducted|kidnapped|captured)\b",
+    re.IGNORECASE,
+)
+_SOFT_CUES = ("loss", "lost", "casualt", "causalit", "victim")
+_ALL_OF_WHOM = re.compile(r"\s*,\s*(?:all|both|each)\s+of\s+(?:whom|them)\b", re.IGNORECASE)
+_OBJECT_OF_VERB = re.compile(r"\b[a-z]+(?:ing|ed)\s+(?:\w+\s+)?$")
 _COMMA_AUX = re.compile(r"\s*,\s*(?=(?:were|was|are|is|have|has|had)\b)", re.IGNORECASE)

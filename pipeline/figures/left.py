@@ -26,10 +26,13 @@ from pipeline.figures.cues import (
     LINK_WORDS,
     LOSS_HEADS,
     NOMINAL_BEFORE,
+    NON_PERSON,
     PARTICIPLE,
+    RELEASE,
     WORDS_RE,
     C,
     K,
+    M,
     counts_things,
 )
 from pipeline.figures.grammar import BLOCKED, NounPhrase, Reading
@@ -46,7 +49,8 @@ _CAPTORS = re.compile(
     re.IGNORECASE,
 )
 _PUT_TOLL = re.compile(
-    r"\bput\s+(?:the|its|their|that)\s+((?:death\s+|casualty\s+)?toll|(?:death|casualty)\s+"
+    r"\bput\s+(?:the|its|their|that)\s+(?:total\s+|overall\s+|final\s+|official\s+)?"
+    r"((?:death\s+|casualty\s+)?toll|(?:death|casualty)\s+"
     r"(?:count|tally))\s+$",
     re.IGNORECASE,
 )
@@ -55,6 +59,7 @@ _NOW = re.compile(
     r"(?<=\s)(?:now|currently|already|officially|reportedly)\s+$",
     re.IGNORECASE,
 )
+_TOLL_NOW = re.compile(r"\b(?:death\s+)?toll\s+now\s+$", re.IGNORECASE)
 _NOW_WORDS = frozenset({"now", "currently", "already", "officially", "reportedly"})
 _AND_BEFORE = re.compile(r"\s(?:and|or)\s+$", re.IGNORECASE)
 # Verbs in their bare form: after "and" they share the first verb's modal ("could ... and kill")
@@ -63,8 +68,16 @@ _RELATIVE_IN = re.compile(r",\s*(?:which|who|whose|where)\b", re.IGNORECASE)
 # "unaccounted for fell from more than 1,000 to": an earlier value, then the link
 # "rose by 12 overnight to": the amount of a change, then the link
 _FROM_TO = re.compile(
-    r"\b(?:from|(?:rose|risen|rises|grew|grown|grows|increased|jumped|climbed|fell|dropped)\s+by)"
+    r"\b(?:from|(?:rose|risen|rises|grew|grown|grows|increased|jumped|climbed|fell|dropped"
+    r"|went\s+up|went\s+down|gone\s+up|gone\s+down)\s+by)"
     r"\s+[^.;]{1,30}$",
+    re.IGNORECASE,
+)
+# "was initially placed at four then raised to 15 and finally brought down to seven": each
+# change of the same tally gives its new value
+_CHANGE_END = re.compile(
+    r"\b(?:raised|lowered|revised(?:\s+(?:up|down)(?:wards?)?)?|brought\s+(?:down|up)|increased"
+    r"|decreased|rose|risen|fell|fallen|cut|updated|adjusted|dropped|climbed|jumped)\s*$",
     re.IGNORECASE,
 )
 # "average daily casualties had fallen to 1,000": an average is a rate, not a count
@@ -76,11 +89,45 @@ _NOT_LIVES = re.compile(
 )
 
 
+# Hostages said to be dead are killed, not held (spec): "the dead hostages", "deceased captives"
+_DEAD_BEFORE = re.compile(r"\b(?:dead|deceased|slain|murdered|killed)\s+$", re.IGNORECASE)
+
+
+_CAPTOR_SUBJECT = re.compile(
+    r"\b(?:gunmen|bandits|kidnappers|abductors|militants|insurgents|jihadists|pirates|rebels"
+    r"|terrorists|attackers|assailants|captors)\b",
+    re.IGNORECASE,
+)
+_OUT_OF_WHOLE = re.compile(r"(?:from|out\s+of)\s+(?:an?|its|their)\s", re.IGNORECASE)
+# What a loss report "destroys" that counts as people (spec: killed_or_wounded)
+_DESTROYED_PEOPLE = frozenset({"personnel", "servicemen", "troops", "soldiers", "militants"})
+_BOUND = re.compile(r"(?:as\s+high\s+as|as\s+many\s+as|up\s+to|closer\s+to)\b", re.IGNORECASE)
+_KIN = frozenset(
+    {"members", "relatives", "children", "sons", "daughters", "brothers", "sisters", "family"}
+)
+_SOUGHT_WORDS = """
+    suspects suspect gunmen gunman attackers attacker militants fugitives fugitive perpetrators
+    escapees inmates prisoners killers robbers kidnappers abductors bandits survivors"""
+_SOUGHT_NOT_MISSING = frozenset(_SOUGHT_WORDS.split())
+
+
+_NOT_PLURAL = frozenset({"this", "thus", "plus", "less", "unless", "yes", "was", "has", "its"})
+
+
+def _things_before(text: str) -> bool:
+    """Is the last plural noun of `text` a thing ("ships")?"""
+    words: list[str] = WORDS_RE.findall(text[-120:].lower())
+    for word in words[::-1]:
+        if word.endswith("s") and len(word) > 3 and word not in _NOT_PLURAL:
+            return word in NON_PERSON
+    return False
+
+
 def read_left(sentence: str, mention_start: int, np: NounPhrase) -> Reading | None:
     """A verb governing the count ("killed at least 18") or a noun linked to it ("toll rose to")."""
     if counts_things(np.text, np.head):
         return None
-    before = sentence[max(0, mention_start - 120) : mention_start]
+    before = sentence[max(0, mention_start - LINK_GAP - 10) : mention_start]
     # The verb sits right before the count (plus "an entire family of"): search only the tail.
     near = before[-64:]
     low_near = near.lower()
@@ -101,15 +148,44 @@ def read_left(sentence: str, mention_start: int, np: NounPhrase) -> Reading | No
                 return BLOCKED
         group = lm.lastgroup or "l0"
         cat = LEFT_VERBS[int(group[1:])][0]
+        if cat == C and not np.text and _things_before(ahead):
+            return None  # "attacked 100 ships ..., sinking two and seizing one": ships
         text = lm.group(group).lower()
-        if cat == KW and "los" in text and np.head and np.head not in LOSS_HEADS:
-            return None  # "lost 30 members", "lost 3 seats": not casualties
+        if (
+            cat == KW
+            and "los" in text
+            and np.head
+            and np.head not in LOSS_HEADS
+            and not (np.head in _KIN and (np.head != "members" or "family" in np.text.lower()))
+            and not _OUT_OF_WHOLE.match(np.text)
+        ):
+            # "lost 30 members", "lost 3 seats": not casualties; "lost 503 from an enrolment of
+            # 1,089" names the whole the loss came out of
+            return None
+        if (
+            cat == C
+            and text.startswith(("took", "tak"))
+            and (
+                np.head not in HELD_HEADS or not _CAPTOR_SUBJECT.search(sentence, 0, mention_start)
+            )
+        ):
+            return None  # "took 3 hours", "the police took 12 suspects": not captives
+        if text.startswith("destroy") and _DESTROYED_PEOPLE.isdisjoint(np.text.lower().split()):
+            return None  # "destroyed 130 tanks": equipment, not personnel
+        wanted = np.head in _SOUGHT_NOT_MISSING
+        if cat == M and (wanted or _CAPTORS.search(sentence, mention_start)):
+            # "searching for 3 suspects": wanted, not missing; "searching for 19 migrants ...
+            # who were kidnapped": the clause after says what happened to them
+            return None
         holding = text.endswith(("holding", "held", "hold", "holds"))
         if cat == C and holding and np.head not in HELD_HEADS:
             return None  # "is holding 3 rallies"
         if cat == C and text.endswith(("held", "hold", "holds")) and not _CAPTORS.search(sentence):
             return None  # "the stadium has held 50,000 people": only captors hold people
         verb = "_".join(w for w in text.split() if w not in ("the", "of", "a", "an"))
+        kin = np.head in _KIN and (np.head != "members" or "family" in np.text.lower())
+        if cat == KW and "los" in text and kin:
+            return Reading(K, "left:" + verb)  # "lost nine family members": a family loses lives
         return Reading(cat, "left:" + verb, cat == KW and "los" in text)
     put = _PUT_TOLL.search(before) if "put " in before else None
     if put is not None:
@@ -117,6 +193,8 @@ def read_left(sentence: str, mention_start: int, np: NounPhrase) -> Reading | No
         cat = KW if put.group(1).lower().startswith("casualt") else K
         return Reading(cat, "noun:" + put.group(1).split()[-1].lower())
     if before.rstrip().rpartition(" ")[2].lower() in _NOW_WORDS and _NOW.search(before):
+        if _TOLL_NOW.search(before):
+            return Reading(K, "noun:toll")  # a headline: "Mudslide Death Toll Now 24"
         before = _NOW.sub(" ", before)  # "the death toll is now above 40,000"
     tail = before.rstrip()
     cut = max(tail.rfind(" "), tail.rfind("\n")) + 1
@@ -137,15 +215,22 @@ def read_left(sentence: str, mention_start: int, np: NounPhrase) -> Reading | No
     low_window = window.lower()
     same = len(low_window) == len(window)  # then the lower-case twin, several times faster
     nouns = LEFT_NOUN_RE_LOWER if same else LEFT_NOUN_RE
+    earlier = None
     for nm in nouns.finditer(low_window if same else window):
-        last = nm
+        earlier, last = last, nm
     if last is None:
         return None
+    if earlier is not None and last.group(0).lower() == "personnel":
+        last = earlier  # "the death toll among civilians and military personnel reached 77,000"
     gap = window[last.end() :]
-    if CLAUSE_BREAK.search(gap) or _RELATIVE_IN.search(gap) or modal_in(gap) or negated_words(gap):
+    hedged = link_text == "be" and _BOUND.match(sentence, mention_start)  # "could be as high as"
+    modal = modal_in(gap) and not hedged
+    if CLAUSE_BREAK.search(gap) or _RELATIVE_IN.search(gap) or modal or negated_words(gap):
         return None  # "43 bodies from the ferry, which capsized with 300 passengers"
-    if find_numbers(gap) and not _FROM_TO.search(gap):
+    if find_numbers(gap) and not _FROM_TO.search(gap) and not _CHANGE_END.search(gap):
         return None
+    if RELEASE.search(gap):
+        return None  # "swapped 95 prisoners ..., bringing the total returned home to 3,767"
     if not FORECAST.isdisjoint(WORDS_RE.findall(gap.lower())):
         return None
     text = last.group(0).lower()
@@ -160,12 +245,14 @@ def read_left(sentence: str, mention_start: int, np: NounPhrase) -> Reading | No
     if "average" in window.lower() and _AVERAGE.search(window, 0, last.start()):
         return BLOCKED
     cat = LEFT_NOUNS[int((last.lastgroup or "n0")[1:])][0]
+    if cat == C and _DEAD_BEFORE.search(window, max(0, last.start() - 30), last.start()):
+        cat = K  # "the number of deceased hostages at 31": hostages said dead are killed
     owner = _OWNER_BEFORE.search(window[: last.start()])
     named = _LEAD_DET.sub("", owner.group(1)).strip() if owner else ""
     return Reading(
         cat,
         "noun:" + text.split()[0],
-        cat == KW and "los" in text,
+        cat == KW and ("los" in text or text.startswith(("casualt", "causalit", "victim"))),
         named or None,  # "Russian troop losses", "Confederate dead"
         LINK_QUALIFIERS.get(link_text.split()[-1]) if link_text != ":" else None,
     )

@@ -28,7 +28,10 @@ def _before_drop(months: str) -> str:
         rf"(?:\b{months}{_DATE_TAIL}|[$£€¥₹]\s*|\b(?:us|rs|usd|eur|gbp|no|nos|aged?|age|"
         rf"page|article|resolution|route|highway|flight|room|section|chapter|vol|"
         rf"between\s+the\s+ages?\s+of|ages\s+of|ages\s+rang\w*\s+from(?:\s+\d+\s*(?:to|-|–))?|"
-        rf"(?:population|town|city|nation)\s+of|{'|'.join(sorted(MODEL_MAKERS))}|model)\.?\s*|\b\d+\s*[:/]\s*|#\s*|\(\s*\+\s*|\+\s*|[a-z]-"
+        rf"(?:population|town|city|nation|enrol?ment|enrollment|strength)\s+of|"
+        rf"(?:up|down|rose|risen|fell|fallen|increased|decreased|dropped|jumped|climbed|grew)\s+by|"
+        rf"(?:incident|case|serial|item|file)\s+number|pages|pp|brigade|battalion|regiment|"
+        rf"division|corps|squadron|platoon|precinct|sector|ward|{'|'.join(sorted(MODEL_MAKERS))}|model)\.?\s*|\b\d+\s*[:/]\s*|#\s*|\(\s*\+\s*|\+\s*|[a-z]-"
         rf"|\baged?\s+\d+\s*(?:and|to|or|-|–)\s*)$"
     )
 
@@ -37,11 +40,12 @@ def _after_drop(months: str) -> str:
     # Matched at the number's end with match(text, pos, endpos), so no "^".
     return (
         rf"(?:\s*(?:%|percent|per\s*cent|pc\b|percentage)|\s*[:/]\s*\d|\s*-\s*(?!plus\b|odd\b)[a-z]"
+        rf"|\s*[–—]\s*(?:day|week|month|year)s?\b"  # "a 3 –day- old baby": publishing noise
         rf"|\s*(?:years?|yrs?|months?|weeks?|days?|hours?|hrs?|minutes?|mins?|seconds?|decades?|"
         rf"centuries|century|km|kms|kilomet(?:er|re)s?|miles?|met(?:er|re)s?|m|cm|mm|ft|feet|"
         rf"inch(?:es)?|kg|kilos?|kilograms?|tons?|tonnes?|lbs?|pounds?|dollars?|euros?|cents?|"
         rf"rupees?|naira|shillings?|yuan|yen|usd|am|pm|a\.m|p\.m|gmt|utc|bst|cet|mph|kph|km/h|"
-        rf"degrees?|magnitude|richter|times|per(?:\s+cent)?|st|nd|rd|th|{months})\b"
+        rf"degrees?|magnitude|richter|times|per(?:\s+cent)?|st|nd|rd|th|fewer|{months})\b"
         rf"|\s*[°º])"
     )
 
@@ -55,6 +59,16 @@ _RATIO_AFTER = re.compile(
     r"|a\s+hundred|every)",
     re.IGNORECASE,
 )
+# "3 wounded for 1 dead", "five killed to one wounded": a ratio of casualties, not counts
+_CASUALTY_WORD = r"(?:killed|dead|deaths?|wounded|injured)"
+_CUE_RATIO_AFTER = re.compile(
+    rf"\s+{_CASUALTY_WORD}\s+(?:for|to)\s+(?:every\s+)?(?:\d[\d,.]*|one|a|each|two|three|four"
+    rf"|five|ten)\s+{_CASUALTY_WORD}\b"
+)
+_CUE_RATIO_BEFORE = re.compile(
+    rf"(?:\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten))\s+{_CASUALTY_WORD}"
+    r"\s+(?:for|to)\s+(?:every\s+)?$"
+)
 _RATIO_BEFORE = re.compile(
     r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine)\s+(?:in|out\s+of)\s+(?:every\s+)?$",
     re.IGNORECASE,
@@ -67,7 +81,8 @@ _DROP_LAST_WORDS = (
     "jan january feb february mar march apr april may jun june jul july aug august sep sept "
     "september oct october nov november dec december us rs usd eur gbp no nos age aged page "
     "article resolution route highway flight room section chapter vol of in and to through "
-    "until every from model"
+    "until every from model number pages pp brigade battalion regiment division corps squadron "
+    "platoon precinct sector ward by"
 )
 _DROP_LAST = frozenset(_DROP_LAST_WORDS.split()) | MODEL_MAKERS
 _YEAR = re.compile(r"1[6-9]\d\d|20\d\d")
@@ -87,13 +102,24 @@ _YEAR_RANGE_START = re.compile(r"\b(?:1[6-9]|20)\d\d[-–/]$")
 _COUNT_BEFORE = re.compile(
     r"\b(?:killed|killing|kills|wounded|wounding|injured|injuring|captured|capturing|abducted"
     r"|abducting|kidnapped|kidnapping|lost|losing|than|least|about|around|nearly|some|over"
-    r"|almost|roughly|approximately|to|at|of|were|was|another|additional|total|further)\s*$",
+    r"|almost|roughly|approximately|to|at|of|were|was|another|additional|total|further"
+    r"|many\s+as|high\s+as)\s*$",
+    re.IGNORECASE,
+)
+
+
+# "the massacre of 2009," names the year of an event ("the massacre of 2000 civilians" does not)
+_EVENT_OF = re.compile(
+    r"\b(?:massacre|war|attacks?|bombings?|earthquake|quake|floods?|storm|uprising|revolution"
+    r"|riots?|famine|genocide|crisis|tsunami|hurricane|pandemic|epidemic|election|coup)\s+of\s*$",
     re.IGNORECASE,
 )
 
 
 def _is_year(before: str, after: str) -> bool:
     if _YEAR_BEFORE.search(before):
+        return True
+    if _EVENT_OF.search(before) and _YEAR_AFTER.match(after):
         return True
     return bool(_YEAR_AFTER.match(after)) and not _COUNT_BEFORE.search(before)
 
@@ -128,6 +154,12 @@ def not_a_count(
         or (may and _MAY_BEFORE.search(sentence[lo:start]))
     ):
         return True  # a date, money, a code, a ratio ("1 in 5 children")
+    if last in ("for", "to", "every") and _CUE_RATIO_BEFORE.search(
+        (low or sentence.lower())[max(0, start - 40) : start]
+    ):
+        return True  # "3 wounded for 1 dead": the second term of a ratio
+    if _CUE_RATIO_AFTER.match(low or sentence.lower(), end, stop + 20):
+        return True  # "five killed to one wounded": the first term of a ratio
     nxt = sentence[end : end + 2]
     if nxt[:1] == "-" and nxt[1:].isalpha() and not sentence.startswith(("-plus", "-odd"), end):
         return True  # "19-year-old", "6.3-magnitude"

@@ -13,11 +13,17 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from pipeline.figures.cues import lower_twin, lowered
+from pipeline.figures.lang import vocabulary
 from pipeline.figures.model import Qualifier
 from pipeline.figures.noncounts import not_a_count
 from pipeline.figures.qualifiers import qualifier_after, qualifier_before
 
+_V = vocabulary("en")  # number words: lang/en/vocabulary.toml
 _LOWER_WORDS = re.compile(r"[a-z]+")
+_MONTH_NAMES = (
+    "january|february|march|april|may|june|july|august|september|october|november|december"
+    "|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
+)
 _GROUP_SEP = re.compile(r"[,\u00a0\u2009\u202f ]")
 _DOT_THOUSANDS = re.compile(r"[1-9]\d{0,2}\.\d{3}")
 
@@ -26,20 +32,9 @@ MAX_VALUE = 10_000_000_000
 # A digit run longer than this is an identifier or garbage, never a count.
 _MAX_DIGITS = 13
 
-_UNITS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
-    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
-    "nineteen": 19,
-}  # fmt: skip
-_TENS = {
-    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
-    "eighty": 80, "ninety": 90,
-}  # fmt: skip
-_SCALES = {
-    "hundred": 100, "thousand": 1_000, "million": 1_000_000, "mln": 1_000_000,
-    "mn": 1_000_000, "billion": 1_000_000_000, "bn": 1_000_000_000, "k": 1_000,
-}  # fmt: skip
+_UNITS = _V.numbers("number_units")
+_TENS = _V.numbers("number_tens")
+_SCALES = _V.numbers("number_scales")
 
 _UNIT_ALT = "|".join(sorted(_UNITS, key=len, reverse=True))
 _TENS_ALT = "|".join(_TENS)
@@ -78,6 +73,7 @@ _DIGITS_TO_ZERO = bytes(48 if 48 <= c <= 57 else 32 for c in range(256))
 NUMBER_WORDS = frozenset([*_UNITS, *_TENS, "hundred", "thousand", "million", "billion", "dozen"])
 # A whole number word, matched at a position bytes.find has proposed (see _word_numbers).
 _WORD_START = re.compile(r"\b(?:" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")\b")
+_ONE_MANNER = re.compile(r"\s+[a-z]+ly\b(?!\s+(?:injured|wounded|hurt|killed))")
 _PRONOUN_ONE = re.compile(r"\b(?:no|the|that|this|any|every|each|some|which)\s+$")
 _NON_WORD_TO_SPACE = bytes(c if re.fullmatch(r"\w", chr(c)) and c < 128 else 32 for c in range(256))
 _NUMBER_WORD_BYTES = frozenset(w.encode() for w in NUMBER_WORDS)
@@ -91,6 +87,8 @@ CHANGE_FROM = re.compile(
     r"|declined|jumped|grew|grown|revised|went\s+(?:up|down)|down|up|raised|lowered)\s+from\s+$",
     re.IGNORECASE,
 )
+_FROM_BEFORE = re.compile(r"\bfrom\s+$", re.IGNORECASE)
+_TO_MID = re.compile(r"\s*to\s*", re.IGNORECASE)
 _BETWEEN_BEFORE = re.compile(r"\b(?:between|from)\s+$", re.IGNORECASE)
 _AND_MID = re.compile(r"\s*(?:and|-|–|—|to)\s*$", re.IGNORECASE)
 _RANGE_MID_LOWER = lower_twin(_RANGE_MID)
@@ -291,6 +289,8 @@ def _atoms(sentence: str, low: str | None) -> list[_Atom]:
         if words:
             found.extend(words)
             found.sort(key=lambda a: a.start)
+    if len(found) > 1:
+        found = _join_stray_spaces(sentence, found)
     out: list[_Atom] = []
     for atom in found:
         if not_a_count(sentence, low, atom.start, atom.end, atom.value, atom.scale, atom.digits):
@@ -303,7 +303,47 @@ def _atoms(sentence: str, low: str | None) -> list[_Atom]:
                 continue  # "one of them", "no one", "the one who"
             if tail[:1] == "," and sentence[end + 1 : end + 4].lstrip()[:1].isupper():
                 continue  # "and one, Leah Sharibu, is still held": a person, not a count
+            if _ONE_MANNER.match(tail) and head.rstrip().endswith(","):
+                continue  # "35 others injured, one critically": one of them, not a count
         out.append(atom)
+    return out
+
+
+# "77, 000", "at least 85, 694": a thousands group set off by a stray space after its comma. Not
+# after a month ("May 5, 300 people") and not inside a list of counts ("120, 340 and 560").
+_STRAY_GAP = ", "
+_LIST_BEFORE = re.compile(r"\d\s*,\s*$")
+_LIST_AFTER = re.compile(r"\s*(?:,|and\b|or\b)\s*\d")
+_MONTH_BEFORE = re.compile(rf"\b(?:{_MONTH_NAMES})\.?\s+$", re.IGNORECASE)
+
+
+def _join_stray_spaces(sentence: str, found: list[_Atom]) -> list[_Atom]:
+    """Atoms with each "N, DDD" pair written with a stray space read as one number."""
+    out: list[_Atom] = []
+    i = 0
+    while i < len(found):
+        a = found[i]
+        b = found[i + 1] if i + 1 < len(found) else None
+        if (
+            b is not None
+            and a.scale == 1
+            and b.scale == 1
+            and a.digits.isdigit()
+            and len(a.digits) <= 3
+            and a.digits[0] != "0"
+            and b.digits.isdigit()
+            and len(b.digits) == 3
+            and sentence[a.end : b.start] == _STRAY_GAP
+            and not _LIST_BEFORE.search(sentence, max(0, a.start - 8), a.start)
+            and not _LIST_AFTER.match(sentence, b.end)
+            and not _MONTH_BEFORE.search(sentence, max(0, a.start - 12), a.start)
+        ):
+            digits = a.digits + b.digits
+            out.append(_Atom(a.start, b.end, int(digits), 1, digits))
+            i += 2
+            continue
+        out.append(a)
+        i += 1
     return out
 
 
@@ -330,8 +370,16 @@ def find_numbers(sentence: str) -> list[NumberMention]:
                 and _BETWEEN_BEFORE.search(sentence[max(0, lo.start - 12) : lo.start])
             ):
                 hi = nxt
-            if hi is not None and CHANGE_FROM.search(sentence, max(0, lo.start - 30), lo.start):
-                hi = None  # "rose from 12 to 19": a change, two values, not a range
+            if hi is not None and (
+                CHANGE_FROM.search(sentence, max(0, lo.start - 30), lo.start)
+                or (
+                    hi.value * hi.scale < lo.value * lo.scale
+                    and _FROM_BEFORE.search(sentence, max(0, lo.start - 8), lo.start)
+                    and _TO_MID.fullmatch(sentence, lo.end, hi.start)
+                )
+            ):
+                # "rose from 12 to 19", "lowered the toll from 93 to 76": a change, two values
+                hi = None
         i += 2 if hi is not None else 1
         low_scale = lo.scale
         if hi is not None and lo.scale == 1 and hi.scale > 1 and lo.value < hi.value:

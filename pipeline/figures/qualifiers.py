@@ -26,7 +26,7 @@ _QUAL_BEFORE = [
      r"|an\s+approximately"),
 ]  # fmt: skip
 _QUAL_BEFORE_RE = re.compile(
-    r"(?:^|(?<=[\s(“\"'‘—–-]))(?:"
+    r"(?:^|(?<=[\s(“\"'‘—–:;.,/-]))(?:"  # "Sanaa :At least 27": publishing lost a space
     + "|".join(f"(?P<q{i}>{alt})" for i, (_, alt) in enumerate(_QUAL_BEFORE))
     + r"),?\s+(?:(?:a\s+total\s+of|another|an\s+additional|additional|a\s+further)\s+)?$",
     re.IGNORECASE,

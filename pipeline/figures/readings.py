@@ -16,6 +16,7 @@ from pipeline.figures.cues import (
     LEFT_NOUNS,
     NON_PERSON,
     RELEASE,
+    counts_things,
     lower_twin,
 )
 from pipeline.figures.grammar import (
@@ -30,18 +31,19 @@ from pipeline.figures.model import Category
 from pipeline.figures.numbers import NumberMention
 
 _DIGIT = re.compile(r"\d")
-_SHARE_BETWEEN = re.compile(r"\s*(?:and|or|,\s*and|as\s+well\s+as)\s*")
+_SHARE_BETWEEN = re.compile(r"\s*[\"”’]?\s*(?:and|or|,\s*and|as\s+well\s+as)\s*")
 _WORD_RE = re.compile(r"[\w’']+")
 
 _SHARE_BEFORE = re.compile(
     r"(?:,|;|\band|\bas\s+well\s+as|\bincluding|\bplus|\balong\s+with|\bamong\s+them|\bamong\s+whom"
-    r"|\bof\s+whom|\bof\s+them|\bwith|\bsuch\s+as|[–—‒:-])\s*"
+    r"|\bof\s+whom|\bof\s+them|\bwith|\bsuch\s+as|\bcompared\s+(?:with|to)|\bagainst"
+    r"|\bversus|\bthan\s+(?:the\s+)?|,\s*but\s+that|[–—‒:-])\s*"
     r"(?:(?:a|an|the)\s+(?:\w+\s+)?(?:of\s+)|another\s+|a\s+further\s+|an\s+additional\s+)?$",
     re.IGNORECASE,
 )
 _SHARE_BEFORE_LOWER = lower_twin(_SHARE_BEFORE)
 _SHARE_AFTER = re.compile(
-    r"\s*(?:$|[,;.)–—‒:\]\"”-]|(?:and|in|at|on|from|during|since|across|near|inside|while|when"
+    r"\s*(?:$|[,;.)–—‒:\]\"”-]|(?:and|in|at|on|from|due\s+to|during|since|across|near|inside|while|when"
     r"|who|whose|among|aged|under|between|by|as|over|after|before|last|this|overnight|yesterday"
     r"|today|earlier|later)\b"
     # "of whom 39,684 were civilians": the breakdown names its group after the verb
@@ -55,7 +57,9 @@ _ANAPHORA = re.compile(
     r"|\bput\s+(?:the|that|this|its|their)\s+(?:number|figure|count|tally|total|toll)\s+$",
     re.IGNORECASE,
 )
-_PARTITIVE = re.compile(r"\s+of\s+(?:the|its|their|his|her|our)\s+(?:\w+\s+)?", re.IGNORECASE)
+_PARTITIVE = re.compile(
+    r"\s+(?:out\s+)?of\s+(?:the|its|their|his|her|our)\s+(?:\w+\s+)?", re.IGNORECASE
+)
 _OF_THEM = frozenset({"of them", "of whom", "of those"})
 # A participle cue followed by a noun modifies it ("12 captured soldiers"); at the end of a
 # clause it is the predicate ("6,940 wounded, 573 captured.").
@@ -66,16 +70,56 @@ _GROUP_CUES = _MODIFIER_CUES | frozenset(
     {"hostages", "hostage", "prisoners", "pows", "pow", "captives", "victims", "casualties"}
 )
 _BREAKDOWN_BEFORE = re.compile(
-    r"\b(?:including|among\s+them|among\s+whom|of\s+whom|of\s+them)\s*$", re.IGNORECASE
+    r"\b(?:including|among\s+them|among\s+whom|of\s+whom|of\s+them|comprising)\s*$",
+    re.IGNORECASE,
 )
 # A count that is the object of another verb: "police detained 250 protesters, and 12 ..."
 _OTHER_VERB_BEFORE = re.compile(r"\b(?!(?:were|was|had|has|have|and)\b)[a-z]+ed\s+$")
 _VAGUE_CUE = re.compile(
-    r"\b(?:killed|dead|died|perished|wounded|injured|hurt|missing|abducted|kidnapped|captured)\b",
+    r"\b(?:killed|dead|died|perished|wounded|injured|hurt|missing|abducted|kidnapped|captured"
+    r"|captive)\b",
     re.IGNORECASE,
 )
 _SENTENCED = re.compile(r"\b(?:sentenc|condemn)\w*\s+(?:\w+\s+)?$", re.IGNORECASE)
 _HELD_NOUN = re.compile(r"\s*(?:hostages?|prisoners|captives|pows?)\b", re.IGNORECASE)
+# "rather than the 93 previously reported": an earlier toll, a figure of its own (spec)
+_EARLIER_AFTER = re.compile(
+    r"\s+(?:previously|earlier|initially|originally|first)\s+(?:reported|announced|given|stated"
+    r"|published|confirmed|cited)\b",
+    re.IGNORECASE,
+)
+_ALIVE = re.compile(r"[^.;]{0,80}?\b(?:be|are|were|is)\s+(?:still\s+)?alive\b", re.IGNORECASE)
+_TALLY_HEADS = frozenset({"figure", "toll", "tally", "count"})  # "the 802 figure given by ..."
+_REPORTED_AFTER = re.compile(
+    r"\s*(?:announced|reported|given|cited|claimed|stated)\b", re.IGNORECASE
+)
+_THAN_THE = re.compile(r"\bthan\s+(?:the\s+)?$", re.IGNORECASE)
+
+
+def _first_word(text: str) -> str:
+    words = text.split(None, 1)
+    return words[0].lower() if words else ""
+
+
+_TOTAL_LABEL = re.compile(r"\btotal\s*[,:]?\s*\(?\s*$", re.IGNORECASE)
+
+
+def _killed_and_wounded(readings: list[Reading | None]) -> bool:
+    """Do these readings count both the killed and the wounded?"""
+    cats = {r.category for r in readings if r is not None and r is not BLOCKED}
+    return Category.KILLED in cats and Category.WOUNDED in cats
+
+
+_AFTER_RELEASE = re.compile(
+    r"\bafter\s+(?:being|having\s+been)\s+(?:released|freed|handed\s+over|rescued|exchanged"
+    r"|set\s+free|returned)",
+    re.IGNORECASE,
+)
+_IF_FIRST = re.compile(r"\W{0,3}if\b[^.;]{1,120}?,", re.IGNORECASE)
+# A sentence about a model's scenarios or forecasts: its counts did not happen (yet).
+_SCENARIO = re.compile(
+    r"\b(?:scenarios?|forecasts?|projections?|worst[- ]case|best[- ]case)\b", re.IGNORECASE
+)
 _RELATIVE = re.compile(r",\s*(?:which|who|whose|where)\b", re.IGNORECASE)
 
 
@@ -83,6 +127,29 @@ def readings(
     sentence: str, mentions: list[NumberMention], nps: list[NounPhrase]
 ) -> list[Reading | None]:
     """Each count's own reading, then partitives and readings shared forward and backward."""
+    if conditional_or_scenario(sentence, mentions):
+        return [BLOCKED] * len(mentions)
+    return _read(sentence, mentions, nps)
+
+
+def conditional_or_scenario(sentence: str, mentions: list[NumberMention]) -> str:
+    """Why every count of the sentence is silent, or "": a sentence about a model's scenarios
+    ("the worst case was 1.7 million deaths"), or one whose counts all sit after an opening
+    if-clause ("If the missing are found dead, that makes 105 deaths")."""
+    if _SCENARIO.search(sentence):
+        return "a forecast or scenario sentence"
+    if_clause = _IF_FIRST.match(sentence)
+    if if_clause is not None and all(
+        m.start > if_clause.end() and ";" not in sentence[if_clause.end() : m.start]
+        for m in mentions
+    ):
+        return "a condition (an opening if-clause), not a report"
+    return ""
+
+
+def _read(
+    sentence: str, mentions: list[NumberMention], nps: list[NounPhrase]
+) -> list[Reading | None]:
     readings: list[Reading | None] = []
     held_only: dict[int, int] = {}  # "21 hostages and ...": the cue names the group; its end
     for m, np in zip(mentions, nps, strict=True):
@@ -125,6 +192,20 @@ def readings(
                 cue = _HELD_NOUN.match(sentence, np.end)
                 if cue is not None:
                     held_only[len(readings)] = cue.end()
+        if (
+            reading is not None
+            and reading is not BLOCKED
+            and reading.category == Category.CAPTURED
+            and _AFTER_RELEASE.search(sentence, m.end)
+        ):
+            reading = BLOCKED  # "the three hostages boarded the cars after being handed over"
+        if reading is not None and reading is not BLOCKED and reading.category == Category.CAPTURED:
+            # "the deaths of 41 hostages still held": hostages said to be dead are killed (spec)
+            verb = read_left(sentence, m.start, np)
+            if verb is not None and verb is not BLOCKED and verb.category == Category.KILLED:
+                named = np.text.strip()
+                own = None if named[:3].lower() == "of " else named or None
+                reading = replace(verb, subject=own)
         readings.append(reading)
     # Partitive: "120 of the estimated 200 fighters had been killed" states 120, not 200;
     # "2 of the 11 abducted workers were freed" states 11 abducted, and no figure for the 2.
@@ -132,6 +213,8 @@ def readings(
         between = sentence[mentions[i].end : mentions[i + 1].start]
         if readings[i] is None and _PARTITIVE.fullmatch(between):
             whole = mentions[i + 1]
+            if _ALIVE.match(sentence, nps[i + 1].end):
+                continue  # "50 of the 120 hostages still held are alive": the whole is held
             is_mod, verb = after_modifier(sentence, nps[i + 1].end, whole.start, captured_only=True)
             if is_mod and readings[i + 1] is not None:
                 readings[i] = (
@@ -157,9 +240,11 @@ def readings(
         if readings[i] is None and nxt is not None and nxt is not BLOCKED:
             between = sentence[nps[i].end : mentions[i + 1].start]
             opener = _BREAKDOWN_BEFORE.search(sentence, 0, mentions[i].start)
+            # "12 women, eight children and seven men died": a list shares its last item's cue
+            in_list = nxt.rule == "shared-forward" and between.strip() == ","
             if (
-                _SHARE_BETWEEN.fullmatch(between)
-                and nxt.rule.startswith("right")
+                (_SHARE_BETWEEN.fullmatch(between) or in_list)
+                and (nxt.rule.startswith("right") or in_list)
                 and opener is None  # "..., among them 3 children, and 111 were wounded"
                 and not _OTHER_VERB_BEFORE.search(sentence, 0, mentions[i].start)
                 and not _own_verb(nps[i])
@@ -172,8 +257,10 @@ def readings(
     for i, m in enumerate(mentions):
         r = readings[i]
         if r is None and all(x is None for x in readings[:i]):
-            r = readings[i] = _anaphora_of_cue(sentence, m.start) or _breakdown_of_vague(
-                sentence, m.start, nps[i]
+            r = readings[i] = (
+                _anaphora_of_cue(sentence, m.start, nps[i])
+                or _breakdown_of_vague(sentence, m.start, nps[i])
+                or _labelled_list(sentence, m)
             )
         elif r is None and last is not None and not _RELATIVE.search(sentence, last_end, m.start):
             before = sentence[max(0, m.start - 60) : m.start]
@@ -192,18 +279,57 @@ def readings(
             # belongs to the count right before it, which here has no category to share
             of_uncounted = readings[i - 1] is None and _BREAKDOWN_BEFORE.search(before)
             if (
-                np.head not in NON_PERSON
+                not counts_things(np.text, np.head)
                 and not np.head.endswith("ed")
                 and not _own_verb(np)
                 and not of_uncounted
-                and ((share and _SHARE_AFTER.match(sentence, np.end)) or _ANAPHORA.search(before))
+                and (
+                    (share and _SHARE_AFTER.match(sentence, np.end))
+                    or _ANAPHORA.search(before)
+                    or _EARLIER_AFTER.match(sentence, np.end)
+                    or _first_word(np.text) in _TALLY_HEADS
+                    or _in_name_list(sentence, m)
+                )
             ):
                 r = Reading(last.category, "shared", last.soft)
+                if _TOTAL_LABEL.search(before) and _killed_and_wounded(readings[:i]):
+                    r = Reading(Category.KILLED_OR_WOUNDED, "total")  # "killed, 21; wounded, 101;
+                    # total, 122": the total of a table of killed and wounded
                 readings[i] = r
         if r is not None and r is not BLOCKED:
             last = r
             last_end = m.end
+    # An earlier value: "rose from 12 to 19", "revised to 17, down from 29" (spec: a figure)
+    for i in range(len(mentions)):
+        if readings[i] is not BLOCKED:
+            j = _changed_to(sentence, mentions, i)
+            now = readings[j] if j is not None else None
+            if now is not None and now is not BLOCKED:
+                readings[i] = Reading(now.category, "earlier", now.soft)
     return readings
+
+
+_FROM_END = re.compile(r"\bfrom\s+$", re.IGNORECASE)
+_TO_ONLY = re.compile(r"\s*to\s+", re.IGNORECASE)
+_TO_END = re.compile(r"\bto\s+$", re.IGNORECASE)
+_THEN_FROM = re.compile(r"\s*,?\s*(?:(?:down|up)\s+)?from\s+", re.IGNORECASE)
+
+
+def _changed_to(sentence: str, mentions: list[NumberMention], i: int) -> int | None:
+    """The index of the value the count at `i` changed to: "from <i> to <j>", "to <j> from <i>",
+    "to <j>, down from <i>"; None when the count is no earlier value."""
+    m = mentions[i]
+    if not _FROM_END.search(sentence, max(0, m.start - 6), m.start):
+        return None
+    if i + 1 < len(mentions) and _TO_ONLY.fullmatch(sentence, m.end, mentions[i + 1].start):
+        return i + 1
+    if i > 0:
+        prev = mentions[i - 1]
+        if _THEN_FROM.fullmatch(sentence, prev.end, m.start) and _TO_END.search(
+            sentence, max(0, prev.start - 4), prev.start
+        ):
+            return i - 1
+    return None
 
 
 # Past forms that end a noun phrase without being its own verb: "children aged 5", "armed men"
@@ -230,13 +356,46 @@ def _breakdown_of_vague(sentence: str, start: int, np: NounPhrase) -> Reading | 
     return Reading(CATEGORY_OF_STEM[cues[-1].group(0).lower()[:4]], "shared")
 
 
-def _anaphora_of_cue(sentence: str, start: int) -> Reading | None:
-    """ "Dozens were missing; by Monday that figure had fallen to 17": the figure's category."""
+# "Deaths by state: Lagos (14), Kano (9)": counts in brackets after names, in a list a tally
+# noun and a colon open
+_NAME_PAREN = re.compile(r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*\s*\(\s*$")
+_CLOSE_PAREN = re.compile(r"\s*\)")
+_LIST_OPENER = re.compile(r"[^.;:]{0,40}:\s*")
+
+
+def _in_name_list(sentence: str, m: NumberMention) -> bool:
+    """Is the count a bracketed figure after a name ("Kano (9)")?"""
+    return bool(
+        _NAME_PAREN.search(sentence, max(0, m.start - 40), m.start)
+        and _CLOSE_PAREN.match(sentence, m.end)
+    )
+
+
+def _labelled_list(sentence: str, m: NumberMention) -> Reading | None:
+    """The first bracketed count of a list a tally noun opens: "Deaths by state: Lagos (14)"."""
+    colon = sentence.rfind(":", 0, m.start)
+    if colon < 0 or not _in_name_list(sentence, m):
+        return None
+    nouns = list(LEFT_NOUN_RE.finditer(sentence, max(0, colon - 40), colon))
+    if not nouns or not _LIST_OPENER.fullmatch(sentence, nouns[-1].end(), colon + 1):
+        return None
+    return Reading(LEFT_NOUNS[int((nouns[-1].lastgroup or "n0")[1:])][0], "listed")
+
+
+def _anaphora_of_cue(sentence: str, start: int, np: NounPhrase) -> Reading | None:
+    """ "Dozens were missing; by Monday that figure had fallen to 17", "the toll is lower than
+    the 802 figure": the category of the tally noun before."""
     before = sentence[max(0, start - 60) : start]
     am = _ANAPHORA.search(before)
-    if am is None:
+    if am is not None:
+        upto = start - len(before) + am.start()
+    elif _first_word(np.text) in _TALLY_HEADS or (
+        _THAN_THE.search(before) and _REPORTED_AFTER.match(sentence, np.end)
+    ):
+        upto = start  # "lower than the 802 figure", "higher than the 2,000 announced"
+    else:
         return None
-    nouns = list(LEFT_NOUN_RE.finditer(sentence, 0, start - len(before) + am.start()))
+    nouns = list(LEFT_NOUN_RE.finditer(sentence, 0, upto))
     if not nouns or RELEASE.search(sentence, nouns[-1].end(), start):
         return None  # "prisoners swapped ... the total number returned to 3,767"
     last = nouns[-1]

@@ -8,6 +8,7 @@ sentence.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from pipeline.figures.claimants import find_claimant
 from pipeline.figures.claimkeys import claimant_key
@@ -29,6 +30,11 @@ _PERSON_CUES = frozenset(
 )
 _ESTIMATE = re.compile(r"\bestimat", re.IGNORECASE)
 _MAX_MENTIONS = 60  # per sentence
+_CITATION = re.compile(r"\[(?:\d{1,3}|[a-z]|citation needed)\]")
+_FOOTNOTE_HINT = re.compile(r"[a-z]\d(?![\w,])")
+_FOOTNOTE = re.compile(
+    r"\b(killed|wounded|missing|injured|captured|dead|prisoners)\d(?=[\s;,.)]|$)"
+)
 
 
 class Claimants:
@@ -54,6 +60,12 @@ class Claimants:
 
 def sentence_figures(sentence: str, offset: int, claimants: Claimants) -> list[Figure]:
     """The figures of one sentence: read each count, share readings, then name the groups."""
+    if "[" in sentence:
+        # "more than twenty thousand[4] people perished": a citation mark is no number
+        sentence = _CITATION.sub(lambda m: " " * len(m.group(0)), sentence)
+    if _FOOTNOTE_HINT.search(sentence):
+        # "134 wounded1; total, 247": a footnote mark glued to a cue word is no number
+        sentence = _FOOTNOTE.sub(r"\1 ", sentence)
     mentions = find_numbers(sentence)[:_MAX_MENTIONS]
     if not mentions:
         return []
@@ -138,9 +150,17 @@ def _build(
                 claimant_key=claimants.key(own_claimant),
             )
         )
+        if r.category == Category.CAPTURED and _THEN_KILLED.match(sentence, m.end, np.end + 60):
+            # "seized nine farmers and shot them": the captives were then killed
+            out.append(replace(out[-1], category=Category.KILLED, rule="then-killed"))
     return out
 
 
+_THEN_KILLED = re.compile(
+    r"[^,.;]{0,40}?\s*,?\s+(?:and|before|then)\s+(?:later\s+|then\s+)?(?:killed|executed"
+    r"|murdered|beheaded|shot(?:\s+dead)?|slaughtered|hanged)\s+(?:them|all\s+of\s+them)\b",
+    re.IGNORECASE,
+)
 # Clauses that can each have their own claimant: "the army said ..., while the rebels said ...".
 _CLAUSE_SPLIT = re.compile(r";|,?\s+(?:while|whereas|but|though|although)\s+", re.IGNORECASE)
 

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import re
 
+from pipeline.figures.lang import vocabulary
+
 # A boundary: terminal punctuation, closing quotes/brackets, whitespace, then something that
-# can open a sentence. Line breaks always end a sentence (headlines, list items, paragraphs).
+# can open a sentence. Line breaks end a sentence (headlines, list items, paragraphs), except a
+# single break between a word and a lower-case word: a line wrapped inside a sentence.
 # Written as one leading character class ("\n\s*|[.!?…]+..." with the branch chosen by a
 # look-behind) so the engine skips ahead to candidate characters instead of trying each one.
 _AFTER_END = r"[.!?…]*[\"'”’»)\]]*(?=\s+[\"'“‘«(\[]*[A-Z0-9\u0400-\u04ff])"
@@ -15,12 +18,7 @@ _BOUNDARY = re.compile(r"[\n.!?…](?:(?<=\n)\s*|(?<!\n)" + _AFTER_END + ")")
 _DOT_BOUNDARY = re.compile(r"\." + _AFTER_END)
 
 _INITIALS = re.compile(r"(?:[A-Za-z]\.)*[A-Za-z]")
-_ABBREV_WORDS = """
-    mr mrs ms dr prof gen lt col maj capt cpt sgt cpl pvt adm cmdr gov sen rep rev st
-    jr sr co corp inc ltd no nos vol fig jan feb mar apr jun jul aug sep sept oct nov dec
-    mt ft est approx vs etc dept univ govt pres brig lieut messrs hon sra
-    """
-_ABBREV = frozenset(_ABBREV_WORDS.split())
+_ABBREV = vocabulary("en").words("abbreviations")
 _WORD_BEFORE = re.compile(r"([\w.]+)$")
 _WORD_RUN = re.compile(r"[\w.]+")
 _MAX_SENTENCE = 2_000  # longer runs are cut so one pathological "sentence" stays cheap
@@ -38,6 +36,8 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     for m in (_DOT_BOUNDARY if only_dots else _BOUNDARY).finditer(text):
         end = m.start()
         first = text[end]
+        if first == "\n" and _wrapped(text, end, m.end()):
+            continue  # "were\nkilled": a line wrapped inside a sentence, not its end
         if first == ".":
             word = _word_before(text, end)
             low = word.lower().rsplit(".", 1)[-1]
@@ -51,6 +51,18 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
         start = m.end()
     _add(text, start, len(text), spans)
     return spans
+
+
+def _wrapped(text: str, end: int, nxt: int) -> bool:
+    """Is the line break at `end` (the next line starting at `nxt`) a wrap inside a sentence:
+    one break, after a word or comma, before a lower-case word?"""
+    return (
+        nxt < len(text)
+        and text[nxt].islower()
+        and end > 0
+        and (text[end - 1].isalnum() or text[end - 1] == ",")
+        and "\n" not in text[end + 1 : nxt]
+    )
 
 
 def _word_before(text: str, end: int) -> str:

@@ -12,18 +12,9 @@ import re
 from pipeline.figures.claimants import ORG_WORDS as _ORG_WORDS
 from pipeline.figures.claimants import WORD as _WORD
 from pipeline.figures.claimants import clean_phrase as _clean
+from pipeline.figures.lang import vocabulary
 
-_NATIONS = {
-    "dprk": "north korean", "north korea": "north korean", "north korean": "north korean",
-    "north koreans": "north korean", "pyongyang": "north korean", "kim": "north korean",
-    "south korea": "south korean", "south korean": "south korean",
-    "russia": "russian", "russian": "russian", "russians": "russian", "kremlin": "russian",
-    "ukraine": "ukrainian", "ukrainian": "ukrainian", "ukrainians": "ukrainian",
-    "israel": "israeli", "israeli": "israeli", "palestinian": "palestinian",
-    "iraq": "iraqi", "iraqi": "iraqi", "afghan": "afghan", "afghanistan": "afghan",
-    "syria": "syrian", "syrian": "syrian", "american": "american", "us": "american",
-    "u.s": "american", "american's": "american",
-}  # fmt: skip
+_NATIONS = vocabulary("en").mapping("nations")
 _HEADS = {
     "troops": "soldiers", "troop": "soldiers", "soldier": "soldiers", "soldiers": "soldiers",
     "servicemen": "soldiers", "serviceman": "soldiers", "servicemembers": "soldiers",

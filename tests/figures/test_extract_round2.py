@@ -63,10 +63,12 @@ TREATMENT: list[Case] = [
 
 MISSING_FAR: list[Case] = [
     ("Twelve climbers remain missing on the mountain.", {(M, 12, None, E)}),
-    ("The number of people unaccounted for dropped from 200 to about 40.", {(M, 40, None, A)}),
+    # spec: in a change "from X to Y", X is the earlier value, a figure (accepted, not required)
+    ("The number of people unaccounted for dropped from 200 to about 40.",
+     {(M, 200, None, E), (M, 40, None, A)}),
     ("Hundreds were reported missing after the flood; by Friday the number had dropped to 23.",
      {(M, 23, None, E)}),
-    ("The death toll rose from 12 to 19 overnight.", {(K, 19, None, E)}),
+    ("The death toll rose from 12 to 19 overnight.", {(K, 12, None, E), (K, 19, None, E)}),
 ]  # fmt: skip
 
 HISTORY_AND_OBJECTS: list[Case] = [

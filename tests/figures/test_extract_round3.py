@@ -25,7 +25,8 @@ TOLL_THEN_NUMBER: list[Case] = [
     ("The death toll is now above 40,000, according to the ministry.", {(K, 40000, None, MT)}),
     ("Officials put the death toll as high as 700.", {(K, 700, None, UT)}),
     ("The number of those who died had risen to 45 by Monday.", {(K, 45, None, E)}),
-    ("The toll of the stampede could be as high as 60, a witness said.", set()),
+    # issue 9: "could be as high as" estimates what is (a bound), unlike "could rise to"
+    ("The toll of the stampede could be as high as 60, a witness said.", {(K, 60, None, UT)}),
     ("The toll road cost of 91 dollars angered drivers.", set()),
     ("A toll of 12 hours of queuing wore the drivers down.", set()),
 ]  # fmt: skip

@@ -97,7 +97,7 @@ def _texts() -> list[str]:
 def test_cue_prefilter_skips_only_sentences_without_figures(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """The cheap stem test before each sentence (cues.CUE_STEMS) must know every cue: with it
+    """The cheap stem test before each sentence (extract.CUE_STEMS) must know every cue: with it
     switched off, no text may gain a figure."""
     from pipeline.figures import extract
 

@@ -44,6 +44,10 @@ RUNS: dict[str, list[list[str]]] = {
         ["extract", "article.html", "--json"],
     ],
     "figwatch extract --jsonl": [["extract", "--jsonl"]],
+    "figwatch extract --explain [FILE\\|URL\\|-]": [
+        ["extract", "--explain", "article.html"],
+        ["extract", "--explain", "-"],
+    ],
     "figwatch eval GOLD.jsonl ...": [["eval", "gold.jsonl", "gold.jsonl"]],
     "figwatch eval GOLD.jsonl": [["eval", "gold.jsonl"]],
     "figwatch history [--format table\\|json\\|csv] [--current] [filters]": [
@@ -202,7 +206,7 @@ def test_the_readme_command_lines_run(workdir: Path, site: LoopbackServer) -> No
                 assert code == 0 and "figwatch stopped" in log, (shown, log)
                 continue
             stdin = ""
-            if argv[:2] == ["extract", "-"]:
+            if argv[0] == "extract" and argv[-1] == "-":
                 stdin = (workdir / "article.html").read_text()
             elif argv[:2] == ["extract", "--jsonl"]:
                 stdin = '{"id": "a", "text": "At least 12 civilians were killed."}\n'

@@ -196,6 +196,7 @@ def _serve(argv: list[str], cwd: Path) -> tuple[int, str]:
     return proc.returncode, "".join(log) + (rest or "")
 
 
+@pytest.mark.timeout(600)  # some 40 processes: slow on a loaded machine
 def test_the_readme_command_lines_run(workdir: Path, site: LoopbackServer) -> None:
     url = site.url("/news/marden")
     for shown, variants in RUNS.items():

@@ -19,14 +19,13 @@ import httpx
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
-from alerts.message import FLOOD
-from alerts.outbox import enqueue
-from pipeline.diff import FigureChange, Known, diff, keyed
+from pipeline.diff import keyed
 from pipeline.fetch import FetchError, FetchSettings, Page, Validators, fetch_page
 from pipeline.figures import Figure, find_figures
+from pipeline.recording import record_figures
 from pipeline.text import TextError, article_text
 from storage import repository as repo
-from storage.models import Change, CurrentFigure, Fetch, Observation
+from storage.models import Fetch
 
 log = logging.getLogger(__name__)
 
@@ -252,64 +251,19 @@ class Runner:
             session.add(fetch)
             session.flush()
             assert fetch.id is not None
-            observations = {
-                key: Observation(
-                    fetch_id=fetch.id,
-                    source_id=source.id,
-                    key=key,
-                    category=f.category.value,
-                    value=f.value,
-                    value_max=f.value_max,
-                    qualifier=f.qualifier.value,
-                    subject=f.subject,
-                    claimant=f.claimant,
-                    sentence=f.sentence,
-                    start=f.start,
-                    end=f.end,
-                    rule=f.rule,
-                    observed_at=now,
-                )
-                for key, f in current.items()
-            }
-            session.add_all(observations.values())
-            session.flush()
-            rows = {r.key: r for r in repo.current_figures(session=session, source_id=source.id)}
-            changes = diff({k: _known(r) for k, r in rows.items()}, current)
-            alerting = not silent and bool(job.channels)
-            # One page stating hundreds of new figures (a table, a broken page) must not send
-            # hundreds of alerts to every channel: the changes are recorded, one alert says so.
-            flood = alerting and sum(c.kind != "moved" for c in changes) > job.flood_limit
-            alerted: list[Change] = []
-            recorded = 0
-            for change in changes:
-                state = rows.get(change.old_key or change.key)
-                _apply(change, state, observations.get(change.key), session, source.id, now)
-                if change.kind == "moved":
-                    continue
-                row = _change_row(change, source.id, fetch.id, baseline=silent, now=now)
-                session.add(row)
-                recorded += 1
-                if alerting and not flood:
-                    alerted.append(row)
-            if flood:
-                alerted = [_flood_row(source.id, fetch.id, recorded, now)]
-                session.add(alerted[0])
-                log.warning(
-                    "source %s: %d figure changes in one check; one flood alert sent instead",
-                    job.name,
-                    recorded,
-                )
-            session.flush()
-            for row in alerted:
-                enqueue(session=session, change=row, channels=job.channels, now=now)
+            recorded = record_figures(
+                session=session, source=job.name, source_id=source.id, fetch_id=fetch.id,
+                figures=current, channels=job.channels, flood_limit=job.flood_limit,
+                silent=silent, now=now,
+            )  # fmt: skip
         return CheckResult(
             job.name,
             "changed",
-            changes=recorded,
-            alerts=len(alerted) * len(job.channels),
+            changes=len(recorded.changes),
+            alerts=len(recorded.alerted) * len(job.channels),
             figures=len(current),
             baseline=silent,
-            alerted=tuple(row.id for row in alerted if row.id is not None),
+            alerted=recorded.alerted,
         )
 
 
@@ -321,96 +275,6 @@ def _with_page(row: Fetch, page: Page) -> Fetch:
     row.body_hash = page.body_hash
     row.body_bytes = page.body_bytes
     return row
-
-
-def _known(row: CurrentFigure) -> Known:
-    return Known(
-        key=row.key,
-        category=row.category,
-        value=row.value,
-        value_max=row.value_max,
-        qualifier=row.qualifier,
-        subject=row.subject,
-        claimant=row.claimant,
-        sentence=row.sentence,
-        active=row.active,
-    )
-
-
-def _change_row(
-    change: FigureChange, source_id: int, fetch_id: int, *, baseline: bool, now: datetime
-) -> Change:
-    old = change.old if change.kind != "new" else None
-    new = change.new
-    ref = new if new is not None else change.old
-    assert ref is not None
-    category = ref.category if isinstance(ref.category, str) else ref.category.value
-    return Change(
-        source_id=source_id,
-        fetch_id=fetch_id,
-        key=change.key,
-        kind=change.kind,
-        category=str(category),
-        subject=ref.subject,
-        claimant=ref.claimant,
-        old_value=old.value if old else None,
-        old_value_max=old.value_max if old else None,
-        old_qualifier=old.qualifier if old else None,
-        old_sentence=old.sentence if old else None,
-        new_value=new.value if new else None,
-        new_value_max=new.value_max if new else None,
-        new_qualifier=new.qualifier.value if new else None,
-        new_sentence=new.sentence if new else None,
-        baseline=baseline,
-        detected_at=now,
-    )
-
-
-def _flood_row(source_id: int, fetch_id: int, count: int, now: datetime) -> Change:
-    """The change row of a flood: `new_value` holds how many figure changes the check found."""
-    return Change(
-        source_id=source_id,
-        fetch_id=fetch_id,
-        key="",
-        kind=FLOOD,
-        category="",
-        new_value=count,
-        detected_at=now,
-    )
-
-
-def _apply(
-    change: FigureChange,
-    row: CurrentFigure | None,
-    observation: Observation | None,
-    session: Session,
-    source_id: int,
-    now: datetime,
-) -> None:
-    """Bring the source's current figure for `change.key` up to date."""
-    if change.kind == "removed":
-        assert row is not None
-        row.active = False
-        row.updated_at = now
-        session.add(row)
-        return
-    new = change.new
-    assert new is not None and observation is not None
-    if row is None:
-        row = CurrentFigure(
-            source_id=source_id,
-            key=change.key,
-            category=new.category.value,
-            value=new.value,
-            qualifier=new.qualifier.value,
-            sentence=new.sentence,
-            updated_at=now,
-        )
-    row.key = change.key
-    row.value, row.value_max, row.qualifier = new.value, new.value_max, new.qualifier.value
-    row.subject, row.claimant, row.sentence = new.subject, new.claimant, new.sentence
-    row.active, row.observation_id, row.updated_at = True, observation.id, now
-    session.add(row)
 
 
 def _first_line(e: BaseException) -> str:

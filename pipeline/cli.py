@@ -101,6 +101,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_filters(history, source=False)
 
+    again = _command(sub, "reprocess", "read the stored article texts again with this extractor")
+    again.add_argument("--source", help="only this source (by name)")
+    again.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="show what would change in the history; record nothing",
+    )
+    again.add_argument(
+        "--alert", action="store_true", help="alert the changes too (default: record them silently)"
+    )
+    again.set_defaults(handler=cmd_reprocess)
+
     demo = _command(sub, "demo", "the whole pipeline on a bundled local news site")
     demo.add_argument(
         "--database",
@@ -266,6 +278,49 @@ def cmd_history(args: argparse.Namespace) -> int:
     rows = filter_rows(rows, filters_of(args), limit=None if args.current else args.limit)
     print(render(rows, args.format, current=args.current))
     return 0
+
+
+def cmd_reprocess(args: argparse.Namespace) -> int:
+    from pipeline.progress import progress
+    from pipeline.reprocess import describe, reprocess
+    from pipeline.service import open_app
+    from pipeline.words import plural
+
+    config = _config(args, alerts=args.alert)  # secrets only when it is to alert
+    if args.source and args.source not in {s.name for s in config.sources}:
+        known = ", ".join(sorted(s.name for s in config.sources)) or "none"
+        print(f"figwatch: no source named {args.source!r} (configured: {known})", file=sys.stderr)
+        return 2
+
+    async def go() -> int:
+        async with open_app(config) as app:
+            jobs = app.jobs(args.source)
+            results = []
+            with progress(total=len(jobs), desc="reprocess", unit="source") as bar:
+                for job in jobs:
+                    results.append(await asyncio.to_thread(
+                        reprocess, app.session_factory, job, aliases=config.subjects.aliases,
+                        now=app.clock(), dry_run=args.dry_run, alert=args.alert,
+                    ))  # fmt: skip
+                    bar.update(1)
+            queued = [change for r in results for change in r.alerted]
+            tallies = await app.deliver(queued, within=config.outbox.check_wait) if queued else []
+        for r in results:
+            if r.missing:
+                print(f"{r.source}: no stored text (never read)")
+                continue
+            done = " (dry run: nothing recorded)" if args.dry_run else ""
+            done = done or (" (recorded, not alerted)" if r.changes and not args.alert else "")
+            changes = plural(len(r.changes), "change")
+            print(f"{r.source}: {plural(r.figures, 'figure')}, {changes}{done}")
+            for change in r.changes:
+                print(f"  {describe(change)}")
+        undelivered = sum(t.pending + t.dead for t in tallies)
+        for t in tallies:
+            print(f"alerts to {t.channel}: {t.sent} delivered, {t.pending} pending, {t.dead} dead")
+        return 1 if undelivered else 0
+
+    return asyncio.run(go())
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

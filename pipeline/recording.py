@@ -68,7 +68,7 @@ def record_figures(
     session.add_all(observations.values())
     session.flush()
     rows = {r.key: r for r in repo.current_figures(session=session, source_id=source_id)}
-    changes = diff({k: _known(r) for k, r in rows.items()}, figures)
+    changes = diff({k: known(r) for k, r in rows.items()}, figures)
     alerting = not silent and bool(channels)
     # One page stating hundreds of new figures (a table, a broken page) must not send
     # hundreds of alerts to every channel: the changes are recorded, one alert says so.
@@ -102,7 +102,7 @@ def record_figures(
     )
 
 
-def _known(row: CurrentFigure) -> Known:
+def known(row: CurrentFigure) -> Known:
     return Known(
         key=row.key,
         category=row.category,

@@ -96,6 +96,20 @@ def latest_document(*, session: Session, source_id: int) -> Document | None:
     ).first()
 
 
+def latest_reading(*, session: Session, source_id: int) -> tuple[Document, int] | None:
+    """The article text the source's page showed last, with the id of the fetch that read it."""
+    row = session.exec(
+        select(Document, Fetch.id)
+        .join(Fetch, col(Fetch.document_id) == Document.id)
+        .where(Fetch.source_id == source_id)
+        .order_by(col(Fetch.id).desc())
+        .limit(1)
+    ).first()
+    if row is None or row[1] is None:
+        return None
+    return row[0], row[1]
+
+
 def store_document(
     *, session: Session, source_id: int, text: str, title: str | None, now: datetime
 ) -> Document:

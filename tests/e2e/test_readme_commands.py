@@ -35,6 +35,11 @@ FIGWATCH = Path(sys.executable).parent / "figwatch"
 RUNS: dict[str, list[list[str]]] = {
     "figwatch check [--source NAME]": [["check"], ["check", "--source", "marden"]],
     "figwatch check": [["check"]],
+    "figwatch reprocess [--source NAME] [--dry-run] [--alert]": [
+        ["reprocess", "--dry-run"],
+        ["reprocess", "--source", "marden"],
+        ["reprocess", "--alert"],
+    ],
     "figwatch --config figwatch.toml check": [["--config", "figwatch.toml", "check"]],
     "figwatch check --config figwatch.toml": [["check", "--config", "figwatch.toml"]],
     "figwatch extract [FILE\\|URL\\|-] [--json]": [

@@ -16,9 +16,14 @@ from storage.models import Change, Source
 
 PAYLOAD_VERSION = 1
 FLOOD = "flood"  # a check that found more changes than a source's flood_limit
-KINDS = ("new", "changed", "removed", FLOOD)
+# Source health, stored as Change rows like the flood: new_value holds the failure streak
+# (failing), new_sentence the detail (the last error, ...).
+FAILING, RECOVERED, SILENT = "failing", "recovered", "silent"
+HEALTH = (FAILING, RECOVERED, SILENT)
+KINDS = ("new", "changed", "removed", FLOOD, *HEALTH)
 TYPES = {"new": "figure.new", "changed": "figure.changed", "removed": "figure.removed"}
-TYPES[FLOOD] = "source.flood"
+TYPES |= {FLOOD: "source.flood", FAILING: "source.failing", RECOVERED: "source.recovered"}
+TYPES[SILENT] = "source.silent"
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +65,8 @@ class AlertMessage:
     detected_at: datetime
     change_id: int
     changes: int | None = None  # source.flood: how many figure changes the check recorded
+    note: str | None = None  # source health: what happened ("HTTP 503, 3 checks in a row")
+    decrease: bool = False  # a cumulative toll went down: usually a correction or a misread
 
     def to_payload(self) -> dict[str, Any]:
         """The webhook body (version 1). `summary` is the one-line text of `render.summary`;
@@ -78,6 +85,10 @@ class AlertMessage:
         }
         if self.changes is not None:
             payload["changes"] = self.changes
+        if self.note is not None:
+            payload["note"] = self.note
+        if self.decrease:
+            payload["decrease"] = True
         return payload
 
 
@@ -107,6 +118,11 @@ def message_for(change: Change, source: Source) -> AlertMessage:
         raise ValueError(f"change {change.id}: detected_at must be UTC-aware")
     figure = _side(change, "new") if change.kind in ("new", "changed") else None
     previous = _side(change, "old") if change.kind in ("changed", "removed") else None
+    decrease = (
+        figure is not None
+        and previous is not None
+        and (figure.value_max or figure.value) < previous.value
+    )
     return AlertMessage(
         id=message_id(change.id),
         type=TYPES[change.kind],
@@ -117,6 +133,8 @@ def message_for(change: Change, source: Source) -> AlertMessage:
         detected_at=change.detected_at.astimezone(UTC),
         change_id=change.id,
         changes=change.new_value if change.kind == FLOOD else None,
+        note=change.new_sentence if change.kind in HEALTH else None,
+        decrease=decrease,
     )
 
 

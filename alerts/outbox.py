@@ -37,6 +37,7 @@ from storage.models import Change, Delivery, Source
 log = logging.getLogger(__name__)
 
 PENDING, SENDING, SENT, DEAD = "pending", "sending", "sent", "dead"
+HELD, DIGESTED = "held", "digested"  # a digest channel's alert: waiting for / part of a digest
 NOT_CONFIGURED = "channel not configured"
 BACKOFF_CAP = timedelta(hours=1)
 
@@ -59,12 +60,21 @@ class _Claim:
     message: AlertMessage | None  # None: the row could not be made into an alert (now dead)
 
 
-def enqueue(*, session: Session, change: Change, channels: Iterable[str], now: datetime) -> None:
+def enqueue(
+    *,
+    session: Session,
+    change: Change,
+    channels: Iterable[str],
+    now: datetime,
+    held: Iterable[str] = (),
+) -> None:
     """Add one pending Delivery per channel name for `change`, due at `now`. Does not commit.
 
-    Flushes first when the change has no id yet. Duplicate names are added once. Raises
-    ValueError for a naive `now`.
+    Channels named in `held` (digest channels) get a "held" row instead: `alerts.digest` sends
+    it as part of the channel's next digest. Flushes first when the change has no id yet.
+    Duplicate names are added once. Raises ValueError for a naive `now`.
     """
+    holding = set(held)
     if now.tzinfo is None:
         raise ValueError("naive datetime; pass UTC-aware times")
     if change.id is None:
@@ -75,7 +85,7 @@ def enqueue(*, session: Session, change: Change, channels: Iterable[str], now: d
             Delivery(
                 change_id=change.id,
                 channel=name,
-                status=PENDING,
+                status=HELD if name in holding else PENDING,
                 attempts=0,
                 next_attempt_at=now,
                 created_at=now,

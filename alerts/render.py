@@ -37,6 +37,11 @@ QUALIFIER_WORDS = {
 ARROW = "\u2192"
 EN_DASH = "\u2013"
 ELLIPSIS = "\u2026"
+HEALTH_LABELS = {
+    "source.failing": "the page cannot be checked",
+    "source.recovered": "the page can be checked again",
+    "source.silent": "the page states no figures any more",
+}
 SUBJECT_MAX = 150
 SENTENCE_MAX = 400
 
@@ -76,6 +81,8 @@ def label(msg: AlertMessage) -> str:
     side = msg.figure or msg.previous
     if msg.changes is not None:
         return "The page changed drastically"
+    if msg.type in HEALTH_LABELS:
+        return f"{msg.source}: {HEALTH_LABELS[msg.type]}"
     if side is None:
         return msg.type
     category = CATEGORY_LABELS.get(side.category, side.category.replace("_", " "))
@@ -98,11 +105,14 @@ def movement(msg: AlertMessage) -> str:
     if msg.figure is not None and msg.previous is not None:
         change = f"{format_value(msg.previous)} {ARROW} {format_value(msg.figure)}"
         d = delta(msg.previous, msg.figure)
-        return f"{change} ({d})" if d else change
+        change = f"{change} ({d})" if d else change
+        return f"{change}, a DECREASE (a correction or a misread?)" if msg.decrease else change
     if msg.figure is not None:
         return f"new: {format_value(msg.figure)}"
     if msg.previous is not None:
         return f"no longer stated (was {format_value(msg.previous)})"
+    if msg.note is not None:
+        return one_line(msg.note)
     if msg.changes is not None:
         return f"{msg.changes:,} figure changes in one check (each recorded, not sent one by one)"
     return ""

@@ -19,11 +19,12 @@ import httpx
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
-from alerts.message import FLOOD
-from alerts.outbox import enqueue
+from alerts.message import FAILING, FLOOD, RECOVERED, SILENT
+from pipeline.alerting import health_row, route, rules_of
 from pipeline.diff import FigureChange, Known, diff, keyed
 from pipeline.fetch import FetchError, FetchSettings, Page, Validators, fetch_page
 from pipeline.figures import Figure, find_figures
+from pipeline.routing import ChannelRules
 from pipeline.text import TextError, article_text
 from storage import repository as repo
 from storage.models import Change, CurrentFigure, Fetch, Observation
@@ -43,6 +44,8 @@ class SourceJob:
     channels: tuple[str, ...] = ()
     alert_on_first_check: bool = False
     flood_limit: int = 20  # above this many changes in one check, one "flood" alert instead
+    rules: tuple[ChannelRules, ...] = ()  # per channel; a channel without rules gets everything
+    fail_after: int = 3  # failed checks in a row before a source.failing alert
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,7 +214,14 @@ class Runner:
             session.add(row)
             session.flush()
             outcomes = repo.recent_outcomes(session=session, source_id=source.id, limit=50)
-        streak = next((i for i, o in enumerate(outcomes) if o != "error"), len(outcomes))
+            streak = next((i for i, o in enumerate(outcomes) if o != "error"), len(outcomes))
+            if streak == job.fail_after:
+                assert row.id is not None
+                note = f"{streak} failed checks in a row; the last: {message}"
+                self._alert(session, job, source.id, [
+                    health_row(source_id=source.id, fetch_id=row.id, kind=FAILING, note=note,
+                               count=streak, now=started.at)
+                ], started.at)  # fmt: skip
         level = logging.ERROR if streak >= REPORT_AFTER else logging.INFO
         log.log(level, "source %s: %s (%d in a row)", job.name, message, streak)
         return CheckResult(
@@ -229,8 +239,52 @@ class Runner:
         with self.session_factory() as session, session.begin():
             source = repo.lock_source(session=session, name=job.name, url=job.url, now=started.at)
             assert source.id is not None
-            session.add(_with_page(self._fetch_row(source.id, started, outcome), page))
-        return CheckResult(job.name, outcome)
+            fetch = _with_page(self._fetch_row(source.id, started, outcome), page)
+            rows = self._recovered(session, job, source.id, fetch)
+            alerted = self._alert(session, job, source.id, rows, started.at)
+        return CheckResult(
+            job.name, outcome, alerts=len(alerted), alerted=tuple({c for c, _ in alerted})
+        )
+
+    def _recovered(
+        self, session: Session, job: SourceJob, source_id: int, fetch: Fetch
+    ) -> list[Change]:
+        """Add `fetch` (a good one); return a source.recovered row when the checks before it
+        had failed `fail_after` times in a row (a source.failing alert went out)."""
+        before = repo.recent_outcomes(session=session, source_id=source_id, limit=job.fail_after)
+        session.add(fetch)
+        session.flush()
+        if len(before) < job.fail_after or any(o != "error" for o in before):
+            return []
+        assert fetch.id is not None
+        note = f"checked fine again after {job.fail_after} or more failed checks"
+        row = health_row(
+            source_id=source_id, fetch_id=fetch.id, kind=RECOVERED, note=note, count=None,
+            now=fetch.started_at,
+        )  # fmt: skip
+        session.add(row)
+        return [row]
+
+    def _alert(
+        self,
+        session: Session,
+        job: SourceJob,
+        source_id: int,
+        rows: list[Change],
+        now: datetime,
+        *,
+        confirming: bool = True,
+    ) -> list[tuple[int, str]]:
+        """Route this check's alert rows (and confirmations) to the job's channels."""
+        if not job.channels:
+            return []
+        session.add_all(rows)
+        session.flush()
+        return route(
+            session=session, source_id=source_id, source=job.name, rows=rows,
+            channels=rules_of(job.channels, job.rules), aliases=self.aliases, now=now,
+            confirming=confirming,
+        )  # fmt: skip
 
     def _record_version(
         self, job: SourceJob, started: _Start, page: Page, parsed: _Parsed
@@ -249,8 +303,7 @@ class Runner:
             )
             fetch = _with_page(self._fetch_row(source.id, started, "changed"), page)
             fetch.document_id = document.id
-            session.add(fetch)
-            session.flush()
+            health = self._recovered(session, job, source.id, fetch)
             assert fetch.id is not None
             observations = {
                 key: Observation(
@@ -279,6 +332,8 @@ class Runner:
             # One page stating hundreds of new figures (a table, a broken page) must not send
             # hundreds of alerts to every channel: the changes are recorded, one alert says so.
             flood = alerting and sum(c.kind != "moved" for c in changes) > job.flood_limit
+            # A page that stated figures and now states none: its layout probably changed.
+            went_silent = not current and any(r.active for r in rows.values())
             alerted: list[Change] = []
             recorded = 0
             for change in changes:
@@ -289,27 +344,33 @@ class Runner:
                 row = _change_row(change, source.id, fetch.id, baseline=silent, now=now)
                 session.add(row)
                 recorded += 1
-                if alerting and not flood:
+                if alerting and not flood and not went_silent:
                     alerted.append(row)
-            if flood:
+            if flood and not went_silent:
                 alerted = [_flood_row(source.id, fetch.id, recorded, now)]
-                session.add(alerted[0])
                 log.warning(
                     "source %s: %d figure changes in one check; one flood alert sent instead",
                     job.name,
                     recorded,
                 )
+            if went_silent and not silent:
+                note = f"the page fetched fine but states no figures ({recorded} no longer stated)"
+                health.append(
+                    health_row(source_id=source.id, fetch_id=fetch.id, kind=SILENT, note=note,
+                               count=None, now=now)
+                )  # fmt: skip
             session.flush()
-            for row in alerted:
-                enqueue(session=session, change=row, channels=job.channels, now=now)
+            queued = self._alert(
+                session, job, source.id, health + alerted, now, confirming=not flood
+            )
         return CheckResult(
             job.name,
             "changed",
             changes=recorded,
-            alerts=len(alerted) * len(job.channels),
+            alerts=len(queued),
             figures=len(current),
             baseline=silent,
-            alerted=tuple(row.id for row in alerted if row.id is not None),
+            alerted=tuple(dict.fromkeys(c for c, _ in queued)),
         )
 
 

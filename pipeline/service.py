@@ -23,11 +23,12 @@ from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
-from alerts.channels import Channel, build_channel
+from alerts.channels import Channel
 from alerts.message import AlertMessage
 from alerts.outbox import DrainReport, deadline_of, drain
 from alerts.tally import ChannelTally, tally
-from pipeline.config import Config, Source, WebhookAlert
+from pipeline.config import Config, Source
+from pipeline.config.channels import build as build_channel
 from pipeline.fetch import make_client, settings_for
 from pipeline.runner import CheckResult, Runner, SourceJob
 from storage.db import make_engine, migrate, session_factory
@@ -167,6 +168,7 @@ class App:
 def job_for(config: Config, source: Source) -> SourceJob:
     """The check settings of one configured source, with the defaults applied."""
     schedule = config.schedule_for(source)
+    aliases = config.subjects.aliases
     return SourceJob(
         name=schedule.name,
         url=str(schedule.url),
@@ -174,6 +176,8 @@ def job_for(config: Config, source: Source) -> SourceJob:
         channels=schedule.alerts,
         alert_on_first_check=schedule.alert_on_first_check,
         flood_limit=schedule.flood_limit,
+        rules=tuple(a.rules(aliases) for a in config.alerts_for(source)),
+        fail_after=schedule.fail_after,
     )
 
 
@@ -183,20 +187,7 @@ def build_channels(config: Config) -> dict[str, Channel]:
     Channels stamp messages with the wall clock, not the app's clock: a receiver checks
     `webhook-timestamp` against its own time.
     """
-    channels: dict[str, Channel] = {}
-    for alert in config.alerts:
-        if isinstance(alert, WebhookAlert):
-            channels[alert.name] = build_channel(
-                "webhook", name=alert.name, url=str(alert.url), secret=alert.secret,
-                timeout=alert.timeout, headers=alert.headers,
-            )  # fmt: skip
-        else:
-            channels[alert.name] = build_channel(
-                "email", name=alert.name, smtp=alert.smtp, sender=alert.from_,
-                recipients=alert.to, starttls=alert.starttls,
-                subject_prefix=alert.subject_prefix, timeout=alert.timeout,
-            )  # fmt: skip
-    return channels
+    return {alert.name: build_channel(alert) for alert in config.alerts}
 
 
 @contextlib.asynccontextmanager

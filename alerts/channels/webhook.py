@@ -38,6 +38,7 @@ from alerts.channels.base import (
     redact,
 )
 from alerts.message import AlertMessage
+from alerts.templates import Templates
 
 SECRET_PREFIX = "whsec_"
 # 408 Request Timeout, 425 Too Early and 429 Too Many Requests say "later", not "never".
@@ -99,6 +100,7 @@ class WebhookChannel:
         timeout: float | timedelta = 10.0,
         headers: Mapping[str, str] | None = None,
         now: Callable[[], datetime] | None = None,
+        templates: Templates | None = None,
     ) -> None:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -119,6 +121,7 @@ class WebhookChannel:
         self._in_flight: set[tuple[asyncio.AbstractEventLoop, asyncio.Task[Any]]] = set()
         self._in_flight_lock = threading.Lock()
         self._now = now or (lambda: datetime.now(UTC))
+        self._templates = templates
         # The URL's path or query often is the credential (Slack-style hooks); keep it out of
         # errors along with the secret and any header values (Authorization: Bearer ...).
         self._secrets = [secret, url, parts.path if len(parts.path) > 1 else None, parts.query]
@@ -134,9 +137,13 @@ class WebhookChannel:
         timeout: float | timedelta = 10.0,
         headers: Mapping[str, str] | None = None,
         now: Callable[[], datetime] | None = None,
+        templates: Templates | None = None,
     ) -> WebhookChannel:
         """Build from plain config values. Raises ChannelConfigError for unusable ones."""
-        return cls(name, str(url), secret=plain(secret), timeout=timeout, headers=headers, now=now)
+        return cls(
+            name, str(url), secret=plain(secret), timeout=timeout, headers=headers, now=now,
+            templates=templates,
+        )  # fmt: skip
 
     def __repr__(self) -> str:
         return f"WebhookChannel({self.name!r}, {host_only(self.url)!r})"
@@ -154,7 +161,12 @@ class WebhookChannel:
 
     def request_for(self, message: AlertMessage) -> tuple[bytes, dict[str, str]]:
         """The exact body and headers one delivery of `message` sends now."""
-        body = json.dumps(message.to_payload(), ensure_ascii=False, separators=(",", ":"))
+        payload = message.to_payload()
+        if self._templates is not None:  # the channel's own text, beside the fixed fields
+            title = self._templates.render_subject(message)
+            text = self._templates.render_body(message)
+            payload.update({k: v for k, v in (("title", title), ("text", text)) if v is not None})
+        body = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
         moment = self._now()
         if moment.tzinfo is None:
             raise ValueError("now() must return a UTC-aware datetime")

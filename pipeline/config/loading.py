@@ -12,15 +12,14 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from pipeline.config.channels import CHANNEL_TYPES, type_names
 from pipeline.config.fields import ConfigError
 from pipeline.config.models import (
     Config,
     Defaults,
-    EmailAlert,
     Outbox,
     Source,
     Subjects,
-    WebhookAlert,
 )
 
 DEFAULT_CONFIG_FILE = "figwatch.toml"
@@ -90,7 +89,8 @@ def _expand(node: Any, loc: Loc, ex: _Expansion) -> Any:
 
 def _known_keys() -> list[str]:
     models: list[type[BaseModel]] = [
-        Config, Defaults, Source, WebhookAlert, EmailAlert, Subjects, Outbox,
+        Config, Defaults, Source, Subjects, Outbox,
+        *(t.model for t in CHANNEL_TYPES.values()),
     ]  # fmt: skip
     return sorted({f.alias or n for m in models for n, f in m.model_fields.items()})
 
@@ -104,9 +104,9 @@ def _message(err: Mapping[str, Any], loc: Loc) -> str:
         near = difflib.get_close_matches(str(loc[-1]), _known_keys(), n=1)
         return "unknown key" + (f" (did you mean {near[0]!r}?)" if near else "")
     if kind == "union_tag_not_found":
-        return "missing 'type' (expected 'webhook' or 'email')"
+        return f"missing 'type' (expected {type_names()})"
     if kind == "union_tag_invalid":
-        return f"unknown alert type {err['ctx']['tag']!r} (expected 'webhook' or 'email')"
+        return f"unknown alert type {err['ctx']['tag']!r} (expected {type_names()})"
     if kind == "too_short":
         return "must not be empty"
     if kind == "bool_type":
@@ -199,7 +199,7 @@ def load_config(path: Path, *, env: Mapping[str, str], alerts: bool = True) -> C
     except ValidationError as exc:
         for err in exc.errors():
             loc: Loc = tuple(err["loc"])
-            if len(loc) > 2 and loc[0] == "alerts" and loc[2] in ("webhook", "email"):
+            if len(loc) > 2 and loc[0] == "alerts" and loc[2] in CHANNEL_TYPES:
                 loc = loc[:2] + loc[3:]  # drop the discriminator tag pydantic inserts
             found.append((loc, _message(err, loc)))
     found += _cross_checks(data)

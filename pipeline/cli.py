@@ -116,6 +116,9 @@ def build_parser() -> argparse.ArgumentParser:
     from pipeline import viewcommands
 
     viewcommands.register(sub)
+    from pipeline import alertcommands
+
+    alertcommands.register(sub)
     _add_global_options_below(parser)
     return parser
 

@@ -17,6 +17,7 @@ import base64
 import binascii
 import json
 import logging
+import socket
 import ssl
 import threading
 from collections.abc import Callable, Mapping
@@ -32,6 +33,7 @@ from standardwebhooks import Webhook
 
 from alerts.channels.base import (
     ChannelConfigError,
+    DeliveryError,
     PermanentDelivery,
     TransientDelivery,
     plain,
@@ -205,15 +207,20 @@ class WebhookChannel:
         except (httpx.UnsupportedProtocol, httpx.InvalidURL) as e:
             raise PermanentDelivery(self.name, self._safe(f"{type(e).__name__}: {e}")) from None
         except httpx.TransportError as e:
-            raise TransientDelivery(self.name, self._safe(f"{type(e).__name__}: {e}")) from None
+            reason = f"{type(e).__name__}: {e}" + _cause(e)
+            raise TransientDelivery(self.name, self._safe(reason)) from None
         status = response.status_code
         if 200 <= status < 300:
             return
         reason = f"HTTP {status} {response.reason_phrase}".strip()
+        error: DeliveryError
         if status >= 500 or status in RETRYABLE_4XX:
             retry_after = parse_retry_after(response.headers.get("retry-after"), self._now())
-            raise TransientDelivery(self.name, reason, retry_after=retry_after)
-        raise PermanentDelivery(self.name, reason)
+            error = TransientDelivery(self.name, reason, retry_after=retry_after)
+        else:
+            error = PermanentDelivery(self.name, reason)
+        error.detail = self._safe(" ".join(response.text[:400].split()))[:80] or None
+        raise error
 
     async def _post(self, body: bytes, headers: dict[str, str]) -> httpx.Response:
         """POST once, within the deadline; `abort` cancels it from another thread."""
@@ -236,6 +243,25 @@ class WebhookChannel:
 
     def _safe(self, text: str) -> str:
         return redact(text, self._secrets)[:300]
+
+
+def _cause(error: BaseException) -> str:
+    """ " (connection refused)", " (DNS: ...)", " (TLS: ...)": what lies under a transport error
+    whose own message ("All connection attempts failed") does not say; else ""."""
+    seen: BaseException | None = error.__cause__ or error.__context__
+    for _ in range(8):
+        if seen is None:
+            break
+        if isinstance(seen, socket.gaierror):
+            return " (DNS: the host name does not resolve)"
+        if isinstance(seen, ssl.SSLError):
+            return f" (TLS: {getattr(seen, 'reason', None) or type(seen).__name__})"
+        if isinstance(seen, ConnectionRefusedError):
+            return " (connection refused)"
+        if isinstance(seen, OSError) and seen.strerror:
+            return f" ({seen.strerror})"
+        seen = seen.__cause__ or seen.__context__
+    return ""
 
 
 def host_only(url: str) -> str:

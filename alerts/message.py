@@ -24,6 +24,7 @@ KINDS = ("new", "changed", "removed", FLOOD, *HEALTH)
 TYPES = {"new": "figure.new", "changed": "figure.changed", "removed": "figure.removed"}
 TYPES |= {FLOOD: "source.flood", FAILING: "source.failing", RECOVERED: "source.recovered"}
 TYPES[SILENT] = "source.silent"
+DIGEST = "digest"  # the webhook type of a digest: `changes` lists its alerts
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,10 +64,11 @@ class AlertMessage:
     figure: FigureView | None
     previous: FigureView | None
     detected_at: datetime
-    change_id: int
+    change_id: int | None  # None for a digest
     changes: int | None = None  # source.flood: how many figure changes the check recorded
     note: str | None = None  # source health: what happened ("HTTP 503, 3 checks in a row")
     decrease: bool = False  # a cumulative toll went down: usually a correction or a misread
+    items: tuple[AlertMessage, ...] = ()  # a digest's alerts, oldest first
 
     def to_payload(self) -> dict[str, Any]:
         """The webhook body (version 1). `summary` is the one-line text of `render.summary`;
@@ -89,6 +91,8 @@ class AlertMessage:
             payload["note"] = self.note
         if self.decrease:
             payload["decrease"] = True
+        if self.type == DIGEST:
+            payload["changes"] = [item.to_payload() for item in self.items]
         return payload
 
 

@@ -31,6 +31,7 @@ from sqlalchemy import and_, func, or_, select, update
 from sqlmodel import Session, col
 
 from alerts.channels.base import Channel, DeliveryError, PermanentDelivery, TransientDelivery
+from alerts.digest import digest_message
 from alerts.message import AlertMessage, message_for
 from storage.models import Change, Delivery, Source
 
@@ -264,12 +265,13 @@ def _claim_next(
                 col(Delivery.channel),
                 col(Delivery.attempts),
                 col(Delivery.change_id),
+                col(Delivery.digest_id),
             )
             .where(due, col(Delivery.channel).in_(names), col(Delivery.id).not_in(seen))
             .order_by(col(Delivery.next_attempt_at), col(Delivery.id))
             .limit(CANDIDATES)
         ).all()
-        for delivery_id, channel, attempts, change_id in rows:
+        for delivery_id, channel, attempts, change_id, digest_id in rows:
             won = session.execute(
                 update(Delivery)
                 .where(col(Delivery.id) == delivery_id, due)
@@ -283,7 +285,7 @@ def _claim_next(
             if won.rowcount != 1:  # type: ignore[attr-defined]
                 continue  # another drainer got there first
             try:
-                message = _message(session, change_id)
+                message = _message(session, change_id, digest_id)
             except (LookupError, ValueError) as e:
                 log.error("delivery %s is dead: cannot build its alert: %s", delivery_id, e)
                 session.execute(
@@ -297,7 +299,11 @@ def _claim_next(
     return None
 
 
-def _message(session: Session, change_id: int) -> AlertMessage:
+def _message(session: Session, change_id: int | None, digest_id: int | None) -> AlertMessage:
+    if change_id is None:
+        if digest_id is None:
+            raise LookupError("delivery has neither a change nor a digest")
+        return digest_message(session, digest_id)
     change = session.get(Change, change_id)
     source = session.get(Source, change.source_id) if change is not None else None
     if change is None or source is None:

@@ -234,6 +234,8 @@ def cmd_check(args: argparse.Namespace) -> int:
                 line += f", {t.pending} pending ({'; '.join(filter(None, [retry, t.last_error]))})"
             if t.dead:
                 line += f", {t.dead} dead ({t.last_error})"
+            if t.held:
+                line += f", {t.held} held for its digest"
             undelivered += t.pending + t.dead
             print(line)
         return 1 if failed or undelivered else 0

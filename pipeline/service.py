@@ -24,6 +24,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
 from alerts.channels import Channel
+from alerts.digest import close_digests, period_end
 from alerts.message import AlertMessage
 from alerts.outbox import DrainReport, deadline_of, drain
 from alerts.tally import ChannelTally, tally
@@ -40,6 +41,7 @@ STOP_GRACE = 20.0
 ABORT_GRACE = 5.0  # seconds an abandoned delivery may take to notice
 LEASE = timedelta(minutes=5)  # the least time a claimed delivery stays with its drainer
 HEARTBEAT_EVERY = 10  # seconds between the scheduler's heartbeats
+DIGEST_EVERY = 60  # seconds between looks for digests whose period ended
 WEEKDAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
 
 
@@ -81,8 +83,19 @@ class App:
     async def check(self, only: str | None = None) -> list[CheckResult]:
         """One pass over all enabled sources (or one), then drain the outbox."""
         results = await self.runner.check_all(self.jobs(only))
+        await self.close_digests()
         await self.drain()
         return results
+
+    async def close_digests(self) -> list[int]:
+        """Make the digest of every digest channel whose period ended with alerts held; the
+        next drain sends them. Returns the new digests' ids (none: nothing was due)."""
+        ends = digest_ends(self.config, self.clock())
+        if not ends:
+            return []
+        return await asyncio.to_thread(
+            close_digests, self.session_factory, ends=ends, now=self.clock()
+        )
 
     @property
     def lease(self) -> timedelta:
@@ -163,6 +176,43 @@ class App:
             abort = getattr(channel, "abort", None)
             if abort is not None:
                 abort()
+
+
+def digest_ends(config: Config, now: datetime) -> dict[str, datetime]:
+    """Each digest channel's last finished period end at `now`, by channel name."""
+    ends = {}
+    for alert in config.alerts:
+        digest = alert.rules(config.subjects.aliases).digest
+        if digest is not None:
+            ends[alert.name] = period_end(now, every=digest.every, at=digest.at, zone=digest.zone)
+    return ends
+
+
+def add_digest_job(
+    scheduler: AsyncIOScheduler, app: App, drain: Callable[[], Awaitable[None]]
+) -> None:
+    """Close due digests every DIGEST_EVERY seconds (then drain); nothing without a digest
+    channel. For `serve`, beside its outbox job."""
+    if not digest_ends(app.config, app.clock()):
+        return
+
+    async def digests() -> None:
+        try:
+            made = await app.close_digests()
+        except SQLAlchemyError as e:
+            log.error("digests: database error: %s", str(e).strip().splitlines()[0])
+            return
+        if made:
+            await drain()
+
+    scheduler.add_job(
+        digests,
+        IntervalTrigger(seconds=DIGEST_EVERY, timezone=UTC),
+        id="digests",
+        max_instances=1,
+        coalesce=True,
+        next_run_time=app.clock(),
+    )
 
 
 def job_for(config: Config, source: Source) -> SourceJob:
@@ -302,6 +352,8 @@ async def serve(app: App, *, stop: asyncio.Event) -> None:
         coalesce=True,
         next_run_time=start,
     )
+
+    add_digest_job(scheduler, app, run_drain)
 
     async def heartbeat() -> None:
         app.beat()

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from alerts.templates import Templates
 
 _STATUS_RE = re.compile(r"error=(\d{3})")
-_DETAILS_RE = re.compile(r"Response Details:\s*b?['\"]?(.*)", re.S)
+_DETAILS_RE = re.compile(r"Response Details:\s*b?(['\"]?)(.*?)\1\s*$", re.S)
 RETRYABLE_4XX = frozenset({408, 425, 429})
 REASON_MAX = 300
 
@@ -138,7 +138,7 @@ def classify(log_text: str) -> tuple[str, bool]:
     if status:
         code = int(status.group(1))
         details = _DETAILS_RE.search(log_text)
-        body = " ".join(details.group(1).split())[:80] if details else ""
+        body = " ".join(details.group(2).split())[:80] if details else ""
         what = "authentication failed, " if code in (401, 403) else ""
         reason = f"{what}HTTP {code}" + (f": {body}" if body else "")
         return reason, code >= 500 or code in RETRYABLE_4XX

@@ -16,9 +16,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from jinja2 import TemplateSyntaxError, Undefined
+from jinja2 import TemplateSyntaxError
 from jinja2.exceptions import SecurityError
 from jinja2.exceptions import TemplateError as JinjaError
 from jinja2.sandbox import SandboxedEnvironment
@@ -64,25 +65,41 @@ def looks_like_html(text: str) -> bool:
 def compile_templates(subject: str | None, body: str | None) -> Templates:
     """Compile both templates in a sandbox; raise TemplateError saying which and where."""
     html = body is not None and looks_like_html(body)
+    # A missing variable renders empty: `{{ figure.value }}` in a source-health alert (no
+    # figure) must not fail its delivery. Each template is rendered once here with a sample.
     compiled: list[Template | None] = []
     for key, text, escape in (("subject_template", subject, False), ("body_template", body, html)):
         if text is None:
             compiled.append(None)
             continue
-        env = SandboxedEnvironment(autoescape=escape, undefined=_Strict)
+        env = SandboxedEnvironment(autoescape=escape)
         try:
             compiled.append(env.from_string(text))
         except TemplateSyntaxError as e:
             raise TemplateError(f"{key} line {e.lineno}: {e.message}") from None
-    return Templates(compiled[0], compiled[1], html)
+    templates = Templates(compiled[0], compiled[1], html)
+    for sample in samples():
+        templates.render_subject(sample)
+        templates.render_body(sample)
+    return templates
 
 
-class _Strict(Undefined):
-    """A misspelt variable is an error at the first render (and at start, see `check`)."""
+def samples() -> list[AlertMessage]:
+    """A figure change and a source-health alert, for rendering templates once at start."""
+    from alerts.message import AlertMessage, FigureView
 
-    def __str__(self) -> str:
-        self._fail_with_undefined_error()
-        return ""
+    sentence = "At least 12 civilians were killed, the governor said."
+    figure = FigureView("killed", 12, None, "at_least", "civilians", "governor", sentence)
+    previous = FigureView("killed", 10, None, "at_least", "civilians", "governor", sentence)
+    at = datetime(2025, 1, 14, 9, 10, tzinfo=UTC)
+    changed = AlertMessage(
+        "fw_sample", "figure.changed", "sample", "https://example.org/", figure, previous, at, 0
+    )
+    health = AlertMessage(
+        "fw_sample", "source.failing", "sample", "https://example.org/", None, None, at, 0,
+        note="3 failed checks in a row",
+    )  # fmt: skip
+    return [changed, health]
 
 
 def context(message: AlertMessage) -> dict[str, Any]:
@@ -102,17 +119,8 @@ def context(message: AlertMessage) -> dict[str, Any]:
 def _render(template: Template, message: AlertMessage) -> str:
     try:
         return template.render(context(message))
-    except (JinjaError, SecurityError) as e:
-        raise TemplateError(f"template failed: {e}") from None
-
-
-def check(templates: Templates, sample: AlertMessage, name: str) -> None:
-    """Render both templates once with `sample`; raise TemplateError naming channel `name`."""
-    try:
-        templates.render_subject(sample)
-        templates.render_body(sample)
-    except TemplateError as e:
-        raise TemplateError(f"channel {name!r}: {e}") from None
+    except (JinjaError, SecurityError, ArithmeticError, LookupError, TypeError, ValueError) as e:
+        raise TemplateError(f"template failed: {type(e).__name__}: {e}") from None
 
 
 def group_by_subject(items: list[Mapping[str, Any]]) -> dict[str, list[Mapping[str, Any]]]:

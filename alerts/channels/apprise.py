@@ -106,7 +106,10 @@ class AppriseChannel:
         return title or email_subject(message, ""), body or email_text(message)
 
     def deliver(self, message: AlertMessage) -> None:
-        title, body = self.texts(message)
+        try:
+            title, body = self.texts(message)
+        except ValueError as e:  # TemplateError: the same template fails on every retry
+            raise PermanentDelivery(self.name, str(e)) from None
         records = _ThreadRecords()
         logger = logging.getLogger("apprise")
         logger.addHandler(records)

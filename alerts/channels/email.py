@@ -37,7 +37,7 @@ from alerts.channels.base import (
 )
 from alerts.message import AlertMessage
 from alerts.render import SUBJECT_MAX, clip, email_html, email_subject, email_text, one_line
-from alerts.templates import Templates
+from alerts.templates import TemplateError, Templates
 
 STARTTLS_MODES = ("opportunistic", "required", "off")
 STARTTLS_ALIASES = {"require": "required"}  # pipeline.config spells it "require"
@@ -214,7 +214,10 @@ class EmailChannel:
         PermanentDelivery (SMTP 5xx, authentication failure, every recipient refused, STARTTLS
         required but not offered, a certificate that does not verify).
         """
-        mail = self.build(message)
+        try:
+            mail = self.build(message)
+        except TemplateError as e:  # the same template fails on every retry
+            raise PermanentDelivery(self.name, str(e)) from None
         smtp = self._session()
         watchdog = _Watchdog(smtp, self.timeout)
         with self._lock:

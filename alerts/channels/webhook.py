@@ -40,7 +40,7 @@ from alerts.channels.base import (
     redact,
 )
 from alerts.message import AlertMessage
-from alerts.templates import Templates
+from alerts.templates import TemplateError, Templates
 
 SECRET_PREFIX = "whsec_"
 # 408 Request Timeout, 425 Too Early and 429 Too Many Requests say "later", not "never".
@@ -193,7 +193,10 @@ class WebhookChannel:
         Raises TransientDelivery (network error, timeout, 408/425/429, 5xx) or PermanentDelivery
         (any other non-2xx, including redirects, which are not followed for a POST).
         """
-        body, headers = self.request_for(message)
+        try:
+            body, headers = self.request_for(message)
+        except TemplateError as e:  # the same template fails on every retry
+            raise PermanentDelivery(self.name, str(e)) from None
         try:
             response = asyncio.run(self._post(body, headers))
         except TimeoutError:

@@ -66,3 +66,38 @@ def test_rules_digest_and_a_template_file(tmp_path: Path) -> None:
         'digest = "daily 07:00 Mars/Olympus"\n',
     )
     assert problems == ["alerts[0].digest: digest: unknown time zone 'Mars/Olympus'"]
+
+
+def test_a_template_that_fails_when_rendered_is_refused_at_start(tmp_path: Path) -> None:
+    problems = load(
+        tmp_path,
+        '[[alerts]]\nname = "desk-hook"\ntype = "webhook"\nurl = "https://e.org/h"\n'
+        'subject_template = "{{ figure.value // 0 }}"\n',
+    )
+    assert len(problems) == 1
+    assert "desk-hook" in problems[0] and "ZeroDivisionError" in problems[0]
+    # A variable a kind of alert lacks renders empty: no figure in source.failing.
+    assert (
+        load(
+            tmp_path,
+            '[[alerts]]\nname = "x"\ntype = "webhook"\nurl = "https://e.org/h"\n'
+            'body_template = "{{ figure.value }} {{ note }}"\n',
+        )
+        == []
+    )
+
+
+def test_the_readme_desk_example_loads(tmp_path: Path) -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    [block] = [b for b in readme.split("```toml")[1:] if "desk-telegram" in b]
+    path = tmp_path / "figwatch.toml"
+    path.write_text(block.split("```")[0], encoding="utf-8")
+    env = {
+        "SMTP_PASSWORD": "pw-1234", "FIGWATCH_WEBHOOK_SECRET": "whsec_" + "A" * 44,
+        "TELEGRAM_BOT_TOKEN": "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw",
+        "TELEGRAM_CHAT_ID": "-1001234567890",
+    }  # fmt: skip
+    config = load_config(path, env=env)
+    rules = {a.name: a.rules(config.subjects.aliases) for a in config.alerts}
+    assert rules["desk-mail"].digest is not None and rules["desk-hook"].kinds is None
+    assert (rules["desk-telegram"].min_change, rules["desk-telegram"].confirm) == (100, 2)

@@ -22,10 +22,11 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from alerts.message import FLOOD, HEALTH, TYPES
+from alerts.message import FLOOD, HEALTH, RECOVERED, TYPES
 from alerts.outbox import enqueue
 from pipeline.routing import Candidate, ChannelRules, selects
-from storage.models import AlertState, Change
+from storage import repository as repo
+from storage.models import AlertState, Change, Fetch
 
 _AT_ONCE = frozenset((*HEALTH, FLOOD))  # kinds never held back by confirmation
 
@@ -149,6 +150,50 @@ def _confirm(
             alerted.append((state.change_id, rules.name))
         state.alerted, state.pending, state.seen, state.change_id = state.pending, None, 0, None
     return alerted
+
+
+def queue(
+    *,
+    session: Session,
+    source_id: int,
+    source: str,
+    rows: list[Change],
+    channels: tuple[str, ...],
+    rules: tuple[ChannelRules, ...],
+    aliases: Mapping[str, str],
+    now: datetime,
+    confirming: bool = True,
+) -> list[tuple[int, str]]:
+    """Add `rows` (this check's alert rows) and route them, and the confirmations, to the
+    source's `channels`; return the (change id, channel) of each outbox row added."""
+    if not channels:
+        return []
+    session.add_all(rows)
+    session.flush()
+    return route(
+        session=session, source_id=source_id, source=source, rows=rows,
+        channels=rules_of(channels, rules), aliases=aliases, now=now, confirming=confirming,
+    )  # fmt: skip
+
+
+def add_good_fetch(
+    *, session: Session, source_id: int, fetch: Fetch, fail_after: int
+) -> list[Change]:
+    """Add `fetch` (a good one); return a source.recovered row when the `fail_after` checks
+    before it all failed (a source.failing alert went out)."""
+    before = repo.recent_outcomes(session=session, source_id=source_id, limit=fail_after)
+    session.add(fetch)
+    session.flush()
+    if len(before) < fail_after or any(o != "error" for o in before):
+        return []
+    assert fetch.id is not None
+    note = f"checked fine again after {fail_after} or more failed checks"
+    return [
+        health_row(
+            source_id=source_id, fetch_id=fetch.id, kind=RECOVERED, note=note, count=None,
+            now=fetch.started_at,
+        )
+    ]  # fmt: skip
 
 
 def health_row(

@@ -19,8 +19,8 @@ import httpx
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
-from alerts.message import FAILING, FLOOD, RECOVERED, SILENT
-from pipeline.alerting import health_row, route, rules_of
+from alerts.message import FAILING, FLOOD, SILENT
+from pipeline.alerting import add_good_fetch, health_row, queue
 from pipeline.diff import FigureChange, Known, diff, keyed
 from pipeline.fetch import FetchError, FetchSettings, Page, Validators, fetch_page
 from pipeline.figures import Figure, find_figures
@@ -240,30 +240,13 @@ class Runner:
             source = repo.lock_source(session=session, name=job.name, url=job.url, now=started.at)
             assert source.id is not None
             fetch = _with_page(self._fetch_row(source.id, started, outcome), page)
-            rows = self._recovered(session, job, source.id, fetch)
+            rows = add_good_fetch(
+                session=session, source_id=source.id, fetch=fetch, fail_after=job.fail_after
+            )
             alerted = self._alert(session, job, source.id, rows, started.at)
         return CheckResult(
             job.name, outcome, alerts=len(alerted), alerted=tuple({c for c, _ in alerted})
         )
-
-    def _recovered(
-        self, session: Session, job: SourceJob, source_id: int, fetch: Fetch
-    ) -> list[Change]:
-        """Add `fetch` (a good one); return a source.recovered row when the checks before it
-        had failed `fail_after` times in a row (a source.failing alert went out)."""
-        before = repo.recent_outcomes(session=session, source_id=source_id, limit=job.fail_after)
-        session.add(fetch)
-        session.flush()
-        if len(before) < job.fail_after or any(o != "error" for o in before):
-            return []
-        assert fetch.id is not None
-        note = f"checked fine again after {job.fail_after} or more failed checks"
-        row = health_row(
-            source_id=source_id, fetch_id=fetch.id, kind=RECOVERED, note=note, count=None,
-            now=fetch.started_at,
-        )  # fmt: skip
-        session.add(row)
-        return [row]
 
     def _alert(
         self,
@@ -276,13 +259,9 @@ class Runner:
         confirming: bool = True,
     ) -> list[tuple[int, str]]:
         """Route this check's alert rows (and confirmations) to the job's channels."""
-        if not job.channels:
-            return []
-        session.add_all(rows)
-        session.flush()
-        return route(
+        return queue(
             session=session, source_id=source_id, source=job.name, rows=rows,
-            channels=rules_of(job.channels, job.rules), aliases=self.aliases, now=now,
+            channels=job.channels, rules=job.rules, aliases=self.aliases, now=now,
             confirming=confirming,
         )  # fmt: skip
 
@@ -303,7 +282,9 @@ class Runner:
             )
             fetch = _with_page(self._fetch_row(source.id, started, "changed"), page)
             fetch.document_id = document.id
-            health = self._recovered(session, job, source.id, fetch)
+            health = add_good_fetch(
+                session=session, source_id=source.id, fetch=fetch, fail_after=job.fail_after
+            )
             assert fetch.id is not None
             observations = {
                 key: Observation(

@@ -126,3 +126,23 @@ def test_two_processes_closing_one_period_make_one_digest(
             rows = session.exec(select(Delivery).where(Delivery.channel == "hourly")).all()
     assert sorted(r.status for r in rows) == ["digested", "sent"]
     assert [r.path for r in hook.requests].count("/hourly") == 1
+
+
+def test_the_service_gets_a_digest_job_only_with_a_digest_channel(
+    database_url: str, site: LoopbackServer, hook: WebhookSink, smtp: SmtpSink, clock: Clock
+) -> None:
+    from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+    from pipeline.service import add_digest_job
+
+    async def drain() -> None:
+        return None
+
+    for alerts, jobs in (
+        (digest_alerts(hook, smtp), ["digests"]),
+        ([{"type": "webhook", "name": "live", "url": hook.url}], []),
+    ):
+        with app_for(config(database_url, site, alerts), clock) as (app, _loop):
+            scheduler = AsyncIOScheduler(timezone=UTC)
+            add_digest_job(scheduler, app, drain)
+            assert [job.id for job in scheduler.get_jobs()] == jobs

@@ -50,7 +50,7 @@ def template_text(value: str) -> str:
 class AlertRules(BaseModel):
     """Routing (absent = all), thresholds, confirmation, digest and templates of one channel."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
     name: Name
     sources: tuple[str, ...] | None = None

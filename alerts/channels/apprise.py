@@ -38,16 +38,36 @@ REASON_MAX = 300
 
 
 class _ThreadRecords(logging.Handler):
-    """Collects the apprise log records of one thread (other channels drain in other threads)."""
+    """The one handler of the "apprise" logger: each record goes to the capture of the thread
+    that logged it (other channels drain in other threads), and nowhere else. apprise's own
+    lines (URLs, payloads) never reach figwatch's log; the outbox logs our masked reason."""
 
     def __init__(self) -> None:
         super().__init__(logging.DEBUG)
-        self.thread = threading.get_ident()
-        self.lines: list[str] = []
+        self.local = threading.local()
 
     def emit(self, record: logging.LogRecord) -> None:
-        if record.thread == self.thread:
-            self.lines.append(record.getMessage())
+        lines = getattr(self.local, "lines", None)
+        if lines is not None:
+            lines.append(record.getMessage())
+
+    def begin(self) -> list[str]:
+        self.local.lines = []
+        return self.local.lines
+
+    def end(self) -> None:  # not `release`: that is the Handler lock's
+        self.local.lines = None
+
+
+_RECORDS = _ThreadRecords()
+
+
+def _own_apprise_log() -> None:
+    logger = logging.getLogger("apprise")
+    if _RECORDS not in logger.handlers:
+        logger.addHandler(_RECORDS)
+    logger.setLevel(logging.DEBUG)
+    logger.propagate = False
 
 
 class AppriseChannel:
@@ -62,6 +82,8 @@ class AppriseChannel:
         templates: Templates | None = None,
     ) -> None:
         import apprise  # imported here: only configs with an apprise channel pay for it
+
+        _own_apprise_log()
 
         url = plain(url)
         timeout = timeout.total_seconds() if isinstance(timeout, timedelta) else float(timeout)
@@ -110,22 +132,16 @@ class AppriseChannel:
             title, body = self.texts(message)
         except ValueError as e:  # TemplateError: the same template fails on every retry
             raise PermanentDelivery(self.name, str(e)) from None
-        records = _ThreadRecords()
-        logger = logging.getLogger("apprise")
-        logger.addHandler(records)
-        level = logger.level
-        if logger.getEffectiveLevel() > logging.DEBUG:
-            logger.setLevel(logging.DEBUG)
+        lines = _RECORDS.begin()
         try:
             ok = self._plugin.notify(body=body, title=title)
         except Exception as e:  # noqa: BLE001 - a plugin bug is one failed attempt
-            records.lines.append(f"{type(e).__name__}: {e}")
+            lines.append(f"{type(e).__name__}: {e}")
             ok = False
         finally:
-            logger.removeHandler(records)
-            logger.setLevel(level)
+            _RECORDS.end()
         if not ok:
-            raise self._classify(records.lines)
+            raise self._classify(lines)
 
     def _classify(self, lines: list[str]) -> DeliveryError:
         text = "\n".join(lines)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 
 from alerts.channels.apprise import AppriseChannel, classify
@@ -34,3 +36,41 @@ def test_the_url_is_shown_masked_and_a_bad_one_refused() -> None:
     assert "pa55word" not in repr(channel) and "t0ken" not in repr(channel)
     with pytest.raises(ChannelConfigError, match="not a usable apprise URL"):
         AppriseChannel("chat", "nosuchscheme://x")
+
+
+class _Seen(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.names: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.names.append(record.name)
+
+
+def test_apprise_log_lines_stay_out_of_figwatch_log() -> None:
+    import socket
+    from datetime import UTC, datetime
+
+    from alerts.channels.base import TransientDelivery
+    from alerts.message import AlertMessage
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    channel = AppriseChannel("chat", f"json://user:pa55word@127.0.0.1:{port}/t0ken-path")
+    message = AlertMessage(
+        "fw_chg_1", "source.failing", "s", "https://example.org/", None, None,
+        datetime(2025, 1, 14, tzinfo=UTC), 1, note="3 failed checks",
+    )  # fmt: skip
+    seen, root = _Seen(), logging.getLogger()
+    level = root.level
+    root.addHandler(seen)
+    root.setLevel(logging.DEBUG)
+    try:
+        with pytest.raises(TransientDelivery) as caught:
+            channel.deliver(message)
+    finally:
+        root.removeHandler(seen)
+        root.setLevel(level)
+    assert caught.value.reason == "connection refused"
+    assert seen.names and not [n for n in seen.names if n.startswith("apprise")]

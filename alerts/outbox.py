@@ -180,29 +180,35 @@ def _drain_channel(
     stop: threading.Event | None,
 ) -> tuple[int, int, int]:
     """Deliver one channel's due rows, one at a time; return (sent, retried, dead)."""
-    sent = retried = dead = 0
-    seen: set[int] = set()
+    sent = retried = dead = claimed = 0
+    # Rows this drain tried that may still look due (put back for a retry, or a lease lost):
+    # never claimed twice in one drain. Sent and dead rows need no exclusion, so this set stays
+    # small even when a drain sends thousands of rows.
+    again: set[int] = set()
     # One row at a time: a lease then only has to outlast one delivery, not a whole batch.
-    while limit is None or len(seen) < limit:
+    while limit is None or claimed < limit:
         if stop is not None and stop.is_set():
             break
-        claim = _claim_next(session_factory, [name], now(), lease, seen)
+        claim = _claim_next(session_factory, [name], now(), lease, again)
         if claim is None:
             break
-        seen.add(claim.delivery_id)
+        claimed += 1
         if claim.message is None:  # the row cannot become an alert: never retried
             dead += 1
             continue
+        again.add(claim.delivery_id)
         error = _deliver(channel, claim.message)
         moment = now()
         if error is None:
             if _finish(session_factory, claim, status=SENT, sent_at=moment):
+                again.discard(claim.delivery_id)
                 sent += 1
                 _call(on_delivered, claim.message, claim.channel)
             continue
         give_up = isinstance(error, PermanentDelivery) or claim.attempts >= max_attempts
         if give_up:
             if _finish(session_factory, claim, status=DEAD, last_error=error.reason):
+                again.discard(claim.delivery_id)
                 dead += 1
                 log.error(
                     "alert %s to channel %s is dead after %d attempt(s): %s",

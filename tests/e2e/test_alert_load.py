@@ -46,6 +46,7 @@ def paragraphs(after: bool) -> list[str]:
     ]
 
 
+@pytest.mark.timeout(600)  # a load test on a shared machine: room beyond the usual 120 s
 def test_a_thousand_changes_reach_three_channels_exactly_once(
     database_url: str,
     site: LoopbackServer,

@@ -16,9 +16,15 @@ from storage.models import Change, Source
 
 PAYLOAD_VERSION = 1
 FLOOD = "flood"  # a check that found more changes than a source's flood_limit
-KINDS = ("new", "changed", "removed", FLOOD)
+# Source health, stored as Change rows like the flood: new_value holds the failure streak
+# (failing), new_sentence the detail (the last error, ...).
+FAILING, RECOVERED, SILENT = "failing", "recovered", "silent"
+HEALTH = (FAILING, RECOVERED, SILENT)
+KINDS = ("new", "changed", "removed", FLOOD, *HEALTH)
 TYPES = {"new": "figure.new", "changed": "figure.changed", "removed": "figure.removed"}
-TYPES[FLOOD] = "source.flood"
+TYPES |= {FLOOD: "source.flood", FAILING: "source.failing", RECOVERED: "source.recovered"}
+TYPES[SILENT] = "source.silent"
+DIGEST = "digest"  # the webhook type of a digest: `changes` lists its alerts
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,8 +64,11 @@ class AlertMessage:
     figure: FigureView | None
     previous: FigureView | None
     detected_at: datetime
-    change_id: int
+    change_id: int | None  # None for a digest
     changes: int | None = None  # source.flood: how many figure changes the check recorded
+    note: str | None = None  # source health: what happened ("HTTP 503, 3 checks in a row")
+    decrease: bool = False  # a cumulative toll went down: usually a correction or a misread
+    items: tuple[AlertMessage, ...] = ()  # a digest's alerts, oldest first
 
     def to_payload(self) -> dict[str, Any]:
         """The webhook body (version 1). `summary` is the one-line text of `render.summary`;
@@ -78,6 +87,12 @@ class AlertMessage:
         }
         if self.changes is not None:
             payload["changes"] = self.changes
+        if self.note is not None:
+            payload["note"] = self.note
+        if self.decrease:
+            payload["decrease"] = True
+        if self.type == DIGEST:
+            payload["changes"] = [item.to_payload() for item in self.items]
         return payload
 
 
@@ -107,6 +122,11 @@ def message_for(change: Change, source: Source) -> AlertMessage:
         raise ValueError(f"change {change.id}: detected_at must be UTC-aware")
     figure = _side(change, "new") if change.kind in ("new", "changed") else None
     previous = _side(change, "old") if change.kind in ("changed", "removed") else None
+    decrease = (
+        figure is not None
+        and previous is not None
+        and (figure.value_max or figure.value) < previous.value
+    )
     return AlertMessage(
         id=message_id(change.id),
         type=TYPES[change.kind],
@@ -117,6 +137,8 @@ def message_for(change: Change, source: Source) -> AlertMessage:
         detected_at=change.detected_at.astimezone(UTC),
         change_id=change.id,
         changes=change.new_value if change.kind == FLOOD else None,
+        note=change.new_sentence if change.kind in HEALTH else None,
+        decrease=decrease,
     )
 
 

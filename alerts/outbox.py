@@ -31,12 +31,14 @@ from sqlalchemy import and_, func, or_, select, update
 from sqlmodel import Session, col
 
 from alerts.channels.base import Channel, DeliveryError, PermanentDelivery, TransientDelivery
+from alerts.digest import digest_message
 from alerts.message import AlertMessage, message_for
 from storage.models import Change, Delivery, Source
 
 log = logging.getLogger(__name__)
 
 PENDING, SENDING, SENT, DEAD = "pending", "sending", "sent", "dead"
+HELD, DIGESTED = "held", "digested"  # a digest channel's alert: waiting for / part of a digest
 NOT_CONFIGURED = "channel not configured"
 BACKOFF_CAP = timedelta(hours=1)
 
@@ -59,12 +61,21 @@ class _Claim:
     message: AlertMessage | None  # None: the row could not be made into an alert (now dead)
 
 
-def enqueue(*, session: Session, change: Change, channels: Iterable[str], now: datetime) -> None:
+def enqueue(
+    *,
+    session: Session,
+    change: Change,
+    channels: Iterable[str],
+    now: datetime,
+    held: Iterable[str] = (),
+) -> None:
     """Add one pending Delivery per channel name for `change`, due at `now`. Does not commit.
 
-    Flushes first when the change has no id yet. Duplicate names are added once. Raises
-    ValueError for a naive `now`.
+    Channels named in `held` (digest channels) get a "held" row instead: `alerts.digest` sends
+    it as part of the channel's next digest. Flushes first when the change has no id yet.
+    Duplicate names are added once. Raises ValueError for a naive `now`.
     """
+    holding = set(held)
     if now.tzinfo is None:
         raise ValueError("naive datetime; pass UTC-aware times")
     if change.id is None:
@@ -75,7 +86,7 @@ def enqueue(*, session: Session, change: Change, channels: Iterable[str], now: d
             Delivery(
                 change_id=change.id,
                 channel=name,
-                status=PENDING,
+                status=HELD if name in holding else PENDING,
                 attempts=0,
                 next_attempt_at=now,
                 created_at=now,
@@ -169,29 +180,35 @@ def _drain_channel(
     stop: threading.Event | None,
 ) -> tuple[int, int, int]:
     """Deliver one channel's due rows, one at a time; return (sent, retried, dead)."""
-    sent = retried = dead = 0
-    seen: set[int] = set()
+    sent = retried = dead = claimed = 0
+    # Rows this drain tried that may still look due (put back for a retry, or a lease lost):
+    # never claimed twice in one drain. Sent and dead rows need no exclusion, so this set stays
+    # small even when a drain sends thousands of rows.
+    again: set[int] = set()
     # One row at a time: a lease then only has to outlast one delivery, not a whole batch.
-    while limit is None or len(seen) < limit:
+    while limit is None or claimed < limit:
         if stop is not None and stop.is_set():
             break
-        claim = _claim_next(session_factory, [name], now(), lease, seen)
+        claim = _claim_next(session_factory, [name], now(), lease, again)
         if claim is None:
             break
-        seen.add(claim.delivery_id)
+        claimed += 1
         if claim.message is None:  # the row cannot become an alert: never retried
             dead += 1
             continue
+        again.add(claim.delivery_id)
         error = _deliver(channel, claim.message)
         moment = now()
         if error is None:
             if _finish(session_factory, claim, status=SENT, sent_at=moment):
+                again.discard(claim.delivery_id)
                 sent += 1
                 _call(on_delivered, claim.message, claim.channel)
             continue
         give_up = isinstance(error, PermanentDelivery) or claim.attempts >= max_attempts
         if give_up:
             if _finish(session_factory, claim, status=DEAD, last_error=error.reason):
+                again.discard(claim.delivery_id)
                 dead += 1
                 log.error(
                     "alert %s to channel %s is dead after %d attempt(s): %s",
@@ -254,12 +271,13 @@ def _claim_next(
                 col(Delivery.channel),
                 col(Delivery.attempts),
                 col(Delivery.change_id),
+                col(Delivery.digest_id),
             )
             .where(due, col(Delivery.channel).in_(names), col(Delivery.id).not_in(seen))
             .order_by(col(Delivery.next_attempt_at), col(Delivery.id))
             .limit(CANDIDATES)
         ).all()
-        for delivery_id, channel, attempts, change_id in rows:
+        for delivery_id, channel, attempts, change_id, digest_id in rows:
             won = session.execute(
                 update(Delivery)
                 .where(col(Delivery.id) == delivery_id, due)
@@ -273,7 +291,7 @@ def _claim_next(
             if won.rowcount != 1:  # type: ignore[attr-defined]
                 continue  # another drainer got there first
             try:
-                message = _message(session, change_id)
+                message = _message(session, change_id, digest_id)
             except (LookupError, ValueError) as e:
                 log.error("delivery %s is dead: cannot build its alert: %s", delivery_id, e)
                 session.execute(
@@ -287,7 +305,11 @@ def _claim_next(
     return None
 
 
-def _message(session: Session, change_id: int) -> AlertMessage:
+def _message(session: Session, change_id: int | None, digest_id: int | None) -> AlertMessage:
+    if change_id is None:
+        if digest_id is None:
+            raise LookupError("delivery has neither a change nor a digest")
+        return digest_message(session, digest_id)
     change = session.get(Change, change_id)
     source = session.get(Source, change.source_id) if change is not None else None
     if change is None or source is None:

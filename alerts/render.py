@@ -37,6 +37,11 @@ QUALIFIER_WORDS = {
 ARROW = "\u2192"
 EN_DASH = "\u2013"
 ELLIPSIS = "\u2026"
+HEALTH_LABELS = {
+    "source.failing": "the page cannot be checked",
+    "source.recovered": "the page can be checked again",
+    "source.silent": "the page states no figures any more",
+}
 SUBJECT_MAX = 150
 SENTENCE_MAX = 400
 
@@ -76,6 +81,10 @@ def label(msg: AlertMessage) -> str:
     side = msg.figure or msg.previous
     if msg.changes is not None:
         return "The page changed drastically"
+    if msg.type in HEALTH_LABELS:
+        return f"{msg.source}: {HEALTH_LABELS[msg.type]}"
+    if msg.type == "digest":
+        return f"Digest: {len(msg.items)} alert{'s' if len(msg.items) != 1 else ''}"
     if side is None:
         return msg.type
     category = CATEGORY_LABELS.get(side.category, side.category.replace("_", " "))
@@ -98,11 +107,16 @@ def movement(msg: AlertMessage) -> str:
     if msg.figure is not None and msg.previous is not None:
         change = f"{format_value(msg.previous)} {ARROW} {format_value(msg.figure)}"
         d = delta(msg.previous, msg.figure)
-        return f"{change} ({d})" if d else change
+        change = f"{change} ({d})" if d else change
+        return f"{change}, a DECREASE (a correction or a misread?)" if msg.decrease else change
     if msg.figure is not None:
         return f"new: {format_value(msg.figure)}"
     if msg.previous is not None:
         return f"no longer stated (was {format_value(msg.previous)})"
+    if msg.note is not None:
+        return one_line(msg.note)
+    if msg.type == "digest":
+        return f"from {msg.source or 'no source'}, until {when(msg)}"
     if msg.changes is not None:
         return f"{msg.changes:,} figure changes in one check (each recorded, not sent one by one)"
     return ""
@@ -147,9 +161,22 @@ def email_subject(msg: AlertMessage, prefix: str = "[figwatch]") -> str:
     return clip(one_line(f"{prefix} {text}" if prefix else text), SUBJECT_MAX)
 
 
+def digest_lines(msg: AlertMessage) -> list[tuple[str, list[str]]]:
+    """A digest's alerts as (subject, [one-line summaries]), grouped by subject in first-seen
+    order; health and flood alerts under "(source)"."""
+    groups: dict[str, list[str]] = {}
+    for item in msg.items:
+        side = item.figure or item.previous
+        key = one_line(side.subject or "") if side is not None else ""
+        groups.setdefault(key or "(source)", []).append(summary(item))
+    return list(groups.items())
+
+
 def email_text(msg: AlertMessage) -> str:
     """The plain-text body: what changed, the claimant, the evidence, the link."""
     lines = [label(msg), movement(msg), ""]
+    for subject, summaries in digest_lines(msg):
+        lines += [subject, *(f"  - {s}" for s in summaries), ""]
     if msg.figure is not None:
         lines.append(f'The page says: "{one_line(msg.figure.sentence)}"')
     if msg.previous is not None:
@@ -181,6 +208,9 @@ def email_html(msg: AlertMessage) -> str:
         f"<h2>{e(label(msg))}</h2>",
         f"<p><strong>{e(movement(msg))}</strong></p>",
     ]
+    for subject, summaries in digest_lines(msg):
+        items = "".join(f"<li>{e(s)}</li>" for s in summaries)
+        parts.append(f"<h3>{e(subject)}</h3><ul>{items}</ul>")
     if msg.figure is not None:
         parts.append(f"<blockquote>{e(one_line(msg.figure.sentence))}</blockquote>")
     if msg.previous is not None:

@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 from storage.models import Delivery
 
 SENT, DEAD = "sent", "dead"
+HELD, DIGESTED = "held", "digested"
 _CHUNK = 500  # ids per IN (...) list: well under every database's limit on bound parameters
 
 
@@ -24,6 +25,7 @@ class ChannelTally:
     dead: int = 0
     next_attempt_at: datetime | None = None  # the earliest retry of a pending one
     last_error: str | None = None
+    held: int = 0  # waiting for the channel's next digest (not a delivery failure)
 
     @property
     def settled(self) -> bool:
@@ -48,6 +50,8 @@ def count(rows: Iterable[Delivery]) -> list[ChannelTally]:
             t = replace(t, sent=t.sent + 1)
         elif row.status == DEAD:
             t = replace(t, dead=t.dead + 1, last_error=row.last_error or t.last_error)
+        elif row.status in (HELD, DIGESTED):
+            t = replace(t, held=t.held + 1)
         else:
             due = row.next_attempt_at
             earliest = min(due, t.next_attempt_at) if t.next_attempt_at else due

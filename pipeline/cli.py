@@ -128,6 +128,9 @@ def build_parser() -> argparse.ArgumentParser:
     from pipeline import viewcommands
 
     viewcommands.register(sub)
+    from pipeline import alertcommands
+
+    alertcommands.register(sub)
     _add_global_options_below(parser)
     return parser
 
@@ -245,6 +248,8 @@ def cmd_check(args: argparse.Namespace) -> int:
                 line += f", {t.pending} pending ({'; '.join(filter(None, [retry, t.last_error]))})"
             if t.dead:
                 line += f", {t.dead} dead ({t.last_error})"
+            if t.held:
+                line += f", {t.held} held for its digest"
             undelivered += t.pending + t.dead
             print(line)
         return 1 if failed or undelivered else 0

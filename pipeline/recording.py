@@ -7,14 +7,14 @@ Used by a check (a new page version) and by `figwatch reprocess` (a stored text 
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlmodel import Session
 
-from alerts.message import FLOOD
-from alerts.outbox import enqueue
+from alerts.message import FLOOD, SILENT
+from pipeline.alerting import health_row
 from pipeline.diff import FigureChange, Known, diff
 from pipeline.figures import Figure
 from storage import repository as repo
@@ -25,10 +25,12 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True, slots=True)
 class Recorded:
-    """What one reading recorded: the figure changes, and the changes alerted (their ids)."""
+    """What one reading recorded: the figure changes, and the change rows to alert (the
+    figures' changes, or one flood row, or one source.silent row), flushed, not yet queued."""
 
     changes: tuple[FigureChange, ...]
-    alerted: tuple[int, ...]
+    to_alert: tuple[Change, ...]
+    flood: bool
 
 
 def record_figures(
@@ -38,14 +40,14 @@ def record_figures(
     source_id: int,
     fetch_id: int,
     figures: Mapping[str, Figure],
-    channels: Sequence[str],
     flood_limit: int,
     silent: bool,
     now: datetime,
 ) -> Recorded:
-    """Record `figures` (by identity key) as the source's reading at `fetch_id`; diff them with
-    its current figures; queue one alert per change and channel unless `silent`; above
-    `flood_limit` changes, one flood alert instead. Does not commit."""
+    """Record `figures` (by identity key) as the source's reading at `fetch_id`, and diff them
+    with its current figures. Unless `silent`, the changes are to be alerted, but above
+    `flood_limit` changes one flood row instead, and for a page that stated figures and now
+    states none one source.silent row instead. Does not commit; queues nothing."""
     observations = {
         key: Observation(
             fetch_id=fetch_id,
@@ -69,36 +71,38 @@ def record_figures(
     session.flush()
     rows = {r.key: r for r in repo.current_figures(session=session, source_id=source_id)}
     changes = diff({k: known(r) for k, r in rows.items()}, figures)
-    alerting = not silent and bool(channels)
     # One page stating hundreds of new figures (a table, a broken page) must not send
     # hundreds of alerts to every channel: the changes are recorded, one alert says so.
-    flood = alerting and sum(c.kind != "moved" for c in changes) > flood_limit
-    alerted: list[Change] = []
-    recorded = 0
+    flood = not silent and sum(c.kind != "moved" for c in changes) > flood_limit
+    # A page that stated figures and now states none: its layout probably changed.
+    went_silent = not figures and any(r.active for r in rows.values())
+    changed: list[Change] = []
     for change in changes:
         state = rows.get(change.old_key or change.key)
         _apply(change, state, observations.get(change.key), session, source_id, now)
-        if change.kind == "moved":
-            continue
-        row = _change_row(change, source_id, fetch_id, baseline=silent, now=now)
-        session.add(row)
-        recorded += 1
-        if alerting and not flood:
-            alerted.append(row)
-    if flood:
-        alerted = [_flood_row(source_id, fetch_id, recorded, now)]
-        session.add(alerted[0])
+        if change.kind != "moved":
+            changed.append(_change_row(change, source_id, fetch_id, baseline=silent, now=now))
+    session.add_all(changed)
+    to_alert: list[Change] = [] if silent else changed
+    if went_silent and not silent:
+        note = f"the page fetched fine but states no figures ({len(changed)} no longer stated)"
+        to_alert = [
+            health_row(source_id=source_id, fetch_id=fetch_id, kind=SILENT, note=note,
+                       count=None, now=now)
+        ]  # fmt: skip
+    elif flood:
+        to_alert = [_flood_row(source_id, fetch_id, len(changed), now)]
         log.warning(
             "source %s: %d figure changes in one check; one flood alert sent instead",
             source,
-            recorded,
+            len(changed),
         )
+    session.add_all(to_alert)
     session.flush()
-    for row in alerted:
-        enqueue(session=session, change=row, channels=channels, now=now)
     return Recorded(
         changes=tuple(c for c in changes if c.kind != "moved"),
-        alerted=tuple(row.id for row in alerted if row.id is not None),
+        to_alert=tuple(to_alert),
+        flood=flood and not went_silent,
     )
 
 

@@ -14,6 +14,7 @@ from datetime import datetime
 
 from sqlmodel import Session
 
+from pipeline.alerting import queue
 from pipeline.diff import FigureChange, diff, keyed
 from pipeline.figures import find_figures
 from pipeline.recording import Recorded, known, record_figures
@@ -65,10 +66,15 @@ def reprocess(
             return Reread(job.name, len(figures), tuple(c for c in changes if c.kind != "moved"))
         recorded: Recorded = record_figures(
             session=session, source=job.name, source_id=source.id, fetch_id=fetch_id,
-            figures=figures, channels=job.channels if alert else (),
-            flood_limit=job.flood_limit, silent=not alert, now=now,
+            figures=figures, flood_limit=job.flood_limit, silent=not alert, now=now,
         )  # fmt: skip
-    return Reread(job.name, len(figures), recorded.changes, alerted=recorded.alerted, recorded=True)
+        queued = queue(
+            session=session, source_id=source.id, source=job.name,
+            rows=list(recorded.to_alert), channels=job.channels if alert else (),
+            rules=job.rules, aliases=aliases, now=now, confirming=not recorded.flood,
+        )  # fmt: skip
+    alerted = tuple(dict.fromkeys(change for change, _ in queued))
+    return Reread(job.name, len(figures), recorded.changes, alerted=alerted, recorded=True)
 
 
 def describe(change: FigureChange) -> str:

@@ -19,13 +19,16 @@ import httpx
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
+from alerts.message import FAILING
+from pipeline.alerting import add_good_fetch, health_row, queue
 from pipeline.diff import keyed
 from pipeline.fetch import FetchError, FetchSettings, Page, Validators, fetch_page
 from pipeline.figures import Figure, find_figures
 from pipeline.recording import record_figures
+from pipeline.routing import ChannelRules
 from pipeline.text import TextError, article_text
 from storage import repository as repo
-from storage.models import Fetch
+from storage.models import Change, Fetch
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +45,8 @@ class SourceJob:
     channels: tuple[str, ...] = ()
     alert_on_first_check: bool = False
     flood_limit: int = 20  # above this many changes in one check, one "flood" alert instead
+    rules: tuple[ChannelRules, ...] = ()  # per channel; a channel without rules gets everything
+    fail_after: int = 3  # failed checks in a row before a source.failing alert
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,7 +215,14 @@ class Runner:
             session.add(row)
             session.flush()
             outcomes = repo.recent_outcomes(session=session, source_id=source.id, limit=50)
-        streak = next((i for i, o in enumerate(outcomes) if o != "error"), len(outcomes))
+            streak = next((i for i, o in enumerate(outcomes) if o != "error"), len(outcomes))
+            if streak == job.fail_after:
+                assert row.id is not None
+                note = f"{streak} failed checks in a row; the last: {message}"
+                self._alert(session, job, source.id, [
+                    health_row(source_id=source.id, fetch_id=row.id, kind=FAILING, note=note,
+                               count=streak, now=started.at)
+                ], started.at)  # fmt: skip
         level = logging.ERROR if streak >= REPORT_AFTER else logging.INFO
         log.log(level, "source %s: %s (%d in a row)", job.name, message, streak)
         return CheckResult(
@@ -228,8 +240,31 @@ class Runner:
         with self.session_factory() as session, session.begin():
             source = repo.lock_source(session=session, name=job.name, url=job.url, now=started.at)
             assert source.id is not None
-            session.add(_with_page(self._fetch_row(source.id, started, outcome), page))
-        return CheckResult(job.name, outcome)
+            fetch = _with_page(self._fetch_row(source.id, started, outcome), page)
+            rows = add_good_fetch(
+                session=session, source_id=source.id, fetch=fetch, fail_after=job.fail_after
+            )
+            alerted = self._alert(session, job, source.id, rows, started.at)
+        return CheckResult(
+            job.name, outcome, alerts=len(alerted), alerted=tuple({c for c, _ in alerted})
+        )
+
+    def _alert(
+        self,
+        session: Session,
+        job: SourceJob,
+        source_id: int,
+        rows: list[Change],
+        now: datetime,
+        *,
+        confirming: bool = True,
+    ) -> list[tuple[int, str]]:
+        """Route this check's alert rows (and confirmations) to the job's channels."""
+        return queue(
+            session=session, source_id=source_id, source=job.name, rows=rows,
+            channels=job.channels, rules=job.rules, aliases=self.aliases, now=now,
+            confirming=confirming,
+        )  # fmt: skip
 
     def _record_version(
         self, job: SourceJob, started: _Start, page: Page, parsed: _Parsed
@@ -248,22 +283,26 @@ class Runner:
             )
             fetch = _with_page(self._fetch_row(source.id, started, "changed"), page)
             fetch.document_id = document.id
-            session.add(fetch)
-            session.flush()
+            health = add_good_fetch(
+                session=session, source_id=source.id, fetch=fetch, fail_after=job.fail_after
+            )
             assert fetch.id is not None
             recorded = record_figures(
                 session=session, source=job.name, source_id=source.id, fetch_id=fetch.id,
-                figures=current, channels=job.channels, flood_limit=job.flood_limit,
-                silent=silent, now=now,
+                figures=current, flood_limit=job.flood_limit, silent=silent, now=now,
+            )  # fmt: skip
+            queued = self._alert(
+                session, job, source.id, health + list(recorded.to_alert), now,
+                confirming=not recorded.flood,
             )  # fmt: skip
         return CheckResult(
             job.name,
             "changed",
             changes=len(recorded.changes),
-            alerts=len(recorded.alerted) * len(job.channels),
+            alerts=len(queued),
             figures=len(current),
             baseline=silent,
-            alerted=recorded.alerted,
+            alerted=tuple(dict.fromkeys(c for c, _ in queued)),
         )
 
 

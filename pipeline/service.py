@@ -23,11 +23,13 @@ from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
-from alerts.channels import Channel, build_channel
+from alerts.channels import Channel
+from alerts.digest import close_digests, period_end
 from alerts.message import AlertMessage
 from alerts.outbox import DrainReport, deadline_of, drain
 from alerts.tally import ChannelTally, tally
-from pipeline.config import Config, ConfigError, Source, WebhookAlert
+from pipeline.config import Config, ConfigError, Source
+from pipeline.config.channels import build as build_channel
 from pipeline.fetch import make_client, settings_for
 from pipeline.runner import CheckResult, Runner, SourceJob
 from pipeline.summary import Summary, summary_every
@@ -43,6 +45,7 @@ DELIVERY_GRACE = 5.0  # seconds deliveries in flight may take to finish after SI
 ABORT_GRACE = 5.0  # seconds an abandoned delivery may take to notice
 LEASE = timedelta(minutes=5)  # the least time a claimed delivery stays with its drainer
 HEARTBEAT_EVERY = 10  # seconds between the scheduler's heartbeats
+DIGEST_EVERY = 60  # seconds between looks for digests whose period ended
 WEEKDAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
 
 
@@ -84,8 +87,19 @@ class App:
     async def check(self, only: str | None = None) -> list[CheckResult]:
         """One pass over all enabled sources (or one), then drain the outbox."""
         results = await self.runner.check_all(self.jobs(only))
+        await self.close_digests()
         await self.drain()
         return results
+
+    async def close_digests(self) -> list[int]:
+        """Make the digest of every digest channel whose period ended with alerts held; the
+        next drain sends them. Returns the new digests' ids (none: nothing was due)."""
+        ends = digest_ends(self.config, self.clock())
+        if not ends:
+            return []
+        return await asyncio.to_thread(
+            close_digests, self.session_factory, ends=ends, now=self.clock()
+        )
 
     @property
     def lease(self) -> timedelta:
@@ -173,9 +187,48 @@ class App:
                 abort()
 
 
+def digest_ends(config: Config, now: datetime) -> dict[str, datetime]:
+    """Each digest channel's last finished period end at `now`, by channel name."""
+    ends = {}
+    for alert in config.alerts:
+        digest = alert.rules(config.subjects.aliases).digest
+        if digest is not None:
+            ends[alert.name] = period_end(now, every=digest.every, at=digest.at, zone=digest.zone)
+    return ends
+
+
+def add_digest_job(
+    scheduler: AsyncIOScheduler, app: App, drain: Callable[[], Awaitable[None]]
+) -> None:
+    """Close due digests every DIGEST_EVERY seconds (then drain); nothing without a digest
+    channel. For `serve`, beside its outbox job."""
+    if not digest_ends(app.config, app.clock()):
+        return
+
+    async def digests() -> None:
+        try:
+            made = await app.close_digests()
+        except SQLAlchemyError as e:
+            log.error("digests: database error: %s", str(e).strip().splitlines()[0])
+            return
+        if made:
+            await drain()
+
+    scheduler.add_job(
+        digests,
+        IntervalTrigger(seconds=DIGEST_EVERY, timezone=UTC),
+        id="digests",
+        max_instances=1,
+        coalesce=True,
+        next_run_time=app.clock(),
+        replace_existing=True,
+    )
+
+
 def job_for(config: Config, source: Source) -> SourceJob:
     """The check settings of one configured source, with the defaults applied."""
     schedule = config.schedule_for(source)
+    aliases = config.subjects.aliases
     return SourceJob(
         name=schedule.name,
         url=str(schedule.url),
@@ -183,6 +236,8 @@ def job_for(config: Config, source: Source) -> SourceJob:
         channels=schedule.alerts,
         alert_on_first_check=schedule.alert_on_first_check,
         flood_limit=schedule.flood_limit,
+        rules=tuple(a.rules(aliases) for a in config.alerts_for(source)),
+        fail_after=schedule.fail_after,
     )
 
 
@@ -192,20 +247,7 @@ def build_channels(config: Config) -> dict[str, Channel]:
     Channels stamp messages with the wall clock, not the app's clock: a receiver checks
     `webhook-timestamp` against its own time.
     """
-    channels: dict[str, Channel] = {}
-    for alert in config.alerts:
-        if isinstance(alert, WebhookAlert):
-            channels[alert.name] = build_channel(
-                "webhook", name=alert.name, url=str(alert.url), secret=alert.secret,
-                timeout=alert.timeout, headers=alert.headers,
-            )  # fmt: skip
-        else:
-            channels[alert.name] = build_channel(
-                "email", name=alert.name, smtp=alert.smtp, sender=alert.from_,
-                recipients=alert.to, starttls=alert.starttls,
-                subject_prefix=alert.subject_prefix, timeout=alert.timeout,
-            )  # fmt: skip
-    return channels
+    return {alert.name: build_channel(alert) for alert in config.alerts}
 
 
 @contextlib.asynccontextmanager
@@ -362,6 +404,7 @@ async def serve(
             if source.name in changed.added or source.name in changed.changed:
                 schedule_source(source, now)
         schedule_upkeep(now)
+        add_digest_job(scheduler, app, run_drain)  # a reload may add the first digest channel
         log.info("reload: %s", changed)
 
     start = app.clock()
@@ -369,6 +412,7 @@ async def serve(
         if source.enabled:
             schedule_source(source, start)
     schedule_upkeep(start)
+    add_digest_job(scheduler, app, run_drain)
     scheduler.start()
     if reload is not None:
         loop = asyncio.get_running_loop()

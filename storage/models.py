@@ -144,17 +144,52 @@ class Change(SQLModel, table=True):
     detected_at: datetime = _ts(index=True)
 
 
+class Digest(SQLModel, table=True):
+    """One digest of one channel: the alerts held for it until `period_end`. Unique per
+    (channel, period_end), so two drainers closing the same period make one digest."""
+
+    __table_args__ = (UniqueConstraint("channel", "period_end"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    channel: str = Field(sa_column=Column(String(200), nullable=False))
+    period_end: datetime = _ts()
+    created_at: datetime = _ts()
+
+
+class AlertState(SQLModel, table=True):
+    """Confirmation state of one figure for one channel with `confirm` > 1: the value last
+    alerted (or taken as known), the value waiting to be confirmed, how many consecutive checks
+    saw it, and the change that announced it. Values are signatures ("value|max|qualifier",
+    "" = not stated)."""
+
+    __tablename__ = "alert_state"
+    __table_args__ = (UniqueConstraint("source_id", "key", "channel"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    source_id: int = Field(foreign_key="source.id", index=True)
+    key: str = Field(sa_column=Column(Text, nullable=False))
+    channel: str = Field(sa_column=Column(String(200), nullable=False))
+    alerted: str = Field(sa_column=Column(Text, nullable=False))
+    pending: str | None = Field(default=None, sa_column=Column(Text))
+    seen: int = 0
+    change_id: int | None = Field(default=None, foreign_key="change.id")
+    updated_at: datetime = _ts()
+
+
 class Delivery(SQLModel, table=True):
-    """The outbox: one row per (change, channel), written in the check's transaction."""
+    """The outbox: one row per (change, channel), written in the check's transaction; or one
+    row per digest (`change_id` null, `digest_id` set). A digest channel's alerts wait as
+    status "held" until their digest is made, then become "digested" (their `digest_id`)."""
 
     __table_args__ = (UniqueConstraint("change_id", "channel"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    change_id: int = Field(foreign_key="change.id", index=True)
+    change_id: int | None = Field(default=None, foreign_key="change.id", index=True)
+    digest_id: int | None = Field(default=None, foreign_key="digest.id", index=True)
     channel: str = Field(sa_column=Column(String(200), nullable=False))
     status: str = Field(
         sa_column=Column(String(20), nullable=False, index=True)
-    )  # pending|sent|dead
+    )  # pending|sending|sent|dead|held|digested
     attempts: int = 0
     next_attempt_at: datetime = _ts(index=True)
     last_error: str | None = Field(default=None, sa_column=Column(Text))

@@ -17,7 +17,12 @@ class ChannelConfigError(ValueError):
 
 
 class DeliveryError(Exception):
-    """A delivery failed. `reason` is short, log-safe text: no secrets, no page bodies."""
+    """A delivery failed. `reason` is short, log-safe text: no secrets, no page bodies.
+
+    `detail` is the start of the receiver's answer, when it gave one (for `figwatch alerts test`).
+    """
+
+    detail: str | None = None
 
     def __init__(self, channel: str, reason: str) -> None:
         super().__init__(f"{channel}: {reason}")

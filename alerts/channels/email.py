@@ -36,7 +36,8 @@ from alerts.channels.base import (
     redact,
 )
 from alerts.message import AlertMessage
-from alerts.render import email_html, email_subject, email_text
+from alerts.render import SUBJECT_MAX, clip, email_html, email_subject, email_text, one_line
+from alerts.templates import TemplateError, Templates
 
 STARTTLS_MODES = ("opportunistic", "required", "off")
 STARTTLS_ALIASES = {"require": "required"}  # pipeline.config spells it "require"
@@ -106,6 +107,7 @@ class EmailChannel:
         now: Callable[[], datetime] | None = None,
         ssl_context: ssl.SSLContext | None = None,
         local_hostname: str | None = None,
+        templates: Templates | None = None,
     ) -> None:
         starttls = STARTTLS_ALIASES.get(starttls, starttls)
         if starttls not in STARTTLS_MODES:
@@ -134,6 +136,7 @@ class EmailChannel:
         self._now = now or (lambda: datetime.now(UTC))
         self._ssl_context = ssl_context or ssl.create_default_context()
         self._local_hostname = local_hostname
+        self._templates = templates
         self._secrets = [server.password, server.raw_password]
         self._lock = threading.Lock()
         self._watchdogs: set[_Watchdog] = set()
@@ -150,6 +153,7 @@ class EmailChannel:
         subject_prefix: str = "[figwatch]",
         timeout: float | timedelta = 30.0,
         now: Callable[[], datetime] | None = None,
+        templates: Templates | None = None,
     ) -> EmailChannel:
         """Build from plain config values. Raises ChannelConfigError for unusable ones."""
         return cls(
@@ -161,6 +165,7 @@ class EmailChannel:
             subject_prefix=subject_prefix,
             timeout=timeout,
             now=now,
+            templates=templates,
         )
 
     def __repr__(self) -> str:
@@ -176,7 +181,14 @@ class EmailChannel:
         envelope_from = parseaddr(self.sender)[1]
         domain = envelope_from.rpartition("@")[2] or "figwatch.invalid"
         mail = EmailMessage()
-        mail["Subject"] = email_subject(message, self.subject_prefix)
+        subject = body = None
+        if self._templates is not None:
+            subject = self._templates.render_subject(message)
+            body = self._templates.render_body(message)
+        if subject is not None:
+            prefix = one_line(self.subject_prefix)
+            subject = clip(f"{prefix} {subject}" if prefix else subject, SUBJECT_MAX)
+        mail["Subject"] = subject or email_subject(message, self.subject_prefix)
         mail["From"] = self.sender
         mail["To"] = ", ".join(self.recipients)
         mail["Date"] = format_datetime(moment.astimezone(UTC))
@@ -185,8 +197,14 @@ class EmailChannel:
         mail["Auto-Submitted"] = "auto-generated"  # RFC 3834: no auto-replies to alerts
         mail["X-Figwatch-Alert-Id"] = message.id
         mail["X-Figwatch-Type"] = message.type
-        mail.set_content(email_text(message))
-        mail.add_alternative(email_html(message), subtype="html")
+        if body is None:
+            mail.set_content(email_text(message))
+            mail.add_alternative(email_html(message), subtype="html")
+        elif self._templates is not None and self._templates.html:
+            mail.set_content(email_text(message))
+            mail.add_alternative(body, subtype="html")
+        else:
+            mail.set_content(body)
         return mail
 
     def deliver(self, message: AlertMessage) -> None:
@@ -196,7 +214,10 @@ class EmailChannel:
         PermanentDelivery (SMTP 5xx, authentication failure, every recipient refused, STARTTLS
         required but not offered, a certificate that does not verify).
         """
-        mail = self.build(message)
+        try:
+            mail = self.build(message)
+        except TemplateError as e:  # the same template fails on every retry
+            raise PermanentDelivery(self.name, str(e)) from None
         smtp = self._session()
         watchdog = _Watchdog(smtp, self.timeout)
         with self._lock:

@@ -17,6 +17,7 @@ import base64
 import binascii
 import json
 import logging
+import socket
 import ssl
 import threading
 from collections.abc import Callable, Mapping
@@ -32,12 +33,14 @@ from standardwebhooks import Webhook
 
 from alerts.channels.base import (
     ChannelConfigError,
+    DeliveryError,
     PermanentDelivery,
     TransientDelivery,
     plain,
     redact,
 )
 from alerts.message import AlertMessage
+from alerts.templates import TemplateError, Templates
 
 SECRET_PREFIX = "whsec_"
 # 408 Request Timeout, 425 Too Early and 429 Too Many Requests say "later", not "never".
@@ -99,6 +102,7 @@ class WebhookChannel:
         timeout: float | timedelta = 10.0,
         headers: Mapping[str, str] | None = None,
         now: Callable[[], datetime] | None = None,
+        templates: Templates | None = None,
     ) -> None:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -119,6 +123,7 @@ class WebhookChannel:
         self._in_flight: set[tuple[asyncio.AbstractEventLoop, asyncio.Task[Any]]] = set()
         self._in_flight_lock = threading.Lock()
         self._now = now or (lambda: datetime.now(UTC))
+        self._templates = templates
         # The URL's path or query often is the credential (Slack-style hooks); keep it out of
         # errors along with the secret and any header values (Authorization: Bearer ...).
         self._secrets = [secret, url, parts.path if len(parts.path) > 1 else None, parts.query]
@@ -134,9 +139,13 @@ class WebhookChannel:
         timeout: float | timedelta = 10.0,
         headers: Mapping[str, str] | None = None,
         now: Callable[[], datetime] | None = None,
+        templates: Templates | None = None,
     ) -> WebhookChannel:
         """Build from plain config values. Raises ChannelConfigError for unusable ones."""
-        return cls(name, str(url), secret=plain(secret), timeout=timeout, headers=headers, now=now)
+        return cls(
+            name, str(url), secret=plain(secret), timeout=timeout, headers=headers, now=now,
+            templates=templates,
+        )  # fmt: skip
 
     def __repr__(self) -> str:
         return f"WebhookChannel({self.name!r}, {host_only(self.url)!r})"
@@ -154,7 +163,12 @@ class WebhookChannel:
 
     def request_for(self, message: AlertMessage) -> tuple[bytes, dict[str, str]]:
         """The exact body and headers one delivery of `message` sends now."""
-        body = json.dumps(message.to_payload(), ensure_ascii=False, separators=(",", ":"))
+        payload = message.to_payload()
+        if self._templates is not None:  # the channel's own text, beside the fixed fields
+            title = self._templates.render_subject(message)
+            text = self._templates.render_body(message)
+            payload.update({k: v for k, v in (("title", title), ("text", text)) if v is not None})
+        body = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
         moment = self._now()
         if moment.tzinfo is None:
             raise ValueError("now() must return a UTC-aware datetime")
@@ -179,7 +193,10 @@ class WebhookChannel:
         Raises TransientDelivery (network error, timeout, 408/425/429, 5xx) or PermanentDelivery
         (any other non-2xx, including redirects, which are not followed for a POST).
         """
-        body, headers = self.request_for(message)
+        try:
+            body, headers = self.request_for(message)
+        except TemplateError as e:  # the same template fails on every retry
+            raise PermanentDelivery(self.name, str(e)) from None
         try:
             response = asyncio.run(self._post(body, headers))
         except TimeoutError:
@@ -193,15 +210,20 @@ class WebhookChannel:
         except (httpx.UnsupportedProtocol, httpx.InvalidURL) as e:
             raise PermanentDelivery(self.name, self._safe(f"{type(e).__name__}: {e}")) from None
         except httpx.TransportError as e:
-            raise TransientDelivery(self.name, self._safe(f"{type(e).__name__}: {e}")) from None
+            reason = f"{type(e).__name__}: {e}" + _cause(e)
+            raise TransientDelivery(self.name, self._safe(reason)) from None
         status = response.status_code
         if 200 <= status < 300:
             return
         reason = f"HTTP {status} {response.reason_phrase}".strip()
+        error: DeliveryError
         if status >= 500 or status in RETRYABLE_4XX:
             retry_after = parse_retry_after(response.headers.get("retry-after"), self._now())
-            raise TransientDelivery(self.name, reason, retry_after=retry_after)
-        raise PermanentDelivery(self.name, reason)
+            error = TransientDelivery(self.name, reason, retry_after=retry_after)
+        else:
+            error = PermanentDelivery(self.name, reason)
+        error.detail = self._safe(" ".join(response.text[:400].split()))[:80] or None
+        raise error
 
     async def _post(self, body: bytes, headers: dict[str, str]) -> httpx.Response:
         """POST once, within the deadline; `abort` cancels it from another thread."""
@@ -224,6 +246,25 @@ class WebhookChannel:
 
     def _safe(self, text: str) -> str:
         return redact(text, self._secrets)[:300]
+
+
+def _cause(error: BaseException) -> str:
+    """ " (connection refused)", " (DNS: ...)", " (TLS: ...)": what lies under a transport error
+    whose own message ("All connection attempts failed") does not say; else ""."""
+    seen: BaseException | None = error.__cause__ or error.__context__
+    for _ in range(8):
+        if seen is None:
+            break
+        if isinstance(seen, socket.gaierror):
+            return " (DNS: the host name does not resolve)"
+        if isinstance(seen, ssl.SSLError):
+            return f" (TLS: {getattr(seen, 'reason', None) or type(seen).__name__})"
+        if isinstance(seen, ConnectionRefusedError):
+            return " (connection refused)"
+        if isinstance(seen, OSError) and seen.strerror:
+            return f" ({seen.strerror})"
+        seen = seen.__cause__ or seen.__context__
+    return ""
 
 
 def host_only(url: str) -> str:

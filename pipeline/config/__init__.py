@@ -15,6 +15,7 @@ from pipeline.config.loading import (
 from pipeline.config.models import (
     BACKOFF_CAP,
     AlertConfig,
+    AppriseAlert,
     Config,
     Defaults,
     EmailAlert,
@@ -27,7 +28,8 @@ from pipeline.config.models import (
 )
 
 __all__ = [
-    "BACKOFF_CAP", "DEFAULT_CONFIG_FILE", "AlertConfig", "Config", "ConfigError", "Defaults",
-    "EmailAlert", "Outbox", "SmtpServer", "Source", "SourceSchedule", "Subjects", "WebhookAlert",
-    "config_path", "load_config", "parse_duration", "readable_by_others", "redact_url",
+    "BACKOFF_CAP", "DEFAULT_CONFIG_FILE", "AlertConfig", "AppriseAlert", "Config", "ConfigError",
+    "Defaults", "EmailAlert", "Outbox", "SmtpServer", "Source", "SourceSchedule", "Subjects",
+    "WebhookAlert", "config_path", "load_config", "parse_duration", "readable_by_others",
+    "redact_url",
 ]  # fmt: skip

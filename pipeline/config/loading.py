@@ -12,6 +12,7 @@ from typing import Any, get_args
 
 from pydantic import BaseModel, ValidationError
 
+from pipeline.config.channels import CHANNEL_TYPES, type_names
 from pipeline.config.fields import ConfigError
 from pipeline.config.models import (
     Config,
@@ -116,9 +117,9 @@ def _message(err: Mapping[str, Any], loc: Loc) -> str:
         near = difflib.get_close_matches(str(loc[-1]), _known_keys(), n=1)
         return "unknown key" + (f" (did you mean {near[0]!r}?)" if near else "")
     if kind == "union_tag_not_found":
-        return "missing 'type' (expected 'webhook' or 'email')"
+        return f"missing 'type' (expected {type_names()})"
     if kind == "union_tag_invalid":
-        return f"unknown alert type {err['ctx']['tag']!r} (expected 'webhook' or 'email')"
+        return f"unknown alert type {err['ctx']['tag']!r} (expected {type_names()})"
     if kind == "too_short":
         return "must not be empty"
     if kind == "bool_type":
@@ -211,7 +212,7 @@ def load_config(path: Path, *, env: Mapping[str, str], alerts: bool = True) -> C
     except ValidationError as exc:
         for err in exc.errors():
             loc: Loc = tuple(err["loc"])
-            if len(loc) > 2 and loc[0] == "alerts" and loc[2] in ("webhook", "email"):
+            if len(loc) > 2 and loc[0] == "alerts" and loc[2] in CHANNEL_TYPES:
                 loc = loc[:2] + loc[3:]  # drop the discriminator tag pydantic inserts
             found.append((loc, _message(err, loc)))
     found += _cross_checks(data)

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, timedelta
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 import soupsieve
 from apscheduler.triggers.cron import CronTrigger
@@ -15,16 +14,22 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
-    SecretStr,
     StrictBool,
     StrictInt,
     field_validator,
 )
 
-from alerts.channels.base import ChannelConfigError
-from alerts.channels.email import parse_smtp_url
+# The [[alerts]] models live with their channel types (pipeline.config.channels, the registry);
+# re-exported here so `from pipeline.config.models import WebhookAlert` keeps working.
+from pipeline.config.channels import (
+    AlertConfig,
+    AnyAlert,
+    AppriseAlert,
+    EmailAlert,
+    SmtpServer,
+    WebhookAlert,
+)
 from pipeline.config.fields import (
-    Address,
     Duration,
     DurationOrZero,
     HttpUrl,
@@ -33,9 +38,8 @@ from pipeline.config.fields import (
     redact_url,
 )
 
-_HEADER_NAME_RE = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
-_RESERVED_HEADERS = {"content-type", "webhook-id", "webhook-timestamp", "webhook-signature"}
 BACKOFF_CAP = timedelta(hours=1)
+__all__ = ["AlertConfig", "AppriseAlert", "EmailAlert", "SmtpServer", "WebhookAlert"]
 
 
 class _Model(BaseModel):
@@ -53,6 +57,8 @@ class Defaults(_Model):
     alert_on_first_check: StrictBool = False
     # More figure changes than this in one check send one "page changed drastically" alert.
     flood_limit: int = Field(default=20, ge=1)
+    # Failed checks in a row before a source.failing alert (and, later, source.recovered).
+    fail_after: StrictInt = Field(default=3, ge=1)
 
 
 class FetchConfig(_Model):
@@ -74,6 +80,7 @@ class Source(_Model):
     alerts: tuple[str, ...] | None = None
     alert_on_first_check: StrictBool | None = None
     flood_limit: int | None = Field(default=None, ge=1)
+    fail_after: StrictInt | None = Field(default=None, ge=1)
     enabled: StrictBool = True
     allow_private: StrictBool | None = None  # None = [fetch] allow_private
 
@@ -97,111 +104,6 @@ class Source(_Model):
                 first = str(exc).splitlines()[0]
                 raise ValueError(f"invalid CSS selector {value!r}: {first}") from None
         return value
-
-
-class WebhookAlert(_Model):
-    """[[alerts]] type = "webhook": one signed JSON POST per alert."""
-
-    type: Literal["webhook"]
-    name: Name
-    url: HttpUrl
-    secret: SecretStr | None = None
-    timeout: Duration = timedelta(seconds=10)  # one delivery attempt in all, however slow
-    # Headers often carry tokens, so they stay out of repr().
-    headers: dict[str, str] = Field(default_factory=dict, repr=False)
-
-    @field_validator("secret")
-    @classmethod
-    def _valid_secret(cls, value: SecretStr | None) -> SecretStr | None:
-        if value is not None:
-            from standardwebhooks import Webhook
-
-            try:
-                Webhook(value.get_secret_value())
-            except Exception:  # noqa: BLE001 - any failure means the same to the user
-                raise ValueError(
-                    "not a usable Standard Webhooks secret (expected whsec_<base64>)"
-                ) from None
-        return value
-
-    @field_validator("headers")
-    @classmethod
-    def _valid_headers(cls, value: dict[str, str]) -> dict[str, str]:
-        for key, val in value.items():
-            if not _HEADER_NAME_RE.fullmatch(key):
-                raise ValueError(f"invalid header name {key!r}")
-            if key.lower() in _RESERVED_HEADERS:
-                raise ValueError(f"header {key!r} is set by figwatch and cannot be overridden")
-            if "\r" in val or "\n" in val:
-                raise ValueError(f"header {key!r}: value must not contain line breaks")
-        return value
-
-
-@dataclass(frozen=True, slots=True)
-class SmtpServer:
-    """The parts of an email alert's `smtp` URL, with the port and TLS mode resolved."""
-
-    host: str
-    port: int
-    username: str | None
-    password: SecretStr | None
-    implicit_tls: bool  # smtps://
-    starttls: Literal["require", "opportunistic", "off"]  # ignored when implicit_tls
-
-
-# alerts' parser says "smtp: ..."; config problems have always read "SMTP URL ...".
-_SMTP_MESSAGES = {
-    "smtp: expected smtp:// or smtps://": "SMTP URL must start with smtp:// or smtps://",
-    "smtp: invalid port": "SMTP URL has an invalid port",
-    "smtp: expected smtp[s]://[user:password@]host[:port]": (
-        "SMTP URL must be smtp[s]://[user:password@]host[:port]"
-    ),
-}
-
-
-def _parse_smtp(url: str, starttls: str) -> SmtpServer:
-    """Split an smtp:// or smtps:// URL with the email channel's parser (one parser for both).
-
-    Raises ValueError whose message never contains the URL.
-    """
-    try:
-        parsed = parse_smtp_url(url, starttls)
-    except ChannelConfigError as exc:
-        raise ValueError(_SMTP_MESSAGES.get(str(exc), "invalid SMTP URL")) from None
-    return SmtpServer(
-        host=parsed.host,
-        port=parsed.port,
-        username=parsed.username,
-        password=None if parsed.password is None else SecretStr(parsed.password),
-        implicit_tls=parsed.implicit_tls,
-        starttls=starttls,  # type: ignore[arg-type]  # checked by the Literal field
-    )
-
-
-class EmailAlert(_Model):
-    """[[alerts]] type = "email". `from` is the `from_` attribute."""
-
-    type: Literal["email"]
-    name: Name
-    smtp: SecretStr
-    starttls: Literal["require", "opportunistic", "off"] = "opportunistic"
-    from_: Address = Field(alias="from")
-    to: tuple[Address, ...] = Field(min_length=1)
-    subject_prefix: OneLine = "[figwatch]"
-    timeout: Duration = timedelta(seconds=30)  # one delivery attempt in all, however slow
-
-    @field_validator("smtp")
-    @classmethod
-    def _valid_smtp(cls, value: SecretStr) -> SecretStr:
-        _parse_smtp(value.get_secret_value(), "opportunistic")
-        return value
-
-    def server(self) -> SmtpServer:
-        """The SMTP server to send through (host, port, credentials, TLS mode)."""
-        return _parse_smtp(self.smtp.get_secret_value(), self.starttls)
-
-
-AlertConfig = Annotated[WebhookAlert | EmailAlert, Field(discriminator="type")]
 
 
 def _lower_aliases(value: dict[str, str]) -> dict[str, str]:
@@ -273,6 +175,7 @@ class SourceSchedule:
     enabled: bool
     flood_limit: int
     allow_private: bool
+    fail_after: int = 3
 
 
 def _check_database(value: str) -> str:
@@ -306,7 +209,7 @@ class Config(_Model):
                 return src
         raise KeyError(name)
 
-    def alerts_for(self, source: Source) -> tuple[WebhookAlert | EmailAlert, ...]:
+    def alerts_for(self, source: Source) -> tuple[AnyAlert, ...]:
         """The alert channels `source` sends to (all of them when it names none)."""
         if source.alerts is None:
             return self.alerts
@@ -327,4 +230,5 @@ class Config(_Model):
             allow_private=(
                 self.fetch.allow_private if source.allow_private is None else source.allow_private
             ),
+            fail_after=source.fail_after or d.fail_after,
         )  # fmt: skip

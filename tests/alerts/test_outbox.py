@@ -307,7 +307,7 @@ class RacingSession(Session):
     def execute(self, statement: Any, *args: Any, **kwargs: Any) -> Any:
         result = super().execute(statement, *args, **kwargs)
         names = [c["name"] for c in getattr(statement, "column_descriptions", [])]
-        if names == ["id", "channel", "attempts", "change_id"] and RacingSession.race:
+        if names[:4] == ["id", "channel", "attempts", "change_id"] and RacingSession.race:
             race, RacingSession.race = RacingSession.race, None
             frozen = result.freeze()  # read every row first: an open cursor would hold a lock
             race()

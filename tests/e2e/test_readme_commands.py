@@ -89,6 +89,14 @@ RUNS: dict[str, list[list[str]]] = {
     ],
     "figwatch run": [["run"]],
     "figwatch run --config figwatch.toml": [["run", "--config", "figwatch.toml"]],
+    "figwatch alerts test NAME": [["alerts", "test", "desk-hook"]],
+    "figwatch alerts log [--status pending\\|sent\\|dead] [--format table\\|json]": [
+        ["alerts", "log"],
+        ["alerts", "log", "--status", "dead", "--format", "json"],
+    ],
+    "figwatch alerts log --status dead": [["alerts", "log", "--status", "dead"]],
+    "figwatch alerts retry [--dead] [ID...]": [["alerts", "retry", "--dead"]],
+    "figwatch alerts retry --dead": [["alerts", "retry", "--dead"]],
 }
 # Shell lines, run by a shell (redirections, globs) in the directory the README means.
 SHELL_RUNS = {
@@ -116,6 +124,8 @@ NOT_RUN = {
     "chmod 600 figwatch.toml": "tests/pipeline/test_cli.py checks the warning it silences",
     "rm pipeline/figures/*.so": "would remove the compiled extractor this suite tests",
     "sqlite3 figwatch-demo.db": "interactive; tests/e2e/test_demo.py runs the README's queries",
+    "figwatch alerts test desk-telegram": "a Telegram bot; `figwatch alerts test NAME` is run "
+    "above against the loopback webhook",
 }
 # Run after `figwatch demo`, in the directory it left its database in.
 AFTER_DEMO = re.compile(r"python -c \"import sqlite3, zlib; .*\"")

@@ -26,6 +26,7 @@ from pipeline.figures.cues import (
     K,
     W,
 )
+from pipeline.figures.lang import check_language
 from pipeline.figures.model import Category, Figure
 from pipeline.figures.numbers import find_numbers, has_number_word
 from pipeline.figures.rightcues import derived_stems, stems_gate
@@ -84,11 +85,15 @@ def has_cue_lower(low: str) -> bool:
 _MAX_TEXT = 5_000_000  # characters; beyond this the text is cut, never rejected
 
 
-def find_figures(text: str, *, aliases: dict[str, str] | None = None) -> list[Figure]:
+def find_figures(
+    text: str, lang: str = "en", *, aliases: dict[str, str] | None = None
+) -> list[Figure]:
     """Return the figures `text` states, in text order, exact repeats removed.
 
-    Never raises on any str input; returns [] when there is nothing to report.
+    Never raises on any str input; returns [] when there is nothing to report. `lang` must be
+    one of LANGUAGES (else UnknownLanguageError: the caller's mistake, permanent).
     """
+    check_language(lang)
     if not isinstance(text, str) or not text:
         return []
     text = text[:_MAX_TEXT]

@@ -37,3 +37,18 @@ def test_a_count_naming_no_group_counts_people_with_the_same_identity() -> None:
     (named,) = find_figures("Some 40 people were killed in the landslide.")
     assert bare.subject == "people"
     assert (bare.subject_key, bare.claimant_key) == (named.subject_key, named.claimant_key)
+
+
+def test_who_revises_a_toll_states_it() -> None:
+    (killed,) = find_figures("The regional governor lowered the storm death toll to 7 on Tuesday.")
+    assert killed.claimant == "regional governor"
+    (dead,) = find_figures("Kenya has revised down the number of dead to 310.")
+    assert dead.claimant == "Kenya"
+
+
+def test_a_participle_after_the_earlier_is_no_speech_verb() -> None:
+    text = (
+        "The coast guard said the search was over. Only 45 people had been killed, "
+        "correcting the earlier reported toll of 72."
+    )
+    assert {f.claimant for f in find_figures(text)} == {"coast guard"}

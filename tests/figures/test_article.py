@@ -52,3 +52,11 @@ def test_a_participle_after_the_earlier_is_no_speech_verb() -> None:
         "correcting the earlier reported toll of 72."
     )
     assert {f.claimant for f in find_figures(text)} == {"coast guard"}
+
+
+def test_a_day_or_a_trailing_phrase_is_no_group() -> None:
+    (cut,) = find_figures("The county lowered its flood death toll to three Friday.")
+    (named,) = find_figures("The county lowered its flood death toll to three people.")
+    assert cut.subject == "people" and cut.subject_key == named.subject_key
+    text = "The death toll of the outbreak reached 80 compared with 12 a year ago."
+    assert {f.value: f.subject for f in find_figures(text)} == {80: "people", 12: "people"}

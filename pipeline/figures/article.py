@@ -10,8 +10,10 @@ before (or after) an unattributed figure are read, so a page without figures cos
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
+from pipeline.figures.claimkeys import claimant_key
 from pipeline.figures.lang import vocabulary
 from pipeline.figures.model import Figure
 from pipeline.figures.sentence_figures import Claimants
@@ -59,3 +61,32 @@ def _names_a_group(subject: str) -> bool:
     if first in _NOT_GROUP_FIRST or last in _TIME_WORDS or last == "ago":
         return False  # "from an enrolment", "Tuesday", "a year ago"
     return not (len(words) == 1 and subject.islower() and last.endswith("ed"))  # "confirmed"
+
+
+# "the Office for Flood Relief (OFR)": a name the article then shortens to its initials
+_ACRONYM = re.compile(r"\(([A-Z]{2,8})\)")
+_NAME_BEFORE = re.compile(r"(?:[A-Z][\w’'.-]*|of|for|the|and|on)(?:\s+|$)")
+
+
+def acronyms(text: str, aliases: dict[str, str]) -> dict[str, str]:
+    """`aliases` plus, for each "Long Name (LN)" of `text` whose capitalised words' initials
+    spell LN, the long name (lower case, with and without "the") keyed as LN is: one claimant
+    named two ways in one article keeps one key. The caller's aliases win."""
+    if "(" not in text:
+        return aliases
+    table = dict(aliases)
+    for m in _ACRONYM.finditer(text):
+        short = m.group(1)
+        words = text[max(0, m.start() - 120) : m.start()].split()
+        name: list[str] = []
+        while words and _NAME_BEFORE.fullmatch(words[-1] + " "):
+            name.insert(0, words.pop())
+            initials = "".join(w[0] for w in name if w[:1].isupper())
+            if initials == short:
+                long = " ".join(name).lower()
+                key = claimant_key(short, aliases)
+                if key:
+                    for phrase in (long, long.removeprefix("the ")):
+                        table.setdefault(phrase, key)
+                break
+    return table

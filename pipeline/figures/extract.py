@@ -14,7 +14,7 @@ import logging
 import re
 from dataclasses import replace
 
-from pipeline.figures.article import claimant_in_article, unnamed_group
+from pipeline.figures.article import acronyms, claimant_in_article, unnamed_group
 from pipeline.figures.cues import (
     CATEGORY_OF_STEM,
     KW,
@@ -97,7 +97,7 @@ def find_figures(
     if not isinstance(text, str) or not text:
         return []
     text = text[:_MAX_TEXT]
-    table = {k.lower(): v.lower() for k, v in (aliases or {}).items()}
+    table = acronyms(text, {k.lower(): v.lower() for k, v in (aliases or {}).items()})
     claimants = Claimants(table)
     spans = split_sentences(text)
     figures: list[Figure] = []

@@ -60,3 +60,14 @@ def test_a_day_or_a_trailing_phrase_is_no_group() -> None:
     assert cut.subject == "people" and cut.subject_key == named.subject_key
     text = "The death toll of the outbreak reached 80 compared with 12 a year ago."
     assert {f.value: f.subject for f in find_figures(text)} == {80: "people", 12: "people"}
+
+
+def test_a_name_and_its_initials_are_one_claimant() -> None:
+    text = (
+        "The Office for Flood Relief (OFR) opened shelters on Monday.\n\n"
+        "The Office for Flood Relief said 12 people died in the night.\n\n"
+        "On Tuesday OFR said 14 people were still missing."
+    )
+    died, missing = find_figures(text)
+    assert (died.claimant, missing.claimant) == ("Office for Flood Relief", "OFR")
+    assert died.claimant_key == missing.claimant_key == "ofr"

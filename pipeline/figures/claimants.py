@@ -29,6 +29,9 @@ _SPEECH = (
     r"|placed|recorded|records|documented|counted|tallied|show|shows|showed|suggest|suggests"
     r"|suggested|indicate|indicates|indicated|warned|warns|revealed|reveals|acknowledged"
     r"|acknowledges|admitted|admits|declared|declares"
+    # "Iran has revised down the number killed", "officials lowered the state's death toll"
+    r"|(?:revised|raised|lowered|updated|corrected)(?=\s+(?:[\w’'-]+\s+){0,4}?"
+    r"(?:toll|number|figure|count|tally|estimate)s?\b)"
     r"|(?:released|publishe[ds]|issued)(?=\s+(?:(?:an?|the|its|their|new|latest)\s+)?(?:\w+\s+)?"
     r"(?:estimates?|figures|data|reports?|statement|tally|count|statistics)\b))"
 )
@@ -37,10 +40,11 @@ _SPEECH_KEYS = (
     "said", "say", "report", "stat", "told", "tell", "claim", "announc", "estimat", "confirm",
     "add", "wrote", "writes", "note", "tweet", "posted", "data", "put", "place", "record",
     "document", "counted", "tallied", "show", "suggest", "indicat", "warn", "reveal",
-    "acknowledg", "admit", "declar", "releas", "publish", "issued",
+    "acknowledg", "admit", "declar", "releas", "publish", "issued", "revised", "raised",
+    "lowered", "updated", "corrected",
 )  # fmt: skip
 # The first-letter guard lets the scan skip most words without trying every alternative.
-_SPEECH_RE = re.compile(rf"\b(?=[acdehinprstw]){_SPEECH}\b")
+_SPEECH_RE = re.compile(rf"\b(?=[acdehilnprstuw]){_SPEECH}\b")
 _NP_LOWER_WORDS = """
     of the and for ’s 's local senior top military police health hospital government security
     medical rights group official officials authorities source sources resident residents
@@ -104,7 +108,12 @@ _DATA_NOUN = re.compile(
     r"|^(?:data|figures|statistics|numbers)$",
     re.IGNORECASE,
 )
-_ARTICLE_BEFORE = re.compile(r"\b(?:an?|the)\s+$", re.IGNORECASE)
+# "an estimated", "the earlier reported toll": the verb's participle inside a noun phrase
+_ARTICLE_BEFORE = re.compile(
+    r"\b(?:an?|the|its|their)\s+(?:(?:earlier|first|initially|previously|officially|last"
+    r"|newly|recently|widely)\s+)?$",
+    re.IGNORECASE,
+)
 _NOUN_AFTER = re.compile(r"\s+(?:of|from|by|for|on)\b")
 _NOUN_SPEECH = frozenset(
     [
@@ -166,7 +175,7 @@ def _speaker(sentence: str) -> str | None:
         if sm.group(0).startswith("claim") and _LIVES_AFTER.match(sentence, sm.end()):
             continue  # "the blast claimed the lives of 18": a death, not a statement
         noun = sm.group(0) in _NOUN_SPEECH and _NOUN_AFTER.match(sentence, sm.end())
-        if noun or _ARTICLE_BEFORE.search(sentence, max(0, sm.start() - 6), sm.start()):
+        if noun or _ARTICLE_BEFORE.search(sentence, max(0, sm.start() - 24), sm.start()):
             continue  # "an estimated 150,000", "an internal estimate of": not a verb here
         got = _speaker_before(sentence, sm.start())
         if got and not _is_event(got):

@@ -14,6 +14,7 @@ import logging
 import re
 from dataclasses import replace
 
+from pipeline.figures.article import acronyms, claimant_in_article, unnamed_group
 from pipeline.figures.cues import (
     CATEGORY_OF_STEM,
     KW,
@@ -25,9 +26,10 @@ from pipeline.figures.cues import (
     K,
     W,
 )
+from pipeline.figures.lang import check_language
 from pipeline.figures.model import Category, Figure
 from pipeline.figures.numbers import find_numbers, has_number_word
-from pipeline.figures.rightcues import derived_stems
+from pipeline.figures.rightcues import derived_stems, stems_gate
 from pipeline.figures.sentence_figures import Claimants, sentence_figures
 from pipeline.figures.sentences import split_sentences
 from pipeline.figures.subjects import subject_key
@@ -70,30 +72,32 @@ def _set_against(f: Figure, sentence: str) -> bool:
 
 
 # The cheap prefilter before each sentence: substrings derived from the cue patterns (a sentence
-# without any of them cannot hold a cue); shortest first.
+# without any of them cannot hold a cue); shortest first. Searched for as one trie pattern.
 CUE_STEMS = derived_stems(RIGHT_RE_LOWER, LEFT_VERB_RE_LOWER, LEFT_NOUN_RE_LOWER)
+_CUE_GATE = stems_gate(CUE_STEMS)
 
 
 def has_cue_lower(low: str) -> bool:
     """Does the lower-cased sentence hold a substring every cue match holds (CUE_STEMS)?"""
-    for stem in CUE_STEMS:  # noqa: SIM110 (a plain loop: no generator to resume per stem)
-        if stem in low:
-            return True
-    return False
+    return _CUE_GATE.search(low) is not None
 
 
 _MAX_TEXT = 5_000_000  # characters; beyond this the text is cut, never rejected
 
 
-def find_figures(text: str, *, aliases: dict[str, str] | None = None) -> list[Figure]:
+def find_figures(
+    text: str, lang: str = "en", *, aliases: dict[str, str] | None = None
+) -> list[Figure]:
     """Return the figures `text` states, in text order, exact repeats removed.
 
-    Never raises on any str input; returns [] when there is nothing to report.
+    Never raises on any str input; returns [] when there is nothing to report. `lang` must be
+    one of LANGUAGES (else UnknownLanguageError: the caller's mistake, permanent).
     """
+    check_language(lang)
     if not isinstance(text, str) or not text:
         return []
     text = text[:_MAX_TEXT]
-    table = {k.lower(): v.lower() for k, v in (aliases or {}).items()}
+    table = acronyms(text, {k.lower(): v.lower() for k, v in (aliases or {}).items()})
     claimants = Claimants(table)
     spans = split_sentences(text)
     figures: list[Figure] = []
@@ -103,6 +107,8 @@ def find_figures(text: str, *, aliases: dict[str, str] | None = None) -> list[Fi
     for idx, (start, end) in enumerate(spans):
         sentence = text[start:end]
         low = sentence.lower()
+        if not _has_number(sentence, low):
+            continue  # the cheaper test first: most sentences of a page hold no number
         cue = has_cue_lower(low)
         opener = None
         if not cue and prev_idx == idx - 1:
@@ -112,7 +118,7 @@ def find_figures(text: str, *, aliases: dict[str, str] | None = None) -> list[Fi
                 or _N_OF_THEM.match(low)
                 or _EARLIER_TALLY.search(low)
             )
-        if (not cue and opener is None) or not _has_number(sentence, low):
+        if not cue and opener is None:
             continue
         found = []
         if cue:
@@ -145,11 +151,13 @@ def find_figures(text: str, *, aliases: dict[str, str] | None = None) -> list[Fi
         if not found:
             continue
         if all(f.claimant is None for f in found):
-            claimant = _claimant_nearby(text, spans, idx, claimants)
+            claimant = _claimant_nearby(text, spans, idx, claimants) or claimant_in_article(
+                text, spans, idx, claimants
+            )
             if claimant:
                 key = claimants.key(claimant)
                 found = [replace(f, claimant=claimant, claimant_key=key) for f in found]
-        found = [_named_in_full(f, named, claimants) for f in found]
+        found = [_named_in_full(unnamed_group(f, claimants.table), named, claimants) for f in found]
         if any(f.category == W for f in found) and not _LOSS_BROKEN_DOWN.search(sentence):
             # "lost 198,000 and another 550,000 wounded": "lost" meant killed
             found = [_as_killed(f) if _set_against(f, sentence) else f for f in found]

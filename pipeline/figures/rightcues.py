@@ -306,3 +306,24 @@ def _covered(items: list[Any], stems: tuple[str, ...]) -> bool:
 def _show(items: list[Any]) -> str:
     words = _strings(items)
     return sorted(words)[0] if words else str(items)[:80]
+
+
+def stems_gate(stems: tuple[str, ...]) -> re.Pattern[str]:
+    """One pattern that finds any of `stems` in a single scan: the stems merged into a trie
+    ("kill|kidnap" -> "ki(?:ll|dnap)"), so each position costs a few steps, not one per stem
+    (a plain alternation tries every stem at every position; a loop of `in` scans the sentence
+    once per stem). `gate.search(low)` is found exactly when some stem is in `low`."""
+    trie: dict[str, Any] = {}
+    for stem in stems:
+        node = trie
+        for ch in stem:
+            node = node.setdefault(ch, {})
+        node[""] = {}  # a stem ends here: whatever follows, it has matched
+    return re.compile(_trie_pattern(trie))
+
+
+def _trie_pattern(node: dict[str, Any]) -> str:
+    if "" in node:
+        return ""  # a shorter stem ends here and gates alone: its longer ones add nothing
+    alts = [re.escape(ch) + _trie_pattern(child) for ch, child in sorted(node.items())]
+    return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"

@@ -114,3 +114,16 @@ def test_the_schema_check_names_each_problem(change: Any, message: str) -> None:
 def test_an_unknown_language_is_an_error() -> None:
     with pytest.raises(VocabularyError, match="no vocabulary for language 'xx'"):
         vocabulary("xx")
+
+
+def test_find_figures_takes_a_language_and_refuses_one_it_has_no_rules_for() -> None:
+    from pipeline.figures import LANGUAGES, UnknownLanguageError, find_figures
+
+    text = "Flooding killed 14 people in the valley."
+    assert "en" in LANGUAGES
+    assert find_figures(text, "en") == find_figures(text) == find_figures(text, lang="en")
+    assert [f.value for f in find_figures(text, lang="en")] == [14]
+    with pytest.raises(UnknownLanguageError, match="'xx'.*known: en"):
+        find_figures(text, lang="xx")
+    with pytest.raises(UnknownLanguageError):
+        find_figures("", lang="fr")  # refused before the text is read, even an empty one

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pipeline.figures import rightcues
 from pipeline.figures.cues import RIGHT_RE_LOWER
 from pipeline.figures.rightcues import CUE_FIRST_WORDS, first_words
 
@@ -46,3 +47,21 @@ def test_every_cue_starts_with_a_gate_word(words: list[str]) -> None:
     for m in re.finditer(r"[a-z]+", text):
         if RIGHT_RE_LOWER.match(text, m.start()):
             assert m.group() in CUE_FIRST_WORDS, (text, m.group())
+
+
+def test_stems_gate_finds_exactly_the_sentences_a_stem_is_in() -> None:
+    # The trie pattern the prefilter searches must answer as "any stem in the sentence" does,
+    # on the extractor's own stems and on stems that share prefixes or hold one another.
+    from pipeline.figures import extract
+
+    stems = ("kill", "kidnap", "dead", "death", "ead")
+    gate = rightcues.stems_gate(stems)
+    sentences = [
+        "he killed", "kidnapped", "kid napped", "a deadline", "deat", "bread", "k", "", "ki ll",
+        "the death toll", "abducted", "eaten",
+    ]  # fmt: skip
+    for s in sentences:
+        assert (gate.search(s) is not None) == any(t in s for t in stems), s
+    lines = [*sentences, "twelve were wounded", "forty are yet to be accounted for", "he slew 3"]
+    for s in lines:
+        assert extract.has_cue_lower(s) == any(t in s for t in extract.CUE_STEMS), s

@@ -54,6 +54,23 @@ class VocabularyError(ValueError):
     """A language's vocabulary file breaks the schema. Permanent: fix the data."""
 
 
+# The languages the extractor has rules for: the vocabulary of each is `lang/<code>/`. A
+# language joins when its rules do, not when a vocabulary file appears.
+LANGUAGES: tuple[str, ...] = ("en",)
+
+
+class UnknownLanguageError(ValueError):
+    """`find_figures` was asked for a language it has no rules for. Permanent: the caller must
+    pass one of LANGUAGES."""
+
+
+def check_language(code: str) -> None:
+    """Raise UnknownLanguageError unless the extractor has rules for language `code`."""
+    if code not in LANGUAGES:
+        known = ", ".join(LANGUAGES)
+        raise UnknownLanguageError(f"no figure rules for language {code!r} (known: {known})")
+
+
 @dataclass(frozen=True, slots=True)
 class Vocabulary:
     """One language's tables, checked and read-only."""

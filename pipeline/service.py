@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ctypes
+import gc
 import logging
 import random
 import re
@@ -39,6 +41,7 @@ STOP_GRACE = 20.0
 ABORT_GRACE = 5.0  # seconds an abandoned delivery may take to notice
 LEASE = timedelta(minutes=5)  # the least time a claimed delivery stays with its drainer
 HEARTBEAT_EVERY = 10  # seconds between the scheduler's heartbeats
+START_SPREAD = timedelta(milliseconds=50)  # start-up time per source, up to its interval
 WEEKDAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
 
 
@@ -211,7 +214,11 @@ async def open_app(config: Config, *, clock: Callable[[], datetime] = utcnow) ->
     channels = build_channels(config)
     client = make_client(settings)
     factory = session_factory(engine)
-    runner = Runner(factory, client, settings, clock, aliases=dict(config.subjects.aliases))
+    f = config.fetch
+    runner = Runner(
+        factory, client, settings, clock, aliases=dict(config.subjects.aliases),
+        in_flight=f.in_flight, parsing=f.parsing, workers=f.workers,
+    )  # fmt: skip
     try:
         yield App(config, factory, runner, channels, clock)
     finally:
@@ -231,6 +238,23 @@ def jitter_for(config: Config, source: Source) -> timedelta:
     if schedule.cron:
         return min(schedule.jitter, timedelta(seconds=15))
     return min(schedule.jitter, (schedule.every or config.defaults.every) / 4)
+
+
+def first_run(config: Config, source: Source, rank: int, count: int) -> timedelta:
+    """When the `rank`-th of `count` sources first runs after start-up: the start-up is spread
+    evenly over START_SPREAD per source, at most the source's interval (a few sources start at
+    once, thousands over their first interval), plus the source's jitter."""
+    schedule = config.schedule_for(source)
+    every = timedelta(0) if schedule.cron else schedule.every or config.defaults.every
+    spread = min(every, START_SPREAD * count) * (rank / count)
+    return spread + jitter_for(config, source) * random.random()
+
+
+def release_memory() -> None:
+    """Collect garbage and hand freed heap back to the system (glibc keeps it otherwise)."""
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 def trigger_for(config: Config, source: Source) -> IntervalTrigger | CronTrigger:
@@ -253,8 +277,9 @@ async def serve(app: App, *, stop: asyncio.Event) -> None:
     """Run every source on its schedule and drain the outbox until `stop` is set.
 
     One job per source: never two runs of one source at once (max_instances=1), missed runs
-    coalesced into one. Every source runs once at start, spread over its jitter so a restart
-    does not fire every fetch at the same instant. On stop, in-flight checks get STOP_GRACE seconds;
+    coalesced into one. Every source runs once at start, spread (first_run) so a restart
+    does not fire every fetch at the same instant; the runner bounds the checks in flight.
+    On stop, in-flight checks get STOP_GRACE seconds;
     what is then abandoned was not committed and is simply redone on the next start.
     """
     scheduler = AsyncIOScheduler(timezone=UTC)
@@ -271,6 +296,8 @@ async def serve(app: App, *, stop: asyncio.Event) -> None:
                 await run_drain()
         finally:
             in_flight.discard(task)
+            if not in_flight:
+                release_memory()  # the burst is over: give its pages back to the system
 
     async def run_drain() -> None:
         try:
@@ -287,9 +314,8 @@ async def serve(app: App, *, stop: asyncio.Event) -> None:
             )
 
     start = app.clock()
-    for source in app.config.sources:
-        if not source.enabled:
-            continue
+    enabled = [source for source in app.config.sources if source.enabled]
+    for i, source in enumerate(enabled):
         job = job_for(app.config, source)
         scheduler.add_job(
             run_check,
@@ -300,7 +326,7 @@ async def serve(app: App, *, stop: asyncio.Event) -> None:
             max_instances=1,
             coalesce=True,
             misfire_grace_time=300,
-            next_run_time=start + jitter_for(app.config, source) * random.random(),
+            next_run_time=start + first_run(app.config, source, i, len(enabled)),
         )
     every = app.config.outbox.drain_every
     scheduler.add_job(

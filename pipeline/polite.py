@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -66,10 +66,12 @@ class PoliteFetcher:
         settings: FetchSettings,
         *,
         clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         self.client = client
         self.settings = settings
         self._clock = clock
+        self._sleep = sleep
         self._hosts: dict[str, _Host] = {}
 
     async def fetch(self, url: str, *, previous: Validators | None) -> Page:
@@ -116,7 +118,7 @@ class PoliteFetcher:
                 async with host.pacing:
                     wait = host.next_start - self._clock()
                     if wait > 0:
-                        await asyncio.sleep(wait)
+                        await self._sleep(wait)
                     host.next_start = self._clock() + rules.delay
             yield
 

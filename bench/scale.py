@@ -28,6 +28,8 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench import servicerun
+
 PAGES = (Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "pages").resolve()
 PLAIN = "At least {k} people were killed in the fighting on Tuesday, officials said."
 SENTENCE = f"<p>{PLAIN}</p>"
@@ -233,6 +235,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("n", type=int, nargs="?", default=1000, help="sources (%(default)s)")
     parser.add_argument("--no-urlwatch", action="store_true", help="time figwatch only")
     parser.add_argument("--profile", action="store_true", help="profile figwatch's changed pass")
+    parser.add_argument(
+        "--run", type=float, metavar="SECONDS", help="then `figwatch run` for SECONDS"
+    )
+    parser.add_argument("--every", type=int, default=60, help="--run's interval (%(default)s s)")
+    parser.add_argument("--only-run", action="store_true", help="skip the three timed passes")
     args = parser.parse_args(argv)
     templates = _templates()
     if not templates:
@@ -245,8 +252,6 @@ def main(argv: list[str] | None = None) -> int:
         except ImportError:
             print("bench: urlwatch missing: pip install -e '.[bench]' (or --no-urlwatch)")
             return 2
-    figwatch = [sys.executable, "-m", "pipeline.cli"]
-    results: dict[str, list[Run]] = {"figwatch": [], "urlwatch": []}
     with tempfile.TemporaryDirectory() as name, ExitStack() as stack:
         tmp = Path(name)
         site = tmp / "site"
@@ -258,24 +263,46 @@ def main(argv: list[str] | None = None) -> int:
         urls = [f"http://127.0.0.1:{port}/{n}" for n in names]
         config = _figwatch_config(tmp, urls)
         uw = _urlwatch_files(tmp, urls)
-        env = dict(os.environ, FIGWATCH_CONFIG=str(config))
+        ok = True
+        if not args.only_run:
+            ok = _passes(args, tmp, site, templates, (megabytes, server), config, uw, urlwatch)
+        if args.run:
+            print("\n".join(servicerun.measure(tmp, urls, seconds=args.run, every=args.every)))
+    return 0 if ok else 1
+
+
+def _passes(
+    args: argparse.Namespace,
+    tmp: Path,
+    site: Path,
+    templates: list[tuple[str, str]],
+    about: tuple[float, str],
+    config: Path,
+    uw: list[str],
+    urlwatch: bool,
+) -> bool:
+    """The three timed passes of figwatch and urlwatch, their report; whether all went well."""
+    env = dict(os.environ, FIGWATCH_CONFIG=str(config))
+    figwatch = [sys.executable, "-m", "pipeline.cli"]
+    results: dict[str, list[Run]] = {"figwatch": [], "urlwatch": []}
+    for label in PASSES:
+        if label == "every page changed":
+            _render(site, args.n, templates, 1)
+        results["figwatch"].append(_timed(figwatch + ["-q", "check"], env))
+        if urlwatch:
+            results["urlwatch"].append(_timed(uw))
+        print(f"bench: {label} pass done", file=sys.stderr)
+    hits, fetch_errors, text_errors = _found(tmp, args.n)
+    megabytes, server = about
+    _report(args.n, megabytes, len(templates), server, results, hits, fetch_errors, text_errors)
+    if args.profile:
+        # Once more, every page changed again, under cProfile, with every stage run in this
+        # thread (parse and database work included) so the profile sees them; not timed.
         prof = tmp / "changed.prof"
-        for label in PASSES:
-            if label == "every page changed":
-                _render(site, args.n, templates, 1)
-            results["figwatch"].append(_timed(figwatch + ["-q", "check"], env))
-            if urlwatch:
-                results["urlwatch"].append(_timed(uw))
-            print(f"bench: {label} pass done", file=sys.stderr)
-        hits, fetch_errors, text_errors = _found(tmp, args.n)
-        _report(args.n, megabytes, len(templates), server, results, hits, fetch_errors, text_errors)
-        if args.profile:
-            # Once more, every page changed again, under cProfile, with every stage run in this
-            # thread (parse and database work included) so the profile sees them; not timed.
-            _render(site, args.n, templates, 2)
-            _profile_inline(config, prof)
-            _print_profile(prof)
-    return 0 if hits == args.n and not fetch_errors and not text_errors else 1
+        _render(site, args.n, templates, 2)
+        _profile_inline(config, prof)
+        _print_profile(prof)
+    return hits == args.n and not fetch_errors and not text_errors
 
 
 def _report(

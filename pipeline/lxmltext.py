@@ -9,6 +9,7 @@ are dict keys and set members themselves (their lxml proxies then stay alive and
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 
 from lxml import etree
@@ -178,16 +179,22 @@ def _split_body(body: str) -> list[str]:
     return [line for line in lines if line]
 
 
-def _tokens(tag: _Element) -> set[str]:
+def _tokens(tag: _Element) -> frozenset[str]:
     parts: list[str] = []
     for attr in ("class", "id", "role", "aria-label", "data-component", "data-testid"):
         value = tag.get(attr)
         if value:
             parts.extend(value.split() if attr == "class" else [value])
     if not parts:
-        return set()
+        return frozenset()
+    return _tokens_of(tuple(parts))
+
+
+@functools.lru_cache(maxsize=8192)
+def _tokens_of(parts: tuple[str, ...]) -> frozenset[str]:
+    # Pages repeat the same classes on many elements: each set of them is split once.
     kept = [p for p in parts if not p.lower().startswith(fu._IGNORED_CLASS_PREFIXES)]
-    return set(fu._TOKEN.findall(fu._CAMEL.sub(" ", " ".join(kept)).lower()))
+    return frozenset(fu._TOKEN.findall(fu._CAMEL.sub(" ", " ".join(kept)).lower()))
 
 
 def _is_junk(tag: _Element) -> bool:

@@ -211,22 +211,17 @@ class Runner:
 
     def _before(self, job: SourceJob) -> _Before:
         with self.session_factory() as session:
-            source = repo.source_by_name(session=session, name=job.name)
-            if source is None or source.id is None:
-                return _Before(None, None)
-            last = repo.last_good_fetch(session=session, source_id=source.id)
-            document = repo.latest_document(session=session, source_id=source.id)
+            state = repo.check_state(session=session, name=job.name)
+        if state is None or state[0].id is None:
+            return _Before(None, None)
+        source, last, text_hash = state
         same_url = source.url == job.url
         validators = (
             Validators(etag=last.etag, last_modified=last.last_modified, body_hash=last.body_hash)
             if last is not None and same_url
             else None
         )
-        return _Before(
-            validators,
-            document.text_hash if document is not None else None,
-            source.id if same_url else None,
-        )
+        return _Before(validators, text_hash, source.id if same_url else None)
 
     def _fetch_row(self, source_id: int, started: _Start, outcome: str) -> Fetch:
         return Fetch(

@@ -75,6 +75,7 @@ def measure(tmp: Path, urls: list[str], *, seconds: float, every: int) -> list[s
         lines += ["[[sources]]", f'name = "s{i:05d}"', f'url = "{url}"', ""]
     config = tmp / "service.toml"
     config.write_text("\n".join(lines))
+    config.chmod(0o600)
     started = time.monotonic()
     proc = subprocess.Popen(
         [sys.executable, "-m", "pipeline.cli", "-q", "--config", str(config), "run"],
@@ -98,7 +99,10 @@ def measure(tmp: Path, urls: list[str], *, seconds: float, every: int) -> list[s
         f"  peak RSS: service {usage.ru_maxrss / 1024:.0f} MB; with its parsing workers "
         f"{sampler.peak_total / 1024:.0f} MB (sampled)",
         *_schedule(database, len(urls), every + jitter),
-        *(f"  stderr: {line}" for line in err.strip().splitlines()[-3:]),
+        *(
+            f"  stderr: {line}"
+            for line in err.strip().splitlines()[-(30 if "Traceback" in err else 3) :]
+        ),
     ]
 
 

@@ -42,6 +42,7 @@ ABORT_GRACE = 5.0  # seconds an abandoned delivery may take to notice
 LEASE = timedelta(minutes=5)  # the least time a claimed delivery stays with its drainer
 HEARTBEAT_EVERY = 10  # seconds between the scheduler's heartbeats
 START_SPREAD = timedelta(milliseconds=50)  # start-up time per source, up to its interval
+BURST = 50  # checks after which an idle moment releases memory
 WEEKDAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
 
 
@@ -284,6 +285,7 @@ async def serve(app: App, *, stop: asyncio.Event) -> None:
     """
     scheduler = AsyncIOScheduler(timezone=UTC)
     in_flight: set[asyncio.Task[object]] = set()
+    burst = [0]  # checks since memory was last released
 
     async def run_check(job: SourceJob) -> None:
         task = asyncio.current_task()
@@ -296,8 +298,10 @@ async def serve(app: App, *, stop: asyncio.Event) -> None:
                 await run_drain()
         finally:
             in_flight.discard(task)
-            if not in_flight:
-                release_memory()  # the burst is over: give its pages back to the system
+            burst[0] += 1
+            if not in_flight and burst[0] >= BURST:
+                burst[0] = 0
+                release_memory()  # a burst is over: give its pages back to the system
 
     async def run_drain() -> None:
         try:

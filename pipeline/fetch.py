@@ -40,7 +40,8 @@ def _version() -> str:
         return "0.1.0"
 
 
-USER_AGENT = f"figwatch/{_version()} (+https://github.com/figwatch/figwatch)"
+_HOME = "https://github.com/figwatch/figwatch"
+USER_AGENT = f"figwatch/{_version()} (+{_HOME})"  # [fetch] contact replaces the URL
 
 # Media types we parse. Anything else (images, PDF, octet-stream, ...) is "not_html".
 _TEXT_TYPES = frozenset(
@@ -51,6 +52,16 @@ _SECRET_PARAM = re.compile(
     re.I,
 )
 _URL_IN_TEXT = re.compile(r"https?://[^\s'\"<>]+", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class HostRules:
+    """How one source's host is treated: requests at once, least seconds between two request
+    starts, whether robots.txt is honoured."""
+
+    per_host: int = 4
+    delay: float = 0.0
+    robots: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,10 +85,22 @@ class FetchSettings:
     # own host: refused unless allowed, for all sources or per configured URL.
     allow_private: bool = False
     allow_private_by_url: Mapping[str, bool] = field(default_factory=dict)
+    # Politeness (pipeline.polite): requests at once to one host, least seconds between two,
+    # robots.txt honoured; per configured URL when a source says otherwise.
+    per_host: int = 4
+    host_delay: float = 0.0
+    robots: bool = True
+    rules_by_url: Mapping[str, HostRules] = field(default_factory=dict)
+    retries: int = 2  # further attempts after a transient error, within one check
 
     def allows_private(self, url: str) -> bool:
         """Whether the source configured with `url` may reach any internal address."""
         return self.allow_private_by_url.get(url, self.allow_private)
+
+    def rules_for(self, url: str) -> HostRules:
+        """The host rules of the source configured with `url`."""
+        found = self.rules_by_url.get(url)
+        return found or HostRules(self.per_host, self.host_delay, self.robots)
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,14 +149,28 @@ class FetchError(Exception):
 
 def settings_for(config: Config) -> FetchSettings:
     """The fetch settings a config asks for: [defaults] limits, [fetch] and per-source rules."""
-    d = config.defaults
+    d, f = config.defaults, config.fetch
+    agent = USER_AGENT if f.contact is None else USER_AGENT.replace(_HOME, str(f.contact))
     return FetchSettings(
         total_timeout=d.timeout.total_seconds(),
         max_bytes=d.max_bytes,
-        user_agent=d.user_agent or USER_AGENT,
-        allow_private=config.fetch.allow_private,
+        user_agent=d.user_agent or agent,
+        allow_private=f.allow_private,
         allow_private_by_url={
             source.url: config.schedule_for(source).allow_private for source in config.sources
+        },
+        per_host=f.per_host,
+        host_delay=f.host_delay.total_seconds(),
+        robots=f.robots,
+        retries=f.retries,
+        rules_by_url={
+            str(s.url): HostRules(
+                s.per_host or f.per_host,
+                (f.host_delay if s.host_delay is None else s.host_delay).total_seconds(),
+                f.robots if s.robots is None else s.robots,
+            )
+            for s in config.sources
+            if (s.per_host, s.host_delay, s.robots) != (None, None, None)
         },
     )
 

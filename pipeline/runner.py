@@ -8,10 +8,15 @@ all of it or none of it, and the outbox rows it committed are delivered by the n
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import ctypes
 import logging
+import multiprocessing
+import os
+import signal
 import time
 from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -22,8 +27,9 @@ from sqlmodel import Session
 from alerts.message import FAILING
 from pipeline.alerting import add_good_fetch, health_row, queue
 from pipeline.diff import keyed
-from pipeline.fetch import FetchError, FetchSettings, Page, Validators, fetch_page
+from pipeline.fetch import FetchError, FetchSettings, Page, Validators
 from pipeline.figures import Figure, find_figures
+from pipeline.polite import PoliteFetcher
 from pipeline.recording import record_figures
 from pipeline.routing import ChannelRules
 from pipeline.text import TextError, article_text
@@ -68,6 +74,7 @@ class CheckResult:
 class _Before:
     validators: Validators | None
     text_hash: str | None
+    source_id: int | None = None  # the source's row, when it exists and has this URL
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,15 +102,47 @@ class Runner:
     fetch_settings: FetchSettings
     clock: Callable[[], datetime]
     aliases: Mapping[str, str] = field(default_factory=dict)
-    # Parsing and extraction hold the GIL: one thread for them avoids the convoy of many
-    # CPU-bound threads handing the GIL back and forth; database work keeps the default pool.
-    _cpu: ThreadPoolExecutor = field(
-        default_factory=lambda: ThreadPoolExecutor(1, thread_name_prefix="figwatch-parse")
-    )
+    # Checks in flight at once, and pages handed to the parsers at once (parsing or queued for
+    # a worker): one limit each for `run` and `check`, whatever calls `check`.
+    in_flight: int = 16
+    parsing: int = 0  # 0: twice the workers
+    # Parsing and extraction hold the GIL: they run in worker processes, one per core (0: in
+    # one thread of this process, for tests and one-page commands).
+    workers: int | None = None
+    _cpu: Executor | None = None
+    _checks: asyncio.Semaphore | None = None
+    _parses: asyncio.Semaphore | None = None
+    _fetcher: PoliteFetcher | None = None
+
+    def _polite(self) -> PoliteFetcher:
+        if self._fetcher is None:
+            self._fetcher = PoliteFetcher(self.client, self.fetch_settings)
+        return self._fetcher
 
     def close(self) -> None:
-        """Release the parsing thread."""
-        self._cpu.shutdown(wait=True, cancel_futures=True)
+        """Stop the parsing workers."""
+        if self._cpu is not None:
+            self._cpu.shutdown(wait=True, cancel_futures=True)
+            self._cpu = None
+
+    def _executor(self) -> Executor:
+        if self._cpu is None:
+            n = (os.cpu_count() or 1) if self.workers is None else self.workers
+            if n <= 0:
+                self._cpu = ThreadPoolExecutor(1, thread_name_prefix="figwatch-parse")
+            else:
+                # spawn: workers start from a clean process (not a fork of this one, with its
+                # event loop, threads and database connections), children of this one.
+                context = multiprocessing.get_context("spawn")
+                self._cpu = ProcessPoolExecutor(n, mp_context=context, initializer=_worker_start)
+        return self._cpu
+
+    def _gates(self) -> tuple[asyncio.Semaphore, asyncio.Semaphore]:
+        if self._checks is None or self._parses is None:
+            n = (os.cpu_count() or 1) if self.workers is None else max(self.workers, 1)
+            self._checks = asyncio.Semaphore(self.in_flight)
+            self._parses = asyncio.Semaphore(self.parsing or 2 * n)
+        return self._checks, self._parses
 
     async def check(self, job: SourceJob) -> CheckResult:
         """Check one source. Never raises for a bad page or a failed fetch: those are recorded.
@@ -113,19 +152,25 @@ class Runner:
         started = _Start(self.clock())
         before = await asyncio.to_thread(self._before, job)
         try:
-            page = await fetch_page(
-                self.client, job.url, previous=before.validators, settings=self.fetch_settings
-            )
+            page = await self._polite().fetch(job.url, previous=before.validators)
         except FetchError as e:
             return await asyncio.to_thread(
                 self._record_error, job, started, e.kind, str(e), e.transient, e.status_code
             )
         if page.not_modified:
-            return await asyncio.to_thread(self._record_same, job, started, page, "not_modified")
-        try:
-            parsed = await asyncio.get_running_loop().run_in_executor(
-                self._cpu, self._parse, job, page, before.text_hash
+            return await asyncio.to_thread(
+                self._record_same, job, started, page, "not_modified", before.source_id
             )
+        try:
+            async with self._gates()[1]:
+                parsed = await asyncio.get_running_loop().run_in_executor(
+                    self._executor(),
+                    _parse,
+                    page.html or "",
+                    job.selector,
+                    before.text_hash,
+                    dict(self.aliases),
+                )
         except TextError as e:
             return await asyncio.to_thread(
                 self._record_error, job, started, "text", str(e), False, page.status_code
@@ -137,17 +182,21 @@ class Runner:
                 self._record_error, job, started, "internal", message, False, page.status_code
             )
         if parsed.figures is None:
-            return await asyncio.to_thread(self._record_same, job, started, page, "unchanged")
+            return await asyncio.to_thread(
+                self._record_same, job, started, page, "unchanged", before.source_id
+            )
         return await asyncio.to_thread(self._record_version, job, started, page, parsed)
 
     async def check_all(
         self, jobs: Iterable[SourceJob], *, concurrency: int = 16
     ) -> list[CheckResult]:
-        """Check many sources at once; a database failure on one is reported as its result."""
+        """Check many sources, at most `concurrency` at once and at most the runner's
+        `in_flight` over all callers; a database failure on one is reported as its result."""
         gate = asyncio.Semaphore(concurrency)
+        shared = self._gates()[0]
 
         async def one(job: SourceJob) -> CheckResult:
-            async with gate:
+            async with gate, shared:
                 try:
                     return await self.check(job)
                 except SQLAlchemyError as e:
@@ -166,29 +215,17 @@ class Runner:
 
     def _before(self, job: SourceJob) -> _Before:
         with self.session_factory() as session:
-            source = repo.source_by_name(session=session, name=job.name)
-            if source is None or source.id is None:
-                return _Before(None, None)
-            last = repo.last_good_fetch(session=session, source_id=source.id)
-            document = repo.latest_document(session=session, source_id=source.id)
+            state = repo.check_state(session=session, name=job.name)
+        if state is None or state[0].id is None:
+            return _Before(None, None)
+        source, last, text_hash = state
+        same_url = source.url == job.url
         validators = (
             Validators(etag=last.etag, last_modified=last.last_modified, body_hash=last.body_hash)
-            if last is not None and source.url == job.url
+            if last is not None and same_url
             else None
         )
-        return _Before(validators, document.text_hash if document is not None else None)
-
-    def _parse(self, job: SourceJob, page: Page, previous_hash: str | None) -> _Parsed:
-        article = article_text(page.html or "", selector=job.selector)
-        digest = repo.text_hash(article.text)
-        if digest == previous_hash:
-            return _Parsed(article.title, article.text, digest, None)
-        return _Parsed(
-            article.title,
-            article.text,
-            digest,
-            find_figures(article.text, aliases=dict(self.aliases)),
-        )
+        return _Before(validators, text_hash, source.id if same_url else None)
 
     def _fetch_row(self, source_id: int, started: _Start, outcome: str) -> Fetch:
         return Fetch(
@@ -235,16 +272,22 @@ class Runner:
         )
 
     def _record_same(
-        self, job: SourceJob, started: _Start, page: Page, outcome: str
+        self, job: SourceJob, started: _Start, page: Page, outcome: str, source_id: int | None
     ) -> CheckResult:
+        """One fetch_log row. A page that did not change diffs nothing, so it takes no lock on
+        the source row when that row is known (from `_before`) with this URL: one INSERT."""
         with self.session_factory() as session, session.begin():
-            source = repo.lock_source(session=session, name=job.name, url=job.url, now=started.at)
-            assert source.id is not None
-            fetch = _with_page(self._fetch_row(source.id, started, outcome), page)
+            if source_id is None:
+                source = repo.lock_source(
+                    session=session, name=job.name, url=job.url, now=started.at
+                )
+                assert source.id is not None
+                source_id = source.id
+            fetch = _with_page(self._fetch_row(source_id, started, outcome), page)
             rows = add_good_fetch(
-                session=session, source_id=source.id, fetch=fetch, fail_after=job.fail_after
+                session=session, source_id=source_id, fetch=fetch, fail_after=job.fail_after
             )
-            alerted = self._alert(session, job, source.id, rows, started.at)
+            alerted = self._alert(session, job, source_id, rows, started.at)
         return CheckResult(
             job.name, outcome, alerts=len(alerted), alerted=tuple({c for c, _ in alerted})
         )
@@ -304,6 +347,26 @@ class Runner:
             baseline=silent,
             alerted=tuple(dict.fromkeys(c for c, _ in queued)),
         )
+
+
+def _worker_start() -> None:
+    """In a parsing worker: die with the service (a killed service leaves no workers behind
+    holding its pipes)."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    if os.getppid() == 1:  # the parent is already gone
+        os._exit(0)
+
+
+def _parse(
+    html: str, selector: str | None, previous_hash: str | None, aliases: dict[str, str]
+) -> _Parsed:
+    """Article text and, when the text is new, its figures: run in a parsing worker."""
+    article = article_text(html, selector=selector)
+    digest = repo.text_hash(article.text)
+    if digest == previous_hash:
+        return _Parsed(article.title, article.text, digest, None)
+    return _Parsed(article.title, article.text, digest, find_figures(article.text, aliases=aliases))
 
 
 def _with_page(row: Fetch, page: Page) -> Fetch:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ctypes
+import gc
 import logging
 import random
 import re
@@ -46,6 +48,8 @@ ABORT_GRACE = 5.0  # seconds an abandoned delivery may take to notice
 LEASE = timedelta(minutes=5)  # the least time a claimed delivery stays with its drainer
 HEARTBEAT_EVERY = 10  # seconds between the scheduler's heartbeats
 DIGEST_EVERY = 60  # seconds between looks for digests whose period ended
+START_SPREAD = timedelta(milliseconds=50)  # start-up time per source, up to its interval
+BURST = 50  # checks after which an idle moment releases memory
 WEEKDAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
 
 
@@ -262,7 +266,11 @@ async def open_app(config: Config, *, clock: Callable[[], datetime] = utcnow) ->
     channels = build_channels(config)
     client = make_client(settings)
     factory = session_factory(engine)
-    runner = Runner(factory, client, settings, clock, aliases=dict(config.subjects.aliases))
+    f = config.fetch
+    runner = Runner(
+        factory, client, settings, clock, aliases=dict(config.subjects.aliases),
+        in_flight=f.in_flight, parsing=f.parsing, workers=f.workers,
+    )  # fmt: skip
     try:
         yield App(config, factory, runner, channels, clock)
     finally:
@@ -282,6 +290,23 @@ def jitter_for(config: Config, source: Source) -> timedelta:
     if schedule.cron:
         return min(schedule.jitter, timedelta(seconds=15))
     return min(schedule.jitter, (schedule.every or config.defaults.every) / 4)
+
+
+def first_run(config: Config, source: Source, rank: int, count: int) -> timedelta:
+    """When the `rank`-th of `count` sources first runs after start-up: the start-up is spread
+    evenly over START_SPREAD per source, at most the source's interval (a few sources start at
+    once, thousands over their first interval), plus the source's jitter."""
+    schedule = config.schedule_for(source)
+    every = timedelta(0) if schedule.cron else schedule.every or config.defaults.every
+    spread = min(every, START_SPREAD * count) * (rank / count)
+    return spread + jitter_for(config, source) * random.random()
+
+
+def release_memory() -> None:
+    """Collect garbage and hand freed heap back to the system (glibc keeps it otherwise)."""
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 def trigger_for(config: Config, source: Source) -> IntervalTrigger | CronTrigger:
@@ -306,15 +331,16 @@ async def serve(
     """Run every source on its schedule and drain the outbox until `stop` is set.
 
     One job per source: never two runs of one source at once (max_instances=1), missed runs
-    coalesced into one. Every source runs once at start, spread over its jitter so a restart
-    does not fire every fetch at the same instant. On SIGHUP, `reload()` gives the new config
-    (see `apply_config`); one that raises ConfigError is reported and the running one kept.
-    On stop, in-flight checks get STOP_GRACE seconds; what is then abandoned was not committed
-    and is simply redone on the next start.
+    coalesced into one. Every source runs once at start, spread (first_run) so a restart
+    does not fire every fetch at the same instant; the runner bounds the checks in flight.
+    On SIGHUP, `reload()` gives the new config (see `apply_config`); one that raises
+    ConfigError is reported and the running one kept. On stop, in-flight checks get STOP_GRACE
+    seconds; what is then abandoned was not committed and is simply redone on the next start.
     """
     scheduler = AsyncIOScheduler(timezone=UTC)
     in_flight: set[asyncio.Task[object]] = set()
     summary = Summary()
+    burst = [0]  # checks since memory was last released
 
     async def run_check(job: SourceJob) -> None:
         task = asyncio.current_task()
@@ -328,6 +354,10 @@ async def serve(
                 await run_drain()
         finally:
             in_flight.discard(task)
+            burst[0] += 1
+            if not in_flight and burst[0] >= BURST:
+                burst[0] = 0
+                release_memory()  # a burst is over: give its pages back to the system
 
     async def run_drain() -> None:
         try:
@@ -356,7 +386,7 @@ async def serve(
     async def heartbeat() -> None:
         app.beat()
 
-    def schedule_source(source: Source, first: datetime) -> None:
+    def schedule_source(source: Source, first: datetime, rank: int = 0, count: int = 1) -> None:
         job = job_for(app.config, source)
         scheduler.add_job(
             run_check,
@@ -367,7 +397,7 @@ async def serve(
             max_instances=1,
             coalesce=True,
             misfire_grace_time=300,
-            next_run_time=first + jitter_for(app.config, source) * random.random(),
+            next_run_time=first + first_run(app.config, source, rank, count),
             replace_existing=True,
         )
 
@@ -408,9 +438,9 @@ async def serve(
         log.info("reload: %s", changed)
 
     start = app.clock()
-    for source in app.config.sources:
-        if source.enabled:
-            schedule_source(source, start)
+    enabled = [source for source in app.config.sources if source.enabled]
+    for rank, source in enumerate(enabled):
+        schedule_source(source, start, rank, len(enabled))
     schedule_upkeep(start)
     add_digest_job(scheduler, app, run_drain)
     scheduler.start()
@@ -470,6 +500,7 @@ async def apply_config(app: App, config: Config) -> Reloaded:
     settings = settings_for(config)
     client, app.runner.client = app.runner.client, make_client(settings)
     app.runner.fetch_settings = settings
+    app.runner._fetcher = None  # the next check makes one over the new client and settings
     app.runner.aliases = dict(config.subjects.aliases)
     # Checks in flight still hold the old client: close it once they are surely done.
     asyncio.get_running_loop().call_later(

@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 from bs4.builder import ParserRejectedMarkup
 from bs4.builder._lxml import LXMLTreeBuilder
 from bs4.element import PageElement
+from lxml import etree
 from soupsieve import SelectorSyntaxError
 
-from pipeline.furniture import PageIndex, drop_furniture, link_density, with_ancestors
+from pipeline.furniture import PageIndex, drop_furniture, with_ancestors
 
 _BLOCKS = frozenset(
     {"p", "div", "section", "article", "main", "header", "footer", "aside", "nav", "h1", "h2",
@@ -96,34 +98,36 @@ def article_text(html: str, *, selector: str | None = None) -> Article:
         plain = [_clean(block) for block in _BLANK_LINE.split(_CONTROL.sub("", html))]
         return Article(title=None, text="\n\n".join(p for p in plain if p))
     try:
-        soup = BeautifulSoup(_CONTROL.sub("", html), builder=_DepthLimitedBuilder())
-        index = PageIndex(soup)
-        title = _title(soup)
-        if selector is not None:
-            roots = _select(soup, selector)
-            drop_furniture(index, protected=with_ancestors(roots), boxes=False)
-            paragraphs = [p for root in roots for p in _paragraphs(root)]
+        if selector is None:
+            # The hot path: the article found by markup or paragraph density, on an lxml tree.
+            from pipeline import lxmltext
+
+            title, paragraphs = lxmltext.article(_CONTROL.sub("", html))
         else:
-            structured = _ld_article_body(index.ld_json)
-            drop_furniture(index, protected=set(), boxes=True)
-            paragraphs = [p for root in _find_article(index) for p in _paragraphs(root)]
-            # Pages rendered by script ship the body as JSON-LD and little else.
-            if structured and sum(map(len, paragraphs)) * 3 < len(structured) * 2:
-                paragraphs = _split_body(structured)
+            title, paragraphs = _selected(_CONTROL.sub("", html), selector)
     except (_TooDeep, RecursionError):
         raise TextError(f"page nested more than {_MAX_DEPTH} elements deep") from None
-    except ParserRejectedMarkup as e:
+    except (ParserRejectedMarkup, etree.LxmlError) as e:
         raise TextError(f"HTML parser rejected the page: {e}") from None
     if not paragraphs:
         raise TextError("no article text found")
     return Article(title=title, text="\n\n".join(paragraphs))
 
 
-def _ld_article_body(scripts: list[Tag]) -> str | None:
-    """The longest schema.org `articleBody` in the page's JSON-LD, if any."""
+def _selected(html: str, selector: str) -> tuple[str | None, list[str]]:
+    """The title, and the text of the elements `selector` matches (BeautifulSoup: soupsieve)."""
+    soup = BeautifulSoup(html, builder=_DepthLimitedBuilder())
+    index = PageIndex(soup)
+    title = _title(soup)
+    roots = _select(soup, selector)
+    drop_furniture(index, protected=with_ancestors(roots), boxes=False)
+    return title, [p for root in roots for p in _paragraphs(root)]
+
+
+def _ld_article_body_text(raws: Iterable[str | None]) -> str | None:
+    """The longest schema.org `articleBody` in the page's JSON-LD scripts, if any."""
     best: str | None = None
-    for script in scripts:
-        raw = script.string
+    for raw in raws:
         if not raw or "articleBody" not in raw:
             continue
         try:
@@ -141,14 +145,6 @@ def _ld_article_body(scripts: list[Tag]) -> str | None:
             elif isinstance(item, list):
                 stack.extend(item)
     return best if best and len(best) >= _MIN_ARTICLE_CHARS else None
-
-
-def _split_body(body: str) -> list[str]:
-    if _HTML_BODY.search(body):
-        fragment = BeautifulSoup(body, "lxml")
-        return _paragraphs(fragment.body or fragment)
-    lines = (_clean(line) for line in body.splitlines())
-    return [line for line in lines if line]
 
 
 def _select(soup: BeautifulSoup, selector: str) -> list[Tag]:
@@ -176,93 +172,6 @@ def _title(soup: BeautifulSoup) -> str | None:
             if text:
                 return text
     return None
-
-
-def _find_article(index: PageIndex) -> list[Tag]:
-    root = index.root
-    p_chars = index.p_chars()
-    total_p = p_chars.get(id(root), 0)
-    live = [tag for tag in index.containers if not tag.decomposed]
-    for kind in _CONTAINER_KINDS:
-        best: Tag | None = None
-        best_chars = 0
-        for tag in live:
-            chars = p_chars.get(id(tag), 0)
-            if _kind(tag) == kind and chars > best_chars:
-                best, best_chars = tag, chars
-        if best is not None and best_chars >= _MIN_ARTICLE_CHARS and best_chars * 10 >= total_p * 3:
-            return _with_siblings(best, p_chars)
-    return _densest(root, p_chars)
-
-
-def _kind(tag: Tag) -> str:
-    if tag.get("itemprop") == "articleBody":
-        return "body"
-    return "article" if tag.name == "article" else "main"
-
-
-def _with_siblings(best: Tag, p_chars: dict[int, int]) -> list[Tag]:
-    """A live blog is many `article`s side by side: take the substantial ones with `best`."""
-    parent = best.parent
-    if best.name != "article" or not isinstance(parent, Tag):
-        return [best]
-    siblings = parent.find_all("article", recursive=False)
-    if len(siblings) < 2:
-        return [best]
-    return [
-        tag
-        for tag in siblings
-        if tag is best
-        or (
-            tag.get("class") == best.get("class")  # posts alike, not a teaser beside the story
-            and p_chars.get(id(tag), 0) >= 100
-            and link_density(tag) < 0.25
-        )
-    ]
-
-
-def _densest(root: Tag, p_chars: dict[int, int]) -> list[Tag]:
-    """The element whose paragraphs hold the most text, links discounted (as readability does),
-    with its substantial siblings: some pages wrap every paragraph in a chain of divs."""
-    scores: dict[int, float] = {}
-    tags: dict[int, Tag] = {}
-    for p in root.find_all(["p", "pre", "td"]):
-        text = p.get_text()
-        if len(text) < 25:
-            continue
-        score = 1 + min(len(text) / 100, 3) + text.count(",")
-        for level, holder in enumerate((p.parent, p.parent.parent if p.parent else None)):
-            if isinstance(holder, Tag):
-                tags[id(holder)] = holder
-                scores[id(holder)] = scores.get(id(holder), 0.0) + score / (level + 1)
-    if not scores:
-        return [root]
-    best = tags[max(scores, key=lambda k: scores[k] * (1 - link_density(tags[k])))]
-    chars = p_chars.get(id(best), 0)
-    while (
-        best is not root
-        and isinstance(best.parent, Tag)
-        and best.parent is not root
-        and p_chars.get(id(best.parent), 0) == chars
-    ):
-        best = best.parent  # a wrapper that adds no paragraphs
-    parent = best.parent
-    if best is root or not isinstance(parent, Tag):
-        return [best]
-    # Only siblings built like `best` (same tag, same class): repeated blocks of one story,
-    # not the next box over.
-    floor = max(80, chars // 5)
-    kind = best.get("class")
-    return [
-        tag
-        for tag in parent.find_all(best.name, recursive=False)
-        if tag is best
-        or (
-            tag.get("class") == kind
-            and p_chars.get(id(tag), 0) >= floor
-            and link_density(tag) < 0.3
-        )
-    ]
 
 
 def _block_of(tag: Tag, cache: dict[int, Tag], stop: Tag) -> Tag:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Column, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Column, Index, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.types import DateTime, TypeDecorator
 from sqlmodel import Field, SQLModel
 
@@ -62,6 +62,8 @@ class Fetch(SQLModel, table=True):
     """Every fetch attempt: its outcome, timing and error, even when nothing changed."""
 
     __tablename__ = "fetch_log"  # FETCH is a reserved word in PostgreSQL
+    # A source's newest fetches, found without reading its history (migration 0004).
+    __table_args__ = (Index("ix_fetch_log_source_id_id", "source_id", "id"),)
 
     id: int | None = Field(default=None, primary_key=True)
     source_id: int = Field(foreign_key="source.id", index=True)

@@ -7,7 +7,7 @@ import zlib
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import update
+from sqlalchemy import func, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
@@ -38,6 +38,31 @@ def lock_source(*, session: Session, name: str, url: str, now: datetime) -> Sour
         select(Source).where(Source.name == name).with_for_update(nowait=False)
     ).one()
     return source
+
+
+def check_state(*, session: Session, name: str) -> tuple[Source, Fetch | None, str | None] | None:
+    """What a check needs to know before it fetches, in two small queries: the source row, its
+    last good fetch (validators for the conditional GET) and the text hash of its latest
+    document. None for a source never seen."""
+    newest_good = (
+        select(func.max(Fetch.id))
+        .where(Fetch.source_id == Source.id, Fetch.outcome != "error")
+        .scalar_subquery()
+    )
+    newest_text = (
+        select(Document.text_hash)
+        .join(Fetch, col(Fetch.document_id) == Document.id)
+        .where(Fetch.source_id == Source.id)
+        .order_by(col(Fetch.id).desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    row = session.exec(select(Source, newest_good, newest_text).where(Source.name == name)).first()
+    if row is None:
+        return None
+    source, good_id, text_hash = row
+    last = session.get(Fetch, good_id) if good_id is not None else None
+    return source, last, text_hash
 
 
 def last_good_fetch(*, session: Session, source_id: int) -> Fetch | None:

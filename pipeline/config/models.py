@@ -67,6 +67,19 @@ class FetchConfig(_Model):
     # Redirects to loopback, private, link-local, CGNAT, ... addresses are refused unless the
     # source's own URL names that host; true allows them all (a source may say otherwise).
     allow_private: StrictBool = False
+    # Checks in flight at once in `run` and `check`, and pages being parsed at once (0: twice
+    # the cores); parsing workers (None: one per core, 0: in this process).
+    in_flight: int = Field(default=16, ge=1)
+    parsing: int = Field(default=0, ge=0)
+    workers: int | None = Field(default=None, ge=0)
+    # Politeness to each host (a source may say otherwise): requests at once, least time
+    # between two, robots.txt; transient errors retried within a check; a contact URL named in
+    # the User-Agent.
+    per_host: int = Field(default=4, ge=1)
+    host_delay: DurationOrZero = timedelta(0)
+    robots: StrictBool = True
+    retries: int = Field(default=2, ge=0, le=5)
+    contact: HttpUrl | None = None
 
 
 class Source(_Model):
@@ -83,6 +96,9 @@ class Source(_Model):
     fail_after: StrictInt | None = Field(default=None, ge=1)
     enabled: StrictBool = True
     allow_private: StrictBool | None = None  # None = [fetch] allow_private
+    per_host: int | None = Field(default=None, ge=1)  # None = [fetch] per_host, and so on
+    host_delay: DurationOrZero | None = None
+    robots: StrictBool | None = None
 
     @field_validator("cron")
     @classmethod

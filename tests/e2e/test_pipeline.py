@@ -192,7 +192,9 @@ def test_a_bug_on_one_page_is_recorded_and_the_others_go_on(
         update={"sources": tuple(
             config.sources[0].model_copy(update={"name": n, "url": site.url(f"/{n}")})
             for n in ("good", "bad")
-        )}
+        ),
+        # parsed in this process: the patched extractor is not in the parsing workers
+        "fetch": config.fetch.model_copy(update={"workers": 0})}
     )  # fmt: skip
     with app_for(config, clock) as (app, loop):
         results = {r.source: r for r in loop.run_until_complete(app.check())}

@@ -1,0 +1,426 @@
+"""The article text of a page with no selector, on an lxml tree: the rules of pipeline.text and
+pipeline.furniture (same constants, same choices, same text out), at lxml's cost rather than
+BeautifulSoup's. A user's CSS selector still goes through BeautifulSoup (soupsieve).
+
+Text nodes are an element's `.text` and each child's `.tail`; like BeautifulSoup's get_text(),
+the text of comments and of script, style, template, rt and rp is never article text. Elements
+are dict keys and set members themselves (their lxml proxies then stay alive and unique).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable
+
+from lxml import etree
+from lxml.etree import _Element
+
+from pipeline import furniture as fu
+from pipeline import text as tx
+
+_NOT_TEXT = frozenset({"script", "style", "template", "rt", "rp"})
+_EVENTS = ("start", "end", "comment", "pi")
+
+
+def parse(html: str) -> _Element | None:
+    """The document's root element (None for a document lxml finds empty)."""
+    # huge_tree: libxml2 otherwise cuts the tree at 256 levels, silently; Page refuses more
+    # than pipeline.text._MAX_DEPTH itself.
+    parser = etree.HTMLParser(recover=True, encoding="utf-8", remove_pis=False, huge_tree=True)
+    return etree.fromstring(html.encode("utf-8", "replace"), parser)
+
+
+def text_of(el: _Element, sep: str = "") -> str:
+    """What BeautifulSoup's `get_text(sep)` gives for `el`."""
+    return sep.join(_strings(el))
+
+
+def _strings(el: _Element) -> Iterable[str]:
+    skip = 0
+    for event, e in etree.iterwalk(el, events=_EVENTS):
+        if event == "start":
+            if e.tag in _NOT_TEXT:
+                skip += 1
+            elif not skip and e.text:
+                yield e.text
+            continue
+        if event == "end" and e.tag in _NOT_TEXT:
+            skip -= 1
+        if e is not el and not skip and e.tail:
+            yield e.tail
+
+
+def _drop(el: _Element) -> None:
+    """Remove `el` and what it holds; the text after it stays (lxml keeps it in `el.tail`)."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    if el.tail:
+        prev = el.getprevious()
+        if prev is not None:
+            prev.tail = (prev.tail or "") + el.tail
+        else:
+            parent.text = (parent.text or "") + el.tail
+    parent.remove(el)
+
+
+def _children(el: _Element) -> list[_Element]:
+    return [c for c in el if isinstance(c.tag, str)]
+
+
+def _classes(el: _Element) -> list[str] | None:
+    value = el.get("class")
+    return None if value is None else value.split()
+
+
+class Page:
+    """The tree and the elements the stages look at, gathered in one walk (PageIndex's)."""
+
+    def __init__(self, doc: _Element) -> None:
+        self.doc = doc
+        body = doc.find("body") if doc.tag == "html" else None
+        self.root: _Element = body if body is not None else doc
+        self.always_drop: list[_Element] = []
+        self.ld_json: list[_Element] = []
+        self.headings: list[_Element] = []
+        self.containers: list[_Element] = []
+        self.anchors: list[_Element] = []
+        self.paragraphs: list[_Element] = []
+        self.meta_title: _Element | None = None
+        self.first: dict[str, _Element] = {}  # the first title and h1
+        depth = 0
+        for event, node in etree.iterwalk(doc, events=("start", "end")):
+            if event == "end":
+                depth -= 1
+                continue
+            depth += 1
+            if depth > tx._MAX_DEPTH:
+                raise tx._TooDeep
+            name = node.tag
+            if not isinstance(name, str):
+                continue
+            if name in fu._ALWAYS_DROP:
+                self.always_drop.append(node)
+                if name == "script" and node.get("type") == "application/ld+json":
+                    self.ld_json.append(node)
+                if (
+                    name == "meta"
+                    and self.meta_title is None
+                    and node.get("property") == "og:title"
+                ):
+                    self.meta_title = node
+            elif name == "p":
+                self.paragraphs.append(node)
+            elif name in fu._BOX_HEADINGS:
+                self.headings.append(node)
+            elif name in ("title", "h1") and name not in self.first:
+                self.first[name] = node
+            body_prop = node.get("itemprop") == "articleBody"
+            if name in ("main", "h1") or body_prop:
+                self.anchors.append(node)
+            if name in ("article", "main") or body_prop or node.get("role") == "main":
+                self.containers.append(node)
+
+    def live(self, el: _Element) -> bool:
+        """Whether `el` is still in the page (not dropped, nor inside something dropped)."""
+        return el.getroottree().getroot() is self.doc
+
+    def p_chars(self) -> dict[_Element, int]:
+        chars: dict[_Element, int] = {}
+        for p in self.paragraphs:
+            if not self.live(p):
+                continue
+            n = len(text_of(p))
+            chars[p] = n
+            for parent in p.iterancestors():
+                chars[parent] = chars.get(parent, 0) + n
+        return chars
+
+
+def article(html: str) -> tuple[str | None, list[str]]:
+    """The title and paragraphs of the page's article, as pipeline.text finds them without a
+    selector. Raises pipeline.text._TooDeep for a page nested too deep."""
+    doc = parse(html)
+    if doc is None:
+        return None, []
+    page = Page(doc)
+    title = _title(page)
+    structured = tx._ld_article_body_text(s.text for s in page.ld_json)
+    _drop_furniture(page)
+    paragraphs = [p for root in _find_article(page) for p in _paragraphs(root)]
+    if structured and sum(map(len, paragraphs)) * 3 < len(structured) * 2:
+        paragraphs = _split_body(structured)
+    return title, paragraphs
+
+
+def _title(page: Page) -> str | None:
+    meta = page.meta_title
+    if meta is not None:
+        content = meta.get("content")
+        if content and content.strip():
+            return tx._clean(content) or None
+    for name in ("title", "h1"):
+        tag = page.first.get(name)
+        if tag is not None:
+            text = tx._clean(text_of(tag, " "))
+            if text:
+                return text
+    return None
+
+
+def _split_body(body: str) -> list[str]:
+    if tx._HTML_BODY.search(body):
+        doc = parse(body)
+        if doc is None:
+            return []
+        found = doc.find("body")
+        return _paragraphs(found if found is not None else doc)
+    lines = (tx._clean(line) for line in body.splitlines())
+    return [line for line in lines if line]
+
+
+def _tokens(tag: _Element) -> frozenset[str]:
+    parts: list[str] = []
+    for attr in ("class", "id", "role", "aria-label", "data-component", "data-testid"):
+        value = tag.get(attr)
+        if value:
+            parts.extend(value.split() if attr == "class" else [value])
+    if not parts:
+        return frozenset()
+    return _tokens_of(tuple(parts))
+
+
+@functools.lru_cache(maxsize=8192)
+def _tokens_of(parts: tuple[str, ...]) -> frozenset[str]:
+    # Pages repeat the same classes on many elements: each set of them is split once.
+    kept = [p for p in parts if not p.lower().startswith(fu._IGNORED_CLASS_PREFIXES)]
+    return frozenset(fu._TOKEN.findall(fu._CAMEL.sub(" ", " ".join(kept)).lower()))
+
+
+def _is_junk(tag: _Element) -> bool:
+    name = tag.tag
+    if name in fu._FURNITURE:
+        return True
+    if name == "header":
+        return not any(a.tag == "article" for a in tag.iterancestors())
+    tokens = _tokens(tag)
+    if not tokens:
+        return False
+    if tokens & fu._JUNK_TOKENS:
+        return True
+    return any(a in tokens and b in tokens for a, b in fu._JUNK_PAIRS)
+
+
+def _is_hidden(tag: _Element) -> bool:
+    hidden = tag.get("hidden")
+    if hidden is not None and hidden.strip().lower() != "until-found":
+        return True
+    if (tag.get("aria-hidden") or "").strip().lower() == "true":
+        return True
+    style = tag.get("style")
+    if style and fu._HIDDEN_STYLE.search(style):
+        return True
+    classes = tag.get("class")
+    if not classes:
+        return False
+    names = [c.lower() for c in classes.split()]
+    return bool(fu._HIDDEN_CLASSES.intersection(names)) and not any(
+        fu._SHOWN_SOMEWHERE.search(c) for c in names
+    )
+
+
+def _drop_furniture(page: Page) -> None:
+    """furniture.drop_furniture with boxes, nothing protected."""
+    for tag in page.always_drop:
+        if page.live(tag):
+            _drop(tag)
+    root = page.root
+    p_chars = page.p_chars()
+    total_p = p_chars.get(root, 0)
+    holders: set[_Element] = set()
+    for anchor in page.anchors:
+        if page.live(anchor):
+            holders.add(anchor)
+            holders.update(anchor.iterancestors())
+
+    def holds_article(tag: _Element) -> bool:
+        return tag in holders or p_chars.get(tag, 0) * 2 > total_p > 0
+
+    stack = [root]
+    while stack:
+        parent = stack.pop()
+        for child in _children(parent):
+            if _is_hidden(child):
+                _drop(child)
+                continue
+            if _is_junk(child) and not holds_article(child):
+                _drop(child)
+                continue
+            stack.append(child)
+    for heading in page.headings:
+        if not page.live(heading) or not fu._BOX_HEADING.match(text_of(heading, " ")):
+            continue
+        box = heading.getparent()
+        if (
+            box is not None
+            and box is not root
+            and not holds_article(box)
+            and (_link_density(box) > 0.3 or len(text_of(box)) - len(text_of(heading)) < 20)
+        ):
+            _drop(box)
+            continue
+        after = heading.getnext()
+        while after is not None and not isinstance(after.tag, str):
+            after = after.getnext()
+        if after is not None and after.tag in ("ul", "ol", "div") and _link_density(after) > 0.5:
+            _drop(after)
+            _drop(heading)
+
+
+def _link_density(tag: _Element) -> float:
+    text = len(text_of(tag))
+    if not text:
+        return 0.0
+    return sum(len(text_of(a)) for a in tag.iterdescendants("a")) / text
+
+
+def _find_article(page: Page) -> list[_Element]:
+    root = page.root
+    p_chars = page.p_chars()
+    total_p = p_chars.get(root, 0)
+    live = [tag for tag in page.containers if page.live(tag)]
+    for kind in tx._CONTAINER_KINDS:
+        best: _Element | None = None
+        best_chars = 0
+        for tag in live:
+            chars = p_chars.get(tag, 0)
+            if _kind(tag) == kind and chars > best_chars:
+                best, best_chars = tag, chars
+        if (
+            best is not None
+            and best_chars >= tx._MIN_ARTICLE_CHARS
+            and best_chars * 10 >= total_p * 3
+        ):
+            return _with_siblings(best, p_chars)
+    return _densest(root, p_chars)
+
+
+def _kind(tag: _Element) -> str:
+    if tag.get("itemprop") == "articleBody":
+        return "body"
+    return "article" if tag.tag == "article" else "main"
+
+
+def _with_siblings(best: _Element, p_chars: dict[_Element, int]) -> list[_Element]:
+    parent = best.getparent()
+    if best.tag != "article" or parent is None:
+        return [best]
+    siblings = [c for c in parent if c.tag == "article"]
+    if len(siblings) < 2:
+        return [best]
+    return [
+        tag
+        for tag in siblings
+        if tag is best
+        or (
+            _classes(tag) == _classes(best)
+            and p_chars.get(tag, 0) >= 100
+            and _link_density(tag) < 0.25
+        )
+    ]
+
+
+def _densest(root: _Element, p_chars: dict[_Element, int]) -> list[_Element]:
+    scores: dict[_Element, float] = {}
+    for p in root.iterdescendants("p", "pre", "td"):
+        text = text_of(p)
+        if len(text) < 25:
+            continue
+        score = 1 + min(len(text) / 100, 3) + text.count(",")
+        parent = p.getparent()
+        grand = parent.getparent() if parent is not None else None
+        for level, holder in enumerate((parent, grand)):
+            if holder is not None:
+                scores[holder] = scores.get(holder, 0.0) + score / (level + 1)
+    if not scores:
+        return [root]
+    best = max(scores, key=lambda k: scores[k] * (1 - _link_density(k)))
+    chars = p_chars.get(best, 0)
+    while True:
+        parent = best.getparent()
+        if best is root or parent is None or parent is root or p_chars.get(parent, 0) != chars:
+            break
+        best = parent
+    parent = best.getparent()
+    if best is root or parent is None:
+        return [best]
+    floor = max(80, chars // 5)
+    kind = _classes(best)
+    return [
+        tag
+        for tag in parent
+        if tag.tag == best.tag
+        and (
+            tag is best
+            or (_classes(tag) == kind and p_chars.get(tag, 0) >= floor and _link_density(tag) < 0.3)
+        )
+    ]
+
+
+def _block_of(tag: _Element, cache: dict[_Element, _Element], stop: _Element) -> _Element:
+    path: list[_Element] = []
+    node: _Element | None = tag
+    found = stop
+    while node is not None:
+        hit = cache.get(node)
+        if hit is not None:
+            found = hit
+            break
+        if node.tag in tx._BLOCKS or node is stop:
+            found = node
+            break
+        path.append(node)
+        node = node.getparent()
+    for visited in path:
+        cache[visited] = found
+    return found
+
+
+def _paragraphs(root: _Element) -> list[str]:
+    """pipeline.text._paragraphs on the lxml tree: one string per block."""
+    out: list[str] = []
+    buffer: list[str] = []
+    current: list[_Element | None] = [None]
+    cache: dict[_Element, _Element] = {}
+
+    def flush() -> None:
+        if buffer:
+            text = tx._clean("".join(buffer))
+            if text and not tx._BOILERPLATE.match(text):
+                out.append(text)
+            buffer.clear()
+
+    def add(string: str, parent: _Element | None) -> None:
+        block = _block_of(parent, cache, root) if parent is not None else root
+        if block is not current[0]:
+            flush()
+            current[0] = block
+        buffer.append(string)
+
+    skip = 0
+    for event, e in etree.iterwalk(root, events=_EVENTS):
+        if event == "start":
+            name = e.tag
+            if name in _NOT_TEXT:
+                skip += 1
+            elif name in ("br", "hr"):
+                flush()
+            if not skip and e.text and name not in _NOT_TEXT:
+                add(e.text, e)
+            continue
+        if event == "end" and e.tag in _NOT_TEXT:
+            skip -= 1
+        if e is not root and not skip and e.tail:
+            add(e.tail, e.getparent())
+    flush()
+    return out

@@ -216,8 +216,12 @@ def cmd_check(args: argparse.Namespace) -> int:
         return 2
 
     async def go() -> int:
+        from pipeline.progress import progress
+
         async with open_app(config) as app:
-            results = await app.runner.check_all(app.jobs(args.source))
+            jobs = app.jobs(args.source)
+            with progress(total=len(jobs), desc="check", unit="source") as bar:
+                results = await app.runner.check_all(jobs, on_result=lambda _: bar.update())
             queued = [change for r in results for change in r.alerted]
             tallies = await app.deliver(queued, within=config.outbox.check_wait)
             await app.prune()

@@ -188,28 +188,39 @@ class Runner:
         return await asyncio.to_thread(self._record_version, job, started, page, parsed)
 
     async def check_all(
-        self, jobs: Iterable[SourceJob], *, concurrency: int = 16
+        self,
+        jobs: Iterable[SourceJob],
+        *,
+        concurrency: int = 16,
+        on_result: Callable[[CheckResult], None] | None = None,
     ) -> list[CheckResult]:
         """Check many sources, at most `concurrency` at once and at most the runner's
-        `in_flight` over all callers; a database failure on one is reported as its result."""
+        `in_flight` over all callers; a database failure on one is reported as its result.
+        `on_result` hears of each result as it comes (a progress bar), the list keeps job order."""
         gate = asyncio.Semaphore(concurrency)
         shared = self._gates()[0]
 
         async def one(job: SourceJob) -> CheckResult:
             async with gate, shared:
-                try:
-                    return await self.check(job)
-                except SQLAlchemyError as e:
-                    log.error("source %s: database error: %s", job.name, _first_line(e))
-                    return CheckResult(
-                        job.name,
-                        "error",
-                        error=f"database error: {_first_line(e)}",
-                        error_kind="database",
-                        transient=True,
-                    )
+                result = await self._check_or_report(job)
+            if on_result is not None:
+                on_result(result)
+            return result
 
         return list(await asyncio.gather(*(one(job) for job in jobs)))
+
+    async def _check_or_report(self, job: SourceJob) -> CheckResult:
+        try:
+            return await self.check(job)
+        except SQLAlchemyError as e:
+            log.error("source %s: database error: %s", job.name, _first_line(e))
+            return CheckResult(
+                job.name,
+                "error",
+                error=f"database error: {_first_line(e)}",
+                error_kind="database",
+                transient=True,
+            )
 
     # --- stages run in a worker thread -------------------------------------------------------
 

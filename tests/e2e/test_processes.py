@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import signal
+import struct
 import subprocess
 import sys
+import termios
 import threading
 import time
 from http.server import BaseHTTPRequestHandler
@@ -201,3 +204,53 @@ def test_check_of_an_unknown_source_names_the_configured_ones(
     result = figwatch("--config", str(config), "check", "--source", "nope")
     assert result.returncode == 2
     assert "no source named 'nope' (configured: marden)" in result.stderr
+
+
+def test_check_draws_progress_on_a_terminal_and_stays_quiet_in_a_pipe(
+    site: LoopbackServer, tmp_path: Path
+) -> None:
+    config = tmp_path / "figwatch.toml"
+    sources = "".join(
+        f'\n[[sources]]\nname = "s{n}"\nurl = "{site.url(f"/news/s{n}")}"\n' for n in range(3)
+    )
+    config.write_text(f'database = "sqlite:///{tmp_path / "fw.db"}"\n{sources}', encoding="utf-8")
+    for n in range(3):
+        site.add(f"/news/s{n}", page([INTRO, toll(12 + n, 30)], updated="09:00"))
+    command = [sys.executable, "-m", "pipeline.cli", "--config", str(config), "check"]
+
+    piped = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    assert piped.returncode == 0, piped.stderr
+    assert "check:" not in piped.stderr and "\r" not in piped.stderr
+    assert piped.stdout.count("(baseline, no alerts)") == 3
+
+    for n in range(3):  # changed pages, so the second pass does the whole work again
+        site.add(f"/news/s{n}", page([INTRO, toll(20 + n, 30)], updated="09:10"))
+    leader, follower = os.openpty()
+    # A terminal of 0x0 (a new pty) draws an empty bar: give it 80 columns.
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+    try:
+        with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=follower, text=True) as proc:
+            os.close(follower)
+            drawn = _read_until_closed(leader, proc)
+            stdout = proc.stdout.read() if proc.stdout else ""
+    finally:
+        os.close(leader)
+    assert proc.returncode == 0, drawn
+    assert "check:" in drawn and "0/3" in drawn, drawn
+    assert "check:" not in stdout  # the bar stays on stderr, the report on stdout
+    assert all(f"s{n}: 2 figures, 1 change" in stdout for n in range(3)), stdout
+
+
+def _read_until_closed(leader: int, proc: subprocess.Popen[str]) -> str:
+    """All the child wrote to its terminal; read as it comes so a full buffer cannot block it."""
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:  # EIO: the child closed its end of the terminal
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    proc.wait(timeout=60)
+    return b"".join(chunks).decode(errors="replace")

@@ -83,5 +83,11 @@ def mask_url(url: str) -> str:
 
 
 def mask_urls_in(text: str) -> str:
-    """`text` (an error message, a log line) with every URL in it passed through `mask_url`."""
-    return _URL_IN_TEXT.sub(lambda m: mask_url(m.group(0)), text)
+    """`text` (an error message, a log line) with every URL in it passed through `mask_url`;
+    the sentence's punctuation after a URL ("... failed: https://h/x?token=t.") stays."""
+
+    def one(m: re.Match[str]) -> str:
+        url = m[0].rstrip(".,;:)")
+        return mask_url(url) + m[0][len(url) :]
+
+    return _URL_IN_TEXT.sub(one, text)

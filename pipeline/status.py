@@ -29,8 +29,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import NullPool
 from sqlmodel import Session, col, select
 
+from alerts.redact import mask_urls_in
 from pipeline.metrics import DatabaseCollector, exposition, metrics_registry
-from pipeline.tracker import mask_urls_in
 from storage.db import make_engine, session_factory
 from storage.models import Delivery
 

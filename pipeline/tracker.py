@@ -6,47 +6,16 @@ dataclasses; the caller owns the session. Nothing here writes.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime
-from functools import lru_cache
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from sqlalchemy import select
 from sqlmodel import Session
 
+from alerts.redact import mask_url, mask_urls_in
 from storage import views
-
-# Query parameters whose value is a credential: masked wherever a URL is shown.
-SECRET_PARAMS = re.compile(
-    r"token|key|secret|passw|pwd|auth|sig|session|credential|access|code", re.IGNORECASE
-)
-
-
-@lru_cache(maxsize=4096)
-def mask_url(url: str) -> str:
-    """`url` with its password and credential-like query values replaced by '***'.
-
-    (A local twin of the mask another change brings to alerts/render.py: to be unified.)
-    """
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return "***"
-    netloc = parts.netloc
-    if "@" in netloc:
-        userinfo, _, host = netloc.rpartition("@")
-        user, colon, _ = userinfo.partition(":")
-        netloc = f"{user}{':***' if colon else ''}@{host}"
-    query = parts.query
-    if query:
-        pairs = parse_qsl(query, keep_blank_values=True)
-        query = urlencode(
-            [(k, "***" if SECRET_PARAMS.search(k) else v) for k, v in pairs], safe="*"
-        )
-    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,7 +140,7 @@ def source_health(
                 failures_in_a_row=int(row.get("failures_in_a_row") or 0),
                 last_error_at=row.get("last_error_at"),
                 last_error_kind=row.get("last_error_kind"),
-                last_error=mask_urls_in(row.get("last_error")),
+                last_error=mask_urls_in(row["last_error"]) if row.get("last_error") else None,
                 last_change_at=row.get("last_change_at"),
                 figures_now=int(row.get("figures_now") or 0),
             )
@@ -371,18 +340,6 @@ def change_log(
         )
     ]
     return entries[-limit:] if limit else entries
-
-
-def mask_urls_in(text: str | None) -> str | None:
-    """`text` with each URL in it masked (an error message may quote the URL it fetched)."""
-    if not text:
-        return text
-
-    def one(m: re.Match[str]) -> str:
-        url = m[0].rstrip(".,;:)")  # the sentence's punctuation after the URL stays
-        return mask_url(url) + m[0][len(url) :]
-
-    return re.sub(r"[A-Za-z][A-Za-z0-9+.-]*://[^\s'\"<>]+", one, text)
 
 
 def _rows(session: Session, query: Any) -> Sequence[Mapping[str, Any]]:

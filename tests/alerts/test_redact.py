@@ -52,3 +52,10 @@ def test_urls_in_text_are_masked() -> None:
     assert (
         mask_urls_in(text) == "GET https://u:***@h/x?token=*** failed: 'https://h/y?key=***' gone"
     )
+
+
+def test_a_sentence_keeps_its_punctuation_after_a_url() -> None:
+    text = "fetch failed: https://h/x?id=2&token=abc. Retrying (see https://h/y?key=k), later"
+    assert mask_urls_in(text) == (
+        "fetch failed: https://h/x?id=2&token=***. Retrying (see https://h/y?key=***), later"
+    )

@@ -17,7 +17,6 @@ from pipeline.tracker import (
     change_log,
     groups,
     latest_figures,
-    mask_url,
     source_health,
     timelines,
 )
@@ -112,13 +111,6 @@ def test_change_log_newest_with_evidence_and_link(session: Session) -> None:
     assert log[2].sentence == "The ministry said 12 soldiers were killed."
     assert log[2].url == "https://alpha.example/news"
     assert [c.source for c in change_log(session=session, limit=1)] == ["gamma"]
-
-
-def test_mask_url_hides_passwords_and_credential_parameters() -> None:
-    assert mask_url("https://u:pw@h.example/p?id=3&api_key=k&Token=t#x") == (
-        "https://u:***@h.example/p?id=3&api_key=***&Token=***#x"
-    )
-    assert mask_url("https://h.example/a?page=2") == "https://h.example/a?page=2"
 
 
 def test_sources_and_figures_commands(

@@ -16,7 +16,6 @@ from alerts.channels import (
     EmailChannel,
     PermanentDelivery,
     TransientDelivery,
-    build_channel,
 )
 from alerts.channels.email import parse_smtp_url
 from alerts.message import AlertMessage, FigureView
@@ -176,8 +175,7 @@ def test_url_parsing_and_config_errors() -> None:
         channel("smtp://mail.test", recipients=["nobody"])
     with pytest.raises(ChannelConfigError, match="recipient"):
         channel("smtp://mail.test", recipients=[])
-    built = build_channel(
-        "email",
+    built = EmailChannel.from_config(
         name="m",
         smtp="smtp://u:secretpw@mail.test",
         sender="f@x.test",

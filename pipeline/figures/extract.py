@@ -26,6 +26,7 @@ from pipeline.figures.cues import (
     K,
     W,
 )
+from pipeline.figures.groups import names_a_group
 from pipeline.figures.lang import check_language
 from pipeline.figures.model import Category, Figure
 from pipeline.figures.numbers import find_numbers, has_number_word
@@ -157,6 +158,8 @@ def find_figures(
             if claimant:
                 key = claimants.key(claimant)
                 found = [replace(f, claimant=claimant, claimant_key=key) for f in found]
+        if figures and prev_idx == idx - 1 and _ANAPHOR.match(low):
+            found = [_group_of(f, figures[-1]) for f in found]  # "Of that number, 4,253 ..."
         found = [_named_in_full(unnamed_group(f, claimants.table), named, claimants) for f in found]
         if any(f.category == W for f in found) and not _LOSS_BROKEN_DOWN.search(sentence):
             # "lost 198,000 and another 550,000 wounded": "lost" meant killed
@@ -169,6 +172,24 @@ def find_figures(
         prev_idx = idx
         figures.extend(found)
     return _dedupe(figures)
+
+
+# A sentence that opens by pointing back at the figure before it: its counts are part of that
+# figure's group ("Of that number, 4,253 had been killed", "This figure includes 830 ...").
+_ANAPHOR = re.compile(
+    r"\W{0,2}(?:of\s+(?:that|this|the)\s+(?:number|total|figure|toll)|of\s+(?:those|them|these)\b"
+    r"|(?:this|that|the)\s+(?:figure|number|total|toll)\s+(?:includes?|included|comprises?)\b"
+    r"|(?:they|these|those)\s+(?:include[sd]?|comprised?)\b|among\s+(?:them|those|the\s+dead)\b)"
+)
+
+
+def _group_of(f: Figure, antecedent: Figure) -> Figure:
+    """`f` with the group of the figure it points back at, when its own sentence names none."""
+    if (f.subject is not None and names_a_group(f.subject)) or antecedent.subject is None:
+        return f
+    if antecedent.subject == "people":
+        return f
+    return replace(f, subject=antecedent.subject, subject_key=antecedent.subject_key)
 
 
 def _has_number(sentence: str, low: str) -> bool:

@@ -14,6 +14,7 @@ from pipeline.figures.claimants import find_claimant
 from pipeline.figures.claimkeys import claimant_key
 from pipeline.figures.cues import HELD_HEADS, KW, lower_twin, lowered
 from pipeline.figures.grammar import BLOCKED, NounPhrase, Reading, noun_phrase
+from pipeline.figures.groups import named_group, names_a_group
 from pipeline.figures.model import Category, Figure, Qualifier
 from pipeline.figures.numbers import NumberMention, find_numbers
 from pipeline.figures.readings import readings as read_counts
@@ -127,6 +128,10 @@ def _build(
             # "1,300 Russian POWs", "101 hostages": the cue noun names the group
             word = sentence[np.end :].split(None, 1)[:1]
             subject = " ".join([*(subject.split() if subject else []), *word]).strip(",.;:")
+        if subject is None or subject.lower() in _BARE_OTHERS or not names_a_group(subject):
+            # "48 missing individuals", "103 of the 107 passengers": a subject rule (groups.toml)
+            group = named_group(sentence, m.start, m.end)
+            subject = group[1] if group else subject
         if subject is None or subject.lower() in _BARE_OTHERS:
             subject = prev_subject  # "90 marines died and another 200 were hurt"
         if r.rule != "shared":

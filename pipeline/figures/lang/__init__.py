@@ -29,6 +29,7 @@ SCHEMA: dict[str, str] = {
     "non_person": "words",
     "loss_heads": "words",
     "held_heads_extra": "words",
+    "person_nouns": "words",
     "np_stop": "words",
     "aux": "words",
     "time_words": "words",

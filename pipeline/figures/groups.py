@@ -19,7 +19,8 @@ from pipeline.figures.lang import HERE, vocabulary
 
 WHERE = ("after", "before", "opening")
 # The modifier words a group may carry before its person noun: "US and allied", "aid".
-_MODS = r"(?:[\w’'-]+\s+){0,3}?"
+# Letters only, and no verb: "420 confirmed deaths are 57 children" names no group for 420.
+_MODS = r"(?:(?!(?:are|were|was|is|have|has|had)\b)[^\W\d_][\w’'-]*\s+){0,3}?"
 # A "before" rule looks this far back, within the count's clause, with no other number between.
 _BEFORE_REACH = 160
 _CLAUSE_BREAK = re.compile(r"[;:]|\d")
@@ -139,10 +140,13 @@ def _rows(value: Any, width: int) -> bool:
     )
 
 
-def named_group(sentence: str, start: int, end: int, code: str = "en") -> tuple[str, str] | None:
-    """(rule name, group) for the count at sentence[start:end], from the first rule naming one."""
+def named_group(
+    sentence: str, start: int, end: int, code: str = "en", where: tuple[str, ...] = WHERE
+) -> tuple[str, str] | None:
+    """(rule name, group) for the count at sentence[start:end], from the first rule naming one
+    (of the rules that look `where`)."""
     for rule in rules(code):
-        group = _match(rule, sentence, start, end)
+        group = _match(rule, sentence, start, end) if rule.where in where else None
         if group:
             return rule.name, group
     return None

@@ -30,6 +30,8 @@ SCHEMA: dict[str, str] = {
     "loss_heads": "words",
     "held_heads_extra": "words",
     "person_nouns": "words",
+    "generic_heads": "words",
+    "one_category_groups": "words",
     "np_stop": "words",
     "aux": "words",
     "time_words": "words",

@@ -28,14 +28,15 @@ _SPEECH = (
     r"|writes|noted|notes|tweeted|posted|had\s+data|has\s+data|have\s+data|put|puts|places"
     r"|placed|recorded|records|documented|counted|tallied|show|shows|showed|suggest|suggests"
     r"|suggested|indicate|indicates|indicated|warned|warns|revealed|reveals|acknowledged"
-    r"|acknowledges|admitted|admits|declared|declares"
+    r"|acknowledges|admitted|admits|admit|declared|declares"
     # "Iran has revised down the number killed", "officials lowered the state's death toll"
     r"|(?:revised|raised|lowered|updated|corrected)(?=\s+(?:[\w’'-]+\s+){0,4}?"
     r"(?:toll|number|figure|count|tally|estimate)s?\b)"
     r"|(?:released|publishe[ds]|issued)(?=\s+(?:(?:an?|the|its|their|new|latest)\s+)?(?:\w+\s+)?"
-    r"(?:estimates?|figures|data|reports?|statement|tally|count|statistics)\b))"
+    r"(?:estimates?|figures|data|reports?|statement|tally|count|statistics|results|findings"
+    r"|study|survey)\b))"
 )
-_ACCORDING_KEYS = ("according", "citing", "quoting", "cited by", "reported by", "per ")
+_ACCORDING_KEYS = ("according", "citing", "quoting", "ed by", "per ")
 _SPEECH_KEYS = (
     "said", "say", "report", "stat", "told", "tell", "claim", "announc", "estimat", "confirm",
     "add", "wrote", "writes", "note", "tweet", "posted", "data", "put", "place", "record",
@@ -74,11 +75,15 @@ _SPEECH_GAP_WORDS = """
     year"""
 _SPEECH_GAP = frozenset(_SPEECH_GAP_WORDS.split())
 # Capitalised at the start of a sentence, these come before a speaker, never inside a name.
-_LEAD_WORDS = _SPEECH_GAP | frozenset({"meanwhile", "separately", "however", "but", "and", "at"})
+_LEAD_WORDS = _SPEECH_GAP | frozenset(
+    {"meanwhile", "separately", "however", "but", "and", "at", "although", "though", "while"}
+)
 WORD = re.compile(r"[\w’'.&-]+|[^\w\s]")
 _ACCORDING = re.compile(
-    r"\b(?P<k>according\s+to|citing|quoting|cited\s+by|reported\s+by|per)\s+"
-    r"(?P<x>[^,.;:()“”\"]{2,90})",
+    r"\b(?P<k>according\s+to|citing|quoting|(?:cited|reported|confirmed|given|mentioned|compiled"
+    r"|recorded|released|published|analy[sz]ed|provided|issued|announced|documented|verified)"
+    r"\s+by|per(?=\s+(?:the\s|(?-i:[A-Z]))))\s+"  # "per Reuters", never "per cent" or "per day"
+    r"(?P<x>[^,.;:()“”\"—–]{2,90})",
     re.IGNORECASE,
 )
 _SAID_AFTER = re.compile(
@@ -89,13 +94,15 @@ _SAID_AFTER = re.compile(
 _SOURCE_OF = re.compile(
     r"^(?:the\s+|a\s+|an\s+)?(?:(?:latest|new|recent|official|daily|final|preliminary|updated)\s+)?"
     r"(?:report|statement|data|figures|estimates?|tally|count|update|statistics|numbers)\s+"
-    r"(?:from|of|by|released\s+by|issued\s+by|published\s+by)\s+",
+    r"(?:from|of|(?:(?:released|issued|published|compiled|collected|gathered|analy[sz]ed)\s+)?by)"
+    r"\s+",
     re.IGNORECASE,
 )
 _CUT = re.compile(
     r"\s+(?:on|in|at|that|who|which|as|during|after|before|when|while|from|to|with|about"
     r"|today|yesterday|tonight|this|last"
-    r"|figures|data|statistics|estimates|reports?|tally)\b.*$",
+    r"|figures|data|statistics|estimates|reports?|tally|is|are|was|were|has|have|had|shows?"
+    r"|suggests?|said)\b.*$|\s+\S*\d.*$",
     re.IGNORECASE,
 )
 # The last word of every _DATA_NOUN match.
@@ -129,6 +136,7 @@ _NOUN_SPEECH = frozenset(
         "note",
         "notes",
         "show",
+        "shows",
     ]
 )
 _LIVES_AFTER = re.compile(r"\s+(?:the\s+)?(?:[\w,.]+\s+){0,3}?li(?:ves|fe)\b", re.IGNORECASE)
@@ -162,12 +170,23 @@ def find_claimant(sentence: str) -> str | None:
     low = sentence.lower()
     m = _ACCORDING.search(sentence) if any(k in low for k in _ACCORDING_KEYS) else None
     source = None
+    if m and m.group("k").lower().endswith("by") and not _names_someone(m.group("x")):
+        m = None  # "recorded by fighter jets": a participle, not a source
     if m:
         source = clean_phrase(_CUT.sub("", _SOURCE_OF.sub("", m.group("x"))))
-        if m.group("k").lower() not in ("citing", "quoting"):
-            return source
+        if m.group("k").lower() not in ("citing", "quoting") and not m.group("k").endswith("by"):
+            return source  # "citing Y", "released by Y": Y only when no speaker is named
     speaker = _speaker(sentence) if any(k in low for k in _SPEECH_KEYS) else None
     return speaker or source or _label(sentence)
+
+
+def _names_someone(phrase: str) -> bool:
+    """ "emergency authorities", "The Washington Post", "the coast guard": a name or a
+    newsroom noun, not "fighter jets and the account of the commander"."""
+    words = _CUT.sub("", phrase).split()
+    if words[:1] and words[0].lower() in _DETERMINERS:
+        words = words[1:]
+    return bool(words) and (words[0][:1].isupper() or all(_is_org(w) for w in words))
 
 
 def _speaker(sentence: str) -> str | None:
@@ -177,14 +196,47 @@ def _speaker(sentence: str) -> str | None:
         noun = sm.group(0) in _NOUN_SPEECH and _NOUN_AFTER.match(sentence, sm.end())
         if noun or _ARTICLE_BEFORE.search(sentence, max(0, sm.start() - 24), sm.start()):
             continue  # "an estimated 150,000", "an internal estimate of": not a verb here
+        before = sentence[max(0, sm.start() - 12) : sm.start()].split()
+        if before and before[-1].lower() in _PRONOUNS:
+            continue  # "he said": see pronoun_speaker
+        inverted = before and before[-1][-1:] in _INVERTED and not sm.group(0).startswith("tol")
+        after = _SAID_AFTER.match(sentence, sm.start()) if inverted else None
+        if after is not None and not _ADDRESSEE.match(sentence, after.end()):
+            # "..., said a coast guard spokesman, Armand Balilo": the speaker follows the verb
+            got = _speaker_after(sentence, after.end())
+            if got and not _is_event(got) and _names_someone(got):
+                return got
         got = _speaker_before(sentence, sm.start())
+        if got and sm.group(0) in _NOUN_SPEECH and got.isalpha() and got.islower():
+            continue  # "The field reports purport to ...": a noun, not a speaker and a verb
         if got and not _is_event(got):
             return got
     for sm in _SAID_AFTER.finditer(sentence):
+        before = sentence[max(0, sm.start() - 12) : sm.start()].split()
+        if _ADDRESSEE.match(sentence, sm.end()) or (before and before[-1].lower() in _PRONOUNS):
+            continue  # "told a press conference", "he told AFP": who heard it, not who said it
         got = _speaker_after(sentence, sm.end())
         if got and not _is_event(got):
             return got
     return None
+
+
+_INVERTED = frozenset({",", "”", '"', "’"})
+_ADDRESSEE = re.compile(r"(?:an?|the)\s+(?:news\s+|press\s+)?(?:conference|briefing)\b|reporters\b")
+
+
+_SPEAKER_PRONOUN = re.compile(rf"\b(?P<p>he|she|it|they)\s+(?:also\s+|later\s+)?{_SPEECH}\b", re.I)
+
+
+def pronoun_speaker(sentence: str) -> str | None:
+    """The pronoun that states the sentence's figures ("..., he said."), lower-cased, or None:
+    the caller resolves it to the name the article gave before."""
+    m = (
+        _SPEAKER_PRONOUN.search(sentence)
+        if any(k in sentence.lower() for k in _SPEECH_KEYS)
+        else None
+    )
+    return m.group("p").lower() if m is not None else None
 
 
 def _is_event(phrase: str) -> bool:

@@ -56,6 +56,19 @@ def claimant_key(claimant: str | None, aliases: dict[str, str] | None = None) ->
     low = " ".join(claimant.lower().split())  # whitespace runs as single spaces
     if aliases and low in aliases:
         return aliases[low]
+    if names_a_person(claimant):
+        titles = _TITLES.match(low)
+        stripped = (low[titles.end() :].strip() if titles else low) or low
+        last = stripped.split()[-1].strip(".’'")
+        key = _SPELLINGS.get(last, last)
+    else:
+        key = _org_key(low[4:] if low.startswith("the ") else low)  # low is single-spaced
+    return (aliases or {}).get(key, key)
+
+
+def names_a_person(claimant: str) -> bool:
+    """ "Zelensky", "Kharkiv governor Oleh Syniehubov": a person, keyed by surname; not an
+    organisation ("the Interior Ministry")."""
     words = claimant.split()
     is_person = (
         1 <= len(words) <= 5
@@ -67,14 +80,7 @@ def claimant_key(claimant: str | None, aliases: dict[str, str] | None = None) ->
         and all(w[:1].isupper() and w.lower() not in ORG_WORDS for w in words[-2:])
         and any(w.islower() and w not in _LINK_WORDS for w in words[:-2])
     )  # "Kharkiv governor Oleh Syniehubov", "Interior Ministry spokesman Nasrat Rahimi"
-    if is_person or named:
-        titles = _TITLES.match(low)
-        stripped = (low[titles.end() :].strip() if titles else low) or low
-        last = stripped.split()[-1].strip(".’'")
-        key = _SPELLINGS.get(last, last)
-    else:
-        key = _org_key(low[4:] if low.startswith("the ") else low)  # low is single-spaced
-    return (aliases or {}).get(key, key)
+    return is_person or named
 
 
 def _org_key(low: str) -> str:

@@ -15,6 +15,8 @@ import re
 from dataclasses import replace
 
 from pipeline.figures.article import acronyms, claimant_in_article, unnamed_group
+from pipeline.figures.claimants import pronoun_speaker
+from pipeline.figures.claimkeys import names_a_person
 from pipeline.figures.cues import (
     CATEGORY_OF_STEM,
     KW,
@@ -152,8 +154,10 @@ def find_figures(
         if not found:
             continue
         if all(f.claimant is None for f in found):
-            claimant = _claimant_nearby(text, spans, idx, claimants) or claimant_in_article(
-                text, spans, idx, claimants
+            claimant = (
+                _pronoun_antecedent(text, spans, idx, claimants)
+                or _claimant_nearby(text, spans, idx, claimants)
+                or claimant_in_article(text, spans, idx, claimants)
             )
             if claimant:
                 key = claimants.key(claimant)
@@ -351,6 +355,20 @@ def _breakdown(
 
 def _as_killed(f: Figure) -> Figure:
     return replace(f, category=Category.KILLED, rule=f.rule.replace("~soft", "~contrast"))
+
+
+def _pronoun_antecedent(
+    text: str, spans: list[tuple[int, int]], idx: int, claimants: Claimants
+) -> str | None:
+    """ "..., he said.": the person the article named last before, as the claimant of
+    sentence `idx` ("it"/"they" are left to the sentences nearby: an acronym looks like a name)."""
+    if pronoun_speaker(text[spans[idx][0] : spans[idx][1]]) not in ("he", "she"):
+        return None
+    for j in range(idx - 1, max(-1, idx - 8), -1):
+        found = claimants.of(text[spans[j][0] : spans[j][1]])
+        if found and names_a_person(found):
+            return found
+    return None
 
 
 def _claimant_nearby(

@@ -34,6 +34,13 @@ _NATION_FIRST = frozenset(re.split(r"[^a-z]", k)[0] for k in _NATIONS)  # "u.s" 
 
 _LEAD_SUBJECT = re.compile(r"^(?:of\s+)?(?:the|a|an|other|others|more|another)\s+")
 _LOWER_WORDS = re.compile(r"[a-z]+")
+_PLACE_TAIL = re.compile(r"\s+(?:from|in|at|near|on|inside|outside|across)\s.*$")
+
+
+def _place_cut(low: str) -> str:
+    return _PLACE_TAIL.sub("", low) if " " in low else low
+
+
 _OWNER = re.compile(
     _NATION_RE.pattern + r"\s+(?:army|armed\s+forces|forces|troops|military|units)\b[^.;]{0,40}?"
     r"\b(?:lost|losing|loses|suffered|suffering)\b"
@@ -118,5 +125,7 @@ def subject_key(
         owner = _OWNER.search(context[-160:].lower())
         if owner:
             nation = _NATIONS[owner.group(1)]
-    key = f"{nation} {head}".strip() if head else " ".join(words)
+    # "pupils from the Government Girls Secondary School", "pupils from a school": where they
+    # were is no part of who they are
+    key = f"{nation} {head}".strip() if head else " ".join(_LOWER_WORDS.findall(_place_cut(low)))
     return (aliases or {}).get(key, key) or None

@@ -57,6 +57,7 @@ class GroupRule:
     pattern: re.Pattern[str]
     examples: tuple[tuple[str, str, str], ...]
     silent: tuple[tuple[str, str], ...]
+    then: re.Pattern[str] | None = None  # must match right after the count, when given
 
 
 def person_nouns(code: str = "en") -> frozenset[str]:
@@ -107,7 +108,7 @@ def _rule(item: Any, person: str) -> GroupRule | str:
     """One rule converted, or a string saying what is wrong with it."""
     if not isinstance(item, dict):
         return "must be a table"
-    unknown = set(item) - {"name", "where", "pattern", "examples", "silent"}
+    unknown = set(item) - {"name", "where", "pattern", "examples", "silent", "then"}
     if unknown:
         return f"unknown keys {sorted(unknown)}"
     name, where, pattern = item.get("name"), item.get("where"), item.get("pattern")
@@ -123,6 +124,13 @@ def _rule(item: Any, person: str) -> GroupRule | str:
         )
     except re.error as exc:
         return f"{name}: pattern does not compile: {exc}"
+    then = item.get("then")
+    try:
+        guard = re.compile(then, re.IGNORECASE) if isinstance(then, str) else None
+    except re.error as exc:
+        return f"{name}: then does not compile: {exc}"
+    if then is not None and guard is None:
+        return f"{name}: then must be a pattern"
     examples, silent = item.get("examples"), item.get("silent", [])
     if not _rows(examples, 3) or not examples:
         return f"{name}: examples must be a non-empty list of [sentence, count, subject]"
@@ -130,7 +138,7 @@ def _rule(item: Any, person: str) -> GroupRule | str:
         return f"{name}: silent must be a list of [sentence, count]"
     shown = tuple((a, b, c) for a, b, c in examples)
     quiet = tuple((a, b) for a, b in silent)
-    return GroupRule(name, where, compiled, shown, quiet)
+    return GroupRule(name, where, compiled, shown, quiet, guard)
 
 
 def _rows(value: Any, width: int) -> bool:
@@ -153,6 +161,8 @@ def named_group(
 
 
 def _match(rule: GroupRule, sentence: str, start: int, end: int) -> str | None:
+    if rule.then is not None and rule.then.match(sentence, end) is None:
+        return None
     if rule.where == "after":
         m = rule.pattern.match(sentence, end)
     elif rule.where == "opening":

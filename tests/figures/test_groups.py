@@ -68,6 +68,7 @@ def test_the_rule_file_is_checked() -> None:
         ({**good, "pattern": r"(?P<group>(x)"}, "does not compile"),
         ({**good, "examples": []}, "examples must be"),
         ({**good, "colour": "red"}, "unknown keys"),
+        ({**good, "then": "(x"}, "then does not compile"),
     ]
     for rule, message in cases:
         with pytest.raises(GroupRuleError, match=message.replace("(", r"\(").replace("?", r"\?")):

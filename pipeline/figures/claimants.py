@@ -16,6 +16,9 @@ from pipeline.figures.claimkeys import ORG_WORDS as ORG_WORDS  # re-exported
 from pipeline.figures.claimkeys import POSSESSIVE_ENDS as _POSSESSIVE_ENDS
 from pipeline.figures.claimkeys import claimant_key as claimant_key  # re-exported
 from pipeline.figures.claimkeys import drop_possessive as _drop_possessive
+from pipeline.figures.lang import vocabulary
+
+_V = vocabulary("en")
 
 _LEAD_DETS = re.compile(r"^(?:(?:the|a|an|and|of)\s+)+", re.IGNORECASE)
 # A trailing full stop that is not part of initials or an abbreviation: "told AFP." -> "AFP"
@@ -46,34 +49,13 @@ _SPEECH_KEYS = (
 )  # fmt: skip
 # The first-letter guard lets the scan skip most words without trying every alternative.
 _SPEECH_RE = re.compile(rf"\b(?=[acdehilnprstuw]){_SPEECH}\b")
-_NP_LOWER_WORDS = """
-    of the and for ’s 's local senior top military police health hospital government security
-    medical rights group official officials authorities source sources resident residents
-    witnesses witness spokesman spokeswoman spokesperson minister ministry chief army
-    intelligence agency media outlet outlets office officer officers commander commission
-    mission monitors observers activists doctors medics rescuers rescue workers aid
-    organization organisation newspaper tv television department interior defense defence
-    foreign national regional provincial district state president governor mayor statement
-    data figures monitor survivors locals villagers elder elders leader leaders tally count
-    unnamed a an u.s. emergency services service staff general report study survey
-    analysis junta regime rebels militants insurgents militia administration council
-    prosecutors investigators paramedics volunteers spokesmen"""
-_NP_LOWER = frozenset(_NP_LOWER_WORDS.split())
+_NP_LOWER = _V.words("speaker_words")
 # Lower-case words that never sit inside a speaker's name: verbs, pronouns, quantities.
-_NOT_SPEAKER_WORDS = """
-    were was are is have has had been being be not no never also who which that this these
-    those it they he she we i you there it's all some many most several dozens hundreds people
-    number figure figures toll total count tally one two three four five six seven eight nine
-    ten and or but while whereas than then when where as if later still only just so"""
-_NOT_SPEAKER = frozenset(_NOT_SPEAKER_WORDS.split())
+_NOT_SPEAKER = _V.words("not_speaker")
 _DETERMINERS = frozenset({"the", "a", "an", "its", "their", "his", "her", "our"})
 _MAX_GENERIC = 4
 # Between a speaker and the verb: "Zelensky first reported", "officials on Monday said".
-_SPEECH_GAP_WORDS = """
-    first later also then earlier had has have officially on in last this monday tuesday
-    wednesday thursday friday saturday sunday today yesterday morning night evening week month
-    year"""
-_SPEECH_GAP = frozenset(_SPEECH_GAP_WORDS.split())
+_SPEECH_GAP = _V.words("speech_gap")
 # Capitalised at the start of a sentence, these come before a speaker, never inside a name.
 _LEAD_WORDS = _SPEECH_GAP | frozenset(
     {"meanwhile", "separately", "however", "but", "and", "at", "although", "though", "while"}
@@ -140,19 +122,9 @@ _NOUN_SPEECH = frozenset(
     ]
 )
 _LIVES_AFTER = re.compile(r"\s+(?:the\s+)?(?:[\w,.]+\s+){0,3}?li(?:ves|fe)\b", re.IGNORECASE)
-_EVENT_NOUN_WORDS = """
-    attack attacks strike strikes airstrike airstrikes blast blasts explosion explosions bombing
-    bombings clash clashes fighting shelling fire fires flood floods flooding storm storms quake
-    earthquake crash crashes collision shooting shootings violence war raid raids offensive
-    assault ambush landslide cyclone hurricane typhoon tornado wildfire wildfires outbreak
-    epidemic collapse stampede riots unrest"""
-_EVENT_NOUNS = frozenset(_EVENT_NOUN_WORDS.split())
+_EVENT_NOUNS = _V.words("event_nouns")
 # Capitalised words after a final dash that label the item rather than credit a source.
-_NOT_CREDIT_WORDS = """
-    monday tuesday wednesday thursday friday saturday sunday today yesterday january february
-    march april may june july august september october november december video photos photo
-    live update updates opinion analysis report watch listen explainer breaking"""
-_NOT_CREDIT = frozenset(_NOT_CREDIT_WORDS.split())
+_NOT_CREDIT = _V.words("not_credit")
 _PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i", "you", "this", "that", "there"})
 # "the head of the regional administration, Ivan Fedorov." after a speech verb
 _APPOSED_NAME = re.compile(

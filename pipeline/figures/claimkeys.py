@@ -9,15 +9,7 @@ from pipeline.figures.lang import vocabulary
 # A final possessive, tested with str.endswith: the words and phrases tested hold no line break
 # (where a "(?:’s|'s)$" pattern would also match).
 POSSESSIVE_ENDS = ("’s", "'s")
-ORG_WORD_LIST = """
-    ministry intelligence directorate forces staff office agency service services department
-    council committee commission mission command army police government military guard media
-    news times post press reuters ap afp bbc cnn tass ria interfax ukrinform ukrainska pravda
-    organization organisation group cross crescent nations un ohchr who unicef hospital union
-    authorities officials sources residents witnesses tv radio newspaper channel brigade
-    regiment prosecutor prosecutors junta embassy coast company operator airline alliance
-    coalition federation foundation institute observatory network centre center watch"""
-ORG_WORDS = frozenset(ORG_WORD_LIST.split())
+ORG_WORDS = vocabulary("en").words("org_words")
 DETS = frozenset({"a", "an", "the", "of", "and"})
 _LINK_WORDS = frozenset({"a", "an", "the", "of", "and", "for", "on", "in", "at"})
 _TITLES = re.compile(

@@ -15,18 +15,7 @@ from pipeline.figures.claimants import clean_phrase as _clean
 from pipeline.figures.lang import vocabulary
 
 _NATIONS = vocabulary("en").mapping("nations")
-_HEADS = {
-    "troops": "soldiers", "troop": "soldiers", "soldier": "soldiers", "soldiers": "soldiers",
-    "servicemen": "soldiers", "serviceman": "soldiers", "servicemembers": "soldiers",
-    "military": "soldiers", "army": "soldiers", "personnel": "soldiers", "forces": "soldiers",
-    "fighters": "fighters", "militants": "fighters", "combatants": "fighters",
-    "persons": "people", "person": "people", "individuals": "people", "people": "people",
-    "civilian": "civilians", "civilians": "civilians", "children": "children",
-    "child": "children", "kids": "children", "women": "women", "woman": "women",
-    "men": "men", "officers": "officers", "officer": "officers", "hostages": "hostages",
-    "hostage": "hostages", "prisoners": "prisoners", "pows": "prisoners", "police": "police",
-    "policemen": "police", "policeman": "police", "journalists": "journalists",
-}  # fmt: skip
+_HEADS = vocabulary("en").mapping("subject_heads")
 _NATION_RE = re.compile(
     r"\b(" + "|".join(sorted(map(re.escape, _NATIONS), key=len, reverse=True)) + r")\b"
 )
@@ -50,10 +39,7 @@ _AGENT = re.compile(
     r"(?:have\s+|has\s+|had\s+)?(?:captured|killed|took|seized|detained|abducted|kidnapped)\b"
 )
 _LOSS_VERB = re.compile(r"\b(?:lost|losing|loses|suffered|suffering|suffers|sustained)\b")
-_FORCE_WORD_LIST = """
-    the other allied enemy army forces force military troops soldiers units side militia
-    rebels fighters police regiment brigade battalion division"""
-_FORCE_WORDS = frozenset(_FORCE_WORD_LIST.split())
+_FORCE_WORDS = vocabulary("en").words("force_words")
 
 
 def find_agent(sentence: str) -> str | None:

@@ -197,17 +197,16 @@ _INVERTED = frozenset({",", "”", '"', "’"})
 _ADDRESSEE = re.compile(r"(?:an?|the)\s+(?:news\s+|press\s+)?(?:conference|briefing)\b|reporters\b")
 
 
-_SPEAKER_PRONOUN = re.compile(rf"\b(?P<p>he|she|it|they)\s+(?:also\s+|later\s+)?{_SPEECH}\b", re.I)
+_SPEAKER_PRONOUN = re.compile(rf"\b(?P<p>he|she)\s+(?:also\s+|later\s+)?{_SPEECH}\b", re.I)
 
 
 def pronoun_speaker(sentence: str) -> str | None:
-    """The pronoun that states the sentence's figures ("..., he said."), lower-cased, or None:
-    the caller resolves it to the name the article gave before."""
-    m = (
-        _SPEAKER_PRONOUN.search(sentence)
-        if any(k in sentence.lower() for k in _SPEECH_KEYS)
-        else None
-    )
+    """ "he" or "she" when that pronoun states the sentence's figures ("..., he said."), else
+    None: the caller resolves it to the person the article named before."""
+    low = sentence.lower()
+    if "he " not in low:  # a substring of "she " too: most sentences stop here
+        return None
+    m = _SPEAKER_PRONOUN.search(sentence)
     return m.group("p").lower() if m is not None else None
 
 

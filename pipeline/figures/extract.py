@@ -362,7 +362,7 @@ def _pronoun_antecedent(
 ) -> str | None:
     """ "..., he said.": the person the article named last before, as the claimant of
     sentence `idx` ("it"/"they" are left to the sentences nearby: an acronym looks like a name)."""
-    if pronoun_speaker(text[spans[idx][0] : spans[idx][1]]) not in ("he", "she"):
+    if pronoun_speaker(text[spans[idx][0] : spans[idx][1]]) is None:
         return None
     for j in range(idx - 1, max(-1, idx - 8), -1):
         found = claimants.of(text[spans[j][0] : spans[j][1]])

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from pipeline.figures.lang import HERE, vocabulary
@@ -32,6 +32,7 @@ _TIME_WORDS = vocabulary("en").words("time_words")
 _NOT_GROUP_FIRST = frozenset({"from", "out", "of", "compared", "since", "by", "with", "to"})
 
 
+@lru_cache(maxsize=4096)  # bounded: a long-running service reads unbounded text
 def names_a_group(subject: str) -> bool:
     """Does this subject text name a group of people, rather than a day, a participle or a
     phrase opening with a preposition?"""

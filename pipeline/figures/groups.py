@@ -16,6 +16,7 @@ from functools import cache, lru_cache
 from typing import Any
 
 from pipeline.figures.lang import HERE, vocabulary
+from pipeline.figures.rightcues import derived_stems, stems_gate
 
 WHERE = ("after", "before", "opening")
 # The modifier words a group may carry before its person noun: "US and allied", "aid".
@@ -24,6 +25,7 @@ _MODS = r"(?:(?!(?:are|were|was|is|have|has|had)\b)[^\W\d_][\w’'-]*\s+){0,3}?"
 # A "before" rule looks this far back, within the count's clause, with no other number between.
 _BEFORE_REACH = 160
 _CLAUSE_BREAK = re.compile(r"[;:]|\d")
+_MAX_GATE_STEMS = 16
 
 
 _TIME_WORDS = vocabulary("en").words("time_words")
@@ -59,6 +61,9 @@ class GroupRule:
     examples: tuple[tuple[str, str, str], ...]
     silent: tuple[tuple[str, str], ...]
     then: re.Pattern[str] | None = None  # must match right after the count, when given
+    # Derived from the pattern (rightcues.derived_stems): substrings every match holds; a
+    # stretch of the lower-cased sentence without any of them cannot match, so is not searched.
+    gate: re.Pattern[str] | None = None
 
 
 def person_nouns(code: str = "en") -> frozenset[str]:
@@ -87,7 +92,7 @@ def check_rules(
     items = raw.get("rule")
     if not isinstance(items, list) or set(raw) != {"rule"}:
         raise GroupRuleError(f"{where}: expected only [[rule]] tables")
-    person = "(?:" + "|".join(sorted(map(re.escape, persons), key=len, reverse=True)) + ")"
+    person = word_trie(persons)
     out: list[GroupRule] = []
     problems: list[str] = []
     for i, item in enumerate(items):
@@ -103,6 +108,29 @@ def check_rules(
     if problems:
         raise GroupRuleError(f"{where}: " + "; ".join(problems))
     return tuple(out)
+
+
+def word_trie(words: frozenset[str]) -> str:
+    """One pattern matching exactly `words`, merged into a trie ("men|members" ->
+    "me(?:n|mbers)"): each position costs a few steps, not one per word (a plain alternation
+    of a hundred nouns tries each at every position)."""
+    trie: dict[str, Any] = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+    return _trie(trie)
+
+
+def _trie(node: dict[str, Any]) -> str:
+    alts = [re.escape(ch) + _trie(child) for ch, child in sorted(node.items()) if ch]
+    if not alts:
+        return ""
+    body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+    if "" in node:  # a word ends here, and longer ones go on
+        return f"(?:{body})?" if len(alts) == 1 else body + "?"
+    return body
 
 
 def _rule(item: Any, person: str) -> GroupRule | str:
@@ -139,7 +167,17 @@ def _rule(item: Any, person: str) -> GroupRule | str:
         return f"{name}: silent must be a list of [sentence, count]"
     shown = tuple((a, b, c) for a, b, c in examples)
     quiet = tuple((a, b) for a, b in silent)
-    return GroupRule(name, where, compiled, shown, quiet, guard)
+    return GroupRule(name, where, compiled, shown, quiet, guard, _gate(compiled))
+
+
+def _gate(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
+    """The derived prefilter of a rule's pattern, or None when its literals cannot be read."""
+    try:
+        stems = derived_stems(pattern)
+    except (re.error, ValueError, TypeError):
+        return None
+    # a gate of many stems (one per person noun) lets nearly every sentence through: no gain
+    return stems_gate(stems) if 0 < len(stems) <= _MAX_GATE_STEMS else None
 
 
 def _rows(value: Any, width: int) -> bool:
@@ -154,11 +192,26 @@ def named_group(
 ) -> tuple[str, str] | None:
     """(rule name, group) for the count at sentence[start:end], from the first rule naming one
     (of the rules that look `where`)."""
+    low = sentence.lower()
+    if len(low) != len(sentence):
+        low = ""  # a letter whose lower case is longer: no gate, offsets would not line up
     for rule in rules(code):
-        group = _match(rule, sentence, start, end) if rule.where in where else None
+        if rule.where not in where or (low and not _may_match(rule, low, start, end)):
+            continue
+        group = _match(rule, sentence, start, end)
         if group:
             return rule.name, group
     return None
+
+
+def _may_match(rule: GroupRule, low: str, start: int, end: int) -> bool:
+    """Does the stretch of `low` where the rule looks hold one of its gate's substrings?"""
+    if rule.gate is None:
+        return True
+    if rule.where == "after":
+        return rule.gate.search(low, end) is not None
+    lo = 0 if rule.where == "opening" else max(0, start - _BEFORE_REACH)
+    return rule.gate.search(low, lo, start) is not None
 
 
 def _match(rule: GroupRule, sentence: str, start: int, end: int) -> str | None:

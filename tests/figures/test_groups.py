@@ -89,3 +89,13 @@ def test_rewording_keeps_the_group() -> None:
     a = find_figures("Officials listed 48 missing passengers on Sunday.")
     b = find_figures("Officials said 48 passengers were missing on Sunday.")
     assert [f.subject_key for f in a] == [f.subject_key for f in b] == ["passengers"]
+
+
+def test_each_rule_gets_a_prefilter_derived_from_its_pattern() -> None:
+    """No hand-written speed gate: the substrings each rule's matches must hold are read from
+    its pattern, and a sentence stretch without them is not searched."""
+    gated = {r.name for r in RULES if r.gate is not None}
+    assert {"cue-then-group", "tally-of-group", "loss-owner", "losses-of-owner"} <= gated
+    (loss,) = [r for r in RULES if r.name == "loss-owner"]
+    assert loss.gate is not None and loss.gate.search("the brigade lost 40 men")
+    assert loss.gate.search("the brigade had 40 men") is None

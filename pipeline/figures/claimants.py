@@ -140,6 +140,9 @@ _CREDIT = re.compile(r"\s[—–-]\s*(?P<x>[A-Z][\w’'.&-]*(?:\s+[\w’'.&-]+){
 def find_claimant(sentence: str) -> str | None:
     """Return who the sentence says states its figures ("according to X", "X said"), or None."""
     low = sentence.lower()
+    label = _SOURCE_LABEL.search(sentence) if "source:" in low else None
+    if label is not None:
+        return clean_phrase(label.group("x"))  # "(source: Gen. Joseph Votel, who heads ...)"
     m = _ACCORDING.search(sentence) if any(k in low for k in _ACCORDING_KEYS) else None
     source = None
     if m and m.group("k").lower().endswith("by") and not _names_someone(m.group("x")):
@@ -281,6 +284,13 @@ def _speaker_before(sentence: str, pos: int) -> str | None:
         if len(inner) == 1 and inner[0].isupper():
             return inner[0]
         del tokens[len(tokens) - 1 - tokens[::-1].index("(") :]
+    opening = _OPENING_NAME.match(sentence) if pos <= 200 else None
+    if tokens and tokens[-1] == "," and opening is not None:
+        # "Carl Conetta, co-director of the Project, a group that ..., estimates": the name that
+        # opens the sentence, whatever the appositions after it
+        head = opening.group("name").split()
+        if head[0].lower() not in _LEAD_WORDS and _is_name(head):
+            return clean_phrase(opening.group("name"))
     if tokens and tokens[-1] == "," and tokens.count(",") >= 2:
         # "Adm. Jane Roe, head of the naval staff, estimated": the name, not the apposition;
         # "The lawmaker, Yusuf Danladi, said": the apposition is the name
@@ -331,6 +341,11 @@ def _speaker_before(sentence: str, pos: int) -> str | None:
         # "Mediazona's data shows", "UN figures show": the source, not its numbers
         phrase = _DATA_NOUN.sub("", phrase)
     return clean_phrase(phrase) if phrase else None
+
+
+_SOURCE_LABEL = re.compile(r"\bsource:\s+(?P<x>[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*){0,4})", re.I)
+# A name of two to four capitalised words opening the sentence, then a comma.
+_OPENING_NAME = re.compile(r"(?P<name>[A-Z][\w’'.-]+(?:\s+[A-Z][\w’'.-]+){1,3}),\s")
 
 
 def clean_phrase(phrase: str) -> str | None:

@@ -30,6 +30,17 @@ from pipeline.figures.claimants import find_claimant, pronoun_speaker
         ("Twelve people died, Lina Hart told a press conference.", "Lina Hart"),
         # "The field reports purport": a noun and a verb, not a speaker
         ("The field reports purport to identify 300 dead.", None),
+        # the name that opens the sentence, past two appositions
+        (
+            "Mara Olsen, director of the Field Project, a group that counts strikes, estimates"
+            " that 1,000 civilians died.",
+            "Mara Olsen",
+        ),
+        # a source label in brackets
+        (
+            "Up to 90 fighters killed (source: Gen. Ivo Marek, who leads the command).",
+            "Gen. Ivo Marek",
+        ),
         # a participle by a thing names no source
         ("Thirty were killed, in footage recorded by drones.", None),
     ],

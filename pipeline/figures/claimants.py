@@ -313,9 +313,9 @@ def _speaker_before(sentence: str, pos: int) -> str | None:
                 generic -= 1
             anchored = True
             break
-        if tok[:1].isupper() or low in _NP_LOWER:
+        if _capital(tok) or low in _NP_LOWER:
             words.append(tok)
-            anchored = anchored or tok[:1].isupper() or low in _DETERMINERS
+            anchored = anchored or _capital(tok) or low in _DETERMINERS
         elif tok == "from" and words:
             break  # "data from the UN shows": the source follows "from"
         elif tok in ("in", "at") and words:
@@ -336,11 +336,43 @@ def _speaker_before(sentence: str, pos: int) -> str | None:
             break
     if generic and not anchored:
         return None  # "were killed in clashes, officials said" keeps its old reading
+    named = _name_before_role(tokens, words)
+    if named is not None:
+        return named
     phrase = " ".join(reversed(words))
     if words and words[0].lower() in _DATA_NOUN_WORDS:
         # "Mediazona's data shows", "UN figures show": the source, not its numbers
         phrase = _DATA_NOUN.sub("", phrase)
     return clean_phrase(phrase) if phrase else None
+
+
+# "al-Qudra", "bin Salman": a name whose first letter is a lower-case particle's
+_PARTICLE_NAME = re.compile(r"(?:al|el|ad|ash|as|at|abu|bin|ibn|de|da|van|von)-[A-Z]")
+
+
+def _capital(tok: str) -> bool:
+    return tok[:1].isupper() or _PARTICLE_NAME.match(tok) is not None
+
+
+_NAME_EDGES = frozenset({",", '"', "”", "“", "’", "'"})
+_ROLE_TITLES = _V.words("role_titles")
+
+
+def _name_before_role(tokens: list[str], words: list[str]) -> str | None:
+    """ "..., Naguib Sinarimbo, spokesman and civil defense chief for the region told": the
+    name set off by commas before a lower-case role is who speaks."""
+    if not words or words[-1] not in _ROLE_TITLES or len(tokens) < len(words) + 3:
+        return None  # "Richmond, Virginia, police said": a place, not a name and a role
+    k = len(tokens) - len(words)  # where the role starts
+    if tokens[k - 1] != ",":
+        return None
+    j = k - 2
+    while j >= 0 and tokens[j] not in _NAME_EDGES and k - 1 - j <= 4:
+        j -= 1
+    name = tokens[j + 1 : k - 1]
+    if j < 0 or tokens[j] not in _NAME_EDGES or not name or not _is_name(name) or name[0] == "The":
+        return None
+    return clean_phrase(" ".join(name))
 
 
 _SOURCE_LABEL = re.compile(r"\bsource:\s+(?P<x>[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*){0,4})", re.I)

@@ -40,6 +40,7 @@ SCHEMA: dict[str, str] = {
     "not_credit": "words",
     "force_words": "words",
     "subject_heads": "map",
+    "role_titles": "words",
     "np_stop": "words",
     "aux": "words",
     "time_words": "words",

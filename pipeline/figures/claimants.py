@@ -75,6 +75,7 @@ _SAID_AFTER = re.compile(
 )
 _SOURCE_OF = re.compile(
     r"^(?:the\s+|a\s+|an\s+)?(?:(?:latest|new|recent|official|daily|final|preliminary|updated)\s+)?"
+    r"(?:[a-z]+\s+(?=(?:data|figures|statistics)\b))?"  # "health data analyzed by The Post"
     r"(?:report|statement|data|figures|estimates?|tally|count|update|statistics|numbers)\s+"
     r"(?:from|of|(?:(?:released|issued|published|compiled|collected|gathered|analy[sz]ed)\s+)?by)"
     r"\s+",
@@ -143,6 +144,9 @@ def find_claimant(sentence: str) -> str | None:
     label = _SOURCE_LABEL.search(sentence) if "source:" in low else None
     if label is not None:
         return clean_phrase(label.group("x"))  # "(source: Gen. Joseph Votel, who heads ...)"
+    reports = _REPORTS_FROM.match(sentence) if " from " in low or " by " in low else None
+    if reports is not None:
+        return clean_phrase(reports.group("x"))  # "Reports from local committees ... estimated"
     m = _ACCORDING.search(sentence) if any(k in low for k in _ACCORDING_KEYS) else None
     source = None
     if m and m.group("k").lower().endswith("by") and not _names_someone(m.group("x")):
@@ -375,6 +379,11 @@ def _name_before_role(tokens: list[str], words: list[str]) -> str | None:
     return clean_phrase(" ".join(name))
 
 
+_REPORTS_FROM = re.compile(
+    r"\W{0,2}(?:reports?|data|figures|estimates|statistics)\s+(?:from|by)\s+(?P<x>[^,.;:()]{2,80}?)"
+    r"(?=\s*,|\s+(?:show|shows|showed|say|said|put|estimated|suggest|suggested)\b)",
+    re.IGNORECASE,
+)
 _SOURCE_LABEL = re.compile(r"\bsource:\s+(?P<x>[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*){0,4})", re.I)
 # A name of two to four capitalised words opening the sentence, then a comma.
 _OPENING_NAME = re.compile(r"(?P<name>[A-Z][\w’'.-]+(?:\s+[A-Z][\w’'.-]+){1,3}),\s")

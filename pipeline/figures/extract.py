@@ -218,6 +218,13 @@ def _named_in_full(f: Figure, named: list[str], claimants: Claimants) -> Figure:
         for earlier in reversed(named):
             if earlier.lower().endswith((" " + claimant, "'s " + claimant)):
                 return replace(f, claimant=earlier, claimant_key=claimants.key(earlier))
+    elif claimant.split()[-1].islower():
+        # "the Hamas official said" after "senior Hamas official Osama Hamdan said": the person
+        # the role named before
+        low = claimant.lower() + " "
+        for earlier in reversed(named):
+            if low in earlier.lower() + " " and names_a_person(earlier) and earlier != claimant:
+                return replace(f, claimant=earlier, claimant_key=claimants.key(earlier))
     named.append(claimant)
     return f
 

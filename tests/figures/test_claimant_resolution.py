@@ -41,6 +41,15 @@ from pipeline.figures.claimants import find_claimant, pronoun_speaker
             "Up to 90 fighters killed (source: Gen. Ivo Marek, who leads the command).",
             "Gen. Ivo Marek",
         ),
+        # "Reports from X ... estimated": X
+        (
+            "Reports from village committees, which run aid groups, estimated that 57 died.",
+            "village committees",
+        ),
+        (
+            "The toll is 900, according to health data analyzed by The Daily Ledger.",
+            "Daily Ledger",
+        ),
         # a participle by a thing names no source
         ("Thirty were killed, in footage recorded by drones.", None),
     ],
@@ -71,3 +80,11 @@ def test_he_told_an_agency_is_not_the_agency() -> None:
         "“Eleven are missing,” she told the Associated Press."
     )
     assert [f.claimant_key for f in find_figures(text)] == ["pell"]
+
+
+def test_a_role_named_again_is_the_person_named_before() -> None:
+    text = (
+        "Senior rebel official Omar Haddad said 30 fighters were killed. "
+        "The rebel official also said 14 captives had died."
+    )
+    assert {f.claimant_key for f in find_figures(text)} == {"haddad"}

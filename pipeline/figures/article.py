@@ -14,7 +14,7 @@ import re
 from dataclasses import replace
 
 from pipeline.figures.claimkeys import claimant_key
-from pipeline.figures.lang import vocabulary
+from pipeline.figures.groups import names_a_group
 from pipeline.figures.model import Figure
 from pipeline.figures.sentence_figures import Claimants
 from pipeline.figures.subjects import subject_key
@@ -39,10 +39,6 @@ def claimant_in_article(
 
 
 _PEOPLE = "people"
-_TIME_WORDS = vocabulary("en").words("time_words")
-# A subject opening with one of these is a phrase read past the count, not a group of people:
-# "2,000 compared with", "15 out of the 18 passengers", "1,016 from an enrolment of 1,630".
-_NOT_GROUP_FIRST = frozenset({"from", "out", "of", "compared", "since", "by", "with", "to"})
 
 
 def unnamed_group(f: Figure, aliases: dict[str, str]) -> Figure:
@@ -50,17 +46,9 @@ def unnamed_group(f: Figure, aliases: dict[str, str]) -> Figure:
     counts people: its subject is "people", as in "74 people were killed", so that rewording
     one into the other keeps the figure's identity. A subject that names no group (a day, a
     participle, a phrase opening with a preposition) counts as none."""
-    if f.subject is not None and _names_a_group(f.subject):
+    if f.subject is not None and names_a_group(f.subject):
         return f
     return replace(f, subject=_PEOPLE, subject_key=subject_key(_PEOPLE, aliases))
-
-
-def _names_a_group(subject: str) -> bool:
-    words = subject.split()
-    first, last = words[0].lower(), words[-1].lower()
-    if first in _NOT_GROUP_FIRST or last in _TIME_WORDS or last == "ago":
-        return False  # "from an enrolment", "Tuesday", "a year ago"
-    return not (len(words) == 1 and subject.islower() and last.endswith("ed"))  # "confirmed"
 
 
 # "the Office for Flood Relief (OFR)": a name the article then shortens to its initials

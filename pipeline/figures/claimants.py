@@ -16,6 +16,9 @@ from pipeline.figures.claimkeys import ORG_WORDS as ORG_WORDS  # re-exported
 from pipeline.figures.claimkeys import POSSESSIVE_ENDS as _POSSESSIVE_ENDS
 from pipeline.figures.claimkeys import claimant_key as claimant_key  # re-exported
 from pipeline.figures.claimkeys import drop_possessive as _drop_possessive
+from pipeline.figures.lang import vocabulary
+
+_V = vocabulary("en")
 
 _LEAD_DETS = re.compile(r"^(?:(?:the|a|an|and|of)\s+)+", re.IGNORECASE)
 # A trailing full stop that is not part of initials or an abbreviation: "told AFP." -> "AFP"
@@ -28,14 +31,15 @@ _SPEECH = (
     r"|writes|noted|notes|tweeted|posted|had\s+data|has\s+data|have\s+data|put|puts|places"
     r"|placed|recorded|records|documented|counted|tallied|show|shows|showed|suggest|suggests"
     r"|suggested|indicate|indicates|indicated|warned|warns|revealed|reveals|acknowledged"
-    r"|acknowledges|admitted|admits|declared|declares"
+    r"|acknowledges|admitted|admits|admit|declared|declares"
     # "Iran has revised down the number killed", "officials lowered the state's death toll"
     r"|(?:revised|raised|lowered|updated|corrected)(?=\s+(?:[\w’'-]+\s+){0,4}?"
     r"(?:toll|number|figure|count|tally|estimate)s?\b)"
     r"|(?:released|publishe[ds]|issued)(?=\s+(?:(?:an?|the|its|their|new|latest)\s+)?(?:\w+\s+)?"
-    r"(?:estimates?|figures|data|reports?|statement|tally|count|statistics)\b))"
+    r"(?:estimates?|figures|data|reports?|statement|tally|count|statistics|results|findings"
+    r"|study|survey)\b))"
 )
-_ACCORDING_KEYS = ("according", "citing", "quoting", "cited by", "reported by", "per ")
+_ACCORDING_KEYS = ("according", "citing", "quoting", "ed by", "per ")
 _SPEECH_KEYS = (
     "said", "say", "report", "stat", "told", "tell", "claim", "announc", "estimat", "confirm",
     "add", "wrote", "writes", "note", "tweet", "posted", "data", "put", "place", "record",
@@ -45,40 +49,23 @@ _SPEECH_KEYS = (
 )  # fmt: skip
 # The first-letter guard lets the scan skip most words without trying every alternative.
 _SPEECH_RE = re.compile(rf"\b(?=[acdehilnprstuw]){_SPEECH}\b")
-_NP_LOWER_WORDS = """
-    of the and for ’s 's local senior top military police health hospital government security
-    medical rights group official officials authorities source sources resident residents
-    witnesses witness spokesman spokeswoman spokesperson minister ministry chief army
-    intelligence agency media outlet outlets office officer officers commander commission
-    mission monitors observers activists doctors medics rescuers rescue workers aid
-    organization organisation newspaper tv television department interior defense defence
-    foreign national regional provincial district state president governor mayor statement
-    data figures monitor survivors locals villagers elder elders leader leaders tally count
-    unnamed a an u.s. emergency services service staff general report study survey
-    analysis junta regime rebels militants insurgents militia administration council
-    prosecutors investigators paramedics volunteers spokesmen"""
-_NP_LOWER = frozenset(_NP_LOWER_WORDS.split())
+_NP_LOWER = _V.words("speaker_words")
 # Lower-case words that never sit inside a speaker's name: verbs, pronouns, quantities.
-_NOT_SPEAKER_WORDS = """
-    were was are is have has had been being be not no never also who which that this these
-    those it they he she we i you there it's all some many most several dozens hundreds people
-    number figure figures toll total count tally one two three four five six seven eight nine
-    ten and or but while whereas than then when where as if later still only just so"""
-_NOT_SPEAKER = frozenset(_NOT_SPEAKER_WORDS.split())
+_NOT_SPEAKER = _V.words("not_speaker")
 _DETERMINERS = frozenset({"the", "a", "an", "its", "their", "his", "her", "our"})
 _MAX_GENERIC = 4
 # Between a speaker and the verb: "Zelensky first reported", "officials on Monday said".
-_SPEECH_GAP_WORDS = """
-    first later also then earlier had has have officially on in last this monday tuesday
-    wednesday thursday friday saturday sunday today yesterday morning night evening week month
-    year"""
-_SPEECH_GAP = frozenset(_SPEECH_GAP_WORDS.split())
+_SPEECH_GAP = _V.words("speech_gap")
 # Capitalised at the start of a sentence, these come before a speaker, never inside a name.
-_LEAD_WORDS = _SPEECH_GAP | frozenset({"meanwhile", "separately", "however", "but", "and", "at"})
+_LEAD_WORDS = _SPEECH_GAP | frozenset(
+    {"meanwhile", "separately", "however", "but", "and", "at", "although", "though", "while"}
+)
 WORD = re.compile(r"[\w’'.&-]+|[^\w\s]")
 _ACCORDING = re.compile(
-    r"\b(?P<k>according\s+to|citing|quoting|cited\s+by|reported\s+by|per)\s+"
-    r"(?P<x>[^,.;:()“”\"]{2,90})",
+    r"\b(?P<k>according\s+to|citing|quoting|(?:cited|reported|confirmed|given|mentioned|compiled"
+    r"|recorded|released|published|analy[sz]ed|provided|issued|announced|documented|verified)"
+    r"\s+by|per(?=\s+(?:the\s|(?-i:[A-Z]))))\s+"  # "per Reuters", never "per cent" or "per day"
+    r"(?P<x>[^,.;:()“”\"—–]{2,90})",
     re.IGNORECASE,
 )
 _SAID_AFTER = re.compile(
@@ -88,14 +75,17 @@ _SAID_AFTER = re.compile(
 )
 _SOURCE_OF = re.compile(
     r"^(?:the\s+|a\s+|an\s+)?(?:(?:latest|new|recent|official|daily|final|preliminary|updated)\s+)?"
+    r"(?:[a-z]+\s+(?=(?:data|figures|statistics)\b))?"  # "health data analyzed by The Post"
     r"(?:report|statement|data|figures|estimates?|tally|count|update|statistics|numbers)\s+"
-    r"(?:from|of|by|released\s+by|issued\s+by|published\s+by)\s+",
+    r"(?:from|of|(?:(?:released|issued|published|compiled|collected|gathered|analy[sz]ed)\s+)?by)"
+    r"\s+",
     re.IGNORECASE,
 )
 _CUT = re.compile(
     r"\s+(?:on|in|at|that|who|which|as|during|after|before|when|while|from|to|with|about"
     r"|today|yesterday|tonight|this|last"
-    r"|figures|data|statistics|estimates|reports?|tally)\b.*$",
+    r"|figures|data|statistics|estimates|reports?|tally|is|are|was|were|has|have|had|shows?"
+    r"|suggests?|said)\b.*$|\s+\S*\d.*$",
     re.IGNORECASE,
 )
 # The last word of every _DATA_NOUN match.
@@ -129,22 +119,13 @@ _NOUN_SPEECH = frozenset(
         "note",
         "notes",
         "show",
+        "shows",
     ]
 )
 _LIVES_AFTER = re.compile(r"\s+(?:the\s+)?(?:[\w,.]+\s+){0,3}?li(?:ves|fe)\b", re.IGNORECASE)
-_EVENT_NOUN_WORDS = """
-    attack attacks strike strikes airstrike airstrikes blast blasts explosion explosions bombing
-    bombings clash clashes fighting shelling fire fires flood floods flooding storm storms quake
-    earthquake crash crashes collision shooting shootings violence war raid raids offensive
-    assault ambush landslide cyclone hurricane typhoon tornado wildfire wildfires outbreak
-    epidemic collapse stampede riots unrest"""
-_EVENT_NOUNS = frozenset(_EVENT_NOUN_WORDS.split())
+_EVENT_NOUNS = _V.words("event_nouns")
 # Capitalised words after a final dash that label the item rather than credit a source.
-_NOT_CREDIT_WORDS = """
-    monday tuesday wednesday thursday friday saturday sunday today yesterday january february
-    march april may june july august september october november december video photos photo
-    live update updates opinion analysis report watch listen explainer breaking"""
-_NOT_CREDIT = frozenset(_NOT_CREDIT_WORDS.split())
+_NOT_CREDIT = _V.words("not_credit")
 _PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i", "you", "this", "that", "there"})
 # "the head of the regional administration, Ivan Fedorov." after a speech verb
 _APPOSED_NAME = re.compile(
@@ -160,14 +141,31 @@ _CREDIT = re.compile(r"\s[—–-]\s*(?P<x>[A-Z][\w’'.&-]*(?:\s+[\w’'.&-]+){
 def find_claimant(sentence: str) -> str | None:
     """Return who the sentence says states its figures ("according to X", "X said"), or None."""
     low = sentence.lower()
+    label = _SOURCE_LABEL.search(sentence) if "source:" in low else None
+    if label is not None:
+        return clean_phrase(label.group("x"))  # "(source: Gen. Joseph Votel, who heads ...)"
+    reports = _REPORTS_FROM.match(sentence) if " from " in low or " by " in low else None
+    if reports is not None:
+        return clean_phrase(reports.group("x"))  # "Reports from local committees ... estimated"
     m = _ACCORDING.search(sentence) if any(k in low for k in _ACCORDING_KEYS) else None
     source = None
+    if m and m.group("k").lower().endswith("by") and not _names_someone(m.group("x")):
+        m = None  # "recorded by fighter jets": a participle, not a source
     if m:
         source = clean_phrase(_CUT.sub("", _SOURCE_OF.sub("", m.group("x"))))
-        if m.group("k").lower() not in ("citing", "quoting"):
-            return source
+        if m.group("k").lower() not in ("citing", "quoting") and not m.group("k").endswith("by"):
+            return source  # "citing Y", "released by Y": Y only when no speaker is named
     speaker = _speaker(sentence) if any(k in low for k in _SPEECH_KEYS) else None
     return speaker or source or _label(sentence)
+
+
+def _names_someone(phrase: str) -> bool:
+    """ "emergency authorities", "The Washington Post", "the coast guard": a name or a
+    newsroom noun, not "fighter jets and the account of the commander"."""
+    words = _CUT.sub("", phrase).split()
+    if words[:1] and words[0].lower() in _DETERMINERS:
+        words = words[1:]
+    return bool(words) and (words[0][:1].isupper() or all(_is_org(w) for w in words))
 
 
 def _speaker(sentence: str) -> str | None:
@@ -177,14 +175,46 @@ def _speaker(sentence: str) -> str | None:
         noun = sm.group(0) in _NOUN_SPEECH and _NOUN_AFTER.match(sentence, sm.end())
         if noun or _ARTICLE_BEFORE.search(sentence, max(0, sm.start() - 24), sm.start()):
             continue  # "an estimated 150,000", "an internal estimate of": not a verb here
+        before = sentence[max(0, sm.start() - 12) : sm.start()].split()
+        if before and before[-1].lower() in _PRONOUNS:
+            continue  # "he said": see pronoun_speaker
+        inverted = before and before[-1][-1:] in _INVERTED and not sm.group(0).startswith("tol")
+        after = _SAID_AFTER.match(sentence, sm.start()) if inverted else None
+        if after is not None and not _ADDRESSEE.match(sentence, after.end()):
+            # "..., said a coast guard spokesman, Armand Balilo": the speaker follows the verb
+            got = _speaker_after(sentence, after.end())
+            if got and not _is_event(got) and _names_someone(got):
+                return got
         got = _speaker_before(sentence, sm.start())
+        if got and sm.group(0) in _NOUN_SPEECH and got.isalpha() and got.islower():
+            continue  # "The field reports purport to ...": a noun, not a speaker and a verb
         if got and not _is_event(got):
             return got
     for sm in _SAID_AFTER.finditer(sentence):
+        before = sentence[max(0, sm.start() - 12) : sm.start()].split()
+        if _ADDRESSEE.match(sentence, sm.end()) or (before and before[-1].lower() in _PRONOUNS):
+            continue  # "told a press conference", "he told AFP": who heard it, not who said it
         got = _speaker_after(sentence, sm.end())
         if got and not _is_event(got):
             return got
     return None
+
+
+_INVERTED = frozenset({",", "”", '"', "’"})
+_ADDRESSEE = re.compile(r"(?:an?|the)\s+(?:news\s+|press\s+)?(?:conference|briefing)\b|reporters\b")
+
+
+_SPEAKER_PRONOUN = re.compile(rf"\b(?P<p>he|she)\s+(?:also\s+|later\s+)?{_SPEECH}\b", re.I)
+
+
+def pronoun_speaker(sentence: str) -> str | None:
+    """ "he" or "she" when that pronoun states the sentence's figures ("..., he said."), else
+    None: the caller resolves it to the person the article named before."""
+    low = sentence.lower()
+    if "he " not in low:  # a substring of "she " too: most sentences stop here
+        return None
+    m = _SPEAKER_PRONOUN.search(sentence)
+    return m.group("p").lower() if m is not None else None
 
 
 def _is_event(phrase: str) -> bool:
@@ -258,6 +288,13 @@ def _speaker_before(sentence: str, pos: int) -> str | None:
         if len(inner) == 1 and inner[0].isupper():
             return inner[0]
         del tokens[len(tokens) - 1 - tokens[::-1].index("(") :]
+    opening = _OPENING_NAME.match(sentence) if pos <= 200 else None
+    if tokens and tokens[-1] == "," and opening is not None:
+        # "Carl Conetta, co-director of the Project, a group that ..., estimates": the name that
+        # opens the sentence, whatever the appositions after it
+        head = opening.group("name").split()
+        if head[0].lower() not in _LEAD_WORDS and _is_name(head):
+            return clean_phrase(opening.group("name"))
     if tokens and tokens[-1] == "," and tokens.count(",") >= 2:
         # "Adm. Jane Roe, head of the naval staff, estimated": the name, not the apposition;
         # "The lawmaker, Yusuf Danladi, said": the apposition is the name
@@ -280,9 +317,9 @@ def _speaker_before(sentence: str, pos: int) -> str | None:
                 generic -= 1
             anchored = True
             break
-        if tok[:1].isupper() or low in _NP_LOWER:
+        if _capital(tok) or low in _NP_LOWER:
             words.append(tok)
-            anchored = anchored or tok[:1].isupper() or low in _DETERMINERS
+            anchored = anchored or _capital(tok) or low in _DETERMINERS
         elif tok == "from" and words:
             break  # "data from the UN shows": the source follows "from"
         elif tok in ("in", "at") and words:
@@ -303,11 +340,53 @@ def _speaker_before(sentence: str, pos: int) -> str | None:
             break
     if generic and not anchored:
         return None  # "were killed in clashes, officials said" keeps its old reading
+    named = _name_before_role(tokens, words)
+    if named is not None:
+        return named
     phrase = " ".join(reversed(words))
     if words and words[0].lower() in _DATA_NOUN_WORDS:
         # "Mediazona's data shows", "UN figures show": the source, not its numbers
         phrase = _DATA_NOUN.sub("", phrase)
     return clean_phrase(phrase) if phrase else None
+
+
+# "al-Qudra", "bin Salman": a name whose first letter is a lower-case particle's
+_PARTICLE_NAME = re.compile(r"(?:al|el|ad|ash|as|at|abu|bin|ibn|de|da|van|von)-[A-Z]")
+
+
+def _capital(tok: str) -> bool:
+    return tok[:1].isupper() or _PARTICLE_NAME.match(tok) is not None
+
+
+_NAME_EDGES = frozenset({",", '"', "”", "“", "’", "'"})
+_ROLE_TITLES = _V.words("role_titles")
+
+
+def _name_before_role(tokens: list[str], words: list[str]) -> str | None:
+    """ "..., Naguib Sinarimbo, spokesman and civil defense chief for the region told": the
+    name set off by commas before a lower-case role is who speaks."""
+    if not words or words[-1] not in _ROLE_TITLES or len(tokens) < len(words) + 3:
+        return None  # "Richmond, Virginia, police said": a place, not a name and a role
+    k = len(tokens) - len(words)  # where the role starts
+    if tokens[k - 1] != ",":
+        return None
+    j = k - 2
+    while j >= 0 and tokens[j] not in _NAME_EDGES and k - 1 - j <= 4:
+        j -= 1
+    name = tokens[j + 1 : k - 1]
+    if j < 0 or tokens[j] not in _NAME_EDGES or not name or not _is_name(name) or name[0] == "The":
+        return None
+    return clean_phrase(" ".join(name))
+
+
+_REPORTS_FROM = re.compile(
+    r"\W{0,2}(?:reports?|data|figures|estimates|statistics)\s+(?:from|by)\s+(?P<x>[^,.;:()]{2,80}?)"
+    r"(?=\s*,|\s+(?:show|shows|showed|say|said|put|estimated|suggest|suggested)\b)",
+    re.IGNORECASE,
+)
+_SOURCE_LABEL = re.compile(r"\bsource:\s+(?P<x>[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*){0,4})", re.I)
+# A name of two to four capitalised words opening the sentence, then a comma.
+_OPENING_NAME = re.compile(r"(?P<name>[A-Z][\w’'.-]+(?:\s+[A-Z][\w’'.-]+){1,3}),\s")
 
 
 def clean_phrase(phrase: str) -> str | None:

@@ -9,15 +9,7 @@ from pipeline.figures.lang import vocabulary
 # A final possessive, tested with str.endswith: the words and phrases tested hold no line break
 # (where a "(?:’s|'s)$" pattern would also match).
 POSSESSIVE_ENDS = ("’s", "'s")
-ORG_WORD_LIST = """
-    ministry intelligence directorate forces staff office agency service services department
-    council committee commission mission command army police government military guard media
-    news times post press reuters ap afp bbc cnn tass ria interfax ukrinform ukrainska pravda
-    organization organisation group cross crescent nations un ohchr who unicef hospital union
-    authorities officials sources residents witnesses tv radio newspaper channel brigade
-    regiment prosecutor prosecutors junta embassy coast company operator airline alliance
-    coalition federation foundation institute observatory network centre center watch"""
-ORG_WORDS = frozenset(ORG_WORD_LIST.split())
+ORG_WORDS = vocabulary("en").words("org_words")
 DETS = frozenset({"a", "an", "the", "of", "and"})
 _LINK_WORDS = frozenset({"a", "an", "the", "of", "and", "for", "on", "in", "at"})
 _TITLES = re.compile(
@@ -56,6 +48,19 @@ def claimant_key(claimant: str | None, aliases: dict[str, str] | None = None) ->
     low = " ".join(claimant.lower().split())  # whitespace runs as single spaces
     if aliases and low in aliases:
         return aliases[low]
+    if names_a_person(claimant):
+        titles = _TITLES.match(low)
+        stripped = (low[titles.end() :].strip() if titles else low) or low
+        last = stripped.split()[-1].strip(".’'")
+        key = _SPELLINGS.get(last, last)
+    else:
+        key = _org_key(low[4:] if low.startswith("the ") else low)  # low is single-spaced
+    return (aliases or {}).get(key, key)
+
+
+def names_a_person(claimant: str) -> bool:
+    """ "Zelensky", "Kharkiv governor Oleh Syniehubov": a person, keyed by surname; not an
+    organisation ("the Interior Ministry")."""
     words = claimant.split()
     is_person = (
         1 <= len(words) <= 5
@@ -67,14 +72,7 @@ def claimant_key(claimant: str | None, aliases: dict[str, str] | None = None) ->
         and all(w[:1].isupper() and w.lower() not in ORG_WORDS for w in words[-2:])
         and any(w.islower() and w not in _LINK_WORDS for w in words[:-2])
     )  # "Kharkiv governor Oleh Syniehubov", "Interior Ministry spokesman Nasrat Rahimi"
-    if is_person or named:
-        titles = _TITLES.match(low)
-        stripped = (low[titles.end() :].strip() if titles else low) or low
-        last = stripped.split()[-1].strip(".’'")
-        key = _SPELLINGS.get(last, last)
-    else:
-        key = _org_key(low[4:] if low.startswith("the ") else low)  # low is single-spaced
-    return (aliases or {}).get(key, key)
+    return is_person or named
 
 
 def _org_key(low: str) -> str:

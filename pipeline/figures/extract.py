@@ -15,6 +15,8 @@ import re
 from dataclasses import replace
 
 from pipeline.figures.article import acronyms, claimant_in_article, unnamed_group
+from pipeline.figures.claimants import pronoun_speaker
+from pipeline.figures.claimkeys import names_a_person
 from pipeline.figures.cues import (
     CATEGORY_OF_STEM,
     KW,
@@ -26,6 +28,7 @@ from pipeline.figures.cues import (
     K,
     W,
 )
+from pipeline.figures.groups import names_a_group
 from pipeline.figures.lang import check_language
 from pipeline.figures.model import Category, Figure
 from pipeline.figures.numbers import find_numbers, has_number_word
@@ -151,12 +154,16 @@ def find_figures(
         if not found:
             continue
         if all(f.claimant is None for f in found):
-            claimant = _claimant_nearby(text, spans, idx, claimants) or claimant_in_article(
-                text, spans, idx, claimants
+            claimant = (
+                _pronoun_antecedent(text, spans, idx, claimants)
+                or _claimant_nearby(text, spans, idx, claimants)
+                or claimant_in_article(text, spans, idx, claimants)
             )
             if claimant:
                 key = claimants.key(claimant)
                 found = [replace(f, claimant=claimant, claimant_key=key) for f in found]
+        if figures and prev_idx == idx - 1 and _ANAPHOR.match(low):
+            found = [_group_of(f, figures[-1]) for f in found]  # "Of that number, 4,253 ..."
         found = [_named_in_full(unnamed_group(f, claimants.table), named, claimants) for f in found]
         if any(f.category == W for f in found) and not _LOSS_BROKEN_DOWN.search(sentence):
             # "lost 198,000 and another 550,000 wounded": "lost" meant killed
@@ -169,6 +176,24 @@ def find_figures(
         prev_idx = idx
         figures.extend(found)
     return _dedupe(figures)
+
+
+# A sentence that opens by pointing back at the figure before it: its counts are part of that
+# figure's group ("Of that number, 4,253 had been killed", "This figure includes 830 ...").
+_ANAPHOR = re.compile(
+    r"\W{0,2}(?:of\s+(?:that|this|the)\s+(?:number|total|figure|toll)|of\s+(?:those|them|these)\b"
+    r"|(?:this|that|the)\s+(?:figure|number|total|toll)\s+(?:includes?|included|comprises?)\b"
+    r"|(?:they|these|those)\s+(?:include[sd]?|comprised?)\b|among\s+(?:them|those|the\s+dead)\b)"
+)
+
+
+def _group_of(f: Figure, antecedent: Figure) -> Figure:
+    """`f` with the group of the figure it points back at, when its own sentence names none."""
+    if (f.subject is not None and names_a_group(f.subject)) or antecedent.subject is None:
+        return f
+    if antecedent.subject == "people":
+        return f
+    return replace(f, subject=antecedent.subject, subject_key=antecedent.subject_key)
 
 
 def _has_number(sentence: str, low: str) -> bool:
@@ -192,6 +217,13 @@ def _named_in_full(f: Figure, named: list[str], claimants: Claimants) -> Figure:
     if " " not in claimant and claimant.islower():
         for earlier in reversed(named):
             if earlier.lower().endswith((" " + claimant, "'s " + claimant)):
+                return replace(f, claimant=earlier, claimant_key=claimants.key(earlier))
+    elif claimant.split()[-1].islower():
+        # "the Hamas official said" after "senior Hamas official Osama Hamdan said": the person
+        # the role named before
+        low = claimant.lower() + " "
+        for earlier in reversed(named):
+            if low in earlier.lower() + " " and names_a_person(earlier) and earlier != claimant:
                 return replace(f, claimant=earlier, claimant_key=claimants.key(earlier))
     named.append(claimant)
     return f
@@ -332,6 +364,20 @@ def _as_killed(f: Figure) -> Figure:
     return replace(f, category=Category.KILLED, rule=f.rule.replace("~soft", "~contrast"))
 
 
+def _pronoun_antecedent(
+    text: str, spans: list[tuple[int, int]], idx: int, claimants: Claimants
+) -> str | None:
+    """ "..., he said.": the person the article named last before, as the claimant of
+    sentence `idx` ("it"/"they" are left to the sentences nearby: an acronym looks like a name)."""
+    if pronoun_speaker(text[spans[idx][0] : spans[idx][1]]) is None:
+        return None
+    for j in range(idx - 1, max(-1, idx - 8), -1):
+        found = claimants.of(text[spans[j][0] : spans[j][1]])
+        if found and names_a_person(found):
+            return found
+    return None
+
+
 def _claimant_nearby(
     text: str, spans: list[tuple[int, int]], idx: int, claimants: Claimants
 ) -> str | None:
@@ -346,12 +392,22 @@ def _claimant_nearby(
 
 
 def _dedupe(figures: list[Figure]) -> list[Figure]:
-    seen: set[tuple[object, ...]] = set()
+    """The figures without repeats: a toll an article states again, even under another name for
+    its claimant ("Kyiv claims" in the headline, "Ukraine's defence ministry said" in the body),
+    is one figure, at its first place, attributed to the fullest name given (the most words);
+    else dropping one statement in a rewrite would alert as a removed figure."""
+    best: dict[tuple[object, ...], int] = {}
     out: list[Figure] = []
     for f in figures:
-        key = (f.category, f.value, f.value_max, f.qualifier, f.subject_key, f.claimant_key)
-        if key in seen:
-            continue
-        seen.add(key)
-        out.append(f)
+        key = (f.category, f.value, f.value_max, f.qualifier, f.subject_key)
+        at = best.get(key)
+        if at is None:
+            best[key] = len(out)
+            out.append(f)
+        elif _words(f.claimant) > _words(out[at].claimant):
+            out[at] = replace(out[at], claimant=f.claimant, claimant_key=f.claimant_key)
     return out
+
+
+def _words(claimant: str | None) -> int:
+    return len(claimant.split()) if claimant else 0

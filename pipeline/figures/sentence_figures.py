@@ -14,6 +14,8 @@ from pipeline.figures.claimants import find_claimant
 from pipeline.figures.claimkeys import claimant_key
 from pipeline.figures.cues import HELD_HEADS, KW, lower_twin, lowered
 from pipeline.figures.grammar import BLOCKED, NounPhrase, Reading, noun_phrase
+from pipeline.figures.groups import named_group, names_a_group
+from pipeline.figures.lang import vocabulary
 from pipeline.figures.model import Category, Figure, Qualifier
 from pipeline.figures.numbers import NumberMention, find_numbers
 from pipeline.figures.readings import readings as read_counts
@@ -25,6 +27,9 @@ _PLACE_FIRST = re.compile(r"(?:in|at|on|near|across|inside)\b", re.IGNORECASE)
 _OF_THEM = re.compile(r"^(?:of\s+)?(?:them|whom|those)\s+", re.IGNORECASE)
 _PRONOUN_SUBJECTS = frozenset({"of whom", "of them", "whom", "them", "of those", "those"})
 _BARE_OTHERS = frozenset({"more", "another", "further"})
+_ONE_CATEGORY = vocabulary("en").words("one_category_groups")
+# Heads that say people but not whose: a loss of them is named by its owner.
+GENERIC = vocabulary("en").words("generic_heads")
 _PERSON_CUES = frozenset(
     {"hostages", "hostage", "pows", "pow", "prisoners", "captives", "martyrs", "bodies"}
 )
@@ -110,6 +115,8 @@ def _build(
         prev_end = m.end
         if subject is None:
             subject = r.subject or find_sufferer(sentence, m.start)  # "Iraq Army had lost 57"
+            if subject and prev_subject and prev_subject.startswith(subject + " ("):
+                subject = prev_subject  # "Ukraine lost 30,000 troops, including 14,000 killed"
         cue = r.rule.partition(":")[2].removesuffix("~soft")
         if (
             r.rule.startswith("right:")
@@ -127,10 +134,13 @@ def _build(
             # "1,300 Russian POWs", "101 hostages": the cue noun names the group
             word = sentence[np.end :].split(None, 1)[:1]
             subject = " ".join([*(subject.split() if subject else []), *word]).strip(",.;:")
+        subject = _ruled_group(sentence, m, r, subject)
         if subject is None or subject.lower() in _BARE_OTHERS:
             subject = prev_subject  # "90 marines died and another 200 were hurt"
-        if r.rule != "shared":
-            prev_subject = subject  # a breakdown ("including 3 children") names a subgroup
+        if r.rule != "shared" and (subject is None or subject.lower() not in _ONE_CATEGORY):
+            # a breakdown ("including 3 children") names a subgroup; "22 martyrs and 16
+            # injured": a group named by its category is not the next count's group
+            prev_subject = subject
         # "The Border Guard Service in Sumy captured six soldiers": captors report captures
         captor = agent if r.rule.startswith("left") and r.category == Category.CAPTURED else None
         own_claimant = clauses.get(_clause_of(bounds, m.start)) or captor
@@ -154,6 +164,27 @@ def _build(
             # "seized nine farmers and shot them": the captives were then killed
             out.append(replace(out[-1], category=Category.KILLED, rule="then-killed"))
     return out
+
+
+def _ruled_group(sentence: str, m: NumberMention, r: Reading, subject: str | None) -> str | None:
+    """The group the subject rules (lang/en/groups.toml) name for a count whose own words name
+    none ("48 missing individuals", "103 of the 107 passengers"). A loss of a generic head gets
+    its owner, as the spec's "DPRK army (soldiers)": "The Confederates ... lost 128 men" ->
+    "Confederates (men)"."""
+    loss = r.rule.startswith("left:los") and subject is not None and subject.lower() in GENERIC
+    if not (
+        loss or subject is None or subject.lower() in _BARE_OTHERS or not names_a_group(subject)
+    ):
+        return subject
+    if loss:
+        group = named_group(sentence, m.start, m.end, where=("opening",))
+        owner = find_sufferer(sentence, m.start) or (group[1] if group else None)
+    else:
+        group = named_group(sentence, m.start, m.end)
+        owner = group[1] if group else None
+    if owner is None:
+        return subject
+    return f"{owner} ({subject})" if loss else owner
 
 
 _THEN_KILLED = re.compile(

@@ -15,18 +15,7 @@ from pipeline.figures.claimants import clean_phrase as _clean
 from pipeline.figures.lang import vocabulary
 
 _NATIONS = vocabulary("en").mapping("nations")
-_HEADS = {
-    "troops": "soldiers", "troop": "soldiers", "soldier": "soldiers", "soldiers": "soldiers",
-    "servicemen": "soldiers", "serviceman": "soldiers", "servicemembers": "soldiers",
-    "military": "soldiers", "army": "soldiers", "personnel": "soldiers", "forces": "soldiers",
-    "fighters": "fighters", "militants": "fighters", "combatants": "fighters",
-    "persons": "people", "person": "people", "individuals": "people", "people": "people",
-    "civilian": "civilians", "civilians": "civilians", "children": "children",
-    "child": "children", "kids": "children", "women": "women", "woman": "women",
-    "men": "men", "officers": "officers", "officer": "officers", "hostages": "hostages",
-    "hostage": "hostages", "prisoners": "prisoners", "pows": "prisoners", "police": "police",
-    "policemen": "police", "policeman": "police", "journalists": "journalists",
-}  # fmt: skip
+_HEADS = vocabulary("en").mapping("subject_heads")
 _NATION_RE = re.compile(
     r"\b(" + "|".join(sorted(map(re.escape, _NATIONS), key=len, reverse=True)) + r")\b"
 )
@@ -34,6 +23,13 @@ _NATION_FIRST = frozenset(re.split(r"[^a-z]", k)[0] for k in _NATIONS)  # "u.s" 
 
 _LEAD_SUBJECT = re.compile(r"^(?:of\s+)?(?:the|a|an|other|others|more|another)\s+")
 _LOWER_WORDS = re.compile(r"[a-z]+")
+_PLACE_TAIL = re.compile(r"\s+(?:from|in|at|near|on|inside|outside|across)\s.*$")
+
+
+def _place_cut(low: str) -> str:
+    return _PLACE_TAIL.sub("", low) if " " in low else low
+
+
 _OWNER = re.compile(
     _NATION_RE.pattern + r"\s+(?:army|armed\s+forces|forces|troops|military|units)\b[^.;]{0,40}?"
     r"\b(?:lost|losing|loses|suffered|suffering)\b"
@@ -43,10 +39,7 @@ _AGENT = re.compile(
     r"(?:have\s+|has\s+|had\s+)?(?:captured|killed|took|seized|detained|abducted|kidnapped)\b"
 )
 _LOSS_VERB = re.compile(r"\b(?:lost|losing|loses|suffered|suffering|suffers|sustained)\b")
-_FORCE_WORD_LIST = """
-    the other allied enemy army forces force military troops soldiers units side militia
-    rebels fighters police regiment brigade battalion division"""
-_FORCE_WORDS = frozenset(_FORCE_WORD_LIST.split())
+_FORCE_WORDS = vocabulary("en").words("force_words")
 
 
 def find_agent(sentence: str) -> str | None:
@@ -118,5 +111,7 @@ def subject_key(
         owner = _OWNER.search(context[-160:].lower())
         if owner:
             nation = _NATIONS[owner.group(1)]
-    key = f"{nation} {head}".strip() if head else " ".join(words)
+    # "pupils from the Government Girls Secondary School", "pupils from a school": where they
+    # were is no part of who they are
+    key = f"{nation} {head}".strip() if head else " ".join(_LOWER_WORDS.findall(_place_cut(low)))
     return (aliases or {}).get(key, key) or None

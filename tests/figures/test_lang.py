@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from pipeline.figures import (
+    claimants,
     claimkeys,
     cues,
     extract,
@@ -42,6 +43,12 @@ def test_the_extractor_reads_its_tables_from_the_data() -> None:
     assert v.words("abbreviations") == sentences._ABBREV
     assert v.mapping("nations") == subjects._NATIONS
     assert v.mapping("demonyms") == claimkeys._DEMONYMS
+    assert v.words("org_words") == claimkeys.ORG_WORDS
+    assert v.words("speaker_words") == claimants._NP_LOWER
+    assert v.words("not_speaker") == claimants._NOT_SPEAKER
+    assert v.words("event_nouns") == claimants._EVENT_NOUNS
+    assert v.mapping("subject_heads") == subjects._HEADS
+    assert v.words("force_words") == subjects._FORCE_WORDS
 
 
 def test_gates_are_derived_from_the_data() -> None:

@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+
+from pipeline.demo.loopback import LoopbackHTTPServer
 
 Handler = Callable[[BaseHTTPRequestHandler, "LoopbackServer"], None]
-
-
-class _QuietServer(ThreadingHTTPServer):
-    def handle_error(self, request: object, client_address: object) -> None:
-        if not isinstance(sys.exc_info()[1], ConnectionError):  # a client that hung up early
-            super().handle_error(request, client_address)  # type: ignore[arg-type]
 
 
 @dataclass
@@ -68,8 +63,7 @@ class LoopbackServer:
             def log_message(self, format: str, *args: object) -> None:  # noqa: A002
                 pass  # keep test output clean
 
-        self.httpd = _QuietServer(("127.0.0.1", 0), _Handler)
-        self.httpd.daemon_threads = True
+        self.httpd = LoopbackHTTPServer(("127.0.0.1", 0), _Handler)
         self.port = self.httpd.server_address[1]
         self.thread = threading.Thread(
             target=self.httpd.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True

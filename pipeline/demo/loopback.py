@@ -3,6 +3,7 @@ thread."""
 
 from __future__ import annotations
 
+import sys
 import threading
 from http.server import ThreadingHTTPServer
 from types import TracebackType
@@ -25,6 +26,17 @@ class Closing:
         tb: TracebackType | None,
     ) -> None:
         self.close()
+
+
+class LoopbackHTTPServer(ThreadingHTTPServer):
+    """A threading HTTP server for loopback sites and sinks: a client that hangs up early (a
+    connection pool closing, a check cancelled) is normal, not a traceback on stderr."""
+
+    daemon_threads = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)  # type: ignore[arg-type]
 
 
 class ThreadedHTTP(Closing):

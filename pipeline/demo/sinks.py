@@ -18,13 +18,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from email import message_from_bytes, policy
 from email.message import EmailMessage
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any, Generic, TypeVar, cast
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
 
-from pipeline.demo.loopback import Closing, ThreadedHTTP
+from pipeline.demo.loopback import Closing, LoopbackHTTPServer, ThreadedHTTP
 
 T = TypeVar("T")
 
@@ -229,8 +229,7 @@ class _Script:
             return self._queue.pop(0) if self._queue else self._then
 
 
-class _HookServer(ThreadingHTTPServer):
-    daemon_threads = True
+class _HookServer(LoopbackHTTPServer):
     sink: WebhookSink
 
 

@@ -19,12 +19,12 @@ from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime, parsedate_to_datetime
 from functools import cache
 from html import escape
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from importlib.resources import files
 from string import Template
 
 from pipeline.demo.content import ARTICLES, VERSIONS, ArticleContent, most_read
-from pipeline.demo.loopback import ThreadedHTTP
+from pipeline.demo.loopback import LoopbackHTTPServer, ThreadedHTTP
 
 # v0 and v1 share the classic layout; from v2 on the site has been redesigned (share buttons on
 # top, an advert in the sidebar, most-read first), which changes every page's bytes but no text
@@ -246,8 +246,7 @@ class DemoSite(ThreadedHTTP):
             self._hits.append(hit)
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
+class _Server(LoopbackHTTPServer):
     site: DemoSite
 
 

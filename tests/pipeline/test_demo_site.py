@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+import socket
+import struct
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
@@ -289,3 +292,18 @@ def test_whole_page_text_would_pick_up_the_most_read_box() -> None:
     whole = {(f.category.value, f.value) for f in find_figures(page)}
     article = {(f.category.value, f.value) for f in _extract("brenn-pass-prisoners", 0)}
     assert whole - article, "the most-read box should add figures when it is not removed"
+
+
+def test_a_client_that_resets_mid_request_is_no_traceback(
+    site: DemoSite, client: httpx.Client, capfd: pytest.CaptureFixture[str]
+) -> None:
+    port = int(site.base_url.rsplit(":", 1)[1])
+    for _ in range(3):
+        sock = socket.create_connection(("127.0.0.1", port))
+        sock.sendall(b"GET / HTTP/1.1\r\n")  # the request line, then a reset (RST, not FIN)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        sock.close()
+    assert client.get(site.base_url).status_code == 200  # still serving
+    time.sleep(0.3)  # the handler threads of the reset connections finish
+    err = capfd.readouterr().err
+    assert "Traceback" not in err and "ConnectionResetError" not in err, err

@@ -270,6 +270,7 @@ async def open_app(config: Config, *, clock: Callable[[], datetime] = utcnow) ->
     runner = Runner(
         factory, client, settings, clock, aliases=dict(config.subjects.aliases),
         in_flight=f.in_flight, parsing=f.parsing, workers=f.workers,
+        db_threads=1 if engine.dialect.name == "sqlite" else 0,  # SQLite: one writer at a time
     )  # fmt: skip
     try:
         yield App(config, factory, runner, channels, clock)

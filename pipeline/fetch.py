@@ -285,6 +285,7 @@ async def _fetch(
         last_modified = response.headers.get("last-modified")
         content_type = response.headers.get("content-type")
         if status == 304:
+            await response.aread()  # nothing to read, but an unread response loses its connection
             return Page(
                 url=url,
                 final_url=final_url,

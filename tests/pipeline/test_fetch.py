@@ -7,6 +7,7 @@ import gzip
 import hashlib
 import socket
 from collections.abc import Coroutine
+from http.server import BaseHTTPRequestHandler
 from typing import Any, TypeVar
 
 import pytest
@@ -70,6 +71,31 @@ def test_304_via_etag_sends_if_none_match(http_server: LoopbackServer) -> None:
     assert page.body_hash == "abc" and page.etag == '"v1"'
     sent = http_server.requests[0].headers
     assert sent["if-none-match"] == '"v1"' and "if-modified-since" not in sent
+
+
+def test_304_keeps_the_connection_for_the_next_fetch(http_server: LoopbackServer) -> None:
+    """An unchanged page answered 304 hands its connection back: a pass over thousands of
+    unchanged pages opens a few connections, not one per page."""
+    ports: list[int] = []
+
+    def not_modified(handler: BaseHTTPRequestHandler, _server: LoopbackServer) -> None:
+        ports.append(handler.client_address[1])
+        handler.send_response(304)
+        handler.send_header("ETag", '"v1"')
+        handler.end_headers()
+
+    url = http_server.add("/a", handler=not_modified)
+    previous = Validators(etag='"v1"', last_modified=None, body_hash="abc")
+
+    async def three() -> list[Page]:
+        async with make_client(SETTINGS) as client:
+            return [
+                await fetch_page(client, url, previous=previous, settings=SETTINGS)
+                for _ in range(3)
+            ]
+
+    assert all(page.not_modified for page in run(three()))
+    assert len(ports) == 3 and len(set(ports)) == 1
 
 
 def test_304_via_last_modified_sends_if_modified_since(http_server: LoopbackServer) -> None:

@@ -93,7 +93,9 @@ class PoliteFetcher:
                     transient=False,
                     url=mask_url(url),
                 )
-        for attempt in stamina.retry_context(
+        # async for: the backoff sleeps without holding up the event loop (a plain `for` waits
+        # in time.sleep, stopping every other check of the process meanwhile).
+        async for attempt in stamina.retry_context(
             on=retry_wait,
             attempts=self.settings.retries + 1,
             timeout=self.settings.total_timeout * (self.settings.retries + 1),

@@ -125,11 +125,27 @@ def test_503_with_retry_after_is_retried_after_that_wait_then_200(
         handler.wfile.write(body)
 
     url = http_server.add("/flaky", handler=flaky)
-    [page] = asyncio.run(_fetch_all(replace(SETTINGS, robots=False), [url]))
+    ticks = []  # another task of the event loop, running while the fetch waits to retry
+
+    async def fetch_while_ticking() -> list[object]:
+        async def tick() -> None:
+            while True:
+                ticks.append(len(calls))
+                await asyncio.sleep(0.05)
+
+        ticking = asyncio.create_task(tick())
+        try:
+            return await _fetch_all(replace(SETTINGS, robots=False), [url])
+        finally:
+            ticking.cancel()
+
+    [page] = asyncio.run(fetch_while_ticking())
     assert not isinstance(page, BaseException), page
     assert page.status_code == 200 and page.html == HTML  # type: ignore[attr-defined]
     assert len(calls) == 2
     assert [r.wait_for for r in retries_seen] == [1.0]  # Retry-After, not the backoff
+    # The wait held up nothing else: the other task ran between the 503 and the retry.
+    assert ticks.count(1) > 1
 
 
 def test_permanent_errors_are_not_retried(

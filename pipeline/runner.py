@@ -117,6 +117,8 @@ class Runner:
     # time: with one thread, a check's transaction waits in a queue here, not in SQLite's
     # busy handler, which sleeps in steps of up to 100 ms.
     db_threads: int = 0
+    # Set when the service stops: a check still waiting for its turn is cancelled, not started.
+    stopping: bool = False
     _cpu: Executor | None = None
     _db: Executor | None = None
     _checks: asyncio.Semaphore | None = None
@@ -225,6 +227,8 @@ class Runner:
 
         async def one(job: SourceJob) -> CheckResult:
             async with gate, shared:
+                if self.stopping:
+                    raise asyncio.CancelledError("the service is stopping")
                 try:
                     return await self.check(job, befores.get(job.name))
                 except SQLAlchemyError as e:

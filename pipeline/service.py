@@ -353,6 +353,11 @@ async def serve(
             _log_result(result)
             if result.alerts:
                 await run_drain()
+        except asyncio.CancelledError:
+            # Stopping: a check abandoned or never started committed nothing and is redone
+            # after the restart; ending quietly here keeps its traceback out of the log.
+            if not stop.is_set():
+                raise
         finally:
             in_flight.discard(task)
             burst[0] += 1
@@ -453,8 +458,9 @@ async def serve(
         await stop.wait()
     finally:
         # Pause first: shutting the scheduler down cancels its running jobs, and in-flight
-        # checks get STOP_GRACE seconds to finish before that happens.
+        # checks get STOP_GRACE seconds to finish before that happens; queued ones never start.
         scheduler.pause()
+        app.runner.stopping = True
         # Deliveries are not what a stop must wait for: an abandoned one stays pending and is
         # sent after the restart. They get a short grace, checks in flight a longer one.
         delivering = asyncio.create_task(app.stop_delivering(DELIVERY_GRACE))
@@ -463,6 +469,9 @@ async def serve(
             _done, pending = await asyncio.wait(set(in_flight), timeout=STOP_GRACE)
             if pending:
                 log.warning("stopping: abandoning %d unfinished checks", len(pending))
+                for task in pending:  # ended here, not by asyncio.run's exit: no traceback
+                    task.cancel()
+                await asyncio.wait(pending)
         await delivering
         scheduler.shutdown(wait=False)
         log.info("figwatch stopped")

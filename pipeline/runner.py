@@ -8,12 +8,9 @@ all of it or none of it, and the outbox rows it committed are delivered by the n
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import ctypes
 import logging
 import multiprocessing
 import os
-import signal
 import time
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
@@ -29,11 +26,11 @@ from alerts.message import FAILING
 from pipeline.alerting import add_good_fetch, health_row, queue
 from pipeline.diff import keyed
 from pipeline.fetch import FetchError, FetchSettings, Page, Validators
-from pipeline.figures import Figure, find_figures
+from pipeline.parsing import Parsed, parse_page, worker_start
 from pipeline.polite import PoliteFetcher
 from pipeline.recording import record_figures
 from pipeline.routing import ChannelRules
-from pipeline.text import TextError, article_text
+from pipeline.text import TextError
 from storage import repository as repo
 from storage.models import Change, Fetch
 
@@ -87,14 +84,6 @@ class _Start:
 
     at: datetime
     tick: float = field(default_factory=time.perf_counter)
-
-
-@dataclass(frozen=True, slots=True)
-class _Parsed:
-    title: str | None
-    text: str
-    text_hash: str
-    figures: list[Figure] | None  # None when the text is the same as last time
 
 
 @dataclass
@@ -160,7 +149,7 @@ class Runner:
                 # spawn: workers start from a clean process (not a fork of this one, with its
                 # event loop, threads and database connections), children of this one.
                 context = multiprocessing.get_context("spawn")
-                self._cpu = ProcessPoolExecutor(n, mp_context=context, initializer=_worker_start)
+                self._cpu = ProcessPoolExecutor(n, mp_context=context, initializer=worker_start)
         return self._cpu
 
     def _gates(self) -> tuple[asyncio.Semaphore, asyncio.Semaphore]:
@@ -191,7 +180,7 @@ class Runner:
             async with self._gates()[1]:
                 parsed = await asyncio.get_running_loop().run_in_executor(
                     self._executor(),
-                    _parse,
+                    parse_page,
                     page.html or "",
                     job.selector,
                     before.text_hash,
@@ -394,7 +383,7 @@ class Runner:
         )  # fmt: skip
 
     def _record_version(
-        self, job: SourceJob, started: _Start, page: Page, parsed: _Parsed, before: _Before
+        self, job: SourceJob, started: _Start, page: Page, parsed: Parsed, before: _Before
     ) -> CheckResult:
         assert parsed.figures is not None
         now = self.clock()
@@ -432,26 +421,6 @@ class Runner:
             baseline=silent,
             alerted=tuple(dict.fromkeys(c for c, _ in queued)),
         )
-
-
-def _worker_start() -> None:
-    """In a parsing worker: die with the service (a killed service leaves no workers behind
-    holding its pipes)."""
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL("libc.so.6").prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    if os.getppid() == 1:  # the parent is already gone
-        os._exit(0)
-
-
-def _parse(
-    html: str, selector: str | None, previous_hash: str | None, aliases: dict[str, str]
-) -> _Parsed:
-    """Article text and, when the text is new, its figures: run in a parsing worker."""
-    article = article_text(html, selector=selector)
-    digest = repo.text_hash(article.text)
-    if digest == previous_hash:
-        return _Parsed(article.title, article.text, digest, None)
-    return _Parsed(article.title, article.text, digest, find_figures(article.text, aliases=aliases))
 
 
 def _with_page(row: Fetch, page: Page) -> Fetch:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -14,6 +13,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
 from storage.models import Change, CurrentFigure, Delivery, Document, Fetch, Source
+from storage.texthash import text_hash
 
 
 def source_by_name(*, session: Session, name: str) -> Source | None:
@@ -129,10 +129,6 @@ def has_baseline(*, session: Session, source_id: int) -> bool:
         ).first()
         is not None
     )
-
-
-def text_hash(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def latest_document(*, session: Session, source_id: int) -> Document | None:

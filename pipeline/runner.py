@@ -391,9 +391,11 @@ class Runner:
         with self.session_factory() as session, session.begin():
             source = repo.lock_source(session=session, name=job.name, url=job.url, now=started.at)
             assert source.id is not None
-            silent = not repo.has_baseline(session=session, source_id=source.id) and (
-                not job.alert_on_first_check
+            # A source with a stored text has a baseline: that is known without a query.
+            baseline = before.text_hash is not None or repo.has_baseline(
+                session=session, source_id=source.id
             )
+            silent = not baseline and not job.alert_on_first_check
             document = repo.store_document(
                 session=session, source_id=source.id, text=parsed.text, title=parsed.title, now=now
             )

@@ -50,6 +50,7 @@ HEARTBEAT_EVERY = 10  # seconds between the scheduler's heartbeats
 DIGEST_EVERY = 60  # seconds between looks for digests whose period ended
 START_SPREAD = timedelta(milliseconds=50)  # start-up time per source, up to its interval
 BURST = 50  # checks after which an idle moment releases memory
+RELEASE_EVERY = 1000  # ... and after which memory is released anyway (a busy service is never idle)
 WEEKDAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
 
 
@@ -361,7 +362,7 @@ async def serve(
         finally:
             in_flight.discard(task)
             burst[0] += 1
-            if not in_flight and burst[0] >= BURST:
+            if (not in_flight and burst[0] >= BURST) or burst[0] >= RELEASE_EVERY:
                 burst[0] = 0
                 release_memory()  # a burst is over: give its pages back to the system
 

@@ -5,14 +5,18 @@ from __future__ import annotations
 import asyncio
 import gzip
 import hashlib
+import re
 import socket
 from collections.abc import Coroutine
 from http.server import BaseHTTPRequestHandler
 from typing import Any, TypeVar
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from alerts.redact import mask_url
+from pipeline.charset import bad_characters
 from pipeline.fetch import (
     FetchError,
     FetchSettings,
@@ -294,3 +298,14 @@ def test_decode_body_tolerates_a_stray_bad_byte_in_utf8() -> None:
     body = ("Загинули 12 людей. " * 50).encode() + b"\xff" + " Кінець.".encode()
     result = decode_body(body, "utf-8")
     assert result is not None and result[1] == "utf-8" and "Кінець" in result[0]
+
+
+@given(st.text(alphabet=st.characters(codec=None, exclude_categories=())))
+def test_bad_characters_counts_what_the_character_class_matches(text: str) -> None:
+    """The byte count equals the plain definition: controls but \\t \\n \\f \\r, and U+FFFD."""
+    assert bad_characters(text) == len(re.findall(r"[\x00-\x08\x0b\x0e-\x1f\ufffd]", text))
+
+
+def test_bad_characters_on_mixed_text() -> None:
+    text = "a\x00b\ufffd\x1f\x7f\ud800 é ж 😀\x0b\x0c\t\n\r" * 3
+    assert bad_characters(text) == 12  # \x00, U+FFFD, \x1f, \x0b: not \x7f, \x0c, \t, \n, \r

@@ -15,8 +15,6 @@ from alerts.message import TYPES, iso_utc
 from alerts.outbox import DEAD, PENDING, SENDING
 from storage.models import Change, Delivery, Source
 
-STATUSES = ("pending", "sent", "dead", "held")
-
 
 @dataclass(frozen=True, slots=True)
 class LogEntry:

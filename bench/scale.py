@@ -356,7 +356,7 @@ def _profile_inline(config_path: Path, out: Path) -> None:
     async def go() -> None:
         asyncio.get_running_loop().set_default_executor(_Inline())
         async with open_app(config) as app:
-            app.runner._cpu = _Inline()
+            app.runner._cpu = app.runner._db = _Inline()
             profiler = cProfile.Profile()
             profiler.enable()
             await app.runner.check_all(app.jobs())

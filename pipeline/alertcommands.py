@@ -8,16 +8,18 @@ import json
 import os
 import sys
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alerts.channels.base import ChannelConfigError, DeliveryError
-from alerts.deliverylog import STATUSES, LogEntry, entries, requeue
-from alerts.message import AlertMessage, FigureView
 from alerts.redact import mask_urls_in
-from pipeline.config import ConfigError, config_path, load_config
-from pipeline.config.channels import build as build_channel
 from pipeline.tables import fit, when
 from pipeline.words import plural
+
+if TYPE_CHECKING:  # the alert and database modules are imported by the commands that use them
+    from alerts.channels.base import DeliveryError
+    from alerts.deliverylog import LogEntry
+    from alerts.message import AlertMessage
+
+STATUSES = ("pending", "sent", "dead", "held")  # what `alerts log --status` filters on
 
 
 def register(subparsers: Any) -> None:
@@ -48,6 +50,8 @@ def register(subparsers: Any) -> None:
 
 def sample_message(now: datetime) -> AlertMessage:
     """The alert `alerts test` sends: plainly a test, shaped like a real figure.changed."""
+    from alerts.message import AlertMessage, FigureView
+
     sentence = "At least 12 civilians were killed, the governor said (a figwatch test alert)."
     figure = FigureView("killed", 12, None, "at_least", "civilians", "governor", sentence)
     previous = FigureView("killed", 10, None, "at_least", "civilians", "governor", sentence)
@@ -85,6 +89,10 @@ def describe(error: DeliveryError) -> str:
 
 
 def run_test(args: argparse.Namespace) -> int:
+    from alerts.channels.base import ChannelConfigError, DeliveryError
+    from pipeline.config import ConfigError, config_path, load_config
+    from pipeline.config.channels import build as build_channel
+
     path = config_path(args.config, os.environ)
     config = load_config(path, env=os.environ, alerts=True)
     alert = next((a for a in config.alerts if a.name == args.name), None)
@@ -109,6 +117,7 @@ def run_test(args: argparse.Namespace) -> int:
 
 
 def run_log(args: argparse.Namespace) -> int:
+    from alerts.deliverylog import entries
     from pipeline.viewcommands import open_database
 
     factory, _config = open_database(args)
@@ -143,6 +152,7 @@ def log_table(rows: list[LogEntry]) -> str:
 
 
 def run_retry(args: argparse.Namespace) -> int:
+    from alerts.deliverylog import requeue
     from pipeline.viewcommands import open_database
 
     if not args.ids and not args.dead:

@@ -177,11 +177,16 @@ def queue(
 
 
 def add_good_fetch(
-    *, session: Session, source_id: int, fetch: Fetch, fail_after: int
+    *, session: Session, source_id: int, fetch: Fetch, fail_after: int, after_error: bool = True
 ) -> list[Change]:
     """Add `fetch` (a good one); return a source.recovered row when the `fail_after` checks
-    before it all failed (a source.failing alert went out)."""
-    before = repo.recent_outcomes(session=session, source_id=source_id, limit=fail_after)
+    before it all failed (a source.failing alert went out). `after_error` false: the caller
+    knows the check before it did not fail, so there is nothing to look up."""
+    before = (
+        repo.recent_outcomes(session=session, source_id=source_id, limit=fail_after)
+        if after_error
+        else []
+    )
     session.add(fetch)
     session.flush()
     if len(before) < fail_after or any(o != "error" for o in before):

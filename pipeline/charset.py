@@ -14,8 +14,10 @@ _META_CHARSET = re.compile(
 _XML_ENCODING = re.compile(
     rb"""^\s*<\?xml[^>]{0,200}?encoding\s*=\s*["']([A-Za-z0-9_.:\-]{1,40})""", re.I
 )
-# C0 controls other than tab, newline, form feed and carriage return: text never holds many.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\ufffd]")
+# C0 controls other than tab, newline, form feed and carriage return, and U+FFFD: text never
+# holds many. Counted in the text's UTF-8 bytes (see bad_characters).
+_CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, *range(0x0E, 0x20)])
+_REPLACEMENT = "\ufffd".encode()
 
 
 def parse_content_type(value: str | None) -> tuple[str | None, str | None]:
@@ -99,8 +101,18 @@ def decode_body(body: bytes, declared: str | None) -> tuple[str, str] | None:
     return _checked(body.decode(name, errors="replace"), name)
 
 
+def bad_characters(text: str) -> int:
+    """How many of the C0 controls (but tab, newline, form feed, carriage return) and U+FFFD
+    are in `text`. Counted in its UTF-8 bytes, where each control is one byte no other
+    character's bytes contain, and U+FFFD is the only character encoded EF BF BD: C-speed
+    bytes methods, three times faster than a regular expression over the text (this runs on
+    every page fetched, on the event loop)."""
+    data = text.encode("utf-8", "surrogatepass")
+    return len(data) - len(data.translate(None, _CONTROL_BYTES)) + data.count(_REPLACEMENT)
+
+
 def _checked(text: str, name: str) -> tuple[str, str] | None:
-    bad = len(_CONTROL.findall(text[:200_000]))
+    bad = bad_characters(text[:200_000])
     if bad > max(8, min(len(text), 200_000) // 200):
         return None
     return text, name

@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import logging
 import os
 import sys
 from collections.abc import Sequence
-from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pipeline.config import Config, ConfigError, config_path, load_config, readable_by_others
-from storage.db import DatabaseError
+if TYPE_CHECKING:  # imported by the commands that read a config: `extract` starts without them
+    from pipeline.config import Config
 
 log = logging.getLogger("figwatch")
 
@@ -30,18 +28,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         logging.getLogger(noisy).setLevel(logging.WARNING)
     try:
         return int(args.handler(args))
-    except ConfigError as e:
-        print(f"figwatch: {e}", file=sys.stderr)
-        return 2
-    except DatabaseError as e:
-        print(f"figwatch: {e}", file=sys.stderr)
-        return 2
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
         # `figwatch history | head`: the reader left; say nothing more on a closed pipe.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except Exception as e:
+        if _is_user_error(e):
+            print(f"figwatch: {e}", file=sys.stderr)
+            return 2
+        raise
+
+
+def _is_user_error(e: Exception) -> bool:
+    """A bad config or an unusable database: one line, exit 2. Their modules are imported here,
+    not at start-up (a command that raised one has imported them already)."""
+    from pipeline.config import ConfigError
+    from storage.db import DatabaseError
+
+    return isinstance(e, ConfigError | DatabaseError)
 
 
 def _global_options(parser: argparse.ArgumentParser, *, sub: bool) -> None:
@@ -74,7 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="figwatch",
         description="Watch news pages for casualty and capture figures; alert when they change.",
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    parser.add_argument("--version", action=_Version, help="show the version and exit")
     _global_options(parser, sub=False)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -149,16 +155,28 @@ def _add_global_options_below(parser: argparse.ArgumentParser) -> None:
                 _add_global_options_below(command)
 
 
-def _version() -> str:
-    try:
-        return metadata.version("figwatch")
-    except metadata.PackageNotFoundError:  # a source tree that was never installed
-        return "(not installed)"
+class _Version(argparse.Action):
+    """--version, looked up when asked for (reading the package metadata slows every start)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, help: str) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, help=help)
+
+    def __call__(self, parser: argparse.ArgumentParser, *_args: Any) -> None:
+        from importlib import metadata
+
+        try:
+            version = metadata.version("figwatch")
+        except metadata.PackageNotFoundError:  # a source tree that was never installed
+            version = "(not installed)"
+        print(f"{parser.prog} {version}")
+        parser.exit()
 
 
 def _config(args: argparse.Namespace, *, alerts: bool) -> Config:
     """The config for this command. `alerts`: the command sends alerts, so alert secrets
     (${VAR}s in [[alerts]]) must be set; other commands neither need nor read them."""
+    from pipeline.config import config_path, load_config, readable_by_others
+
     path = config_path(args.config, os.environ)
     config = load_config(path, env=os.environ, alerts=alerts)
     if readable_by_others(path):
@@ -168,6 +186,8 @@ def _config(args: argparse.Namespace, *, alerts: bool) -> Config:
 
 def _watched(config: Config, args: argparse.Namespace) -> Config:
     """`config`, if it watches something; raise ConfigError if no source is enabled."""
+    from pipeline.config import ConfigError, config_path
+
     if not any(s.enabled for s in config.sources):
         what = "every source is disabled" if config.sources else "no sources are configured"
         raise ConfigError(
@@ -178,6 +198,8 @@ def _watched(config: Config, args: argparse.Namespace) -> Config:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    import asyncio
+
     from pipeline.service import install_stop_signals, open_app, serve
     from pipeline.status import parse_listen, status_server
 
@@ -202,6 +224,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    import asyncio
+
     from pipeline.service import open_app
     from pipeline.words import plural
 
@@ -290,6 +314,8 @@ def cmd_history(args: argparse.Namespace) -> int:
 
 
 def cmd_reprocess(args: argparse.Namespace) -> int:
+    import asyncio
+
     from pipeline.progress import progress
     from pipeline.reprocess import describe, reprocess
     from pipeline.service import open_app

@@ -11,15 +11,15 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import re
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib import metadata
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import httpx
 
+from alerts.redact import mask_url, mask_urls_in
 from pipeline.addresses import (
     POLICY_EXTENSION,
     AddressPolicy,
@@ -47,11 +47,6 @@ USER_AGENT = f"figwatch/{_version()} (+{_HOME})"  # [fetch] contact replaces the
 _TEXT_TYPES = frozenset(
     {"text/html", "application/xhtml+xml", "text/plain", "text/xml", "application/xml"}
 )
-_SECRET_PARAM = re.compile(
-    r"(token|key|secret|password|passwd|pwd|auth|sig|signature|session|sid|code|credential)",
-    re.I,
-)
-_URL_IN_TEXT = re.compile(r"https?://[^\s'\"<>]+", re.I)
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,31 +170,6 @@ def settings_for(config: Config) -> FetchSettings:
     )
 
 
-def redact_url(url: str) -> str:
-    """Return `url` with userinfo and secret-looking query values replaced by "***".
-
-    Never raises: a URL that does not parse is returned with only its scheme and host kept.
-    """
-    try:
-        parts = urlsplit(url)
-        netloc = parts.netloc
-        if "@" in netloc:
-            netloc = "***@" + netloc.rsplit("@", 1)[1]
-        query = parts.query
-        if query:
-            pairs = parse_qsl(query, keep_blank_values=True)
-            query = urlencode(
-                [(k, "***" if _SECRET_PARAM.search(k) else v) for k, v in pairs], safe="*"
-            )
-        return urlunsplit((parts.scheme, netloc, parts.path, query, ""))
-    except ValueError:
-        return "<unparseable url>"
-
-
-def _redact_text(text: str) -> str:
-    return _URL_IN_TEXT.sub(lambda m: redact_url(m.group(0)), text)
-
-
 def make_client(
     settings: FetchSettings, *, resolver: Resolver = system_resolver
 ) -> httpx.AsyncClient:
@@ -242,7 +212,7 @@ async def fetch_page(
     internal address the settings do not allow, a body larger than `max_bytes` once decoded, a
     content type that is not HTML or text, or a body that does not decode.
     """
-    shown = redact_url(url)
+    shown = mask_url(url)
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise _fail("invalid_url", f"invalid URL {shown!r}: need http(s)://host/...", shown)
@@ -286,12 +256,12 @@ async def fetch_page(
         ) from None
     except (httpx.InvalidURL, httpx.UnsupportedProtocol) as e:
         raise _fail(
-            "invalid_url", f"invalid URL {shown!r}: {_redact_text(str(e))}", shown
+            "invalid_url", f"invalid URL {shown!r}: {mask_urls_in(str(e))}", shown
         ) from None
     except httpx.DecodingError:
         raise _fail("decode", f"undecodable content-encoding from {shown}", shown) from None
     except (httpx.TransportError, OSError) as e:
-        detail = _redact_text(str(e)) or type(e).__name__
+        detail = mask_urls_in(str(e)) or type(e).__name__
         raise _fail(
             "connect", f"network error fetching {shown}: {detail}", shown, transient=True
         ) from None
@@ -315,6 +285,7 @@ async def _fetch(
         last_modified = response.headers.get("last-modified")
         content_type = response.headers.get("content-type")
         if status == 304:
+            await response.aread()  # nothing to read, but an unread response loses its connection
             return Page(
                 url=url,
                 final_url=final_url,

@@ -16,6 +16,7 @@ import httpx
 import stamina
 from protego import Protego
 
+from alerts.redact import mask_url
 from pipeline.addresses import POLICY_EXTENSION, AddressPolicy
 from pipeline.fetch import (
     FetchError,
@@ -24,7 +25,6 @@ from pipeline.fetch import (
     Page,
     Validators,
     fetch_page,
-    redact_url,
 )
 
 ROBOTS_TTL = 3600.0  # seconds a host's robots.txt is kept
@@ -88,12 +88,14 @@ class PoliteFetcher:
             if robots is not None and not robots.can_fetch(url, self._agent):
                 raise FetchError(
                     "robots",
-                    f"robots.txt of {origin} disallows {redact_url(url)} "
+                    f"robots.txt of {origin} disallows {mask_url(url)} "
                     "(set robots = false on the source to fetch it anyway)",
                     transient=False,
-                    url=redact_url(url),
+                    url=mask_url(url),
                 )
-        for attempt in stamina.retry_context(
+        # async for: the backoff sleeps without holding up the event loop (a plain `for` waits
+        # in time.sleep, stopping every other check of the process meanwhile).
+        async for attempt in stamina.retry_context(
             on=retry_wait,
             attempts=self.settings.retries + 1,
             timeout=self.settings.total_timeout * (self.settings.retries + 1),

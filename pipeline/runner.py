@@ -8,17 +8,15 @@ all of it or none of it, and the outbox rows it committed are delivered by the n
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import ctypes
 import logging
 import multiprocessing
 import os
-import signal
 import time
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any, TypeVar
 
 import httpx
 from sqlalchemy.exc import SQLAlchemyError
@@ -28,15 +26,17 @@ from alerts.message import FAILING
 from pipeline.alerting import add_good_fetch, health_row, queue
 from pipeline.diff import keyed
 from pipeline.fetch import FetchError, FetchSettings, Page, Validators
-from pipeline.figures import Figure, find_figures
+from pipeline.parsing import Parsed, parse_page, worker_start
 from pipeline.polite import PoliteFetcher
 from pipeline.recording import record_figures
 from pipeline.routing import ChannelRules
-from pipeline.text import TextError, article_text
+from pipeline.text import TextError
 from storage import repository as repo
 from storage.models import Change, Fetch
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 REPORT_AFTER = 3  # consecutive failures before a source's error is reported as an error
 
@@ -75,6 +75,7 @@ class _Before:
     validators: Validators | None
     text_hash: str | None
     source_id: int | None = None  # the source's row, when it exists and has this URL
+    after_error: bool = False  # the source's newest check failed: a good one may be a recovery
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,14 +84,6 @@ class _Start:
 
     at: datetime
     tick: float = field(default_factory=time.perf_counter)
-
-
-@dataclass(frozen=True, slots=True)
-class _Parsed:
-    title: str | None
-    text: str
-    text_hash: str
-    figures: list[Figure] | None  # None when the text is the same as last time
 
 
 @dataclass
@@ -109,10 +102,21 @@ class Runner:
     # Parsing and extraction hold the GIL: they run in worker processes, one per core (0: in
     # one thread of this process, for tests and one-page commands).
     workers: int | None = None
+    # Threads for the database stages (0: asyncio's default pool). SQLite takes one writer at a
+    # time: with one thread, a check's transaction waits in a queue here, not in SQLite's
+    # busy handler, which sleeps in steps of up to 100 ms.
+    db_threads: int = 0
+    # Set when the service stops: a check still waiting for its turn is cancelled, not started.
+    stopping: bool = False
     _cpu: Executor | None = None
+    _db: Executor | None = None
     _checks: asyncio.Semaphore | None = None
     _parses: asyncio.Semaphore | None = None
     _fetcher: PoliteFetcher | None = None
+    # Fetch rows of unchanged pages waiting for their batch's INSERT (see `_same`).
+    _same_rows: list[tuple[Fetch, asyncio.Future[None]]] = field(default_factory=list)
+    _same_writing: asyncio.Lock = field(default_factory=asyncio.Lock)
+    _same_flushes: set[asyncio.Task[None]] = field(default_factory=set)
 
     def _polite(self) -> PoliteFetcher:
         if self._fetcher is None:
@@ -120,10 +124,21 @@ class Runner:
         return self._fetcher
 
     def close(self) -> None:
-        """Stop the parsing workers."""
+        """Stop the parsing workers and the database threads."""
         if self._cpu is not None:
             self._cpu.shutdown(wait=True, cancel_futures=True)
             self._cpu = None
+        if self._db is not None:
+            self._db.shutdown(wait=True)
+            self._db = None
+
+    async def _in_db(self, fn: Callable[..., T], *args: Any) -> T:
+        """Run a database stage off the event loop, on the runner's database threads."""
+        if self.db_threads <= 0:
+            return await asyncio.to_thread(fn, *args)
+        if self._db is None:
+            self._db = ThreadPoolExecutor(self.db_threads, thread_name_prefix="figwatch-db")
+        return await asyncio.get_running_loop().run_in_executor(self._db, fn, *args)
 
     def _executor(self) -> Executor:
         if self._cpu is None:
@@ -134,7 +149,7 @@ class Runner:
                 # spawn: workers start from a clean process (not a fork of this one, with its
                 # event loop, threads and database connections), children of this one.
                 context = multiprocessing.get_context("spawn")
-                self._cpu = ProcessPoolExecutor(n, mp_context=context, initializer=_worker_start)
+                self._cpu = ProcessPoolExecutor(n, mp_context=context, initializer=worker_start)
         return self._cpu
 
     def _gates(self) -> tuple[asyncio.Semaphore, asyncio.Semaphore]:
@@ -144,48 +159,46 @@ class Runner:
             self._parses = asyncio.Semaphore(self.parsing or 2 * n)
         return self._checks, self._parses
 
-    async def check(self, job: SourceJob) -> CheckResult:
+    async def check(self, job: SourceJob, before: _Before | None = None) -> CheckResult:
         """Check one source. Never raises for a bad page or a failed fetch: those are recorded.
+        `before`: its state, when check_all read it with others'.
 
         Raises SQLAlchemyError when the database itself fails (nothing of this check is recorded).
         """
         started = _Start(self.clock())
-        before = await asyncio.to_thread(self._before, job)
+        if before is None:
+            before = (await self._in_db(self._befores, [job]))[job.name]
         try:
             page = await self._polite().fetch(job.url, previous=before.validators)
         except FetchError as e:
-            return await asyncio.to_thread(
+            return await self._in_db(
                 self._record_error, job, started, e.kind, str(e), e.transient, e.status_code
             )
         if page.not_modified:
-            return await asyncio.to_thread(
-                self._record_same, job, started, page, "not_modified", before.source_id
-            )
+            return await self._same(job, started, page, "not_modified", before)
         try:
             async with self._gates()[1]:
                 parsed = await asyncio.get_running_loop().run_in_executor(
                     self._executor(),
-                    _parse,
+                    parse_page,
                     page.html or "",
                     job.selector,
                     before.text_hash,
                     dict(self.aliases),
                 )
         except TextError as e:
-            return await asyncio.to_thread(
+            return await self._in_db(
                 self._record_error, job, started, "text", str(e), False, page.status_code
             )
         except Exception as e:  # noqa: BLE001 - a bug on one page must not stop the others
             log.debug("source %s: page could not be read", job.name, exc_info=True)
             message = f"internal error reading the page: {type(e).__name__}: {_first_line(e)}"
-            return await asyncio.to_thread(
+            return await self._in_db(
                 self._record_error, job, started, "internal", message, False, page.status_code
             )
         if parsed.figures is None:
-            return await asyncio.to_thread(
-                self._record_same, job, started, page, "unchanged", before.source_id
-            )
-        return await asyncio.to_thread(self._record_version, job, started, page, parsed)
+            return await self._same(job, started, page, "unchanged", before)
+        return await self._in_db(self._record_version, job, started, page, parsed, before)
 
     async def check_all(
         self,
@@ -199,19 +212,27 @@ class Runner:
         `on_result` hears of each result as it comes (a progress bar), the list keeps job order."""
         gate = asyncio.Semaphore(concurrency)
         shared = self._gates()[0]
+        jobs = list(jobs)
+        try:
+            befores = await self._in_db(self._befores, jobs)
+        except SQLAlchemyError as e:
+            log.error("database error reading the sources' state: %s", _first_line(e))
+            befores = {}  # each check reads its own, and reports the error as its result
 
         async def one(job: SourceJob) -> CheckResult:
             async with gate, shared:
-                result = await self._check_or_report(job)
+                if self.stopping:
+                    raise asyncio.CancelledError("the service is stopping")
+                result = await self._check_or_report(job, befores.get(job.name))
             if on_result is not None:
                 on_result(result)
             return result
 
         return list(await asyncio.gather(*(one(job) for job in jobs)))
 
-    async def _check_or_report(self, job: SourceJob) -> CheckResult:
+    async def _check_or_report(self, job: SourceJob, before: _Before | None) -> CheckResult:
         try:
-            return await self.check(job)
+            return await self.check(job, before)
         except SQLAlchemyError as e:
             log.error("source %s: database error: %s", job.name, _first_line(e))
             return CheckResult(
@@ -224,19 +245,25 @@ class Runner:
 
     # --- stages run in a worker thread -------------------------------------------------------
 
-    def _before(self, job: SourceJob) -> _Before:
+    def _befores(self, jobs: list[SourceJob]) -> dict[str, _Before]:
+        """Each job's state before its fetch, by name, read in a few queries for all of them."""
         with self.session_factory() as session:
-            state = repo.check_state(session=session, name=job.name)
-        if state is None or state[0].id is None:
-            return _Before(None, None)
-        source, last, text_hash = state
-        same_url = source.url == job.url
-        validators = (
-            Validators(etag=last.etag, last_modified=last.last_modified, body_hash=last.body_hash)
-            if last is not None and same_url
-            else None
-        )
-        return _Before(validators, text_hash, source.id if same_url else None)
+            states = repo.check_states(session=session, names=[job.name for job in jobs])
+        out = {}
+        for job in jobs:
+            state = states.get(job.name)
+            if state is None or state.source.id is None:
+                out[job.name] = _Before(None, None)
+                continue
+            last, same_url = state.last_good, state.source.url == job.url
+            validators = (
+                Validators(last.etag, last.last_modified, last.body_hash)
+                if last is not None and same_url
+                else None
+            )
+            source_id = state.source.id if same_url else None
+            out[job.name] = _Before(validators, state.text_hash, source_id, state.last_failed)
+        return out
 
     def _fetch_row(self, source_id: int, started: _Start, outcome: str) -> Fetch:
         return Fetch(
@@ -282,11 +309,56 @@ class Runner:
             consecutive_errors=streak,
         )
 
+    async def _same(
+        self, job: SourceJob, started: _Start, page: Page, outcome: str, before: _Before
+    ) -> CheckResult:
+        """Record a check that found the page unchanged. Its one fetch_log row is written with
+        those of the other unchanged pages that finish meanwhile, in one INSERT of one
+        transaction (a pass over thousands of unchanged pages is a few transactions, not
+        thousands). A source whose row or failure streak must be looked at first, or whose
+        channels count confirmations, is recorded on its own (`_record_same`).
+
+        Raises SQLAlchemyError when the batch cannot be written (nothing of it is recorded).
+        """
+        if before.source_id is None or before.after_error or any(r.confirm > 1 for r in job.rules):
+            return await self._in_db(self._record_same, job, started, page, outcome, before)
+        row = _with_page(self._fetch_row(before.source_id, started, outcome), page)
+        written = asyncio.get_running_loop().create_future()
+        self._same_rows.append((row, written))
+        if len(self._same_rows) == 1:  # the first of a batch: the flush that will write it
+            flush = asyncio.create_task(self._flush_same())
+            self._same_flushes.add(flush)
+            flush.add_done_callback(self._same_flushes.discard)
+        await written
+        return CheckResult(job.name, outcome)
+
+    async def _flush_same(self) -> None:
+        """Write the waiting unchanged rows in one transaction; one batch at a time, so the
+        rows that come while one is written make up the next."""
+        async with self._same_writing:
+            batch, self._same_rows = self._same_rows, []
+            try:
+                await self._in_db(self._insert_fetches, [row for row, _ in batch])
+            except Exception as e:  # noqa: BLE001 - each waiting check reports it
+                for _, written in batch:
+                    if not written.done():
+                        written.set_exception(e)
+                return
+            for _, written in batch:
+                if not written.done():
+                    written.set_result(None)
+
+    def _insert_fetches(self, rows: list[Fetch]) -> None:
+        with self.session_factory() as session, session.begin():
+            session.add_all(rows)
+
     def _record_same(
-        self, job: SourceJob, started: _Start, page: Page, outcome: str, source_id: int | None
+        self, job: SourceJob, started: _Start, page: Page, outcome: str, before: _Before
     ) -> CheckResult:
         """One fetch_log row. A page that did not change diffs nothing, so it takes no lock on
-        the source row when that row is known (from `_before`) with this URL: one INSERT."""
+        the source row when that row is known (from `_befores`) with this URL, and looks up no
+        failure streak after a good check: one INSERT."""
+        source_id = before.source_id
         with self.session_factory() as session, session.begin():
             if source_id is None:
                 source = repo.lock_source(
@@ -296,8 +368,9 @@ class Runner:
                 source_id = source.id
             fetch = _with_page(self._fetch_row(source_id, started, outcome), page)
             rows = add_good_fetch(
-                session=session, source_id=source_id, fetch=fetch, fail_after=job.fail_after
-            )
+                session=session, source_id=source_id, fetch=fetch, fail_after=job.fail_after,
+                after_error=before.after_error,
+            )  # fmt: skip
             alerted = self._alert(session, job, source_id, rows, started.at)
         return CheckResult(
             job.name, outcome, alerts=len(alerted), alerted=tuple({c for c, _ in alerted})
@@ -321,7 +394,7 @@ class Runner:
         )  # fmt: skip
 
     def _record_version(
-        self, job: SourceJob, started: _Start, page: Page, parsed: _Parsed
+        self, job: SourceJob, started: _Start, page: Page, parsed: Parsed, before: _Before
     ) -> CheckResult:
         assert parsed.figures is not None
         now = self.clock()
@@ -329,17 +402,20 @@ class Runner:
         with self.session_factory() as session, session.begin():
             source = repo.lock_source(session=session, name=job.name, url=job.url, now=started.at)
             assert source.id is not None
-            silent = not repo.has_baseline(session=session, source_id=source.id) and (
-                not job.alert_on_first_check
+            # A source with a stored text has a baseline: that is known without a query.
+            baseline = before.text_hash is not None or repo.has_baseline(
+                session=session, source_id=source.id
             )
+            silent = not baseline and not job.alert_on_first_check
             document = repo.store_document(
                 session=session, source_id=source.id, text=parsed.text, title=parsed.title, now=now
             )
             fetch = _with_page(self._fetch_row(source.id, started, "changed"), page)
             fetch.document_id = document.id
             health = add_good_fetch(
-                session=session, source_id=source.id, fetch=fetch, fail_after=job.fail_after
-            )
+                session=session, source_id=source.id, fetch=fetch, fail_after=job.fail_after,
+                after_error=before.after_error,
+            )  # fmt: skip
             assert fetch.id is not None
             recorded = record_figures(
                 session=session, source=job.name, source_id=source.id, fetch_id=fetch.id,
@@ -358,26 +434,6 @@ class Runner:
             baseline=silent,
             alerted=tuple(dict.fromkeys(c for c, _ in queued)),
         )
-
-
-def _worker_start() -> None:
-    """In a parsing worker: die with the service (a killed service leaves no workers behind
-    holding its pipes)."""
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL("libc.so.6").prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    if os.getppid() == 1:  # the parent is already gone
-        os._exit(0)
-
-
-def _parse(
-    html: str, selector: str | None, previous_hash: str | None, aliases: dict[str, str]
-) -> _Parsed:
-    """Article text and, when the text is new, its figures: run in a parsing worker."""
-    article = article_text(html, selector=selector)
-    digest = repo.text_hash(article.text)
-    if digest == previous_hash:
-        return _Parsed(article.title, article.text, digest, None)
-    return _Parsed(article.title, article.text, digest, find_figures(article.text, aliases=aliases))
 
 
 def _with_page(row: Fetch, page: Page) -> Fetch:

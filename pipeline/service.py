@@ -50,6 +50,7 @@ HEARTBEAT_EVERY = 10  # seconds between the scheduler's heartbeats
 DIGEST_EVERY = 60  # seconds between looks for digests whose period ended
 START_SPREAD = timedelta(milliseconds=50)  # start-up time per source, up to its interval
 BURST = 50  # checks after which an idle moment releases memory
+RELEASE_EVERY = 1000  # ... and after which memory is released anyway (a busy service is never idle)
 WEEKDAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
 
 
@@ -270,6 +271,7 @@ async def open_app(config: Config, *, clock: Callable[[], datetime] = utcnow) ->
     runner = Runner(
         factory, client, settings, clock, aliases=dict(config.subjects.aliases),
         in_flight=f.in_flight, parsing=f.parsing, workers=f.workers,
+        db_threads=1 if engine.dialect.name == "sqlite" else 0,  # SQLite: one writer at a time
     )  # fmt: skip
     try:
         yield App(config, factory, runner, channels, clock)
@@ -352,10 +354,15 @@ async def serve(
             _log_result(result)
             if result.alerts:
                 await run_drain()
+        except asyncio.CancelledError:
+            # Stopping: a check abandoned or never started committed nothing and is redone
+            # after the restart; ending quietly here keeps its traceback out of the log.
+            if not stop.is_set():
+                raise
         finally:
             in_flight.discard(task)
             burst[0] += 1
-            if not in_flight and burst[0] >= BURST:
+            if (not in_flight and burst[0] >= BURST) or burst[0] >= RELEASE_EVERY:
                 burst[0] = 0
                 release_memory()  # a burst is over: give its pages back to the system
 
@@ -452,8 +459,9 @@ async def serve(
         await stop.wait()
     finally:
         # Pause first: shutting the scheduler down cancels its running jobs, and in-flight
-        # checks get STOP_GRACE seconds to finish before that happens.
+        # checks get STOP_GRACE seconds to finish before that happens; queued ones never start.
         scheduler.pause()
+        app.runner.stopping = True
         # Deliveries are not what a stop must wait for: an abandoned one stays pending and is
         # sent after the restart. They get a short grace, checks in flight a longer one.
         delivering = asyncio.create_task(app.stop_delivering(DELIVERY_GRACE))
@@ -462,6 +470,9 @@ async def serve(
             _done, pending = await asyncio.wait(set(in_flight), timeout=STOP_GRACE)
             if pending:
                 log.warning("stopping: abandoning %d unfinished checks", len(pending))
+                for task in pending:  # ended here, not by asyncio.run's exit: no traceback
+                    task.cancel()
+                await asyncio.wait(pending)
         await delivering
         scheduler.shutdown(wait=False)
         log.info("figwatch stopped")

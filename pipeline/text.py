@@ -102,7 +102,7 @@ def article_text(html: str, *, selector: str | None = None) -> Article:
             # The hot path: the article found by markup or paragraph density, on an lxml tree.
             from pipeline import lxmltext
 
-            title, paragraphs = lxmltext.article(_CONTROL.sub("", html))
+            title, paragraphs = lxmltext.article(html)  # which drops _CONTROL itself
         else:
             title, paragraphs = _selected(_CONTROL.sub("", html), selector)
     except (_TooDeep, RecursionError):

@@ -16,22 +16,15 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlmodel import Session
-
-from pipeline.config import Config, ConfigError, config_path, load_config
-from pipeline.history import amount
 from pipeline.tables import ago, duration, fit, when
-from pipeline.tracker import (
-    Configured,
-    Filters,
-    Reading,
-    SourceHealth,
-    groups,
-    latest_figures,
-    source_health,
-)
+
+if TYPE_CHECKING:  # the database modules are imported by the commands that use them
+    from sqlmodel import Session
+
+    from pipeline.config import Config
+    from pipeline.tracker import Configured, Filters, Reading, SourceHealth
 from pipeline.words import plural
 
 CATEGORIES = ("killed", "wounded", "killed_or_wounded", "captured", "missing")
@@ -77,6 +70,8 @@ def add_filters(parser: argparse.ArgumentParser, *, source: bool = True) -> None
 
 
 def filters_of(args: argparse.Namespace) -> Filters:
+    from pipeline.tracker import Filters
+
     return Filters(
         subject=args.subject,
         category=args.category,
@@ -131,6 +126,7 @@ def open_database(args: argparse.Namespace) -> tuple[Callable[[], Session], Conf
     With --database the config is optional (it only adds schedules); without, it is required.
     Raises ConfigError or storage.db.DatabaseError.
     """
+    from pipeline.config import ConfigError, config_path, load_config
     from storage.db import make_engine, migrate, session_factory
 
     config: Config | None = None
@@ -149,6 +145,8 @@ def open_database(args: argparse.Namespace) -> tuple[Callable[[], Session], Conf
 
 def configured_sources(config: Config | None) -> dict[str, Configured] | None:
     """The config's sources by name, or None without a config."""
+    from pipeline.tracker import Configured
+
     if config is None:
         return None
     out = {}
@@ -166,6 +164,8 @@ def configured_sources(config: Config | None) -> dict[str, Configured] | None:
 
 
 def run_sources(args: argparse.Namespace) -> int:
+    from pipeline.tracker import source_health
+
     factory, config = open_database(args)
     with factory() as session:
         health = source_health(session=session, configured=configured_sources(config))
@@ -217,6 +217,8 @@ def _outcome(h: SourceHealth) -> str:
 
 
 def run_figures(args: argparse.Namespace) -> int:
+    from pipeline.tracker import latest_figures
+
     factory, _ = open_database(args)
     with factory() as session:
         readings = latest_figures(session=session, filters=filters_of(args))
@@ -237,6 +239,9 @@ def reading_row(r: Reading) -> dict[str, Any]:
 
 def figures_table(readings: Sequence[Reading]) -> str:
     """Per category and subject, a title line, then each source's and claimant's latest value."""
+    from pipeline.history import amount
+    from pipeline.tracker import groups
+
     if not readings:
         return "(no figures match)"
     head = ("source", "claimant", "value", "before", "since")

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import hashlib
 import zlib
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, update
@@ -13,6 +13,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
 from storage.models import Change, CurrentFigure, Delivery, Document, Fetch, Source
+from storage.texthash import text_hash
 
 
 def source_by_name(*, session: Session, name: str) -> Source | None:
@@ -40,10 +41,26 @@ def lock_source(*, session: Session, name: str, url: str, now: datetime) -> Sour
     return source
 
 
-def check_state(*, session: Session, name: str) -> tuple[Source, Fetch | None, str | None] | None:
-    """What a check needs to know before it fetches, in two small queries: the source row, its
-    last good fetch (validators for the conditional GET) and the text hash of its latest
-    document. None for a source never seen."""
+@dataclass(frozen=True, slots=True)
+class CheckState:
+    """What a check needs to know before it fetches: the source row, its last good fetch
+    (validators for the conditional GET), the text hash of its latest document, and whether its
+    newest fetch failed (only then can a good fetch be a recovery)."""
+
+    source: Source
+    last_good: Fetch | None
+    text_hash: str | None
+    last_failed: bool
+
+
+STATE_CHUNK = 500  # names per query: well under SQLite's limit of bound parameters
+
+
+def check_states(*, session: Session, names: Sequence[str]) -> dict[str, CheckState]:
+    """The CheckState of each source in `names` that exists, by name: two queries per
+    STATE_CHUNK names, whatever their number (a pass over thousands of sources reads its
+    state at once, not one query per source)."""
+    newest = select(func.max(Fetch.id)).where(Fetch.source_id == Source.id).scalar_subquery()
     newest_good = (
         select(func.max(Fetch.id))
         .where(Fetch.source_id == Source.id, Fetch.outcome != "error")
@@ -57,12 +74,23 @@ def check_state(*, session: Session, name: str) -> tuple[Source, Fetch | None, s
         .limit(1)
         .scalar_subquery()
     )
-    row = session.exec(select(Source, newest_good, newest_text).where(Source.name == name)).first()
-    if row is None:
-        return None
-    source, good_id, text_hash = row
-    last = session.get(Fetch, good_id) if good_id is not None else None
-    return source, last, text_hash
+    out: dict[str, CheckState] = {}
+    for at in range(0, len(names), STATE_CHUNK):
+        chunk = list(names[at : at + STATE_CHUNK])
+        rows = session.exec(
+            select(Source, newest, newest_good, newest_text).where(col(Source.name).in_(chunk))
+        ).all()
+        good_ids = [good for _s, _n, good, _t in rows if good is not None]
+        fetches = (
+            {f.id: f for f in session.exec(select(Fetch).where(col(Fetch.id).in_(good_ids)))}
+            if good_ids
+            else {}
+        )
+        for source, newest_id, good_id, digest in rows:
+            last_good = fetches.get(good_id) if good_id is not None else None
+            failed = newest_id is not None and newest_id != good_id
+            out[source.name] = CheckState(source, last_good, digest, failed)
+    return out
 
 
 def last_good_fetch(*, session: Session, source_id: int) -> Fetch | None:
@@ -101,10 +129,6 @@ def has_baseline(*, session: Session, source_id: int) -> bool:
         ).first()
         is not None
     )
-
-
-def text_hash(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def latest_document(*, session: Session, source_id: int) -> Document | None:

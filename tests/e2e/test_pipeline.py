@@ -13,7 +13,7 @@ import pytest
 from sqlmodel import select
 from standardwebhooks import Webhook
 
-from pipeline import runner
+from pipeline import parsing
 from pipeline.config import Config
 from pipeline.demo.sinks import SmtpSink, WebhookSink
 from pipeline.figures import Figure
@@ -177,14 +177,14 @@ def test_a_bug_on_one_page_is_recorded_and_the_others_go_on(
     clock: Clock,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    real = runner.find_figures
+    real = parsing.find_figures
 
     def fragile(text: str, **kwargs: Any) -> list[Figure]:
         if "BOOM" in text:
             raise RecursionError("too deep")
         return real(text, **kwargs)
 
-    monkeypatch.setattr(runner, "find_figures", fragile)
+    monkeypatch.setattr(parsing, "find_figures", fragile)
     site.add("/good", page([INTRO, toll(12, 30)], updated="09:00"))
     site.add("/bad", page([INTRO, "BOOM " + toll(1, 2)], updated="09:00"))
     config = config_for(f"sqlite:///{tmp_path / 'fw.db'}", site, smtp, hook)

@@ -114,6 +114,8 @@ NOT_RUN = {
     "python -m bench.text": "a benchmark",
     "python -m bench.pipeline": "a benchmark",
     "python -m bench.views": "a benchmark",
+    "python -m bench.scale 1000": "a benchmark (minutes long, installs nginx when missing)",
+    "python -m bench.startup": "a benchmark",
     "figwatch run --http 127.0.0.1:8080": "a fixed port; tests/e2e/test_status_process.py runs "
     "`figwatch run --http` on a free one",
     "pip install 'figwatch[brotli]'": "installs; the test extra includes brotli",

@@ -7,6 +7,8 @@ import io
 import logging
 import os
 import stat
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -278,3 +280,22 @@ def test_demo_runs_on_sqlite_only(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert "takes a SQLite file" in capsys.readouterr().err
     assert main(["demo", "--db", str(tmp_path / "no" / "d.db")]) == 2
     assert "does not exist" in capsys.readouterr().err
+
+
+def test_extract_starts_without_the_database_and_config_modules(tmp_path: Path) -> None:
+    """A one-shot `figwatch extract` imports neither SQLAlchemy nor pydantic nor httpx: they
+    are most of the service's start-up time (`python -m bench.startup` prints it)."""
+    text = tmp_path / "one.txt"
+    text.write_text("At least 7 people were killed on Tuesday.\n")
+    probe = (
+        "import sys\nfrom pipeline.cli import main\n"
+        f"code = main(['extract', {str(text)!r}])\n"
+        "heavy = sorted(m for m in ('sqlalchemy', 'pydantic', 'httpx', 'alembic') "
+        "if m in sys.modules)\n"
+        "print('heavy:', ','.join(heavy) or '-', code)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert "killed" in done.stdout and "7" in done.stdout
+    assert done.stdout.strip().splitlines()[-1] == "heavy: - 0"

@@ -5,12 +5,18 @@ from __future__ import annotations
 import asyncio
 import gzip
 import hashlib
+import re
 import socket
 from collections.abc import Coroutine
+from http.server import BaseHTTPRequestHandler
 from typing import Any, TypeVar
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from alerts.redact import mask_url
+from pipeline.charset import bad_characters
 from pipeline.fetch import (
     FetchError,
     FetchSettings,
@@ -19,7 +25,6 @@ from pipeline.fetch import (
     decode_body,
     fetch_page,
     make_client,
-    redact_url,
 )
 from tests.pipeline.handlers import endless, stall, trickle
 from tests.servers import LoopbackServer
@@ -70,6 +75,31 @@ def test_304_via_etag_sends_if_none_match(http_server: LoopbackServer) -> None:
     assert page.body_hash == "abc" and page.etag == '"v1"'
     sent = http_server.requests[0].headers
     assert sent["if-none-match"] == '"v1"' and "if-modified-since" not in sent
+
+
+def test_304_keeps_the_connection_for_the_next_fetch(http_server: LoopbackServer) -> None:
+    """An unchanged page answered 304 hands its connection back: a pass over thousands of
+    unchanged pages opens a few connections, not one per page."""
+    ports: list[int] = []
+
+    def not_modified(handler: BaseHTTPRequestHandler, _server: LoopbackServer) -> None:
+        ports.append(handler.client_address[1])
+        handler.send_response(304)
+        handler.send_header("ETag", '"v1"')
+        handler.end_headers()
+
+    url = http_server.add("/a", handler=not_modified)
+    previous = Validators(etag='"v1"', last_modified=None, body_hash="abc")
+
+    async def three() -> list[Page]:
+        async with make_client(SETTINGS) as client:
+            return [
+                await fetch_page(client, url, previous=previous, settings=SETTINGS)
+                for _ in range(3)
+            ]
+
+    assert all(page.not_modified for page in run(three()))
+    assert len(ports) == 3 and len(set(ports)) == 1
 
 
 def test_304_via_last_modified_sends_if_modified_since(http_server: LoopbackServer) -> None:
@@ -230,8 +260,8 @@ def test_connection_refused_is_transient() -> None:
 def test_secrets_are_redacted_from_errors(http_server: LoopbackServer) -> None:
     url = f"http://alice:hunter2@127.0.0.1:{http_server.port}/missing?token=s3cr3t&page=2"
     err = _error(url)
-    assert "hunter2" not in str(err) and "s3cr3t" not in str(err) and "alice" not in str(err)
-    assert "page=2" in str(err) and err.status_code == 404
+    assert "hunter2" not in str(err) and "s3cr3t" not in str(err)
+    assert "alice:***@" in str(err) and "page=2" in str(err) and err.status_code == 404
 
 
 def test_invalid_url() -> None:
@@ -239,12 +269,11 @@ def test_invalid_url() -> None:
     assert err.kind == "invalid_url" and not err.transient and "abc" not in str(err)
 
 
-def test_redact_url_keeps_what_is_safe() -> None:
-    assert (
-        redact_url("https://u:p@h.org/a?x=1&access_token=zz")
-        == "https://***@h.org/a?x=1&access_token=***"
-    )
-    assert redact_url("https://h.org/a") == "https://h.org/a"
+def test_fetch_errors_show_the_url_as_mask_url_does() -> None:
+    url = "ftp://u:p@h.org/a?x=1&access_token=zz"
+    err = _error(url)
+    assert err.url == mask_url(url) == "ftp://u:***@h.org/a?x=1&access_token=***"
+    assert "zz" not in str(err) and ":p@" not in str(err)
 
 
 @pytest.mark.parametrize(
@@ -269,3 +298,14 @@ def test_decode_body_tolerates_a_stray_bad_byte_in_utf8() -> None:
     body = ("Загинули 12 людей. " * 50).encode() + b"\xff" + " Кінець.".encode()
     result = decode_body(body, "utf-8")
     assert result is not None and result[1] == "utf-8" and "Кінець" in result[0]
+
+
+@given(st.text(alphabet=st.characters(codec=None, exclude_categories=())))
+def test_bad_characters_counts_what_the_character_class_matches(text: str) -> None:
+    """The byte count equals the plain definition: controls but \\t \\n \\f \\r, and U+FFFD."""
+    assert bad_characters(text) == len(re.findall(r"[\x00-\x08\x0b\x0e-\x1f\ufffd]", text))
+
+
+def test_bad_characters_on_mixed_text() -> None:
+    text = "a\x00b\ufffd\x1f\x7f\ud800 é ж 😀\x0b\x0c\t\n\r" * 3
+    assert bad_characters(text) == 12  # \x00, U+FFFD, \x1f, \x0b: not \x7f, \x0c, \t, \n, \r

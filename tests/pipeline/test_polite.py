@@ -4,6 +4,7 @@ Retry-After, robots.txt; and the service's bounded start-up."""
 from __future__ import annotations
 
 import asyncio
+import logging
 import threading
 import time
 from collections.abc import Iterator
@@ -15,6 +16,7 @@ import pytest
 import stamina.instrumentation
 from sqlmodel import select
 
+from pipeline import service
 from pipeline.config import Config
 from pipeline.fetch import FetchError, FetchSettings, HostRules, make_client
 from pipeline.polite import PoliteFetcher
@@ -125,11 +127,27 @@ def test_503_with_retry_after_is_retried_after_that_wait_then_200(
         handler.wfile.write(body)
 
     url = http_server.add("/flaky", handler=flaky)
-    [page] = asyncio.run(_fetch_all(replace(SETTINGS, robots=False), [url]))
+    ticks = []  # another task of the event loop, running while the fetch waits to retry
+
+    async def fetch_while_ticking() -> list[object]:
+        async def tick() -> None:
+            while True:
+                ticks.append(len(calls))
+                await asyncio.sleep(0.05)
+
+        ticking = asyncio.create_task(tick())
+        try:
+            return await _fetch_all(replace(SETTINGS, robots=False), [url])
+        finally:
+            ticking.cancel()
+
+    [page] = asyncio.run(fetch_while_ticking())
     assert not isinstance(page, BaseException), page
     assert page.status_code == 200 and page.html == HTML  # type: ignore[attr-defined]
     assert len(calls) == 2
     assert [r.wait_for for r in retries_seen] == [1.0]  # Retry-After, not the backoff
+    # The wait held up nothing else: the other task ran between the 503 and the retry.
+    assert ticks.count(1) > 1
 
 
 def test_permanent_errors_are_not_retried(
@@ -218,3 +236,46 @@ def test_service_start_up_keeps_checks_in_flight_within_the_limit(
     asyncio.run(go())
     assert counter.served >= 12  # every source was checked
     assert 1 <= counter.peak <= 3  # never more than in_flight at once
+
+
+def test_sigterm_with_checks_queued_stops_without_a_traceback(
+    http_server: LoopbackServer,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Two checks hang at a stalled site, the others wait for their turn: on stop the hung
+    ones are abandoned after the grace, the waiting ones never start, and nothing is logged
+    as an error (the scheduler used to log each cancelled job with its traceback)."""
+    monkeypatch.setattr(service, "STOP_GRACE", 0.5)
+    unstick = threading.Event()
+    held = threading.Semaphore(0)
+
+    def stalled(handler: BaseHTTPRequestHandler, server: LoopbackServer) -> None:
+        held.release()
+        unstick.wait(30)
+        handler.send_response(503)
+        handler.send_header("Content-Length", "0")
+        handler.end_headers()
+
+    urls = [http_server.add(f"/s{i}", handler=stalled) for i in range(8)]
+    config = _config(f"sqlite:///{tmp_path / 'fw.db'}", urls, in_flight=2, workers=0)
+
+    async def go() -> None:
+        stop = asyncio.Event()
+        async with open_app(config) as app:
+            task = asyncio.create_task(serve(app, stop=stop))
+            for _ in range(2):
+                assert await asyncio.to_thread(held.acquire, True, 30)
+            stop.set()
+            await task
+
+    try:
+        with caplog.at_level(logging.INFO):
+            asyncio.run(go())
+    finally:
+        unstick.set()
+    assert "unfinished checks" in caplog.text  # the two hung ones, and any queued
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR], caplog.text
+    assert "Traceback" not in caplog.text and "CancelledError" not in caplog.text
+    assert len([r for r in http_server.requests if r.path.startswith("/s")]) == 2

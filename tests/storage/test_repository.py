@@ -94,3 +94,30 @@ def test_sqlite_runs_in_wal_mode(tmp_path: Path) -> None:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
     engine.dispose()
+
+
+def test_check_states_reads_many_sources_in_chunks(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(repo, "STATE_CHUNK", 2)  # five names: three chunks
+    with Session(engine) as session, session.begin():
+        ids = {}
+        for name in ("fine", "failing", "new"):
+            source = repo.lock_source(session=session, name=name, url=f"https://{name}/", now=NOW)
+            assert source.id is not None
+            ids[name] = source.id
+        for name, outcomes in (("fine", ["error", "changed"]), ("failing", ["changed", "error"])):
+            for outcome in outcomes:
+                session.add(Fetch(source_id=ids[name], started_at=NOW, outcome=outcome,
+                                  etag=f'"{name}"' if outcome != "error" else None))  # fmt: skip
+    with Session(engine) as session:
+        states = repo.check_states(
+            session=session, names=["fine", "failing", "new", "unknown", "also-unknown"]
+        )
+    assert set(states) == {"fine", "failing", "new"}
+    assert not states["fine"].last_failed and states["fine"].last_good is not None
+    assert states["fine"].last_good.etag == '"fine"'
+    assert states["failing"].last_failed and states["failing"].last_good is not None
+    assert states["failing"].last_good.outcome == "changed"
+    assert not states["new"].last_failed and states["new"].last_good is None
+    assert states["new"].text_hash is None

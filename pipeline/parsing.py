@@ -1,0 +1,47 @@
+"""The CPU stage of a check, run in the parsing worker processes: article text, and figures when
+the text is new.
+
+Kept apart from the runner so a worker imports only what parsing needs (the HTML parsers and the
+extractor), not the database, HTTP and alert modules: each worker is a whole process, and what it
+imports it holds in memory for the service's life.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import os
+import signal
+from dataclasses import dataclass
+
+from pipeline.figures import Figure, find_figures
+from pipeline.text import article_text
+from storage.texthash import text_hash
+
+
+@dataclass(frozen=True, slots=True)
+class Parsed:
+    title: str | None
+    text: str
+    text_hash: str
+    figures: list[Figure] | None  # None when the text is the same as last time
+
+
+def worker_start() -> None:
+    """In a parsing worker: die with the service (a killed service leaves no workers behind
+    holding its pipes)."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    if os.getppid() == 1:  # the parent is already gone
+        os._exit(0)
+
+
+def parse_page(
+    html: str, selector: str | None, previous_hash: str | None, aliases: dict[str, str]
+) -> Parsed:
+    """Article text and, when the text is new, its figures. Raises TextError."""
+    article = article_text(html, selector=selector)
+    digest = text_hash(article.text)
+    if digest == previous_hash:
+        return Parsed(article.title, article.text, digest, None)
+    return Parsed(article.title, article.text, digest, find_figures(article.text, aliases=aliases))

@@ -53,12 +53,20 @@ class SourceJob:
     flood_limit: int = 20  # above this many changes in one check, one "flood" alert instead
     rules: tuple[ChannelRules, ...] = ()  # per channel; a channel without rules gets everything
     fail_after: int = 3  # failed checks in a row before a source.failing alert
+    # Cluster mode: this check's fencing token (storage.repository.take_fence); its result is
+    # recorded only while the token is the source's newest. None: no fencing (one instance).
+    fence: int | None = None
+
+
+class Superseded(Exception):
+    """A newer check of the source started (another instance took over): this one's result
+    must not be recorded."""
 
 
 @dataclass(frozen=True, slots=True)
 class CheckResult:
     source: str
-    outcome: str  # changed | unchanged | not_modified | error
+    outcome: str  # changed | unchanged | not_modified | error | superseded
     changes: int = 0
     alerts: int = 0
     figures: int = 0
@@ -109,6 +117,7 @@ class Runner:
     # Parsing and extraction hold the GIL: they run in worker processes, one per core (0: in
     # one thread of this process, for tests and one-page commands).
     workers: int | None = None
+    instance: str | None = None  # recorded with each fetch (fetch_log.instance)
     _cpu: Executor | None = None
     _checks: asyncio.Semaphore | None = None
     _parses: asyncio.Semaphore | None = None
@@ -146,9 +155,17 @@ class Runner:
 
     async def check(self, job: SourceJob) -> CheckResult:
         """Check one source. Never raises for a bad page or a failed fetch: those are recorded.
+        A check whose fencing token was overtaken records nothing (outcome "superseded").
 
         Raises SQLAlchemyError when the database itself fails (nothing of this check is recorded).
         """
+        try:
+            return await self._check(job)
+        except Superseded:
+            log.warning("source %s: a newer check took over; this one's result dropped", job.name)
+            return CheckResult(job.name, "superseded")
+
+    async def _check(self, job: SourceJob) -> CheckResult:
         started = _Start(self.clock())
         before = await asyncio.to_thread(self._before, job)
         try:
@@ -233,6 +250,7 @@ class Runner:
             started_at=started.at,
             duration_ms=round((time.perf_counter() - started.tick) * 1000),
             outcome=outcome,
+            instance=self.instance,
         )
 
     def _record_error(
@@ -247,6 +265,7 @@ class Runner:
         with self.session_factory() as session, session.begin():
             source = repo.lock_source(session=session, name=job.name, url=job.url, now=started.at)
             assert source.id is not None
+            _hold_fence(session, job, source.id, source.fence)
             row = self._fetch_row(source.id, started, "error")
             row.error_kind, row.error, row.status_code = kind, message, status_code
             session.add(row)
@@ -283,6 +302,7 @@ class Runner:
                 )
                 assert source.id is not None
                 source_id = source.id
+            _hold_fence(session, job, source_id, None)
             fetch = _with_page(self._fetch_row(source_id, started, outcome), page)
             rows = add_good_fetch(
                 session=session, source_id=source_id, fetch=fetch, fail_after=job.fail_after
@@ -318,6 +338,7 @@ class Runner:
         with self.session_factory() as session, session.begin():
             source = repo.lock_source(session=session, name=job.name, url=job.url, now=started.at)
             assert source.id is not None
+            _hold_fence(session, job, source.id, source.fence)
             silent = not repo.has_baseline(session=session, source_id=source.id) and (
                 not job.alert_on_first_check
             )
@@ -347,6 +368,20 @@ class Runner:
             baseline=silent,
             alerted=tuple(dict.fromkeys(c for c, _ in queued)),
         )
+
+
+def _hold_fence(session: Session, job: SourceJob, source_id: int, fence: int | None) -> None:
+    """Raise Superseded unless `job`'s fencing token is still the source's newest. `fence` is
+    the token read with the row lock already held; None reads it (with a share lock)."""
+    if job.fence is None:
+        return
+    held = (
+        job.fence == fence
+        if fence is not None
+        else repo.fence_holds(session=session, source_id=source_id, fence=job.fence)
+    )
+    if not held:
+        raise Superseded(job.name)
 
 
 def _worker_start() -> None:

@@ -40,6 +40,41 @@ def lock_source(*, session: Session, name: str, url: str, now: datetime) -> Sour
     return source
 
 
+def take_fence(
+    *, session: Session, name: str, url: str, since: datetime, now: datetime
+) -> int | None:
+    """Start a check of source `name` in cluster mode: raise its fencing token and return it, or
+    None when the source has been fetched at or after `since` (its slot is done already).
+
+    One conditional UPDATE, so the test and the raise are one step: of two instances that
+    start the same slot, the second sees the first one's fetch once it is recorded.
+    """
+    dialect = session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    session.execute(
+        insert(Source)
+        .values(name=name, url=url, created_at=now)
+        .on_conflict_do_nothing(index_elements=["name"])
+    )
+    done = select(Fetch.id).where(Fetch.source_id == Source.id, col(Fetch.started_at) >= since)
+    raised = session.execute(
+        update(Source)
+        .where(col(Source.name) == name, ~done.exists())
+        .values(fence=col(Source.fence) + 1)
+        .returning(col(Source.fence))
+    ).scalar()
+    return None if raised is None else int(raised)
+
+
+def fence_holds(*, session: Session, source_id: int, fence: int) -> bool:
+    """Whether `fence` is still the source's newest token; the row stays share-locked until the
+    transaction ends, so no newer check can start until what this one records is committed."""
+    current = session.exec(
+        select(Source.fence).where(Source.id == source_id).with_for_update(read=True)
+    ).one()
+    return current == fence
+
+
 def check_state(*, session: Session, name: str) -> tuple[Source, Fetch | None, str | None] | None:
     """What a check needs to know before it fetches, in two small queries: the source row, its
     last good fetch (validators for the conditional GET) and the text hash of its latest

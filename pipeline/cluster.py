@@ -125,12 +125,16 @@ class Cluster:
         self._replanned = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
         self._worker: asyncio.Task[None] | None = None
+        self._handler: Callable[[asyncio.AbstractEventLoop, dict[str, Any]], object] | None = None
 
     # --- life -------------------------------------------------------------------------------
 
     async def start(self) -> None:
         """Open the queue's connections and start the worker, the deferrer and the sweep."""
         await self.engine.open_async()
+        loop = asyncio.get_running_loop()
+        self._handler = loop.get_exception_handler()
+        loop.set_exception_handler(self._late_finish)
         self.plan()
         self._worker = asyncio.create_task(self._work(), name="cluster worker")
         self._tasks = [
@@ -150,6 +154,22 @@ class Cluster:
         with contextlib.suppress(asyncio.CancelledError):
             await asyncio.gather(*self._tasks, return_exceptions=True)
         await self.engine.close_async()
+        asyncio.get_running_loop().set_exception_handler(self._handler)
+
+    def _late_finish(self, loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+        """Say in one line that a job ended here after the others took it over (this instance
+        was paused): procrastinate cannot record its end, and nothing of it was recorded."""
+        future = context.get("future")
+        name = future.get_name() if isinstance(future, asyncio.Task) else ""
+        if isinstance(context.get("exception"), ConnectorException) and name.startswith(
+            f"process job {TASK}["
+        ):
+            job = name.removeprefix("process job ")
+            log.warning("cluster: %s ended after another instance took it over", job)
+        elif self._handler is not None:
+            self._handler(loop, context)
+        else:
+            loop.default_exception_handler(context)
 
     def plan(self) -> None:
         """(Re)plan the deferrals from the app's config: each enabled source from its last slot

@@ -45,7 +45,7 @@ STALLED_AFTER = 6  # seconds: [cluster] stalled_after
 # An instance's check in flight is taken over within stalled_after plus a sweep (a third of it)
 # plus a worker's poll; the rest is room for a loaded 2-core machine.
 TAKEOVER = STALLED_AFTER + STALLED_AFTER / 3 + 1 + 8
-SETTLE = 30.0  # seconds after start before gaps count: three instances migrating and warming up
+STARTUP = 120.0  # seconds three instances may take to migrate and start on a loaded machine
 CHANGE_EVERY = 30  # seconds between two versions of a changing page
 SLOW = 4.0  # seconds a slow page takes: checks in flight for a pause to catch
 
@@ -160,9 +160,11 @@ def run_cluster(
     Site(server)
     config = write_config(tmp_path / "figwatch.toml", database, server, hook)
     engine = create_engine(database)
-    began = time.time()
-    procs = [start(config, tmp_path / f"instance{n}.log") for n in range(3)]
+    logs = [tmp_path / f"instance{n}.log" for n in range(3)]
+    procs = [start(config, log) for log in logs]
     try:
+        _wait_until_running(logs)
+        began = time.time()
         time.sleep(RUN / 2)
         event = time.time()
         os.kill(procs[0].pid, sig)
@@ -196,12 +198,21 @@ def run_cluster(
     engine.dispose()
     return Outcome(
         dict(fetches), [c for c in changes if c is not None], deliveries,
-        _utc(began + SETTLE), _utc(ended), _utc(event), procs[0].pid,
+        _utc(began + EVERY), _utc(ended), _utc(event), procs[0].pid,
     )  # fmt: skip
 
 
 def _utc(at: float) -> datetime:
     return datetime.fromtimestamp(at, UTC)
+
+
+def _wait_until_running(logs: list[Path]) -> None:
+    give_up = time.time() + STARTUP
+    while time.time() < give_up:
+        if all("figwatch running" in log.read_text(encoding="utf-8") for log in logs):
+            return
+        time.sleep(0.5)
+    raise AssertionError("the three instances did not all start")
 
 
 def _wait_for_outbox(engine: object, within: float = 90.0) -> None:

@@ -3,10 +3,12 @@
 APScheduler's job stores must not be shared between schedulers, so on PostgreSQL the sources are
 scheduled through procrastinate, a job queue kept in the same database:
 
-- every instance defers, for each source and each slot of its schedule, one check job with
-  `defer_periodic_job`: a (source, slot) pair is deferred once over all instances. The job has a
-  queueing lock (a source waits in the queue at most once: a late slot joins the waiting one)
-  and a lock (never two checks of one source at once);
+- one instance, the live one whose worker registered first, defers for each source and each
+  slot of its schedule one check job with `defer_periodic_job`: a (source, slot) pair is
+  deferred once, also when two instances both think they lead for a moment. When the leader's
+  heartbeat stops, the next one takes over and defers every source's latest slot again. The job
+  has a queueing lock (a source waits in the queue at most once: a late slot joins the waiting
+  one) and a lock (never two checks of one source at once);
 - workers take jobs with SKIP LOCKED and send a heartbeat; the checks of an instance silent for
   `[cluster] stalled_after` are failed and deferred again by the others (`recover`);
 - a check first raises the source's fencing token, unless the source was already fetched in
@@ -23,6 +25,7 @@ import asyncio
 import contextlib
 import heapq
 import logging
+import time
 import zlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
@@ -35,6 +38,7 @@ from procrastinate import PsycopgConnector
 from procrastinate.exceptions import AlreadyEnqueued, ConnectorException
 from procrastinate.jobs import Status
 from procrastinate.tasks import Task
+from procrastinate.worker import Worker
 from sqlalchemy.engine import make_url
 
 from pipeline.config import Config, Source
@@ -52,6 +56,14 @@ TICK = 1.0  # seconds: the longest the deferrer sleeps, so a reload is planned w
 POLL = 1.0  # seconds between looks for jobs a lock held back (new jobs are notified at once)
 RESTART = 2.0  # seconds before a worker that failed is started again
 POOL = 6  # procrastinate's connections per instance (one listens for new jobs)
+# The leader: the live worker (heartbeat within stalled_after) that registered first.
+LEADER = """
+SELECT min(id) AS leader FROM procrastinate_workers
+WHERE last_heartbeat > now() - make_interval(secs => %(seconds)s)
+"""
+WAITING = """
+SELECT queueing_lock FROM procrastinate_jobs WHERE status = 'todo' AND queue_name = %(queue)s
+"""
 
 
 def conninfo(database: str) -> str:
@@ -125,6 +137,11 @@ class Cluster:
         self._replanned = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
         self._worker: asyncio.Task[None] | None = None
+        self._running: Worker | None = None
+        self._jobs: dict[str, SourceJob] = {}
+        self._leading = False
+        self._asked = 0.0  # time.monotonic() when to ask again who leads
+        self._waiting: set[str] = set()  # queueing locks of the jobs waiting, as last asked
         self._handler: Callable[[asyncio.AbstractEventLoop, dict[str, Any]], object] | None = None
 
     # --- life -------------------------------------------------------------------------------
@@ -176,6 +193,7 @@ class Cluster:
         (so a start or reload checks every source once, unless its slot was checked already)."""
         config = self.app.config
         now = self.app.clock().timestamp()
+        self._jobs = {job.name: job for job in self.app.jobs()}
         self._due = []
         for source in config.sources:
             if source.enabled:
@@ -193,7 +211,8 @@ class Cluster:
         stalled = config.cluster.stalled_after.total_seconds()
         while True:
             try:
-                await self.engine.run_worker_async(
+                self._running = Worker(
+                    app=self.engine,
                     queues=[QUEUE],
                     name=self.instance,
                     concurrency=config.fetch.in_flight,
@@ -204,6 +223,7 @@ class Cluster:
                     stalled_worker_timeout=stalled,
                     shutdown_graceful_timeout=20.0,
                 )
+                await self._running.run()
                 return
             except (ConnectorException, OSError) as e:
                 log.error("cluster worker stopped: %s; starting it again", _first_line(e))
@@ -212,15 +232,15 @@ class Cluster:
     async def _check(self, name: str, timestamp: int) -> None:
         """The job: check source `name` for its slot `timestamp`, unless it is no longer
         configured here or that slot was checked already."""
-        jobs = self.app.jobs(name)
-        if not jobs:
+        job = self._jobs.get(name)
+        if job is None:
             log.info("source %s: not (or no longer) configured here; job skipped", name)
             return
-        fence = await asyncio.to_thread(self._take_fence, jobs[0], timestamp)
+        fence = await asyncio.to_thread(self._take_fence, job, timestamp)
         if fence is None:
             log.debug("source %s: slot %d was checked already", name, timestamp)
             return
-        await self.run_check(replace(jobs[0], fence=fence))
+        await self.run_check(replace(job, fence=fence))
 
     def _take_fence(self, job: SourceJob, timestamp: int) -> int | None:
         with self.app.session_factory() as session, session.begin():
@@ -232,20 +252,45 @@ class Cluster:
     # --- deferring --------------------------------------------------------------------------
 
     async def _defer_loop(self) -> None:
-        """Defer each source's check when its slot comes, every instance alike: the database
-        keeps one job per (source, slot)."""
+        """Follow each source's slots; while this instance leads, defer its check when a slot
+        comes (the database keeps one job per source and slot)."""
         while True:
             self._replanned.clear()
+            leading = await self._leads() if time.monotonic() >= self._asked else self._leading
+            if leading and not self._leading:
+                log.info("cluster: %s now queues the checks", self.instance)
+                self.plan()  # the latest slot of every source, in case the last leader died
+                self._replanned.clear()
+            self._leading = leading
             now = self.app.clock().timestamp()
             while self._due and self._due[0][0] <= now:
                 slot, name, slots = heapq.heappop(self._due)
-                await self.defer(name, slot)
+                if leading and lock_of(name) not in self._waiting:
+                    await self.defer(name, slot)
                 # Behind (a pause, a slow database): skip to the latest slot, not through each.
                 after = max(slots.following(slot), slots.latest(now))
                 heapq.heappush(self._due, (after, name, slots))
             wait = min(self._due[0][0] - now, TICK) if self._due else TICK
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._replanned.wait(), max(wait, 0.01))
+
+    async def _leads(self) -> bool:
+        """Whether this instance's worker is the first registered of those alive."""
+        me = self._running.worker_id if self._running is not None else None
+        if me is None:
+            return False
+        self._asked = time.monotonic() + TICK
+        stalled = self.app.config.cluster.stalled_after.total_seconds()
+        connector = self.engine.connector
+        try:
+            row = await connector.execute_query_one_async(query=LEADER, seconds=stalled)
+            # The sources still waiting in the queue: a slot of theirs would only join them.
+            waiting = await connector.execute_query_all_async(query=WAITING, queue=QUEUE)
+        except (ConnectorException, OSError) as e:
+            log.error("cluster: cannot tell which instance leads: %s", _first_line(e))
+            return self._leading
+        self._waiting = {r["queueing_lock"] for r in waiting}
+        return bool(row["leader"] == me)
 
     async def defer(self, name: str, slot: int) -> None:
         """Defer the check of source `name` for `slot`, unless it is deferred already (by any

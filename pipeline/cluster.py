@@ -123,9 +123,12 @@ class Cluster:
     `run_check` checks one (fenced) source job the way `serve` does: record, count, drain.
     """
 
-    def __init__(self, app: App, run_check: Callable[[SourceJob], Awaitable[None]]) -> None:
+    def __init__(
+        self, app: App, run_check: Callable[[SourceJob], Awaitable[None]], *, grace: float
+    ) -> None:
         self.app = app
         self.run_check = run_check
+        self.grace = grace  # seconds checks in flight get to finish when the instance stops
         self.instance = app.runner.instance or "figwatch"
         self.engine = Procrastinate(
             connector=PsycopgConnector(
@@ -221,7 +224,7 @@ class Cluster:
                     fetch_job_polling_interval=POLL,
                     update_heartbeat_interval=stalled / 3,
                     stalled_worker_timeout=stalled,
-                    shutdown_graceful_timeout=20.0,
+                    shutdown_graceful_timeout=self.grace,
                 )
                 await self._running.run()
                 return

@@ -466,7 +466,7 @@ async def serve(
     if is_cluster(app.config):
         from pipeline.cluster import Cluster  # procrastinate comes with the [postgres] extra
 
-        cluster = Cluster(app, run_check=run_check)
+        cluster = Cluster(app, run_check=run_check, grace=STOP_GRACE)
         await cluster.start()
     else:
         for rank, source in enumerate(enabled):

@@ -25,6 +25,7 @@ import asyncio
 import contextlib
 import heapq
 import logging
+import math
 import time
 import zlib
 from collections.abc import Awaitable, Callable
@@ -84,7 +85,8 @@ class Slots:
         """The last slot at or before `at`."""
         if self.every is None:
             assert self.cron is not None
-            return _cron_time(croniter(self.cron, _utc(at + 1)).get_prev(datetime))
+            # From the next whole second back: `at` itself is a slot, a second later is not.
+            return _cron_time(croniter(self.cron, _utc(math.floor(at) + 1)).get_prev(datetime))
         return int(at - (at - self.offset) % self.every)
 
     def following(self, slot: int) -> int:

@@ -98,6 +98,7 @@ def test_slots_of_a_cron_are_its_times_in_utc() -> None:
     monday = weekdays.following(int(friday.timestamp()))
     assert datetime.fromtimestamp(monday, UTC) == datetime(2025, 1, 20, 7, 30, tzinfo=UTC)
     assert weekdays.latest(friday.timestamp()) == int(friday.timestamp())  # a slot is its own
+    assert weekdays.latest(friday.timestamp() - 0.5) < int(friday.timestamp())  # not yet
 
 
 def test_sources_names_the_instance_when_several_share_the_checks(database_url: str) -> None:

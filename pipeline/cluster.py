@@ -270,11 +270,13 @@ class Cluster:
             now = self.app.clock().timestamp()
             while self._due and self._due[0][0] <= now:
                 slot, name, slots = heapq.heappop(self._due)
+                latest = slots.latest(now)
+                if latest > slot:  # behind (a pause, a slow database): only the latest counts
+                    heapq.heappush(self._due, (latest, name, slots))
+                    continue
                 if leading and lock_of(name) not in self._waiting:
                     await self.defer(name, slot)
-                # Behind (a pause, a slow database): skip to the latest slot, not through each.
-                after = max(slots.following(slot), slots.latest(now))
-                heapq.heappush(self._due, (after, name, slots))
+                heapq.heappush(self._due, (slots.following(slot), name, slots))
             wait = min(self._due[0][0] - now, TICK) if self._due else TICK
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._replanned.wait(), max(wait, 0.01))

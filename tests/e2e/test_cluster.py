@@ -43,8 +43,10 @@ EVERY = 10  # seconds
 RUN = 120.0  # seconds the three instances run
 STALLED_AFTER = 6  # seconds: [cluster] stalled_after
 # An instance's check in flight is taken over within stalled_after plus a sweep (a third of it)
-# plus a worker's poll; the rest is room for a loaded 2-core machine.
-TAKEOVER = STALLED_AFTER + STALLED_AFTER / 3 + 1 + 8
+# plus a worker's poll. When the instance that queues the checks is the one lost, the slots that
+# came due meanwhile are queued at once and worked off by the rest: on this shared 2-core machine
+# that took up to 13 s more (measured while the full suite ran beside it), hence the last term.
+TAKEOVER = STALLED_AFTER + STALLED_AFTER / 3 + 1 + 15
 STARTUP = 120.0  # seconds three instances may take to migrate and start on a loaded machine
 CHANGE_EVERY = 30  # seconds between two versions of a changing page
 SLOW = 4.0  # seconds a slow page takes: checks in flight for a pause to catch

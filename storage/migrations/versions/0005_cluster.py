@@ -59,12 +59,12 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    # Plain DROP COLUMN (SQLite 3.35+), not a batch copy: SQLite refuses to rename a copy of a
+    # table other views read. procrastinate's tables stay: other apps may use them.
     op.execute("DROP VIEW source_health")
+    op.drop_column("fetch_log", "instance")
+    op.drop_column("source", "fence")
     op.execute(SOURCE_HEALTH.format(extra=""))
-    with op.batch_alter_table("fetch_log") as batch:
-        batch.drop_column("instance")
-    with op.batch_alter_table("source") as batch:
-        batch.drop_column("fence")
 
 
 def _has_procrastinate(bind: sa.Connection) -> bool:

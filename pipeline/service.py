@@ -450,12 +450,13 @@ async def serve(
         changed = await apply_config(app, config)
         now = app.clock()
         if cluster is not None:
-            cluster.plan()
-        for name in () if cluster is not None else changed.removed:
-            scheduler.remove_job(f"source:{name}")  # a check of it in flight runs to its end
-        for source in app.config.sources if cluster is None else ():
-            if source.name in changed.added or source.name in changed.changed:
-                schedule_source(source, now)
+            cluster.plan()  # the sources as this config has them, from their latest slots
+        else:
+            for name in changed.removed:
+                scheduler.remove_job(f"source:{name}")  # a check of it in flight runs to its end
+            for source in app.config.sources:
+                if source.name in changed.added or source.name in changed.changed:
+                    schedule_source(source, now)
         schedule_upkeep(now)
         add_digest_job(scheduler, app, run_drain)  # a reload may add the first digest channel
         log.info("reload: %s", changed)

@@ -46,8 +46,9 @@ def take_fence(
     """Start a check of source `name` in cluster mode: raise its fencing token and return it, or
     None when the source has been fetched at or after `since` (its slot is done already).
 
-    One conditional UPDATE, so the test and the raise are one step: of two instances that
-    start the same slot, the second sees the first one's fetch once it is recorded.
+    The source row is locked first, and only then is the fetch looked for, in a statement of its
+    own: under READ COMMITTED a statement sees what was committed before it started, so a check
+    of this slot that was recording while we waited for the lock is seen, not missed.
     """
     dialect = session.get_bind().dialect.name
     insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
@@ -56,6 +57,7 @@ def take_fence(
         .values(name=name, url=url, created_at=now)
         .on_conflict_do_nothing(index_elements=["name"])
     )
+    session.exec(select(Source.id).where(Source.name == name).with_for_update()).one()
     done = select(Fetch.id).where(Fetch.source_id == Source.id, col(Fetch.started_at) >= since)
     raised = session.execute(
         update(Source)

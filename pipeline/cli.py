@@ -24,7 +24,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
-    for noisy in ("httpx", "httpcore", "apscheduler", "alembic", "mail.log"):
+    for noisy in ("httpx", "httpcore", "apscheduler", "alembic", "mail.log", "procrastinate"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     try:
         return int(args.handler(args))

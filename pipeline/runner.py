@@ -53,12 +53,20 @@ class SourceJob:
     flood_limit: int = 20  # above this many changes in one check, one "flood" alert instead
     rules: tuple[ChannelRules, ...] = ()  # per channel; a channel without rules gets everything
     fail_after: int = 3  # failed checks in a row before a source.failing alert
+    # Cluster mode: this check's fencing token (storage.repository.take_fence); its result is
+    # recorded only while the token is the source's newest. None: no fencing (one instance).
+    fence: int | None = None
+
+
+class Superseded(Exception):
+    """A newer check of the source started (another instance took over): this one's result
+    must not be recorded."""
 
 
 @dataclass(frozen=True, slots=True)
 class CheckResult:
     source: str
-    outcome: str  # changed | unchanged | not_modified | error
+    outcome: str  # changed | unchanged | not_modified | error | superseded
     changes: int = 0
     alerts: int = 0
     figures: int = 0
@@ -108,6 +116,7 @@ class Runner:
     db_threads: int = 0
     # Set when the service stops: a check still waiting for its turn is cancelled, not started.
     stopping: bool = False
+    instance: str | None = None  # recorded with each fetch (fetch_log.instance)
     _cpu: Executor | None = None
     _db: Executor | None = None
     _checks: asyncio.Semaphore | None = None
@@ -161,10 +170,18 @@ class Runner:
 
     async def check(self, job: SourceJob, before: _Before | None = None) -> CheckResult:
         """Check one source. Never raises for a bad page or a failed fetch: those are recorded.
-        `before`: its state, when check_all read it with others'.
+        `before`: its state, when check_all read it with others'. A check whose fencing token
+        was overtaken records nothing (outcome "superseded").
 
         Raises SQLAlchemyError when the database itself fails (nothing of this check is recorded).
         """
+        try:
+            return await self._check(job, before)
+        except Superseded:
+            log.warning("source %s: a newer check took over; this one's result dropped", job.name)
+            return CheckResult(job.name, "superseded")
+
+    async def _check(self, job: SourceJob, before: _Before | None) -> CheckResult:
         started = _Start(self.clock())
         if before is None:
             before = (await self._in_db(self._befores, [job]))[job.name]
@@ -271,6 +288,7 @@ class Runner:
             started_at=started.at,
             duration_ms=round((time.perf_counter() - started.tick) * 1000),
             outcome=outcome,
+            instance=self.instance,
         )
 
     def _record_error(
@@ -285,6 +303,7 @@ class Runner:
         with self.session_factory() as session, session.begin():
             source = repo.lock_source(session=session, name=job.name, url=job.url, now=started.at)
             assert source.id is not None
+            _hold_fence(session, job, source.id, source.fence)
             row = self._fetch_row(source.id, started, "error")
             row.error_kind, row.error, row.status_code = kind, message, status_code
             session.add(row)
@@ -316,11 +335,17 @@ class Runner:
         those of the other unchanged pages that finish meanwhile, in one INSERT of one
         transaction (a pass over thousands of unchanged pages is a few transactions, not
         thousands). A source whose row or failure streak must be looked at first, or whose
-        channels count confirmations, is recorded on its own (`_record_same`).
+        channels count confirmations, or whose check holds a fencing token (cluster mode), is
+        recorded on its own (`_record_same`).
 
         Raises SQLAlchemyError when the batch cannot be written (nothing of it is recorded).
         """
-        if before.source_id is None or before.after_error or any(r.confirm > 1 for r in job.rules):
+        if (
+            before.source_id is None
+            or before.after_error
+            or job.fence is not None
+            or any(r.confirm > 1 for r in job.rules)
+        ):
             return await self._in_db(self._record_same, job, started, page, outcome, before)
         row = _with_page(self._fetch_row(before.source_id, started, outcome), page)
         written = asyncio.get_running_loop().create_future()
@@ -366,6 +391,7 @@ class Runner:
                 )
                 assert source.id is not None
                 source_id = source.id
+            _hold_fence(session, job, source_id, None)
             fetch = _with_page(self._fetch_row(source_id, started, outcome), page)
             rows = add_good_fetch(
                 session=session, source_id=source_id, fetch=fetch, fail_after=job.fail_after,
@@ -402,6 +428,7 @@ class Runner:
         with self.session_factory() as session, session.begin():
             source = repo.lock_source(session=session, name=job.name, url=job.url, now=started.at)
             assert source.id is not None
+            _hold_fence(session, job, source.id, source.fence)
             # A source with a stored text has a baseline: that is known without a query.
             baseline = before.text_hash is not None or repo.has_baseline(
                 session=session, source_id=source.id
@@ -434,6 +461,20 @@ class Runner:
             baseline=silent,
             alerted=tuple(dict.fromkeys(c for c, _ in queued)),
         )
+
+
+def _hold_fence(session: Session, job: SourceJob, source_id: int, fence: int | None) -> None:
+    """Raise Superseded unless `job`'s fencing token is still the source's newest. `fence` is
+    the token read with the row lock already held; None reads it (with a share lock)."""
+    if job.fence is None:
+        return
+    held = (
+        job.fence == fence
+        if fence is not None
+        else repo.fence_holds(session=session, source_id=source_id, fence=job.fence)
+    )
+    if not held:
+        raise Superseded(job.name)
 
 
 def _with_page(row: Fetch, page: Page) -> Fetch:

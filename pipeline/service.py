@@ -11,13 +11,16 @@ import contextlib
 import ctypes
 import gc
 import logging
+import os
 import random
 import re
 import signal
+import socket
 import threading
 from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
@@ -38,6 +41,9 @@ from pipeline.summary import Summary, summary_every
 from pipeline.upkeep import prune
 from storage.db import make_engine, migrate, session_factory
 from storage.retention import Pruned
+
+if TYPE_CHECKING:
+    from pipeline.cluster import Cluster
 
 log = logging.getLogger(__name__)
 
@@ -272,6 +278,7 @@ async def open_app(config: Config, *, clock: Callable[[], datetime] = utcnow) ->
         factory, client, settings, clock, aliases=dict(config.subjects.aliases),
         in_flight=f.in_flight, parsing=f.parsing, workers=f.workers,
         db_threads=1 if engine.dialect.name == "sqlite" else 0,  # SQLite: one writer at a time
+        instance=instance_name(config),
     )  # fmt: skip
     try:
         yield App(config, factory, runner, channels, clock)
@@ -283,6 +290,17 @@ async def open_app(config: Config, *, clock: Callable[[], datetime] = utcnow) ->
         runner.close()
         await client.aclose()
         engine.dispose()
+
+
+def is_cluster(config: Config) -> bool:
+    """Whether `figwatch run` shares its checks with other instances: on PostgreSQL it does."""
+    return config.database.startswith("postgresql")
+
+
+def instance_name(config: Config) -> str:
+    """This instance's name in fetch_log and `figwatch sources`: `[cluster] instance`, else
+    host:pid."""
+    return config.cluster.instance or f"{socket.gethostname()}:{os.getpid()}"
 
 
 def jitter_for(config: Config, source: Source) -> timedelta:
@@ -338,6 +356,9 @@ async def serve(
     On SIGHUP, `reload()` gives the new config (see `apply_config`); one that raises
     ConfigError is reported and the running one kept. On stop, in-flight checks get STOP_GRACE
     seconds; what is then abandoned was not committed and is simply redone on the next start.
+
+    On PostgreSQL the sources are not scheduled here but shared with every other instance on
+    the database (pipeline/cluster.py); the other jobs (outbox, digests, ...) stay here.
     """
     scheduler = AsyncIOScheduler(timezone=UTC)
     in_flight: set[asyncio.Task[object]] = set()
@@ -435,19 +456,29 @@ async def serve(
             return
         changed = await apply_config(app, config)
         now = app.clock()
-        for name in changed.removed:
-            scheduler.remove_job(f"source:{name}")  # a check of it in flight runs to its end
-        for source in app.config.sources:
-            if source.name in changed.added or source.name in changed.changed:
-                schedule_source(source, now)
+        if cluster is not None:
+            cluster.plan()  # the sources as this config has them, from their latest slots
+        else:
+            for name in changed.removed:
+                scheduler.remove_job(f"source:{name}")  # a check of it in flight runs to its end
+            for source in app.config.sources:
+                if source.name in changed.added or source.name in changed.changed:
+                    schedule_source(source, now)
         schedule_upkeep(now)
         add_digest_job(scheduler, app, run_drain)  # a reload may add the first digest channel
         log.info("reload: %s", changed)
 
     start = app.clock()
     enabled = [source for source in app.config.sources if source.enabled]
-    for rank, source in enumerate(enabled):
-        schedule_source(source, start, rank, len(enabled))
+    cluster: Cluster | None = None
+    if is_cluster(app.config):
+        from pipeline.cluster import Cluster  # procrastinate comes with the [postgres] extra
+
+        cluster = Cluster(app, run_check=run_check, grace=STOP_GRACE)
+        await cluster.start()
+    else:
+        for rank, source in enumerate(enabled):
+            schedule_source(source, start, rank, len(enabled))
     schedule_upkeep(start)
     add_digest_job(scheduler, app, run_drain)
     scheduler.start()
@@ -462,6 +493,8 @@ async def serve(
         # checks get STOP_GRACE seconds to finish before that happens; queued ones never start.
         scheduler.pause()
         app.runner.stopping = True
+        if cluster is not None:
+            await cluster.stop()  # takes no further check; gives those in flight their grace
         # Deliveries are not what a stop must wait for: an abandoned one stays pending and is
         # sent after the restart. They get a short grace, checks in flight a longer one.
         delivering = asyncio.create_task(app.stop_delivering(DELIVERY_GRACE))

@@ -84,6 +84,7 @@ class SourceHealth:
     last_error: str | None
     last_change_at: datetime | None
     figures_now: int
+    last_instance: str | None = None  # the figwatch instance that made the last fetch
 
     @property
     def trouble(self) -> bool:
@@ -143,6 +144,7 @@ def source_health(
                 last_error=mask_urls_in(row["last_error"]) if row.get("last_error") else None,
                 last_change_at=row.get("last_change_at"),
                 figures_now=int(row.get("figures_now") or 0),
+                last_instance=row.get("last_instance"),
             )
         )
     out.sort(key=lambda s: (-s.failures_in_a_row, not s.trouble, s.name))

@@ -179,10 +179,13 @@ def run_sources(args: argparse.Namespace) -> int:
 
 def sources_table(health: Sequence[SourceHealth], *, now: datetime) -> str:
     """Sources in trouble first, one line each, a second line with the last error of a failing
-    one; fits 80 columns."""
+    one; fits 80 columns. When several instances share the checks (cluster mode), a last
+    column names the one that checked each source last."""
     if not health:
         return "(no sources configured or checked yet)"
-    head = ("source", "state", "every", "checked", "outcome", "fail", "figs", "changed")
+    names = "source state every checked outcome fail figs changed"
+    head = tuple(names.split())
+    shared = len({h.last_instance for h in health if h.last_instance}) > 1
     rows = [
         (
             h.name,
@@ -194,9 +197,11 @@ def sources_table(health: Sequence[SourceHealth], *, now: datetime) -> str:
             str(h.figures_now),
             ago(h.last_change_at, now),
         )
+        + ((h.last_instance or "-",) if shared else ())
         for h in health
     ]
-    lines = fit(head, rows, flexible={0: 16, 2: 6, 4: 9})
+    head += ("instance",) if shared else ()
+    lines = fit(head, rows, flexible={0: 16, 2: 6, 4: 9, 8: 10})
     out = lines[:2]
     for h, line in zip(health, lines[2:], strict=True):
         out.append(line)

@@ -43,6 +43,9 @@ class Source(SQLModel, table=True):
     name: str = Field(sa_column=Column(String(200), unique=True, nullable=False))
     url: str = Field(sa_column=Column(Text, nullable=False))
     created_at: datetime = _ts()
+    # The fencing token of cluster mode (migration 0005): raised by each check that starts; a
+    # check's result is recorded only while its token is still the newest (pipeline/cluster.py).
+    fence: int = Field(default=0, sa_column=Column(BigInteger, nullable=False, server_default="0"))
 
 
 class Document(SQLModel, table=True):
@@ -80,6 +83,8 @@ class Fetch(SQLModel, table=True):
     body_hash: str | None = Field(default=None, sa_column=Column(String(64)))
     body_bytes: int | None = None
     document_id: int | None = Field(default=None, foreign_key="document.id")
+    # Which figwatch instance made the fetch: `[cluster] instance`, else host:pid (0005).
+    instance: str | None = Field(default=None, sa_column=Column(String(200)))
 
 
 class Observation(SQLModel, table=True):

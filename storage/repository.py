@@ -41,6 +41,43 @@ def lock_source(*, session: Session, name: str, url: str, now: datetime) -> Sour
     return source
 
 
+def take_fence(
+    *, session: Session, name: str, url: str, since: datetime, now: datetime
+) -> int | None:
+    """Start a check of source `name` in cluster mode: raise its fencing token and return it, or
+    None when the source has been fetched at or after `since` (its slot is done already).
+
+    The source row is locked first, and only then is the fetch looked for, in a statement of its
+    own: under READ COMMITTED a statement sees what was committed before it started, so a check
+    of this slot that was recording while we waited for the lock is seen, not missed.
+    """
+    dialect = session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    session.execute(
+        insert(Source)
+        .values(name=name, url=url, created_at=now)
+        .on_conflict_do_nothing(index_elements=["name"])
+    )
+    session.exec(select(Source.id).where(Source.name == name).with_for_update()).one()
+    done = select(Fetch.id).where(Fetch.source_id == Source.id, col(Fetch.started_at) >= since)
+    raised = session.execute(
+        update(Source)
+        .where(col(Source.name) == name, ~done.exists())
+        .values(fence=col(Source.fence) + 1)
+        .returning(col(Source.fence))
+    ).scalar()
+    return None if raised is None else int(raised)
+
+
+def fence_holds(*, session: Session, source_id: int, fence: int) -> bool:
+    """Whether `fence` is still the source's newest token; the row stays share-locked until the
+    transaction ends, so no newer check can start until what this one records is committed."""
+    current = session.exec(
+        select(Source.fence).where(Source.id == source_id).with_for_update(read=True)
+    ).one()
+    return current == fence
+
+
 @dataclass(frozen=True, slots=True)
 class CheckState:
     """What a check needs to know before it fetches: the source row, its last good fetch

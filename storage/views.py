@@ -85,4 +85,5 @@ source_health = table(
     column("last_error", Text),
     column("last_change_at", UTCDateTime()),
     column("figures_now", Integer),
+    column("last_instance", Text),  # migration 0005
 )

@@ -39,3 +39,20 @@ def test_the_image_installs_the_postgresql_driver() -> None:
     assert any(req.startswith("psycopg") for req in extra)
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     assert "pip install 'figwatch[postgres]'" in readme
+
+
+def test_cluster_compose_runs_three_replicas_on_postgresql_with_mailpit() -> None:
+    config = load_config(
+        REPO / "docker" / "figwatch-cluster.toml", env={"FIGWATCH_DB_PASSWORD": "figwatch"}
+    )
+    assert config.database.startswith("postgresql+psycopg://figwatch:figwatch@postgres:5432/")
+    [mail] = config.alerts
+    assert "mailpit:1025" in mail.smtp.get_secret_value()
+    compose = (REPO / "docker-compose.cluster.yml").read_text(encoding="utf-8")
+    assert "./docker/figwatch-cluster.toml:/config/figwatch.toml:ro" in compose
+    assert re.search(r"image: postgres:\d+", compose) and "axllent/mailpit" in compose
+    assert re.search(r"replicas: 3\b", compose)
+    assert "condition: service_healthy" in compose  # replicas wait for the database
+    pyproject = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+    extra = pyproject["project"]["optional-dependencies"]["postgres"]
+    assert any(req.startswith("procrastinate") for req in extra)

@@ -173,6 +173,17 @@ class Http(_Model):
     )
 
 
+class Cluster(_Model):
+    """[cluster]: several `figwatch run` on one PostgreSQL database (pipeline/cluster.py). Every
+    key has a default: starting another instance with the same config is all it takes."""
+
+    # This instance's name in `figwatch sources` (fetch_log.instance); None: host:pid.
+    instance: Name | None = None
+    # An instance silent this long is taken for dead: its checks in flight are started again
+    # by the others. Its heartbeat comes every third of this.
+    stalled_after: Duration = timedelta(seconds=30)
+
+
 @dataclass(frozen=True, slots=True)
 class SourceSchedule:
     """A source's effective settings once [defaults] are applied. Exactly one of every/cron."""
@@ -212,6 +223,7 @@ class Config(_Model):
     outbox: Outbox = Field(default_factory=Outbox)
     retention: Retention = Field(default_factory=Retention)
     http: Http = Field(default_factory=Http)
+    cluster: Cluster = Field(default_factory=Cluster)
 
     def __repr_args__(self) -> Iterator[tuple[str | None, Any]]:
         # The database URL may hold a password.

@@ -120,6 +120,11 @@ NOT_RUN = {
     "`figwatch run --http` on a free one",
     "pip install 'figwatch[brotli]'": "installs; the test extra includes brotli",
     "docker compose up": "no Docker engine here; tests/test_deploy.py checks its files",
+    "python -m bench.cluster": "a benchmark",
+    "docker compose -f docker-compose.cluster.yml up -d --build": "no Docker engine here; "
+    "tests/test_deploy.py checks its files, tests/e2e/test_cluster.py runs three instances",
+    "docker compose -f docker-compose.cluster.yml up -d --scale figwatch=5": "no Docker engine",
+    "docker compose -f docker-compose.cluster.yml kill -s HUP figwatch": "no Docker engine",
     "pip install 'figwatch[postgres]'": "installs; CI installs the extra (make install)",
     "FIGWATCH_PURE_PYTHON=1 pip install -e .": "installs",
     "pip install": "installs",

@@ -202,10 +202,11 @@ def add_good_fetch(
 
 
 def health_row(
-    *, source_id: int, fetch_id: int, kind: str, note: str, count: int | None, now: datetime
+    *, source_id: int, fetch_id: int, kind: str, note: str | None, count: int | None, now: datetime
 ) -> Change:
-    """The Change row of a source-health event (failing, recovered, silent), like a flood's:
-    `new_value` holds the failure streak, `new_sentence` the detail."""
+    """The Change row of an event of the whole source (failing, recovered, silent, flood):
+    `new_value` holds its count (the failure streak, the changes of a flood), `new_sentence`
+    the detail."""
     return Change(
         source_id=source_id,
         fetch_id=fetch_id,

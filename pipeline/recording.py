@@ -91,7 +91,10 @@ def record_figures(
                        count=None, now=now)
         ]  # fmt: skip
     elif flood:
-        to_alert = [_flood_row(source_id, fetch_id, len(changed), now)]
+        to_alert = [
+            health_row(source_id=source_id, fetch_id=fetch_id, kind=FLOOD, note=None,
+                       count=len(changed), now=now)
+        ]  # fmt: skip
         log.warning(
             "source %s: %d figure changes in one check; one flood alert sent instead",
             source,
@@ -145,19 +148,6 @@ def _change_row(
         new_qualifier=new.qualifier.value if new else None,
         new_sentence=new.sentence if new else None,
         baseline=baseline,
-        detected_at=now,
-    )
-
-
-def _flood_row(source_id: int, fetch_id: int, count: int, now: datetime) -> Change:
-    """The change row of a flood: `new_value` holds how many figure changes the check found."""
-    return Change(
-        source_id=source_id,
-        fetch_id=fetch_id,
-        key="",
-        kind=FLOOD,
-        category="",
-        new_value=count,
         detected_at=now,
     )
 

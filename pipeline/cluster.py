@@ -37,7 +37,7 @@ from croniter import croniter
 from procrastinate import App as Procrastinate
 from procrastinate import PsycopgConnector
 from procrastinate.exceptions import AlreadyEnqueued, ConnectorException
-from procrastinate.jobs import Status
+from procrastinate.jobs import JobDeferrer, Status
 from procrastinate.tasks import Task
 from procrastinate.worker import Worker
 from sqlalchemy.engine import make_url
@@ -45,6 +45,7 @@ from sqlalchemy.engine import make_url
 from pipeline.config import Config, Source
 from pipeline.runner import SourceJob
 from storage import repository as repo
+from storage.db import first_line
 
 if TYPE_CHECKING:
     from pipeline.service import App
@@ -231,7 +232,7 @@ class Cluster:
                 await self._running.run()
                 return
             except (ConnectorException, OSError) as e:
-                log.error("cluster worker stopped: %s; starting it again", _first_line(e))
+                log.error("cluster worker stopped: %s; starting it again", first_line(e))
                 await asyncio.sleep(RESTART)
 
     async def _check(self, name: str, timestamp: int) -> None:
@@ -294,7 +295,7 @@ class Cluster:
             # The sources still waiting in the queue: a slot of theirs would only join them.
             waiting = await connector.execute_query_all_async(query=WAITING, queue=QUEUE)
         except (ConnectorException, OSError) as e:
-            log.error("cluster: cannot tell which instance leads: %s", _first_line(e))
+            log.error("cluster: cannot tell which instance leads: %s", first_line(e))
             return self._leading
         self._waiting = {r["queueing_lock"] for r in waiting}
         return bool(row["leader"] == me)
@@ -302,10 +303,7 @@ class Cluster:
     async def defer(self, name: str, slot: int) -> None:
         """Defer the check of source `name` for `slot`, unless it is deferred already (by any
         instance) or the source is still waiting in the queue."""
-        deferrer = self.task.configure(
-            lock=lock_of(name), queueing_lock=lock_of(name),
-            task_kwargs={"name": name, "timestamp": slot},
-        )  # fmt: skip
+        deferrer = self._deferrer(name, slot)
         try:
             await deferrer.job_manager.defer_periodic_job(
                 job=deferrer.job, periodic_id=name, defer_timestamp=slot
@@ -313,7 +311,14 @@ class Cluster:
         except AlreadyEnqueued:
             log.debug("source %s: still waiting in the queue; slot %d joins it", name, slot)
         except (ConnectorException, OSError) as e:
-            log.error("source %s: cannot queue its check: %s", name, _first_line(e))
+            log.error("source %s: cannot queue its check: %s", name, first_line(e))
+
+    def _deferrer(self, name: str, slot: int) -> JobDeferrer:
+        """The check job of source `name` for `slot`, under the source's lock and queueing lock."""
+        return self.task.configure(
+            lock=lock_of(name), queueing_lock=lock_of(name),
+            task_kwargs={"name": name, "timestamp": slot},
+        )  # fmt: skip
 
     # --- recovering the checks of a dead instance --------------------------------------------
 
@@ -324,7 +329,7 @@ class Cluster:
             try:
                 await self.recover()
             except (ConnectorException, OSError) as e:
-                log.error("cluster: cannot look for stalled checks: %s", _first_line(e))
+                log.error("cluster: cannot look for stalled checks: %s", first_line(e))
 
     async def recover(self) -> list[str]:
         """Fail the checks whose instance stopped its heartbeat and queue them again; returns
@@ -341,16 +346,7 @@ class Cluster:
                 continue  # another instance got there first, or the job just ended
             name, slot = str(job.task_kwargs["name"]), int(str(job.task_kwargs["timestamp"]))
             log.warning("source %s: its instance stopped mid-check; checking it again", name)
-            deferrer = self.task.configure(
-                lock=lock_of(name), queueing_lock=lock_of(name),
-                task_kwargs={"name": name, "timestamp": slot},
-            )  # fmt: skip
             with contextlib.suppress(AlreadyEnqueued):
-                await deferrer.defer_async()
+                await self._deferrer(name, slot).defer_async()
             requeued.append(name)
         return requeued
-
-
-def _first_line(e: BaseException) -> str:
-    lines = str(e).strip().splitlines()
-    return lines[0] if lines else type(e).__name__

@@ -32,6 +32,7 @@ from pipeline.recording import record_figures
 from pipeline.routing import ChannelRules
 from pipeline.text import TextError
 from storage import repository as repo
+from storage.db import first_line
 from storage.models import Change, Fetch
 
 log = logging.getLogger(__name__)
@@ -151,7 +152,7 @@ class Runner:
 
     def _executor(self) -> Executor:
         if self._cpu is None:
-            n = (os.cpu_count() or 1) if self.workers is None else self.workers
+            n = self._worker_count()
             if n <= 0:
                 self._cpu = ThreadPoolExecutor(1, thread_name_prefix="figwatch-parse")
             else:
@@ -161,9 +162,13 @@ class Runner:
                 self._cpu = ProcessPoolExecutor(n, mp_context=context, initializer=worker_start)
         return self._cpu
 
+    def _worker_count(self) -> int:
+        """Parsing worker processes: one per core unless configured (0: a thread instead)."""
+        return (os.cpu_count() or 1) if self.workers is None else self.workers
+
     def _gates(self) -> tuple[asyncio.Semaphore, asyncio.Semaphore]:
         if self._checks is None or self._parses is None:
-            n = (os.cpu_count() or 1) if self.workers is None else max(self.workers, 1)
+            n = max(self._worker_count(), 1)
             self._checks = asyncio.Semaphore(self.in_flight)
             self._parses = asyncio.Semaphore(self.parsing or 2 * n)
         return self._checks, self._parses
@@ -209,7 +214,7 @@ class Runner:
             )
         except Exception as e:  # noqa: BLE001 - a bug on one page must not stop the others
             log.debug("source %s: page could not be read", job.name, exc_info=True)
-            message = f"internal error reading the page: {type(e).__name__}: {_first_line(e)}"
+            message = f"internal error reading the page: {type(e).__name__}: {first_line(e)}"
             return await self._in_db(
                 self._record_error, job, started, "internal", message, False, page.status_code
             )
@@ -233,7 +238,7 @@ class Runner:
         try:
             befores = await self._in_db(self._befores, jobs)
         except SQLAlchemyError as e:
-            log.error("database error reading the sources' state: %s", _first_line(e))
+            log.error("database error reading the sources' state: %s", first_line(e))
             befores = {}  # each check reads its own, and reports the error as its result
 
         async def one(job: SourceJob) -> CheckResult:
@@ -251,11 +256,11 @@ class Runner:
         try:
             return await self.check(job, before)
         except SQLAlchemyError as e:
-            log.error("source %s: database error: %s", job.name, _first_line(e))
+            log.error("source %s: database error: %s", job.name, first_line(e))
             return CheckResult(
                 job.name,
                 "error",
-                error=f"database error: {_first_line(e)}",
+                error=f"database error: {first_line(e)}",
                 error_kind="database",
                 transient=True,
             )
@@ -485,8 +490,3 @@ def _with_page(row: Fetch, page: Page) -> Fetch:
     row.body_hash = page.body_hash
     row.body_bytes = page.body_bytes
     return row
-
-
-def _first_line(e: BaseException) -> str:
-    lines = str(e).strip().splitlines()
-    return lines[0] if lines else type(e).__name__

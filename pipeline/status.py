@@ -31,7 +31,7 @@ from sqlmodel import Session, col, select
 
 from alerts.redact import mask_urls_in
 from pipeline.metrics import DatabaseCollector, exposition, metrics_registry
-from storage.db import make_engine, session_factory
+from storage.db import first_line, make_engine, session_factory
 from storage.models import Delivery
 
 if TYPE_CHECKING:
@@ -240,5 +240,5 @@ def _loopback(host: str) -> bool:
 
 
 def _first_line(e: BaseException) -> str:
-    text = str(getattr(e, "orig", None) or e).strip().splitlines()
-    return mask_urls_in(text[0]) or type(e).__name__ if text else type(e).__name__
+    """The database error's own first line (not SQLAlchemy's wrapper), its URLs masked."""
+    return mask_urls_in(first_line(getattr(e, "orig", None) or e))

@@ -106,7 +106,7 @@ def migrate(engine: Engine) -> None:
             command.upgrade(alembic_config(engine), "head")
     except Exception as e:  # noqa: BLE001 - any driver error becomes one clear message
         raise DatabaseError(
-            f"cannot migrate {engine.url.render_as_string()}: {_first_line(e)}"
+            f"cannot migrate {engine.url.render_as_string()}: {first_line(e)}"
         ) from e
 
 
@@ -138,6 +138,7 @@ def session_factory(engine: Engine) -> Callable[[], Session]:
     return make
 
 
-def _first_line(e: BaseException) -> str:
+def first_line(e: BaseException) -> str:
+    """An error's first line (its type's name when it says nothing), for one-line reports."""
     text = str(e).strip().splitlines()
     return text[0] if text else type(e).__name__

@@ -1,12 +1,13 @@
-"""The blind held-out sets (holdout2/ to holdout7/, realnews1/): hand-written news prose, and
-paraphrases of real published excerpts (realnews1), annotated per spec.
+"""The blind held-out sets (holdout2/ to holdout7/, realnews1/ and realnews2/): hand-written news
+prose, and paraphrases of real published excerpts (realnews1, realnews2), annotated per spec.
 
 Each was written by someone who had not read the extractor and was scored once before any rule
 was tuned on it (the README gives those first scores). holdout3 covers wire reports from many
 conflicts, attacks, kidnappings, piracy, prisoner exchanges, shipwrecks, disasters, accidents,
 historical battles, daily loss reports, headlines and multi-sentence excerpts, with many silent
 records and traps. Thresholds are fixed; when the extractor falls short the scoring test is an
-xfail that states the measured numbers, never a lowered bar or edited data.
+xfail that states the measured numbers, never a lowered bar or edited data, and the set keeps a
+floor at the score it was added with, so it can only improve.
 """
 
 from __future__ import annotations
@@ -36,7 +37,14 @@ SETS = [
     ("holdout7", 200, 0.18),
     # real published excerpts scored blind (issue 9); the project keeps our paraphrases of them
     ("realnews1", 100, 0.15),
+    ("realnews2", 160, 0.15),
 ]
+
+# Sets still short of the bar, with the score they were added with (issue 9's realnews2: 165
+# paraphrased excerpts of 71 stored pages; its paraphrases score what the real excerpts scored
+# blind, mistake for mistake: precision 202/209, recall 202/226, qualifier 202/202). The floor is
+# that precision and recall rounded down, and qualifier accuracy 0.99; the bar stays the target.
+FLOORS = {"realnews2": (0.966, 0.893, 0.99)}
 
 
 @pytest.mark.parametrize(("name", "min_records", "min_silent"), SETS)
@@ -56,7 +64,15 @@ def test_set_is_sound(name: str, min_records: int, min_silent: float) -> None:
         assert all(f.get("note") for f in raw["optional"]), raw["id"]
 
 
-@pytest.mark.parametrize("name", [s[0] for s in SETS])
+def _bar_case(name: str) -> object:
+    if name not in FLOORS:
+        return name
+    precision, recall, _ = FLOORS[name]
+    why = f"added below the bar: precision {precision:.3f}, recall {recall:.3f} (see FLOORS)"
+    return pytest.param(name, marks=pytest.mark.xfail(strict=False, reason=why))
+
+
+@pytest.mark.parametrize("name", [_bar_case(s[0]) for s in SETS])
 def test_extractor_meets_the_bar(name: str) -> None:
     report = score(load_gold(HERE / name / "cases.jsonl"), find_figures, name=name)
     summary = format_report(report, mistakes=True)
@@ -64,3 +80,14 @@ def test_extractor_meets_the_bar(name: str) -> None:
     assert report.precision >= MIN_PRECISION, summary
     assert report.recall >= MIN_RECALL, summary
     assert report.qualifier_accuracy >= MIN_QUALIFIER_ACCURACY, summary
+
+
+@pytest.mark.parametrize("name", sorted(FLOORS))
+def test_extractor_keeps_its_floor(name: str) -> None:
+    report = score(load_gold(HERE / name / "cases.jsonl"), find_figures, name=name)
+    summary = format_report(report, mistakes=True)
+    precision, recall, qualifier = FLOORS[name]
+    assert report.errors == 0, summary
+    assert report.precision >= precision, summary
+    assert report.recall >= recall, summary
+    assert report.qualifier_accuracy >= qualifier, summary

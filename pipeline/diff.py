@@ -27,7 +27,8 @@ class Known:
 class FigureChange:
     """One change; `old_key` is set when the figure was known before under another key."""
 
-    kind: str  # "new" | "changed" | "removed"; "moved": same value under a new key, no alert
+    # "new" | "changed" | "removed"; "moved": a value already known, under a new key (no alert)
+    kind: str
     key: str
     old: Known | None
     new: Figure | None
@@ -43,8 +44,11 @@ def keyed(figures: Iterable[Figure]) -> dict[str, Figure]:
     """Key each figure by identity; a second figure with the same identity gets '#2', and so on.
 
     Pages state one figure many times (headline, lede, body); repeats of the same value under one
-    identity collapse into the first. Distinct values under one identity (two unnamed groups of
-    "people" in one article) stay apart by their order of appearance.
+    identity collapse into the first, and so does the same value restated under a compatible
+    identity (`_compatible`: "soldiers" then "Ukrainian soldiers", no claimant then "ministry"),
+    so that a rewrite dropping either statement is no removal. Distinct values under one
+    identity (two unnamed groups of "people" in one article) stay apart by their order of
+    appearance.
     """
     out: dict[str, Figure] = {}
     seen_values: dict[str, set[tuple[int, int | None]]] = {}
@@ -52,12 +56,19 @@ def keyed(figures: Iterable[Figure]) -> dict[str, Figure]:
         base = figure_key(figure)
         values = seen_values.setdefault(base, set())
         value = (figure.value, figure.value_max)
-        if value in values:
+        if value in values or _restated(base, value, seen_values):
             continue
         values.add(value)
         key = base if len(values) == 1 else f"{base}#{len(values)}"
         out[key] = figure
     return out
+
+
+def _restated(
+    base: str, value: tuple[int, int | None], seen: Mapping[str, set[tuple[int, int | None]]]
+) -> bool:
+    """`value` was already kept under another identity compatible with `base`."""
+    return any(value in values and _compatible(key, base) for key, values in seen.items())
 
 
 def _differs(old: Known, new: Figure) -> bool:
@@ -72,7 +83,9 @@ def diff(previous: Mapping[str, Known], current: Mapping[str, Figure]) -> list[F
     """The changes from `previous` (by key, including removed ones) to `current`, in a stable order.
 
     Figures are matched by key, then by `_pair`. A figure that comes back after removal is `new`
-    again; an absent removed one is no change.
+    again; an absent removed one is no change. A new key that restates the value a compatible
+    figure had (the body still saying 31 after the headline went to 35) is recorded without an
+    alert: `moved` with no `old_key`.
     """
     pairs = _pair(previous, current)
     changes: list[FigureChange] = []
@@ -85,6 +98,8 @@ def diff(previous: Mapping[str, Known], current: Mapping[str, Figure]) -> list[F
             was = previous[pairs[key]]
             kind = "changed" if _differs(was, figure) else "moved"
             changes.append(FigureChange(kind, key, was, figure, old_key=pairs[key]))
+        elif _restates(key, figure, previous):
+            changes.append(FigureChange("moved", key, old, figure))
         else:
             changes.append(FigureChange("new", key, old, figure))
     paired = set(pairs.values())
@@ -94,6 +109,14 @@ def diff(previous: Mapping[str, Known], current: Mapping[str, Figure]) -> list[F
         if old.active and key not in current and key not in paired
     )
     return changes
+
+
+def _restates(key: str, figure: Figure, previous: Mapping[str, Known]) -> bool:
+    value = (figure.value, figure.value_max)
+    return any(
+        old.active and (old.value, old.value_max) == value and _compatible(old_key, key)
+        for old_key, old in previous.items()
+    )
 
 
 def _pair(previous: Mapping[str, Known], current: Mapping[str, Figure]) -> dict[str, str]:
@@ -134,10 +157,13 @@ def _compatible(old_key: str, new_key: str) -> bool:
         return False
     if old_subject == new_subject:
         return True
-    a, b = set(old_subject.split()), set(new_subject.split())
-    subject_ok = not a or not b or a <= b or b <= a
-    claimant_ok = not old_claimant or not new_claimant or old_claimant == new_claimant
-    return subject_ok and claimant_ok
+    return _nested(old_subject, new_subject) and _nested(old_claimant, new_claimant)
+
+
+def _nested(a: str, b: str) -> bool:
+    """One name's words contain the other's ("ministry", "health ministry"), or one is empty."""
+    words_a, words_b = set(a.split()), set(b.split())
+    return not words_a or not words_b or words_a <= words_b or words_b <= words_a
 
 
 def _parts(key: str) -> tuple[str, str, str]:

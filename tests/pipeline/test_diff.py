@@ -147,3 +147,45 @@ def test_the_only_figure_of_a_category_by_one_claimant_keeps_its_identity() -> N
     assert (change.kind, change.old_key) == ("changed", "captured|aid workers|alliance")
     two_new = keyed([by(5, "hostages", "alliance"), by(2, "drivers", "alliance")])
     assert sorted(c.kind for c in diff(prev, two_new)) == ["new", "new", "removed"]
+
+
+def _by(value: int, subject: str, claimant: str = "") -> Figure:
+    return Figure(
+        Category.KILLED,
+        value,
+        None,
+        Qualifier.EXACT,
+        subject,
+        claimant or None,
+        f"{subject} {value}",
+        0,
+        1,
+        "test",
+        subject_key=subject,
+        claimant_key=claimant or None,
+    )
+
+
+def test_one_value_restated_under_a_compatible_identity_is_one_figure() -> None:
+    # a headline without a claimant, then the body's fuller statement of the same toll
+    out = keyed([_by(31, "people"), _by(31, "people", "interior ministry"), _by(31, "soldiers")])
+    assert [(k, f.value) for k, f in out.items()] == [
+        ("killed|people|", 31),
+        ("killed|soldiers|", 31),  # another group: a figure of its own
+    ]
+    restated = keyed([_by(12, "soldiers"), _by(12, "ukrainian soldiers", "general staff")])
+    assert list(restated) == ["killed|soldiers|"]
+
+
+def test_a_value_left_behind_by_an_update_is_no_alert_and_a_new_one_is() -> None:
+    # the headline goes to 35 while the body still says 31: one change, 31 is no new figure
+    prev = {k: known(f, k) for k, f in keyed([_by(31, "people", "ministry")]).items()}
+    now = keyed([_by(35, "people", "ministry"), _by(31, "people", "ministry")])
+    got = [(c.kind, c.key, c.new and c.new.value) for c in diff(prev, now)]
+    assert got == [
+        ("changed", "killed|people|ministry", 35),
+        ("moved", "killed|people|ministry#2", 31),
+    ]
+    # a value never stated before under that identity is new
+    other = keyed([_by(31, "people", "ministry"), _by(9, "people", "ministry")])
+    assert [c.kind for c in diff(prev, other)] == ["new"]

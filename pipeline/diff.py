@@ -22,6 +22,21 @@ class Known:
     sentence: str
     active: bool = True
 
+    @classmethod
+    def stated(cls, key: str, figure: Figure, *, active: bool = True) -> Known:
+        """The figure as it would be stored under `key`."""
+        return cls(
+            key,
+            figure.category.value,
+            figure.value,
+            figure.value_max,
+            figure.qualifier.value,
+            figure.subject,
+            figure.claimant,
+            figure.sentence,
+            active,
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class FigureChange:

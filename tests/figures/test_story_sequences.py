@@ -11,19 +11,7 @@ from pipeline.figures import find_figures
 
 def _alerts(before: str, after: str) -> list[tuple[str, str, int]]:
     """(kind, category, value) of each alerting change from `before` to `after`."""
-    prev = {
-        k: Known(
-            k,
-            f.category.value,
-            f.value,
-            f.value_max,
-            f.qualifier.value,
-            f.subject,
-            f.claimant,
-            f.sentence,
-        )  # fmt: skip
-        for k, f in keyed(find_figures(before)).items()
-    }
+    prev = {k: Known.stated(k, f) for k, f in keyed(find_figures(before)).items()}
     out: list[tuple[str, str, int]] = []
     for c in diff(prev, keyed(find_figures(after))):
         if c.kind == "moved":

@@ -26,17 +26,7 @@ def fig(
 
 
 def known(f: Figure, key: str, active: bool = True) -> Known:
-    return Known(
-        key,
-        f.category.value,
-        f.value,
-        f.value_max,
-        f.qualifier.value,
-        f.subject,
-        f.claimant,
-        f.sentence,
-        active,
-    )
+    return Known.stated(key, f, active=active)
 
 
 def test_repeats_collapse_and_distinct_values_stay_apart() -> None:

@@ -22,6 +22,7 @@ COMPILED_MODULES = (
     "claimants",
     "claimkeys",
     "cues",
+    "gates",
     "grammar",
     "left",
     "noncounts",

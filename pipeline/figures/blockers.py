@@ -16,21 +16,22 @@ from pipeline.figures.cues import (
     RELEASE_OBJECT,
     RELEASE_STEMS,
     WORDS_RE,
-    lower_twin,
 )
 from pipeline.figures.gates import Prefilter
 from pipeline.figures.numbers import CHANGE_FROM
+from pipeline.figures.rightcues import first_words
 
-_MODAL_HINT = re.compile(
-    r"\b(?:could|would|might|may|will|can|should|shall|must|wo|expected|projected|predicted"
-    r"|forecast|set|going|likely|feared)\b",
-    re.IGNORECASE,
-)
-_MODAL_HINT_LOWER = lower_twin(_MODAL_HINT)
 _FORECAST_TO = re.compile(
     r"\b(?:expected|projected|predicted|forecast|set|going|likely|feared)\s+to\s+"
     r"(?:[a-z]+\s+){0,2}$",
     re.IGNORECASE,
+)
+# What every count `_modal_before` blocks has before it, as a whole word: a modal or
+# counterfactual word of the vocabulary, or a word a _FORECAST_TO match opens with (derived from
+# the pattern after its leading "\b").
+_FORECAST_FIRST = first_words(re.compile(_FORECAST_TO.pattern.removeprefix(r"\b").lower()))
+_MODAL_HINT_LOWER = re.compile(
+    r"\b(?:" + "|".join(sorted(MODALS | COUNTERFACTUAL | _FORECAST_FIRST)) + r")\b"
 )
 
 

@@ -16,22 +16,23 @@ from pipeline.figures.cues import (
     RELEASE_OBJECT,
     RELEASE_STEMS,
     WORDS_RE,
-    lower_twin,
 )
+from pipeline.figures.gates import Prefilter
 from pipeline.figures.numbers import CHANGE_FROM
+from pipeline.figures.rightcues import first_words
 
-_MODAL_HINT = re.compile(
-    r"\b(?:could|would|might|may|will|can|should|shall|must|wo|expected|projected|predicted"
-    r"|forecast|set|going|likely|feared)\b",
-    re.IGNORECASE,
-)
-_MODAL_HINT_LOWER = lower_twin(_MODAL_HINT)
 _FORECAST_TO = re.compile(
     r"\b(?:expected|projected|predicted|forecast|set|going|likely|feared)\s+to\s+"
     r"(?:[a-z]+\s+){0,2}$",
     re.IGNORECASE,
 )
-_RATE_UNITS = ("day", "week", "month", "year", "hour", "night", "dai", "annual")
+# What every count `_modal_before` blocks has before it, as a whole word: a modal or
+# counterfactual word of the vocabulary, or a word a _FORECAST_TO match opens with (derived from
+# the pattern after its leading "\b").
+_FORECAST_FIRST = first_words(re.compile(_FORECAST_TO.pattern.removeprefix(r"\b").lower()))
+_MODAL_HINT_LOWER = re.compile(
+    r"\b(?:" + "|".join(sorted(MODALS | COUNTERFACTUAL | _FORECAST_FIRST)) + r")\b"
+)
 
 
 def _any_of(keys: tuple[str, ...]) -> re.Pattern[str]:
@@ -40,7 +41,6 @@ def _any_of(keys: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile("|".join(map(re.escape, keys)))
 
 
-_RATE_UNIT = _any_of(_RATE_UNITS)
 _RELEASE_STEM = _any_of(RELEASE_STEMS)
 _RATE_IN_NP = re.compile(
     r"\b(?:per|each|every)\s+(?:day|week|month|year|hour|night)\b|\b(?:daily|annually|yearly)\b"
@@ -54,9 +54,6 @@ _NEGATED_BEFORE = re.compile(
     r"(?:the\s+|all\s+)?$",
     re.IGNORECASE,
 )
-# Substrings every match of _NEGATED_BEFORE or _DENIED holds: a cheap test before the regexes.
-_NEGATION_HINTS = ("no", "ne", "zero", "den", "untrue", "false", "dismiss", "reject")
-_NEGATION_HINT = _any_of(_NEGATION_HINTS)
 _DENIED = re.compile(
     r"\b(?:not\s+true|denied|denies|deny|denying|untrue|false|dismissed|rejected)\b[^.;]{0,40}?"
     r"\bthat\s+(?:(?:at\s+least|more\s+than|as\s+many\s+as|some|about)\s+)?$",
@@ -67,7 +64,11 @@ _AVERTED = re.compile(
     r"\b(?:prevent|avert|avoid)(?:ed|s|ing)?\s+(?:(?:the|a|an|some|what|would-be)\s+)?$",
     re.IGNORECASE,
 )
-_AVERTED_HINT = _any_of(("avo", "avert", "prevent"))  # words every _AVERTED match holds
+# Prefilters derived from the patterns they guard (gates.Prefilter): the literals every match
+# holds ("day", "week", ... for a rate; "not", "never", ..., "that" for a negation or denial)
+_RATE_GATE = Prefilter(RATE, _RATE_IN_NP)
+_NEGATION_GATE = Prefilter(_NEGATED_BEFORE, _DENIED)
+_AVERTED_GATE = Prefilter(_AVERTED)
 _TO_AFTER = re.compile(r"\s*to\b", re.IGNORECASE)
 
 
@@ -90,9 +91,9 @@ def block_reason(sentence: str, start: int, end: int, np_end: int) -> str | None
     low40 = low[-40:] if low else before40.lower()
     # Each test runs only when its hint (words every match holds) is in the lower-cased text:
     # most counts have none, and the test is then one scan, without a call.
-    if _RATE_UNIT.search(sentence[end : np_end + 40].lower()) and is_rate(sentence, end, np_end):
+    if _RATE_GATE.may_match(sentence[end : np_end + 40].lower()) and is_rate(sentence, end, np_end):
         return "a rate"
-    if _NEGATION_HINT.search(low70) and _negated_before(sentence, start, low70):
+    if _NEGATION_GATE.may_match(low70) and _negated_before(sentence, start, low70):
         return "negated or denied"
     if _RELEASE_STEM.search(low40) and _released_before(before40):
         return "released"
@@ -105,7 +106,9 @@ def block_reason(sentence: str, start: int, end: int, np_end: int) -> str | None
         )
     ):
         return "hypothetical (a modal or a forecast before it)"
-    if (not low or _AVERTED_HINT.search(low[-30:])) and _averted(sentence, start):
+    if (not low or _AVERTED_GATE.may_match(low, max(0, len(low) - 30))) and _averted(
+        sentence, start
+    ):
         return "averted"
     return None
 

@@ -28,6 +28,7 @@ from pipeline.figures.cues import (
     K,
     W,
 )
+from pipeline.figures.gates import Gated
 from pipeline.figures.groups import names_a_group
 from pipeline.figures.lang import check_language
 from pipeline.figures.model import Category, Figure
@@ -53,10 +54,12 @@ _WERE_GROUP = re.compile(
 )
 # "lost 30,000 troops, including 14,000 killed and 16,000 injured": the wounded are part of the
 # loss, so "lost" keeps its killed_or_wounded reading
-_LOSS_BROKEN_DOWN = re.compile(
-    r"\b(?:los|casualt|victim)[a-z]*(?:[^.;]{0,60}?\b(?:including|of\s+whom|among\s+them"
-    r"|comprising)\b|\s*[—–:(])",
-    re.IGNORECASE,
+_LOSS_BROKEN_DOWN = Gated(
+    re.compile(
+        r"\b(?:los|casualt|victim)[a-z]*(?:[^.;]{0,60}?\b(?:including|of\s+whom|among\s+them"
+        r"|comprising)\b|\s*[—–:(])",
+        re.IGNORECASE,
+    )
 )
 # "2,000 casualties and up to 12,000 wounded": casualties (victims) set against the wounded right
 # beside them mean the dead (spec); a wounded count in another clause does not

@@ -35,10 +35,13 @@ from pipeline.figures.cues import (
     M,
     counts_things,
 )
+from pipeline.figures.gates import Gated
 from pipeline.figures.grammar import BLOCKED, NounPhrase, Reading
 from pipeline.figures.numbers import find_numbers
 
 # Capitalised modifiers right before a tally noun: "Russian troop losses", "the Union dead".
+# The verb table's derived prefilter (gates.Gated): most counts have no verb right before them.
+_LEFT_VERB_GATE = Gated(LEFT_VERB_RE_LOWER)
 _OWNER_BEFORE = re.compile(
     r"\b((?:[A-Z][\w’'-]*\s+)+(?:(?:troop|military|civilian|army)\s+)?)(?:’s\s+|'s\s+)?$"
 )
@@ -132,9 +135,12 @@ def read_left(sentence: str, mention_start: int, np: NounPhrase) -> Reading | No
     near = before[-64:]
     low_near = near.lower()
     # matched on lower-cased text without IGNORECASE: several times faster
-    lm = (LEFT_VERB_RE_LOWER if len(low_near) == len(near) else LEFT_VERB_RE).search(
-        low_near if len(low_near) == len(near) else near
-    )
+    if len(low_near) != len(near):
+        lm = LEFT_VERB_RE.search(near)
+    elif _LEFT_VERB_GATE.may_match(low_near):
+        lm = LEFT_VERB_RE_LOWER.search(low_near)
+    else:
+        lm = None  # no literal every verb match holds: the big alternation need not run
     if lm is not None:
         ahead = before[: len(before) - len(near) + lm.start()]
         if modal_before_text(ahead):

@@ -19,6 +19,7 @@ from pipeline.figures.cues import (
     counts_things,
     lower_twin,
 )
+from pipeline.figures.gates import Gated
 from pipeline.figures.grammar import (
     BLOCKED,
     NounPhrase,
@@ -117,8 +118,10 @@ _AFTER_RELEASE = re.compile(
 )
 _IF_FIRST = re.compile(r"\W{0,3}if\b[^.;]{1,120}?,", re.IGNORECASE)
 # A sentence about a model's scenarios or forecasts: its counts did not happen (yet).
-_SCENARIO = re.compile(
-    r"\b(?:scenarios?|forecasts?|projections?|worst[- ]case|best[- ]case)\b", re.IGNORECASE
+_SCENARIO = Gated(
+    re.compile(
+        r"\b(?:scenarios?|forecasts?|projections?|worst[- ]case|best[- ]case)\b", re.IGNORECASE
+    )
 )
 _RELATIVE = re.compile(r",\s*(?:which|who|whose|where)\b", re.IGNORECASE)
 

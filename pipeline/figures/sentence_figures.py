@@ -36,7 +36,8 @@ _PERSON_CUES = frozenset(
 _ESTIMATE = re.compile(r"\bestimat", re.IGNORECASE)
 _MAX_MENTIONS = 60  # per sentence
 _CITATION = re.compile(r"\[(?:\d{1,3}|[a-z]|citation needed)\]")
-_FOOTNOTE_HINT = re.compile(r"[a-z]\d(?![\w,])")
+# A digit glued to a letter before it; starting with the digit lets the matcher skip to digits
+_FOOTNOTE_HINT = re.compile(r"\d(?<=[a-z]\d)(?![\w,])")
 _FOOTNOTE = re.compile(
     r"\b(killed|wounded|missing|injured|captured|dead|prisoners)\d(?=[\s;,.)]|$)"
 )

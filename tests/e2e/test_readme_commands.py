@@ -111,6 +111,7 @@ NOT_RUN = {
     "make test": "runs this very suite",
     "make bench": "benchmarks are commands that print figures, never tests",
     "python -m bench.extract": "a benchmark",
+    "python -m bench.extract_cg --ref 4686ac1": "a benchmark (builds the reference; minutes)",
     "python -m bench.text": "a benchmark",
     "python -m bench.pipeline": "a benchmark",
     "python -m bench.views": "a benchmark",

@@ -1,0 +1,93 @@
+"""gates.Prefilter / gates.Gated: a prefilter derived from a pattern never hides a match."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from pipeline.figures.blockers import _MODAL_HINT_LOWER
+from pipeline.figures.cues import LEFT_VERB_RE_LOWER
+from pipeline.figures.gates import Gated, Prefilter
+from pipeline.figures.sentences import split_sentences
+
+SHARED = Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
+
+OWN = [
+    "Forecasters said the worst-case scenario was 4,000 deaths.",
+    "Officials gave no forecast; 12 people were killed.",
+    "The army lost 40 men and 12 were captured.",
+    "The regiment lost 300 soldiers, including 120 killed.",
+    "A PROJECTION PUT THE TOLL AT 300.",
+    "Rescuers avoided 3 more deaths, the agency said.",
+    "Neıther of the 5 was hurt.",  # a dotless i: IGNORECASE reads it as "i"
+    "",
+]
+
+
+def _sentences() -> list[str]:
+    out = list(OWN)
+    for path in sorted(SHARED.glob("*.jsonl")):
+        with path.open(encoding="utf-8") as fh:
+            for line in fh:
+                if line.strip():
+                    text = json.loads(line)["text"]
+                    out.extend(text[a:b] for a, b in split_sentences(text))
+    return out
+
+
+PATTERNS = [
+    re.compile(r"\b(?:scenarios?|forecasts?|projections?|worst[- ]case)\b", re.IGNORECASE),
+    re.compile(r"\b(?:los|casualt|victim)[a-z]*(?:[^.;]{0,60}?\bincluding\b|\s*[—–:(])", re.I),
+    re.compile(r"\b(?:neither|none)\s+of\b", re.IGNORECASE),
+]
+
+
+@pytest.mark.parametrize("pattern", PATTERNS, ids=["scenario", "loss", "neither"])
+def test_gated_search_finds_what_the_pattern_finds(pattern: re.Pattern[str]) -> None:
+    gated = Gated(pattern)
+    assert gated.gate is not None  # the prefilter was derived, so it is what is tested
+    seen = 0
+    for sentence in _sentences():
+        want = pattern.search(sentence)
+        got = gated.search(sentence)
+        assert (want and want.span()) == (got and got.span()), sentence
+        assert [m.span() for m in pattern.finditer(sentence)] == [
+            m.span() for m in gated.finditer(sentence)
+        ]
+        seen += want is not None
+    assert seen > 0  # the texts exercise both outcomes
+
+
+def test_prefilter_on_windows_never_rules_out_a_match() -> None:
+    gate = Prefilter(LEFT_VERB_RE_LOWER)
+    ruled_out = 0
+    for sentence in _sentences():
+        low = sentence.lower()
+        for end in range(0, len(low), 9):
+            window = low[max(0, end - 64) : end]
+            if not gate.may_match(window):
+                assert LEFT_VERB_RE_LOWER.search(window) is None, window
+                ruled_out += 1
+    assert ruled_out > 0  # the gate does rule windows out
+
+
+def test_a_pattern_without_literals_is_never_gated() -> None:
+    gate = Prefilter(re.compile(r"\d+\s*,"))
+    assert gate.gate is None
+    assert gate.may_match("no digits here")
+
+
+def test_dotless_i_is_never_ruled_out() -> None:
+    gate = Prefilter(re.compile(r"neither", re.IGNORECASE))
+    assert gate.may_match("neıther")
+    assert re.search("neither", "neıther", re.IGNORECASE)
+
+
+def test_modal_hint_holds_every_modal_of_the_vocabulary() -> None:
+    from pipeline.figures.cues import COUNTERFACTUAL, MODALS
+
+    for word in sorted(MODALS | COUNTERFACTUAL | {"expected", "feared"}):
+        assert _MODAL_HINT_LOWER.search(f"officials {word} 40 deaths"), word

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.figures.tables import MT, Case, E, K, M, figure_keys
+from tests.figures.tables import KW, MT, Case, E, K, M, figure_keys
 
 # "from X to Y" states Y; X is the earlier value (spec), also when a qualifier stands before X.
 CHANGES: list[Case] = [
@@ -22,7 +22,21 @@ CHANGES: list[Case] = [
     ("Between 30 and 45 people were killed.", {(K, 30, 45, E)}),
 ]  # fmt: skip
 
-ALL = CHANGES
+# A breakdown whose later items leave the verb out; its opener ("Of the deaths,") names the
+# category, also when the first item has no verb either.
+BREAKDOWNS: list[Case] = [
+    ("Of the deaths, 300 were in the north and 40 in the south.",
+     {(K, 300, None, E), (K, 40, None, E)}),
+    ("Of the deaths, 504 in the north and 72 in the south.", {(K, 504, None, E), (K, 72, None, E)}),
+    ("Of the victims, 11 were children and 4 elderly.", {(KW, 11, None, E), (KW, 4, None, E)}),
+    ("The quake killed 600 people. Of those, 504 in the north and 72 in the south.",
+     {(K, 600, None, E), (K, 504, None, E), (K, 72, None, E)}),
+    ("The quake killed 600 people. Of those, 50 were in the capital and 12 houses collapsed.",
+     {(K, 600, None, E), (K, 50, None, E)}),
+    ("Of the deaths, 30 were children; 12 houses burned.", {(K, 30, None, E)}),
+]  # fmt: skip
+
+ALL = CHANGES + BREAKDOWNS
 
 
 @pytest.mark.parametrize(("sentence", "expected"), ALL, ids=[c[0][:40] for c in ALL])

@@ -21,13 +21,13 @@ from pipeline.figures.cues import (
 from pipeline.figures.numbers import CHANGE_FROM
 
 _MODAL_HINT = re.compile(
-    r"\b(?:could|would|might|may|will|can|should|shall|must|wo|expected|projected|predicted"
+    r"\b(?:could|would|might|may|will|can|should|shall|must|wo|expect\w*|projected|predicted"
     r"|forecast|set|going|likely|feared)\b",
     re.IGNORECASE,
 )
 _MODAL_HINT_LOWER = lower_twin(_MODAL_HINT)
 _FORECAST_TO = re.compile(
-    r"\b(?:expected|projected|predicted|forecast|set|going|likely|feared)\s+to\s+"
+    r"\b(?:expected|expects?|expecting|projected|predicted|forecast|set|going|likely|feared)\s+to\s+"
     r"(?:[a-z]+\s+){0,2}$",
     re.IGNORECASE,
 )

@@ -282,7 +282,7 @@ RELEASE_AFTER = re.compile(
     r"\s*(?:(?:were|was|have|has|had|been|being|are|is|later|all|also|reportedly|subsequently"
     r"|since|eventually|were\s+later)\s+){0,3}"
     r"(?:released|freed|exchanged|swapped|returned|repatriated|rescued|handed|liberated|set\s+free"
-    r"|survived|escaped)",
+    r"|survived|escaped|found\s+alive|(?:turned|showed)\s+up\s+alive)",
     re.IGNORECASE,
 )
 RELEASE_AFTER_LOWER = lower_twin(RELEASE_AFTER)

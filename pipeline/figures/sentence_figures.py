@@ -28,6 +28,7 @@ _OF_THEM = re.compile(r"^(?:of\s+)?(?:them|whom|those)\s+", re.IGNORECASE)
 _PRONOUN_SUBJECTS = frozenset({"of whom", "of them", "whom", "them", "of those", "those"})
 _BARE_OTHERS = frozenset({"more", "another", "further"})
 _ONE_CATEGORY = vocabulary("en").words("one_category_groups")
+_NOT_COUNTED = vocabulary("en").words("not_counted_people")
 # Heads that say people but not whose: a loss of them is named by its owner.
 GENERIC = vocabulary("en").words("generic_heads")
 _PERSON_CUES = frozenset(
@@ -135,6 +136,8 @@ def _build(
             word = sentence[np.end :].split(None, 1)[:1]
             subject = " ".join([*(subject.split() if subject else []), *word]).strip(",.;:")
         subject = _ruled_group(sentence, m, r, subject)
+        if subject is not None and _head_word(subject) in _NOT_COUNTED:
+            continue  # "30 bodies and five survivors", "3 kidnapped escapees": no figure
         if subject is None or subject.lower() in _BARE_OTHERS:
             subject = prev_subject  # "90 marines died and another 200 were hurt"
         if r.rule != "shared" and (subject is None or subject.lower() not in _ONE_CATEGORY):
@@ -237,6 +240,15 @@ def _clause_claimants(
         if k not in out:
             out[k] = find_claimant(sentence[edges[k] : edges[k + 1]]) or whole
     return bounds, out
+
+
+def _head_word(subject: str) -> str:
+    """The last word of a subject's first phrase: "escapees came running" -> "escapees"."""
+    words = subject.lower().split()
+    for w in words:
+        if w in _NOT_COUNTED:
+            return w
+    return words[-1] if words else ""
 
 
 def _subject_text(np: NounPhrase) -> str | None:

@@ -267,7 +267,9 @@ LOSS_HEADS = _V.words("loss_heads")
 HELD_HEADS = LOSS_HEADS | _V.words("held_heads_extra")
 RELATIVE = re.compile(
     # "who had been seized ... were", "who fell overboard ... were": the main verb follows
-    r"\s*,?\s*(?:who|that)\s+(?:(?:had|have|has|were|was)\s+)?[^,;.\d]{1,60}?(?=\s(?:were|was)\s)",
+    # "who were trapped when the shaft collapsed have died"
+    r"\s*,?\s*(?:who|that)\s+(?:(?:had|have|has|were|was)\s+)?[^,;.\d]{1,60}?"
+    r"(?<!\band)(?=\s(?:were|was)\s|\s(?:have|has|had)\s+(?:been|died|[a-z]+ed)\b)",
     re.IGNORECASE,
 )
 RELATIVE_LOWER = lower_twin(RELATIVE)

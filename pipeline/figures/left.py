@@ -65,6 +65,9 @@ _AND_BEFORE = re.compile(r"\s(?:and|or)\s+$", re.IGNORECASE)
 # Verbs in their bare form: after "and" they share the first verb's modal ("could ... and kill")
 _BASE_FORMS = frozenset({"kill", "wound", "injure", "hurt", "maim", "capture", "abduct", "kidnap"})
 _RELATIVE_IN = re.compile(r",\s*(?:which|who|whose|where)\b", re.IGNORECASE)
+# A relative clause set off by commas between a tally noun and its link: "the death toll, which
+# the ministry updates daily, has exceeded 1,000" links the toll past it
+_ENCLOSED_RELATIVE = re.compile(r",\s*(?:which|who|whose|where)\b[^,;.:]{1,100},", re.IGNORECASE)
 # "unaccounted for fell from more than 1,000 to": an earlier value, then the link
 # "rose by 12 overnight to": the amount of a change, then the link
 _FROM_TO = re.compile(
@@ -211,6 +214,8 @@ def read_left(sentence: str, mention_start: int, np: NounPhrase) -> Reading | No
         link_start, link_text = comma.start("c"), ":"
     head = before[:link_start]
     window = head[-LINK_GAP:]
+    if "," in window:  # blanked, offsets kept
+        window = _ENCLOSED_RELATIVE.sub(lambda m: " " * len(m.group(0)), window)
     last = None
     low_window = window.lower()
     same = len(low_window) == len(window)  # then the lower-case twin, several times faster

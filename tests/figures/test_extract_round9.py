@@ -54,7 +54,22 @@ NOT_FIGURES: list[Case] = [
     ("Gunfire killed 3 and 4 were hurt.", {(K, 3, None, E), (W, 4, None, E)}),
 ]  # fmt: skip
 
-ALL = CHANGES + BREAKDOWNS + NOT_FIGURES
+# Long distance between a count and its cue: a relative clause with a clause of its own before
+# the main verb ("have died"), a relative clause set off by commas between a tally and its link.
+DISTANCE: list[Case] = [
+    ("Fourteen miners who were trapped when the shaft collapsed on Tuesday have died.",
+     {(K, 14, None, E)}),
+    ("Twelve soldiers who were wounded in the ambush have been flown home.", {(W, 12, None, E)}),
+    ("The plaque lists 310 sailors who died at sea and have no grave.", {(K, 310, None, E)}),
+    ("Nine girls who were abducted in March have been released.", set()),
+    ("The death toll, which the ministry updates daily, has exceeded 1,000.",
+     {(K, 1000, None, MT)}),
+    ("The death toll, which rose after 40 more bodies were found, now stands at 400.",
+     {(K, 40, None, E), (K, 400, None, E)}),
+    ("The ferry, which carried 300 passengers, sank; 43 bodies were found.", {(K, 43, None, E)}),
+]  # fmt: skip
+
+ALL = CHANGES + BREAKDOWNS + NOT_FIGURES + DISTANCE
 
 
 @pytest.mark.parametrize(("sentence", "expected"), ALL, ids=[c[0][:40] for c in ALL])

@@ -35,6 +35,18 @@ _PERSON_CUES = frozenset(
     {"hostages", "hostage", "pows", "pow", "prisoners", "captives", "martyrs", "bodies"}
 )
 _ESTIMATE = re.compile(r"\bestimat", re.IGNORECASE)
+# An active verb with its object right after the count's noun phrase: the count is the agent,
+# not the victims ("Seven masked gunmen shot dead the driver", "Two bombers killed 14").
+_AGENT_OF = re.compile(
+    r"\s*(?:killed|shot\s+dead|shot\s+and\s+killed|gunned\s+down|executed|murdered|beheaded"
+    r"|massacred|slaughtered|lynched|(?:hacked|stabbed|beaten|burned)\s+to\s+death|abducted"
+    r"|kidnapped|seized|captured|injured|wounded)\s+"
+    r"(?!(?:the|a|an)\s+(?:day|week|month|year|night|previous|following|same|last|next)\b)"
+    r"(?:(?:the|a|an|his|her|their|its|our|them|him)\b|(?:(?:at\s+least|more\s+than|about"
+    r"|around|nearly|over|some)\s+)?(?:\d|(?:one|two|three|four|five|six|seven|eight|nine|ten"
+    r"|dozens|scores|hundreds|several)\b))",
+    re.IGNORECASE,
+)
 _MAX_MENTIONS = 60  # per sentence
 _CITATION = re.compile(r"\[(?:\d{1,3}|[a-z]|citation needed)\]")
 _FOOTNOTE_HINT = re.compile(r"[a-z]\d(?![\w,])")
@@ -100,6 +112,8 @@ def _build(
     for m, np, r in zip(mentions, nps, readings, strict=True):
         if r is None or r is BLOCKED:
             continue
+        if r.rule.startswith("right:") and _AGENT_OF.match(sentence, np.end):
+            continue  # the count did it: "Three militants executed a soldier"
         qualifier = m.qualifier
         if qualifier == Qualifier.EXACT and r.qualifier is not None:
             qualifier = r.qualifier  # "the toll tops 50,000"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.figures.tables import KW, MT, Case, E, K, M, W, figure_keys
+from tests.figures.tables import KW, MT, C, Case, E, K, M, W, figure_keys
 
 # "from X to Y" states Y; X is the earlier value (spec), also when a qualifier stands before X.
 CHANGES: list[Case] = [
@@ -69,7 +69,28 @@ DISTANCE: list[Case] = [
     ("The ferry, which carried 300 passengers, sank; 43 bodies were found.", {(K, 43, None, E)}),
 ]  # fmt: skip
 
-ALL = CHANGES + BREAKDOWNS + NOT_FIGURES + DISTANCE
+# Attackers are not their victims: a count followed by an active verb and its object did it.
+AGENTS: list[Case] = [
+    ("Seven masked gunmen shot dead the driver and seized two passengers.", {(C, 2, None, E)}),
+    ("Three militants executed a soldier on camera.", set()),
+    ("Two suicide bombers killed 14 worshippers.", {(K, 14, None, E)}),
+    ("Four gunmen abducted the headmaster on Monday.", set()),
+    ("Five people have died and 15 others injured around the depot.",
+     {(K, 5, None, E), (W, 15, None, E)}),
+    ("Twelve people killed the day before were buried on Friday.", {(K, 12, None, E)}),
+    ("Six soldiers were killed the same night.", {(K, 6, None, E)}),
+]  # fmt: skip
+
+# A list governed by "bodies of" keeps its category through the list's own verb.
+LISTS: list[Case] = [
+    ("The bodies of six women and three children were recovered on Sunday.",
+     {(K, 6, None, E), (K, 3, None, E)}),
+    ("The remains of 12 miners and 4 rescuers have been found.",
+     {(K, 12, None, E), (K, 4, None, E)}),
+    ("Police killed 6 rebels and 3 soldiers were praised.", {(K, 6, None, E)}),
+]  # fmt: skip
+
+ALL = CHANGES + BREAKDOWNS + NOT_FIGURES + DISTANCE + AGENTS + LISTS
 
 
 @pytest.mark.parametrize(("sentence", "expected"), ALL, ids=[c[0][:40] for c in ALL])

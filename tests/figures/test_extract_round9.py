@@ -90,7 +90,16 @@ LISTS: list[Case] = [
     ("Police killed 6 rebels and 3 soldiers were praised.", {(K, 6, None, E)}),
 ]  # fmt: skip
 
-ALL = CHANGES + BREAKDOWNS + NOT_FIGURES + DISTANCE + AGENTS + LISTS
+# "may be dead", "might be missing": a hedged estimate of what is, unlike a forecast.
+HEDGES: list[Case] = [
+    ("As many as 40 villagers may be dead, a local chief said.", {(K, 40, None, "up_to")}),
+    ("Up to 25 fishermen might be missing.", {(M, 25, None, "up_to")}),
+    ("Hundreds could be killed if the dam bursts.", set()),
+    ("Up to 30 people could be trapped under the rubble.", set()),
+    ("Another 12 may be injured in the next attack.", set()),
+]  # fmt: skip
+
+ALL = CHANGES + BREAKDOWNS + NOT_FIGURES + DISTANCE + AGENTS + LISTS + HEDGES
 
 
 @pytest.mark.parametrize(("sentence", "expected"), ALL, ids=[c[0][:40] for c in ALL])

@@ -68,6 +68,10 @@ _RELATIVE_IN = re.compile(r",\s*(?:which|who|whose|where)\b", re.IGNORECASE)
 # A relative clause set off by commas between a tally noun and its link: "the death toll, which
 # the ministry updates daily, has exceeded 1,000" links the toll past it
 _ENCLOSED_RELATIVE = re.compile(r",\s*(?:which|who|whose|where)\b[^,;.:]{1,100},", re.IGNORECASE)
+# Items without a count that open a list after its link: "include a police officer, "
+_ITEMS_BEFORE = re.compile(
+    r"(?<=\s)(?:(?:a|an|one|another|the)\s+[^\d,;.:()]{1,40}?,\s+)+(?:and\s+)?$", re.IGNORECASE
+)
 # "unaccounted for fell from more than 1,000 to": an earlier value, then the link
 # "rose by 12 overnight to": the amount of a change, then the link
 _FROM_TO = re.compile(
@@ -190,6 +194,10 @@ def read_left(sentence: str, mention_start: int, np: NounPhrase) -> Reading | No
         if cat == KW and "los" in text and kin:
             return Reading(K, "left:" + verb)  # "lost nine family members": a family loses lives
         return Reading(cat, "left:" + verb, cat == KW and "los" in text)
+    if before.endswith((", ", ", and ")):
+        items = _ITEMS_BEFORE.search(before)
+        if items is not None:
+            before = before[: items.start()]  # "The dead include a police officer, three ..."
     put = _PUT_TOLL.search(before) if "put " in before else None
     if put is not None:
         # "officials put the death toll as high as 700": the noun is the verb's object

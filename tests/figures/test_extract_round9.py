@@ -88,6 +88,11 @@ LISTS: list[Case] = [
     ("The remains of 12 miners and 4 rescuers have been found.",
      {(K, 12, None, E), (K, 4, None, E)}),
     ("Police killed 6 rebels and 3 soldiers were praised.", {(K, 6, None, E)}),
+    ("The dead include a police officer, three soldiers and 11 civilians.",
+     {(K, 3, None, E), (K, 11, None, E)}),
+    ("Those killed included the driver, two teachers and four pupils.",
+     {(K, 2, None, E), (K, 4, None, E)}),
+    ("The convoy included a doctor, two nurses and 40 refugees.", set()),
 ]  # fmt: skip
 
 # "may be dead", "might be missing": a hedged estimate of what is, unlike a forecast.

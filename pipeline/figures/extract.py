@@ -53,6 +53,8 @@ _WERE_GROUP = re.compile(
 )
 # Between two items of a breakdown: "... were in the north and ", "... were women, "
 _NEXT_ITEM = re.compile(r"[^\d.;]{1,60}?(?:,\s*(?:and\s+)?|\band\s+)")
+# A later item of a listed subgroup: "23,900 people classed as fighters", "15,100 members of"
+_LIST_ITEM = re.compile(r"\s+(?P<who>people|[a-z]+(?:s|ren|men))\b")
 # An item after the first, its verb left out: "and 7 men", "and 40 in the south"
 _ELIDED_ITEM = re.compile(
     r"\s+(?:(?P<who>[a-z]+(?<!ed))\b(?=\s*(?:[,;.]|and\b|$))|(?:in|from|at)\s+(?:the\s+)?[A-Z\w])"
@@ -289,10 +291,17 @@ def _listed_after(
     """The counts of a subgroup sentence ("They include more than 20 children.") as figures of
     the category the sentence before stated."""
     out: list[Figure] = []
+    item_end = -1  # the end of the last count read as an item
     for m in find_numbers(sentence):
         group = _GROUP_AFTER.match(sentence, m.end)
+        if group is None and item_end >= 0 and _NEXT_ITEM.fullmatch(sentence, item_end, m.start):
+            # "This includes 66,000 civilians, 23,900 people classed as fighters and 15,100
+            # members of the police": a later item names its group and goes on
+            group = _LIST_ITEM.match(sentence, m.end)
         if m.start < after - 1 or group is None or group.group("who") in NON_PERSON:
+            item_end = -1
             continue
+        item_end = m.end
         who = group.group("who")
         out.append(
             Figure(

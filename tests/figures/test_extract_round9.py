@@ -93,6 +93,11 @@ LISTS: list[Case] = [
     ("Those killed included the driver, two teachers and four pupils.",
      {(K, 2, None, E), (K, 4, None, E)}),
     ("The convoy included a doctor, two nurses and 40 refugees.", set()),
+    ("Monitors counted 9,000 deaths. This includes 6,000 civilians, 2,400 people classed as"
+     " fighters and 600 members of the police.",
+     {(K, 9000, None, E), (K, 6000, None, E), (K, 2400, None, E), (K, 600, None, E)}),
+    ("The storm killed 40 people. They include 12 children, and 30 houses were destroyed.",
+     {(K, 40, None, E), (K, 12, None, E)}),
 ]  # fmt: skip
 
 # "may be dead", "might be missing": a hedged estimate of what is, unlike a forecast.

@@ -68,6 +68,10 @@ _RELATIVE_IN = re.compile(r",\s*(?:which|who|whose|where)\b", re.IGNORECASE)
 # A relative clause set off by commas between a tally noun and its link: "the death toll, which
 # the ministry updates daily, has exceeded 1,000" links the toll past it
 _ENCLOSED_RELATIVE = re.compile(r",\s*(?:which|who|whose|where)\b[^,;.:]{1,100},", re.IGNORECASE)
+# A place or time set off by commas between a verb and its count: "killed, in two attacks, 40"
+_ASIDE = re.compile(
+    r"(?<=[a-z]),\s*(?:at|in|on|during|near|over|within|by)\s+[^,;.:\d]{1,40},\s*$", re.IGNORECASE
+)
 # Items without a count that open a list after its link: "include a police officer, "
 _ITEMS_BEFORE = re.compile(
     r"(?<=\s)(?:(?:a|an|one|another|the)\s+[^\d,;.:()]{1,40}?,\s+)+(?:and\s+)?$", re.IGNORECASE
@@ -135,6 +139,10 @@ def read_left(sentence: str, mention_start: int, np: NounPhrase) -> Reading | No
     if counts_things(np.text, np.head):
         return None
     before = sentence[max(0, mention_start - LINK_GAP - 10) : mention_start]
+    if before.endswith(", "):
+        aside = _ASIDE.search(before)
+        if aside is not None:
+            before = before[: aside.start()] + " "  # "lost, at the river crossing, 178 men"
     # The verb sits right before the count (plus "an entire family of"): search only the tail.
     near = before[-64:]
     low_near = near.lower()

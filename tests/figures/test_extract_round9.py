@@ -67,6 +67,9 @@ DISTANCE: list[Case] = [
     ("The death toll, which rose after 40 more bodies were found, now stands at 400.",
      {(K, 40, None, E), (K, 400, None, E)}),
     ("The ferry, which carried 300 passengers, sank; 43 bodies were found.", {(K, 43, None, E)}),
+    ("The regiment lost, at the river crossing, 178 men.", {(KW, 178, None, E)}),
+    ("Gunmen killed, in two separate attacks, 40 villagers.", {(K, 40, None, E)}),
+    ("Police arrested, in two raids, 40 suspects.", set()),
 ]  # fmt: skip
 
 # Attackers are not their victims: a count followed by an active verb and its object did it.

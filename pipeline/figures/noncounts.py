@@ -37,10 +37,19 @@ def _before_drop(months: str) -> str:
     )
 
 
+# "the 20-member crew", "a 12-strong family": the size of a group of people is a count
+_GROUP_SIZE = (
+    r"(?:member|man|strong|person)\s+(?:crew|family|team|delegation|group|party|band|contingent"
+    r"|unit|squad|patrol)\b"
+)
+GROUP_SIZE = re.compile(r"-" + _GROUP_SIZE, re.IGNORECASE)
+
+
 def _after_drop(months: str) -> str:
     # Matched at the number's end with match(text, pos, endpos), so no "^".
     return (
-        rf"(?:\s*(?:%|percent|per\s*cent|pc\b|percentage)|\s*[:/]\s*\d|\s*-\s*(?!plus\b|odd\b)[a-z]"
+        rf"(?:\s*(?:%|percent|per\s*cent|pc\b|percentage)|\s*[:/]\s*\d"
+        rf"|\s*-\s*(?!plus\b|odd\b|{_GROUP_SIZE})[a-z]"
         rf"|\s*[–—]\s*(?:day|week|month|year)s?\b"  # "a 3 –day- old baby": publishing noise
         rf"|\s*(?:years?|yrs?|months?|weeks?|days?|hours?|hrs?|minutes?|mins?|seconds?|decades?|"
         rf"centuries|century|km|kms|kilomet(?:er|re)s?|miles?|met(?:er|re)s?|m|cm|mm|ft|feet|"
@@ -162,7 +171,12 @@ def not_a_count(
     if _CUE_RATIO_AFTER.match(low or sentence.lower(), end, stop + 20):
         return True  # "five killed to one wounded": the first term of a ratio
     nxt = sentence[end : end + 2]
-    if nxt[:1] == "-" and nxt[1:].isalpha() and not sentence.startswith(("-plus", "-odd"), end):
+    if (
+        nxt[:1] == "-"
+        and nxt[1:].isalpha()
+        and not sentence.startswith(("-plus", "-odd"), end)
+        and not GROUP_SIZE.match(sentence, end)
+    ):
         return True  # "19-year-old", "6.3-magnitude"
     if (
         digits

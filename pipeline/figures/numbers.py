@@ -15,7 +15,7 @@ from typing import NamedTuple
 from pipeline.figures.cues import lower_twin, lowered
 from pipeline.figures.lang import vocabulary
 from pipeline.figures.model import Qualifier
-from pipeline.figures.noncounts import not_a_count
+from pipeline.figures.noncounts import GROUP_SIZE, not_a_count
 from pipeline.figures.qualifiers import qualifier_after, qualifier_before
 
 _V = vocabulary("en")  # number words: lang/en/vocabulary.toml
@@ -416,6 +416,8 @@ def find_numbers(sentence: str) -> list[NumberMention]:
         if found_after is not None:
             qualifier, reach = found_after
             end += reach
+        elif sentence[end : end + 1] == "-" and GROUP_SIZE.match(sentence, end):
+            end = sentence.index(" ", end)  # "the 20-member crew": the group's noun follows
         out.append(
             NumberMention(
                 value=value,

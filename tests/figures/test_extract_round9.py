@@ -36,6 +36,15 @@ BREAKDOWNS: list[Case] = [
     ("Of the deaths, 30 were children; 12 houses burned.", {(K, 30, None, E)}),
 ]  # fmt: skip
 
+# The size of a group of people written as a compound: "the 20-member crew".
+GROUP_SIZES: list[Case] = [
+    ("Pirates said the whole 20-member crew had been taken hostage.", {(C, 20, None, E)}),
+    ("The 23-man crew is still missing.", {(M, 23, None, E)}),
+    ("A 12-member delegation visited the site, where 30 people were killed.", {(K, 30, None, E)}),
+    ("The 19-year-old was killed.", set()),
+    ("A 40-member team of rescuers searched the river.", set()),
+]  # fmt: skip
+
 # The false positives real text invites: survivors and escapees counted beside the dead or
 # with a cue word, people presumed dead who are found alive, a forecast of bodies to be found,
 # ward numbers.
@@ -112,7 +121,7 @@ HEDGES: list[Case] = [
     ("Another 12 may be injured in the next attack.", set()),
 ]  # fmt: skip
 
-ALL = CHANGES + BREAKDOWNS + NOT_FIGURES + DISTANCE + AGENTS + LISTS + HEDGES
+ALL = CHANGES + GROUP_SIZES + BREAKDOWNS + NOT_FIGURES + DISTANCE + AGENTS + LISTS + HEDGES
 
 
 @pytest.mark.parametrize(("sentence", "expected"), ALL, ids=[c[0][:40] for c in ALL])

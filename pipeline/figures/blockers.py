@@ -22,7 +22,7 @@ from pipeline.figures.numbers import CHANGE_FROM
 from pipeline.figures.rightcues import first_words
 
 _FORECAST_TO = re.compile(
-    r"\b(?:expected|projected|predicted|forecast|set|going|likely|feared)\s+to\s+"
+    r"\b(?:expected|expects?|expecting|projected|predicted|forecast|set|going|likely|feared)\s+to\s+"
     r"(?:[a-z]+\s+){0,2}$",
     re.IGNORECASE,
 )

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import re
 
+from pipeline.figures.cuerules import alternatives, cue_rules
 from pipeline.figures.lang import vocabulary
 from pipeline.figures.model import Category, Qualifier
 
 _V = vocabulary("en")  # the word tables, as data: lang/en/vocabulary.toml
+_RULES = cue_rules("en")  # the cue rules, as data: lang/en/cues.toml
 
 K, W, KW, C, M = (
     Category.KILLED,
@@ -55,8 +57,10 @@ CLAUSE_BREAK = re.compile(r"[;!?]|\.(?!\d)(?<!\b[A-Z]\.)")
 
 KILL_WORDS = r"(?:killed|dead|died|deaths?|fatalities|slain)"
 WOUND_WORDS = r"(?:wounded|injured|hurt|injuries|maimed)"
-# Cues that may follow the count (and its noun phrase), longest alternatives first.
+# Cues that may follow the count (and its noun phrase), longest alternatives first; the data
+# rules (lang/en/cues.toml) first of all.
 RIGHT_CUES: list[tuple[Category | None, str]] = [
+    *alternatives(_RULES, "after"),
     (KW, rf"{KILL_WORDS}\s*,\s*{WOUND_WORDS},?\s+(?:or|and)\s+(?:went\s+)?(?:missing|captured)"),
     (K, r"killed\s+and\s+mortally\s+wounded"),  # died of their wounds: killed (news-notes)
     (KW, rf"{KILL_WORDS}\s*,?\s*(?:and|or|&|/)\s+(?:[a-z]+ly\s+)?{WOUND_WORDS}"),
@@ -136,8 +140,9 @@ LIVES_VERB = re.compile(
     re.IGNORECASE,
 )
 
-# Verbs (and nominal heads) that govern a count directly after them.
+# Verbs (and nominal heads) that govern a count directly after them; the data rules first.
 LEFT_VERBS: list[tuple[Category, str]] = [
+    *alternatives(_RULES, "before"),
     (KW, r"(?:killed|killing|kill|kills)\s+(?:and|or)\s+(?:wounded|wounding|injured|injuring)"),
     (K, r"died\s+of\s+(?:their\s+|his\s+|her\s+)?(?:wounds|injuries|disease|illness|sickness)"
         r"|killed|killing|kills|kill|slew|slaying|slaughtered|massacred|murdered|executed"
@@ -262,7 +267,9 @@ LOSS_HEADS = _V.words("loss_heads")
 HELD_HEADS = LOSS_HEADS | _V.words("held_heads_extra")
 RELATIVE = re.compile(
     # "who had been seized ... were", "who fell overboard ... were": the main verb follows
-    r"\s*,?\s*(?:who|that)\s+(?:(?:had|have|has|were|was)\s+)?[^,;.\d]{1,60}?(?=\s(?:were|was)\s)",
+    # "who were trapped when the shaft collapsed have died"
+    r"\s*,?\s*(?:who|that)\s+(?:(?:had|have|has|were|was)\s+)?[^,;.\d]{1,60}?"
+    r"(?<!\band)(?=\s(?:were|was)\s|\s(?:have|has|had)\s+(?:been|died|[a-z]+ed)\b)",
     re.IGNORECASE,
 )
 RELATIVE_LOWER = lower_twin(RELATIVE)
@@ -282,7 +289,7 @@ RELEASE_AFTER = re.compile(
     r"\s*(?:(?:were|was|have|has|had|been|being|are|is|later|all|also|reportedly|subsequently"
     r"|since|eventually|were\s+later)\s+){0,3}"
     r"(?:released|freed|exchanged|swapped|returned|repatriated|rescued|handed|liberated|set\s+free"
-    r"|survived|escaped)",
+    r"|survived|escaped|found\s+(?:alive|safe)|(?:turned|showed)\s+up\s+(?:alive|safe))",
     re.IGNORECASE,
 )
 RELEASE_AFTER_LOWER = lower_twin(RELEASE_AFTER)

@@ -52,6 +52,14 @@ _WERE_GROUP = re.compile(
     r"\s+(?:were|was|are)\s+(?:(?P<who>[a-z]+(?:s|ren|men))\b(?=\s*(?:[,;.]|and\b|$))"
     r"|(?:in|from|at)\s+(?:the\s+)?[A-Z\w])"  # "68 were in Utoya and eight were from the bombing"
 )
+# Between two items of a breakdown: "... were in the north and ", "... were women, "
+_NEXT_ITEM = re.compile(r"[^\d.;]{1,60}?(?:,\s*(?:and\s+)?|\band\s+)")
+# A later item of a listed subgroup: "23,900 people classed as fighters", "15,100 members of"
+_LIST_ITEM = re.compile(r"\s+(?P<who>people|[a-z]+(?:s|ren|men))\b")
+# An item after the first, its verb left out: "and 7 men", "and 40 in the south"
+_ELIDED_ITEM = re.compile(
+    r"\s+(?:(?P<who>[a-z]+(?<!ed))\b(?=\s*(?:[,;.]|and\b|$))|(?:in|from|at)\s+(?:the\s+)?[A-Z\w])"
+)
 # "lost 30,000 troops, including 14,000 killed and 16,000 injured": the wounded are part of the
 # loss, so "lost" keeps its killed_or_wounded reading
 _LOSS_BROKEN_DOWN = Gated(
@@ -148,12 +156,14 @@ def find_figures(
                 # "They include more than 20 children.", "Fourteen of them are children."
                 found = _listed_after(sentence, start, figures[-1], claimants, opener.end())
             elif opener is not None and prev_idx == idx - 1 and figures:
-                found = _breakdown_of_last(sentence, start, figures[-1], claimants, said_as)
-            elif said_as is not None:
+                found = _breakdown_of_last(
+                    sentence, start, figures[-1], claimants, said_as, opener.end()
+                )
+            elif said_as is not None and opener is not None:
                 # "Of the total death toll, 1,524 were children": the opener names the category
                 said_by = claimants.of(sentence)
                 key = claimants.key(said_by)
-                found = _breakdown(sentence, start, said_as, said_by, key, claimants)
+                found = _breakdown(sentence, start, said_as, said_by, key, claimants, opener.end())
         if not found:
             continue
         if all(f.claimant is None for f in found):
@@ -284,10 +294,17 @@ def _listed_after(
     """The counts of a subgroup sentence ("They include more than 20 children.") as figures of
     the category the sentence before stated."""
     out: list[Figure] = []
+    item_end = -1  # the end of the last count read as an item
     for m in find_numbers(sentence):
         group = _GROUP_AFTER.match(sentence, m.end)
+        if group is None and item_end >= 0 and _NEXT_ITEM.fullmatch(sentence, item_end, m.start):
+            # "This includes 66,000 civilians, 23,900 people classed as fighters and 15,100
+            # members of the police": a later item names its group and goes on
+            group = _LIST_ITEM.match(sentence, m.end)
         if m.start < after - 1 or group is None or group.group("who") in NON_PERSON:
+            item_end = -1
             continue
+        item_end = m.end
         who = group.group("who")
         out.append(
             Figure(
@@ -319,13 +336,19 @@ def _category_named(opener: re.Match[str] | None) -> Category | None:
 
 
 def _breakdown_of_last(
-    sentence: str, offset: int, last: Figure, claimants: Claimants, named: Category | None
+    sentence: str,
+    offset: int,
+    last: Figure,
+    claimants: Claimants,
+    named: Category | None,
+    opened_at: int,
 ) -> list[Figure]:
     """ "Of those, 17 400 were children and about 12 000 were women": a breakdown, in a sentence
     of its own, of the figure the sentence before stated; it takes that figure's category, or
     the one its opener names ("Of the wounded, ...")."""
+    category = named or last.category
     return _breakdown(
-        sentence, offset, named or last.category, last.claimant, last.claimant_key, claimants
+        sentence, offset, category, last.claimant, last.claimant_key, claimants, opened_at
     )
 
 
@@ -336,13 +359,32 @@ def _breakdown(
     claimant: str | None,
     claimant_key: str | None,
     claimants: Claimants,
+    opened_at: int = -1,
 ) -> list[Figure]:
-    """The "N were <group>" counts of a breakdown sentence, as figures of `category`."""
+    """The "N were <group>" counts of a breakdown sentence, as figures of `category`; right
+    after its opener (ending at `opened_at`) or after an item, the verb may be left out ("Of
+    the deaths, 504 in the north and 72 in the south")."""
     out: list[Figure] = []
+    item_end = opened_at  # the end of the opener or of the last count read as an item
     for m in find_numbers(sentence):
         group = _WERE_GROUP.match(sentence, m.end)
+        if (
+            group is None
+            and item_end >= 0
+            and (
+                _NEXT_ITEM.fullmatch(sentence, item_end, m.start)
+                or not sentence[item_end : m.start].strip()
+            )
+        ):
+            # "300 were in the north and 40 in the south", "18 were women and 7 men": a later
+            # item leaves the verb out
+            group = _ELIDED_ITEM.match(sentence, m.end)
+            if group is not None and group.group("who") in NON_PERSON:
+                group = None
         if group is None:
+            item_end = -1
             continue
+        item_end = m.end
         who = group.group("who")
         out.append(
             Figure(

@@ -345,7 +345,7 @@ def _aux_then_cue(
             # lower-case twins on the lower-cased sentence when there is one: faster
             if (RATE_LOWER if low_s else RATE).match((low_s or sentence)[end : end + 40]):
                 return BLOCKED
-            if seen_aux and modal_blocks(seen_aux):
+            if seen_aux and modal_blocks(seen_aux) and not _hedged_state(seen_aux, text):
                 return BLOCKED
             if (RELEASE_AFTER_LOWER if low_s else RELEASE_AFTER).match(low_s or sentence, end):
                 return BLOCKED
@@ -402,6 +402,21 @@ def _aux_then_cue(
             return None
         i = tm.end()
     return None
+
+
+_HEDGES = frozenset({"may", "might", "could"})
+_HEDGE_AUX = _HEDGES | frozenset({"be", "well", "all", "in", "still", "now", "also"})
+
+
+def _hedged_state(aux: list[str], cue: str) -> bool:
+    """ "may be dead", "might be missing": an estimate of what is, not a forecast ("could be
+    killed")."""
+    return (
+        aux[-1] == "be"
+        and cue[:4].lower() in ("dead", "miss", "unac")
+        and not _HEDGES.isdisjoint(aux)
+        and _HEDGE_AUX.issuperset(aux)
+    )
 
 
 def _is_count(low: str) -> bool:

@@ -68,6 +68,17 @@ _AND_BEFORE = re.compile(r"\s(?:and|or)\s+$", re.IGNORECASE)
 # Verbs in their bare form: after "and" they share the first verb's modal ("could ... and kill")
 _BASE_FORMS = frozenset({"kill", "wound", "injure", "hurt", "maim", "capture", "abduct", "kidnap"})
 _RELATIVE_IN = re.compile(r",\s*(?:which|who|whose|where)\b", re.IGNORECASE)
+# A relative clause set off by commas between a tally noun and its link: "the death toll, which
+# the ministry updates daily, has exceeded 1,000" links the toll past it
+_ENCLOSED_RELATIVE = re.compile(r",\s*(?:which|who|whose|where)\b[^,;.:]{1,100},", re.IGNORECASE)
+# A place or time set off by commas between a verb and its count: "killed, in two attacks, 40"
+_ASIDE = re.compile(
+    r"(?<=[a-z]),\s*(?:at|in|on|during|near|over|within|by)\s+[^,;.:\d]{1,40},\s*$", re.IGNORECASE
+)
+# Items without a count that open a list after its link: "include a police officer, "
+_ITEMS_BEFORE = re.compile(
+    r"(?<=\s)(?:(?:a|an|one|another|the)\s+[^\d,;.:()]{1,40}?,\s+)+(?:and\s+)?$", re.IGNORECASE
+)
 # "unaccounted for fell from more than 1,000 to": an earlier value, then the link
 # "rose by 12 overnight to": the amount of a change, then the link
 _FROM_TO = re.compile(
@@ -131,6 +142,10 @@ def read_left(sentence: str, mention_start: int, np: NounPhrase) -> Reading | No
     if counts_things(np.text, np.head):
         return None
     before = sentence[max(0, mention_start - LINK_GAP - 10) : mention_start]
+    if before.endswith(", "):
+        aside = _ASIDE.search(before)
+        if aside is not None:
+            before = before[: aside.start()] + " "  # "lost, at the river crossing, 178 men"
     # The verb sits right before the count (plus "an entire family of"): search only the tail.
     near = before[-64:]
     low_near = near.lower()
@@ -193,6 +208,10 @@ def read_left(sentence: str, mention_start: int, np: NounPhrase) -> Reading | No
         if cat == KW and "los" in text and kin:
             return Reading(K, "left:" + verb)  # "lost nine family members": a family loses lives
         return Reading(cat, "left:" + verb, cat == KW and "los" in text)
+    if before.endswith((", ", ", and ")):
+        items = _ITEMS_BEFORE.search(before)
+        if items is not None:
+            before = before[: items.start()]  # "The dead include a police officer, three ..."
     put = _PUT_TOLL.search(before) if "put " in before else None
     if put is not None:
         # "officials put the death toll as high as 700": the noun is the verb's object
@@ -217,6 +236,8 @@ def read_left(sentence: str, mention_start: int, np: NounPhrase) -> Reading | No
         link_start, link_text = comma.start("c"), ":"
     head = before[:link_start]
     window = head[-LINK_GAP:]
+    if "," in window:  # blanked, offsets kept
+        window = _ENCLOSED_RELATIVE.sub(lambda m: " " * len(m.group(0)), window)
     last = None
     low_window = window.lower()
     same = len(low_window) == len(window)  # then the lower-case twin, several times faster

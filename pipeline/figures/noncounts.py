@@ -32,14 +32,24 @@ def _before_drop(months: str) -> str:
         rf"(?:up|down|rose|risen|fell|fallen|increased|decreased|dropped|jumped|climbed|grew)\s+by|"
         rf"(?:incident|case|serial|item|file)\s+number|pages|pp|brigade|battalion|regiment|"
         rf"division|corps|squadron|platoon|precinct|sector|ward|{'|'.join(sorted(MODEL_MAKERS))}|model)\.?\s*|\b\d+\s*[:/]\s*|#\s*|\(\s*\+\s*|\+\s*|[a-z]-"
-        rf"|\baged?\s+\d+\s*(?:and|to|or|-|–)\s*)$"
+        rf"|\baged?\s+\d+\s*(?:and|to|or|-|–)\s*"
+        rf"|\b(?:nos?|wards?|rooms?|beds?|gates?)\.?\s*\d+\s*(?:,|and|&)\s*)$"  # "ward no. 3 and 4"
     )
+
+
+# "the 20-member crew", "a 12-strong family": the size of a group of people is a count
+_GROUP_SIZE = (
+    r"(?:member|man|strong|person)\s+(?:crew|family|team|delegation|group|party|band|contingent"
+    r"|unit|squad|patrol)\b"
+)
+GROUP_SIZE = re.compile(r"-" + _GROUP_SIZE, re.IGNORECASE)
 
 
 def _after_drop(months: str) -> str:
     # Matched at the number's end with match(text, pos, endpos), so no "^".
     return (
-        rf"(?:\s*(?:%|percent|per\s*cent|pc\b|percentage)|\s*[:/]\s*\d|\s*-\s*(?!plus\b|odd\b)[a-z]"
+        rf"(?:\s*(?:%|percent|per\s*cent|pc\b|percentage)|\s*[:/]\s*\d"
+        rf"|\s*-\s*(?!plus\b|odd\b|{_GROUP_SIZE})[a-z]"
         rf"|\s*[–—]\s*(?:day|week|month|year)s?\b"  # "a 3 –day- old baby": publishing noise
         rf"|\s*(?:years?|yrs?|months?|weeks?|days?|hours?|hrs?|minutes?|mins?|seconds?|decades?|"
         rf"centuries|century|km|kms|kilomet(?:er|re)s?|miles?|met(?:er|re)s?|m|cm|mm|ft|feet|"
@@ -161,7 +171,12 @@ def not_a_count(
     if _CUE_RATIO_AFTER.match(low or sentence.lower(), end, stop + 20):
         return True  # "five killed to one wounded": the first term of a ratio
     nxt = sentence[end : end + 2]
-    if nxt[:1] == "-" and nxt[1:].isalpha() and not sentence.startswith(("-plus", "-odd"), end):
+    if (
+        nxt[:1] == "-"
+        and nxt[1:].isalpha()
+        and not sentence.startswith(("-plus", "-odd"), end)
+        and not GROUP_SIZE.match(sentence, end)
+    ):
         return True  # "19-year-old", "6.3-magnitude"
     if (
         digits

@@ -15,7 +15,7 @@ from typing import NamedTuple
 from pipeline.figures.cues import lower_twin, lowered
 from pipeline.figures.lang import vocabulary
 from pipeline.figures.model import Qualifier
-from pipeline.figures.noncounts import not_a_count
+from pipeline.figures.noncounts import GROUP_SIZE, not_a_count
 from pipeline.figures.qualifiers import qualifier_after, qualifier_before
 
 _V = vocabulary("en")  # number words: lang/en/vocabulary.toml
@@ -82,12 +82,19 @@ _WORD_SCAN = re.compile(rf"\b(?P<w>{_WORDNUM})(?![\w])")
 
 # Matched in place between two numbers (match(text, pos, endpos)), so no "^".
 _RANGE_MID = re.compile(r"\s*(?:-|–|—|‒|to|or)\s*$", re.IGNORECASE)
+# A qualifier between "from" and the earlier value: "fell from over 160 to three"
+_FROM_QUAL = (
+    r"(?:(?:more\s+than|over|just\s+over|well\s+over|about|around|nearly|almost|some|roughly"
+    r"|approximately|an\s+estimated|at\s+least|less\s+than|fewer\s+than|under)\s+)?"
+)
 CHANGE_FROM = re.compile(
     r"\b(?:fell|fallen|falls|rose|risen|rises|dropped|drops|climbed|climbs|increased|decreased"
-    r"|declined|jumped|grew|grown|revised|went\s+(?:up|down)|down|up|raised|lowered)\s+from\s+$",
+    r"|declined|jumped|grew|grown|revised|went\s+(?:up|down)|down|up|raised|lowered)\s+from\s+"
+    + _FROM_QUAL
+    + "$",
     re.IGNORECASE,
 )
-_FROM_BEFORE = re.compile(r"\bfrom\s+$", re.IGNORECASE)
+_FROM_BEFORE = re.compile(r"\bfrom\s+" + _FROM_QUAL + "$", re.IGNORECASE)
 _TO_MID = re.compile(r"\s*to\s*", re.IGNORECASE)
 _BETWEEN_BEFORE = re.compile(r"\b(?:between|from)\s+$", re.IGNORECASE)
 _AND_MID = re.compile(r"\s*(?:and|-|–|—|to)\s*$", re.IGNORECASE)
@@ -371,10 +378,10 @@ def find_numbers(sentence: str) -> list[NumberMention]:
             ):
                 hi = nxt
             if hi is not None and (
-                CHANGE_FROM.search(sentence, max(0, lo.start - 30), lo.start)
+                CHANGE_FROM.search(sentence, max(0, lo.start - 44), lo.start)
                 or (
                     hi.value * hi.scale < lo.value * lo.scale
-                    and _FROM_BEFORE.search(sentence, max(0, lo.start - 8), lo.start)
+                    and _FROM_BEFORE.search(sentence, max(0, lo.start - 22), lo.start)
                     and _TO_MID.fullmatch(sentence, lo.end, hi.start)
                 )
             ):
@@ -409,6 +416,8 @@ def find_numbers(sentence: str) -> list[NumberMention]:
         if found_after is not None:
             qualifier, reach = found_after
             end += reach
+        elif sentence[end : end + 1] == "-" and GROUP_SIZE.match(sentence, end):
+            end = sentence.index(" ", end)  # "the 20-member crew": the group's noun follows
         out.append(
             NumberMention(
                 value=value,

@@ -48,7 +48,10 @@ _SHARE_AFTER = re.compile(
     r"|who|whose|among|aged|under|between|by|as|over|after|before|last|this|overnight|yesterday"
     r"|today|earlier|later)\b"
     # "of whom 39,684 were civilians": the breakdown names its group after the verb
-    r"|\s(?:were|was|are)\s+(?:[a-z]+\s+)?[a-z]+(?:s|ren|men)\b(?=\s*(?:$|[,;.)]|and\b)))",
+    r"|\s(?:were|was|are)\s+(?:[a-z]+\s+)?[a-z]+(?:s|ren|men)\b(?=\s*(?:$|[,;.)]|and\b))"
+    # "the bodies of six women and three children were recovered": the list's own verb
+    r"|\s+(?:were|was|have\s+been|had\s+been)\s+(?:recovered|found|retrieved|identified"
+    r"|discovered|exhumed|pulled)\b)",
     re.IGNORECASE,
 )
 # "that figure later fell to 12", "up from a previous tally of 30"

@@ -28,12 +28,25 @@ _OF_THEM = re.compile(r"^(?:of\s+)?(?:them|whom|those)\s+", re.IGNORECASE)
 _PRONOUN_SUBJECTS = frozenset({"of whom", "of them", "whom", "them", "of those", "those"})
 _BARE_OTHERS = frozenset({"more", "another", "further"})
 _ONE_CATEGORY = vocabulary("en").words("one_category_groups")
+_NOT_COUNTED = vocabulary("en").words("not_counted_people")
 # Heads that say people but not whose: a loss of them is named by its owner.
 GENERIC = vocabulary("en").words("generic_heads")
 _PERSON_CUES = frozenset(
     {"hostages", "hostage", "pows", "pow", "prisoners", "captives", "martyrs", "bodies"}
 )
 _ESTIMATE = re.compile(r"\bestimat", re.IGNORECASE)
+# An active verb with its object right after the count's noun phrase: the count is the agent,
+# not the victims ("Seven masked gunmen shot dead the driver", "Two bombers killed 14").
+_AGENT_OF = re.compile(
+    r"\s*(?:killed|shot\s+dead|shot\s+and\s+killed|gunned\s+down|executed|murdered|beheaded"
+    r"|massacred|slaughtered|lynched|(?:hacked|stabbed|beaten|burned)\s+to\s+death|abducted"
+    r"|kidnapped|seized|captured|injured|wounded)\s+"
+    r"(?!(?:the|a|an)\s+(?:day|week|month|year|night|previous|following|same|last|next)\b)"
+    r"(?:(?:the|a|an|his|her|their|its|our|them|him)\b|(?:(?:at\s+least|more\s+than|about"
+    r"|around|nearly|over|some)\s+)?(?:\d|(?:one|two|three|four|five|six|seven|eight|nine|ten"
+    r"|dozens|scores|hundreds|several)\b))",
+    re.IGNORECASE,
+)
 _MAX_MENTIONS = 60  # per sentence
 _CITATION = re.compile(r"\[(?:\d{1,3}|[a-z]|citation needed)\]")
 # A digit glued to a letter before it; starting with the digit lets the matcher skip to digits
@@ -100,6 +113,8 @@ def _build(
     for m, np, r in zip(mentions, nps, readings, strict=True):
         if r is None or r is BLOCKED:
             continue
+        if r.rule.startswith("right:") and _AGENT_OF.match(sentence, np.end):
+            continue  # the count did it: "Three militants executed a soldier"
         qualifier = m.qualifier
         if qualifier == Qualifier.EXACT and r.qualifier is not None:
             qualifier = r.qualifier  # "the toll tops 50,000"
@@ -136,6 +151,8 @@ def _build(
             word = sentence[np.end :].split(None, 1)[:1]
             subject = " ".join([*(subject.split() if subject else []), *word]).strip(",.;:")
         subject = _ruled_group(sentence, m, r, subject)
+        if subject is not None and _head_word(subject) in _NOT_COUNTED:
+            continue  # "30 bodies and five survivors", "3 kidnapped escapees": no figure
         if subject is None or subject.lower() in _BARE_OTHERS:
             subject = prev_subject  # "90 marines died and another 200 were hurt"
         if r.rule != "shared" and (subject is None or subject.lower() not in _ONE_CATEGORY):
@@ -238,6 +255,15 @@ def _clause_claimants(
         if k not in out:
             out[k] = find_claimant(sentence[edges[k] : edges[k + 1]]) or whole
     return bounds, out
+
+
+def _head_word(subject: str) -> str:
+    """The last word of a subject's first phrase: "escapees came running" -> "escapees"."""
+    words = subject.lower().split()
+    for w in words:
+        if w in _NOT_COUNTED:
+            return w
+    return words[-1] if words else ""
 
 
 def _subject_text(np: NounPhrase) -> str | None:

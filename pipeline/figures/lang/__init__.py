@@ -27,6 +27,7 @@ HERE = Path(__file__).resolve().parent
 # word; "numbers": word -> positive integer.
 SCHEMA: dict[str, str] = {
     "non_person": "words",
+    "not_counted_people": "words",
     "loss_heads": "words",
     "held_heads_extra": "words",
     "person_nouns": "words",

@@ -32,6 +32,10 @@ _SPEECH = (
     r"|placed|recorded|records|documented|counted|tallied|show|shows|showed|suggest|suggests"
     r"|suggested|indicate|indicates|indicated|warned|warns|revealed|reveals|acknowledged"
     r"|acknowledges|admitted|admits|admit|declared|declares"
+    # "Some authors place it as high as", "Airwars, which believes that 4,354 ..."
+    r"|place(?=\s+(?:it|them|the)\b)|believes?(?=\s+(?:that\b|\d))"
+    # "a NATO spokesman was quoted in a newspaper as saying"
+    r"|(?:was|were|is)\s+quoted(?=[^.;]{0,100}?\bas\s+saying\b)"
     # "Iran has revised down the number killed", "officials lowered the state's death toll"
     r"|(?:revised|raised|lowered|updated|corrected)(?=\s+(?:[\w’'-]+\s+){0,4}?"
     r"(?:toll|number|figure|count|tally|estimate)s?\b)"
@@ -45,10 +49,10 @@ _SPEECH_KEYS = (
     "add", "wrote", "writes", "note", "tweet", "posted", "data", "put", "place", "record",
     "document", "counted", "tallied", "show", "suggest", "indicat", "warn", "reveal",
     "acknowledg", "admit", "declar", "releas", "publish", "issued", "revised", "raised",
-    "lowered", "updated", "corrected",
+    "lowered", "updated", "corrected", "believe", "quoted",
 )  # fmt: skip
 # The first-letter guard lets the scan skip most words without trying every alternative.
-_SPEECH_RE = re.compile(rf"\b(?=[acdehilnprstuw]){_SPEECH}\b")
+_SPEECH_RE = re.compile(rf"\b(?=[abcdehilnprstuw]){_SPEECH}\b")
 _NP_LOWER = _V.words("speaker_words")
 # Lower-case words that never sit inside a speaker's name: verbs, pronouns, quantities.
 _NOT_SPEAKER = _V.words("not_speaker")
@@ -105,28 +109,13 @@ _ARTICLE_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _NOUN_AFTER = re.compile(r"\s+(?:of|from|by|for|on)\b")
-_NOUN_SPEECH = frozenset(
-    [
-        "estimate",
-        "estimates",
-        "report",
-        "reports",
-        "claim",
-        "claims",
-        "count",
-        "record",
-        "records",
-        "note",
-        "notes",
-        "show",
-        "shows",
-    ]
-)
+_NOUN_SPEECH = _V.words("noun_speech")
 _LIVES_AFTER = re.compile(r"\s+(?:the\s+)?(?:[\w,.]+\s+){0,3}?li(?:ves|fe)\b", re.IGNORECASE)
 _EVENT_NOUNS = _V.words("event_nouns")
 # Capitalised words after a final dash that label the item rather than credit a source.
 _NOT_CREDIT = _V.words("not_credit")
-_PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i", "you", "this", "that", "there"})
+_PRONOUNS = _V.words("pronouns")
+GENERIC_CLAIMANTS = _V.words("generic_claimants")
 # "the head of the regional administration, Ivan Fedorov." after a speech verb
 _APPOSED_NAME = re.compile(
     r"(?:the|a|an)\s+(?P<role>[a-z][\w’'-]*(?:\s+(?!said\b)[\w’'-]+){0,7}),\s+"
@@ -186,7 +175,13 @@ def _speaker(sentence: str) -> str | None:
             if got and not _is_event(got) and _names_someone(got):
                 return got
         got = _speaker_before(sentence, sm.start())
-        if got and sm.group(0) in _NOUN_SPEECH and got.isalpha() and got.islower():
+        if (
+            got
+            and sm.group(0) in _NOUN_SPEECH
+            and got.isalpha()
+            and got.islower()
+            and got not in _NP_LOWER  # "researchers estimate": a speaker and a verb
+        ):
             continue  # "The field reports purport to ...": a noun, not a speaker and a verb
         if got and not _is_event(got):
             return got
@@ -201,7 +196,10 @@ def _speaker(sentence: str) -> str | None:
 
 
 _INVERTED = frozenset({",", "”", '"', "’"})
-_ADDRESSEE = re.compile(r"(?:an?|the)\s+(?:news\s+|press\s+)?(?:conference|briefing)\b|reporters\b")
+_ADDRESSEES = _V.words("addressees")
+_ADDRESSEE = re.compile(
+    r"(?:(?:an?|the)\s+(?:news\s+|press\s+)?)?(?:" + "|".join(sorted(_ADDRESSEES)) + r")\b"
+)
 
 
 _SPEAKER_PRONOUN = re.compile(rf"\b(?P<p>he|she)\s+(?:also\s+|later\s+)?{_SPEECH}\b", re.I)
@@ -256,8 +254,29 @@ def _is_org(word: str) -> bool:
     return low in ORG_WORDS or low in _NP_LOWER and low not in _DETS
 
 
+def _spelled_by(tokens: list[str], acronym: str) -> str | None:
+    """The capitalised name ending `tokens` whose initials spell `acronym`, or None."""
+    name: list[str] = []
+    for tok in reversed(tokens[-12:]):
+        if not (tok[:1].isupper() or tok in ("of", "for", "the", "and", "on")):
+            break
+        name.insert(0, tok)
+        if "".join(w[0] for w in name if w[:1].isupper()) == acronym:
+            return clean_phrase(" ".join(name))
+    return None
+
+
+# "... more than 1,700 had died (Iraq Coalition Casualty Count, 2005; Antiwar.com, 2005).",
+# "11,000 rebels killed (Gilbert)": a source cited in brackets at the sentence's end
+_CITED = re.compile(
+    r"\((?P<x>[A-Z][\w’'.&-]*(?:\s+[A-Z][\w’'.&-]*){0,5})(?:,\s*(?:\d{4}|[a-z]+\.?\s*\d+))?"
+    r"(?:;[^()]*)?\)\W*$"
+)
+
+
 def _label(sentence: str) -> str | None:
-    """A headline's label before a colon, or a news agency credited after a final dash."""
+    """A headline's label before a colon, a news agency credited after a final dash, or a
+    source cited in brackets at the end."""
     m = _LABEL.match(sentence) if ":" in sentence[:80] else None
     if m is not None:
         words = m.group("x").split()
@@ -272,12 +291,17 @@ def _label(sentence: str) -> str | None:
             w[:1].isupper() or w.lower() in _NP_LOWER for w in words
         ):
             return clean_phrase(m.group("x"))
+    m = _CITED.search(sentence, len(sentence) - 120) if sentence.rstrip(" .")[-1:] == ")" else None
+    if m is not None and m.group("x").split()[0].lower().strip(".") not in _NOT_CREDIT:
+        return clean_phrase(m.group("x"))
     return None
 
 
 def _speaker_before(sentence: str, pos: int) -> str | None:
     """The noun phrase right before a speech verb: names, newsroom nouns, "the coast guard"."""
     tokens: list[str] = WORD.findall(sentence, max(0, pos - 160), pos)
+    if len(tokens) > 2 and tokens[-1].lower() in ("which", "who") and tokens[-2] == ",":
+        del tokens[-2:]  # "monitors such as Airwars, which believes": the name before
     while tokens and tokens[-1].lower() in _SPEECH_GAP:
         tokens.pop()  # "Zelensky first reported", "officials on Monday said"
         if tokens and tokens[-1].lower() in ("on", "in", "last", "this"):
@@ -285,9 +309,12 @@ def _speaker_before(sentence: str, pos: int) -> str | None:
     if tokens and tokens[-1] == ")" and "(" in tokens:
         # "The Office for Civil Liberties (OCL) has recorded": the acronym names it
         inner = tokens[len(tokens) - tokens[::-1].index("(") : -1]
-        if len(inner) == 1 and inner[0].isupper():
-            return inner[0]
         del tokens[len(tokens) - 1 - tokens[::-1].index("(") :]
+        if len(inner) == 1 and inner[0].isupper():
+            # the long name the acronym stands for, when its capitals spell it (the article's
+            # alias table gives both one key); else the acronym
+            long = _spelled_by(tokens, inner[0])
+            return long or inner[0]
     opening = _OPENING_NAME.match(sentence) if pos <= 200 else None
     if tokens and tokens[-1] == "," and opening is not None:
         # "Carl Conetta, co-director of the Project, a group that ..., estimates": the name that
@@ -351,7 +378,9 @@ def _speaker_before(sentence: str, pos: int) -> str | None:
 
 
 # "al-Qudra", "bin Salman": a name whose first letter is a lower-case particle's
-_PARTICLE_NAME = re.compile(r"(?:al|el|ad|ash|as|at|abu|bin|ibn|de|da|van|von)-[A-Z]")
+_PARTICLE_NAME = re.compile(
+    r"(?:" + "|".join(sorted(_V.words("name_particles"), key=len, reverse=True)) + r")-[A-Z]"
+)
 
 
 def _capital(tok: str) -> bool:

@@ -14,7 +14,15 @@ import logging
 import re
 from dataclasses import replace
 
-from pipeline.figures.article import acronyms, claimant_in_article, unnamed_group
+from pipeline.figures.article import (
+    IT_LOST,
+    acronyms,
+    claimant_in_article,
+    is_generic,
+    organisation_before,
+    unit_before,
+    unnamed_group,
+)
 from pipeline.figures.claimants import pronoun_speaker
 from pipeline.figures.claimkeys import names_a_person
 from pipeline.figures.cues import (
@@ -29,7 +37,7 @@ from pipeline.figures.cues import (
     W,
 )
 from pipeline.figures.groups import names_a_group
-from pipeline.figures.lang import check_language
+from pipeline.figures.lang import check_language, vocabulary
 from pipeline.figures.model import Category, Figure
 from pipeline.figures.numbers import find_numbers, has_number_word
 from pipeline.figures.rightcues import derived_stems, stems_gate
@@ -164,7 +172,12 @@ def find_figures(
                 found = [replace(f, claimant=claimant, claimant_key=key) for f in found]
         if figures and prev_idx == idx - 1 and _ANAPHOR.match(low):
             found = [_group_of(f, figures[-1]) for f in found]  # "Of that number, 4,253 ..."
-        found = [_named_in_full(unnamed_group(f, claimants.table), named, claimants) for f in found]
+        found = [unnamed_group(f, claimants.table) for f in found]
+        found = [_named_in_full(f, named, claimants, text, spans, idx) for f in found]
+        if "t " in sentence and IT_LOST.search(sentence):
+            unit = unit_before(text, spans, idx)  # "It lost 509 killed": the unit named before
+            if unit:
+                found = [_of_unit(f, unit, claimants) for f in found]
         if any(f.category == W for f in found) and not _LOSS_BROKEN_DOWN.search(sentence):
             # "lost 198,000 and another 550,000 wounded": "lost" meant killed
             found = [_as_killed(f) if _set_against(f, sentence) else f for f in found]
@@ -208,9 +221,33 @@ def _has_number(sentence: str, low: str) -> bool:
     return has_number_word(low)
 
 
-def _named_in_full(f: Figure, named: list[str], claimants: Claimants) -> Figure:
+_GENERIC_HEADS = vocabulary("en").words("generic_heads")
+
+
+def _of_unit(f: Figure, unit: str, claimants: Claimants) -> Figure:
+    """`f` as a loss of `unit` when its own words name no one else: "people" -> the unit,
+    "men" -> "unit (men)" (the spec's "DPRK army (soldiers)")."""
+    if f.subject is None or f.subject == "people":
+        subject = unit
+    elif f.subject.lower() in _GENERIC_HEADS:
+        subject = f"{unit} ({f.subject})"
+    else:
+        return f
+    return replace(f, subject=subject, subject_key=subject_key(subject, claimants.table))
+
+
+def _named_in_full(
+    f: Figure,
+    named: list[str],
+    claimants: Claimants,
+    text: str,
+    spans: list[tuple[int, int]],
+    idx: int,
+) -> Figure:
     """ "the ministry said" after "Lebanon's health ministry said": the claimant named in full
-    earlier in the text. Records each claimant in `named` for the sentences after."""
+    earlier in the text; "according to the watchdog" after "Amnesty International updated its
+    toll": the organisation named last (article.organisation_before). Records each claimant in
+    `named` for the sentences after."""
     claimant = f.claimant
     if claimant is None:
         return f
@@ -218,7 +255,12 @@ def _named_in_full(f: Figure, named: list[str], claimants: Claimants) -> Figure:
         for earlier in reversed(named):
             if earlier.lower().endswith((" " + claimant, "'s " + claimant)):
                 return replace(f, claimant=earlier, claimant_key=claimants.key(earlier))
-    elif claimant.split()[-1].islower():
+    if is_generic(claimant):
+        earlier_org = organisation_before(text, spans, idx, claimant, claimants)
+        if earlier_org is not None:
+            named.append(earlier_org)
+            return replace(f, claimant=earlier_org, claimant_key=claimants.key(earlier_org))
+    if (" " in claimant or not claimant.islower()) and claimant.split()[-1].islower():
         # "the Hamas official said" after "senior Hamas official Osama Hamdan said": the person
         # the role named before
         low = claimant.lower() + " "
@@ -254,6 +296,7 @@ def _earlier_tally(
 ) -> list[Figure]:
     """The number right after "the previous estimate was", as a figure of the category the
     sentence before stated."""
+    claimant, key = _own_claimant(sentence, last, claimants)
     for m in find_numbers(sentence):
         if m.start >= after - 1:
             return [
@@ -263,13 +306,13 @@ def _earlier_tally(
                     value_max=m.value_max,
                     qualifier=m.qualifier,
                     subject=last.subject,
-                    claimant=last.claimant,
+                    claimant=claimant,
                     sentence=sentence,
                     start=offset,
                     end=offset + len(sentence),
                     rule="earlier",
                     subject_key=last.subject_key,
-                    claimant_key=last.claimant_key,
+                    claimant_key=key,
                 )
             ]
     return []
@@ -281,6 +324,7 @@ def _listed_after(
     """The counts of a subgroup sentence ("They include more than 20 children.") as figures of
     the category the sentence before stated."""
     out: list[Figure] = []
+    claimant, key = _own_claimant(sentence, last, claimants)
     for m in find_numbers(sentence):
         group = _GROUP_AFTER.match(sentence, m.end)
         if m.start < after - 1 or group is None or group.group("who") in NON_PERSON:
@@ -293,13 +337,13 @@ def _listed_after(
                 value_max=m.value_max,
                 qualifier=m.qualifier,
                 subject=who,
-                claimant=last.claimant,
+                claimant=claimant,
                 sentence=sentence,
                 start=offset,
                 end=offset + len(sentence),
                 rule="shared-after",
                 subject_key=subject_key(who, claimants.table, ""),
-                claimant_key=last.claimant_key,
+                claimant_key=key,
             )
         )
     return out
@@ -321,9 +365,17 @@ def _breakdown_of_last(
     """ "Of those, 17 400 were children and about 12 000 were women": a breakdown, in a sentence
     of its own, of the figure the sentence before stated; it takes that figure's category, or
     the one its opener names ("Of the wounded, ...")."""
-    return _breakdown(
-        sentence, offset, named or last.category, last.claimant, last.claimant_key, claimants
-    )
+    claimant, key = _own_claimant(sentence, last, claimants)
+    return _breakdown(sentence, offset, named or last.category, claimant, key, claimants)
+
+
+def _own_claimant(
+    sentence: str, last: Figure, claimants: Claimants
+) -> tuple[str | None, str | None]:
+    """(claimant, key) of a sentence continuing `last`: its own speaker when it names one
+    ("..., ministry spokesman Ashraf al-Qudra told a press conference"), else `last`'s."""
+    own = claimants.of(sentence)
+    return (own, claimants.key(own)) if own else (last.claimant, last.claimant_key)
 
 
 def _breakdown(

@@ -88,3 +88,89 @@ def test_a_role_named_again_is_the_person_named_before() -> None:
         "The rebel official also said 14 captives had died."
     )
     assert {f.claimant_key for f in find_figures(text)} == {"haddad"}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "claimant"),
+    [
+        # a speaker noun from the vocabulary before "estimate", past a place phrase
+        (
+            "Though no count is final, researchers at the Lund Institute estimate that 4,000"
+            " people died.",
+            "researchers",
+        ),
+        # "place it as high as": a verb of estimating
+        ("Some historians place it as high as 80,000 dead.", "Some historians"),
+        # "X, which believes that": the name before the relative pronoun
+        (
+            "Monitors such as Casualty Watchers, which believes that 950 civilians died, disagree.",
+            "Casualty Watchers",
+        ),
+        # "was quoted ... as saying"
+        (
+            "A navy spokesman was quoted by the Daily Ledger as saying 12 sailors were missing.",
+            "navy spokesman",
+        ),
+        # a source cited in brackets at the sentence's end
+        ("More than 800 had died by May (Border Casualty Count, 2011).", "Border Casualty Count"),
+        ("- 3,000 rebels killed (Hartley)", "Hartley"),
+        # an acronym in brackets stands for the long name before it
+        (
+            "The Wall Street Journal (WSJ) reported that 40 hostages are still held.",
+            "Wall Street Journal",
+        ),
+    ],
+)
+def test_claimant_rules_as_data(sentence: str, claimant: str | None) -> None:
+    assert find_claimant(sentence) == claimant
+
+
+def test_a_bracketed_note_at_the_end_that_is_no_name_is_no_claimant() -> None:
+    assert find_claimant("At least 40 people were killed (14 of them children).") is None
+
+
+def test_a_generic_claimant_is_the_organisation_named_before() -> None:
+    text = (
+        "The Harbour Rights Commission revised its count of the dead on Friday. "
+        "Police killed at least 52 protesters, according to the watchdog."
+    )
+    (f,) = find_figures(text)
+    assert (f.value, f.claimant) == (52, "Harbour Rights Commission")
+
+
+def test_a_generic_claimant_is_not_a_person_named_before() -> None:
+    text = (
+        "Agency spokesman Tomas Rell said rescuers were searching the river. "
+        "On Friday the agency had revised the death toll to 37."
+    )
+    (f,) = find_figures(text)
+    assert (f.value, f.claimant) == (37, "agency")
+
+
+def test_it_claimed_after_the_group_said_is_the_group_named_first() -> None:
+    text = (
+        "At least 20 soldiers were killed, according to the Hill Defence Forces (HDF). "
+        "The troops burned two villages, the group said. "
+        "Four of its own fighters died, it claimed."
+    )
+    assert {f.claimant for f in find_figures(text)} == {"Hill Defence Forces"}
+
+
+def test_a_breakdown_sentence_keeps_its_own_speaker() -> None:
+    text = (
+        "At least 300 people have been killed in the strikes, the health ministry said. "
+        "Of those, 120 were children, ministry spokesman Rami Haddad told reporters."
+    )
+    by_value = {f.value: f.claimant for f in find_figures(text)}
+    assert by_value == {300: "health ministry", 120: "ministry spokesman Rami Haddad"}
+
+
+def test_it_lost_is_the_unit_named_before() -> None:
+    text = (
+        "The hardest fighting fell on the Ninth Infantry, at Red Ford. "
+        "It lost 212 killed and 340 wounded. "
+        "The Fifth had the longest march of the campaign. "
+        "At Elm Creek it lost 90 men."
+    )
+    got = {f.value: f.subject for f in find_figures(text)}
+    assert got == {212: "Ninth Infantry", 340: "Ninth Infantry", 90: "Fifth (men)"}

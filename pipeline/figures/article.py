@@ -96,7 +96,8 @@ _NAME_BEFORE = re.compile(r"(?:[A-Z][\w’'.-]*|of|for|the|and|on)(?:\s+|$)")
 
 def acronyms(text: str, aliases: dict[str, str]) -> dict[str, str]:
     """`aliases` plus, for each "Long Name (LN)" of `text` whose capitalised words' initials
-    spell LN, the long name (lower case, with and without "the") keyed as LN is: one claimant
+    spell LN, the long name (lower case, with and without "the", with and without "(LN)") keyed
+    as LN is: one claimant
     named two ways in one article keeps one key. The caller's aliases win."""
     if "(" not in text:
         return aliases
@@ -114,6 +115,7 @@ def acronyms(text: str, aliases: dict[str, str]) -> dict[str, str]:
                 if key:
                     for phrase in (long, long.removeprefix("the ")):
                         table.setdefault(phrase, key)
+                        table.setdefault(f"{phrase} ({short.lower()})", key)
                 break
     return table
 

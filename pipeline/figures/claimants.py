@@ -34,6 +34,8 @@ _SPEECH = (
     r"|acknowledges|admitted|admits|admit|declared|declares"
     # "Some authors place it as high as", "Airwars, which believes that 4,354 ..."
     r"|place(?=\s+(?:it|them|the)\b)|believes?(?=\s+(?:that\b|\d))"
+    # "The Pentagon also lists 15,000 troops wounded"; "The army accused the rebels of killing"
+    r"|lists(?=\s+(?:more|about|over|at|some|nearly|\d))|accused(?=\s[^.;]{0,80}?\bof\b)"
     # "a NATO spokesman was quoted in a newspaper as saying"
     r"|(?:was|were|is)\s+quoted(?=[^.;]{0,100}?\bas\s+saying\b)"
     # "Iran has revised down the number killed", "officials lowered the state's death toll"
@@ -41,7 +43,7 @@ _SPEECH = (
     r"(?:toll|number|figure|count|tally|estimate)s?\b)"
     r"|(?:released|publishe[ds]|issued)(?=\s+(?:(?:an?|the|its|their|new|latest)\s+)?(?:\w+\s+)?"
     r"(?:estimates?|figures|data|reports?|statement|tally|count|statistics|results|findings"
-    r"|study|survey)\b))"
+    r"|study|survey|tables?|lists?)\b))"
 )
 _ACCORDING_KEYS = ("according", "citing", "quoting", "ed by", "per ")
 _SPEECH_KEYS = (
@@ -49,7 +51,7 @@ _SPEECH_KEYS = (
     "add", "wrote", "writes", "note", "tweet", "posted", "data", "put", "place", "record",
     "document", "counted", "tallied", "show", "suggest", "indicat", "warn", "reveal",
     "acknowledg", "admit", "declar", "releas", "publish", "issued", "revised", "raised",
-    "lowered", "updated", "corrected", "believe", "quoted",
+    "lowered", "updated", "corrected", "believe", "quoted", "lists", "accused",
 )  # fmt: skip
 # The first-letter guard lets the scan skip most words without trying every alternative.
 _SPEECH_RE = re.compile(rf"\b(?=[abcdehilnprstuw]){_SPEECH}\b")
@@ -157,10 +159,23 @@ def _names_someone(phrase: str) -> bool:
     return bool(words) and (words[0][:1].isupper() or all(_is_org(w) for w in words))
 
 
+_EVIDENCE_VERBS = _V.words("evidence_verbs")
+# the speech verb ends the sentence: "..., railway officials said."
+_LAST_WORD = re.compile(r"[a-z]+\s*[.!]?[”\"’']?\s*$")
+_PERFECT = re.compile(r"\bha(?:s|ve|d)\s+$")  # "have confirmed by name": active, not a participle
+
+
 def _speaker(sentence: str) -> str | None:
+    shown = None
     for sm in _SPEECH_RE.finditer(sentence):
         if sm.group(0).startswith("claim") and _LIVES_AFTER.match(sentence, sm.end()):
             continue  # "the blast claimed the lives of 18": a death, not a statement
+        if (
+            sentence.startswith(" by ", sm.end())
+            and not sm.group(0).endswith("quoted")  # "was quoted by a paper as saying"
+            and not _PERFECT.search(sentence, max(0, sm.start() - 6), sm.start())
+        ):
+            continue  # "evidence recorded by fighter jets": a participle; its agent follows
         noun = sm.group(0) in _NOUN_SPEECH and _NOUN_AFTER.match(sentence, sm.end())
         if noun or _ARTICLE_BEFORE.search(sentence, max(0, sm.start() - 24), sm.start()):
             continue  # "an estimated 150,000", "an internal estimate of": not a verb here
@@ -181,10 +196,15 @@ def _speaker(sentence: str) -> str | None:
             and got.isalpha()
             and got.islower()
             and got not in _NP_LOWER  # "researchers estimate": a speaker and a verb
+            and not _LAST_WORD.match(sentence, sm.start())  # "..., historians estimate."
         ):
             continue  # "The field reports purport to ...": a noun, not a speaker and a verb
         if got and not _is_event(got):
-            return got
+            if sm.group(0) not in _EVIDENCE_VERBS:
+                return got
+            # "Video evidence ... suggest no more than 30 were killed, the military said": what
+            # shows a figure gives way to who states it
+            shown = shown or got
     for sm in _SAID_AFTER.finditer(sentence):
         before = sentence[max(0, sm.start() - 12) : sm.start()].split()
         if _ADDRESSEE.match(sentence, sm.end()) or (before and before[-1].lower() in _PRONOUNS):
@@ -192,7 +212,7 @@ def _speaker(sentence: str) -> str | None:
         got = _speaker_after(sentence, sm.end())
         if got and not _is_event(got):
             return got
-    return None
+    return shown
 
 
 _INVERTED = frozenset({",", "”", '"', "’"})
@@ -254,18 +274,6 @@ def _is_org(word: str) -> bool:
     return low in ORG_WORDS or low in _NP_LOWER and low not in _DETS
 
 
-def _spelled_by(tokens: list[str], acronym: str) -> str | None:
-    """The capitalised name ending `tokens` whose initials spell `acronym`, or None."""
-    name: list[str] = []
-    for tok in reversed(tokens[-12:]):
-        if not (tok[:1].isupper() or tok in ("of", "for", "the", "and", "on")):
-            break
-        name.insert(0, tok)
-        if "".join(w[0] for w in name if w[:1].isupper()) == acronym:
-            return clean_phrase(" ".join(name))
-    return None
-
-
 # "... more than 1,700 had died (Iraq Coalition Casualty Count, 2005; Antiwar.com, 2005).",
 # "11,000 rebels killed (Gilbert)": a source cited in brackets at the sentence's end
 _CITED = re.compile(
@@ -306,15 +314,23 @@ def _speaker_before(sentence: str, pos: int) -> str | None:
         tokens.pop()  # "Zelensky first reported", "officials on Monday said"
         if tokens and tokens[-1].lower() in ("on", "in", "last", "this"):
             tokens.pop()
+    acronym = None
     if tokens and tokens[-1] == ")" and "(" in tokens:
-        # "The Office for Civil Liberties (OCL) has recorded": the acronym names it
+        # "The Office for Civil Liberties (OCL) has recorded": brackets after the name
         inner = tokens[len(tokens) - tokens[::-1].index("(") : -1]
         del tokens[len(tokens) - 1 - tokens[::-1].index("(") :]
         if len(inner) == 1 and inner[0].isupper():
-            # the long name the acronym stands for, when its capitals spell it (the article's
-            # alias table gives both one key); else the acronym
-            long = _spelled_by(tokens, inner[0])
-            return long or inner[0]
+            # "The Wall Street Journal (WSJ) reported": the name and its acronym, as the text
+            # gives them (article.acronyms keys both as the acronym); the acronym alone when no
+            # name is read before it
+            acronym = inner[0]
+    got = _phrase_before(sentence, pos, tokens)
+    if acronym is None:
+        return got
+    return f"{got} ({acronym})" if got else acronym
+
+
+def _phrase_before(sentence: str, pos: int, tokens: list[str]) -> str | None:
     opening = _OPENING_NAME.match(sentence) if pos <= 200 else None
     if tokens and tokens[-1] == "," and opening is not None:
         # "Carl Conetta, co-director of the Project, a group that ..., estimates": the name that
@@ -334,6 +350,7 @@ def _speaker_before(sentence: str, pos: int) -> str | None:
     words: list[str] = []
     generic = 0  # plain lower-case nouns taken: they need a determiner or a name before them
     anchored = False
+    stop = ""  # the token the phrase stopped at
     for tok in reversed(tokens[-12:]):
         low = _drop_possessive(tok.lower())
         if words and tok[:1].isupper() and low in _LEAD_WORDS:
@@ -364,9 +381,12 @@ def _speaker_before(sentence: str, pos: int) -> str | None:
             words.append(tok)
             generic += 1
         else:
+            stop = tok
             break
-    if generic and not anchored:
-        return None  # "were killed in clashes, officials said" keeps its old reading
+    if generic and not anchored and not (stop == "," and _LAST_WORD.match(sentence, pos)):
+        # "were killed in clashes, officials said" keeps its old reading; "..., railway
+        # officials said.": a phrase set off by a comma before the closing verb is the speaker
+        return None
     named = _name_before_role(tokens, words)
     if named is not None:
         return named

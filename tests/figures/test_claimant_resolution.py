@@ -114,15 +114,47 @@ def test_a_role_named_again_is_the_person_named_before() -> None:
         # a source cited in brackets at the sentence's end
         ("More than 800 had died by May (Border Casualty Count, 2011).", "Border Casualty Count"),
         ("- 3,000 rebels killed (Hartley)", "Hartley"),
-        # an acronym in brackets stands for the long name before it
+        # a name with its acronym in brackets: both, as the text gives them
         (
             "The Wall Street Journal (WSJ) reported that 40 hostages are still held.",
-            "Wall Street Journal",
+            "Wall Street Journal (WSJ)",
         ),
+        ("The (NRO) said 40 died.", "NRO"),
+        # "issued a table", "lists": verbs of publishing a count
+        ("The War Office has just issued a full table of the losses: 300 killed.", "War Office"),
+        ("The ministry also lists more than 900 soldiers wounded.", "ministry"),
+        # "X accused Y of killing": X states it
+        (
+            "The army of the Island Republic (IR) on Friday accused the rebels of killing 17"
+            " farmers.",
+            "army of the Island Republic (IR)",
+        ),
+        # a participle "recorded by" is no speaker's verb: the speaker who says it is
+        (
+            "Footage recorded by drones suggests that 30 fighters were killed, the navy said.",
+            "navy",
+        ),
+        # ... but "have confirmed by name" is active
+        ("Two outlets have confirmed by name the deaths of 9,000 men.", "Two outlets"),
+        # what shows a figure gives way to who states it
+        ("Satellite images show 40 graves, provincial officials said.", "provincial officials"),
+        # a phrase set off by a comma before the verb that closes the sentence
+        ("The train derailed, killing 12 people, railway officials said.", "railway officials"),
+        ("Soldiers killed up to 400 people in the valley, historians estimate.", "historians"),
+        # ... but not one that runs on
+        ("Forty were killed in clashes, militia members said on a call with the mayor.", None),
     ],
 )
 def test_claimant_rules_as_data(sentence: str, claimant: str | None) -> None:
     assert find_claimant(sentence) == claimant
+
+
+def test_a_name_and_its_acronym_share_one_key() -> None:
+    text = (
+        "The Harbour Relief Office (HRO) said 14 people were missing. "
+        "HRO later said 30 people were missing."
+    )
+    assert {f.claimant_key for f in find_figures(text)} == {"hro"}
 
 
 def test_a_bracketed_note_at_the_end_that_is_no_name_is_no_claimant() -> None:

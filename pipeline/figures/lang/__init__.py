@@ -36,6 +36,7 @@ SCHEMA: dict[str, str] = {
     "speaker_words": "words",
     "not_speaker": "words",
     "noun_speech": "words",
+    "evidence_verbs": "words",
     "pronouns": "words",
     "generic_claimants": "words",
     "addressees": "words",

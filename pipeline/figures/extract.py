@@ -43,7 +43,7 @@ from pipeline.figures.numbers import find_numbers, has_number_word
 from pipeline.figures.rightcues import derived_stems, stems_gate
 from pipeline.figures.sentence_figures import Claimants, sentence_figures
 from pipeline.figures.sentences import split_sentences
-from pipeline.figures.subjects import subject_key
+from pipeline.figures.subjects import owned_subject, subject_key
 
 log = logging.getLogger(__name__)
 
@@ -174,6 +174,7 @@ def find_figures(
             found = [_group_of(f, figures[-1]) for f in found]  # "Of that number, 4,253 ..."
         found = [unnamed_group(f, claimants.table) for f in found]
         found = [_named_in_full(f, named, claimants, text, spans, idx) for f in found]
+        found = [_owned(f, claimants) for f in found]
         if "t " in sentence and IT_LOST.search(sentence):
             unit = unit_before(text, spans, idx)  # "It lost 509 killed": the unit named before
             if unit:
@@ -222,6 +223,20 @@ def _has_number(sentence: str, low: str) -> bool:
 
 
 _GENERIC_HEADS = vocabulary("en").words("generic_heads")
+
+
+def _owned(f: Figure, claimants: Claimants) -> Figure:
+    """ "The ministry said 4 of its soldiers were killed": the soldiers of who speaks
+    (subjects.owned_subject): "Ukraine said 40 of its soldiers" and "40 Ukrainian soldiers" share a
+    key."""
+    if f.subject is None or f.subject[:1] not in ("i", "t", "I", "T") or f.claimant is None:
+        return f
+    # "its" is a thing's: "Hezbollah said 8 of its fighters" (a one-word name is no person here)
+    person = names_a_person(f.claimant) and (" " in f.claimant or f.subject[:3].lower() != "its")
+    subject = owned_subject(f.subject, f.claimant, person)
+    if subject is None:
+        return f
+    return replace(f, subject=subject, subject_key=subject_key(subject, claimants.table))
 
 
 def _of_unit(f: Figure, unit: str, claimants: Claimants) -> Figure:

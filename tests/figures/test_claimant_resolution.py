@@ -206,3 +206,38 @@ def test_it_lost_is_the_unit_named_before() -> None:
     )
     got = {f.value: f.subject for f in find_figures(text)}
     assert got == {212: "Ninth Infantry", 340: "Ninth Infantry", 90: "Fifth (men)"}
+
+
+@pytest.mark.parametrize(
+    ("text", "subject", "key"),
+    [
+        # "its"/"their" group: the owner is who speaks of them, in the spec's "army (soldiers)"
+        ("Hezbollah said eight of its fighters were killed.", "Hezbollah (fighters)", "fighters"),
+        ("Chad's army said 40 of its soldiers died.", "Chad (soldiers)", "soldiers"),
+        (
+            "Ukraine said 40 of its soldiers were captured.",
+            "Ukraine (soldiers)",
+            "ukrainian soldiers",
+        ),
+        ("Armenian officials said 300 of their soldiers died.", "Armenian soldiers", "soldiers"),
+        (
+            "The Azov regiment said 600 of its fighters were captured.",
+            "Azov regiment (fighters)",
+            "fighters",
+        ),
+        # a person's "their" is not theirs to own; no claimant, no owner
+        ("Jane Roe said 12 of their children died.", "their children", "children"),
+        ("Twelve of its soldiers were killed in the raid.", "its soldiers", "soldiers"),
+        # a loss owned up to names who suffered it
+        ("The enemy admit a loss of 1,200 killed and wounded.", "enemy", "enemy"),
+    ],
+)
+def test_possessed_and_owned_groups(text: str, subject: str, key: str) -> None:
+    (f,) = find_figures(text)
+    assert (f.subject, f.subject_key) == (subject, key)
+
+
+def test_its_soldiers_and_the_nations_soldiers_share_one_key() -> None:
+    first = find_figures("Ukraine said 40 of its soldiers were captured.")
+    second = find_figures("Forty Ukrainian soldiers were captured, Ukraine said.")
+    assert first[0].subject_key == second[0].subject_key == "ukrainian soldiers"

@@ -16,6 +16,7 @@ from pipeline.figures.claimkeys import ORG_WORDS as ORG_WORDS  # re-exported
 from pipeline.figures.claimkeys import POSSESSIVE_ENDS as _POSSESSIVE_ENDS
 from pipeline.figures.claimkeys import claimant_key as claimant_key  # re-exported
 from pipeline.figures.claimkeys import drop_possessive as _drop_possessive
+from pipeline.figures.claimkeys import names_a_person
 from pipeline.figures.lang import vocabulary
 
 _V = vocabulary("en")
@@ -144,6 +145,14 @@ def find_claimant(sentence: str) -> str | None:
         m = None  # "recorded by fighter jets": a participle, not a source
     if m:
         source = clean_phrase(_CUT.sub("", _SOURCE_OF.sub("", m.group("x"))))
+        named = _ROLE_THEN_NAME.match(sentence, m.end()) if source else None
+        if (
+            named is not None
+            and source is not None
+            and _ROLE_TITLES.intersection(source.lower().split())
+            and names_a_person(named.group("name"))
+        ):
+            source = named.group("name")  # "mentioned by the EU's foreign envoy, Ana Ruiz,"
         if m.group("k").lower() not in ("citing", "quoting") and not m.group("k").endswith("by"):
             return source  # "citing Y", "released by Y": Y only when no speaker is named
     speaker = _speaker(sentence) if any(k in low for k in _SPEECH_KEYS) else None
@@ -432,6 +441,10 @@ _REPORTS_FROM = re.compile(
     r"\W{0,2}(?:reports?|data|figures|estimates|statistics)\s+(?:from|by)\s+(?P<x>[^,.;:()]{2,80}?)"
     r"(?=\s*,|\s+(?:show|shows|showed|say|said|put|estimated|suggest|suggested)\b)",
     re.IGNORECASE,
+)
+# A name in apposition after a source naming a role: "by High Representative ..., Ana Ruiz,"
+_ROLE_THEN_NAME = re.compile(
+    r",\s+(?P<name>[A-Z][\w’'.-]+(?:\s+[A-Z][\w’'.-]+){1,2})\s*(?:[,.;]|$)"
 )
 _SOURCE_LABEL = re.compile(r"\bsource:\s+(?P<x>[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*){0,4})", re.I)
 # A name of two to four capitalised words opening the sentence, then a comma.

@@ -163,7 +163,7 @@ def find_figures(
             continue
         if all(f.claimant is None for f in found):
             claimant = (
-                _pronoun_antecedent(text, spans, idx, claimants)
+                _pronoun_antecedent(text, spans, idx, claimants, named)
                 or _claimant_nearby(text, spans, idx, claimants)
                 or claimant_in_article(text, spans, idx, claimants)
             )
@@ -432,7 +432,7 @@ def _as_killed(f: Figure) -> Figure:
 
 
 def _pronoun_antecedent(
-    text: str, spans: list[tuple[int, int]], idx: int, claimants: Claimants
+    text: str, spans: list[tuple[int, int]], idx: int, claimants: Claimants, named: list[str]
 ) -> str | None:
     """ "..., he said.": the person the article named last before, as the claimant of
     sentence `idx` ("it"/"they" are left to the sentences nearby: an acronym looks like a name)."""
@@ -442,7 +442,23 @@ def _pronoun_antecedent(
         found = claimants.of(text[spans[j][0] : spans[j][1]])
         if found and names_a_person(found):
             return found
-    return None
+    for j in range(idx - 1, max(-1, idx - 4), -1):
+        # "Tuyisenge is a mother of six. ... “I saw nine dead,” she says.": the person a
+        # sentence before opens with, when none is quoted
+        opening = _PERSON_OPENING.match(text, spans[j][0], spans[j][1])
+        if opening is not None and names_a_person(opening.group("name")):
+            name = opening.group("name")
+            if name.split()[0].lower() not in _NOT_A_NAME:
+                return name
+    # the person an earlier figure of the article was attributed to
+    return next((c for c in reversed(named) if names_a_person(c)), None)
+
+
+# "Tuyisenge is a 30-year-old mother", "Ana Ruiz, who lost her son, ...", "Omar Bali had fled"
+_PERSON_OPENING = re.compile(
+    r"(?P<name>[A-Z][a-z’'-]+(?:\s+[A-Z][a-z’'-]+){0,2})(?:,\s+(?:a|an|who)\b|\s+(?:is|was|had|has)\s)"
+)
+_NOT_A_NAME = vocabulary("en").words("speech_gap") | vocabulary("en").words("time_words")
 
 
 def _claimant_nearby(

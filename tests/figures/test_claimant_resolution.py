@@ -241,3 +241,20 @@ def test_its_soldiers_and_the_nations_soldiers_share_one_key() -> None:
     first = find_figures("Ukraine said 40 of its soldiers were captured.")
     second = find_figures("Forty Ukrainian soldiers were captured, Ukraine said.")
     assert first[0].subject_key == second[0].subject_key == "ukrainian soldiers"
+
+
+def test_she_says_is_the_person_a_sentence_before_opens_with() -> None:
+    text = (
+        "Amina Diallo is a teacher from the river town. "
+        "“We buried eleven of our neighbours,” she says. "
+        "“Another three are missing,” she adds."
+    )
+    assert {f.claimant for f in find_figures(text)} == {"Amina Diallo"}
+
+
+def test_a_source_naming_a_role_then_a_name_is_the_name() -> None:
+    sentence = "The toll of 9,000 cited by the UN special envoy, Lena Varga, seems low."
+    assert find_claimant(sentence) == "Lena Varga"
+    # a list of sources is no role and a name
+    listed = "About 400 died, according to the Red Cross, Doctors Abroad and the police."
+    assert find_claimant(listed) == "Red Cross"

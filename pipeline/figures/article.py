@@ -48,12 +48,10 @@ _BACK = 10  # sentences read back for the organisation a generic claimant stands
 def is_generic(claimant: str) -> bool:
     """ "group", "the UN agency", "rights watchdog": a claimant that says what kind of
     organisation speaks, not which (lower-case words but an acronym, a generic last noun)."""
+    if claimant.rpartition(" ")[2] not in GENERIC_CLAIMANTS:
+        return False  # most claimants stop here
     words = claimant.split()
-    return (
-        len(words) <= 3
-        and words[-1] in GENERIC_CLAIMANTS
-        and all(w.islower() or w.isupper() for w in words)
-    )
+    return len(words) <= 3 and all(w.islower() or w.isupper() for w in words)
 
 
 def organisation_before(

@@ -35,6 +35,8 @@ _SPEECH = (
     r"|acknowledges|admitted|admits|admit|declared|declares"
     # "Some authors place it as high as", "Airwars, which believes that 4,354 ..."
     r"|place(?=\s+(?:it|them|the)\b)|believes?(?=\s+(?:that\b|\d))"
+    # "Haitian authorities gave a lower count of 51 dead"
+    r"|gave(?=\s+(?:an?\s+|the\s+|its\s+|their\s+)?(?:\w+\s+)?(?:count|figure|toll|estimate|tally)s?\b)"
     # "The Pentagon also lists 15,000 troops wounded"; "The army accused the rebels of killing"
     r"|lists(?=\s+(?:more|about|over|at|some|nearly|\d))|accused(?=\s[^.;]{0,80}?\bof\b)"
     # "a NATO spokesman was quoted in a newspaper as saying"
@@ -46,16 +48,25 @@ _SPEECH = (
     r"(?:estimates?|figures|data|reports?|statement|tally|count|statistics|results|findings"
     r"|study|survey|tables?|lists?)\b))"
 )
-_ACCORDING_KEYS = ("according", "citing", "quoting", "ed by", "per ")
+_ACCORDING_KEYS = (
+    "according",
+    "citing",
+    "quoting",
+    "ed by",
+    "per ",
+    "count of",
+    "tally of",
+    "estimate of",
+)
 _SPEECH_KEYS = (
     "said", "say", "report", "stat", "told", "tell", "claim", "announc", "estimat", "confirm",
     "add", "wrote", "writes", "note", "tweet", "posted", "data", "put", "place", "record",
     "document", "counted", "tallied", "show", "suggest", "indicat", "warn", "reveal",
     "acknowledg", "admit", "declar", "releas", "publish", "issued", "revised", "raised",
-    "lowered", "updated", "corrected", "believe", "quoted", "lists", "accused",
+    "lowered", "updated", "corrected", "believe", "quoted", "lists", "accused", "gave",
 )  # fmt: skip
 # The first-letter guard lets the scan skip most words without trying every alternative.
-_SPEECH_RE = re.compile(rf"\b(?=[abcdehilnprstuw]){_SPEECH}\b")
+_SPEECH_RE = re.compile(rf"\b(?=[abcdeghilnprstuw]){_SPEECH}\b")
 _NP_LOWER = _V.words("speaker_words")
 # Lower-case words that never sit inside a speaker's name: verbs, pronouns, quantities.
 _NOT_SPEAKER = _V.words("not_speaker")
@@ -69,7 +80,8 @@ _LEAD_WORDS = _SPEECH_GAP | frozenset(
 )
 WORD = re.compile(r"[\w’'.&-]+|[^\w\s]")
 _ACCORDING = re.compile(
-    r"\b(?P<k>according\s+to|citing|quoting|(?:cited|reported|confirmed|given|mentioned|compiled"
+    r"\b(?P<k>according\s+to|citing|quoting|(?:by|in)\s+the\s+(?:count|tally|estimate)\s+of"
+    r"|(?:cited|reported|confirmed|given|mentioned|compiled"
     r"|recorded|released|published|analy[sz]ed|provided|issued|announced|documented|verified)"
     r"\s+by|per(?=\s+(?:the\s|(?-i:[A-Z]))))\s+"  # "per Reuters", never "per cent" or "per day"
     r"(?P<x>[^,.;:()“”\"—–]{2,90})",
@@ -156,7 +168,31 @@ def find_claimant(sentence: str) -> str | None:
         if m.group("k").lower() not in ("citing", "quoting") and not m.group("k").endswith("by"):
             return source  # "citing Y", "released by Y": Y only when no speaker is named
     speaker = _speaker(sentence) if any(k in low for k in _SPEECH_KEYS) else None
-    return speaker or source or _label(sentence)
+    return speaker or source or _label(sentence) or _owner_of_count(sentence)
+
+
+# "The military government's final count was 84,537", "the Pentagon's own count is 2,461"
+_OWNED_COUNT = re.compile(
+    r"(?P<x>(?:[\w.-]+\s+){0,3}?[\w.-]+)(?:’s|'s)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:count|toll|tally|figures|estimate|statistics)\b"
+)
+
+
+def _owner_of_count(sentence: str) -> str | None:
+    """The owner of a count the sentence gives ("The military government's final count was"),
+    when it is an organisation (its last word an organisation or newsroom noun, or initials);
+    "the country's death toll" names a place, not who counts."""
+    if "’s" not in sentence and "'s" not in sentence:
+        return None
+    for m in _OWNED_COUNT.finditer(sentence):
+        words = m.group("x").split()
+        while words and words[0].lower() not in _DETERMINERS and not words[0][:1].isupper():
+            words.pop(0)  # "puts the military's count": the owner starts at a name or "the"
+        last = words[-1].lower() if words else ""
+        named = last in ORG_WORDS or last in _NP_LOWER or words[-1].isupper() if last else False
+        if named and last not in _DETS:
+            return clean_phrase(" ".join(words))
+    return None
 
 
 def _names_someone(phrase: str) -> bool:
@@ -246,7 +282,10 @@ def pronoun_speaker(sentence: str) -> str | None:
 
 def _is_event(phrase: str) -> bool:
     """ "US-British strikes", "the blast": an event is never who states a figure."""
-    return phrase.split()[-1].lower() in _EVENT_NOUNS
+    words = phrase.split()
+    if len(words) > 2 and words[-1][:1].isupper() and words[-2].lower() == "of":
+        return False  # "Coordination Headquarters for ... Prisoners of War": a name
+    return words[-1].lower() in _EVENT_NOUNS
 
 
 def _is_name(tokens: list[str]) -> bool:
@@ -283,6 +322,7 @@ def _is_org(word: str) -> bool:
     return low in ORG_WORDS or low in _NP_LOWER and low not in _DETS
 
 
+_LOWER_CREDIT = re.compile(r"\s[—–]\s*(?P<x>[a-z]+(?:\s+[a-z]+)?)\s*\.?$")
 # "... more than 1,700 had died (Iraq Coalition Casualty Count, 2005; Antiwar.com, 2005).",
 # "11,000 rebels killed (Gilbert)": a source cited in brackets at the sentence's end
 _CITED = re.compile(
@@ -308,6 +348,9 @@ def _label(sentence: str) -> str | None:
             w[:1].isupper() or w.lower() in _NP_LOWER for w in words
         ):
             return clean_phrase(m.group("x"))
+    m = _LOWER_CREDIT.search(sentence, len(sentence) - 40) if "—" in tail or "–" in tail else None
+    if m is not None and all(w in _NP_LOWER or w in ORG_WORDS for w in m.group("x").split()):
+        return m.group("x")  # "... in shooting at a shopping centre — police."
     m = _CITED.search(sentence, len(sentence) - 120) if sentence.rstrip(" .")[-1:] == ")" else None
     if m is not None and m.group("x").split()[0].lower().strip(".") not in _NOT_CREDIT:
         return clean_phrase(m.group("x"))

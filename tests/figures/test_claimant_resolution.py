@@ -143,6 +143,21 @@ def test_a_role_named_again_is_the_person_named_before() -> None:
         ("Soldiers killed up to 400 people in the valley, historians estimate.", "historians"),
         # ... but not one that runs on
         ("Forty were killed in clashes, militia members said on a call with the mayor.", None),
+        # a name ending "of War" is no event
+        (
+            "The Office for Prisoners of War said 800 soldiers are still held.",
+            "Office for Prisoners of War",
+        ),
+        # "gave a lower count", "put them at", "by the count of"
+        ("Island authorities gave a lower count of 51 dead.", "Island authorities"),
+        ("Most historians put them at 30,000 killed and wounded.", "Most historians"),
+        ("By the count of the Press Freedom Desk, 170 reporters have died.", "Press Freedom Desk"),
+        # the owner of a count, when an organisation
+        ("The military government's final count was 8,400 dead.", "military government"),
+        ("The country's death toll rose to 80.", None),
+        # a lower-case newsroom noun credited after a dash
+        ("Breaking: at least 3 dead, 9 hurt in a shooting at a market — police.", "police"),
+        ("At least 3 dead in a shooting — developing story.", None),
     ],
 )
 def test_claimant_rules_as_data(sentence: str, claimant: str | None) -> None:

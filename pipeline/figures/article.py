@@ -95,27 +95,50 @@ _NAME_BEFORE = re.compile(r"(?:[A-Z][\w’'.-]*|of|for|the|and|on)(?:\s+|$)")
 def acronyms(text: str, aliases: dict[str, str]) -> dict[str, str]:
     """`aliases` plus, for each "Long Name (LN)" of `text` whose capitalised words' initials
     spell LN, the long name (lower case, with and without "the", with and without "(LN)") keyed
-    as LN is: one claimant
-    named two ways in one article keeps one key. The caller's aliases win."""
+    as LN is: one claimant named two ways in one article keeps one key. The caller's aliases
+    win."""
     if "(" not in text:
         return aliases
     table = dict(aliases)
+    for short, name in _spelled_out(text):
+        long = name.lower()
+        key = claimant_key(short, aliases)
+        if key:
+            for phrase in (long, long.removeprefix("the ")):
+                table.setdefault(phrase, key)
+                table.setdefault(f"{phrase} ({short.lower()})", key)
+    return table
+
+
+def _spelled_out(text: str) -> list[tuple[str, str]]:
+    """(initials, name) for each "Long Name (LN)" of `text` whose capitalised words' initials
+    spell LN."""
+    out: list[tuple[str, str]] = []
     for m in _ACRONYM.finditer(text):
         short = m.group(1)
         words = text[max(0, m.start() - 120) : m.start()].split()
         name: list[str] = []
         while words and _NAME_BEFORE.fullmatch(words[-1] + " "):
             name.insert(0, words.pop())
-            initials = "".join(w[0] for w in name if w[:1].isupper())
-            if initials == short:
-                long = " ".join(name).lower()
-                key = claimant_key(short, aliases)
-                if key:
-                    for phrase in (long, long.removeprefix("the ")):
-                        table.setdefault(phrase, key)
-                        table.setdefault(f"{phrase} ({short.lower()})", key)
+            if "".join(w[0] for w in name if w[:1].isupper()) == short:
+                out.append((short, " ".join(name)))
                 break
-    return table
+    return out
+
+
+def in_full(acronym: str, text: str, named: list[str]) -> str | None:
+    """ "Syrian Democratic Forces (SDF)" for a claimant "SDF" the article spelled out ("...
+    Forces (SDF)") or named before (a claimant ending in capitalised words whose initials spell
+    it): the name as the text gives it, for a reader; its key is the acronym's."""
+    if f"({acronym})" in text:
+        for short, name in _spelled_out(text):
+            if short == acronym:
+                return f"{name.removeprefix('the ').removeprefix('The ')} ({acronym})"
+    for earlier in reversed(named):
+        words = earlier.split()[-len(acronym) :]
+        if len(words) == len(acronym) and "".join(w[:1] for w in words) == acronym:
+            return f"{' '.join(words)} ({acronym})"
+    return None
 
 
 _UNIT_NOUNS = vocabulary("en").words("unit_nouns")

@@ -171,10 +171,10 @@ def find_claimant(sentence: str) -> str | None:
     return speaker or source or _label(sentence) or _owner_of_count(sentence)
 
 
-# "The military government's final count was 84,537", "the Pentagon's own count is 2,461"
-_OWNED_COUNT = re.compile(
-    r"(?P<x>(?:[\w.-]+\s+){0,3}?[\w.-]+)(?:’s|'s)\s+(?:[\w-]+\s+){0,2}?"
-    r"(?:count|toll|tally|figures|estimate|statistics)\b"
+# "The military government's final count was 84,537", "the Pentagon's own count is 2,461":
+# what follows a possessive, up to the count noun
+_COUNT_AFTER = re.compile(
+    r"\s+(?:[\w-]+\s+){0,2}?(?:count|toll|tally|figures|estimate|statistics)\b", re.IGNORECASE
 )
 
 
@@ -182,16 +182,20 @@ def _owner_of_count(sentence: str) -> str | None:
     """The owner of a count the sentence gives ("The military government's final count was"),
     when it is an organisation (its last word an organisation or newsroom noun, or initials);
     "the country's death toll" names a place, not who counts."""
-    if "’s" not in sentence and "'s" not in sentence:
-        return None
-    for m in _OWNED_COUNT.finditer(sentence):
-        words = m.group("x").split()
-        while words and words[0].lower() not in _DETERMINERS and not words[0][:1].isupper():
-            words.pop(0)  # "puts the military's count": the owner starts at a name or "the"
-        last = words[-1].lower() if words else ""
-        named = last in ORG_WORDS or last in _NP_LOWER or words[-1].isupper() if last else False
-        if named and last not in _DETS:
-            return clean_phrase(" ".join(words))
+    for mark in ("’s", "'s"):
+        at = sentence.find(mark)
+        while at > 0:
+            if _COUNT_AFTER.match(sentence, at + 2):
+                words = sentence[max(0, at - 60) : at].split()[-4:]
+                while words and words[0].lower() not in _DETERMINERS and not words[0][:1].isupper():
+                    words.pop(0)  # "puts the military's count": the owner starts at a name
+                last = words[-1].lower() if words else ""
+                named = (
+                    last in ORG_WORDS or last in _NP_LOWER or words[-1].isupper() if last else False
+                )
+                if named and last not in _DETS:
+                    return clean_phrase(" ".join(words))
+            at = sentence.find(mark, at + 2)
     return None
 
 

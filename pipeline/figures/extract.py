@@ -18,6 +18,7 @@ from pipeline.figures.article import (
     IT_LOST,
     acronyms,
     claimant_in_article,
+    in_full,
     is_generic,
     organisation_before,
     unit_before,
@@ -175,6 +176,7 @@ def find_figures(
         found = [unnamed_group(f, claimants.table) for f in found]
         found = [_named_in_full(f, named, claimants, text, spans, idx) for f in found]
         found = [_owned(f, claimants) for f in found]
+        found = [_spelled(f, text, claimants, named) for f in found]
         if "t " in sentence and IT_LOST.search(sentence):
             unit = unit_before(text, spans, idx)  # "It lost 509 killed": the unit named before
             if unit:
@@ -223,6 +225,16 @@ def _has_number(sentence: str, low: str) -> bool:
 
 
 _GENERIC_HEADS = vocabulary("en").words("generic_heads")
+
+
+def _spelled(f: Figure, text: str, claimants: Claimants, named: list[str]) -> Figure:
+    """ "the SDF said" in an article that spelled out "Syrian Democratic Forces (SDF)": the
+    claimant as the name and its initials (one key: article.acronyms)."""
+    c = f.claimant
+    if c is None or not (2 <= len(c) <= 8 and c.isupper() and c.isalpha()):
+        return f
+    full = in_full(c, text, named)
+    return f if full is None else replace(f, claimant=full, claimant_key=claimants.key(full))
 
 
 def _owned(f: Figure, claimants: Claimants) -> Figure:

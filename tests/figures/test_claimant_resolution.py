@@ -273,3 +273,14 @@ def test_a_source_naming_a_role_then_a_name_is_the_name() -> None:
     # a list of sources is no role and a name
     listed = "About 400 died, according to the Red Cross, Doctors Abroad and the police."
     assert find_claimant(listed) == "Red Cross"
+
+
+def test_initials_are_shown_with_the_name_the_article_gave() -> None:
+    spelled = "The Lake Defence Units (LDU) control the dam. Two guards were wounded, the LDU said."
+    named = (
+        "The Lake Defence Units said they killed four attackers. "
+        "Two guards were wounded, the LDU said."
+    )
+    by_value = {f.value: (f.claimant, f.claimant_key) for f in find_figures(spelled)}
+    assert by_value == {2: ("Lake Defence Units (LDU)", "ldu")}
+    assert find_figures(named)[-1].claimant == "Lake Defence Units (LDU)"

@@ -13,8 +13,10 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from pipeline.figures.claimkeys import claimant_key
+from pipeline.figures.claimants import GENERIC_CLAIMANTS
+from pipeline.figures.claimkeys import claimant_key, names_a_person
 from pipeline.figures.groups import names_a_group
+from pipeline.figures.lang import vocabulary
 from pipeline.figures.model import Figure
 from pipeline.figures.sentence_figures import Claimants
 from pipeline.figures.subjects import subject_key
@@ -39,6 +41,40 @@ def claimant_in_article(
 
 
 _PEOPLE = "people"
+_ACRONYM_WORD = re.compile(r"[A-Z]{2,8}")  # "PDF", "UN": initials name an organisation
+_BACK = 10  # sentences read back for the organisation a generic claimant stands for
+
+
+def is_generic(claimant: str) -> bool:
+    """ "group", "the UN agency", "rights watchdog": a claimant that says what kind of
+    organisation speaks, not which (lower-case words but an acronym, a generic last noun)."""
+    if claimant.rpartition(" ")[2] not in GENERIC_CLAIMANTS:
+        return False  # most claimants stop here
+    words = claimant.split()
+    return len(words) <= 3 and all(w.islower() or w.isupper() for w in words)
+
+
+def organisation_before(
+    text: str, spans: list[tuple[int, int]], idx: int, generic: str, claimants: Claimants
+) -> str | None:
+    """The organisation that `generic` ("the watchdog", "the UN agency", "the group") stands
+    for: of the capitalised names the article gives as claimants within `_BACK` sentences
+    before sentence `idx` (or earlier in it) that hold the generic's acronym, the last that is
+    no person's name ("Bashir Lawan said ... the agency had revised": not Lawan). A name without
+    an organisation word or initials ("Amnesty Trust") looks like a person's and is passed."""
+    marks = [w for w in generic.split() if w.isupper()]
+    for j in range(idx, max(-1, idx - 1 - _BACK), -1):
+        found = claimants.of(text[spans[j][0] : spans[j][1]])
+        if (
+            not found
+            or not found[:1].isupper()
+            or is_generic(found)
+            or not all(mark in found.split() for mark in marks)
+        ):
+            continue
+        if not names_a_person(found) or any(_ACRONYM_WORD.fullmatch(w) for w in found.split()):
+            return found
+    return None
 
 
 def unnamed_group(f: Figure, aliases: dict[str, str]) -> Figure:
@@ -58,23 +94,80 @@ _NAME_BEFORE = re.compile(r"(?:[A-Z][\w’'.-]*|of|for|the|and|on)(?:\s+|$)")
 
 def acronyms(text: str, aliases: dict[str, str]) -> dict[str, str]:
     """`aliases` plus, for each "Long Name (LN)" of `text` whose capitalised words' initials
-    spell LN, the long name (lower case, with and without "the") keyed as LN is: one claimant
-    named two ways in one article keeps one key. The caller's aliases win."""
+    spell LN, the long name (lower case, with and without "the", with and without "(LN)") keyed
+    as LN is: one claimant named two ways in one article keeps one key. The caller's aliases
+    win."""
     if "(" not in text:
         return aliases
     table = dict(aliases)
+    for short, name in _spelled_out(text):
+        long = name.lower()
+        key = claimant_key(short, aliases)
+        if key:
+            for phrase in (long, long.removeprefix("the ")):
+                table.setdefault(phrase, key)
+                table.setdefault(f"{phrase} ({short.lower()})", key)
+    return table
+
+
+def _spelled_out(text: str) -> list[tuple[str, str]]:
+    """(initials, name) for each "Long Name (LN)" of `text` whose capitalised words' initials
+    spell LN."""
+    out: list[tuple[str, str]] = []
     for m in _ACRONYM.finditer(text):
         short = m.group(1)
         words = text[max(0, m.start() - 120) : m.start()].split()
         name: list[str] = []
         while words and _NAME_BEFORE.fullmatch(words[-1] + " "):
             name.insert(0, words.pop())
-            initials = "".join(w[0] for w in name if w[:1].isupper())
-            if initials == short:
-                long = " ".join(name).lower()
-                key = claimant_key(short, aliases)
-                if key:
-                    for phrase in (long, long.removeprefix("the ")):
-                        table.setdefault(phrase, key)
+            if "".join(w[0] for w in name if w[:1].isupper()) == short:
+                out.append((short, " ".join(name)))
                 break
-    return table
+    return out
+
+
+def in_full(acronym: str, text: str, named: list[str]) -> str | None:
+    """ "Syrian Democratic Forces (SDF)" for a claimant "SDF" the article spelled out ("...
+    Forces (SDF)") or named before (a claimant ending in capitalised words whose initials spell
+    it): the name as the text gives it, for a reader; its key is the acronym's."""
+    if f"({acronym})" in text:
+        for short, name in _spelled_out(text):
+            if short == acronym:
+                return f"{name.removeprefix('the ').removeprefix('The ')} ({acronym})"
+    for earlier in reversed(named):
+        words = earlier.split()[-len(acronym) :]
+        if len(words) == len(acronym) and "".join(w[:1] for w in words) == acronym:
+            return f"{' '.join(words)} ({acronym})"
+    return None
+
+
+_UNIT_NOUNS = vocabulary("en").words("unit_nouns")
+# "the Sixteenth Infantry", "the 33d Virginia Volunteers": a unit's name ends on a unit noun
+_UNIT = re.compile(
+    r"\b(?P<u>(?:(?:\d+(?:st|nd|rd|th|d)|[A-Z][\w’'-]*)\s+){1,4}?(?:"
+    + "|".join(sorted((w.capitalize() for w in _UNIT_NOUNS), key=len, reverse=True))
+    + r"))\b"
+)
+# "The 2d Georgia had the longest service", "The Fourth lost 164": a unit opening a sentence
+_UNIT_OPENING = re.compile(
+    r"\W{0,2}The\s+(?P<u>(?:\d+(?:st|nd|rd|th|d)|[A-Z][\w’'-]*)(?:\s+[A-Z][\w’'-]*){0,3})\s+"
+    r"(?:had|has|was|is|lost|suffered|fought|went|took)\b"
+)
+# "It lost 509 killed", "in the field, it lost 120", "it was in the wheat-field, and lost 165"
+IT_LOST = re.compile(
+    r"(?:^|[\s,])[Ii]t\s+(?:[^.;]{0,40}?\band\s+)?(?:had\s+|has\s+)?(?:lost|suffered)\b"
+)
+
+
+def unit_before(text: str, spans: list[tuple[int, int]], idx: int) -> str | None:
+    """The military unit "it" stands for in sentence `idx` ("It lost 509 killed"): the unit
+    the three sentences before name last, by a unit noun or as the subject opening one."""
+    for j in range(idx - 1, max(-1, idx - 4), -1):
+        sentence = text[spans[j][0] : spans[j][1]]
+        opening = _UNIT_OPENING.match(sentence)
+        units = list(_UNIT.finditer(sentence))
+        if units:
+            return " ".join(units[-1].group("u").split()).removeprefix("The ")
+        if opening is not None:
+            return " ".join(opening.group("u").split())
+    return None

@@ -16,6 +16,7 @@ from pipeline.figures.claimkeys import ORG_WORDS as ORG_WORDS  # re-exported
 from pipeline.figures.claimkeys import POSSESSIVE_ENDS as _POSSESSIVE_ENDS
 from pipeline.figures.claimkeys import claimant_key as claimant_key  # re-exported
 from pipeline.figures.claimkeys import drop_possessive as _drop_possessive
+from pipeline.figures.claimkeys import names_a_person
 from pipeline.figures.lang import vocabulary
 
 _V = vocabulary("en")
@@ -32,23 +33,40 @@ _SPEECH = (
     r"|placed|recorded|records|documented|counted|tallied|show|shows|showed|suggest|suggests"
     r"|suggested|indicate|indicates|indicated|warned|warns|revealed|reveals|acknowledged"
     r"|acknowledges|admitted|admits|admit|declared|declares"
+    # "Some authors place it as high as", "Airwars, which believes that 4,354 ..."
+    r"|place(?=\s+(?:it|them|the)\b)|believes?(?=\s+(?:that\b|\d))"
+    # "Haitian authorities gave a lower count of 51 dead"
+    r"|gave(?=\s+(?:an?\s+|the\s+|its\s+|their\s+)?(?:\w+\s+)?(?:count|figure|toll|estimate|tally)s?\b)"
+    # "The Pentagon also lists 15,000 troops wounded"; "The army accused the rebels of killing"
+    r"|lists(?=\s+(?:more|about|over|at|some|nearly|\d))|accused(?=\s[^.;]{0,80}?\bof\b)"
+    # "a NATO spokesman was quoted in a newspaper as saying"
+    r"|(?:was|were|is)\s+quoted(?=[^.;]{0,100}?\bas\s+saying\b)"
     # "Iran has revised down the number killed", "officials lowered the state's death toll"
     r"|(?:revised|raised|lowered|updated|corrected)(?=\s+(?:[\w’'-]+\s+){0,4}?"
     r"(?:toll|number|figure|count|tally|estimate)s?\b)"
     r"|(?:released|publishe[ds]|issued)(?=\s+(?:(?:an?|the|its|their|new|latest)\s+)?(?:\w+\s+)?"
     r"(?:estimates?|figures|data|reports?|statement|tally|count|statistics|results|findings"
-    r"|study|survey)\b))"
+    r"|study|survey|tables?|lists?)\b))"
 )
-_ACCORDING_KEYS = ("according", "citing", "quoting", "ed by", "per ")
+_ACCORDING_KEYS = (
+    "according",
+    "citing",
+    "quoting",
+    "ed by",
+    "per ",
+    "count of",
+    "tally of",
+    "estimate of",
+)
 _SPEECH_KEYS = (
     "said", "say", "report", "stat", "told", "tell", "claim", "announc", "estimat", "confirm",
     "add", "wrote", "writes", "note", "tweet", "posted", "data", "put", "place", "record",
     "document", "counted", "tallied", "show", "suggest", "indicat", "warn", "reveal",
     "acknowledg", "admit", "declar", "releas", "publish", "issued", "revised", "raised",
-    "lowered", "updated", "corrected",
+    "lowered", "updated", "corrected", "believe", "quoted", "lists", "accused", "gave",
 )  # fmt: skip
 # The first-letter guard lets the scan skip most words without trying every alternative.
-_SPEECH_RE = re.compile(rf"\b(?=[acdehilnprstuw]){_SPEECH}\b")
+_SPEECH_RE = re.compile(rf"\b(?=[abcdeghilnprstuw]){_SPEECH}\b")
 _NP_LOWER = _V.words("speaker_words")
 # Lower-case words that never sit inside a speaker's name: verbs, pronouns, quantities.
 _NOT_SPEAKER = _V.words("not_speaker")
@@ -62,7 +80,8 @@ _LEAD_WORDS = _SPEECH_GAP | frozenset(
 )
 WORD = re.compile(r"[\w’'.&-]+|[^\w\s]")
 _ACCORDING = re.compile(
-    r"\b(?P<k>according\s+to|citing|quoting|(?:cited|reported|confirmed|given|mentioned|compiled"
+    r"\b(?P<k>according\s+to|citing|quoting|(?:by|in)\s+the\s+(?:count|tally|estimate)\s+of"
+    r"|(?:cited|reported|confirmed|given|mentioned|compiled"
     r"|recorded|released|published|analy[sz]ed|provided|issued|announced|documented|verified)"
     r"\s+by|per(?=\s+(?:the\s|(?-i:[A-Z]))))\s+"  # "per Reuters", never "per cent" or "per day"
     r"(?P<x>[^,.;:()“”\"—–]{2,90})",
@@ -105,28 +124,13 @@ _ARTICLE_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _NOUN_AFTER = re.compile(r"\s+(?:of|from|by|for|on)\b")
-_NOUN_SPEECH = frozenset(
-    [
-        "estimate",
-        "estimates",
-        "report",
-        "reports",
-        "claim",
-        "claims",
-        "count",
-        "record",
-        "records",
-        "note",
-        "notes",
-        "show",
-        "shows",
-    ]
-)
+_NOUN_SPEECH = _V.words("noun_speech")
 _LIVES_AFTER = re.compile(r"\s+(?:the\s+)?(?:[\w,.]+\s+){0,3}?li(?:ves|fe)\b", re.IGNORECASE)
 _EVENT_NOUNS = _V.words("event_nouns")
 # Capitalised words after a final dash that label the item rather than credit a source.
 _NOT_CREDIT = _V.words("not_credit")
-_PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i", "you", "this", "that", "there"})
+_PRONOUNS = _V.words("pronouns")
+GENERIC_CLAIMANTS = _V.words("generic_claimants")
 # "the head of the regional administration, Ivan Fedorov." after a speech verb
 _APPOSED_NAME = re.compile(
     r"(?:the|a|an)\s+(?P<role>[a-z][\w’'-]*(?:\s+(?!said\b)[\w’'-]+){0,7}),\s+"
@@ -153,10 +157,46 @@ def find_claimant(sentence: str) -> str | None:
         m = None  # "recorded by fighter jets": a participle, not a source
     if m:
         source = clean_phrase(_CUT.sub("", _SOURCE_OF.sub("", m.group("x"))))
+        named = _ROLE_THEN_NAME.match(sentence, m.end()) if source else None
+        if (
+            named is not None
+            and source is not None
+            and _ROLE_TITLES.intersection(source.lower().split())
+            and names_a_person(named.group("name"))
+        ):
+            source = named.group("name")  # "mentioned by the EU's foreign envoy, Ana Ruiz,"
         if m.group("k").lower() not in ("citing", "quoting") and not m.group("k").endswith("by"):
             return source  # "citing Y", "released by Y": Y only when no speaker is named
     speaker = _speaker(sentence) if any(k in low for k in _SPEECH_KEYS) else None
-    return speaker or source or _label(sentence)
+    return speaker or source or _label(sentence) or _owner_of_count(sentence)
+
+
+# "The military government's final count was 84,537", "the Pentagon's own count is 2,461":
+# what follows a possessive, up to the count noun
+_COUNT_AFTER = re.compile(
+    r"\s+(?:[\w-]+\s+){0,2}?(?:count|toll|tally|figures|estimate|statistics)\b", re.IGNORECASE
+)
+
+
+def _owner_of_count(sentence: str) -> str | None:
+    """The owner of a count the sentence gives ("The military government's final count was"),
+    when it is an organisation (its last word an organisation or newsroom noun, or initials);
+    "the country's death toll" names a place, not who counts."""
+    for mark in ("’s", "'s"):
+        at = sentence.find(mark)
+        while at > 0:
+            if _COUNT_AFTER.match(sentence, at + 2):
+                words = sentence[max(0, at - 60) : at].split()[-4:]
+                while words and words[0].lower() not in _DETERMINERS and not words[0][:1].isupper():
+                    words.pop(0)  # "puts the military's count": the owner starts at a name
+                last = words[-1].lower() if words else ""
+                named = (
+                    last in ORG_WORDS or last in _NP_LOWER or words[-1].isupper() if last else False
+                )
+                if named and last not in _DETS:
+                    return clean_phrase(" ".join(words))
+            at = sentence.find(mark, at + 2)
+    return None
 
 
 def _names_someone(phrase: str) -> bool:
@@ -168,10 +208,23 @@ def _names_someone(phrase: str) -> bool:
     return bool(words) and (words[0][:1].isupper() or all(_is_org(w) for w in words))
 
 
+_EVIDENCE_VERBS = _V.words("evidence_verbs")
+# the speech verb ends the sentence: "..., railway officials said."
+_LAST_WORD = re.compile(r"[a-z]+\s*[.!]?[”\"’']?\s*$")
+_PERFECT = re.compile(r"\bha(?:s|ve|d)\s+$")  # "have confirmed by name": active, not a participle
+
+
 def _speaker(sentence: str) -> str | None:
+    shown = None
     for sm in _SPEECH_RE.finditer(sentence):
         if sm.group(0).startswith("claim") and _LIVES_AFTER.match(sentence, sm.end()):
             continue  # "the blast claimed the lives of 18": a death, not a statement
+        if (
+            sentence.startswith(" by ", sm.end())
+            and not sm.group(0).endswith("quoted")  # "was quoted by a paper as saying"
+            and not _PERFECT.search(sentence, max(0, sm.start() - 6), sm.start())
+        ):
+            continue  # "evidence recorded by fighter jets": a participle; its agent follows
         noun = sm.group(0) in _NOUN_SPEECH and _NOUN_AFTER.match(sentence, sm.end())
         if noun or _ARTICLE_BEFORE.search(sentence, max(0, sm.start() - 24), sm.start()):
             continue  # "an estimated 150,000", "an internal estimate of": not a verb here
@@ -186,10 +239,21 @@ def _speaker(sentence: str) -> str | None:
             if got and not _is_event(got) and _names_someone(got):
                 return got
         got = _speaker_before(sentence, sm.start())
-        if got and sm.group(0) in _NOUN_SPEECH and got.isalpha() and got.islower():
+        if (
+            got
+            and sm.group(0) in _NOUN_SPEECH
+            and got.isalpha()
+            and got.islower()
+            and got not in _NP_LOWER  # "researchers estimate": a speaker and a verb
+            and not _LAST_WORD.match(sentence, sm.start())  # "..., historians estimate."
+        ):
             continue  # "The field reports purport to ...": a noun, not a speaker and a verb
         if got and not _is_event(got):
-            return got
+            if sm.group(0) not in _EVIDENCE_VERBS:
+                return got
+            # "Video evidence ... suggest no more than 30 were killed, the military said": what
+            # shows a figure gives way to who states it
+            shown = shown or got
     for sm in _SAID_AFTER.finditer(sentence):
         before = sentence[max(0, sm.start() - 12) : sm.start()].split()
         if _ADDRESSEE.match(sentence, sm.end()) or (before and before[-1].lower() in _PRONOUNS):
@@ -197,11 +261,14 @@ def _speaker(sentence: str) -> str | None:
         got = _speaker_after(sentence, sm.end())
         if got and not _is_event(got):
             return got
-    return None
+    return shown
 
 
 _INVERTED = frozenset({",", "”", '"', "’"})
-_ADDRESSEE = re.compile(r"(?:an?|the)\s+(?:news\s+|press\s+)?(?:conference|briefing)\b|reporters\b")
+_ADDRESSEES = _V.words("addressees")
+_ADDRESSEE = re.compile(
+    r"(?:(?:an?|the)\s+(?:news\s+|press\s+)?)?(?:" + "|".join(sorted(_ADDRESSEES)) + r")\b"
+)
 
 
 _SPEAKER_PRONOUN = re.compile(rf"\b(?P<p>he|she)\s+(?:also\s+|later\s+)?{_SPEECH}\b", re.I)
@@ -219,7 +286,10 @@ def pronoun_speaker(sentence: str) -> str | None:
 
 def _is_event(phrase: str) -> bool:
     """ "US-British strikes", "the blast": an event is never who states a figure."""
-    return phrase.split()[-1].lower() in _EVENT_NOUNS
+    words = phrase.split()
+    if len(words) > 2 and words[-1][:1].isupper() and words[-2].lower() == "of":
+        return False  # "Coordination Headquarters for ... Prisoners of War": a name
+    return words[-1].lower() in _EVENT_NOUNS
 
 
 def _is_name(tokens: list[str]) -> bool:
@@ -256,8 +326,18 @@ def _is_org(word: str) -> bool:
     return low in ORG_WORDS or low in _NP_LOWER and low not in _DETS
 
 
+_LOWER_CREDIT = re.compile(r"\s[—–]\s*(?P<x>[a-z]+(?:\s+[a-z]+)?)\s*\.?$")
+# "... more than 1,700 had died (Iraq Coalition Casualty Count, 2005; Antiwar.com, 2005).",
+# "11,000 rebels killed (Gilbert)": a source cited in brackets at the sentence's end
+_CITED = re.compile(
+    r"\((?P<x>[A-Z][\w’'.&-]*(?:\s+[A-Z][\w’'.&-]*){0,5})(?:,\s*(?:\d{4}|[a-z]+\.?\s*\d+))?"
+    r"(?:;[^()]*)?\)\W*$"
+)
+
+
 def _label(sentence: str) -> str | None:
-    """A headline's label before a colon, or a news agency credited after a final dash."""
+    """A headline's label before a colon, a news agency credited after a final dash, or a
+    source cited in brackets at the end."""
     m = _LABEL.match(sentence) if ":" in sentence[:80] else None
     if m is not None:
         words = m.group("x").split()
@@ -272,22 +352,41 @@ def _label(sentence: str) -> str | None:
             w[:1].isupper() or w.lower() in _NP_LOWER for w in words
         ):
             return clean_phrase(m.group("x"))
+    m = _LOWER_CREDIT.search(sentence, len(sentence) - 40) if "—" in tail or "–" in tail else None
+    if m is not None and all(w in _NP_LOWER or w in ORG_WORDS for w in m.group("x").split()):
+        return m.group("x")  # "... in shooting at a shopping centre — police."
+    m = _CITED.search(sentence, len(sentence) - 120) if sentence.rstrip(" .")[-1:] == ")" else None
+    if m is not None and m.group("x").split()[0].lower().strip(".") not in _NOT_CREDIT:
+        return clean_phrase(m.group("x"))
     return None
 
 
 def _speaker_before(sentence: str, pos: int) -> str | None:
     """The noun phrase right before a speech verb: names, newsroom nouns, "the coast guard"."""
     tokens: list[str] = WORD.findall(sentence, max(0, pos - 160), pos)
+    if len(tokens) > 2 and tokens[-1].lower() in ("which", "who") and tokens[-2] == ",":
+        del tokens[-2:]  # "monitors such as Airwars, which believes": the name before
     while tokens and tokens[-1].lower() in _SPEECH_GAP:
         tokens.pop()  # "Zelensky first reported", "officials on Monday said"
         if tokens and tokens[-1].lower() in ("on", "in", "last", "this"):
             tokens.pop()
+    acronym = None
     if tokens and tokens[-1] == ")" and "(" in tokens:
-        # "The Office for Civil Liberties (OCL) has recorded": the acronym names it
+        # "The Office for Civil Liberties (OCL) has recorded": brackets after the name
         inner = tokens[len(tokens) - tokens[::-1].index("(") : -1]
-        if len(inner) == 1 and inner[0].isupper():
-            return inner[0]
         del tokens[len(tokens) - 1 - tokens[::-1].index("(") :]
+        if len(inner) == 1 and inner[0].isupper():
+            # "The Wall Street Journal (WSJ) reported": the name and its acronym, as the text
+            # gives them (article.acronyms keys both as the acronym); the acronym alone when no
+            # name is read before it
+            acronym = inner[0]
+    got = _phrase_before(sentence, pos, tokens)
+    if acronym is None:
+        return got
+    return f"{got} ({acronym})" if got else acronym
+
+
+def _phrase_before(sentence: str, pos: int, tokens: list[str]) -> str | None:
     opening = _OPENING_NAME.match(sentence) if pos <= 200 else None
     if tokens and tokens[-1] == "," and opening is not None:
         # "Carl Conetta, co-director of the Project, a group that ..., estimates": the name that
@@ -307,6 +406,7 @@ def _speaker_before(sentence: str, pos: int) -> str | None:
     words: list[str] = []
     generic = 0  # plain lower-case nouns taken: they need a determiner or a name before them
     anchored = False
+    stop = ""  # the token the phrase stopped at
     for tok in reversed(tokens[-12:]):
         low = _drop_possessive(tok.lower())
         if words and tok[:1].isupper() and low in _LEAD_WORDS:
@@ -337,9 +437,12 @@ def _speaker_before(sentence: str, pos: int) -> str | None:
             words.append(tok)
             generic += 1
         else:
+            stop = tok
             break
-    if generic and not anchored:
-        return None  # "were killed in clashes, officials said" keeps its old reading
+    if generic and not anchored and not (stop == "," and _LAST_WORD.match(sentence, pos)):
+        # "were killed in clashes, officials said" keeps its old reading; "..., railway
+        # officials said.": a phrase set off by a comma before the closing verb is the speaker
+        return None
     named = _name_before_role(tokens, words)
     if named is not None:
         return named
@@ -351,7 +454,9 @@ def _speaker_before(sentence: str, pos: int) -> str | None:
 
 
 # "al-Qudra", "bin Salman": a name whose first letter is a lower-case particle's
-_PARTICLE_NAME = re.compile(r"(?:al|el|ad|ash|as|at|abu|bin|ibn|de|da|van|von)-[A-Z]")
+_PARTICLE_NAME = re.compile(
+    r"(?:" + "|".join(sorted(_V.words("name_particles"), key=len, reverse=True)) + r")-[A-Z]"
+)
 
 
 def _capital(tok: str) -> bool:
@@ -383,6 +488,10 @@ _REPORTS_FROM = re.compile(
     r"\W{0,2}(?:reports?|data|figures|estimates|statistics)\s+(?:from|by)\s+(?P<x>[^,.;:()]{2,80}?)"
     r"(?=\s*,|\s+(?:show|shows|showed|say|said|put|estimated|suggest|suggested)\b)",
     re.IGNORECASE,
+)
+# A name in apposition after a source naming a role: "by High Representative ..., Ana Ruiz,"
+_ROLE_THEN_NAME = re.compile(
+    r",\s+(?P<name>[A-Z][\w’'.-]+(?:\s+[A-Z][\w’'.-]+){1,2})\s*(?:[,.;]|$)"
 )
 _SOURCE_LABEL = re.compile(r"\bsource:\s+(?P<x>[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*){0,4})", re.I)
 # A name of two to four capitalised words opening the sentence, then a comma.

@@ -64,6 +64,11 @@ def register(subparsers: Any) -> None:
         default=True,
         help="list each mistake (default: yes)",
     )
+    ev.add_argument(
+        "--disagreements",
+        action="store_true",
+        help="list each matched figure whose subject or claimant disagrees with gold",
+    )
     ev.add_argument("--min-precision", type=float, metavar="X", help="exit 1 if precision < X")
     ev.add_argument("--min-recall", type=float, metavar="Y", help="exit 1 if recall < Y")
     ev.set_defaults(handler=run_eval)
@@ -250,7 +255,7 @@ def run_eval(args: argparse.Namespace) -> int:
         if args.json:
             print(json.dumps(report.to_json(), ensure_ascii=False))
         else:
-            print(format_report(report, mistakes=args.mistakes))
+            print(format_report(report, mistakes=args.mistakes, disagreements=args.disagreements))
         below = []
         if args.min_precision is not None and report.precision < args.min_precision:
             below.append(f"precision {report.precision:.3f} < {args.min_precision}")

@@ -222,17 +222,19 @@ def _predicted_mistake(rid: str, kind: MistakeKind, f: Figure, expected: str | N
     )
 
 
-def _agree(preds: list[Figure], golds: list[GoldFigure], attr: str) -> tuple[int, int]:
+def _agree(preds: list[Figure], golds: list[GoldFigure], attr: str) -> tuple[int, int, str]:
+    """(agrees, counted, the gold names joined by " / ") for one matched key."""
     wanted = [getattr(g, attr) for g in golds if getattr(g, attr)]
     if not wanted:
-        return (0, 0)
+        return (0, 0, "")
     hit = any(loose_match(getattr(p, attr), w) for p in preds for w in wanted)
-    return (int(hit), 1)
+    return (int(hit), 1, " / ".join(dict.fromkeys(wanted)))
 
 
 def score_record(record: GoldRecord, predict: Callable[[str], list[Figure]]) -> Report:
     """Score one record; an exception from `predict` counts as predicting nothing, plus an error."""
     mistakes: list[Mistake] = []
+    disagreements: list[Mistake] = []
     try:
         predictions, error = list(predict(record.text)), 0
     except Exception as exc:  # noqa: BLE001 - the extractor's contract is never to raise; report it
@@ -267,9 +269,12 @@ def score_record(record: GoldRecord, predict: Callable[[str], list[Figure]]) -> 
             expected = "/".join(sorted(q.value for q in accepted))
             mistakes.append(_predicted_mistake(record.id, "qualifier", preds[0], expected))
         for attr in ("subject", "claimant"):
-            agree, counted = _agree(preds, golds, attr)
+            agree, counted, wanted = _agree(preds, golds, attr)
             n[f"{attr}_agree"] += agree
             n[f"{attr}_total"] += counted
+            if counted and not agree:
+                kind: MistakeKind = "subject" if attr == "subject" else "claimant"
+                disagreements.append(_predicted_mistake(record.id, kind, preds[0], wanted))
     for key, preds in pred_by_key.items():
         if key in gold_by_key:
             continue
@@ -296,6 +301,7 @@ def score_record(record: GoldRecord, predict: Callable[[str], list[Figure]]) -> 
         errors=error,
         per_category=per_category,
         mistakes=tuple(mistakes),
+        disagreements=tuple(disagreements),
     )
 
 
@@ -322,4 +328,11 @@ def score(
         for i, c in enumerate(Category)
     )
     mistakes = tuple(m for p in parts for m in p.mistakes)
-    return Report(name=name, per_category=per_category, mistakes=mistakes, **counts)
+    disagreements = tuple(m for p in parts for m in p.disagreements)
+    return Report(
+        name=name,
+        per_category=per_category,
+        mistakes=mistakes,
+        disagreements=disagreements,
+        **counts,
+    )

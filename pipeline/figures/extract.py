@@ -14,7 +14,16 @@ import logging
 import re
 from dataclasses import replace
 
-from pipeline.figures.article import acronyms, claimant_in_article, unnamed_group
+from pipeline.figures.article import (
+    IT_LOST,
+    acronyms,
+    claimant_in_article,
+    in_full,
+    is_generic,
+    organisation_before,
+    unit_before,
+    unnamed_group,
+)
 from pipeline.figures.claimants import pronoun_speaker
 from pipeline.figures.claimkeys import names_a_person
 from pipeline.figures.cues import (
@@ -30,13 +39,13 @@ from pipeline.figures.cues import (
 )
 from pipeline.figures.gates import Gated
 from pipeline.figures.groups import names_a_group
-from pipeline.figures.lang import check_language
+from pipeline.figures.lang import check_language, vocabulary
 from pipeline.figures.model import Category, Figure
 from pipeline.figures.numbers import find_numbers, has_number_word
 from pipeline.figures.rightcues import derived_stems, stems_gate
 from pipeline.figures.sentence_figures import Claimants, sentence_figures
 from pipeline.figures.sentences import split_sentences
-from pipeline.figures.subjects import subject_key
+from pipeline.figures.subjects import owned_subject, subject_key
 
 log = logging.getLogger(__name__)
 
@@ -168,7 +177,7 @@ def find_figures(
             continue
         if all(f.claimant is None for f in found):
             claimant = (
-                _pronoun_antecedent(text, spans, idx, claimants)
+                _pronoun_antecedent(text, spans, idx, claimants, named)
                 or _claimant_nearby(text, spans, idx, claimants)
                 or claimant_in_article(text, spans, idx, claimants)
             )
@@ -177,7 +186,14 @@ def find_figures(
                 found = [replace(f, claimant=claimant, claimant_key=key) for f in found]
         if figures and prev_idx == idx - 1 and _ANAPHOR.match(low):
             found = [_group_of(f, figures[-1]) for f in found]  # "Of that number, 4,253 ..."
-        found = [_named_in_full(unnamed_group(f, claimants.table), named, claimants) for f in found]
+        found = [unnamed_group(f, claimants.table) for f in found]
+        found = [_named_in_full(f, named, claimants, text, spans, idx) for f in found]
+        found = [_owned(f, claimants) for f in found]
+        found = [_spelled(f, text, claimants, named) for f in found]
+        if "t " in sentence and IT_LOST.search(sentence):
+            unit = unit_before(text, spans, idx)  # "It lost 509 killed": the unit named before
+            if unit:
+                found = [_of_unit(f, unit, claimants) for f in found]
         if any(f.category == W for f in found) and not _LOSS_BROKEN_DOWN.search(sentence):
             # "lost 198,000 and another 550,000 wounded": "lost" meant killed
             found = [_as_killed(f) if _set_against(f, sentence) else f for f in found]
@@ -221,9 +237,57 @@ def _has_number(sentence: str, low: str) -> bool:
     return has_number_word(low)
 
 
-def _named_in_full(f: Figure, named: list[str], claimants: Claimants) -> Figure:
+_GENERIC_HEADS = vocabulary("en").words("generic_heads")
+
+
+def _spelled(f: Figure, text: str, claimants: Claimants, named: list[str]) -> Figure:
+    """ "the SDF said" in an article that spelled out "Syrian Democratic Forces (SDF)": the
+    claimant as the name and its initials (one key: article.acronyms)."""
+    c = f.claimant
+    if c is None or not (2 <= len(c) <= 8 and c.isupper() and c.isalpha()):
+        return f
+    full = in_full(c, text, named)
+    return f if full is None else replace(f, claimant=full, claimant_key=claimants.key(full))
+
+
+def _owned(f: Figure, claimants: Claimants) -> Figure:
+    """ "The ministry said 4 of its soldiers were killed": the soldiers of who speaks
+    (subjects.owned_subject): "Ukraine said 40 of its soldiers" and "40 Ukrainian soldiers" share a
+    key."""
+    if f.subject is None or f.subject[:1] not in ("i", "t", "I", "T") or f.claimant is None:
+        return f
+    # "its" is a thing's: "Hezbollah said 8 of its fighters" (a one-word name is no person here)
+    person = names_a_person(f.claimant) and (" " in f.claimant or f.subject[:3].lower() != "its")
+    subject = owned_subject(f.subject, f.claimant, person)
+    if subject is None:
+        return f
+    return replace(f, subject=subject, subject_key=subject_key(subject, claimants.table))
+
+
+def _of_unit(f: Figure, unit: str, claimants: Claimants) -> Figure:
+    """`f` as a loss of `unit` when its own words name no one else: "people" -> the unit,
+    "men" -> "unit (men)" (the spec's "DPRK army (soldiers)")."""
+    if f.subject is None or f.subject == "people":
+        subject = unit
+    elif f.subject.lower() in _GENERIC_HEADS:
+        subject = f"{unit} ({f.subject})"
+    else:
+        return f
+    return replace(f, subject=subject, subject_key=subject_key(subject, claimants.table))
+
+
+def _named_in_full(
+    f: Figure,
+    named: list[str],
+    claimants: Claimants,
+    text: str,
+    spans: list[tuple[int, int]],
+    idx: int,
+) -> Figure:
     """ "the ministry said" after "Lebanon's health ministry said": the claimant named in full
-    earlier in the text. Records each claimant in `named` for the sentences after."""
+    earlier in the text; "according to the watchdog" after "Amnesty International updated its
+    toll": the organisation named last (article.organisation_before). Records each claimant in
+    `named` for the sentences after."""
     claimant = f.claimant
     if claimant is None:
         return f
@@ -231,7 +295,12 @@ def _named_in_full(f: Figure, named: list[str], claimants: Claimants) -> Figure:
         for earlier in reversed(named):
             if earlier.lower().endswith((" " + claimant, "'s " + claimant)):
                 return replace(f, claimant=earlier, claimant_key=claimants.key(earlier))
-    elif claimant.split()[-1].islower():
+    if is_generic(claimant):
+        earlier_org = organisation_before(text, spans, idx, claimant, claimants)
+        if earlier_org is not None:
+            named.append(earlier_org)
+            return replace(f, claimant=earlier_org, claimant_key=claimants.key(earlier_org))
+    if (" " in claimant or not claimant.islower()) and claimant.split()[-1].islower():
         # "the Hamas official said" after "senior Hamas official Osama Hamdan said": the person
         # the role named before
         low = claimant.lower() + " "
@@ -267,6 +336,7 @@ def _earlier_tally(
 ) -> list[Figure]:
     """The number right after "the previous estimate was", as a figure of the category the
     sentence before stated."""
+    claimant, key = _own_claimant(sentence, last, claimants)
     for m in find_numbers(sentence):
         if m.start >= after - 1:
             return [
@@ -276,13 +346,13 @@ def _earlier_tally(
                     value_max=m.value_max,
                     qualifier=m.qualifier,
                     subject=last.subject,
-                    claimant=last.claimant,
+                    claimant=claimant,
                     sentence=sentence,
                     start=offset,
                     end=offset + len(sentence),
                     rule="earlier",
                     subject_key=last.subject_key,
-                    claimant_key=last.claimant_key,
+                    claimant_key=key,
                 )
             ]
     return []
@@ -295,6 +365,7 @@ def _listed_after(
     the category the sentence before stated."""
     out: list[Figure] = []
     item_end = -1  # the end of the last count read as an item
+    claimant, key = _own_claimant(sentence, last, claimants)
     for m in find_numbers(sentence):
         group = _GROUP_AFTER.match(sentence, m.end)
         if group is None and item_end >= 0 and _NEXT_ITEM.fullmatch(sentence, item_end, m.start):
@@ -313,13 +384,13 @@ def _listed_after(
                 value_max=m.value_max,
                 qualifier=m.qualifier,
                 subject=who,
-                claimant=last.claimant,
+                claimant=claimant,
                 sentence=sentence,
                 start=offset,
                 end=offset + len(sentence),
                 rule="shared-after",
                 subject_key=subject_key(who, claimants.table, ""),
-                claimant_key=last.claimant_key,
+                claimant_key=key,
             )
         )
     return out
@@ -346,10 +417,17 @@ def _breakdown_of_last(
     """ "Of those, 17 400 were children and about 12 000 were women": a breakdown, in a sentence
     of its own, of the figure the sentence before stated; it takes that figure's category, or
     the one its opener names ("Of the wounded, ...")."""
-    category = named or last.category
-    return _breakdown(
-        sentence, offset, category, last.claimant, last.claimant_key, claimants, opened_at
-    )
+    claimant, key = _own_claimant(sentence, last, claimants)
+    return _breakdown(sentence, offset, named or last.category, claimant, key, claimants, opened_at)
+
+
+def _own_claimant(
+    sentence: str, last: Figure, claimants: Claimants
+) -> tuple[str | None, str | None]:
+    """(claimant, key) of a sentence continuing `last`: its own speaker when it names one
+    ("..., ministry spokesman Ashraf al-Qudra told a press conference"), else `last`'s."""
+    own = claimants.of(sentence)
+    return (own, claimants.key(own)) if own else (last.claimant, last.claimant_key)
 
 
 def _breakdown(
@@ -410,7 +488,7 @@ def _as_killed(f: Figure) -> Figure:
 
 
 def _pronoun_antecedent(
-    text: str, spans: list[tuple[int, int]], idx: int, claimants: Claimants
+    text: str, spans: list[tuple[int, int]], idx: int, claimants: Claimants, named: list[str]
 ) -> str | None:
     """ "..., he said.": the person the article named last before, as the claimant of
     sentence `idx` ("it"/"they" are left to the sentences nearby: an acronym looks like a name)."""
@@ -420,7 +498,23 @@ def _pronoun_antecedent(
         found = claimants.of(text[spans[j][0] : spans[j][1]])
         if found and names_a_person(found):
             return found
-    return None
+    for j in range(idx - 1, max(-1, idx - 4), -1):
+        # "Tuyisenge is a mother of six. ... “I saw nine dead,” she says.": the person a
+        # sentence before opens with, when none is quoted
+        opening = _PERSON_OPENING.match(text, spans[j][0], spans[j][1])
+        if opening is not None and names_a_person(opening.group("name")):
+            name = opening.group("name")
+            if name.split()[0].lower() not in _NOT_A_NAME:
+                return name
+    # the person an earlier figure of the article was attributed to
+    return next((c for c in reversed(named) if names_a_person(c)), None)
+
+
+# "Tuyisenge is a 30-year-old mother", "Ana Ruiz, who lost her son, ...", "Omar Bali had fled"
+_PERSON_OPENING = re.compile(
+    r"(?P<name>[A-Z][a-z’'-]+(?:\s+[A-Z][a-z’'-]+){0,2})(?:,\s+(?:a|an|who)\b|\s+(?:is|was|had|has)\s)"
+)
+_NOT_A_NAME = vocabulary("en").words("speech_gap") | vocabulary("en").words("time_words")
 
 
 def _claimant_nearby(

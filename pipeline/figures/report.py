@@ -11,7 +11,7 @@ __all__ = [
     "REPORT_COUNTS", "CategoryScore", "Mistake", "MistakeKind", "Report", "format_report",
 ]  # fmt: skip
 
-MistakeKind = Literal["missed", "false_positive", "qualifier", "error"]
+MistakeKind = Literal["missed", "false_positive", "qualifier", "error", "subject", "claimant"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,7 +29,8 @@ class Mistake:
     subject: str | None
     claimant: str | None
     sentence: str
-    expected: str | None = None  # for `qualifier`: the acceptable gold qualifiers
+    # For `qualifier`: the acceptable gold qualifiers; for `subject`/`claimant`: the gold name(s).
+    expected: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         out = asdict(self)
@@ -88,6 +89,9 @@ class Report:
     errors: int
     per_category: tuple[CategoryScore, ...]
     mistakes: tuple[Mistake, ...] = field(default=())
+    # Matched figures whose subject or claimant does not agree with gold (kinds "subject" and
+    # "claimant"): what the agreement ratios count as wrong. Kept apart from `mistakes`.
+    disagreements: tuple[Mistake, ...] = field(default=())
 
     @property
     def precision(self) -> float:
@@ -121,6 +125,7 @@ class Report:
         out["claimant_agreement"] = self.claimant_agreement
         out["per_category"] = {c.category.value: c.to_json() for c in self.per_category}
         out["mistakes"] = [m.to_json() for m in self.mistakes]
+        out["disagreements"] = [m.to_json() for m in self.disagreements]
         return out
 
 
@@ -135,6 +140,8 @@ _KIND_LABEL = {
     "false_positive": "false positive",
     "qualifier": "wrong qualifier",
     "error": "extractor raised",
+    "subject": "subject",
+    "claimant": "claimant",
 }
 
 
@@ -148,17 +155,26 @@ def _format_mistake(m: Mistake) -> list[str]:
     label = _KIND_LABEL[m.kind]
     if m.kind == "error":
         return [f"    {m.record_id}: {label}: {m.sentence}"]
+    if m.kind in ("subject", "claimant"):
+        got = m.subject if m.kind == "subject" else m.claimant
+        what = f"{m.category} {_value_text(m.value, m.value_max)}"
+        head = f"    {m.record_id}: {label}: {what}: gold {m.expected!r}, predicted {got!r}"
+        return [head, f"        \u201c{_cut(m.sentence)}\u201d"]
     what = f"{m.category} {_value_text(m.value, m.value_max)} {m.qualifier}"
     if m.expected:
         what += f" (gold: {m.expected})"
     who = ", ".join(f"{k}={v}" for k, v in (("subject", m.subject), ("by", m.claimant)) if v)
-    sentence = m.sentence if len(m.sentence) <= 240 else m.sentence[:237] + "..."
     head = f"    {m.record_id}: {label}: {what}" + (f" [{who}]" if who else "")
-    return [head, f"        \u201c{sentence}\u201d"]
+    return [head, f"        \u201c{_cut(m.sentence)}\u201d"]
 
 
-def format_report(report: Report, *, mistakes: bool) -> str:
-    """Render a report as readable text; with `mistakes`, list every mistake after the totals."""
+def _cut(sentence: str) -> str:
+    return sentence if len(sentence) <= 240 else sentence[:237] + "..."
+
+
+def format_report(report: Report, *, mistakes: bool, disagreements: bool = False) -> str:
+    """Render a report as readable text; with `mistakes`, list every mistake after the totals;
+    with `disagreements`, list every subject and claimant that does not agree with gold."""
     r = report
     lines = [
         f"{r.name or 'gold'}: {r.records} records, {r.gold} gold figures, "
@@ -183,5 +199,9 @@ def format_report(report: Report, *, mistakes: bool) -> str:
     if mistakes and r.mistakes:
         lines.append(f"  mistakes ({len(r.mistakes)}):")
         for m in r.mistakes:
+            lines.extend(_format_mistake(m))
+    if disagreements and r.disagreements:
+        lines.append(f"  subject/claimant disagreements ({len(r.disagreements)}):")
+        for m in r.disagreements:
             lines.extend(_format_mistake(m))
     return "\n".join(lines)

@@ -38,8 +38,52 @@ _AGENT = re.compile(
     r"(?P<x>(?:The\s+)?(?:[A-Z][\w’'.-]*\s+(?:of\s+(?:the\s+)?)?){1,7})(?:in\s+[A-Z]\w+\s+)?"
     r"(?:have\s+|has\s+|had\s+)?(?:captured|killed|took|seized|detained|abducted|kidnapped)\b"
 )
-_LOSS_VERB = re.compile(r"\b(?:lost|losing|loses|suffered|suffering|suffers|sustained)\b")
+# "The enemy admit a loss of 1,000": a loss owned up to names who suffered it, as "lost" does
+_LOSS_VERB = re.compile(
+    r"\b(?:lost|losing|loses|suffered|suffering|suffers|sustained"
+    r"|(?:admit(?:s|ted)?|acknowledge[sd]?|report(?:s|ed)?)\s+(?:a\s+)?loss(?:es)?\s+of)\b"
+)
 _FORCE_WORDS = vocabulary("en").words("force_words")
+
+
+_POSSESSIVES = frozenset({"its", "their", "our", "his", "her", "my", "your"})
+_SPEAKER_NOUNS = vocabulary("en").words("speaker_words") | _ORG_WORDS
+_DEMONYM_END = re.compile(r"^[A-Z][a-z]+(?:an|ian|i|ese|ish)$")  # "Armenian", "Israeli"
+_POSSESSED = re.compile(r"(?:its|their)\s+(?:own\s+)?(?P<rest>\S.*)", re.IGNORECASE)
+_CLAIMANT_OWNER = re.compile(
+    r"^(?P<o>[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*){0,2})(?:’s|'s)\s"  # "Chad's army"
+    r"|\sof\s+(?:the\s+)?(?P<of>[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*){0,2})$"  # "ministry of Defence"
+)
+
+
+def owned_subject(subject: str, claimant: str | None, person: bool) -> str | None:
+    """ "its soldiers", "their own fighters" said by `claimant`: the group with its owner, the
+    one who speaks of them, named as the spec's "DPRK army (soldiers)": "Hezbollah (fighters)",
+    "Chad (soldiers)" for "Chad's army", "Armenian soldiers" for "Armenian officials", "Azov
+    regiment (fighters)". None
+    when the subject is not possessed or no owner is named (a person speaks, or no one)."""
+    m = _POSSESSED.fullmatch(subject)
+    if m is None or not claimant or person:
+        return None
+    rest = m.group("rest")
+    first = claimant.split()[0].lower()
+    if first in _POSSESSIVES:
+        return None  # "Its military command said ... its men": the owner is not named
+    if first in _NATIONS and claimant[:1].isupper():  # "Armenian officials", "Israel"
+        return f"{_NATIONS[first].title()} {rest}" if " " in claimant else f"{claimant} ({rest})"
+    owner = _CLAIMANT_OWNER.search(claimant)
+    if owner is not None:
+        return f"{owner.group('o') or owner.group('of')} ({rest})"
+    words = claimant.split()
+    if (
+        len(words) > 1
+        and _DEMONYM_END.match(words[0])
+        and all(w in _SPEAKER_NOUNS for w in words[1:])
+    ):
+        return f"{words[0]} {rest}"  # "Armenian officials" -> "Armenian soldiers"
+    if claimant[:1].isupper():
+        return f"{claimant} ({rest})"  # "Hezbollah", "UNRWA", "Azov regiment"
+    return None
 
 
 def find_agent(sentence: str) -> str | None:

@@ -309,6 +309,26 @@ def test_eval_prints_report_and_mistakes(
     assert "mistakes" not in run_out(["eval", "--no-mistakes", str(_gold(tmp_path))], capsys)
 
 
+@pytest.mark.usefixtures("stub_extractor")
+def test_eval_lists_subject_and_claimant_disagreements_on_request(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    records = [
+        {"id": "s1", "text": "Gunmen said 5 workers were captured.", "figures": [
+            {"category": "captured", "value": 5, "value_max": None, "qualifier": "exact",
+             "subject": "miners", "claimant": "Gunmen"},
+        ]},
+    ]  # fmt: skip
+    p = tmp_path / "who.jsonl"
+    p.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    plain = run_out(["eval", str(p)], capsys)
+    assert "subject 0.000 (0/1)" in plain and "disagreements" not in plain
+    listed = run_out(["eval", "--disagreements", str(p)], capsys)
+    assert "subject/claimant disagreements (2):" in listed
+    assert "s1: subject: captured 5: gold 'miners', predicted 'workers'" in listed
+    assert "s1: claimant: captured 5: gold 'Gunmen', predicted None" in listed
+
+
 def run_out(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
     run(argv)
     return capsys.readouterr().out

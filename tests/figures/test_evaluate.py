@@ -235,3 +235,32 @@ def test_load_gold_rejects_bad_lines_naming_the_line(
 def test_load_gold_missing_file(tmp_path: Path) -> None:
     with pytest.raises(GoldFormatError, match="no such file"):
         load_gold(tmp_path / "absent.jsonl")
+
+
+def test_subject_and_claimant_disagreements_are_listed_apart_from_mistakes() -> None:
+    predict = predictor(
+        {
+            TEXT_A: [
+                fig(K, 40, AL, subject="soldiers", claimant="officials", sentence="first"),
+                fig(W, 75, AL, subject="villagers", claimant=None, sentence="second"),
+            ],
+            TEXT_B: [fig(C, 12, subject="guards", claimant="rebels")],
+            TEXT_C: [],
+        }
+    )
+    r = score(RECORDS, predict)
+    assert r.mistakes == ()  # every figure found, every qualifier right
+    got = [(m.record_id, m.kind, m.value, m.expected, m.sentence) for m in r.disagreements]
+    assert got == [
+        ("a", "subject", 40, "villagers", "first"),
+        ("a", "claimant", 75, "officials", "second"),
+    ]
+    assert (r.subject_agree, r.subject_total, r.claimant_agree, r.claimant_total) == (2, 3, 2, 3)
+    text = format_report(r, mistakes=True, disagreements=True)
+    assert "subject/claimant disagreements (2):" in text
+    assert "a: subject: killed 40: gold 'villagers', predicted 'soldiers'" in text
+    assert "a: claimant: wounded 75: gold 'officials', predicted None" in text
+    assert "disagreements" not in format_report(r, mistakes=True)
+    data = r.to_json()
+    assert [d["kind"] for d in data["disagreements"]] == ["subject", "claimant"]
+    assert data["mistakes"] == []

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import UTC, timedelta
 from typing import Annotated, Any
 
-import soupsieve
 from apscheduler.triggers.cron import CronTrigger
 from pydantic import (
     AfterValidator,
@@ -114,6 +113,8 @@ class Source(_Model):
     @classmethod
     def _valid_selector(cls, value: str | None) -> str | None:
         if value is not None:
+            import soupsieve  # here: loading a config without selectors leaves bs4 unloaded
+
             try:
                 soupsieve.compile(value)
             except soupsieve.SelectorSyntaxError as exc:

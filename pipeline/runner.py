@@ -32,6 +32,7 @@ from pipeline.polite import PoliteFetcher
 from pipeline.recording import record_figures
 from pipeline.routing import ChannelRules
 from pipeline.text import TextError
+from storage import hotpath
 from storage import repository as repo
 from storage.db import first_line
 from storage.models import Change, Fetch
@@ -309,7 +310,7 @@ class Runner:
         status_code: int | None,
     ) -> CheckResult:
         with self.session_factory() as session, session.begin():
-            source_id, fence = repo.lock_source_id(
+            source_id, fence = hotpath.lock_source_id(
                 session=session, name=job.name, url=job.url, now=started.at
             )
             _hold_fence(session, job, source_id, fence)
@@ -395,7 +396,7 @@ class Runner:
         source_id = before.source_id
         with self.session_factory() as session, session.begin():
             if source_id is None:
-                source_id, _fence = repo.lock_source_id(
+                source_id, _fence = hotpath.lock_source_id(
                     session=session, name=job.name, url=job.url, now=started.at
                 )
             _hold_fence(session, job, source_id, None)
@@ -433,7 +434,7 @@ class Runner:
         now = self.clock()
         current = keyed(parsed.figures)
         with self.session_factory() as session, session.begin():
-            source_id, fence = repo.lock_source_id(
+            source_id, fence = hotpath.lock_source_id(
                 session=session, name=job.name, url=job.url, now=started.at
             )
             _hold_fence(session, job, source_id, fence)
@@ -443,7 +444,7 @@ class Runner:
             )
             silent = not baseline and not job.alert_on_first_check
             fetch = _with_page(self._fetch_row(source_id, started, "changed"), page)
-            fetch.document_id = repo.store_document_id(
+            fetch.document_id = hotpath.store_document_id(
                 session=session, source_id=source_id, text=parsed.text, title=parsed.title, now=now
             )
             health = add_good_fetch(

@@ -7,13 +7,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, insert, update
+from sqlalchemy import func, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
-from storage.models import Change, CurrentFigure, Delivery, Document, Fetch, Source
-from storage.texthash import text_hash
+from storage import hotpath
+from storage.models import (
+    Change,
+    CurrentFigure,
+    Delivery,
+    Document,
+    Fetch,
+    Source,
+)
 
 
 def source_by_name(*, session: Session, name: str) -> Source | None:
@@ -22,31 +29,11 @@ def source_by_name(*, session: Session, name: str) -> Source | None:
 
 def lock_source(*, session: Session, name: str, url: str, now: datetime) -> Source:
     """Get or create the source row and take the write lock on it for this transaction (see
-    `lock_source_id`); the row itself."""
-    source_id, _fence = lock_source_id(session=session, name=name, url=url, now=now)
+    `storage.hotpath.lock_source_id`); the row itself."""
+    source_id, _fence = hotpath.lock_source_id(session=session, name=name, url=url, now=now)
     source = session.get(Source, source_id, populate_existing=True)
     assert source is not None
     return source
-
-
-def lock_source_id(*, session: Session, name: str, url: str, now: datetime) -> tuple[int, int]:
-    """Get or create the source row and take the write lock on it for this transaction; its id
-    and fencing token, in one statement (a check's hot path loads no Source object).
-
-    The upsert (an insert, or an UPDATE of the URL when the row exists, also when another
-    process has just added it) makes SQLite take its write lock and PostgreSQL lock the row
-    until the transaction ends, so two processes checking one source diff one after the other,
-    never against the same stale state.
-    """
-    dialect = session.get_bind().dialect.name
-    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    statement = insert(Source).values(name=name, url=url, created_at=now)
-    row = session.execute(
-        statement.on_conflict_do_update(
-            index_elements=["name"], set_={"url": statement.excluded.url}
-        ).returning(col(Source.id), col(Source.fence))
-    ).one()
-    return int(row[0]), int(row[1])
 
 
 def take_fence(
@@ -208,37 +195,12 @@ def store_document(
     *, session: Session, source_id: int, text: str, title: str | None, now: datetime
 ) -> Document:
     """Keep this version of the article text, compressed; an identical earlier version is reused."""
-    document = session.get(
-        Document, store_document_id(session=session, source_id=source_id, text=text, title=title,
-                                    now=now)
-    )  # fmt: skip
+    document_id = hotpath.store_document_id(
+        session=session, source_id=source_id, text=text, title=title, now=now
+    )
+    document = session.get(Document, document_id)
     assert document is not None
     return document
-
-
-def store_document_id(
-    *, session: Session, source_id: int, text: str, title: str | None, now: datetime
-) -> int:
-    """`store_document`'s id, without loading or building a Document object (a check's hot
-    path): one SELECT of the id, and an INSERT when the text is new."""
-    digest = text_hash(text)
-    existing = session.exec(
-        select(Document.id).where(Document.source_id == source_id, Document.text_hash == digest)
-    ).first()
-    if existing is not None:
-        return int(existing)
-    inserted = session.execute(
-        insert(Document)
-        .values(
-            source_id=source_id,
-            text_hash=digest,
-            text_z=zlib.compress(text.encode("utf-8"), 6),
-            title=title,
-            created_at=now,
-        )
-        .returning(col(Document.id))
-    ).scalar_one()
-    return int(inserted)
 
 
 def document_text(document: Document) -> str:

@@ -110,8 +110,8 @@ class Runner:
     # a worker): one limit each for `run` and `check`, whatever calls `check`.
     in_flight: int = 16
     parsing: int = 0  # 0: twice the workers
-    # Parsing and extraction hold the GIL: they run in worker processes, one per core (0: in
-    # one thread of this process, for tests and one-page commands).
+    # Parsing and extraction hold the GIL: they run in worker processes, one per core but one
+    # (0: in one thread of this process, for tests and one-page commands).
     workers: int | None = None
     # Threads for the database stages (0: asyncio's default pool). SQLite takes one writer at a
     # time: with one thread, a check's transaction waits in a queue here, not in SQLite's
@@ -165,8 +165,11 @@ class Runner:
         return self._cpu
 
     def _worker_count(self) -> int:
-        """Parsing worker processes: one per core unless configured (0: a thread instead)."""
-        return (os.cpu_count() or 1) if self.workers is None else self.workers
+        """Parsing worker processes unless configured (0: a thread instead): one per core but
+        one, at least one. The event loop's own work (fetching, pickling pages to the workers,
+        the database writes) takes about as much CPU per page as the parsing does, so it has a
+        core of its own; on two cores a second worker only competes with it (and holds 35 MB)."""
+        return max((os.cpu_count() or 1) - 1, 1) if self.workers is None else self.workers
 
     def _gates(self) -> tuple[asyncio.Semaphore, asyncio.Semaphore]:
         if self._checks is None or self._parses is None:

@@ -67,7 +67,7 @@ class FetchConfig(_Model):
     # source's own URL names that host; true allows them all (a source may say otherwise).
     allow_private: StrictBool = False
     # Checks in flight at once in `run` and `check`, and pages being parsed at once (0: twice
-    # the cores); parsing workers (None: one per core, 0: in this process).
+    # the workers); parsing workers (None: one per core but one, at least one; 0: in this process).
     in_flight: int = Field(default=16, ge=1)
     parsing: int = Field(default=0, ge=0)
     workers: int | None = Field(default=None, ge=0)

@@ -76,6 +76,7 @@ def measure(tmp: Path, urls: list[str], *, seconds: float, every: int) -> list[s
     config = tmp / "service.toml"
     config.write_text("\n".join(lines))
     config.chmod(0o600)
+    load = os.getloadavg()[0]
     started = time.monotonic()
     proc = subprocess.Popen(
         [sys.executable, "-m", "pipeline.cli", "-q", "--config", str(config), "run"],
@@ -95,7 +96,8 @@ def measure(tmp: Path, urls: list[str], *, seconds: float, every: int) -> list[s
     sampler.stop.set()
     ran = time.monotonic() - started
     return [
-        f"figwatch run, {len(urls)} sources every {every} s (jitter {jitter} s), {ran:.0f} s:",
+        f"figwatch run, {len(urls)} sources every {every} s (jitter {jitter} s), {ran:.0f} s "
+        f"(load average {load:.1f} at the start, {os.getloadavg()[0]:.1f} at the end):",
         f"  peak RSS: service {usage.ru_maxrss / 1024:.0f} MB; with its parsing workers "
         f"{sampler.peak_total / 1024:.0f} MB (sampled)",
         *_schedule(database, len(urls), every + jitter),

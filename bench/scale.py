@@ -253,6 +253,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--every", type=int, default=60, help="--run's interval (%(default)s s)")
     parser.add_argument("--only-run", action="store_true", help="skip the three timed passes")
+    parser.add_argument("--workers", type=int, help="--run's [fetch] workers (default: its own)")
     args = parser.parse_args(argv)
     templates = _templates()
     if not templates:
@@ -280,7 +281,10 @@ def main(argv: list[str] | None = None) -> int:
         if not args.only_run:
             ok = _passes(args, tmp, site, templates, (megabytes, server), config, uw, urlwatch)
         if args.run:
-            print("\n".join(servicerun.measure(tmp, urls, seconds=args.run, every=args.every)))
+            report = servicerun.measure(
+                tmp, urls, seconds=args.run, every=args.every, workers=args.workers
+            )
+            print("\n".join(report))
     return 0 if ok else 1
 
 

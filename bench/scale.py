@@ -7,6 +7,16 @@ of `figwatch check` and of urlwatch (the `bench` extra) over the same URLs: firs
 unchanged, and every page changed (K moved). Prints seconds, sources/s and peak RSS of each,
 the ratios, and how many of the injected changes figwatch recorded (counted from its database).
 With --profile, the changed pass of figwatch runs under cProfile and its top entries are shown.
+
+Besides wall seconds, each pass shows the CPU seconds it took (user + system, its parsing
+workers and threads included): on a machine shared with other work the wall ratios move with
+the load, the CPU seconds much less.
+
+urlwatch (2.29) on a changed page calls difflib.get_close_matches(new, history) even with no
+history kept (compared_versions unset); SequenceMatcher indexes every character of the new
+page before it looks at the (empty) history, so its changed pass costs tens of ms of CPU per
+page on pages of this size (about 230 KB). That is urlwatch's own cost on a changed page in
+its default configuration, not something of this benchmark's making.
 """
 
 from __future__ import annotations
@@ -40,6 +50,8 @@ PASSES = ("first sight", "unchanged", "every page changed")
 class Run:
     seconds: float
     peak_mb: float
+    cpu: float  # user + system seconds, with the children it waited for (parsing workers)
+    load: float  # the machine's 1-minute load average as it started
 
 
 def _free_port() -> int:
@@ -173,6 +185,7 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
 
 def _timed(argv: list[str], env: dict[str, str] | None = None) -> Run:
     """Run a command to its end; its wall time and its own peak RSS (from wait4)."""
+    load = os.getloadavg()[0]
     start = time.perf_counter()
     proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     assert proc.stderr is not None
@@ -183,7 +196,7 @@ def _timed(argv: list[str], env: dict[str, str] | None = None) -> Run:
     if proc.returncode not in (0, 1):  # figwatch check exits 1 when a source failed: counted below
         tail = err.decode(errors="replace").strip().splitlines()[-5:]
         raise SystemExit(f"bench: {argv[0]} failed ({proc.returncode}): " + " / ".join(tail))
-    return Run(seconds, usage.ru_maxrss / 1024)
+    return Run(seconds, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime, load)
 
 
 def _figwatch_config(tmp: Path, urls: list[str]) -> Path:
@@ -240,6 +253,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--every", type=int, default=60, help="--run's interval (%(default)s s)")
     parser.add_argument("--only-run", action="store_true", help="skip the three timed passes")
+    parser.add_argument("--workers", type=int, help="--run's [fetch] workers (default: its own)")
     args = parser.parse_args(argv)
     templates = _templates()
     if not templates:
@@ -267,7 +281,10 @@ def main(argv: list[str] | None = None) -> int:
         if not args.only_run:
             ok = _passes(args, tmp, site, templates, (megabytes, server), config, uw, urlwatch)
         if args.run:
-            print("\n".join(servicerun.measure(tmp, urls, seconds=args.run, every=args.every)))
+            report = servicerun.measure(
+                tmp, urls, seconds=args.run, every=args.every, workers=args.workers
+            )
+            print("\n".join(report))
     return 0 if ok else 1
 
 
@@ -319,16 +336,17 @@ def _report(
         f"{n} sources, {megabytes:.1f} MB of HTML ({distinct} distinct real pages), "
         f"served by {server} on loopback, {os.cpu_count()} cores"
     )
-    print(f"{'pass':<20} {'tool':<9} {'s':>8} {'sources/s':>10} {'peak MB':>8} {'uw/fw':>6}")
+    print(f"{'pass':<20} {'tool':<9} {'s':>8} {'sources/s':>10} {'peak MB':>8} {'cpu s':>7} "
+          f"{'load':>5} {'uw/fw':>6} {'cpu uw/fw':>9}")  # fmt: skip
     for i, label in enumerate(PASSES):
         fw = results["figwatch"][i]
         uw = results["urlwatch"][i] if results["urlwatch"] else None
-        ratio = f"{uw.seconds / fw.seconds:>6.2f}" if uw else ""
+        ratio = f"{uw.seconds / fw.seconds:>6.2f} {uw.cpu / fw.cpu:>9.2f}" if uw else ""
         print(f"{label:<20} {'figwatch':<9} {fw.seconds:>8.1f} {n / fw.seconds:>10.1f} "
-              f"{fw.peak_mb:>8.0f} {ratio}")  # fmt: skip
+              f"{fw.peak_mb:>8.0f} {fw.cpu:>7.1f} {fw.load:>5.1f} {ratio}")  # fmt: skip
         if uw:
             print(f"{'':<20} {'urlwatch':<9} {uw.seconds:>8.1f} {n / uw.seconds:>10.1f} "
-                  f"{uw.peak_mb:>8.0f}")  # fmt: skip
+                  f"{uw.peak_mb:>8.0f} {uw.cpu:>7.1f} {uw.load:>5.1f}")  # fmt: skip
     print(
         f"figwatch recorded {hits} of {n} injected changes; "
         f"{fetch_errors} fetch errors, {text_errors} text errors"

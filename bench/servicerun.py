@@ -58,8 +58,11 @@ class _Sampler(threading.Thread):
             self.peak_total = max(self.peak_total, total)
 
 
-def measure(tmp: Path, urls: list[str], *, seconds: float, every: int) -> list[str]:
-    """Run the service over `urls` for `seconds`; the lines of its report."""
+def measure(
+    tmp: Path, urls: list[str], *, seconds: float, every: int, workers: int | None = None
+) -> list[str]:
+    """Run the service over `urls` for `seconds` (`workers`: its [fetch] workers, None: the
+    default); the lines of its report."""
     database = tmp / "service.db"
     jitter = every // 4
     lines = [
@@ -69,6 +72,7 @@ def measure(tmp: Path, urls: list[str], *, seconds: float, every: int) -> list[s
         f'jitter = "{jitter}s"',
         "[fetch]",
         "allow_private = true",
+        *([f"workers = {workers}"] if workers is not None else []),
         "",
     ]
     for i, url in enumerate(urls):
@@ -76,6 +80,7 @@ def measure(tmp: Path, urls: list[str], *, seconds: float, every: int) -> list[s
     config = tmp / "service.toml"
     config.write_text("\n".join(lines))
     config.chmod(0o600)
+    load = os.getloadavg()[0]
     started = time.monotonic()
     proc = subprocess.Popen(
         [sys.executable, "-m", "pipeline.cli", "-q", "--config", str(config), "run"],
@@ -95,7 +100,9 @@ def measure(tmp: Path, urls: list[str], *, seconds: float, every: int) -> list[s
     sampler.stop.set()
     ran = time.monotonic() - started
     return [
-        f"figwatch run, {len(urls)} sources every {every} s (jitter {jitter} s), {ran:.0f} s:",
+        f"figwatch run, {len(urls)} sources every {every} s (jitter {jitter} s), "
+        f"{'default' if workers is None else workers} parsing workers, {ran:.0f} s "
+        f"(load average {load:.1f} at the start, {os.getloadavg()[0]:.1f} at the end):",
         f"  peak RSS: service {usage.ru_maxrss / 1024:.0f} MB; with its parsing workers "
         f"{sampler.peak_total / 1024:.0f} MB (sampled)",
         *_schedule(database, len(urls), every + jitter),

@@ -25,6 +25,7 @@ from sqlmodel import Session, col, select
 from alerts.message import FLOOD, HEALTH, RECOVERED, TYPES
 from alerts.outbox import enqueue
 from pipeline.routing import Candidate, ChannelRules, selects
+from storage import hotpath
 from storage import repository as repo
 from storage.models import AlertState, Change, Fetch
 
@@ -187,8 +188,7 @@ def add_good_fetch(
         if after_error
         else []
     )
-    session.add(fetch)
-    session.flush()
+    hotpath.insert_fetch(session=session, fetch=fetch)  # one INSERT, no unit of work
     if len(before) < fail_after or any(o != "error" for o in before):
         return []
     assert fetch.id is not None

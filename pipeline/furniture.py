@@ -5,8 +5,10 @@ is chosen."""
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-from bs4 import BeautifulSoup, Tag
+if TYPE_CHECKING:  # imported where used: a parsing worker on the lxml path never loads bs4
+    from bs4 import BeautifulSoup, Tag
 
 __all__ = ["PageIndex", "drop_furniture", "is_hidden", "link_density", "with_ancestors"]
 
@@ -71,6 +73,8 @@ class PageIndex:
     `find_all` is a walk of its own, and BeautifulSoup walks are the cost here)."""
 
     def __init__(self, soup: BeautifulSoup) -> None:
+        from bs4 import Tag
+
         self.root: Tag = soup.body or soup
         self.always_drop: list[Tag] = []
         self.ld_json: list[Tag] = []
@@ -171,6 +175,8 @@ def is_hidden(tag: Tag) -> bool:
 def drop_furniture(index: PageIndex, *, protected: set[int], boxes: bool) -> None:
     """Remove scripts, navigation, asides and the like, in place; with `boxes`, also boxes of
     links found by their heading ("Most read", ...), which a chosen selector may want."""
+    from bs4 import Tag
+
     for tag in index.always_drop:
         if id(tag) not in protected and not tag.decomposed:
             tag.decompose()

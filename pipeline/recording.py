@@ -10,15 +10,18 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, Protocol
 
+from sqlalchemy import Row
+from sqlalchemy.orm import make_transient_to_detached
 from sqlmodel import Session
 
 from alerts.message import FLOOD, SILENT
 from pipeline.alerting import health_row
 from pipeline.diff import FigureChange, Known, diff
 from pipeline.figures import Figure
-from storage import repository as repo
-from storage.models import Change, CurrentFigure, Observation
+from storage import hotpath
+from storage.models import Change
 
 log = logging.getLogger(__name__)
 
@@ -47,43 +50,38 @@ def record_figures(
     """Record `figures` (by identity key) as the source's reading at `fetch_id`, and diff them
     with its current figures. Unless `silent`, the changes are to be alerted, but above
     `flood_limit` changes one flood row instead, and for a page that stated figures and now
-    states none one source.silent row instead. Does not commit; queues nothing."""
-    observations = {
-        key: Observation(
-            fetch_id=fetch_id,
-            source_id=source_id,
-            key=key,
-            category=f.category.value,
-            value=f.value,
-            value_max=f.value_max,
-            qualifier=f.qualifier.value,
-            subject=f.subject,
-            claimant=f.claimant,
-            sentence=f.sentence,
-            start=f.start,
-            end=f.end,
-            rule=f.rule,
-            observed_at=now,
+    states none one source.silent row instead. Does not commit; queues nothing.
+
+    The rows are written with Core statements (one INSERT per table), not the unit of work:
+    this runs once per new page version, thousands of times a pass. The change rows to alert
+    come back as ORM objects in the session, with their ids, as after a flush."""
+    keys = list(figures)
+    observation_ids = dict(
+        zip(
+            keys,
+            hotpath.insert_values(
+                session=session,
+                table=hotpath.OBSERVATION,
+                rows=[_observation(figures[k], k, source_id, fetch_id, now) for k in keys],
+            ),
+            strict=True,
         )
-        for key, f in figures.items()
-    }
-    session.add_all(observations.values())
-    session.flush()
-    rows = {r.key: r for r in repo.current_figures(session=session, source_id=source_id)}
+    )
+    rows = {r.key: r for r in hotpath.current_figure_rows(session=session, source_id=source_id)}
     changes = diff({k: known(r) for k, r in rows.items()}, figures)
     # One page stating hundreds of new figures (a table, a broken page) must not send
     # hundreds of alerts to every channel: the changes are recorded, one alert says so.
     flood = not silent and sum(c.kind != "moved" for c in changes) > flood_limit
     # A page that stated figures and now states none: its layout probably changed.
     went_silent = not figures and any(r.active for r in rows.values())
-    changed: list[Change] = []
-    for change in changes:
-        state = rows.get(change.old_key or change.key)
-        _apply(change, state, observations.get(change.key), session, source_id, now)
-        if change.kind != "moved":
-            changed.append(_change_row(change, source_id, fetch_id, baseline=silent, now=now))
-    session.add_all(changed)
-    to_alert: list[Change] = [] if silent else changed
+    _apply(changes, rows, observation_ids, session, source_id, now)
+    changed = [
+        _change_values(c, source_id, fetch_id, baseline=silent, now=now)
+        for c in changes
+        if c.kind != "moved"
+    ]
+    change_ids = hotpath.insert_values(session=session, table=hotpath.CHANGE, rows=changed)
+    to_alert: list[Change] = []
     if went_silent and not silent:
         note = f"the page fetched fine but states no figures ({len(changed)} no longer stated)"
         to_alert = [
@@ -100,8 +98,12 @@ def record_figures(
             source,
             len(changed),
         )
-    session.add_all(to_alert)
-    session.flush()
+    elif not silent:
+        pairs = zip(changed, change_ids, strict=True)
+        to_alert = [_persistent(session, values, row_id) for values, row_id in pairs]
+    if went_silent or flood:
+        session.add_all(to_alert)
+        session.flush()
     return Recorded(
         changes=tuple(c for c in changes if c.kind != "moved"),
         to_alert=tuple(to_alert),
@@ -109,7 +111,20 @@ def record_figures(
     )
 
 
-def known(row: CurrentFigure) -> Known:
+class _Current(Protocol):
+    key: str
+    category: str
+    value: int
+    value_max: int | None
+    qualifier: str
+    subject: str | None
+    claimant: str | None
+    sentence: str
+    active: bool
+
+
+def known(row: _Current) -> Known:
+    """A current figure (an ORM row or a plain row) as the diff knows it."""
     return Known(
         key=row.key,
         category=row.category,
@@ -123,64 +138,102 @@ def known(row: CurrentFigure) -> Known:
     )
 
 
-def _change_row(
+def _observation(
+    f: Figure, key: str, source_id: int, fetch_id: int, now: datetime
+) -> dict[str, Any]:
+    return {
+        "fetch_id": fetch_id,
+        "source_id": source_id,
+        "key": key,
+        "category": f.category.value,
+        "value": f.value,
+        "value_max": f.value_max,
+        "qualifier": f.qualifier.value,
+        "subject": f.subject,
+        "claimant": f.claimant,
+        "sentence": f.sentence,
+        "start": f.start,
+        "end": f.end,
+        "rule": f.rule,
+        "observed_at": now,
+    }
+
+
+def _persistent(session: Session, values: dict[str, Any], row_id: int) -> Change:
+    """The Change row inserted with `values` as `row_id`, as a persistent object of the session
+    (no second INSERT when the alerting adds it)."""
+    row = Change(id=row_id, **values)
+    make_transient_to_detached(row)
+    session.add(row)
+    return row
+
+
+def _change_values(
     change: FigureChange, source_id: int, fetch_id: int, *, baseline: bool, now: datetime
-) -> Change:
+) -> dict[str, Any]:
+    """The columns of the Change row of `change`."""
     old = change.old if change.kind != "new" else None
     new = change.new
     ref = new if new is not None else change.old
     assert ref is not None
     category = ref.category if isinstance(ref.category, str) else ref.category.value
-    return Change(
-        source_id=source_id,
-        fetch_id=fetch_id,
-        key=change.key,
-        kind=change.kind,
-        category=str(category),
-        subject=ref.subject,
-        claimant=ref.claimant,
-        old_value=old.value if old else None,
-        old_value_max=old.value_max if old else None,
-        old_qualifier=old.qualifier if old else None,
-        old_sentence=old.sentence if old else None,
-        new_value=new.value if new else None,
-        new_value_max=new.value_max if new else None,
-        new_qualifier=new.qualifier.value if new else None,
-        new_sentence=new.sentence if new else None,
-        baseline=baseline,
-        detected_at=now,
-    )
+    return {
+        "source_id": source_id,
+        "fetch_id": fetch_id,
+        "key": change.key,
+        "kind": change.kind,
+        "category": str(category),
+        "subject": ref.subject,
+        "claimant": ref.claimant,
+        "old_value": old.value if old else None,
+        "old_value_max": old.value_max if old else None,
+        "old_qualifier": old.qualifier if old else None,
+        "old_sentence": old.sentence if old else None,
+        "new_value": new.value if new else None,
+        "new_value_max": new.value_max if new else None,
+        "new_qualifier": new.qualifier.value if new else None,
+        "new_sentence": new.sentence if new else None,
+        "baseline": baseline,
+        "detected_at": now,
+    }
 
 
 def _apply(
-    change: FigureChange,
-    row: CurrentFigure | None,
-    observation: Observation | None,
+    changes: list[FigureChange],
+    rows: Mapping[str, Row[Any]],
+    observation_ids: Mapping[str, int],
     session: Session,
     source_id: int,
     now: datetime,
 ) -> None:
-    """Bring the source's current figure for `change.key` up to date."""
-    if change.kind == "removed":
-        assert row is not None
-        row.active = False
-        row.updated_at = now
-        session.add(row)
-        return
-    new = change.new
-    assert new is not None and observation is not None
-    if row is None:
-        row = CurrentFigure(
-            source_id=source_id,
-            key=change.key,
-            category=new.category.value,
-            value=new.value,
-            qualifier=new.qualifier.value,
-            sentence=new.sentence,
-            updated_at=now,
-        )
-    row.key = change.key
-    row.value, row.value_max, row.qualifier = new.value, new.value_max, new.qualifier.value
-    row.subject, row.claimant, row.sentence = new.subject, new.claimant, new.sentence
-    row.active, row.observation_id, row.updated_at = True, observation.id, now
-    session.add(row)
+    """Bring the source's current figures up to date with `changes`: the UPDATEs first, by
+    row id, then the INSERTs (the order of the unit of work this replaces, so a key that moves
+    away frees it for a new figure in the same reading)."""
+    updates: list[tuple[int, dict[str, Any]]] = []
+    inserts: list[dict[str, Any]] = []
+    for change in changes:
+        row = rows.get(change.old_key or change.key)
+        if change.kind == "removed":
+            assert row is not None
+            updates.append((row.id, {"active": False, "updated_at": now}))
+            continue
+        new = change.new
+        assert new is not None
+        values = {
+            "key": change.key,
+            "value": new.value,
+            "value_max": new.value_max,
+            "qualifier": new.qualifier.value,
+            "subject": new.subject,
+            "claimant": new.claimant,
+            "sentence": new.sentence,
+            "active": True,
+            "observation_id": observation_ids[change.key],
+            "updated_at": now,
+        }
+        if row is None:
+            inserts.append({"source_id": source_id, "category": new.category.value, **values})
+        else:
+            updates.append((row.id, values))
+    hotpath.update_current(session=session, rows=sorted(updates, key=lambda u: u[0]))
+    hotpath.insert_values(session=session, table=hotpath.CURRENT, rows=inserts)

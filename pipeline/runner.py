@@ -8,6 +8,7 @@ all of it or none of it, and the outbox rows it committed are delivered by the n
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import multiprocessing
 import os
@@ -31,6 +32,7 @@ from pipeline.polite import PoliteFetcher
 from pipeline.recording import record_figures
 from pipeline.routing import ChannelRules
 from pipeline.text import TextError
+from storage import hotpath
 from storage import repository as repo
 from storage.db import first_line
 from storage.models import Change, Fetch
@@ -108,8 +110,8 @@ class Runner:
     # a worker): one limit each for `run` and `check`, whatever calls `check`.
     in_flight: int = 16
     parsing: int = 0  # 0: twice the workers
-    # Parsing and extraction hold the GIL: they run in worker processes, one per core (0: in
-    # one thread of this process, for tests and one-page commands).
+    # Parsing and extraction hold the GIL: they run in worker processes, one per core but one
+    # (0: in one thread of this process, for tests and one-page commands).
     workers: int | None = None
     # Threads for the database stages (0: asyncio's default pool). SQLite takes one writer at a
     # time: with one thread, a check's transaction waits in a queue here, not in SQLite's
@@ -163,8 +165,11 @@ class Runner:
         return self._cpu
 
     def _worker_count(self) -> int:
-        """Parsing worker processes: one per core unless configured (0: a thread instead)."""
-        return (os.cpu_count() or 1) if self.workers is None else self.workers
+        """Parsing worker processes unless configured (0: a thread instead): one per core but
+        one, at least one. The event loop's own work (fetching, pickling pages to the workers,
+        the database writes) takes about as much CPU per page as the parsing does, so it has a
+        core of its own; on two cores a second worker only competes with it (and holds 35 MB)."""
+        return max((os.cpu_count() or 1) - 1, 1) if self.workers is None else self.workers
 
     def _gates(self) -> tuple[asyncio.Semaphore, asyncio.Semaphore]:
         if self._checks is None or self._parses is None:
@@ -218,6 +223,8 @@ class Runner:
             return await self._in_db(
                 self._record_error, job, started, "internal", message, False, page.status_code
             )
+        # The page's text is read: it is not held while the check waits for the database.
+        page = dataclasses.replace(page, html=None)
         if parsed.figures is None:
             return await self._same(job, started, page, "unchanged", before)
         return await self._in_db(self._record_version, job, started, page, parsed, before)
@@ -306,20 +313,21 @@ class Runner:
         status_code: int | None,
     ) -> CheckResult:
         with self.session_factory() as session, session.begin():
-            source = repo.lock_source(session=session, name=job.name, url=job.url, now=started.at)
-            assert source.id is not None
-            _hold_fence(session, job, source.id, source.fence)
-            row = self._fetch_row(source.id, started, "error")
+            source_id, fence = hotpath.lock_source_id(
+                session=session, name=job.name, url=job.url, now=started.at
+            )
+            _hold_fence(session, job, source_id, fence)
+            row = self._fetch_row(source_id, started, "error")
             row.error_kind, row.error, row.status_code = kind, message, status_code
             session.add(row)
             session.flush()
-            outcomes = repo.recent_outcomes(session=session, source_id=source.id, limit=50)
+            outcomes = repo.recent_outcomes(session=session, source_id=source_id, limit=50)
             streak = next((i for i, o in enumerate(outcomes) if o != "error"), len(outcomes))
             if streak == job.fail_after:
                 assert row.id is not None
                 note = f"{streak} failed checks in a row; the last: {message}"
-                self._alert(session, job, source.id, [
-                    health_row(source_id=source.id, fetch_id=row.id, kind=FAILING, note=note,
+                self._alert(session, job, source_id, [
+                    health_row(source_id=source_id, fetch_id=row.id, kind=FAILING, note=note,
                                count=streak, now=started.at)
                 ], started.at)  # fmt: skip
         level = logging.ERROR if streak >= REPORT_AFTER else logging.INFO
@@ -391,11 +399,9 @@ class Runner:
         source_id = before.source_id
         with self.session_factory() as session, session.begin():
             if source_id is None:
-                source = repo.lock_source(
+                source_id, _fence = hotpath.lock_source_id(
                     session=session, name=job.name, url=job.url, now=started.at
                 )
-                assert source.id is not None
-                source_id = source.id
             _hold_fence(session, job, source_id, None)
             fetch = _with_page(self._fetch_row(source_id, started, outcome), page)
             rows = add_good_fetch(
@@ -431,30 +437,30 @@ class Runner:
         now = self.clock()
         current = keyed(parsed.figures)
         with self.session_factory() as session, session.begin():
-            source = repo.lock_source(session=session, name=job.name, url=job.url, now=started.at)
-            assert source.id is not None
-            _hold_fence(session, job, source.id, source.fence)
+            source_id, fence = hotpath.lock_source_id(
+                session=session, name=job.name, url=job.url, now=started.at
+            )
+            _hold_fence(session, job, source_id, fence)
             # A source with a stored text has a baseline: that is known without a query.
             baseline = before.text_hash is not None or repo.has_baseline(
-                session=session, source_id=source.id
+                session=session, source_id=source_id
             )
             silent = not baseline and not job.alert_on_first_check
-            document = repo.store_document(
-                session=session, source_id=source.id, text=parsed.text, title=parsed.title, now=now
+            fetch = _with_page(self._fetch_row(source_id, started, "changed"), page)
+            fetch.document_id = hotpath.store_document_id(
+                session=session, source_id=source_id, text=parsed.text, title=parsed.title, now=now
             )
-            fetch = _with_page(self._fetch_row(source.id, started, "changed"), page)
-            fetch.document_id = document.id
             health = add_good_fetch(
-                session=session, source_id=source.id, fetch=fetch, fail_after=job.fail_after,
+                session=session, source_id=source_id, fetch=fetch, fail_after=job.fail_after,
                 after_error=before.after_error,
             )  # fmt: skip
             assert fetch.id is not None
             recorded = record_figures(
-                session=session, source=job.name, source_id=source.id, fetch_id=fetch.id,
+                session=session, source=job.name, source_id=source_id, fetch_id=fetch.id,
                 figures=current, flood_limit=job.flood_limit, silent=silent, now=now,
             )  # fmt: skip
             queued = self._alert(
-                session, job, source.id, health + list(recorded.to_alert), now,
+                session, job, source_id, health + list(recorded.to_alert), now,
                 confirming=not recorded.flood,
             )  # fmt: skip
         return CheckResult(

@@ -11,15 +11,13 @@ import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-from bs4 import BeautifulSoup, NavigableString, Tag
-from bs4.builder import ParserRejectedMarkup
-from bs4.builder._lxml import LXMLTreeBuilder
-from bs4.element import PageElement
-from lxml import etree
-from soupsieve import SelectorSyntaxError
-
-from pipeline.furniture import PageIndex, drop_furniture, with_ancestors
+if TYPE_CHECKING:
+    # Imported where used: the hot path (no selector) runs on lxml alone, and a parsing worker
+    # or the service, which only names TextError, never holds BeautifulSoup in memory.
+    from bs4 import BeautifulSoup, Tag
+    from bs4.element import PageElement
 
 _BLOCKS = frozenset(
     {"p", "div", "section", "article", "main", "header", "footer", "aside", "nav", "h1", "h2",
@@ -64,22 +62,26 @@ class _TooDeep(Exception):
     pass
 
 
-class _DepthLimitedBuilder(LXMLTreeBuilder):
+def _depth_limited_builder() -> Any:
     """BeautifulSoup's lxml builder, refusing documents nested deeper than _MAX_DEPTH."""
+    from bs4.builder._lxml import LXMLTreeBuilder
 
-    def __init__(self) -> None:
-        super().__init__()
-        self._depth = 0
+    class _DepthLimitedBuilder(LXMLTreeBuilder):
+        def __init__(self) -> None:
+            super().__init__()
+            self._depth = 0
 
-    def start(self, tag: str | bytes, attrib: dict, nsmap: dict | None = None) -> None:  # type: ignore[override, type-arg]
-        self._depth += 1
-        if self._depth > _MAX_DEPTH:
-            raise _TooDeep
-        super().start(tag, attrib, nsmap or {})
+        def start(self, tag: str | bytes, attrib: dict, nsmap: dict | None = None) -> None:  # type: ignore[override, type-arg]
+            self._depth += 1
+            if self._depth > _MAX_DEPTH:
+                raise _TooDeep
+            super().start(tag, attrib, nsmap or {})
 
-    def end(self, tag: str | bytes) -> None:
-        self._depth -= 1
-        super().end(tag)
+        def end(self, tag: str | bytes) -> None:
+            self._depth -= 1
+            super().end(tag)
+
+    return _DepthLimitedBuilder()
 
 
 def article_text(html: str, *, selector: str | None = None) -> Article:
@@ -97,6 +99,8 @@ def article_text(html: str, *, selector: str | None = None) -> Article:
         # separate its paragraphs.
         plain = [_clean(block) for block in _BLANK_LINE.split(_CONTROL.sub("", html))]
         return Article(title=None, text="\n\n".join(p for p in plain if p))
+    from lxml import etree
+
     try:
         if selector is None:
             # The hot path: the article found by markup or paragraph density, on an lxml tree.
@@ -107,7 +111,7 @@ def article_text(html: str, *, selector: str | None = None) -> Article:
             title, paragraphs = _selected(_CONTROL.sub("", html), selector)
     except (_TooDeep, RecursionError):
         raise TextError(f"page nested more than {_MAX_DEPTH} elements deep") from None
-    except (ParserRejectedMarkup, etree.LxmlError) as e:
+    except etree.LxmlError as e:
         raise TextError(f"HTML parser rejected the page: {e}") from None
     if not paragraphs:
         raise TextError("no article text found")
@@ -116,7 +120,15 @@ def article_text(html: str, *, selector: str | None = None) -> Article:
 
 def _selected(html: str, selector: str) -> tuple[str | None, list[str]]:
     """The title, and the text of the elements `selector` matches (BeautifulSoup: soupsieve)."""
-    soup = BeautifulSoup(html, builder=_DepthLimitedBuilder())
+    from bs4 import BeautifulSoup
+    from bs4.builder import ParserRejectedMarkup
+
+    from pipeline.furniture import PageIndex, drop_furniture, with_ancestors
+
+    try:
+        soup = BeautifulSoup(html, builder=_depth_limited_builder())
+    except ParserRejectedMarkup as e:
+        raise TextError(f"HTML parser rejected the page: {e}") from None
     index = PageIndex(soup)
     title = _title(soup)
     roots = _select(soup, selector)
@@ -148,6 +160,8 @@ def _ld_article_body_text(raws: Iterable[str | None]) -> str | None:
 
 
 def _select(soup: BeautifulSoup, selector: str) -> list[Tag]:
+    from soupsieve import SelectorSyntaxError
+
     try:
         found = soup.select(selector)
     except SelectorSyntaxError as e:
@@ -160,6 +174,8 @@ def _select(soup: BeautifulSoup, selector: str) -> list[Tag]:
 
 
 def _title(soup: BeautifulSoup) -> str | None:
+    from bs4 import Tag
+
     meta = soup.find("meta", attrs={"property": "og:title"})
     if isinstance(meta, Tag):
         content = meta.get("content")
@@ -196,6 +212,8 @@ def _block_of(tag: Tag, cache: dict[int, Tag], stop: Tag) -> Tag:
 
 def _paragraphs(root: Tag) -> list[str]:
     """The text of `root`, one string per block, whitespace normalised."""
+    from bs4 import NavigableString, Tag
+
     out: list[str] = []
     buffer: list[str] = []
     current: Tag | None = None

@@ -12,8 +12,15 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
-from storage.models import Change, CurrentFigure, Delivery, Document, Fetch, Source
-from storage.texthash import text_hash
+from storage import hotpath
+from storage.models import (
+    Change,
+    CurrentFigure,
+    Delivery,
+    Document,
+    Fetch,
+    Source,
+)
 
 
 def source_by_name(*, session: Session, name: str) -> Source | None:
@@ -21,23 +28,11 @@ def source_by_name(*, session: Session, name: str) -> Source | None:
 
 
 def lock_source(*, session: Session, name: str, url: str, now: datetime) -> Source:
-    """Get or create the source row and take the write lock on it for this transaction.
-
-    The insert (a no-op when the row exists, also when another process has just added it) and
-    the UPDATE make SQLite take its write lock and PostgreSQL lock the row, so two processes
-    checking one source diff one after the other, never against the same stale state.
-    """
-    dialect = session.get_bind().dialect.name
-    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    session.execute(
-        insert(Source)
-        .values(name=name, url=url, created_at=now)
-        .on_conflict_do_nothing(index_elements=["name"])
-    )
-    session.execute(update(Source).where(col(Source.name) == name).values(url=url))
-    source = session.exec(
-        select(Source).where(Source.name == name).with_for_update(nowait=False)
-    ).one()
+    """Get or create the source row and take the write lock on it for this transaction (see
+    `storage.hotpath.lock_source_id`); the row itself."""
+    source_id, _fence = hotpath.lock_source_id(session=session, name=name, url=url, now=now)
+    source = session.get(Source, source_id, populate_existing=True)
+    assert source is not None
     return source
 
 
@@ -200,21 +195,11 @@ def store_document(
     *, session: Session, source_id: int, text: str, title: str | None, now: datetime
 ) -> Document:
     """Keep this version of the article text, compressed; an identical earlier version is reused."""
-    digest = text_hash(text)
-    existing = session.exec(
-        select(Document).where(Document.source_id == source_id, Document.text_hash == digest)
-    ).first()
-    if existing is not None:
-        return existing
-    document = Document(
-        source_id=source_id,
-        text_hash=digest,
-        text_z=zlib.compress(text.encode("utf-8"), 6),
-        title=title,
-        created_at=now,
+    document_id = hotpath.store_document_id(
+        session=session, source_id=source_id, text=text, title=title, now=now
     )
-    session.add(document)
-    session.flush()
+    document = session.get(Document, document_id)
+    assert document is not None
     return document
 
 

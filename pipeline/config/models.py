@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import UTC, timedelta
 from typing import Annotated, Any
 
-import soupsieve
 from apscheduler.triggers.cron import CronTrigger
 from pydantic import (
     AfterValidator,
@@ -68,7 +67,7 @@ class FetchConfig(_Model):
     # source's own URL names that host; true allows them all (a source may say otherwise).
     allow_private: StrictBool = False
     # Checks in flight at once in `run` and `check`, and pages being parsed at once (0: twice
-    # the cores); parsing workers (None: one per core, 0: in this process).
+    # the workers); parsing workers (None: one per core but one, at least one; 0: in this process).
     in_flight: int = Field(default=16, ge=1)
     parsing: int = Field(default=0, ge=0)
     workers: int | None = Field(default=None, ge=0)
@@ -114,6 +113,8 @@ class Source(_Model):
     @classmethod
     def _valid_selector(cls, value: str | None) -> str | None:
         if value is not None:
+            import soupsieve  # here: loading a config without selectors leaves bs4 unloaded
+
             try:
                 soupsieve.compile(value)
             except soupsieve.SelectorSyntaxError as exc:

@@ -1,0 +1,72 @@
+"""The Core statements of a check's hot path, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import Engine
+from sqlmodel import Session, col, select
+
+from storage import hotpath
+from storage.models import Observation, Source
+
+NOW = datetime(2025, 3, 2, 8, 0, tzinfo=UTC)
+
+
+def test_lock_source_id_creates_once_follows_the_url_and_returns_the_fence(
+    engine: Engine,
+) -> None:
+    with Session(engine) as session, session.begin():
+        first = hotpath.lock_source_id(session=session, name="s", url="https://a.example/", now=NOW)
+    with Session(engine) as session, session.begin():
+        session.get(Source, first[0]).fence = 7  # type: ignore[union-attr]
+    with Session(engine) as session, session.begin():
+        again = hotpath.lock_source_id(session=session, name="s", url="https://b.example/", now=NOW)
+    assert again == (first[0], 7)
+    assert first[1] == 0
+    with Session(engine) as session:
+        [source] = session.exec(select(Source)).all()
+    assert source.url == "https://b.example/" and source.created_at == NOW
+
+
+def test_insert_values_gives_the_ids_in_the_order_of_the_rows(engine: Engine) -> None:
+    # Several rows go in one statement: the ids must pair with their rows, whatever order
+    # the database hands them back in.
+    with Session(engine) as session, session.begin():
+        source_id, _ = hotpath.lock_source_id(session=session, name="s", url="u", now=NOW)
+        fetch_id = hotpath.insert_values(
+            session=session,
+            table=hotpath.FETCH,
+            rows=[{"source_id": source_id, "started_at": NOW, "duration_ms": 1,
+                   "outcome": "changed"}],
+        )[0]  # fmt: skip
+        rows = [
+            {"fetch_id": fetch_id, "source_id": source_id, "key": f"k{i}", "category": "killed",
+             "value": 100 - i, "value_max": None, "qualifier": "exact", "subject": None,
+             "claimant": None, "sentence": f"sentence {i}", "start": i, "end": i + 1,
+             "rule": "r", "observed_at": NOW}
+            for i in range(25)
+        ]  # fmt: skip
+        ids = hotpath.insert_values(session=session, table=hotpath.OBSERVATION, rows=rows)
+    assert len(set(ids)) == 25
+    with Session(engine) as session:
+        stored = {
+            o.id: o.key for o in session.exec(select(Observation).order_by(col(Observation.id)))
+        }
+    assert [stored[i] for i in ids] == [f"k{i}" for i in range(25)]
+
+
+def test_store_document_id_reuses_an_identical_text_of_the_same_source(engine: Engine) -> None:
+    with Session(engine) as session, session.begin():
+        a, _ = hotpath.lock_source_id(session=session, name="a", url="u", now=NOW)
+        b, _ = hotpath.lock_source_id(session=session, name="b", url="v", now=NOW)
+        one = hotpath.store_document_id(session=session, source_id=a, text="t", title=None, now=NOW)
+        two = hotpath.store_document_id(session=session, source_id=a, text="t", title=None, now=NOW)
+        other = hotpath.store_document_id(
+            session=session, source_id=b, text="t", title=None, now=NOW
+        )
+        changed = hotpath.store_document_id(
+            session=session, source_id=a, text="t2", title=None, now=NOW
+        )
+    assert one == two
+    assert len({one, other, changed}) == 3

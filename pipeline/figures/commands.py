@@ -233,6 +233,16 @@ def run_batch(
 # --- eval --------------------------------------------------------------------------------------
 
 
+def _report_names(paths: list[str]) -> list[str]:
+    """Each gold file's name in the reports: its file name, with its folder when two files
+    share a name ("holdout2/cases.jsonl", "holdout3/cases.jsonl")."""
+    names = [Path(p).name for p in paths]
+    return [
+        f"{Path(p).parent.name}/{name}" if names.count(name) > 1 else name
+        for p, name in zip(paths, names, strict=True)
+    ]
+
+
 def run_eval(args: argparse.Namespace) -> int:
     """Handler of `figwatch eval`: one report per gold file.
 
@@ -240,15 +250,18 @@ def run_eval(args: argparse.Namespace) -> int:
     under --min-precision/--min-recall or the extractor raised, else 0.
     """
     try:
-        golds = [(Path(p).name, load_gold(p)) for p in args.gold]
+        golds = [
+            (name, load_gold(p))
+            for name, p in zip(_report_names(args.gold), args.gold, strict=True)
+        ]
     except GoldFormatError as exc:
         return _fail("eval", str(exc))
     try:
         _predict("")  # the extractor is imported lazily: fail once here, not on every record
     except ImportError as exc:
         return _fail("eval", f"the extractor is unavailable ({exc})")
-    except Exception:  # noqa: BLE001, S110 - scored (and reported) per record below
-        pass
+    except Exception as exc:  # noqa: BLE001 - a broken rule file, say: one line, not per record
+        return _fail("eval", f"the extractor failed: {type(exc).__name__}: {exc}")
     status = 0
     for name, records in golds:
         report = score(records, _predict, name=name)

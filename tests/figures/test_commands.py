@@ -24,6 +24,7 @@ from pathlib import Path
 
 import pytest
 
+import pipeline.figures as figures_pkg
 from pipeline.figures.commands import looks_like_html, register
 
 ARTICLE = "Police said at least 14 people were killed and 30 wounded in the blast on Friday."
@@ -395,3 +396,29 @@ def test_console_script_extract(tmp_path: Path) -> None:
         assert json.loads(proc.stdout.readline())["id"] == "s1"
         proc.stdin.close()
         assert proc.wait(timeout=30) == 0
+
+
+def test_eval_names_files_apart_and_stops_once_on_a_broken_extractor(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    record = '{"id": "a", "text": "Nine people were killed.", "figures": []}\n'
+    for folder in ("first", "second"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "cases.jsonl").write_text(record, encoding="utf-8")
+    paths = [str(tmp_path / f / "cases.jsonl") for f in ("first", "second")]
+    monkeypatch.setattr(figures_pkg, "find_figures", lambda text, **kw: [])
+    assert run(["eval", "--json", *paths]) == 0
+    names = [json.loads(line)["name"] for line in capsys.readouterr().out.splitlines()]
+    assert names == ["first/cases.jsonl", "second/cases.jsonl"]
+
+    def broken(text: str, **kw: object) -> list[object]:
+        raise ValueError("cues.toml: rule 1: category must be one of killed, ...")
+
+    monkeypatch.setattr(figures_pkg, "find_figures", broken)
+    assert run(["eval", *paths]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.strip().splitlines() == [
+        "figwatch eval: the extractor failed: ValueError: cues.toml: rule 1: category must be one"
+        " of killed, ..."
+    ]

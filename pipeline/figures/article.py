@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from pipeline.figures.claimants import GENERIC_CLAIMANTS
+from pipeline.figures.claimants import GENERIC_CLAIMANTS, NAMED_GENERIC_CLAIMANTS
 from pipeline.figures.claimkeys import claimant_key, names_a_person
 from pipeline.figures.groups import names_a_group
 from pipeline.figures.lang import vocabulary
@@ -43,6 +43,7 @@ def claimant_in_article(
 _PEOPLE = "people"
 _ACRONYM_WORD = re.compile(r"[A-Z]{2,8}")  # "PDF", "UN": initials name an organisation
 _BACK = 10  # sentences read back for the organisation a generic claimant stands for
+_DETERMINERS = frozenset({"the", "a", "an", "its", "their"})
 
 
 def is_generic(claimant: str) -> bool:
@@ -62,7 +63,12 @@ def organisation_before(
     before sentence `idx` (or earlier in it) that hold the generic's acronym, the last that is
     no person's name ("Bashir Lawan said ... the agency had revised": not Lawan). A name without
     an organisation word or initials ("Amnesty Trust") looks like a person's and is passed."""
-    marks = [w for w in generic.split() if w.isupper()]
+    *modifiers, head = generic.split()
+    marks = [w for w in modifiers if w.isupper()]
+    # "the interior ministry" is the Interior Ministry, not any organisation named before
+    words = [w.lower() for w in modifiers if w.lower() not in _DETERMINERS and not w.isupper()]
+    if head in NAMED_GENERIC_CLAIMANTS:
+        words.append(head)
     for j in range(idx, max(-1, idx - 1 - _BACK), -1):
         found = claimants.of(text[spans[j][0] : spans[j][1]])
         if (
@@ -70,6 +76,7 @@ def organisation_before(
             or not found[:1].isupper()
             or is_generic(found)
             or not all(mark in found.split() for mark in marks)
+            or not all(word in found.lower().split() for word in words)
         ):
             continue
         if not names_a_person(found) or any(_ACRONYM_WORD.fullmatch(w) for w in found.split()):

@@ -131,6 +131,7 @@ _EVENT_NOUNS = _V.words("event_nouns")
 _NOT_CREDIT = _V.words("not_credit")
 _PRONOUNS = _V.words("pronouns")
 GENERIC_CLAIMANTS = _V.words("generic_claimants")
+NAMED_GENERIC_CLAIMANTS = _V.words("named_generic_claimants")
 # "the head of the regional administration, Ivan Fedorov." after a speech verb
 _APPOSED_NAME = re.compile(
     r"(?:the|a|an)\s+(?P<role>[a-z][\w’'-]*(?:\s+(?!said\b)[\w’'-]+){0,7}),\s+"
@@ -214,9 +215,24 @@ _LAST_WORD = re.compile(r"[a-z]+\s*[.!]?[”\"’']?\s*$")
 _PERFECT = re.compile(r"\bha(?:s|ve|d)\s+$")  # "have confirmed by name": active, not a participle
 
 
+# "..., but said", "... and also said": a verb coordinated with the clause before it
+_COORDINATED = re.compile(r",?\s+(?:but|and)\s+(?:also\s+)?$", re.IGNORECASE)
+# The verb of that clause, after its subject: "The ministry did not confirm the figure"
+_CLAUSE_VERB = re.compile(
+    r"\s(?:did|does|do|has|have|had|would|could|will|was|were|is|are|declined|refused)\b"
+)
+
+
 def _speaker(sentence: str) -> str | None:
     shown = None
     for sm in _SPEECH_RE.finditer(sentence):
+        if _COORDINATED.search(sentence, max(0, sm.start() - 16), sm.start()):
+            # "The ministry did not confirm the figure, but said six of its men were missing":
+            # the speaker is the subject of the clause the verb is coordinated with
+            verb = _CLAUSE_VERB.search(sentence, 0, sm.start())
+            got = _speaker_before(sentence, verb.start()) if verb else None
+            if got and not _is_event(got) and _names_someone(got):
+                return got
         if sm.group(0).startswith("claim") and _LIVES_AFTER.match(sentence, sm.end()):
             continue  # "the blast claimed the lives of 18": a death, not a statement
         if (

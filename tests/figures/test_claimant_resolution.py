@@ -284,3 +284,26 @@ def test_initials_are_shown_with_the_name_the_article_gave() -> None:
     by_value = {f.value: (f.claimant, f.claimant_key) for f in find_figures(spelled)}
     assert by_value == {2: ("Lake Defence Units (LDU)", "ldu")}
     assert find_figures(named)[-1].claimant == "Lake Defence Units (LDU)"
+
+
+def test_a_verb_coordinated_with_the_clause_before_has_that_clause_s_subject() -> None:
+    sentence = (
+        "The Harlan coast guard would not give a toll, but said nine of its divers were missing."
+    )
+    assert find_claimant(sentence) == "Harlan coast guard"
+    # the clause before had no subject to give: no claimant rather than a wrong one
+    assert find_claimant("Asked about it twice, and said nine were missing.") is None
+
+
+def test_the_ministry_is_the_ministry_named_before_not_any_organisation() -> None:
+    text = (
+        "The Ostmark Relief Fund said 40 people were wounded in the shelling. "
+        "Ostmark's ministry of health said 12 people were killed. "
+        "The ministry later said three more had died."
+    )
+    claimants = {f.value: f.claimant for f in find_figures(text)}
+    assert claimants[40] == "Ostmark Relief Fund"
+    assert claimants[3] == "Ostmark's ministry of health"
+    # a qualified ministry is that ministry: never resolved to another organisation
+    other = "The Ostmark Relief Fund said 40 were wounded. The interior ministry said 5 died."
+    assert {f.value: f.claimant for f in find_figures(other)}[5] == "interior ministry"

@@ -40,6 +40,7 @@ SCHEMA: dict[str, str] = {
     "evidence_verbs": "words",
     "pronouns": "words",
     "generic_claimants": "words",
+    "named_generic_claimants": "words",
     "addressees": "words",
     "name_particles": "words",
     "unit_nouns": "words",

@@ -30,11 +30,11 @@ def claimant_in_article(
     """The claimant named last before sentence `idx` of `text`, else the first one named in
     the `_AFTER` sentences after it, else None."""
     for j in range(idx - 1, -1, -1):
-        found = claimants.of(text[spans[j][0] : spans[j][1]])
+        found = claimants.at(text, spans, j)
         if found:
             return found
     for j in range(idx + 1, min(len(spans), idx + 1 + _AFTER)):
-        found = claimants.of(text[spans[j][0] : spans[j][1]])
+        found = claimants.at(text, spans, j)
         if found:
             return found
     return None
@@ -64,7 +64,7 @@ def organisation_before(
     an organisation word or initials ("Amnesty Trust") looks like a person's and is passed."""
     marks = [w for w in generic.split() if w.isupper()]
     for j in range(idx, max(-1, idx - 1 - _BACK), -1):
-        found = claimants.of(text[spans[j][0] : spans[j][1]])
+        found = claimants.at(text, spans, j)
         if (
             not found
             or not found[:1].isupper()

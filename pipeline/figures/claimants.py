@@ -278,10 +278,24 @@ def pronoun_speaker(sentence: str) -> str | None:
     """ "he" or "she" when that pronoun states the sentence's figures ("..., he said."), else
     None: the caller resolves it to the person the article named before."""
     low = sentence.lower()
-    if "he " not in low:  # a substring of "she " too: most sentences stop here
+    at = low.find("he")
+    if at < 0 or "he " not in low:  # a substring of "she " too: most sentences stop here
         return None
-    m = _SPEAKER_PRONOUN.search(sentence)
-    return m.group("p").lower() if m is not None else None
+    if len(low) != len(sentence):
+        m = _SPEAKER_PRONOUN.search(sentence)
+        return m.group("p").lower() if m is not None else None
+    # A match opens at "he" or at the letter before it ("she", "ſhe"): the pattern is tried
+    # there only, in order (the leftmost match, as a search finds), not at every position.
+    last = -1
+    while at >= 0:
+        for pos in (at - 1, at):
+            if pos > last:
+                last = pos
+                m = _SPEAKER_PRONOUN.match(sentence, pos)
+                if m is not None:
+                    return m.group("p").lower()
+        at = low.find("he", at + 1)
+    return None
 
 
 def _is_event(phrase: str) -> bool:

@@ -336,9 +336,9 @@ def _earlier_tally(
 ) -> list[Figure]:
     """The number right after "the previous estimate was", as a figure of the category the
     sentence before stated."""
-    claimant, key = _own_claimant(sentence, last, claimants)
     for m in find_numbers(sentence):
         if m.start >= after - 1:
+            claimant, key = _own_claimant(sentence, last, claimants)
             return [
                 Figure(
                     category=last.category,
@@ -365,7 +365,8 @@ def _listed_after(
     the category the sentence before stated."""
     out: list[Figure] = []
     item_end = -1  # the end of the last count read as an item
-    claimant, key = _own_claimant(sentence, last, claimants)
+    claimant: str | None = None  # read once the sentence gives a figure
+    key: str | None = None
     for m in find_numbers(sentence):
         group = _GROUP_AFTER.match(sentence, m.end)
         if group is None and item_end >= 0 and _NEXT_ITEM.fullmatch(sentence, item_end, m.start):
@@ -377,6 +378,8 @@ def _listed_after(
             continue
         item_end = m.end
         who = group.group("who")
+        if not out:
+            claimant, key = _own_claimant(sentence, last, claimants)
         out.append(
             Figure(
                 category=last.category,
@@ -417,8 +420,9 @@ def _breakdown_of_last(
     """ "Of those, 17 400 were children and about 12 000 were women": a breakdown, in a sentence
     of its own, of the figure the sentence before stated; it takes that figure's category, or
     the one its opener names ("Of the wounded, ...")."""
-    claimant, key = _own_claimant(sentence, last, claimants)
-    return _breakdown(sentence, offset, named or last.category, claimant, key, claimants, opened_at)
+    return _breakdown(
+        sentence, offset, named or last.category, None, None, claimants, opened_at, last
+    )
 
 
 def _own_claimant(
@@ -438,10 +442,12 @@ def _breakdown(
     claimant_key: str | None,
     claimants: Claimants,
     opened_at: int = -1,
+    last: Figure | None = None,
 ) -> list[Figure]:
     """The "N were <group>" counts of a breakdown sentence, as figures of `category`; right
     after its opener (ending at `opened_at`) or after an item, the verb may be left out ("Of
-    the deaths, 504 in the north and 72 in the south")."""
+    the deaths, 504 in the north and 72 in the south"). When the sentence continues `last`,
+    the claimant is its own speaker or `last`'s (_own_claimant), read once it gives a figure."""
     out: list[Figure] = []
     item_end = opened_at  # the end of the opener or of the last count read as an item
     for m in find_numbers(sentence):
@@ -464,6 +470,8 @@ def _breakdown(
             continue
         item_end = m.end
         who = group.group("who")
+        if last is not None and not out:
+            claimant, claimant_key = _own_claimant(sentence, last, claimants)
         out.append(
             Figure(
                 category=category,
@@ -495,7 +503,7 @@ def _pronoun_antecedent(
     if pronoun_speaker(text[spans[idx][0] : spans[idx][1]]) is None:
         return None
     for j in range(idx - 1, max(-1, idx - 8), -1):
-        found = claimants.of(text[spans[j][0] : spans[j][1]])
+        found = claimants.at(text, spans, j)
         if found and names_a_person(found):
             return found
     for j in range(idx - 1, max(-1, idx - 4), -1):
@@ -524,7 +532,7 @@ def _claimant_nearby(
     for j in (idx - 1, idx - 2):
         if j < 0 or "\n" in text[spans[j][1] : spans[j + 1][0]]:
             return None
-        claimant = claimants.of(text[spans[j][0] : spans[j][1]])
+        claimant = claimants.at(text, spans, j)
         if claimant:
             return claimant
     return None

@@ -40,7 +40,7 @@ from pipeline.figures.cues import (
 from pipeline.figures.gates import Gated
 from pipeline.figures.groups import names_a_group
 from pipeline.figures.lang import check_language, vocabulary
-from pipeline.figures.model import Category, Figure
+from pipeline.figures.model import Category, Figure, with_claimant, with_subject
 from pipeline.figures.numbers import find_numbers, has_number_word
 from pipeline.figures.rightcues import derived_stems, stems_gate
 from pipeline.figures.sentence_figures import Claimants, sentence_figures
@@ -183,7 +183,7 @@ def find_figures(
             )
             if claimant:
                 key = claimants.key(claimant)
-                found = [replace(f, claimant=claimant, claimant_key=key) for f in found]
+                found = [with_claimant(f, claimant, key) for f in found]
         if figures and prev_idx == idx - 1 and _ANAPHOR.match(low):
             found = [_group_of(f, figures[-1]) for f in found]  # "Of that number, 4,253 ..."
         found = [unnamed_group(f, claimants.table) for f in found]
@@ -222,7 +222,7 @@ def _group_of(f: Figure, antecedent: Figure) -> Figure:
         return f
     if antecedent.subject == "people":
         return f
-    return replace(f, subject=antecedent.subject, subject_key=antecedent.subject_key)
+    return with_subject(f, antecedent.subject, antecedent.subject_key)
 
 
 def _has_number(sentence: str, low: str) -> bool:
@@ -247,7 +247,7 @@ def _spelled(f: Figure, text: str, claimants: Claimants, named: list[str]) -> Fi
     if c is None or not (2 <= len(c) <= 8 and c.isupper() and c.isalpha()):
         return f
     full = in_full(c, text, named)
-    return f if full is None else replace(f, claimant=full, claimant_key=claimants.key(full))
+    return f if full is None else with_claimant(f, full, claimants.key(full))
 
 
 def _owned(f: Figure, claimants: Claimants) -> Figure:
@@ -261,7 +261,7 @@ def _owned(f: Figure, claimants: Claimants) -> Figure:
     subject = owned_subject(f.subject, f.claimant, person)
     if subject is None:
         return f
-    return replace(f, subject=subject, subject_key=subject_key(subject, claimants.table))
+    return with_subject(f, subject, subject_key(subject, claimants.table))
 
 
 def _of_unit(f: Figure, unit: str, claimants: Claimants) -> Figure:
@@ -273,7 +273,7 @@ def _of_unit(f: Figure, unit: str, claimants: Claimants) -> Figure:
         subject = f"{unit} ({f.subject})"
     else:
         return f
-    return replace(f, subject=subject, subject_key=subject_key(subject, claimants.table))
+    return with_subject(f, subject, subject_key(subject, claimants.table))
 
 
 def _named_in_full(
@@ -294,19 +294,19 @@ def _named_in_full(
     if " " not in claimant and claimant.islower():
         for earlier in reversed(named):
             if earlier.lower().endswith((" " + claimant, "'s " + claimant)):
-                return replace(f, claimant=earlier, claimant_key=claimants.key(earlier))
+                return with_claimant(f, earlier, claimants.key(earlier))
     if is_generic(claimant):
         earlier_org = organisation_before(text, spans, idx, claimant, claimants)
         if earlier_org is not None:
             named.append(earlier_org)
-            return replace(f, claimant=earlier_org, claimant_key=claimants.key(earlier_org))
+            return with_claimant(f, earlier_org, claimants.key(earlier_org))
     if (" " in claimant or not claimant.islower()) and claimant.split()[-1].islower():
         # "the Hamas official said" after "senior Hamas official Osama Hamdan said": the person
         # the role named before
         low = claimant.lower() + " "
         for earlier in reversed(named):
             if low in earlier.lower() + " " and names_a_person(earlier) and earlier != claimant:
-                return replace(f, claimant=earlier, claimant_key=claimants.key(earlier))
+                return with_claimant(f, earlier, claimants.key(earlier))
     named.append(claimant)
     return f
 
@@ -552,7 +552,7 @@ def _dedupe(figures: list[Figure]) -> list[Figure]:
             best[key] = len(out)
             out.append(f)
         elif _words(f.claimant) > _words(out[at].claimant):
-            out[at] = replace(out[at], claimant=f.claimant, claimant_key=f.claimant_key)
+            out[at] = with_claimant(out[at], f.claimant, f.claimant_key)
     return out
 
 

@@ -11,13 +11,12 @@ before (or after) an unattributed figure are read, so a page without figures cos
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 
 from pipeline.figures.claimants import GENERIC_CLAIMANTS, NAMED_GENERIC_CLAIMANTS
 from pipeline.figures.claimkeys import claimant_key, names_a_person
 from pipeline.figures.groups import names_a_group
 from pipeline.figures.lang import vocabulary
-from pipeline.figures.model import Figure
+from pipeline.figures.model import Figure, with_subject
 from pipeline.figures.sentence_figures import Claimants
 from pipeline.figures.subjects import subject_key
 
@@ -30,11 +29,11 @@ def claimant_in_article(
     """The claimant named last before sentence `idx` of `text`, else the first one named in
     the `_AFTER` sentences after it, else None."""
     for j in range(idx - 1, -1, -1):
-        found = claimants.of(text[spans[j][0] : spans[j][1]])
+        found = claimants.at(text, spans, j)
         if found:
             return found
     for j in range(idx + 1, min(len(spans), idx + 1 + _AFTER)):
-        found = claimants.of(text[spans[j][0] : spans[j][1]])
+        found = claimants.at(text, spans, j)
         if found:
             return found
     return None
@@ -70,7 +69,7 @@ def organisation_before(
     if head in NAMED_GENERIC_CLAIMANTS:
         words.append(head)
     for j in range(idx, max(-1, idx - 1 - _BACK), -1):
-        found = claimants.of(text[spans[j][0] : spans[j][1]])
+        found = claimants.at(text, spans, j)
         if (
             not found
             or not found[:1].isupper()
@@ -91,7 +90,7 @@ def unnamed_group(f: Figure, aliases: dict[str, str]) -> Figure:
     participle, a phrase opening with a preposition) counts as none."""
     if f.subject is not None and names_a_group(f.subject):
         return f
-    return replace(f, subject=_PEOPLE, subject_key=subject_key(_PEOPLE, aliases))
+    return with_subject(f, _PEOPLE, subject_key(_PEOPLE, aliases))
 
 
 # "the Office for Flood Relief (OFR)": a name the article then shortens to its initials

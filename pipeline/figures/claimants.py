@@ -17,6 +17,8 @@ from pipeline.figures.claimkeys import POSSESSIVE_ENDS as _POSSESSIVE_ENDS
 from pipeline.figures.claimkeys import claimant_key as claimant_key  # re-exported
 from pipeline.figures.claimkeys import drop_possessive as _drop_possessive
 from pipeline.figures.claimkeys import names_a_person
+from pipeline.figures.cues import lowered
+from pipeline.figures.gates import Gated
 from pipeline.figures.lang import vocabulary
 
 _V = vocabulary("en")
@@ -92,6 +94,16 @@ _SAID_AFTER = re.compile(
     r"(?=[A-Z]|(?:the|a|an)\s)",
     re.IGNORECASE,
 )
+_SAID_AFTER_GATED = Gated(_SAID_AFTER)  # the same matches, read on the lower-cased sentence
+# Where an _ACCORDING match can open, read on the lower-cased sentence without IGNORECASE (its
+# heads, with "(?-i:[A-Z])" as any lower-case letter): every match of _ACCORDING opens where
+# this one matches, so _ACCORDING is tried at those places only (_according).
+_ACCORDING_HEAD = re.compile(
+    r"\b(?:according\s+to|citing|quoting|(?:by|in)\s+the\s+(?:count|tally|estimate)\s+of"
+    r"|(?:cited|reported|confirmed|given|mentioned|compiled"
+    r"|recorded|released|published|analy[sz]ed|provided|issued|announced|documented|verified)"
+    r"\s+by|per(?=\s+(?:the\s|[a-z])))\s+"
+)
 _SOURCE_OF = re.compile(
     r"^(?:the\s+|a\s+|an\s+)?(?:(?:latest|new|recent|official|daily|final|preliminary|updated)\s+)?"
     r"(?:[a-z]+\s+(?=(?:data|figures|statistics)\b))?"  # "health data analyzed by The Post"
@@ -152,7 +164,7 @@ def find_claimant(sentence: str) -> str | None:
     reports = _REPORTS_FROM.match(sentence) if " from " in low or " by " in low else None
     if reports is not None:
         return clean_phrase(reports.group("x"))  # "Reports from local committees ... estimated"
-    m = _ACCORDING.search(sentence) if any(k in low for k in _ACCORDING_KEYS) else None
+    m = _according(sentence) if any(k in low for k in _ACCORDING_KEYS) else None
     source = None
     if m and m.group("k").lower().endswith("by") and not _names_someone(m.group("x")):
         m = None  # "recorded by fighter jets": a participle, not a source
@@ -170,6 +182,21 @@ def find_claimant(sentence: str) -> str | None:
             return source  # "citing Y", "released by Y": Y only when no speaker is named
     speaker = _speaker(sentence) if any(k in low for k in _SPEECH_KEYS) else None
     return speaker or source or _label(sentence) or _owner_of_count(sentence)
+
+
+def _according(sentence: str) -> re.Match[str] | None:
+    """`_ACCORDING.search(sentence)`, tried only where `_ACCORDING_HEAD` finds an opening on the
+    lower-cased sentence, leftmost first (a search reads every position, folding case)."""
+    low = lowered(sentence)
+    if low is None:
+        return _ACCORDING.search(sentence)
+    head = _ACCORDING_HEAD.search(low)
+    while head is not None:
+        m = _ACCORDING.match(sentence, head.start())
+        if m is not None:
+            return m
+        head = _ACCORDING_HEAD.search(low, head.start() + 1)
+    return None
 
 
 # "The military government's final count was 84,537", "the Pentagon's own count is 2,461":
@@ -270,7 +297,7 @@ def _speaker(sentence: str) -> str | None:
             # "Video evidence ... suggest no more than 30 were killed, the military said": what
             # shows a figure gives way to who states it
             shown = shown or got
-    for sm in _SAID_AFTER.finditer(sentence):
+    for sm in _SAID_AFTER_GATED.finditer(sentence):
         before = sentence[max(0, sm.start() - 12) : sm.start()].split()
         if _ADDRESSEE.match(sentence, sm.end()) or (before and before[-1].lower() in _PRONOUNS):
             continue  # "told a press conference", "he told AFP": who heard it, not who said it
@@ -294,10 +321,24 @@ def pronoun_speaker(sentence: str) -> str | None:
     """ "he" or "she" when that pronoun states the sentence's figures ("..., he said."), else
     None: the caller resolves it to the person the article named before."""
     low = sentence.lower()
-    if "he " not in low:  # a substring of "she " too: most sentences stop here
+    at = low.find("he")
+    if at < 0 or "he " not in low:  # a substring of "she " too: most sentences stop here
         return None
-    m = _SPEAKER_PRONOUN.search(sentence)
-    return m.group("p").lower() if m is not None else None
+    if len(low) != len(sentence):
+        m = _SPEAKER_PRONOUN.search(sentence)
+        return m.group("p").lower() if m is not None else None
+    # A match opens at "he" or at the letter before it ("she", "ſhe"): the pattern is tried
+    # there only, in order (the leftmost match, as a search finds), not at every position.
+    last = -1
+    while at >= 0:
+        for pos in (at - 1, at):
+            if pos > last:
+                last = pos
+                m = _SPEAKER_PRONOUN.match(sentence, pos)
+                if m is not None:
+                    return m.group("p").lower()
+        at = low.find("he", at + 1)
+    return None
 
 
 def _is_event(phrase: str) -> bool:

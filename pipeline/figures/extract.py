@@ -40,7 +40,7 @@ from pipeline.figures.cues import (
 from pipeline.figures.gates import Gated
 from pipeline.figures.groups import names_a_group
 from pipeline.figures.lang import check_language, vocabulary
-from pipeline.figures.model import Category, Figure
+from pipeline.figures.model import Category, Figure, with_claimant, with_subject
 from pipeline.figures.numbers import find_numbers, has_number_word
 from pipeline.figures.rightcues import derived_stems, stems_gate
 from pipeline.figures.sentence_figures import Claimants, sentence_figures
@@ -183,7 +183,7 @@ def find_figures(
             )
             if claimant:
                 key = claimants.key(claimant)
-                found = [replace(f, claimant=claimant, claimant_key=key) for f in found]
+                found = [with_claimant(f, claimant, key) for f in found]
         if figures and prev_idx == idx - 1 and _ANAPHOR.match(low):
             found = [_group_of(f, figures[-1]) for f in found]  # "Of that number, 4,253 ..."
         found = [unnamed_group(f, claimants.table) for f in found]
@@ -222,7 +222,7 @@ def _group_of(f: Figure, antecedent: Figure) -> Figure:
         return f
     if antecedent.subject == "people":
         return f
-    return replace(f, subject=antecedent.subject, subject_key=antecedent.subject_key)
+    return with_subject(f, antecedent.subject, antecedent.subject_key)
 
 
 def _has_number(sentence: str, low: str) -> bool:
@@ -247,7 +247,7 @@ def _spelled(f: Figure, text: str, claimants: Claimants, named: list[str]) -> Fi
     if c is None or not (2 <= len(c) <= 8 and c.isupper() and c.isalpha()):
         return f
     full = in_full(c, text, named)
-    return f if full is None else replace(f, claimant=full, claimant_key=claimants.key(full))
+    return f if full is None else with_claimant(f, full, claimants.key(full))
 
 
 def _owned(f: Figure, claimants: Claimants) -> Figure:
@@ -261,7 +261,7 @@ def _owned(f: Figure, claimants: Claimants) -> Figure:
     subject = owned_subject(f.subject, f.claimant, person)
     if subject is None:
         return f
-    return replace(f, subject=subject, subject_key=subject_key(subject, claimants.table))
+    return with_subject(f, subject, subject_key(subject, claimants.table))
 
 
 def _of_unit(f: Figure, unit: str, claimants: Claimants) -> Figure:
@@ -273,7 +273,7 @@ def _of_unit(f: Figure, unit: str, claimants: Claimants) -> Figure:
         subject = f"{unit} ({f.subject})"
     else:
         return f
-    return replace(f, subject=subject, subject_key=subject_key(subject, claimants.table))
+    return with_subject(f, subject, subject_key(subject, claimants.table))
 
 
 def _named_in_full(
@@ -294,19 +294,19 @@ def _named_in_full(
     if " " not in claimant and claimant.islower():
         for earlier in reversed(named):
             if earlier.lower().endswith((" " + claimant, "'s " + claimant)):
-                return replace(f, claimant=earlier, claimant_key=claimants.key(earlier))
+                return with_claimant(f, earlier, claimants.key(earlier))
     if is_generic(claimant):
         earlier_org = organisation_before(text, spans, idx, claimant, claimants)
         if earlier_org is not None:
             named.append(earlier_org)
-            return replace(f, claimant=earlier_org, claimant_key=claimants.key(earlier_org))
+            return with_claimant(f, earlier_org, claimants.key(earlier_org))
     if (" " in claimant or not claimant.islower()) and claimant.split()[-1].islower():
         # "the Hamas official said" after "senior Hamas official Osama Hamdan said": the person
         # the role named before
         low = claimant.lower() + " "
         for earlier in reversed(named):
             if low in earlier.lower() + " " and names_a_person(earlier) and earlier != claimant:
-                return replace(f, claimant=earlier, claimant_key=claimants.key(earlier))
+                return with_claimant(f, earlier, claimants.key(earlier))
     named.append(claimant)
     return f
 
@@ -336,9 +336,9 @@ def _earlier_tally(
 ) -> list[Figure]:
     """The number right after "the previous estimate was", as a figure of the category the
     sentence before stated."""
-    claimant, key = _own_claimant(sentence, last, claimants)
     for m in find_numbers(sentence):
         if m.start >= after - 1:
+            claimant, key = _own_claimant(sentence, last, claimants)
             return [
                 Figure(
                     category=last.category,
@@ -365,7 +365,8 @@ def _listed_after(
     the category the sentence before stated."""
     out: list[Figure] = []
     item_end = -1  # the end of the last count read as an item
-    claimant, key = _own_claimant(sentence, last, claimants)
+    claimant: str | None = None  # read once the sentence gives a figure
+    key: str | None = None
     for m in find_numbers(sentence):
         group = _GROUP_AFTER.match(sentence, m.end)
         if group is None and item_end >= 0 and _NEXT_ITEM.fullmatch(sentence, item_end, m.start):
@@ -377,6 +378,8 @@ def _listed_after(
             continue
         item_end = m.end
         who = group.group("who")
+        if not out:
+            claimant, key = _own_claimant(sentence, last, claimants)
         out.append(
             Figure(
                 category=last.category,
@@ -417,8 +420,9 @@ def _breakdown_of_last(
     """ "Of those, 17 400 were children and about 12 000 were women": a breakdown, in a sentence
     of its own, of the figure the sentence before stated; it takes that figure's category, or
     the one its opener names ("Of the wounded, ...")."""
-    claimant, key = _own_claimant(sentence, last, claimants)
-    return _breakdown(sentence, offset, named or last.category, claimant, key, claimants, opened_at)
+    return _breakdown(
+        sentence, offset, named or last.category, None, None, claimants, opened_at, last
+    )
 
 
 def _own_claimant(
@@ -438,10 +442,12 @@ def _breakdown(
     claimant_key: str | None,
     claimants: Claimants,
     opened_at: int = -1,
+    last: Figure | None = None,
 ) -> list[Figure]:
     """The "N were <group>" counts of a breakdown sentence, as figures of `category`; right
     after its opener (ending at `opened_at`) or after an item, the verb may be left out ("Of
-    the deaths, 504 in the north and 72 in the south")."""
+    the deaths, 504 in the north and 72 in the south"). When the sentence continues `last`,
+    the claimant is its own speaker or `last`'s (_own_claimant), read once it gives a figure."""
     out: list[Figure] = []
     item_end = opened_at  # the end of the opener or of the last count read as an item
     for m in find_numbers(sentence):
@@ -464,6 +470,8 @@ def _breakdown(
             continue
         item_end = m.end
         who = group.group("who")
+        if last is not None and not out:
+            claimant, claimant_key = _own_claimant(sentence, last, claimants)
         out.append(
             Figure(
                 category=category,
@@ -495,7 +503,7 @@ def _pronoun_antecedent(
     if pronoun_speaker(text[spans[idx][0] : spans[idx][1]]) is None:
         return None
     for j in range(idx - 1, max(-1, idx - 8), -1):
-        found = claimants.of(text[spans[j][0] : spans[j][1]])
+        found = claimants.at(text, spans, j)
         if found and names_a_person(found):
             return found
     for j in range(idx - 1, max(-1, idx - 4), -1):
@@ -524,7 +532,7 @@ def _claimant_nearby(
     for j in (idx - 1, idx - 2):
         if j < 0 or "\n" in text[spans[j][1] : spans[j + 1][0]]:
             return None
-        claimant = claimants.of(text[spans[j][0] : spans[j][1]])
+        claimant = claimants.at(text, spans, j)
         if claimant:
             return claimant
     return None
@@ -544,7 +552,7 @@ def _dedupe(figures: list[Figure]) -> list[Figure]:
             best[key] = len(out)
             out.append(f)
         elif _words(f.claimant) > _words(out[at].claimant):
-            out[at] = replace(out[at], claimant=f.claimant, claimant_key=f.claimant_key)
+            out[at] = with_claimant(out[at], f.claimant, f.claimant_key)
     return out
 
 

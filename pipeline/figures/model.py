@@ -65,3 +65,20 @@ class Figure:
             "end": self.end,
             "rule": self.rule,
         }
+
+
+def with_subject(f: Figure, subject: str | None, subject_key: str | None) -> Figure:
+    """`dataclasses.replace(f, subject=..., subject_key=...)`, built directly: replace reads
+    the fields by introspection, a cost paid on most figures of a page."""
+    return Figure(
+        f.category, f.value, f.value_max, f.qualifier, subject, f.claimant, f.sentence,
+        f.start, f.end, f.rule, subject_key, f.claimant_key,
+    )  # fmt: skip
+
+
+def with_claimant(f: Figure, claimant: str | None, claimant_key: str | None) -> Figure:
+    """`dataclasses.replace(f, claimant=..., claimant_key=...)`, built directly."""
+    return Figure(
+        f.category, f.value, f.value_max, f.qualifier, f.subject, claimant, f.sentence,
+        f.start, f.end, f.rule, f.subject_key, claimant_key,
+    )  # fmt: skip

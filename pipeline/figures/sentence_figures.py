@@ -65,11 +65,22 @@ class Claimants:
         self.table = table
         self._of: dict[str, str | None] = {}
         self._keys: dict[str | None, str | None] = {}
+        self._at: dict[int, str | None] = {}
 
     def of(self, sentence: str) -> str | None:
         if sentence not in self._of:
             self._of[sentence] = find_claimant(sentence)
         return self._of[sentence]
+
+    def at(self, text: str, spans: list[tuple[int, int]], j: int) -> str | None:
+        """The claimant of sentence `j` of `text` (one text per call of find_figures): the
+        sentences before a figure are asked for again by every later figure, so each is cut
+        out and looked up once, by its index."""
+        if j in self._at:
+            return self._at[j]
+        found = self.of(text[spans[j][0] : spans[j][1]])
+        self._at[j] = found
+        return found
 
     def key(self, claimant: str | None) -> str | None:
         if claimant not in self._keys:

@@ -1,0 +1,43 @@
+"""with_subject / with_claimant build the same Figure as dataclasses.replace (field order kept)."""
+
+from dataclasses import fields, replace
+
+from pipeline.figures.model import Category, Figure, Qualifier, with_claimant, with_subject
+
+
+def _figure() -> Figure:
+    return Figure(
+        category=Category.WOUNDED,
+        value=12,
+        value_max=15,
+        qualifier=Qualifier.AT_LEAST,
+        subject="villagers",
+        claimant="the district office",
+        sentence="At least 12 to 15 villagers were hurt, the district office said.",
+        start=40,
+        end=104,
+        rule="right:hurt",
+        subject_key="villagers key",
+        claimant_key="district office key",
+    )
+
+
+def test_with_subject_is_replace() -> None:
+    f = _figure()
+    got = with_subject(f, "farmers", "farmers key")
+    assert got == replace(f, subject="farmers", subject_key="farmers key")
+    assert got != f
+
+
+def test_with_claimant_is_replace() -> None:
+    f = _figure()
+    got = with_claimant(f, "the governor", None)
+    assert got == replace(f, claimant="the governor", claimant_key=None)
+    assert got != f
+
+
+def test_every_field_is_carried() -> None:
+    f = _figure()
+    for copy in (with_subject(f, f.subject, f.subject_key), with_claimant(f, f.claimant, "x")):
+        kept = [x.name for x in fields(Figure) if getattr(copy, x.name) == getattr(f, x.name)]
+        assert len(kept) >= len(fields(Figure)) - 1

@@ -7,6 +7,7 @@ fastest, the median and the slowest wall time, and the heaviest imports of one r
 
 from __future__ import annotations
 
+import argparse
 import statistics
 import subprocess
 import sys
@@ -36,8 +37,19 @@ def _heaviest(argv: list[str], top: int) -> list[tuple[int, str]]:
     return sorted(own, reverse=True)[:top]
 
 
+def _runs(text: str) -> int:
+    runs = int(text)
+    if runs < 1:
+        raise ValueError(text)
+    return runs
+
+
 def main() -> int:
-    runs = int(sys.argv[1]) if len(sys.argv) > 1 else 10
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.startup", description=__doc__.splitlines()[0]
+    )
+    parser.add_argument("runs", nargs="?", type=_runs, default=10, help="processes timed (10)")
+    runs: int = parser.parse_args().runs
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "one.txt"
         path.write_text(SENTENCE)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from pipeline.figures.lang import HERE
+from pipeline.figures.lang import HERE, rule_tables
 from pipeline.figures.model import Category
 
 # "after": the cue follows the count and its noun phrase, through auxiliaries ("12 were found
@@ -65,24 +65,7 @@ def alternatives(rules: tuple[CueRule, ...], side: str) -> list[tuple[Category, 
 
 def check_cue_rules(raw: dict[str, Any], *, where: str) -> tuple[CueRule, ...]:
     """The rules of a parsed cue file; raises CueRuleError naming every problem."""
-    items = raw.get("rule")
-    if not isinstance(items, list) or set(raw) != {"rule"}:
-        raise CueRuleError(f"{where}: expected only [[rule]] tables")
-    out: list[CueRule] = []
-    problems: list[str] = []
-    for i, item in enumerate(items):
-        got = _rule(item)
-        if isinstance(got, str):
-            problems.append(f"rule {i + 1}: {got}")
-        else:
-            out.append(got)
-    names = [r.name for r in out]
-    problems += [
-        f"duplicate rule name {n!r}" for n in sorted({n for n in names if names.count(n) > 1})
-    ]
-    if problems:
-        raise CueRuleError(f"{where}: " + "; ".join(problems))
-    return tuple(out)
+    return rule_tables(raw, _rule, lambda r: r.name, CueRuleError, where=where)
 
 
 def _rule(item: Any) -> CueRule | str:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any
 
-from pipeline.figures.lang import HERE, vocabulary
+from pipeline.figures.lang import HERE, rule_tables, vocabulary
 from pipeline.figures.rightcues import derived_stems, stems_gate
 
 WHERE = ("after", "before", "opening")
@@ -89,25 +89,10 @@ def check_rules(
     raw: dict[str, Any], persons: frozenset[str], *, where: str
 ) -> tuple[GroupRule, ...]:
     """The rules of a parsed groups file; raises GroupRuleError naming every problem."""
-    items = raw.get("rule")
-    if not isinstance(items, list) or set(raw) != {"rule"}:
-        raise GroupRuleError(f"{where}: expected only [[rule]] tables")
     person = word_trie(persons)
-    out: list[GroupRule] = []
-    problems: list[str] = []
-    for i, item in enumerate(items):
-        got = _rule(item, person)
-        if isinstance(got, str):
-            problems.append(f"rule {i + 1}: {got}")
-        else:
-            out.append(got)
-    names = [r.name for r in out]
-    problems += [
-        f"duplicate rule name {n!r}" for n in sorted({n for n in names if names.count(n) > 1})
-    ]
-    if problems:
-        raise GroupRuleError(f"{where}: " + "; ".join(problems))
-    return tuple(out)
+    return rule_tables(
+        raw, lambda item: _rule(item, person), lambda r: r.name, GroupRuleError, where=where
+    )
 
 
 def word_trie(words: frozenset[str]) -> str:

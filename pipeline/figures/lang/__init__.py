@@ -14,13 +14,15 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, TypeVar
 
 HERE = Path(__file__).resolve().parent
+R = TypeVar("R")
 
 # table -> kind. "words": unique lower-case words (a set); "ordered": the same, order kept;
 # "patterns": regex alternatives starting with a literal letter, order kept; "map": word ->
@@ -177,3 +179,34 @@ def _check_table(name: str, kind: str, value: Any) -> Any:
         return f"keys must be lower case, values strings: {bad[:5]}" if bad else dict(value)
     bad = [k for k, v in value.items() if not isinstance(v, int) or v <= 0 or k != k.lower()]
     return f"keys must be lower case, values positive integers: {bad[:5]}" if bad else dict(value)
+
+
+def rule_tables(
+    raw: dict[str, Any],
+    convert: Callable[[Any], R | str],
+    name_of: Callable[[R], str],
+    error: type[ValueError],
+    *,
+    where: str,
+) -> tuple[R, ...]:
+    """The `[[rule]]` tables of a parsed rule file (cues.toml, groups.toml), each converted by
+    `convert` (a rule, or a string saying what is wrong with it); raises `error` naming every
+    problem, duplicate rule names included."""
+    items = raw.get("rule")
+    if not isinstance(items, list) or set(raw) != {"rule"}:
+        raise error(f"{where}: expected only [[rule]] tables")
+    out: list[R] = []
+    problems: list[str] = []
+    for i, item in enumerate(items):
+        got = convert(item)
+        if isinstance(got, str):
+            problems.append(f"rule {i + 1}: {got}")
+        else:
+            out.append(got)
+    names = [name_of(r) for r in out]
+    problems += [
+        f"duplicate rule name {n!r}" for n in sorted({n for n in names if names.count(n) > 1})
+    ]
+    if problems:
+        raise error(f"{where}: " + "; ".join(problems))
+    return tuple(out)

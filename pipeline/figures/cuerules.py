@@ -13,12 +13,11 @@ Kept free of the extractor's modules other than `lang` and `model`: `cues` impor
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from pipeline.figures.lang import HERE, rule_tables
+from pipeline.figures.lang import rule_file, rule_tables
 from pipeline.figures.model import Category
 
 # "after": the cue follows the count and its noun phrase, through auxiliaries ("12 were found
@@ -48,14 +47,8 @@ class CueRule:
 @cache
 def cue_rules(code: str = "en") -> tuple[CueRule, ...]:
     """The checked cue rules of language `code`, in file order (loaded once)."""
-    path = HERE / code / "cues.toml"
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return ()
-    except tomllib.TOMLDecodeError as exc:
-        raise CueRuleError(f"{path}: {exc}") from None
-    return check_cue_rules(raw, where=str(path))
+    where, raw = rule_file(code, "cues.toml", CueRuleError)
+    return () if raw is None else check_cue_rules(raw, where=where)
 
 
 def alternatives(rules: tuple[CueRule, ...], side: str) -> list[tuple[Category, str]]:

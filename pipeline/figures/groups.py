@@ -10,12 +10,11 @@ whose pattern does not compile or lacks its `group`, or that has no example, is 
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any
 
-from pipeline.figures.lang import HERE, rule_tables, vocabulary
+from pipeline.figures.lang import rule_file, rule_tables, vocabulary
 from pipeline.figures.rightcues import derived_stems, stems_gate
 
 WHERE = ("after", "before", "opening")
@@ -75,14 +74,8 @@ def person_nouns(code: str = "en") -> frozenset[str]:
 @cache
 def rules(code: str = "en") -> tuple[GroupRule, ...]:
     """The checked subject rules of language `code`, in file order (loaded once)."""
-    path = HERE / code / "groups.toml"
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return ()
-    except tomllib.TOMLDecodeError as exc:
-        raise GroupRuleError(f"{path}: {exc}") from None
-    return check_rules(raw, person_nouns(code), where=str(path))
+    where, raw = rule_file(code, "groups.toml", GroupRuleError)
+    return () if raw is None else check_rules(raw, person_nouns(code), where=where)
 
 
 def check_rules(

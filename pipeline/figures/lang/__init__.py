@@ -210,3 +210,17 @@ def rule_tables(
     if problems:
         raise error(f"{where}: " + "; ".join(problems))
     return tuple(out)
+
+
+def rule_file(
+    code: str, filename: str, error: type[ValueError]
+) -> tuple[str, dict[str, Any] | None]:
+    """(path, parsed content) of language `code`'s rule file `filename`; the content is None
+    when the language has none; a file that is no TOML raises `error` naming it."""
+    path = HERE / code / filename
+    try:
+        return str(path), tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return str(path), None
+    except tomllib.TOMLDecodeError as exc:
+        raise error(f"{path}: {exc}") from None

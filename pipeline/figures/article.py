@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from pipeline.figures.claimants import GENERIC_CLAIMANTS, NAMED_GENERIC_CLAIMANTS
+from pipeline.figures.claimants import DETERMINERS, GENERIC_CLAIMANTS, NAMED_GENERIC_CLAIMANTS
 from pipeline.figures.claimkeys import claimant_key, names_a_person
 from pipeline.figures.groups import names_a_group
 from pipeline.figures.lang import vocabulary
@@ -42,7 +42,6 @@ def claimant_in_article(
 _PEOPLE = "people"
 _ACRONYM_WORD = re.compile(r"[A-Z]{2,8}")  # "PDF", "UN": initials name an organisation
 _BACK = 10  # sentences read back for the organisation a generic claimant stands for
-_DETERMINERS = frozenset({"the", "a", "an", "its", "their"})
 
 
 def is_generic(claimant: str) -> bool:
@@ -65,7 +64,7 @@ def organisation_before(
     *modifiers, head = generic.split()
     marks = [w for w in modifiers if w.isupper()]
     # "the interior ministry" is the Interior Ministry, not any organisation named before
-    words = [w.lower() for w in modifiers if w.lower() not in _DETERMINERS and not w.isupper()]
+    words = [w.lower() for w in modifiers if w.lower() not in DETERMINERS and not w.isupper()]
     if head in NAMED_GENERIC_CLAIMANTS:
         words.append(head)
     for j in range(idx, max(-1, idx - 1 - _BACK), -1):
@@ -170,10 +169,10 @@ def unit_before(text: str, spans: list[tuple[int, int]], idx: int) -> str | None
     the three sentences before name last, by a unit noun or as the subject opening one."""
     for j in range(idx - 1, max(-1, idx - 4), -1):
         sentence = text[spans[j][0] : spans[j][1]]
-        opening = _UNIT_OPENING.match(sentence)
         units = list(_UNIT.finditer(sentence))
         if units:
             return " ".join(units[-1].group("u").split()).removeprefix("The ")
+        opening = _UNIT_OPENING.match(sentence)
         if opening is not None:
             return " ".join(opening.group("u").split())
     return None

@@ -72,7 +72,7 @@ _SPEECH_RE = re.compile(rf"\b(?=[abcdeghilnprstuw]){_SPEECH}\b")
 _NP_LOWER = _V.words("speaker_words")
 # Lower-case words that never sit inside a speaker's name: verbs, pronouns, quantities.
 _NOT_SPEAKER = _V.words("not_speaker")
-_DETERMINERS = frozenset({"the", "a", "an", "its", "their", "his", "her", "our"})
+DETERMINERS = frozenset({"the", "a", "an", "its", "their", "his", "her", "our"})
 _MAX_GENERIC = 4
 # Between a speaker and the verb: "Zelensky first reported", "officials on Monday said".
 _SPEECH_GAP = _V.words("speech_gap")
@@ -215,7 +215,7 @@ def _owner_of_count(sentence: str) -> str | None:
         while at > 0:
             if _COUNT_AFTER.match(sentence, at + 2):
                 words = sentence[max(0, at - 60) : at].split()[-4:]
-                while words and words[0].lower() not in _DETERMINERS and not words[0][:1].isupper():
+                while words and words[0].lower() not in DETERMINERS and not words[0][:1].isupper():
                     words.pop(0)  # "puts the military's count": the owner starts at a name
                 last = words[-1].lower() if words else ""
                 named = (
@@ -231,7 +231,7 @@ def _names_someone(phrase: str) -> bool:
     """ "emergency authorities", "The Washington Post", "the coast guard": a name or a
     newsroom noun, not "fighter jets and the account of the commander"."""
     words = _CUT.sub("", phrase).split()
-    if words[:1] and words[0].lower() in _DETERMINERS:
+    if words[:1] and words[0].lower() in DETERMINERS:
         words = words[1:]
     return bool(words) and (words[0][:1].isupper() or all(_is_org(w) for w in words))
 
@@ -369,7 +369,7 @@ def _speaker_after(sentence: str, pos: int) -> str | None:
     words: list[str] = []
     for w in WORD.findall(sentence, pos, pos + 90)[:9]:
         low = _drop_possessive(w.lower().rstrip("."))
-        known = w[:1].isupper() or low in _NP_LOWER or low in _DETERMINERS or low in ORG_WORDS
+        known = w[:1].isupper() or low in _NP_LOWER or low in DETERMINERS or low in ORG_WORDS
         if not known and not (words and w.isalpha() and w.islower() and low not in _NOT_SPEAKER):
             break
         words.append(w)
@@ -476,12 +476,12 @@ def _phrase_before(sentence: str, pos: int, tokens: list[str]) -> str | None:
             break
         if _capital(tok) or low in _NP_LOWER:
             words.append(tok)
-            anchored = anchored or _capital(tok) or low in _DETERMINERS
+            anchored = anchored or _capital(tok) or low in DETERMINERS
         elif tok == "from" and words:
             break  # "data from the UN shows": the source follows "from"
         elif tok in ("in", "at") and words:
             words, generic, anchored = [], 0, False  # "medics in the Jenin camp said"
-        elif low in _DETERMINERS:
+        elif low in DETERMINERS:
             anchored = True  # "the coast guard", "their employer"
             break
         elif (

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy import Row
 from sqlalchemy.orm import make_transient_to_detached
@@ -21,7 +21,7 @@ from pipeline.alerting import health_row
 from pipeline.diff import FigureChange, Known, diff
 from pipeline.figures import Figure
 from storage import hotpath
-from storage.models import Change
+from storage.models import Change, CurrentFigure
 
 log = logging.getLogger(__name__)
 
@@ -111,31 +111,25 @@ def record_figures(
     )
 
 
-class _Current(Protocol):
-    key: str
-    category: str
-    value: int
-    value_max: int | None
-    qualifier: str
-    subject: str | None
-    claimant: str | None
-    sentence: str
-    active: bool
+_KNOWN = tuple(f.name for f in fields(Known))
 
 
-def known(row: _Current) -> Known:
-    """A current figure (an ORM row or a plain row) as the diff knows it."""
-    return Known(
-        key=row.key,
-        category=row.category,
-        value=row.value,
-        value_max=row.value_max,
-        qualifier=row.qualifier,
-        subject=row.subject,
-        claimant=row.claimant,
-        sentence=row.sentence,
-        active=row.active,
-    )
+def known(row: CurrentFigure | Row[Any]) -> Known:
+    """A current figure (an ORM row or a plain row) as the diff knows it: Known's fields are
+    columns of current_figure."""
+    return Known(**{name: getattr(row, name) for name in _KNOWN})
+
+
+def _statement(f: Figure) -> dict[str, Any]:
+    """The columns of what a figure states, as an observation and a current figure keep them."""
+    return {
+        "value": f.value,
+        "value_max": f.value_max,
+        "qualifier": f.qualifier.value,
+        "subject": f.subject,
+        "claimant": f.claimant,
+        "sentence": f.sentence,
+    }
 
 
 def _observation(
@@ -146,12 +140,7 @@ def _observation(
         "source_id": source_id,
         "key": key,
         "category": f.category.value,
-        "value": f.value,
-        "value_max": f.value_max,
-        "qualifier": f.qualifier.value,
-        "subject": f.subject,
-        "claimant": f.claimant,
-        "sentence": f.sentence,
+        **_statement(f),
         "start": f.start,
         "end": f.end,
         "rule": f.rule,
@@ -221,12 +210,7 @@ def _apply(
         assert new is not None
         values = {
             "key": change.key,
-            "value": new.value,
-            "value_max": new.value_max,
-            "qualifier": new.qualifier.value,
-            "subject": new.subject,
-            "claimant": new.claimant,
-            "sentence": new.sentence,
+            **_statement(new),
             "active": True,
             "observation_id": observation_ids[change.key],
             "updated_at": now,

@@ -81,11 +81,15 @@ _LEAD_WORDS = _SPEECH_GAP | frozenset(
     {"meanwhile", "separately", "however", "but", "and", "at", "although", "though", "while"}
 )
 WORD = re.compile(r"[\w’'.&-]+|[^\w\s]")
-_ACCORDING = re.compile(
-    r"\b(?P<k>according\s+to|citing|quoting|(?:by|in)\s+the\s+(?:count|tally|estimate)\s+of"
+# What opens a source: "according to", "citing", "compiled by", ...
+_SOURCE_HEADS = (
+    r"according\s+to|citing|quoting|(?:by|in)\s+the\s+(?:count|tally|estimate)\s+of"
     r"|(?:cited|reported|confirmed|given|mentioned|compiled"
     r"|recorded|released|published|analy[sz]ed|provided|issued|announced|documented|verified)"
-    r"\s+by|per(?=\s+(?:the\s|(?-i:[A-Z]))))\s+"  # "per Reuters", never "per cent" or "per day"
+    r"\s+by"
+)
+_ACCORDING = re.compile(
+    rf"\b(?P<k>{_SOURCE_HEADS}|per(?=\s+(?:the\s|(?-i:[A-Z]))))\s+"  # "per Reuters", not "per cent"
     r"(?P<x>[^,.;:()“”\"—–]{2,90})",
     re.IGNORECASE,
 )
@@ -98,12 +102,7 @@ _SAID_AFTER_GATED = Gated(_SAID_AFTER)  # the same matches, read on the lower-ca
 # Where an _ACCORDING match can open, read on the lower-cased sentence without IGNORECASE (its
 # heads, with "(?-i:[A-Z])" as any lower-case letter): every match of _ACCORDING opens where
 # this one matches, so _ACCORDING is tried at those places only (_according).
-_ACCORDING_HEAD = re.compile(
-    r"\b(?:according\s+to|citing|quoting|(?:by|in)\s+the\s+(?:count|tally|estimate)\s+of"
-    r"|(?:cited|reported|confirmed|given|mentioned|compiled"
-    r"|recorded|released|published|analy[sz]ed|provided|issued|announced|documented|verified)"
-    r"\s+by|per(?=\s+(?:the\s|[a-z])))\s+"
-)
+_ACCORDING_HEAD = re.compile(rf"\b(?:{_SOURCE_HEADS}|per(?=\s+(?:the\s|[a-z])))\s+")
 _SOURCE_OF = re.compile(
     r"^(?:the\s+|a\s+|an\s+)?(?:(?:latest|new|recent|official|daily|final|preliminary|updated)\s+)?"
     r"(?:[a-z]+\s+(?=(?:data|figures|statistics)\b))?"  # "health data analyzed by The Post"

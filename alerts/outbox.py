@@ -15,7 +15,8 @@ a receiver's "accepted" and our commit, exactly once:
    (transient), or dead (permanent, or attempts used up).
 
 A process that dies mid-send leaves its rows "sending"; once the lease runs out another drain
-claims them again.
+claims them again. A drain may name its `claimer` (cluster mode: the instance's worker id); then
+`release_claims` puts back at once the rows of claimers known to be dead.
 """
 
 from __future__ import annotations
@@ -26,8 +27,9 @@ from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import Select, and_, func, or_, select, update
 from sqlmodel import Session, col
 
 from alerts.channels.base import Channel, DeliveryError, PermanentDelivery, TransientDelivery
@@ -40,6 +42,7 @@ log = logging.getLogger(__name__)
 PENDING, SENDING, SENT, DEAD = "pending", "sending", "sent", "dead"
 HELD, DIGESTED = "held", "digested"  # a digest channel's alert: waiting for / part of a digest
 NOT_CONFIGURED = "channel not configured"
+CLAIMER_GONE = "its sender stopped mid-send; to be sent again"
 BACKOFF_CAP = timedelta(hours=1)
 
 
@@ -111,6 +114,7 @@ def drain(
     on_dead: Callable[[AlertMessage, str, str], None] | None = None,
     limit: int | None = 100,
     stop: threading.Event | None = None,
+    claimer: str | None = None,
 ) -> DrainReport:
     """Deliver the due outbox rows once each (up to `limit` per channel); return what happened.
 
@@ -119,7 +123,8 @@ def drain(
     `figwatch run`, another host on PostgreSQL): a row is claimed by one of them only. Rows of
     channels that are not configured stay pending, marked "channel not configured". Once `stop`
     is set, no further row is claimed. Callback errors are logged and do not change a row's
-    outcome. Raises ValueError when `lease` does not outlive a channel's `deadline` (two
+    outcome. Each claimed row records `claimer` (see `release_claims`). Raises ValueError when
+    `lease` does not outlive a channel's `deadline` (two
     drainers could then send one alert at once); otherwise only database errors.
     """
     longest = max((deadline_of(c) for c in channels.values()), default=0.0)
@@ -141,6 +146,7 @@ def drain(
             on_dead=on_dead,
             limit=limit,
             stop=stop,
+            claimer=claimer,
         )
 
     if len(channels) <= 1:
@@ -178,6 +184,7 @@ def _drain_channel(
     on_dead: Callable[[AlertMessage, str, str], None] | None,
     limit: int | None,
     stop: threading.Event | None,
+    claimer: str | None,
 ) -> tuple[int, int, int]:
     """Deliver one channel's due rows, one at a time; return (sent, retried, dead)."""
     sent = retried = dead = claimed = 0
@@ -189,7 +196,7 @@ def _drain_channel(
     while limit is None or claimed < limit:
         if stop is not None and stop.is_set():
             break
-        claim = _claim_next(session_factory, [name], now(), lease, again)
+        claim = _claim_next(session_factory, [name], now(), lease, again, claimer)
         if claim is None:
             break
         claimed += 1
@@ -253,6 +260,7 @@ def _claim_next(
     moment: datetime,
     lease: timedelta,
     seen: set[int],
+    claimer: str | None,
 ) -> _Claim | None:
     """Claim the next due row of a configured channel in one short transaction, or None.
 
@@ -285,6 +293,7 @@ def _claim_next(
                     status=SENDING,
                     next_attempt_at=moment + lease,
                     attempts=col(Delivery.attempts) + 1,
+                    claimed_by=claimer,
                 )
                 .execution_options(synchronize_session=False)
             )
@@ -303,6 +312,28 @@ def _claim_next(
                 message = None
             return _Claim(delivery_id, channel, attempts + 1, message)
     return None
+
+
+def release_claims(session: Session, alive: Select[Any], moment: datetime) -> int:
+    """Put back to pending, due at `moment`, the rows being sent by a claimer not among `alive`
+    (a query of the claimers still running): their process died mid-send, and waiting out the
+    lease would hold their alerts for minutes. Rows claimed by no one named keep their lease.
+    Returns the rows put back; does not commit.
+
+    A claimer only paused, not dead, may still finish its send when it resumes: the alert then
+    goes out twice (each carries its webhook-id for the receiver to drop the repeat), and that
+    claimer's outcome is not recorded, its lease being lost."""
+    result = session.execute(
+        update(Delivery)
+        .where(
+            col(Delivery.status) == SENDING,
+            col(Delivery.claimed_by).is_not(None),
+            col(Delivery.claimed_by).not_in(alive),
+        )
+        .values(status=PENDING, next_attempt_at=moment, last_error=CLAIMER_GONE)
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
 
 
 def _message(session: Session, change_id: int | None, digest_id: int | None) -> AlertMessage:

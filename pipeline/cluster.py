@@ -40,8 +40,11 @@ from procrastinate.exceptions import AlreadyEnqueued, ConnectorException
 from procrastinate.jobs import JobDeferrer, Status
 from procrastinate.tasks import Task
 from procrastinate.worker import Worker
+from sqlalchemy import String, cast, column, func, select, table
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 
+from alerts.outbox import release_claims
 from pipeline.config import Config, Source
 from pipeline.runner import SourceJob
 from storage import repository as repo
@@ -63,6 +66,8 @@ LEADER = """
 SELECT min(id) AS leader FROM procrastinate_workers
 WHERE last_heartbeat > now() - make_interval(secs => %(seconds)s)
 """
+# The workers alive: a delivery claimed by any other is put back (alerts.outbox.release_claims).
+_WORKERS = table("procrastinate_workers", column("id"), column("last_heartbeat"))
 WAITING = """
 SELECT queueing_lock FROM procrastinate_jobs WHERE status = 'todo' AND queue_name = %(queue)s
 """
@@ -149,6 +154,7 @@ class Cluster:
         self._asked = 0.0  # time.monotonic() when to ask again who leads
         self._waiting: set[str] = set()  # queueing locks of the jobs waiting, as last asked
         self._handler: Callable[[asyncio.AbstractEventLoop, dict[str, Any]], object] | None = None
+        app.claimer = self.claimer
 
     # --- life -------------------------------------------------------------------------------
 
@@ -328,8 +334,14 @@ class Cluster:
             await asyncio.sleep(every)
             try:
                 await self.recover()
-            except (ConnectorException, OSError) as e:
+                await asyncio.to_thread(self.release_deliveries)
+            except (ConnectorException, OSError, SQLAlchemyError) as e:
                 log.error("cluster: cannot look for stalled checks: %s", first_line(e))
+
+    def claimer(self) -> str | None:
+        """This instance's name on the deliveries it claims: its worker's id, once registered."""
+        worker = self._running
+        return None if worker is None or worker.worker_id is None else str(worker.worker_id)
 
     async def recover(self) -> list[str]:
         """Fail the checks whose instance stopped its heartbeat and queue them again; returns
@@ -350,3 +362,16 @@ class Cluster:
                 await self._deferrer(name, slot).defer_async()
             requeued.append(name)
         return requeued
+
+    def release_deliveries(self) -> int:
+        """Put back the alerts a stopped instance was sending, to be sent by the live ones now
+        rather than when its lease runs out (minutes); returns how many."""
+        stalled = self.app.config.cluster.stalled_after.total_seconds()
+        alive = select(cast(_WORKERS.c.id, String)).where(
+            _WORKERS.c.last_heartbeat > func.now() - func.make_interval(0, 0, 0, 0, 0, 0, stalled)
+        )
+        with self.app.session_factory() as session, session.begin():
+            released = release_claims(session, alive, self.app.clock())
+        if released:
+            log.warning("cluster: %d alert(s) a stopped instance was sending: sent again", released)
+        return released

@@ -79,6 +79,8 @@ class App:
     # When the scheduler last ran its heartbeat job (None before it started): `/healthz` says
     # the scheduler is stuck when this grows old.
     heartbeat: datetime | None = None
+    # Who this instance's drains claim deliveries as (cluster mode: its worker id), else None.
+    claimer: Callable[[], str | None] = lambda: None
     _drain_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     _stop_drains: threading.Event = field(default_factory=threading.Event)
     _drains: int = 0  # drain threads running now, guarded by _drains_changed
@@ -139,6 +141,7 @@ class App:
                 on_dead=self.on_dead,
                 limit=None,
                 stop=self._stop_drains,
+                claimer=self.claimer(),
             )
         finally:
             with self._drains_changed:

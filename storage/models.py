@@ -202,3 +202,6 @@ class Delivery(SQLModel, table=True):
     last_error: str | None = Field(default=None, sa_column=Column(Text))
     sent_at: datetime | None = _ts(nullable=True)
     created_at: datetime = _ts()
+    # Who holds (or last held) the lease: in cluster mode the claiming instance's worker id, so
+    # the others can put back at once the rows of an instance that died mid-send (0006).
+    claimed_by: str | None = Field(default=None, sa_column=Column(String(200), nullable=True))

@@ -10,11 +10,12 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from sqlalchemy import literal
 from sqlmodel import Session, select
 
 from alerts.channels import Channel, TransientDelivery, WebhookChannel
 from alerts.message import AlertMessage
-from alerts.outbox import DrainReport, drain, enqueue, retry_delay
+from alerts.outbox import DrainReport, drain, enqueue, release_claims, retry_delay
 from storage.models import Change, Delivery
 from tests.alerts.conftest import Clock, Receiver
 
@@ -175,6 +176,37 @@ def test_expired_lease_is_claimed_again(
     assert (by_change[first.id].status, by_change[first.id].attempts) == ("sent", 2)
     assert by_change[second.id].status == "sending"  # its lease still runs: left alone
     assert [r.headers["webhook-id"] for r in receiver.requests] == [f"fw_chg_{first.id}"]
+
+
+def test_the_rows_of_a_stopped_claimer_are_put_back_at_once(
+    sessions: Sessions, add_change: AddChange, clock: Clock, receiver: Receiver
+) -> None:
+    sent_by_w7 = add_change()
+    queue(sessions, sent_by_w7, clock)
+    drain(sessions, channels=hook(receiver, clock), now=clock, claimer="w7")
+    assert [(d.status, d.claimed_by) for d in rows(sessions)] == [("sent", "w7")]
+    # Three senders hold a lease of minutes on a row each; one of them has stopped.
+    holders = {add_change().id: holder for holder in ("stopped", "live", None)}
+    with sessions() as session:
+        for change_id, holder in holders.items():
+            session.add(
+                Delivery(
+                    change_id=change_id, channel="hook", status="sending", attempts=1,
+                    next_attempt_at=clock() + timedelta(minutes=4), created_at=clock(),
+                    claimed_by=holder,
+                )
+            )  # fmt: skip
+        session.commit()
+    with sessions() as session, session.begin():
+        assert release_claims(session, select(literal("live")), clock()) == 1
+    report = drain(sessions, channels=hook(receiver, clock), now=clock, claimer="w8")
+    assert report == DrainReport(sent=1, retried=0, dead=0, pending_left=2)
+    after = {d.change_id: d for d in rows(sessions)}
+    stopped, live, unnamed = (after[change_id] for change_id in holders)
+    assert (stopped.status, stopped.attempts, stopped.claimed_by) == ("sent", 2, "w8")
+    assert (live.status, live.claimed_by) == ("sending", "live")  # its lease still runs
+    assert (unnamed.status, unnamed.claimed_by) == ("sending", None)  # only its lease frees it
+    assert receiver.requests[-1].headers["webhook-id"] == f"fw_chg_{stopped.change_id}"
 
 
 class Reentrant:

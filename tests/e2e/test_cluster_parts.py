@@ -1,17 +1,21 @@
 """The parts of cluster mode, each on its own: the fencing token, a check it overtook, the
-slots of a schedule, the instance in `figwatch sources`. The whole of it, three processes on
-one PostgreSQL database, is in test_cluster.py."""
+slots of a schedule, the instance in `figwatch sources`, the alerts of a stopped instance. The
+whole of it, three processes on one PostgreSQL database, is in test_cluster.py."""
 
 from __future__ import annotations
 
 import dataclasses
 from datetime import UTC, datetime, timedelta
 
+import pytest
+from sqlalchemy import text
 from sqlmodel import col, select
 
-from pipeline.cluster import Slots, slots_for
+from alerts.outbox import CLAIMER_GONE
+from pipeline.cluster import Cluster, Slots, slots_for
 from pipeline.config import Config
 from pipeline.demo.sinks import SmtpSink, WebhookSink
+from pipeline.runner import SourceJob
 from pipeline.tracker import source_health
 from pipeline.viewcommands import sources_table
 from storage import repository as repo
@@ -117,3 +121,42 @@ def test_sources_names_the_instance_when_several_share_the_checks(database_url: 
     assert "host-2:20" in table.splitlines()[3]
     alone = sources_table(health[:1], now=T0)
     assert "instance" not in alone  # one instance: nothing to tell apart
+
+
+def test_the_alerts_a_stopped_instance_was_sending_are_put_back_for_the_live_ones(
+    database_url: str, site: LoopbackServer, smtp: SmtpSink, hook: WebhookSink, clock: Clock
+) -> None:
+    if not database_url.startswith("postgresql"):
+        pytest.skip("cluster mode runs on PostgreSQL only (procrastinate's worker table)")
+    config = config_for(database_url, site, smtp, hook)
+    with app_for(config, clock) as (app, _loop):
+        cluster = Cluster(app, _never_checks, grace=1.0)
+        assert app.claimer() is None  # no worker registered yet: leases only
+        with app.session_factory() as session, session.begin():
+            beats = text(
+                "INSERT INTO procrastinate_workers (last_heartbeat) "
+                "VALUES (now()), (now() - interval '1 hour') RETURNING id"
+            )
+            live, stalled = (str(worker) for worker in session.execute(beats).scalars())
+            # Each holds a lease of minutes: a live worker, a stalled one, one whose row the
+            # others already pruned, and a drain that named no claimer.
+            holders = (live, stalled, "999999", None)
+            for holder in holders:
+                session.add(
+                    Delivery(
+                        channel="desk-hook", status="sending", attempts=1, claimed_by=holder,
+                        next_attempt_at=T0 + timedelta(minutes=4), created_at=T0,
+                    )
+                )  # fmt: skip
+        assert cluster.release_deliveries() == 2
+        with app.session_factory() as session:
+            after = {d.claimed_by: d for d in session.exec(select(Delivery))}
+    assert [after[holder].status for holder in holders] == [
+        "sending", "pending", "pending", "sending"
+    ]  # fmt: skip
+    assert after[stalled].next_attempt_at == clock() and after[stalled].attempts == 1
+    assert after[stalled].last_error == CLAIMER_GONE
+
+
+async def _never_checks(job: SourceJob) -> None:
+    raise AssertionError(f"no check runs here: {job.name}")

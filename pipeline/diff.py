@@ -21,6 +21,9 @@ class Known:
     claimant: str | None
     sentence: str
     active: bool = True
+    # False for a value recorded without an alert (a restatement left behind by an update,
+    # `moved` with no `old_key`): it leaves without one too.
+    announced: bool = True
 
     @classmethod
     def stated(cls, key: str, figure: Figure, *, active: bool = True) -> Known:
@@ -38,16 +41,33 @@ class Known:
         )
 
 
+# Changes recorded in the current figures without a Change row or an alert: "moved", a value
+# already known under a new key; "retired", a figure never announced that is no longer stated.
+SILENT = frozenset({"moved", "retired"})
+
+
 @dataclass(frozen=True, slots=True)
 class FigureChange:
     """One change; `old_key` is set when the figure was known before under another key."""
 
-    # "new" | "changed" | "removed"; "moved": a value already known, under a new key (no alert)
-    kind: str
+    kind: str  # "new" | "changed" | "removed", or one of SILENT
     key: str
     old: Known | None
     new: Figure | None
     old_key: str | None = None
+
+    @property
+    def alerts(self) -> bool:
+        """Whether the change is recorded as a Change row and alerted."""
+        return self.kind not in SILENT
+
+    @property
+    def announces(self) -> bool:
+        """Whether the figure stored by this change has been announced (see Known.announced):
+        False for a value left behind by an update."""
+        if self.kind != "moved":
+            return True
+        return self.old_key is not None and self.old is not None and self.old.announced
 
 
 def figure_key(figure: Figure) -> str:
@@ -119,7 +139,7 @@ def diff(previous: Mapping[str, Known], current: Mapping[str, Figure]) -> list[F
             changes.append(FigureChange("new", key, old, figure))
     paired = set(pairs.values())
     changes.extend(
-        FigureChange("removed", key, old, None)
+        FigureChange("removed" if old.announced else "retired", key, old, None)
         for key, old in previous.items()
         if old.active and key not in current and key not in paired
     )

@@ -71,14 +71,14 @@ def record_figures(
     changes = diff({k: known(r) for k, r in rows.items()}, figures)
     # One page stating hundreds of new figures (a table, a broken page) must not send
     # hundreds of alerts to every channel: the changes are recorded, one alert says so.
-    flood = not silent and sum(c.kind != "moved" for c in changes) > flood_limit
+    flood = not silent and sum(c.alerts for c in changes) > flood_limit
     # A page that stated figures and now states none: its layout probably changed.
     went_silent = not figures and any(r.active for r in rows.values())
     _apply(changes, rows, observation_ids, session, source_id, now)
     changed = [
         _change_values(c, source_id, fetch_id, baseline=silent, now=now)
         for c in changes
-        if c.kind != "moved"
+        if c.alerts
     ]
     change_ids = hotpath.insert_values(session=session, table=hotpath.CHANGE, rows=changed)
     to_alert: list[Change] = []
@@ -105,7 +105,7 @@ def record_figures(
         session.add_all(to_alert)
         session.flush()
     return Recorded(
-        changes=tuple(c for c in changes if c.kind != "moved"),
+        changes=tuple(c for c in changes if c.alerts),
         to_alert=tuple(to_alert),
         flood=flood and not went_silent,
     )
@@ -202,7 +202,7 @@ def _apply(
     inserts: list[dict[str, Any]] = []
     for change in changes:
         row = rows.get(change.old_key or change.key)
-        if change.kind == "removed":
+        if change.new is None:  # removed or retired
             assert row is not None
             updates.append((row.id, {"active": False, "updated_at": now}))
             continue
@@ -212,6 +212,7 @@ def _apply(
             "key": change.key,
             **_statement(new),
             "active": True,
+            "announced": change.announces,
             "observation_id": observation_ids[change.key],
             "updated_at": now,
         }

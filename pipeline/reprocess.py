@@ -63,7 +63,7 @@ def reprocess(
         if dry_run:
             rows = repo.current_figures(session=session, source_id=source.id)
             changes = diff({r.key: known(r) for r in rows}, figures)
-            return Reread(job.name, len(figures), tuple(c for c in changes if c.kind != "moved"))
+            return Reread(job.name, len(figures), tuple(c for c in changes if c.alerts))
         recorded: Recorded = record_figures(
             session=session, source=job.name, source_id=source.id, fetch_id=fetch_id,
             figures=figures, flood_limit=job.flood_limit, silent=not alert, now=now,

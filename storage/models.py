@@ -8,7 +8,17 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Column, Index, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Index,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+    true,
+)
 from sqlalchemy.types import DateTime, TypeDecorator
 from sqlmodel import Field, SQLModel
 
@@ -124,6 +134,10 @@ class CurrentFigure(SQLModel, table=True):
     claimant: str | None = Field(default=None, sa_column=Column(Text))
     sentence: str = Field(sa_column=Column(Text, nullable=False))
     active: bool = True
+    # False for a value recorded without an alert (pipeline.diff.Known.announced), 0007
+    announced: bool = Field(
+        default=True, sa_column=Column(Boolean, nullable=False, server_default=true())
+    )
     observation_id: int | None = Field(default=None, foreign_key="observation.id")
     updated_at: datetime = _ts()
 

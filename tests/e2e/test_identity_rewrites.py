@@ -140,6 +140,18 @@ STORIES: dict[str, list[tuple[list[str], frozenset[Alert]]]] = {
             ],
             frozenset({("figure.changed", "killed", 35)}),
         ),
+        (  # the body catches up: the 31 it still said was never announced, so it leaves quietly
+            [
+                "Depot blast kills 35",
+                "The interior ministry said 35 people died in the blast at the fuel depot in "
+                "Harlow on Monday.",
+            ],
+            _NONE,
+        ),
+        (  # the body's sentence is cut: the toll is still stated in the headline, nothing goes
+            ["Depot blast kills 35", "Fire crews stayed at the depot through the night."],
+            _NONE,
+        ),
     ],
 }
 

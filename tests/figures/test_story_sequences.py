@@ -14,8 +14,8 @@ def _alerts(before: str, after: str) -> list[tuple[str, str, int]]:
     prev = {k: Known.stated(k, f) for k, f in keyed(find_figures(before)).items()}
     out: list[tuple[str, str, int]] = []
     for c in diff(prev, keyed(find_figures(after))):
-        if c.kind == "moved":
-            continue  # a figure under a new key, same value: no alert
+        if not c.alerts:
+            continue  # a figure under a new key, same value, or never announced: no alert
         if c.new is not None:
             out.append((c.kind, c.new.category.value, c.new.value))
         elif c.old is not None:

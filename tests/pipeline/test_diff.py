@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import dataclasses
+
 from pipeline.diff import Known, diff, keyed
 from pipeline.figures import Category, Figure, Qualifier
 
@@ -179,3 +181,27 @@ def test_a_value_left_behind_by_an_update_is_no_alert_and_a_new_one_is() -> None
     # a value never stated before under that identity is new
     other = keyed([_by(31, "people", "ministry"), _by(9, "people", "ministry")])
     assert [c.kind for c in diff(prev, other)] == ["new"]
+
+
+def test_a_value_left_behind_leaves_without_an_alert_and_an_announced_one_does_not() -> None:
+    changes = diff(
+        {k: known(f, k) for k, f in keyed([_by(31, "people", "ministry")]).items()},
+        keyed([_by(35, "people", "ministry"), _by(31, "people", "ministry")]),
+    )
+    assert [(c.kind, c.alerts, c.announces) for c in changes] == [
+        ("changed", True, True),
+        ("moved", False, False),  # the body's 31, left behind: stored as never announced
+    ]
+    stored = {
+        c.key: dataclasses.replace(known(c.new, c.key), announced=c.announces)
+        for c in changes
+        if c.new is not None
+    }
+    # the body catches up: its 31 is retired quietly
+    caught_up = diff(stored, keyed([_by(35, "people", "ministry")]))
+    assert [(c.kind, c.key, c.alerts) for c in caught_up] == [
+        ("retired", "killed|people|ministry#2", False)
+    ]
+    # both statements cut: the announced toll's removal is alerted, the 31 again goes quietly
+    gone = diff(stored, {})
+    assert [(c.kind, c.alerts) for c in gone] == [("removed", True), ("retired", False)]

@@ -99,6 +99,82 @@ def keyed(figures: Iterable[Figure]) -> dict[str, Figure]:
     return out
 
 
+def align(previous: Mapping[str, Known], current: Mapping[str, Figure]) -> dict[str, Figure]:
+    """`current` keyed as `previous` knew its figures, so that moving a sentence is no change.
+
+    `keyed` tells apart several values under one identity by their order on the page ("#2",
+    "#3"): once two such sentences swap places, each value would take the other's key, and
+    two `figure.changed` alerts would report what is only a reordering. Here a value already
+    known under one of its identity's keys keeps that key wherever it now stands; the other
+    values take the identity's remaining known keys in order (changes), then free ones (new).
+    That is done only where it raises fewer alerts than the keys in page order: a headline
+    that rises to 35 above a body still saying 31 stays one change of the first figure.
+    """
+    bases: dict[str, list[str]] = {}
+    for key in current:
+        bases.setdefault(_base(key), []).append(key)
+    known_keys: dict[str, list[str]] = {}
+    for key, old in previous.items():
+        if old.active:
+            known_keys.setdefault(_base(key), []).append(key)
+    if all(len(keys) == 1 and len(known_keys.get(b, ())) <= 1 for b, keys in bases.items()):
+        return dict(current)  # no identity states two values: nothing to align
+    new_key: dict[str, str] = {}
+    for base, keys in bases.items():
+        new_key.update(_align_identity(base, keys, known_keys.get(base, []), previous, current))
+    return {new_key[key]: current[key] for key in current}
+
+
+def _align_identity(
+    base: str,
+    keys: list[str],
+    olds: list[str],
+    previous: Mapping[str, Known],
+    current: Mapping[str, Figure],
+) -> dict[str, str]:
+    """{current key: aligned key} for the figures of one identity (see `align`)."""
+    out: dict[str, str] = {}
+    free = list(olds)
+    for key in keys:
+        value = (current[key].value, current[key].value_max)
+        same = next((o for o in free if (previous[o].value, previous[o].value_max) == value), None)
+        if same is not None:
+            out[key] = same
+            free.remove(same)
+    rest = [key for key in keys if key not in out]
+    for key in rest:
+        if free:
+            out[key] = free.pop(0)
+    taken = set(olds)
+    spare = (k for k in (base, *(f"{base}#{n}" for n in range(2, len(keys) + len(olds) + 2))))
+    for key in rest:
+        if key not in out:
+            out[key] = next(k for k in spare if k not in taken)
+    in_place = {key: key for key in keys}
+    if _alerts(out, olds, previous, current) < _alerts(in_place, olds, previous, current):
+        return out
+    return in_place  # as many alerts either way: a rise stays a change, not a new figure
+
+
+def _alerts(
+    assigned: Mapping[str, str],
+    olds: list[str],
+    previous: Mapping[str, Known],
+    current: Mapping[str, Figure],
+) -> int:
+    """How many alerts one identity's figures would raise with its keys `assigned`: values
+    changed, values new to the identity, known ones no longer stated."""
+    known_values = {(previous[o].value, previous[o].value_max) for o in olds}
+    count = sum(o not in assigned.values() for o in olds)
+    for key, to in assigned.items():
+        value = (current[key].value, current[key].value_max)
+        if to in olds:
+            count += (previous[to].value, previous[to].value_max) != value
+        else:
+            count += value not in known_values
+    return count
+
+
 def _restated(
     base: str, value: tuple[int, int | None], seen: Mapping[str, set[tuple[int, int | None]]]
 ) -> bool:
@@ -122,6 +198,7 @@ def diff(previous: Mapping[str, Known], current: Mapping[str, Figure]) -> list[F
     figure had (the body still saying 31 after the headline went to 35) is recorded without an
     alert: `moved` with no `old_key`.
     """
+    current = align(previous, current)
     pairs = _pair(previous, current)
     changes: list[FigureChange] = []
     for key, figure in current.items():
@@ -202,5 +279,10 @@ def _nested(a: str, b: str) -> bool:
 
 
 def _parts(key: str) -> tuple[str, str, str]:
-    category, subject, claimant = key.split("#", 1)[0].split("|", 2)
+    category, subject, claimant = _base(key).split("|", 2)
     return category, subject, claimant
+
+
+def _base(key: str) -> str:
+    """The identity of a key, without the "#2" that tells apart its values."""
+    return key.split("#", 1)[0]

@@ -18,7 +18,7 @@ from sqlmodel import Session
 
 from alerts.message import FLOOD, SILENT
 from pipeline.alerting import health_row
-from pipeline.diff import FigureChange, Known, diff
+from pipeline.diff import FigureChange, Known, align, diff
 from pipeline.figures import Figure
 from storage import hotpath
 from storage.models import Change, CurrentFigure
@@ -55,6 +55,9 @@ def record_figures(
     The rows are written with Core statements (one INSERT per table), not the unit of work:
     this runs once per new page version, thousands of times a pass. The change rows to alert
     come back as ORM objects in the session, with their ids, as after a flush."""
+    rows = {r.key: r for r in hotpath.current_figure_rows(session=session, source_id=source_id)}
+    previous = {k: known(r) for k, r in rows.items()}
+    figures = align(previous, figures)  # the keys the observations are stored under
     keys = list(figures)
     observation_ids = dict(
         zip(
@@ -67,8 +70,7 @@ def record_figures(
             strict=True,
         )
     )
-    rows = {r.key: r for r in hotpath.current_figure_rows(session=session, source_id=source_id)}
-    changes = diff({k: known(r) for k, r in rows.items()}, figures)
+    changes = diff(previous, figures)
     # One page stating hundreds of new figures (a table, a broken page) must not send
     # hundreds of alerts to every channel: the changes are recorded, one alert says so.
     flood = not silent and sum(c.alerts for c in changes) > flood_limit

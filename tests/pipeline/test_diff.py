@@ -205,3 +205,28 @@ def test_a_value_left_behind_leaves_without_an_alert_and_an_announced_one_does_n
     # both statements cut: the announced toll's removal is alerted, the 31 again goes quietly
     gone = diff(stored, {})
     assert [(c.kind, c.alerts) for c in gone] == [("removed", True), ("retired", False)]
+
+
+def _alerted(before: list[Figure], after: list[Figure]) -> list[tuple[str, int | None, int]]:
+    """(kind, old value, new or removed value) of each alerting change, in diff's order."""
+    prev = {k: known(f, k) for k, f in keyed(before).items()}
+    out = []
+    for c in diff(prev, keyed(after)):
+        if c.alerts:
+            now = c.new.value if c.new is not None else c.old.value if c.old else 0
+            out.append((c.kind, c.old.value if c.old and c.new else None, now))
+    return out
+
+
+def test_two_tolls_of_one_identity_that_swap_places_keep_their_keys() -> None:
+    port, villages = _by(42, "people"), _by(12, "people")
+    assert _alerted([port, villages], [villages, port]) == []
+    # then one rises and a third toll appears: one change, one new figure
+    risen, third = _by(47, "people"), _by(5, "people")
+    assert _alerted([port, villages], [villages, risen, third]) == [
+        ("changed", 42, 47),
+        ("new", None, 5),
+    ]
+    # the first of three is cut: the one removed is that one, not the last by position
+    hills = _by(3, "people")
+    assert _alerted([port, villages, hills], [villages, hills]) == [("removed", None, 42)]

@@ -37,11 +37,14 @@ def register(subparsers: Any) -> None:
     )
     ext.add_argument("source", nargs="?", default="-", metavar="FILE|URL|-")
     out = ext.add_mutually_exclusive_group()
-    out.add_argument("--json", action="store_true", help="print a JSON array of figures")
     out.add_argument(
+        "--json", action="store_true", help="print JSON: the figures, or with --explain the why"
+    )
+    ext.add_argument(
         "--explain",
         action="store_true",
-        help="for each figure the rule and words; for each silent count why it stayed silent",
+        help="for each figure the rule and words, subject and claimant and where they came from;"
+        " for each silent count why it stayed silent",
     )
     out.add_argument(
         "--jsonl",
@@ -155,6 +158,8 @@ def format_figures(found: list[Figure]) -> str:
 def run_extract(args: argparse.Namespace) -> int:
     """Handler of `figwatch extract`: prints figures; 2 on unusable input; 1 on a bad batch line."""
     if args.jsonl:
+        if args.explain:
+            return _fail("extract", "--explain reads one document; it does not take --jsonl")
         if args.source == "-":
             return run_batch(sys.stdin, sys.stdout, selector=args.selector, predict=_predict)
         try:
@@ -173,12 +178,18 @@ def run_extract(args: argparse.Namespace) -> int:
         return _fail("extract", f"the extractor is unavailable ({exc})")
     except Exception as exc:  # noqa: BLE001 - a contract breach of find_figures; say it in one line
         return _fail("extract", f"the extractor failed: {type(exc).__name__}: {exc}")
-    if args.json:
-        print(json.dumps([f.to_json() for f in found], ensure_ascii=False, indent=2))
-    elif args.explain:
-        from pipeline.figures.explain import explain, format_explanation
+    if args.explain:
+        from pipeline.figures.explain import explain, explanation_json, format_explanation
 
-        print(format_explanation(explain(text)))
+        whys = explain(text)
+        shown = explanation_json(whys) if args.json else None
+        print(
+            format_explanation(whys)
+            if shown is None
+            else json.dumps(shown, ensure_ascii=False, indent=2)
+        )
+    elif args.json:
+        print(json.dumps([f.to_json() for f in found], ensure_ascii=False, indent=2))
     else:
         print(format_figures(found))
     return 0

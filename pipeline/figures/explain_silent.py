@@ -51,8 +51,10 @@ def silent_reason(
     why = rule_why(sentence, _as_figure(r.category, r.rule, read), read.mention)
     if r.rule.startswith("right:") and _AGENT_OF.match(sentence, read.np.end):
         return f"it counts who did it ({why.words!r} has an object), not who suffered it"
-    if any(w in _NOT_COUNTED for w in read.np.text.lower().split()):
-        return f"it counts {read.np.text.strip()!r}, who are no figure"
+    after = WORDS_RE.findall(sentence[read.mention.end : read.np.end + 40].lower())[:4]
+    uncounted = next((w for w in after if w in _NOT_COUNTED), None)
+    if uncounted is not None:
+        return f"it counts {uncounted}, who are no figure"
     return f"read as {r.category.value} by {why.name}, then left out when the figures were built"
 
 

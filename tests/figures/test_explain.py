@@ -274,3 +274,12 @@ def test_cli_explain_takes_one_document_not_a_batch(
     code, out, err = _run(["extract", "--explain", "--jsonl", str(src)], capsys)
     assert (code, out) == (2, "")
     assert err.count("\n") == 1 and "--explain" in err
+
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+
+
+def test_the_readme_example_is_what_explain_prints() -> None:
+    section = README.read_text(encoding="utf-8").split("### Why a figure was found", 1)[1]
+    text, printed = section.split("```text\n")[1:3]
+    assert format_explanation(explain(text.split("```")[0])) + "\n" == printed.split("```")[0]

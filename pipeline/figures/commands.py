@@ -171,28 +171,31 @@ def run_extract(args: argparse.Namespace) -> int:
     try:
         content, is_html = read_document(args.source, stdin=sys.stdin)
         text = html_to_text(content, selector=args.selector) if is_html else content
-        found = _predict(text)
+        explained = _explained(text, as_json=args.json) if args.explain else None
+        found = _predict(text) if explained is None else []
     except InputError as exc:
         return _fail("extract", str(exc))
     except ImportError as exc:
         return _fail("extract", f"the extractor is unavailable ({exc})")
     except Exception as exc:  # noqa: BLE001 - a contract breach of find_figures; say it in one line
         return _fail("extract", f"the extractor failed: {type(exc).__name__}: {exc}")
-    if args.explain:
-        from pipeline.figures.explain import explain, explanation_json, format_explanation
-
-        whys = explain(text)
-        shown = explanation_json(whys) if args.json else None
-        print(
-            format_explanation(whys)
-            if shown is None
-            else json.dumps(shown, ensure_ascii=False, indent=2)
-        )
+    if explained is not None:
+        print(explained)
     elif args.json:
         print(json.dumps([f.to_json() for f in found], ensure_ascii=False, indent=2))
     else:
         print(format_figures(found))
     return 0
+
+
+def _explained(text: str, *, as_json: bool) -> str:
+    """`extract --explain`: the explanation of `text`, as lines or as JSON."""
+    from pipeline.figures.explain import explain, explanation_json, format_explanation
+
+    whys = explain(text)
+    if as_json:
+        return json.dumps(explanation_json(whys), ensure_ascii=False, indent=2)
+    return format_explanation(whys)
 
 
 def _batch_line(line: str, *, selector: str | None, predict: Callable[[str], list[Figure]]) -> dict:

@@ -11,7 +11,7 @@ returns, and `find_figures` carries nothing for it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from pipeline.figures.article import acronyms
@@ -107,9 +107,11 @@ def _sentence_why(
     base = sentence_figures(sentence, start, art.claimants) if cue and mentions else []
     at = _assign(figures, mentions)
     before = [f for f in found if f.start < start]
-    whys = tuple(
-        _figure_why(art, idx, f, mentions, reads, base, i, before[-1] if before else None)
-        for f, i in zip(figures, at, strict=True)
+    whys = _with_shared_words(
+        [
+            _figure_why(art, idx, f, mentions, reads, base, i, before[-1] if before else None)
+            for f, i in zip(figures, at, strict=True)
+        ]
     )
     silent = [Silent(n, NOT_A_COUNT) for n in dropped]
     for i, m in enumerate(mentions):
@@ -118,6 +120,33 @@ def _sentence_why(
             reason = silent_reason(sentence, start, read, found, art.spans)
             silent.append(Silent(_text(sentence, m), reason))
     return SentenceWhy(idx + 1, sentence, start, whys, tuple(silent))
+
+
+# Rules that take the category of a neighbouring count, and which way to look for it
+_LENDERS = {"shared-back": (-1,), "shared-forward": (1,), "earlier-value": (1, -1)}
+
+
+def _with_shared_words(whys: list[FigureWhy]) -> tuple[FigureWhy, ...]:
+    """A count that takes its category from a neighbour ("200 rebels and 150 soldiers died",
+    "rose from 31 to 38") names, in what its rule reads, the neighbour's count and cue."""
+    out = list(whys)
+    for k, w in enumerate(whys):
+        lender = next(
+            (x for step in _LENDERS.get(w.rule.name, ()) if (x := _lender(whys, k, step))), None
+        )
+        if lender is not None:
+            cue = f" + {lender.rule.words!r}" if lender.rule.words else ""
+            reads = f"{w.rule.reads}, as {lender.count!r}{cue}"
+            out[k] = replace(w, rule=replace(w.rule, reads=reads))
+    return tuple(out)
+
+
+def _lender(whys: list[FigureWhy], k: int, step: int) -> FigureWhy | None:
+    """The nearest figure from `k` in direction `step` whose category is its own."""
+    j = k + step
+    while 0 <= j < len(whys) and whys[j].rule.name in _LENDERS:
+        j += step
+    return whys[j] if 0 <= j < len(whys) else None
 
 
 def _read(sentence: str, mentions: list[NumberMention]) -> list[CountRead]:

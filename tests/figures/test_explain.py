@@ -91,10 +91,15 @@ def test_counts_that_share_or_restate_a_category_name_how() -> None:
         ("captured", "verb-before"),
         ("killed", "then-killed"),
     ]
-    text = "The toll climbed from 31 to 38 overnight, with 12 wounded and 40 more hurt."
-    named = {w.count: w.rule.name for w in _whys(text)}
-    assert named["31"] == "earlier-value"
-    assert named["38"] == "tally-noun"
+    text = "The toll climbed from 31 to 38 overnight."
+    named = {w.count: (w.rule.name, w.rule.reads) for w in _whys(text)}
+    assert named["31"][0] == "earlier-value" and named["31"][1].endswith("as '38' + 'toll'")
+    assert named["38"][0] == "tally-noun"
+    text = "Some 200 rebels and 150 soldiers died; 30 were wounded and 12 others."
+    named = {w.count: (w.rule.name, w.rule.reads) for w in _whys(text)}
+    assert named["Some 200"][0] == "shared-forward"
+    assert named["Some 200"][1].endswith("as '150' + 'died'")
+    assert named["12"][0] == "shared-back" and named["12"][1].endswith("as '30' + 'wounded'")
 
 
 # --- breakdowns and continuing sentences ---------------------------------------------------------

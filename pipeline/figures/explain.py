@@ -77,7 +77,7 @@ def explain(text: str, lang: str = "en") -> list[SentenceWhy]:
     for f in found:
         by_start.setdefault(f.start, []).append(f)
     spans = split_sentences(text)
-    art = Article(text, spans, Claimants(acronyms(text, {})))
+    art = Article(text, spans, Claimants(acronyms(text, {})), found)
     out: list[SentenceWhy] = []
     for idx, (start, end) in enumerate(spans):
         sentence = text[start:end]

@@ -28,9 +28,10 @@ from pipeline.figures.claimants import (
     pronoun_speaker,
 )
 from pipeline.figures.claimkeys import names_a_person
-from pipeline.figures.extract import _ANAPHOR, _claimant_nearby
+from pipeline.figures.extract import _ANAPHOR, _claimant_nearby, _pronoun_antecedent
 from pipeline.figures.grammar import NounPhrase, Reading
 from pipeline.figures.groups import named_group
+from pipeline.figures.model import Figure
 from pipeline.figures.numbers import NumberMention
 from pipeline.figures.sentence_figures import (
     _CLAUSE_SPLIT,
@@ -61,9 +62,15 @@ class Article:
     text: str
     spans: list[tuple[int, int]]
     claimants: Claimants
+    found: list[Figure]  # what find_figures gave for the text
 
     def sentence(self, j: int) -> str:
         return self.text[self.spans[j][0] : self.spans[j][1]]
+
+    def named_before(self, j: int) -> list[str]:
+        """The claimants of the figures before sentence `j`, latest last."""
+        start = self.spans[j][0]
+        return [f.claimant for f in self.found if f.start < start and f.claimant]
 
 
 # --- subject --------------------------------------------------------------------------------
@@ -108,8 +115,8 @@ def _own_subject(sentence: str, read: CountRead, subject: str) -> Origin:
     own = _subject_text(np)
     if own and subject == own:
         return Origin("noun-phrase-after", BUILT_IN, np.text.strip())
-    if own and cue in _PERSON_CUES and subject.startswith(own) and subject.endswith(cue):
-        return Origin("noun-phrase-and-cue-noun", BUILT_IN, subject)  # "1,300 Russian POWs"
+    if cue in _PERSON_CUES and subject.lower().endswith(cue) and subject.startswith(own or ""):
+        return Origin("cue-noun-names-group", BUILT_IN, subject)  # "1,300 Russian POWs"
     for where in (("after", "before", "opening"), ("opening",)):
         ruled = named_group(sentence, m.start, m.end, where=where)
         if ruled is not None and (subject == ruled[1] or subject.startswith(ruled[1] + " (")):
@@ -209,10 +216,10 @@ def _from_article(art: Article, idx: int, final: str) -> tuple[str | None, Origi
     """Where an unattributed sentence's claimant was found in the article, as
     `extract.find_figures` looks: a pronoun's antecedent, a sentence nearby, the article."""
     pronoun = pronoun_speaker(art.sentence(idx))
-    if pronoun is not None and names_a_person(final):
-        return final, Origin(
-            "pronoun-antecedent", BUILT_IN, f"“{pronoun}” is {final}, named before"
-        )
+    person = _pronoun_antecedent(art.text, art.spans, idx, art.claimants, art.named_before(idx))
+    if pronoun is not None and person is not None:
+        said = f"“{pronoun}” is {person}, named before"
+        return person, Origin("pronoun-antecedent", BUILT_IN, said)
     nearby = _claimant_nearby(art.text, art.spans, idx, art.claimants)
     if nearby is not None:
         return nearby, Origin("sentence-nearby", BUILT_IN, _where_named(art, idx, nearby))

@@ -7,6 +7,8 @@ for the one count the explanation is about.
 
 from __future__ import annotations
 
+import re
+
 from pipeline.figures.blockers import block_reason
 from pipeline.figures.cues import (
     FORECAST,
@@ -20,8 +22,9 @@ from pipeline.figures.cues import (
 )
 from pipeline.figures.explain_origin import CountRead
 from pipeline.figures.explain_rules import rule_why
-from pipeline.figures.grammar import _FORMER, BLOCKED
+from pipeline.figures.grammar import _FORMER, BLOCKED, NounPhrase
 from pipeline.figures.model import Category, Figure, Qualifier
+from pipeline.figures.numbers import NumberMention
 from pipeline.figures.readings import _AFTER_RELEASE, _SENTENCED, conditional_or_scenario
 from pipeline.figures.sentence_figures import _AGENT_OF, _NOT_COUNTED
 
@@ -43,7 +46,7 @@ def silent_reason(
     if r is None:
         return "no category cue reaches it"
     if r is BLOCKED:
-        return "blocked: " + blocked_reason(sentence, read)
+        return "blocked by " + blocked_reason(sentence, read)
     repeat = _repeat_of(read, r.category, found, start)
     if repeat is not None:
         at = next(i for i, (a, _) in enumerate(spans) if a == repeat.start) + 1
@@ -58,36 +61,72 @@ def silent_reason(
     return f"read as {r.category.value} by {why.name}, then left out when the figures were built"
 
 
+# The reasons `blockers.block_reason` and `readings.conditional_or_scenario` give, by name
+_NAMED = {
+    "a rate": "rate",
+    "negated or denied": "negation",
+    "released": "release-before",
+    "averted": "averted",
+    "a forecast or scenario sentence": "scenario",
+    "hypothetical (a modal or a forecast before it)": "modal-before",
+    "a condition (an opening if-clause), not a report": "if-clause",
+}
+_CLAUSE_END = re.compile(r"[;.!?]")
+
+
 def blocked_reason(sentence: str, read: CountRead) -> str:
-    """Which blocker silenced the count: the readers' named blockers first, then the words
-    between the count and its cue."""
+    """Which blocker silenced the count, as "<name>: <what it says>": the readers' named
+    blockers first, then the words of the count's clause after it."""
     m, np = read.mention, read.np
+    said = block_reason(sentence, m.start, m.end, np.end) or conditional_or_scenario(sentence, [m])
+    if said:
+        return f"{_NAMED.get(said, 'blocker')}: {said}"
     before = sentence[max(0, m.start - 40) : m.start]
-    after = sentence[np.end : np.end + 80]
-    words = [w.lower() for w in WORDS_RE.findall(after)[:_AFTER_WORDS]]
-    cue = next((i for i, w in enumerate(words) if w in _CUE_STARTS), len(words))
-    aux = words[:cue]
-    reason = (
-        block_reason(sentence, m.start, m.end, np.end)
-        or conditional_or_scenario(sentence, [m])
-        or (f"it counts things ({np.head})" if counts_things(np.text, np.head) else "")
-        or ("a sentence to death, not a death" if _SENTENCED.search(before) else "")
-        or ("former captives, no longer held" if _FORMER.match(np.text) else "")
-        or ("released (after being freed)" if _AFTER_RELEASE.search(sentence, m.end) else "")
+    end = _CLAUSE_END.search(sentence, np.end)
+    clause = sentence[np.end : min(end.start() if end else len(sentence), np.end + 120)]
+    words = [w.lower() for w in WORDS_RE.findall(clause)[:_AFTER_WORDS]]
+    aux = words[: next((i for i, w in enumerate(words) if w in _CUE_STARTS), len(words))]
+    found = next(
+        (
+            f"{name}: {what}"
+            for name, what, hit in (
+                ("not-people", f"it counts things ({np.head})", counts_things(np.text, np.head)),
+                ("sentenced", "a sentence to death, not a death", _SENTENCED.search(before)),
+                ("former", "former captives, no longer held", _FORMER.match(np.text)),
+                (
+                    "release-after",
+                    "released, freed or rescued",
+                    _released_after(sentence, m, clause),
+                ),
+                ("negation-after", "a 'not' before its cue", _negated(aux)),
+                ("modal-after", "hypothetical, a modal before its cue", MODALS.intersection(aux)),
+                ("forecast", "a forecast", FORECAST.intersection(aux)),
+                ("rate", "a rate (per day, a week, ...)", RATE.search(clause[:60])),
+                ("partitive", "a part of a whole whose verb gives no category", _part_of(np)),
+            )
+            if hit
+        ),
+        None,
     )
-    if reason:
-        return reason
-    if RELEASE_AFTER.match(sentence, np.end) or RELEASE.search(after[:40]):
-        return "released, freed or rescued"
-    if any(w in NEGATION or w.endswith(("n't", "n’t")) for w in aux):
-        return "negated (a 'not' before its cue)"
-    if any(w in MODALS for w in aux):
-        return "hypothetical (a modal before its cue)"
-    if any(w in FORECAST for w in aux):
-        return "a forecast"
-    if RATE.search(after[:60]):
-        return "a rate (per day, a week, ...)"
-    return "the words around it (a release, modal, forecast or rate)"
+    return found or "unnamed: the words around it (a release, modal, forecast or rate)"
+
+
+def _released_after(sentence: str, m: NumberMention, clause: str) -> bool:
+    """ "12 abducted pupils were rescued", "after being handed over": freed, no longer held."""
+    return bool(
+        _AFTER_RELEASE.search(sentence, m.end)
+        or RELEASE_AFTER.search(clause)
+        or RELEASE.search(clause)
+        or "freedom" in clause.lower()
+    )
+
+
+def _negated(words: list[str]) -> bool:
+    return any(w in NEGATION or w.endswith(("n't", "n’t")) for w in words)
+
+
+def _part_of(np: NounPhrase) -> bool:
+    return np.text.lower().startswith("of ")
 
 
 _CUE_STARTS = frozenset(

@@ -197,15 +197,19 @@ def test_a_figure_nobody_claims_says_so() -> None:
     [
         ("The storm destroyed 300 homes in 2019.", "2019", "not a count"),
         ("The storm destroyed 300 homes in 2019.", "300", "counts things (homes)"),
-        ("The army released 40 prisoners of war.", "40", "blocked: released"),
+        ("The army released 40 prisoners of war.", "40", "blocked by release-before: released"),
         ("The market has 40 stalls.", "40", "no category cue in the sentence"),
         ("If the missing are found dead, that makes 105 deaths.", "105", "a condition"),
-        ("Officials said 7 people were hurt every day of the protests.", "7", "blocked: a rate"),
+        ("Officials said 7 people were hurt every day of the protests.", "7", "by rate: a rate"),
         ("Twelve people watched as the firefighters arrived.", "Twelve", "no category cue"),
         ("The pair said 30 colleagues joined the wounded veterans' march.", "30", "no category"),
         ("Three raiders executed a guard at the gate.", "Three", "counts who did it"),
         ("The court sentenced 14 men to death.", "14", "a sentence to death"),
         ("Modellers said 2,000 deaths were the worst-case scenario.", "2,000", "scenario"),
+        ("Thirty pupils kidnapped last month were freed.", "Thirty", "blocked by release-after"),
+        ("Officials said 5 miners were not hurt.", "5", "blocked by negation-after"),
+        ("Engineers warned 300 people could be killed.", "300", "blocked by modal-after"),
+        ("The court sentenced 14 men to death.", "14", "blocked by sentenced"),
     ],
 )
 def test_a_silent_count_says_why(text: str, number: str, reason: str) -> None:
@@ -233,7 +237,7 @@ def test_format_shows_rules_subjects_claimants_and_reasons() -> None:
     assert "rule      search-resumed-for  matched '9' + 'search continued for'" in out
     assert "(lang/en/cues.toml: a cue rule, before the count)" in out
     assert "claimant  Harbour master Ana Brill  <- pronoun-antecedent: “she” is" in out
-    assert "silent  '40': blocked: released" in out
+    assert "silent  '40': blocked by release-before: released" in out
     assert format_explanation(explain("No numbers here.")) == "no numbers found"
 
 
@@ -252,7 +256,7 @@ def test_cli_extract_explain(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     code, out, _ = _run(["extract", "--explain", str(src)], capsys)
     assert code == 0
     assert "rule      verb-before  matched '20' + 'abducted'" in out
-    assert "silent  '300': blocked: it counts things (homes)" in out
+    assert "silent  '300': blocked by not-people: it counts things (homes)" in out
 
 
 def test_cli_extract_explain_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

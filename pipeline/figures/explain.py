@@ -86,10 +86,22 @@ def explain(text: str, lang: str = "en") -> list[SentenceWhy]:
         figures = by_start.get(start, [])
         if not mentions and not dropped and not figures:
             continue
-        out.append(_sentence_why(art, idx, mentions, figures, found, dropped))
+        out.append(_sentence_why(art, idx, mentions, figures, dropped))
         if len(out) >= _MAX_EXPLAINED:
             break
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class _Read:
+    """One sentence read again: its counts as the readers saw them, the figures the sentence
+    alone gives (before the article's steps), and the last figure before it."""
+
+    idx: int
+    mentions: list[NumberMention]
+    reads: list[CountRead]  # empty when the sentence holds no category cue
+    base: list[Figure]
+    last: Figure | None
 
 
 def _sentence_why(
@@ -97,27 +109,26 @@ def _sentence_why(
     idx: int,
     mentions: list[NumberMention],
     figures: list[Figure],
-    found: list[Figure],
     dropped: list[str],
 ) -> SentenceWhy:
     start = art.spans[idx][0]
     sentence = art.sentence(idx)
     cue = has_cue_lower(sentence.lower())
-    reads = _read(sentence, mentions) if cue else []
-    base = sentence_figures(sentence, start, art.claimants) if cue and mentions else []
-    at = _assign(figures, mentions)
-    before = [f for f in found if f.start < start]
-    whys = _with_shared_words(
-        [
-            _figure_why(art, idx, f, mentions, reads, base, i, before[-1] if before else None)
-            for f, i in zip(figures, at, strict=True)
-        ]
+    before = [f for f in art.found if f.start < start]
+    read = _Read(
+        idx,
+        mentions,
+        _read(sentence, mentions) if cue else [],
+        sentence_figures(sentence, start, art.claimants) if cue and mentions else [],
+        before[-1] if before else None,
     )
+    at = _assign(figures, mentions)
+    whys = _with_lenders([_figure_why(art, read, f, i) for f, i in zip(figures, at, strict=True)])
     silent = [Silent(n, NOT_A_COUNT) for n in dropped]
     for i, m in enumerate(mentions):
         if i not in at:
-            read = reads[i] if reads else None
-            reason = silent_reason(sentence, start, read, found, art.spans)
+            count = read.reads[i] if read.reads else None
+            reason = silent_reason(sentence, start, count, art.found, art.spans)
             silent.append(Silent(_text(sentence, m), reason))
     return SentenceWhy(idx + 1, sentence, start, whys, tuple(silent))
 
@@ -126,7 +137,7 @@ def _sentence_why(
 _LENDERS = {"shared-back": (-1,), "shared-forward": (1,), "earlier-value": (1, -1)}
 
 
-def _with_shared_words(whys: list[FigureWhy]) -> tuple[FigureWhy, ...]:
+def _with_lenders(whys: list[FigureWhy]) -> tuple[FigureWhy, ...]:
     """A count that takes its category from a neighbour ("200 rebels and 150 soldiers died",
     "rose from 31 to 38") names, in what its rule reads, the neighbour's count and cue."""
     out = list(whys)
@@ -176,48 +187,37 @@ def _assign(figures: list[Figure], mentions: list[NumberMention]) -> list[int | 
     return out
 
 
-def _figure_why(
-    art: Article,
-    idx: int,
-    f: Figure,
-    mentions: list[NumberMention],
-    reads: list[CountRead],
-    base: list[Figure],
-    i: int | None,
-    last: Figure | None,
-) -> FigureWhy:
-    sentence = art.sentence(idx)
-    mention = mentions[i] if i is not None else None
+def _figure_why(art: Article, read: _Read, f: Figure, i: int | None) -> FigureWhy:
+    """Figure `f` of the sentence `read`, whose count is `read.mentions[i]`."""
+    sentence = art.sentence(read.idx)
+    mention = read.mentions[i] if i is not None else None
     count = _text(sentence, mention) if mention is not None else str(f.value)
     rule = rule_why(sentence, f, mention)
     if rule.name.startswith(("breakdown", "subgroup", "earlier-tally")):
-        return _continuing_why(art, idx, f, count, rule, last)
-    first = _base_of(f, base)
-    read = reads[i] if i is not None and reads else None
-    subject = subject_origin(sentence, read, first.subject if first else None, f.subject)
+        return _continuing_why(art, read, f, count, rule)
+    first = _base_of(f, read.base)
+    counted = read.reads[i] if i is not None and read.reads else None
+    subject = subject_origin(sentence, counted, first.subject if first else None, f.subject)
     said_by = first.claimant if first else None
     step = own_claimant(sentence, said_by, rule=f.rule)
-    claimant = claimant_origin(art, idx, said_by, step, f.claimant)
+    claimant = claimant_origin(art, read.idx, said_by, step, f.claimant)
     return FigureWhy(f, count, rule, tuple(subject), tuple(claimant))
 
 
-def _continuing_why(
-    art: Article, idx: int, f: Figure, count: str, rule: RuleWhy, last: Figure | None
-) -> FigureWhy:
+def _continuing_why(art: Article, read: _Read, f: Figure, count: str, rule: RuleWhy) -> FigureWhy:
     """A figure of a sentence that continues the figure before it ("Of the dead, 300 were
     ..."): its group is the item's, its claimant the sentence's own speaker or the one before."""
-    sentence = art.sentence(idx)
+    sentence = art.sentence(read.idx)
     item = not rule.name.startswith("earlier")
     named = f.subject is not None and (f.subject != "people" or "people" in sentence.lower())
     subject = continuing_subject(f.subject if named else None, f.subject, item=item)
-    own = art.claimants.of(sentence)
-    first: str | None = own
-    if own is not None:
-        step = construction(sentence, own)
+    first = art.claimants.of(sentence)
+    if first is not None:
+        step = construction(sentence, first)
     else:
-        first = last.claimant if last is not None else None
+        first = read.last.claimant if read.last is not None else None
         step = Origin("of-figure-before", BUILT_IN, f"{first}, of the figure it continues")
-    claimant = claimant_origin(art, idx, first, step, f.claimant)
+    claimant = claimant_origin(art, read.idx, first, step, f.claimant)
     return FigureWhy(f, count, rule, tuple(subject), tuple(claimant))
 
 

@@ -206,16 +206,18 @@ def _figure_why(art: Article, read: _Read, f: Figure, i: int | None) -> FigureWh
 
 def _continuing_why(art: Article, read: _Read, f: Figure, count: str, rule: RuleWhy) -> FigureWhy:
     """A figure of a sentence that continues the figure before it ("Of the dead, 300 were
-    ..."): its group is the item's, its claimant the sentence's own speaker or the one before."""
+    ..."): its group is the item's, its claimant the sentence's own speaker or, when it follows
+    a figure's sentence, that figure's; else the article's, as for any other figure."""
     sentence = art.sentence(read.idx)
     item = not rule.name.startswith("earlier")
     named = f.subject is not None and (f.subject != "people" or "people" in sentence.lower())
     subject = continuing_subject(f.subject if named else None, f.subject, item=item)
     first = art.claimants.of(sentence)
+    step: Origin | None = None
     if first is not None:
         step = construction(sentence, first)
-    else:
-        first = read.last.claimant if read.last is not None else None
+    elif read.last is not None and read.last.start == art.spans[read.idx - 1][0]:
+        first = read.last.claimant
         step = Origin("of-figure-before", BUILT_IN, f"{first}, of the figure it continues")
     claimant = claimant_origin(art, read.idx, first, step, f.claimant)
     return FigureWhy(f, count, rule, tuple(subject), tuple(claimant))

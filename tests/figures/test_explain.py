@@ -183,6 +183,17 @@ def test_a_claimant_resolved_from_an_earlier_sentence_shows_both_names() -> None
     assert "“ministry” -> “Kestrel's interior ministry”" in resolved.words
 
 
+def test_a_generic_claimant_resolves_to_the_organisation_named_before() -> None:
+    text = (
+        "Amnesty International updated its count on Monday.\n"
+        "The watchdog said 14 detainees were killed in custody.\n"
+    )
+    why = _why(text, "14")
+    assert why.figure.claimant == "Amnesty International"
+    assert _steps(why.claimant) == ["speaker-before", "organisation-before"]
+    assert why.claimant[0].words == "watchdog said"
+
+
 def test_a_figure_nobody_claims_says_so() -> None:
     why = _why("Nine climbers died on the ridge.", "Nine")
     assert (why.figure.claimant, _steps(why.claimant)) == (None, ["none"])

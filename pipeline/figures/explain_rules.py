@@ -12,7 +12,7 @@ cues.RIGHT_CUES and cues.LEFT_VERBS).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from pipeline.figures.cuerules import cue_rules
 from pipeline.figures.cues import LEFT_NOUN_RE, LEFT_VERB_RE, RIGHT_RE
@@ -40,7 +40,7 @@ READERS: dict[str, tuple[str, str]] = {
     "subgroup": ("subgroup-listed", "a subgroup of the figure the sentence before states"),
 }
 _WORD_START = re.compile(r"\b\w")
-_VERB_REACH = 74  # characters before the count: the verb reader's window plus an aside
+_VERB_REACH = 64  # characters before the count: the window left.read_left reads a verb in
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,11 +59,7 @@ def rule_why(sentence: str, f: Figure, mention: NumberMention | None) -> RuleWhy
     count could not be found again)."""
     rule, _, mark = f.rule.partition("~")  # "~soft", "~contrast": how "lost" was read
     why = _rule_why(sentence, rule, mention)
-    return (
-        why
-        if not mark
-        else RuleWhy(why.name, why.source, f"{why.reads}; {_MARKS[mark]}", why.words)
-    )
+    return replace(why, reads=f"{why.reads}; {_MARKS[mark]}") if mark in _MARKS else why
 
 
 _MARKS = {
@@ -96,7 +92,7 @@ def _right(sentence: str, cue: str, after: int) -> RuleWhy:
     for w in _WORD_START.finditer(sentence, after):
         m = RIGHT_RE.match(sentence, w.start())
         if m is not None and _first(m[0]) == cue:
-            return _named(m, "r", "after") or _built_in("right", m[0])
+            return _named(m, "after") or _built_in("right", m[0])
     return _built_in("right", cue)
 
 
@@ -105,14 +101,15 @@ def _left(sentence: str, verb: str, before: int) -> RuleWhy:
     near = sentence[max(0, before - _VERB_REACH) : before]
     m = LEFT_VERB_RE.search(near)
     if m is not None and m.lastgroup and _verb_key(m.group(m.lastgroup)) == verb:
-        return _named(m, "l", "before") or _built_in("left", m.group(m.lastgroup))
+        return _named(m, "before") or _built_in("left", m.group(m.lastgroup))
     return _built_in("left", verb.replace("_", " "))
 
 
-def _named(m: re.Match[str], prefix: str, side: str) -> RuleWhy | None:
-    """The data rule whose alternative matched, or None for a built-in one."""
+def _named(m: re.Match[str], side: str) -> RuleWhy | None:
+    """The data rule whose alternative ("r3", "l0": the cue tables' group names) matched, or
+    None for a built-in one: the data rules of a side are the first alternatives of its table."""
     named = [r for r in cue_rules("en") if r.side == side]
-    index = int((m.lastgroup or prefix + "0")[1:])
+    index = int(m.lastgroup[1:]) if m.lastgroup else len(named)
     if index >= len(named):
         return None
     rule = named[index]

@@ -37,11 +37,14 @@ def register(subparsers: Any) -> None:
     )
     ext.add_argument("source", nargs="?", default="-", metavar="FILE|URL|-")
     out = ext.add_mutually_exclusive_group()
-    out.add_argument("--json", action="store_true", help="print a JSON array of figures")
     out.add_argument(
+        "--json", action="store_true", help="print JSON: the figures, or with --explain the why"
+    )
+    ext.add_argument(
         "--explain",
         action="store_true",
-        help="for each figure the rule and words; for each silent count why it stayed silent",
+        help="for each figure the rule and words, subject and claimant and where they came from;"
+        " for each silent count why it stayed silent",
     )
     out.add_argument(
         "--jsonl",
@@ -155,6 +158,8 @@ def format_figures(found: list[Figure]) -> str:
 def run_extract(args: argparse.Namespace) -> int:
     """Handler of `figwatch extract`: prints figures; 2 on unusable input; 1 on a bad batch line."""
     if args.jsonl:
+        if args.explain:
+            return _fail("extract", "--explain reads one document; it does not take --jsonl")
         if args.source == "-":
             return run_batch(sys.stdin, sys.stdout, selector=args.selector, predict=_predict)
         try:
@@ -166,22 +171,31 @@ def run_extract(args: argparse.Namespace) -> int:
     try:
         content, is_html = read_document(args.source, stdin=sys.stdin)
         text = html_to_text(content, selector=args.selector) if is_html else content
-        found = _predict(text)
+        explained = _explained(text, as_json=args.json) if args.explain else None
+        found = _predict(text) if explained is None else []
     except InputError as exc:
         return _fail("extract", str(exc))
     except ImportError as exc:
         return _fail("extract", f"the extractor is unavailable ({exc})")
     except Exception as exc:  # noqa: BLE001 - a contract breach of find_figures; say it in one line
         return _fail("extract", f"the extractor failed: {type(exc).__name__}: {exc}")
-    if args.json:
+    if explained is not None:
+        print(explained)
+    elif args.json:
         print(json.dumps([f.to_json() for f in found], ensure_ascii=False, indent=2))
-    elif args.explain:
-        from pipeline.figures.explain import explain, format_explanation
-
-        print(format_explanation(explain(text)))
     else:
         print(format_figures(found))
     return 0
+
+
+def _explained(text: str, *, as_json: bool) -> str:
+    """`extract --explain`: the explanation of `text`, as lines or as JSON."""
+    from pipeline.figures.explain import explain, explanation_json, format_explanation
+
+    whys = explain(text)
+    if as_json:
+        return json.dumps(explanation_json(whys), ensure_ascii=False, indent=2)
+    return format_explanation(whys)
 
 
 def _batch_line(line: str, *, selector: str | None, predict: Callable[[str], list[Figure]]) -> dict:

@@ -49,9 +49,10 @@ RUNS: dict[str, list[list[str]]] = {
         ["extract", "article.html", "--json"],
     ],
     "figwatch extract --jsonl": [["extract", "--jsonl"]],
-    "figwatch extract --explain [FILE\\|URL\\|-]": [
+    "figwatch extract --explain [FILE\\|URL\\|-] [--json]": [
         ["extract", "--explain", "article.html"],
         ["extract", "--explain", "-"],
+        ["extract", "--explain", "article.html", "--json"],
     ],
     "figwatch eval GOLD.jsonl ...": [["eval", "gold.jsonl", "gold.jsonl"]],
     "figwatch eval GOLD.jsonl": [["eval", "gold.jsonl"]],

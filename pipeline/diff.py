@@ -151,7 +151,15 @@ def _align_identity(
         if key not in out:
             out[key] = next(k for k in spare if k not in taken)
     in_place = {key: key for key in keys}
-    if _alerts(out, olds, previous, current) < _alerts(in_place, olds, previous, current):
+    # Values a figure of a compatible identity stated: a new key restating one raises nothing.
+    nearby = {
+        (old.value, old.value_max)
+        for key, old in previous.items()
+        if old.active and _compatible(key, base)
+    }
+    if _alerts(out, olds, nearby, previous, current) < _alerts(
+        in_place, olds, nearby, previous, current
+    ):
         return out
     return in_place  # as many alerts either way: a rise stays a change, not a new figure
 
@@ -159,19 +167,19 @@ def _align_identity(
 def _alerts(
     assigned: Mapping[str, str],
     olds: list[str],
+    nearby: set[tuple[int, int | None]],
     previous: Mapping[str, Known],
     current: Mapping[str, Figure],
 ) -> int:
     """How many alerts one identity's figures would raise with its keys `assigned`: values
-    changed, values new to the identity, known ones no longer stated."""
-    known_values = {(previous[o].value, previous[o].value_max) for o in olds}
+    changed, values new to the identity and its neighbours, known ones no longer stated."""
     count = sum(o not in assigned.values() for o in olds)
     for key, to in assigned.items():
         value = (current[key].value, current[key].value_max)
         if to in olds:
             count += (previous[to].value, previous[to].value_max) != value
         else:
-            count += value not in known_values
+            count += value not in nearby
     return count
 
 

@@ -230,3 +230,9 @@ def test_two_tolls_of_one_identity_that_swap_places_keep_their_keys() -> None:
     # the first of three is cut: the one removed is that one, not the last by position
     hills = _by(3, "people")
     assert _alerted([port, villages, hills], [villages, hills]) == [("removed", None, 42)]
+
+
+def test_a_toll_that_gains_the_claimant_of_a_second_toll_keeps_both() -> None:
+    # a caption cut from the page: the first toll is now read as the agency's too
+    before = [_by(78, "people"), _by(68, "people", "agency")]
+    assert _alerted(before, [_by(78, "people", "agency"), _by(68, "people", "agency")]) == []

@@ -123,11 +123,11 @@ def test_sources_names_the_instance_when_several_share_the_checks(database_url: 
     assert "instance" not in alone  # one instance: nothing to tell apart
 
 
+# Cluster mode runs on PostgreSQL only: procrastinate's worker table says who is alive.
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
 def test_the_alerts_a_stopped_instance_was_sending_are_put_back_for_the_live_ones(
     database_url: str, site: LoopbackServer, smtp: SmtpSink, hook: WebhookSink, clock: Clock
 ) -> None:
-    if not database_url.startswith("postgresql"):
-        pytest.skip("cluster mode runs on PostgreSQL only (procrastinate's worker table)")
     config = config_for(database_url, site, smtp, hook)
     with app_for(config, clock) as (app, _loop):
         cluster = Cluster(app, _never_checks, grace=1.0)

@@ -63,6 +63,19 @@ def test_merging_sentences_keeps_each_category() -> None:
     assert _alerts(MARKET_MERGED, MARKET_SPLIT) == []
 
 
+SHELLING_SPLIT = (
+    "Shelling killed 64 people and wounded 210 in Tarn last week, the city council said. "
+    "Of those killed, 19 were children and 11 were women."
+)
+SHELLING_MERGED = SHELLING_SPLIT.replace(" said. Of those", " said; of those")
+
+
+def test_a_breakdown_joined_by_a_semicolon_keeps_its_category() -> None:
+    merged = {(f.category.value, f.value) for f in find_figures(SHELLING_MERGED)}
+    assert merged == {("killed", 64), ("wounded", 210), ("killed", 19), ("killed", 11)}
+    assert _alerts(SHELLING_SPLIT, SHELLING_MERGED) == []
+
+
 BLAST_V1 = (
     "The Interior Ministry said 31 people died in the blast at the depot. "
     "Ministry spokesman Karel Dvorak said the toll of 31 could still rise."

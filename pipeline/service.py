@@ -430,8 +430,9 @@ async def serve(
 
     def schedule_source(source: Source, first: datetime, rank: int = 0, count: int = 1) -> None:
         assert dispatcher is not None
-        plan = plan_for(app.config, source)
-        dispatcher.add(plan, first + first_run(app.config, source, rank, count))
+        dispatcher.add(
+            plan_for(app.config, source), first + first_run(app.config, source, rank, count)
+        )
 
     def every(interval: timedelta) -> IntervalTrigger:
         return IntervalTrigger(seconds=int(interval.total_seconds()), timezone=UTC)
@@ -498,8 +499,8 @@ async def serve(
     try:
         await stop.wait()
     finally:
-        # Pause first: shutting the scheduler down cancels its running jobs, and in-flight
-        # checks get STOP_GRACE seconds to finish before that happens; queued ones never start.
+        # Start nothing new (upkeep jobs, checks); in-flight checks get STOP_GRACE seconds to
+        # finish, queued ones never start.
         scheduler.pause()
         app.runner.stopping = True
         if cluster is not None:

@@ -4,9 +4,12 @@ APScheduler's triggers say when a source is next due (its interval or cron, with
 timetable keeps those times in a heap and, at each one, offers the source to the due-queue. A
 fixed pool of check tasks, as many as the runner's in-flight limit, takes from that queue
 earliest deadline first. A source's deadline is the latest start that keeps it on its schedule:
-its last check + its interval + its jitter (a cron source: the time it was due + its jitter).
-So a check waiting for a free slot never holds up the source's next due run, as an APScheduler job
-waiting on the in-flight limit did: it counted as running, and its next run was skipped.
+its last check + its interval + its jitter (its first check: counted from its due time; a cron
+source: the time it was due + its jitter). So when the checks fall behind, as in a first pass
+over thousands of new pages, the sources already checked are checked again in time before the
+first checks of the rest. And a check waiting for a free slot never costs its source its next
+run, as an APScheduler job waiting on the in-flight limit did: it counted as running, and its
+next run was skipped.
 
 A source is queued at most once. A due run that finds its source queued is served by the queued
 check; one that finds it being checked is held and queued as soon as that check ends. Both are

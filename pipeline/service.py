@@ -76,12 +76,12 @@ class App:
     clock: Callable[[], datetime]
     on_delivered: Callable[[AlertMessage, str], None] | None = None
     on_dead: Callable[[AlertMessage, str, str], None] | None = None
+    # How the sources keep their schedule (`figwatch run` on SQLite; None otherwise): `/metrics`.
+    schedule: ScheduleStats | None = None
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep  # tests pass one that moves `clock`
     # When the scheduler last ran its heartbeat job (None before it started): `/healthz` says
     # the scheduler is stuck when this grows old.
     heartbeat: datetime | None = None
-    # How the sources keep their schedule (`figwatch run` on SQLite; None otherwise): `/metrics`.
-    schedule: ScheduleStats | None = None
     _drain_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     _stop_drains: threading.Event = field(default_factory=threading.Event)
     _drains: int = 0  # drain threads running now, guarded by _drains_changed

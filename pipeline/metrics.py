@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.core import (
@@ -23,6 +24,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, col, select
 
 from storage.models import Change, Delivery, Fetch, Source
+
+if TYPE_CHECKING:
+    from pipeline.timetable import ScheduleStats
 
 # Check duration buckets, in seconds.
 BUCKETS = (0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0)
@@ -135,10 +139,52 @@ def _families(session: Session) -> Iterator[Metric]:
     yield duration
 
 
-def metrics_registry(collector: DatabaseCollector) -> CollectorRegistry:
-    """A registry holding only figwatch's collector (not the process defaults)."""
+class ScheduleCollector:
+    """How the sources keep their schedule in this process (`figwatch run` on SQLite): read
+    from the running timetable, so these count from the service's start."""
+
+    def __init__(self, stats: Callable[[], ScheduleStats | None]) -> None:
+        self.stats = stats
+
+    def collect(self) -> Iterator[Metric]:
+        from pipeline.timetable import LAG_BUCKETS
+
+        stats = self.stats()
+        if stats is None:
+            return
+        lag = HistogramMetricFamily(
+            "figwatch_schedule_lag_seconds",
+            "How long after its due time each check started (waiting for a free check slot).",
+        )
+        cumulative = [sum(stats.lag_counts[: i + 1]) for i in range(len(LAG_BUCKETS))]
+        buckets = [(str(b), c) for b, c in zip(LAG_BUCKETS, cumulative, strict=True)]
+        lag.add_metric([], [*buckets, ("+Inf", stats.started)], sum_value=stats.lag_sum)
+        yield lag
+        yield CounterMetricFamily(
+            "figwatch_schedule_late",
+            "Checks that started later than their source's interval + jitter after its last "
+            "check (a cron source: its jitter after it was due).",
+            value=stats.late,
+        )
+        yield CounterMetricFamily(
+            "figwatch_schedule_coalesced",
+            "Due runs that found their source queued (served by the queued check) or being "
+            "checked (run once that check ends).",
+            value=stats.coalesced,
+        )
+        yield GaugeMetricFamily(
+            "figwatch_schedule_queued", "Due sources waiting for a check slot.", value=stats.queued
+        )
+        yield GaugeMetricFamily(
+            "figwatch_checks_in_flight", "Checks running now.", value=stats.checking
+        )
+
+
+def metrics_registry(*collectors: DatabaseCollector | ScheduleCollector) -> CollectorRegistry:
+    """A registry holding only figwatch's collectors (not the process defaults)."""
     registry = CollectorRegistry(auto_describe=False)
-    registry.register(collector)  # type: ignore[arg-type]
+    for collector in collectors:
+        registry.register(collector)  # type: ignore[arg-type]
     return registry
 
 

@@ -38,6 +38,7 @@ from pipeline.config.channels import build as build_channel
 from pipeline.fetch import make_client, settings_for
 from pipeline.runner import CheckResult, Runner, SourceJob
 from pipeline.summary import Summary, summary_every
+from pipeline.timetable import Dispatcher, Plan, ScheduleStats
 from pipeline.upkeep import prune
 from storage.db import make_engine, migrate, session_factory
 from storage.retention import Pruned
@@ -75,6 +76,8 @@ class App:
     clock: Callable[[], datetime]
     on_delivered: Callable[[AlertMessage, str], None] | None = None
     on_dead: Callable[[AlertMessage, str, str], None] | None = None
+    # How the sources keep their schedule (`figwatch run` on SQLite; None otherwise): `/metrics`.
+    schedule: ScheduleStats | None = None
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep  # tests pass one that moves `clock`
     # When the scheduler last ran its heartbeat job (None before it started): `/healthz` says
     # the scheduler is stuck when this grows old.
@@ -332,6 +335,14 @@ def release_memory() -> None:
         ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
+def plan_for(config: Config, source: Source) -> Plan:
+    """The source's check and its schedule, for the timetable."""
+    schedule = config.schedule_for(source)
+    trigger = trigger_for(config, source)
+    every = None if schedule.cron else schedule.every or config.defaults.every
+    return Plan(job_for(config, source), trigger, every, timedelta(seconds=trigger.jitter or 0))
+
+
 def trigger_for(config: Config, source: Source) -> IntervalTrigger | CronTrigger:
     """The source's schedule: its cron (UTC), else its interval (or the default), with jitter."""
     schedule = config.schedule_for(source)
@@ -353,9 +364,11 @@ async def serve(
 ) -> None:
     """Run every source on its schedule and drain the outbox until `stop` is set.
 
-    One job per source: never two runs of one source at once (max_instances=1), missed runs
-    coalesced into one. Every source runs once at start, spread (first_run) so a restart
-    does not fire every fetch at the same instant; the runner bounds the checks in flight.
+    The sources are run by a Dispatcher (pipeline/timetable.py): a due source is queued once,
+    and a fixed pool of check tasks (the runner's in-flight limit) takes the queued ones earliest
+    deadline first, so a check waiting for its turn never costs its source a run, and two runs
+    of one source never overlap. Every source runs once at start, spread over its first
+    interval (first_run) so a restart does not fire every fetch at the same instant.
     On SIGHUP, `reload()` gives the new config (see `apply_config`); one that raises
     ConfigError is reported and the running one kept. On stop, in-flight checks get STOP_GRACE
     seconds; what is then abandoned was not committed and is simply redone on the next start.
@@ -412,24 +425,16 @@ async def serve(
             log.error("retention: database error: %s", str(e).strip().splitlines()[0])
 
     async def summarise() -> None:
-        log.info("%s", summary.line(app.clock()))
+        line = summary.line(app.clock())
+        log.info("%s%s", line, app.schedule.since_last() if app.schedule is not None else "")
 
     async def heartbeat() -> None:
         app.beat()
 
     def schedule_source(source: Source, first: datetime, rank: int = 0, count: int = 1) -> None:
-        job = job_for(app.config, source)
-        scheduler.add_job(
-            run_check,
-            trigger_for(app.config, source),
-            args=[job],
-            id=f"source:{job.name}",
-            name=job.name,
-            max_instances=1,
-            coalesce=True,
-            misfire_grace_time=300,
-            next_run_time=first + first_run(app.config, source, rank, count),
-            replace_existing=True,
+        assert dispatcher is not None
+        dispatcher.add(
+            plan_for(app.config, source), first + first_run(app.config, source, rank, count)
         )
 
     def every(interval: timedelta) -> IntervalTrigger:
@@ -462,8 +467,9 @@ async def serve(
         if cluster is not None:
             cluster.plan()  # the sources as this config has them, from their latest slots
         else:
+            assert dispatcher is not None
             for name in changed.removed:
-                scheduler.remove_job(f"source:{name}")  # a check of it in flight runs to its end
+                dispatcher.remove(name)  # a check of it in flight runs to its end
             for source in app.config.sources:
                 if source.name in changed.added or source.name in changed.changed:
                     schedule_source(source, now)
@@ -474,14 +480,18 @@ async def serve(
     start = app.clock()
     enabled = [source for source in app.config.sources if source.enabled]
     cluster: Cluster | None = None
+    dispatcher: Dispatcher | None = None
     if is_cluster(app.config):
         from pipeline.cluster import Cluster  # procrastinate comes with the [postgres] extra
 
         cluster = Cluster(app, run_check=run_check, grace=STOP_GRACE)
         await cluster.start()
     else:
+        dispatcher = Dispatcher(run_check, tasks=app.config.fetch.in_flight, clock=app.clock)
+        app.schedule = dispatcher.stats
         for rank, source in enumerate(enabled):
             schedule_source(source, start, rank, len(enabled))
+        dispatcher.start()
     schedule_upkeep(start)
     add_digest_job(scheduler, app, run_drain)
     scheduler.start()
@@ -492,12 +502,14 @@ async def serve(
     try:
         await stop.wait()
     finally:
-        # Pause first: shutting the scheduler down cancels its running jobs, and in-flight
-        # checks get STOP_GRACE seconds to finish before that happens; queued ones never start.
+        # Start nothing new (upkeep jobs, checks); in-flight checks get STOP_GRACE seconds to
+        # finish, queued ones never start.
         scheduler.pause()
         app.runner.stopping = True
         if cluster is not None:
             await cluster.stop()  # takes no further check; gives those in flight their grace
+        if dispatcher is not None:
+            dispatcher.close()  # starts no further check; those in flight get their grace below
         # Deliveries are not what a stop must wait for: an abandoned one stays pending and is
         # sent after the restart. They get a short grace, checks in flight a longer one.
         delivering = asyncio.create_task(app.stop_delivering(DELIVERY_GRACE))
@@ -509,6 +521,8 @@ async def serve(
                 for task in pending:  # ended here, not by asyncio.run's exit: no traceback
                     task.cancel()
                 await asyncio.wait(pending)
+        if dispatcher is not None:
+            await dispatcher.wait_closed()
         await delivering
         scheduler.shutdown(wait=False)
         log.info("figwatch stopped")

@@ -30,7 +30,7 @@ from sqlalchemy.pool import NullPool
 from sqlmodel import Session, col, select
 
 from alerts.redact import mask_urls_in
-from pipeline.metrics import DatabaseCollector, exposition, metrics_registry
+from pipeline.metrics import DatabaseCollector, ScheduleCollector, exposition, metrics_registry
 from storage.db import first_line, make_engine, session_factory
 from storage.models import Delivery
 
@@ -140,7 +140,8 @@ class StatusServer:
         self.engine = probe_engine(app.config.database)
         self.sessions = session_factory(self.engine)
         self.registry = metrics_registry(
-            DatabaseCollector(self.sessions, heartbeat=lambda: app.heartbeat, clock=app.clock)
+            DatabaseCollector(self.sessions, heartbeat=lambda: app.heartbeat, clock=app.clock),
+            ScheduleCollector(lambda: app.schedule),
         )
         self.port = 0
 

@@ -88,6 +88,15 @@ class LoopbackServer:
         return self.url(path)
 
 
+def send_html(handler: BaseHTTPRequestHandler, body: bytes) -> None:
+    """Answer a request with `body` as a 200 HTML page (for handlers that take over a route)."""
+    handler.send_response(200)
+    handler.send_header("Content-Type", "text/html; charset=utf-8")
+    handler.send_header("Content-Length", str(len(body)))
+    handler.end_headers()
+    handler.wfile.write(body)
+
+
 @contextmanager
 def loopback_server() -> Iterator[LoopbackServer]:
     """A started LoopbackServer, shut down (and its stalled handlers released) on exit."""

@@ -23,7 +23,7 @@ from pipeline.polite import PoliteFetcher
 from pipeline.service import open_app, serve
 from storage.db import make_engine, session_factory
 from storage.models import Fetch
-from tests.servers import LoopbackServer
+from tests.servers import LoopbackServer, send_html
 
 HTML = "<html><body><p>Forty-two soldiers were wounded in the attack, officials said.</p></body>"
 SETTINGS = FetchSettings(connect_timeout=2.0, read_timeout=5.0, total_timeout=10.0)
@@ -46,12 +46,7 @@ class Concurrency:
             self.active += 1
             self.peak = max(self.peak, self.active)
         time.sleep(self.hold)  # a slow page: requests overlap unless the client holds back
-        body = HTML.encode()
-        handler.send_response(200)
-        handler.send_header("Content-Type", "text/html; charset=utf-8")
-        handler.send_header("Content-Length", str(len(body)))
-        handler.end_headers()
-        handler.wfile.write(body)
+        send_html(handler, HTML.encode())
         with self.lock:
             self.active -= 1
             self.served += 1

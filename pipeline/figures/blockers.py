@@ -61,7 +61,8 @@ _DENIED = re.compile(
 )
 # Deaths that did not happen: "the vaccine prevented an estimated 14 million deaths"
 _AVERTED = re.compile(
-    r"\b(?:prevent|avert|avoid)(?:ed|s|ing)?\s+(?:(?:the|a|an|some|what|would-be)\s+)?$",
+    r"\b(?:prevent|avert|avoid)(?:ed|s|ing)?\s+(?:(?:the|a|an|some|what|would-be)\s+)?"
+    r"(?:deaths?\s+of\s+(?:the\s+|all\s+)?)?$",  # "averting the death of 157 passengers"
     re.IGNORECASE,
 )
 # Prefilters derived from the patterns they guard (gates.Prefilter): the literals every match

@@ -58,7 +58,7 @@ _OF_THOSE = re.compile(
     r"|injured|missing|hostages|deceased|fatalities|deaths|death\s+toll|killed|abducted))\s*,"
 )
 _WERE_GROUP = re.compile(
-    r"\s+(?:were|was|are)\s+(?:(?P<who>[a-z]+(?:s|ren|men))\b(?=\s*(?:[,;.]|and\b|$))"
+    r"\s+(?:were|was|are)\s+(?:(?P<who>[A-Za-z][a-z]+(?:s|ren|men))\b(?=\s*(?:[,;.]|and\b|$))"
     r"|(?:in|from|at)\s+(?:the\s+)?[A-Z\w])"  # "68 were in Utoya and eight were from the bombing"
 )
 # Between two items of a breakdown: "... were in the north and ", "... were women, "

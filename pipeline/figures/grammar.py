@@ -222,7 +222,10 @@ _ON_BOARD = re.compile(
 # Adjectives whose "to"/"with" phrase still names the group: "fighters loyal to the regime"
 _BOND_WORDS = frozenset({"loyal", "linked", "allied", "affiliated", "belonging", "close", "tied"})
 # After a head, these keep it: bond words and participles not ending in "-ed" ("1 destroyer sunk")
-_AFTER_HEAD = _BOND_WORDS | frozenset({"sunk", "shot", "hit", "downed", "lost", "taken", "held"})
+# ("14 trucks full of bodies": the head stays "trucks")
+_AFTER_HEAD = _BOND_WORDS | frozenset(
+    {"sunk", "shot", "hit", "downed", "lost", "taken", "held", "full"}
+)
 
 
 def _closing(sentence: str, opener: str, start: int, stop: int) -> int:
@@ -320,6 +323,13 @@ def after_modifier(
     return True, after
 
 
+def clause_verb_after(sentence: str, pos: int, mention_start: int) -> Reading | None:
+    """The reading of the clause's own verb after a participle phrase that starts at `pos`
+    ("[240 people] kidnapped by Hamas remain hostages"): a Reading, BLOCKED, or None."""
+    main = _MAIN_AUX.match(sentence, pos)
+    return _aux_then_cue(sentence, main.end(), mention_start, 1) if main else None
+
+
 def _aux_then_cue(
     sentence: str, i: int, mention_start: int, depth: int, *, after_noun: bool = False
 ) -> Reading | None:
@@ -363,13 +373,20 @@ def _aux_then_cue(
             if after_noun and not seen_aux and cat == C and low_text in _REDUCED_RELATIVE:
                 # "20 fishermen kidnapped by pirates last week have been released": the
                 # participle only names the group; the clause's own verb says what happened
-                main = _MAIN_AUX.match(sentence, end)
-                after = _aux_then_cue(sentence, main.end(), mention_start, 1) if main else None
+                after = clause_verb_after(sentence, end, mention_start)
                 if after is BLOCKED or (after is not None and after.category != C):
                     return after
             if depth == 0 and low_text in NOUN_CUES:
                 # "148 victims were killed", "ten hostages were executed": the verb decides
                 after = _aux_then_cue(sentence, end, mention_start, 1)
+                rel = (RELATIVE_LOWER if low_s else RELATIVE).match(low_s or sentence, end)
+                main = _aux_then_cue(sentence, rel.end(), mention_start, 1) if rel else None
+                if main is not None and (
+                    after is None or (main is not BLOCKED and main.category == K)
+                ):
+                    # "65 POWs who were due to be swapped ... were killed": the main verb; a
+                    # release in the relative clause yields only to a death
+                    after = main
                 if after is not None and after is not BLOCKED and after.category == C and cat == K:
                     # "the 28 dead hostages": hostages said to be dead are killed (spec)
                     return Reading(K, "right:" + low_text, subject=after.rule.partition(":")[2])
@@ -385,6 +402,8 @@ def _aux_then_cue(
             i = tm.end()  # "had been 'martyred'"
             continue
         if low[:1] in RELEASE_FIRST and RELEASE.match(sentence, i):
+            if _FREED_HURT.match(sentence, i):
+                return Reading(W, "right:with-injuries")  # freed, but hurt
             return BLOCKED
         if low in MODALS or (
             low in AUX
@@ -457,6 +476,13 @@ _MODIFIER = re.compile(
 # Cues of care that say "wounded" only when no illness is named (spec: "hospitalised with wounds")
 _CARE_CUES = ("hospitali", "in ")
 _SURVIVORS = re.compile(r"\bsurviv|\brescued\b", re.IGNORECASE)
+# "13 others escaped with minor injuries", "12 rescued earlier were taken to hospitals with
+# minor injuries": a release word, then injuries in the same clause (spec: wounded)
+_FREED_HURT = re.compile(
+    r"[\w’'-]+(?:\s+[\w’'-]+){0,8}?\s+with\s+(?!no\b|none\b)(?:[\w-]+\s+){0,2}?"
+    r"(?:injur(?:y|ies)|wounds?|burns)\b",
+    re.IGNORECASE,
+)
 _HURT_WORDS = re.compile(r"injur|wound|burn")
 _FORMER = re.compile(r"former\b|ex-", re.IGNORECASE)
 _CAPTURED_MODIFIER = re.compile(r"(?:captured|abducted|kidnapped|seized)(?=\s)", re.IGNORECASE)
@@ -492,7 +518,7 @@ _AGE_BOUND = re.compile(r"\s+(?:or|and)\s+(?:younger|older|under|over|above|belo
 _REDUCED_RELATIVE = frozenset({"captured", "abducted", "kidnapped", "seized"})
 # The finite verb later in the same clause, after a participle phrase ("... by pirates have").
 _MAIN_AUX = re.compile(
-    r"[^;.,:\d]{0,100}?\s(?=(?:have|has|had|were|was|are|is|remain|remains|remained)\s)",
+    r"[^;.,:]{0,100}?\s(?=(?:have|has|had|were|was|are|is|remain|remains|remained)\s)",
     re.IGNORECASE,
 )
 _VERB_WITH_OBJECT = re.compile(

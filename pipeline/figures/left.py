@@ -104,7 +104,11 @@ _NOT_LIVES = re.compile(
 
 
 # Hostages said to be dead are killed, not held (spec): "the dead hostages", "deceased captives"
-_DEAD_BEFORE = re.compile(r"\b(?:dead|deceased|slain|murdered|killed)\s+$", re.IGNORECASE)
+# "the number of deceased hostages", "Bodies of hostages retrieved: 40": hostages said dead
+_DEAD_BEFORE = re.compile(
+    r"\b(?:dead|deceased|slain|murdered|killed|(?:bodies|remains)\s+of(?:\s+the)?)\s+$",
+    re.IGNORECASE,
+)
 
 
 _CAPTOR_SUBJECT = re.compile(

@@ -25,6 +25,7 @@ from pipeline.figures.grammar import (
     NounPhrase,
     Reading,
     after_modifier,
+    clause_verb_after,
     read_right,
 )
 from pipeline.figures.left import read_left
@@ -65,6 +66,8 @@ _PARTITIVE = re.compile(
     r"\s+(?:out\s+)?of\s+(?:the|its|their|his|her|our)\s+(?:\w+\s+)?", re.IGNORECASE
 )
 _OF_THEM = frozenset({"of them", "of whom", "of those"})
+# A participle right after a whole's noun phrase: "of the 240 people kidnapped by Hamas"
+_TAKEN_AFTER = re.compile(r"\s*(?:captured|abducted|kidnapped|seized)\b", re.IGNORECASE)
 # A participle cue followed by a noun modifies it ("12 captured soldiers"); at the end of a
 # clause it is the predicate ("6,940 wounded, 573 captured.").
 _MODIFIES = re.compile(r"\s*\S+\s+[^\W\d_]")
@@ -127,6 +130,10 @@ _SCENARIO = Gated(
     )
 )
 _RELATIVE = re.compile(r",\s*(?:which|who|whose|where)\b", re.IGNORECASE)
+
+
+def _is_captured(reading: Reading | None) -> bool:
+    return reading is not None and reading is not BLOCKED and reading.category == Category.CAPTURED
 
 
 def readings(
@@ -222,10 +229,15 @@ def _read(
             if _ALIVE.match(sentence, nps[i + 1].end):
                 continue  # "50 of the 120 hostages still held are alive": the whole is held
             is_mod, verb = after_modifier(sentence, nps[i + 1].end, whole.start, captured_only=True)
+            taken = _TAKEN_AFTER.match(sentence, nps[i + 1].end)
             if is_mod and readings[i + 1] is not None:
                 readings[i] = (
                     verb if verb is not None and verb.category != Category.CAPTURED else (BLOCKED)
                 )
+            elif taken is not None and _is_captured(readings[i + 1]):
+                # "161 of the 240 people kidnapped by Hamas remain hostages": the whole was
+                # taken; the part is what the clause's own verb says
+                readings[i] = clause_verb_after(sentence, taken.end(), mentions[i].start)
             else:
                 readings[i], readings[i + 1] = readings[i + 1], None
     # Forward sharing: "200 rebels and 150 government soldiers died in the battle"

@@ -242,7 +242,8 @@ COUNT_LINK = re.compile(
 )
 NOMINAL_BEFORE = re.compile(
     r"\b(?:the|those|their|our|its|his|her|military|civilian|total|overall|combined|confirmed"
-    r"|official)\s+$",  # "including military dead of 8.7 million"
+    r"|official)\s+$"  # "including military dead of 8.7 million"
+    r"|\bamong\s+the\s+[a-z]+\s+$",  # "Among the adults killed were the driver, two ..."
     re.IGNORECASE,
 )
 

@@ -359,6 +359,8 @@ def _aux_then_cue(
                 return BLOCKED
             if (RELEASE_AFTER_LOWER if low_s else RELEASE_AFTER).match(low_s or sentence, end):
                 return BLOCKED
+            if cat == K and _ALIVE_AFTER.match(sentence, end):
+                return BLOCKED  # "two men presumed dead after ... have turned up alive"
             low_text = text.lower()
             care = low_text.startswith(_CARE_CUES) or "hospital" in low_text
             if cat == W and care and ILLNESS.search(sentence):
@@ -476,6 +478,12 @@ _MODIFIER = re.compile(
 # Cues of care that say "wounded" only when no illness is named (spec: "hospitalised with wounds")
 _CARE_CUES = ("hospitali", "in ")
 _SURVIVORS = re.compile(r"\bsurviv|\brescued\b", re.IGNORECASE)
+# Later in the clause, the people said dead are found alive
+_ALIVE_AFTER = re.compile(
+    r"[^.;]{0,100}?\b(?:have|has|had)\s+(?:since\s+|now\s+)?(?:(?:turned|showed)\s+up|been\s+found)"
+    r"\s+(?:alive|safe)\b",
+    re.IGNORECASE,
+)
 # "13 others escaped with minor injuries", "12 rescued earlier were taken to hospitals with
 # minor injuries": a release word, then injuries in the same clause (spec: wounded)
 _FREED_HURT = re.compile(

@@ -283,7 +283,9 @@ NOUN_CUE_WORDS = """
 NOUN_CUES = frozenset(NOUN_CUE_WORDS.split())
 RELEASE_STEMS: tuple[str, ...] = _V.ordered("release_stems")
 RELEASE_OBJECT = re.compile(
-    r"(?<![\w-])([\w’'-]+)(?:\s+(?:over|of|back))?\s+(?:(?:the|some|all|another)\s+)?"
+    # "the rescue mission of four hostages": the word before the release's noun
+    r"(?<![\w-])([\w’'-]+)(?:\s+(?:mission|operation|raid)s?)?(?:\s+(?:over|of|back))?\s+"
+    r"(?:(?:the|some|all|another)\s+)?"
     r"(?:(?:last|remaining|final|first)\s+)?"  # "handed over the last 20 living hostages"
     r"(?:(?:bodies|remains)\s+of\s+(?:the\s+)?)?$",
     re.IGNORECASE,

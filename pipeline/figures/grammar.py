@@ -298,6 +298,12 @@ def read_right(sentence: str, mention_start: int, np: NounPhrase) -> Reading | N
     if reading is None and rel is not None:
         # "12 guards who had tried to flee were shot dead": the main verb decides
         reading = _aux_then_cue(sentence, rel.end(), mention_start, 1)
+    if reading is None and np.text:
+        ing = _ING_PHRASE.match(sentence, np.end)
+        if ing is not None:
+            # "20 people attending a wedding party, including the bride, are reported to have
+            # been killed": the main verb after a participle phrase
+            reading = _aux_then_cue(sentence, ing.end(), mention_start, 1)
     if reading is not None and reading.category == C and _FORMER.match(np.text):
         return BLOCKED  # "104 former prisoners of war": no longer held
     return reading
@@ -359,7 +365,7 @@ def _aux_then_cue(
                 return BLOCKED
             if (RELEASE_AFTER_LOWER if low_s else RELEASE_AFTER).match(low_s or sentence, end):
                 return BLOCKED
-            if cat == K and _ALIVE_AFTER.match(sentence, end):
+            if cat == K and _may_be_alive(low_s, sentence) and _ALIVE_AFTER.match(sentence, end):
                 return BLOCKED  # "two men presumed dead after ... have turned up alive"
             low_text = text.lower()
             care = low_text.startswith(_CARE_CUES) or "hospital" in low_text
@@ -478,6 +484,14 @@ _MODIFIER = re.compile(
 # Cues of care that say "wounded" only when no illness is named (spec: "hospitalised with wounds")
 _CARE_CUES = ("hospitali", "in ")
 _SURVIVORS = re.compile(r"\bsurviv|\brescued\b", re.IGNORECASE)
+
+
+def _may_be_alive(low: str | None, sentence: str) -> bool:
+    """Does the sentence hold a word every _ALIVE_AFTER match holds (a cheap gate)?"""
+    text = low if low is not None else sentence.lower()
+    return "alive" in text or "safe" in text
+
+
 # Later in the clause, the people said dead are found alive
 _ALIVE_AFTER = re.compile(
     r"[^.;]{0,100}?\b(?:have|has|had)\s+(?:since\s+|now\s+)?(?:(?:turned|showed)\s+up|been\s+found)"
@@ -542,4 +556,9 @@ _APPOSED_TALLY = re.compile(
 _SOFT_CUES = ("loss", "lost", "casualt", "causalit", "victim")
 _ALL_OF_WHOM = re.compile(r"\s*,\s*(?:all|both|each)\s+of\s+(?:whom|them)\b", re.IGNORECASE)
 _OBJECT_OF_VERB = re.compile(r"\b[a-z]+(?:ing|ed)\s+(?:\w+\s+)?$")
+_ING_PHRASE = re.compile(
+    r"\s+[a-z]+ing\s+(?:the|a|an|his|her|their|its)\b[^;.:\d]{0,120}?\s(?=(?:were|was|are|is|have"
+    r"|has|had)\s)",
+    re.IGNORECASE,
+)
 _COMMA_AUX = re.compile(r"\s*,\s*(?=(?:were|was|are|is|have|has|had)\b)", re.IGNORECASE)

@@ -45,7 +45,7 @@ _SHARE_BEFORE = re.compile(
 )
 _SHARE_BEFORE_LOWER = lower_twin(_SHARE_BEFORE)
 _SHARE_AFTER = re.compile(
-    r"\s*(?:$|[,;.)–—‒:\]\"”-]|(?:and|in|at|on|from|due\s+to|during|since|across|near|inside|while|when"
+    r"\s*(?:$|[,;.)–—‒:\]\"”-]|(?:and|in|at|on|from|for\s+the|due\s+to|during|since|across|near|inside|while|when"
     r"|who|whose|among|aged|under|between|by|as|over|after|before|last|this|overnight|yesterday"
     r"|today|earlier|later)\b"
     # "of whom 39,684 were civilians": the breakdown names its group after the verb
@@ -123,6 +123,8 @@ _AFTER_RELEASE = re.compile(
     re.IGNORECASE,
 )
 _IF_FIRST = re.compile(r"\W{0,3}if\b[^.;]{1,120}?,", re.IGNORECASE)
+# "For instance, he said, if a bomb hits a Humvee, then they report four deaths"
+_IF_THEN = re.compile(r"\bif\b(?:[^.;]|(?<=[A-Z])\.){1,120}?,\s*then\b", re.IGNORECASE)
 # A sentence about a model's scenarios or forecasts: its counts did not happen (yet).
 _SCENARIO = Gated(
     re.compile(
@@ -157,6 +159,9 @@ def conditional_or_scenario(sentence: str, mentions: list[NumberMention]) -> str
         for m in mentions
     ):
         return "a condition (an opening if-clause), not a report"
+    if_then = _IF_THEN.search(sentence) if "then" in sentence else None
+    if if_then is not None and all(m.start > if_then.start() for m in mentions):
+        return "a condition (an if-clause and its then), not a report"
     return ""
 
 

@@ -104,8 +104,23 @@ ALIVE: list[Case] = [
     ("Eleven workers were buried alive in the tunnel.", {(K, 11, None, E)}),
 ]  # fmt: skip
 
+# Misses and false positives left on news.jsonl, in our own wording: the main verb after a
+# participle phrase and an aside, a shared count "for the whole of" a year, a count inside an
+# if-clause and its "then", and a rescue mission's count.
+NEWS_CLASSES: list[Case] = [
+    ("At least 14 guests attending a christening in the hills, including the priest, are said"
+     " to have been killed.", {(K, 14, None, AL)}),
+    ("Six guards manning the gate were shot dead.", {(K, 6, None, E)}),
+    ("Forty people attending the rally were arrested.", set()),
+    ("The toll this season has reached 300, compared with 512 for the whole of last season.",
+     {(K, 300, None, E), (K, 512, None, E)}),
+    ("Medics treated 45 people for wounds and 200 for smoke inhalation.", {(W, 45, None, E)}),
+    ("In general, she said, if a shell hits a school, then officials report ten deaths.", set()),
+    ("After the rescue mission of three hostages last month, talks stalled.", set()),
+]  # fmt: skip
+
 ALL = TALLY_VERBS + ASIDES + FREED_BUT_HURT + LONG_RELATIVES + PARTITIVE_WHOLES + MISPRINTS
-ALL += NOT_FIGURES + BREAKDOWNS + NOISE + ALIVE
+ALL += NOT_FIGURES + BREAKDOWNS + NOISE + ALIVE + NEWS_CLASSES
 
 
 @pytest.mark.parametrize(("sentence", "expected"), ALL, ids=[c[0][:40] for c in ALL])

@@ -308,7 +308,7 @@ FORECAST = _V.words("forecast")
 # Hospitalised by an illness is not wounded (spec: "hospitalised with wounds").
 ILLNESS = re.compile(
     r"\b(?:infect\w*|outbreak|virus|measles|cholera|covid\w*|influenza|flu|dengue|ebola|mpox"
-    r"|disease|illness|sickness|sickened|poisoning|heat\s*stroke|symptoms)\b",
+    r"|disease|illness|sickness|sickened|poisoning|heat\s*stroke|symptoms|epidemiolog\w*)\b",
     re.IGNORECASE,
 )
 # The category of a cue word by its first four letters, for the participles and adjectives that

@@ -388,6 +388,7 @@ def _aux_then_cue(
                 # "148 victims were killed", "ten hostages were executed": the verb decides
                 after = _aux_then_cue(sentence, end, mention_start, 1)
                 rel = (RELATIVE_LOWER if low_s else RELATIVE).match(low_s or sentence, end)
+                rel = rel or _CONTACT_RELATIVE.match(sentence, end)  # "hostages it seized ..."
                 main = _aux_then_cue(sentence, rel.end(), mention_start, 1) if rel else None
                 if main is not None and (
                     after is None or (main is not BLOCKED and main.category == K)
@@ -556,6 +557,11 @@ _APPOSED_TALLY = re.compile(
 _SOFT_CUES = ("loss", "lost", "casualt", "causalit", "victim")
 _ALL_OF_WHOM = re.compile(r"\s*,\s*(?:all|both|each)\s+of\s+(?:whom|them)\b", re.IGNORECASE)
 _OBJECT_OF_VERB = re.compile(r"\b[a-z]+(?:ing|ed)\s+(?:\w+\s+)?$")
+# A relative clause without "who": "seven hostages it seized in January had been killed"
+_CONTACT_RELATIVE = re.compile(
+    r"\s+(?:it|they|he|she|we)\s+[a-z]+ed\b[^,;.\d]{0,60}?(?=\s(?:were|was|had|have|has)\s)",
+    re.IGNORECASE,
+)
 _ING_PHRASE = re.compile(
     r"\s+[a-z]+ing\s+(?:the|a|an|his|her|their|its)\b[^;.:\d]{0,120}?\s(?=(?:were|was|are|is|have"
     r"|has|had)\s)",

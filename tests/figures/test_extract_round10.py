@@ -1,9 +1,9 @@
 """Round 10 constructions, from the classes of misses of the blind real-news set realnews3
-and the misses left on realnews2 (issue 9): tally verbs of headlines, asides between a count
-and its verb, people freed but hurt, the verb after a relative clause, a whole "kidnapped by
-..." inside a partitive, breakdowns after "Of the dead,", publishing noise (a misprinted "at
-least", Cyrillic look-alike letters), and the false positives of ages, averted deaths, labels,
-loads and people found alive.
+and those left on realnews1, realnews2, news.jsonl and holdout6 (issue 9): tally verbs of
+headlines, asides between a count and its verb, people freed but hurt, the verb after a
+relative clause, a whole "kidnapped by ..." inside a partitive, breakdowns after "Of the
+dead,", publishing noise (a misprinted "at least", Cyrillic look-alike letters), and the false
+positives of ages, averted deaths, labels, loads and people found alive.
 
 Every sentence is our own wording. Each table row is (sentence, expected) with expected a
 set of (category, value, value_max, qualifier), compared with the extractor's whole output.
@@ -119,7 +119,26 @@ NEWS_CLASSES: list[Case] = [
     ("After the rescue mission of three hostages last month, talks stalled.", set()),
 ]  # fmt: skip
 
-ALL = TALLY_VERBS + ASIDES + FREED_BUT_HURT + LONG_RELATIVES + PARTITIVE_WHOLES + MISPRINTS
+# Misses and false positives left on realnews1 and holdout6, in our own wording: a modal in
+# the clause before "as", a relative clause without "who", an illness named as epidemiology.
+OTHER_CLASSES: list[Case] = [
+    ("The toll may climb as four of the wounded are in a coma, doctors said.",
+     {(W, 4, None, E)}),
+    ("The toll may climb to 40.", set()),
+    ("The rebels said five soldiers they captured last year had been executed.",
+     {(K, 5, None, E)}),
+    ("Some 3,100 patients are in hospital, the epidemiology unit reported.", set()),
+]  # fmt: skip
+
+ALL = (
+    OTHER_CLASSES
+    + TALLY_VERBS
+    + ASIDES
+    + FREED_BUT_HURT
+    + LONG_RELATIVES
+    + PARTITIVE_WHOLES
+    + MISPRINTS
+)
 ALL += NOT_FIGURES + BREAKDOWNS + NOISE + ALIVE + NEWS_CLASSES
 
 

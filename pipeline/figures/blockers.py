@@ -61,7 +61,8 @@ _DENIED = re.compile(
 )
 # Deaths that did not happen: "the vaccine prevented an estimated 14 million deaths"
 _AVERTED = re.compile(
-    r"\b(?:prevent|avert|avoid)(?:ed|s|ing)?\s+(?:(?:the|a|an|some|what|would-be)\s+)?$",
+    r"\b(?:prevent|avert|avoid)(?:ed|s|ing)?\s+(?:(?:the|a|an|some|what|would-be)\s+)?"
+    r"(?:deaths?\s+of\s+(?:the\s+|all\s+)?)?$",  # "averting the death of 157 passengers"
     re.IGNORECASE,
 )
 # Prefilters derived from the patterns they guard (gates.Prefilter): the literals every match
@@ -151,12 +152,18 @@ _ESTIMATE_AS_HIGH = re.compile(
 )
 _BE_BEFORE = re.compile(r"\b(?:may|might|could)\s+(?:well\s+)?be\s+$", re.IGNORECASE)
 _REPORTING = frozenset({"confirm", "say", "tell", "verify"})
+_CLAUSE_OPENERS = frozenset({"as", "because", "since", "while", "after", "but"})
 
 
 def _modal_before(before: str) -> bool:
     """Is there a modal among the three words before the count ("We could see 10,000 deaths"),
     or a forecast ("is expected to cause up to 100 deaths")?"""
     words = _lower_words(before)[-3:]
+    if not _CLAUSE_OPENERS.isdisjoint(words):
+        # "The toll could rise as three of the injured are critical": the modal is the other
+        # clause's
+        cut = max(k for k, w in enumerate(words) if w in _CLAUSE_OPENERS)
+        return modal_blocks(words[cut + 1 :])
     for k, w in enumerate(words[:-1]):
         if w in ("can", "could") and words[k + 1] in _REPORTING:
             words = words[k + 2 :]  # "we can confirm nine dead": the modal is the report's

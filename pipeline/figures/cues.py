@@ -174,6 +174,7 @@ FILLER = (
     r"(?:,\s*)?(?:(?:(?:the|a|an|his|her|their|its)\s+[a-z]+(?:\s+[a-z]+)?|himself|herself"
     r"|themselves)\s*(?:and|,)\s+)?"  # "kidnapped a school principal, three teachers"
     r"(?:only\s+|just\s+)?"  # "lost only 128 men"
+    r"(?:(?<=ing\s)at\s+)?"  # "injuring at 12 people": "at least" without "least" (a misprint)
     r"(?:(?:a\s+total\s+of|another|an\s+additional|additional|a\s+further|the|some|all"
     r"|its|their|his|her|our|(?:the\s+)?[\w-]+['’]s"  # "are holding the ship's 23 crew"
     r"|(?:a|an|the)\s+(?:\w+\s+)?(?:family|group|total|crowd|party|band|batch|number)\s+of)\s+)?"
@@ -218,9 +219,10 @@ LINK_QUALIFIERS = {
     **{w: Qualifier.APPROXIMATELY for w in _NEAR_LINKS.split()},
 }
 _LINK_WORD_LIST = """
-    to at of is was were are been be reached reaching reach hit hitting totalled totaled
-    totalling totaling total numbered numbering number stood stands standing included includes
-    including include comprised comprise with as range ranged ranges ranging"""
+    to at of is was were are been be reached reaching reach reaches hit hits hitting totalled
+    totaled totalling totaling total totals numbered numbering number numbers stood stands
+    standing included includes including include comprised comprise with as range ranged ranges
+    ranging"""
 LINK_WORDS = frozenset(_LINK_WORD_LIST.split()) | frozenset(LINK_QUALIFIERS)
 LINK_RE = re.compile(
     r"(?:\b(?:" + "|".join(sorted(LINK_WORDS, key=len, reverse=True)) + r")|[:‒–—=-])\s*$",
@@ -234,13 +236,14 @@ PARTICIPLE = re.compile(
     r"killed|dead|wounded|injured|missing|captured|abducted|kidnapped|unaccounted\s+for"
 )
 COUNT_LINK = re.compile(
-    r"to|at|is|was|were|are|been|be|reached|reaching|stood|stands|standing|numbered|numbering"
-    r"|number|totall?ed|totall?ing|total|range|ranged|ranges|ranging|[:‒–—=-]"
+    r"to|at|is|was|were|are|been|be|reach(?:ed|es|ing)|hits?|stood|stands|standing|numbered"
+    r"|numbering|numbers?|totall?ed|totall?ing|totals?|range|ranged|ranges|ranging|[:‒–—=-]"
     r"|topped|tops|passed|passes|surpassed|exceeded|crossed|nears|neared|approached"
 )
 NOMINAL_BEFORE = re.compile(
     r"\b(?:the|those|their|our|its|his|her|military|civilian|total|overall|combined|confirmed"
-    r"|official)\s+$",  # "including military dead of 8.7 million"
+    r"|official)\s+$"  # "including military dead of 8.7 million"
+    r"|\bamong\s+the\s+[a-z]+\s+$",  # "Among the adults killed were the driver, two ..."
     re.IGNORECASE,
 )
 
@@ -268,7 +271,7 @@ HELD_HEADS = LOSS_HEADS | _V.words("held_heads_extra")
 RELATIVE = re.compile(
     # "who had been seized ... were", "who fell overboard ... were": the main verb follows
     # "who were trapped when the shaft collapsed have died"
-    r"\s*,?\s*(?:who|that)\s+(?:(?:had|have|has|were|was)\s+)?[^,;.\d]{1,60}?"
+    r"\s*,?\s*(?:who|that)\s+(?:(?:had|have|has|were|was)\s+)?[^,;.\d]{1,100}?"
     r"(?<!\band)(?=\s(?:were|was)\s|\s(?:have|has|had)\s+(?:been|died|[a-z]+ed)\b)",
     re.IGNORECASE,
 )
@@ -280,7 +283,9 @@ NOUN_CUE_WORDS = """
 NOUN_CUES = frozenset(NOUN_CUE_WORDS.split())
 RELEASE_STEMS: tuple[str, ...] = _V.ordered("release_stems")
 RELEASE_OBJECT = re.compile(
-    r"(?<![\w-])([\w’'-]+)(?:\s+(?:over|of|back))?\s+(?:(?:the|some|all|another)\s+)?"
+    # "the rescue mission of four hostages": the word before the release's noun
+    r"(?<![\w-])([\w’'-]+)(?:\s+(?:mission|operation|raid)s?)?(?:\s+(?:over|of|back))?\s+"
+    r"(?:(?:the|some|all|another)\s+)?"
     r"(?:(?:last|remaining|final|first)\s+)?"  # "handed over the last 20 living hostages"
     r"(?:(?:bodies|remains)\s+of\s+(?:the\s+)?)?$",
     re.IGNORECASE,
@@ -303,7 +308,7 @@ FORECAST = _V.words("forecast")
 # Hospitalised by an illness is not wounded (spec: "hospitalised with wounds").
 ILLNESS = re.compile(
     r"\b(?:infect\w*|outbreak|virus|measles|cholera|covid\w*|influenza|flu|dengue|ebola|mpox"
-    r"|disease|illness|sickness|sickened|poisoning|heat\s*stroke|symptoms)\b",
+    r"|disease|illness|sickness|sickened|poisoning|heat\s*stroke|symptoms|epidemiolog\w*)\b",
     re.IGNORECASE,
 )
 # The category of a cue word by its first four letters, for the participles and adjectives that
@@ -347,7 +352,12 @@ PAREN_OPENERS = re.compile(
     r"\s*(?=(?:\d[\d,]*|one|two|three|four|five|six|seven|eight|nine|ten)\s+of\s+(?:them|whom)\b"
     r"[^,.;]{0,60},)"  # "About 265 fighters, 51 of them wounded, laid down their arms"
     r"|\s*(?:including|among\s+them|among\s+whom|mostly|mainly|many\s+of\s+them|most\s+of\s+them"
-    r"|all\s+of\s+them|both|some\s+of\s+them|several\s+of\s+them|of\s+whom|among\s+those)\b"
+    r"|all\s+of\s+them|both|some\s+of\s+them|several\s+of\s+them|of\s+whom|among\s+those"
+    # "at least 503 people, the majority of them children, died"
+    r"|(?:the\s+)?(?:vast\s+)?(?:majority|bulk)\s+of\s+(?:them|whom)"
+    r"|half\s+of\s+(?:them|whom))\b"
+    # "five women and one man, all found in the rubble, had died": a closed aside
+    r"|\s*all\s+(?=[a-z][^,.;]{0,60},)"
     r"|\s*(?=(?:\d[\d,]*|one|two|three|four|five|six|seven|eight|nine|ten)\s+[a-z][^,.;]{0,60},"
     r"\s*(?:were|was|are|is|have|has|had|died|killed|wounded|injured)\b)",
     re.IGNORECASE,

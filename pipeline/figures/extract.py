@@ -54,17 +54,18 @@ _DIGIT = re.compile(r"\d")
 _OTHERS = re.compile(r"\b(?:others|another|more)\b", re.IGNORECASE)
 # A sentence that breaks down the figure before it: "Of those, 17 400 were children"
 _OF_THOSE = re.compile(
-    r"\W{0,2}of\s+(?:those|them|these|the\s+(?:total\s+|overall\s+)?(?P<named>dead|victims|wounded"
+    r"\W{0,2}of\s+(?:those|them|these|the\s+(?:(?:total|overall|reported|confirmed|recorded"
+    r"|registered)\s+)?(?P<named>dead|victims|wounded"
     r"|injured|missing|hostages|deceased|fatalities|deaths|death\s+toll|killed|abducted))\s*,"
 )
 _WERE_GROUP = re.compile(
-    r"\s+(?:were|was|are)\s+(?:(?P<who>[a-z]+(?:s|ren|men))\b(?=\s*(?:[,;.]|and\b|$))"
+    r"\s+(?:were|was|are)\s+(?:(?P<who>men|[A-Za-z][a-z]+(?:s|ren|men))\b(?=\s*(?:[,;.]|and\b|$))"
     r"|(?:in|from|at)\s+(?:the\s+)?[A-Z\w])"  # "68 were in Utoya and eight were from the bombing"
 )
 # Between two items of a breakdown: "... were in the north and ", "... were women, "
-_NEXT_ITEM = re.compile(r"[^\d.;]{1,60}?(?:,\s*(?:and\s+)?|\band\s+)")
+_NEXT_ITEM = re.compile(r"[^\d.;]{1,100}?(?:,\s*(?:and\s+)?|\band\s+)")
 # A later item of a listed subgroup: "23,900 people classed as fighters", "15,100 members of"
-_LIST_ITEM = re.compile(r"\s+(?P<who>people|[a-z]+(?:s|ren|men))\b")
+_LIST_ITEM = re.compile(r"\s+(?P<who>people|men|[a-z]+(?:s|ren|men))\b")
 # An item after the first, its verb left out: "and 7 men", "and 40 in the south"
 _ELIDED_ITEM = re.compile(
     r"\s+(?:(?P<who>[a-z]+(?<!ed))\b(?=\s*(?:[,;.]|and\b|$))|(?:in|from|at)\s+(?:the\s+)?[A-Z\w])"
@@ -107,6 +108,20 @@ def has_cue_lower(low: str) -> bool:
 
 _MAX_TEXT = 5_000_000  # characters; beyond this the text is cut, never rejected
 
+# Cyrillic letters that look like Latin ones, mixed into English words by some feeds and
+# spam-proofing ("ѕаid аt lеаѕt thrее"): read as the Latin letters (one for one, so offsets
+# hold). A word wholly in Cyrillic is left alone.
+_HOMOGLYPHS = str.maketrans("аеорсхуіјѕԁһӏАВЕКМНОРСТХІЈЅ", "aeopcxyijsdhlABEKMHOPCTXIJS")
+_CYRILLIC = re.compile(r"[\u0400-\u04ff\u0500-\u052f]")
+_MIXED_WORD = re.compile(r"(?=[^\W\d_]*[A-Za-z])(?=[^\W\d_]*[\u0400-\u04ff\u0500-\u052f])[^\W\d_]+")
+
+
+def _unmixed(text: str) -> str:
+    """`text` with the Cyrillic look-alikes inside Latin words made Latin."""
+    if text.isascii() or _CYRILLIC.search(text) is None:
+        return text  # isascii first: most texts, one pass in C
+    return _MIXED_WORD.sub(lambda m: m.group(0).translate(_HOMOGLYPHS), text)
+
 
 def find_figures(
     text: str, lang: str = "en", *, aliases: dict[str, str] | None = None
@@ -119,7 +134,7 @@ def find_figures(
     check_language(lang)
     if not isinstance(text, str) or not text:
         return []
-    text = text[:_MAX_TEXT]
+    text = _unmixed(text[:_MAX_TEXT])
     table = acronyms(text, {k.lower(): v.lower() for k, v in (aliases or {}).items()})
     claimants = Claimants(table)
     spans = split_sentences(text)

@@ -222,7 +222,10 @@ _ON_BOARD = re.compile(
 # Adjectives whose "to"/"with" phrase still names the group: "fighters loyal to the regime"
 _BOND_WORDS = frozenset({"loyal", "linked", "allied", "affiliated", "belonging", "close", "tied"})
 # After a head, these keep it: bond words and participles not ending in "-ed" ("1 destroyer sunk")
-_AFTER_HEAD = _BOND_WORDS | frozenset({"sunk", "shot", "hit", "downed", "lost", "taken", "held"})
+# ("14 trucks full of bodies": the head stays "trucks")
+_AFTER_HEAD = _BOND_WORDS | frozenset(
+    {"sunk", "shot", "hit", "downed", "lost", "taken", "held", "full"}
+)
 
 
 def _closing(sentence: str, opener: str, start: int, stop: int) -> int:
@@ -295,6 +298,12 @@ def read_right(sentence: str, mention_start: int, np: NounPhrase) -> Reading | N
     if reading is None and rel is not None:
         # "12 guards who had tried to flee were shot dead": the main verb decides
         reading = _aux_then_cue(sentence, rel.end(), mention_start, 1)
+    if reading is None and np.text:
+        ing = _ING_PHRASE.match(sentence, np.end)
+        if ing is not None:
+            # "20 people attending a wedding party, including the bride, are reported to have
+            # been killed": the main verb after a participle phrase
+            reading = _aux_then_cue(sentence, ing.end(), mention_start, 1)
     if reading is not None and reading.category == C and _FORMER.match(np.text):
         return BLOCKED  # "104 former prisoners of war": no longer held
     return reading
@@ -318,6 +327,13 @@ def after_modifier(
         # "the 11 abducted aid workers", "two of the wounded": who the count is about
         after = replace(after, subject=np2.text or "the " + m.group(0).lower())
     return True, after
+
+
+def clause_verb_after(sentence: str, pos: int, mention_start: int) -> Reading | None:
+    """The reading of the clause's own verb after a participle phrase that starts at `pos`
+    ("[240 people] kidnapped by Hamas remain hostages"): a Reading, BLOCKED, or None."""
+    main = _MAIN_AUX.match(sentence, pos)
+    return _aux_then_cue(sentence, main.end(), mention_start, 1) if main else None
 
 
 def _aux_then_cue(
@@ -349,6 +365,8 @@ def _aux_then_cue(
                 return BLOCKED
             if (RELEASE_AFTER_LOWER if low_s else RELEASE_AFTER).match(low_s or sentence, end):
                 return BLOCKED
+            if cat == K and _may_be_alive(low_s, sentence) and _ALIVE_AFTER.match(sentence, end):
+                return BLOCKED  # "two men presumed dead after ... have turned up alive"
             low_text = text.lower()
             care = low_text.startswith(_CARE_CUES) or "hospital" in low_text
             if cat == W and care and ILLNESS.search(sentence):
@@ -363,13 +381,21 @@ def _aux_then_cue(
             if after_noun and not seen_aux and cat == C and low_text in _REDUCED_RELATIVE:
                 # "20 fishermen kidnapped by pirates last week have been released": the
                 # participle only names the group; the clause's own verb says what happened
-                main = _MAIN_AUX.match(sentence, end)
-                after = _aux_then_cue(sentence, main.end(), mention_start, 1) if main else None
+                after = clause_verb_after(sentence, end, mention_start)
                 if after is BLOCKED or (after is not None and after.category != C):
                     return after
             if depth == 0 and low_text in NOUN_CUES:
                 # "148 victims were killed", "ten hostages were executed": the verb decides
                 after = _aux_then_cue(sentence, end, mention_start, 1)
+                rel = (RELATIVE_LOWER if low_s else RELATIVE).match(low_s or sentence, end)
+                rel = rel or _CONTACT_RELATIVE.match(sentence, end)  # "hostages it seized ..."
+                main = _aux_then_cue(sentence, rel.end(), mention_start, 1) if rel else None
+                if main is not None and (
+                    after is None or (main is not BLOCKED and main.category == K)
+                ):
+                    # "65 POWs who were due to be swapped ... were killed": the main verb; a
+                    # release in the relative clause yields only to a death
+                    after = main
                 if after is not None and after is not BLOCKED and after.category == C and cat == K:
                     # "the 28 dead hostages": hostages said to be dead are killed (spec)
                     return Reading(K, "right:" + low_text, subject=after.rule.partition(":")[2])
@@ -385,6 +411,8 @@ def _aux_then_cue(
             i = tm.end()  # "had been 'martyred'"
             continue
         if low[:1] in RELEASE_FIRST and RELEASE.match(sentence, i):
+            if _FREED_HURT.match(sentence, i):
+                return Reading(W, "right:with-injuries")  # freed, but hurt
             return BLOCKED
         if low in MODALS or (
             low in AUX
@@ -457,6 +485,27 @@ _MODIFIER = re.compile(
 # Cues of care that say "wounded" only when no illness is named (spec: "hospitalised with wounds")
 _CARE_CUES = ("hospitali", "in ")
 _SURVIVORS = re.compile(r"\bsurviv|\brescued\b", re.IGNORECASE)
+
+
+def _may_be_alive(low: str | None, sentence: str) -> bool:
+    """Does the sentence hold a word every _ALIVE_AFTER match holds (a cheap gate)?"""
+    text = low if low is not None else sentence.lower()
+    return "alive" in text or "safe" in text
+
+
+# Later in the clause, the people said dead are found alive
+_ALIVE_AFTER = re.compile(
+    r"[^.;]{0,100}?\b(?:have|has|had)\s+(?:since\s+|now\s+)?(?:(?:turned|showed)\s+up|been\s+found)"
+    r"\s+(?:alive|safe)\b",
+    re.IGNORECASE,
+)
+# "13 others escaped with minor injuries", "12 rescued earlier were taken to hospitals with
+# minor injuries": a release word, then injuries in the same clause (spec: wounded)
+_FREED_HURT = re.compile(
+    r"[\w’'-]+(?:\s+[\w’'-]+){0,8}?\s+with\s+(?!no\b|none\b)(?:[\w-]+\s+){0,2}?"
+    r"(?:injur(?:y|ies)|wounds?|burns)\b",
+    re.IGNORECASE,
+)
 _HURT_WORDS = re.compile(r"injur|wound|burn")
 _FORMER = re.compile(r"former\b|ex-", re.IGNORECASE)
 _CAPTURED_MODIFIER = re.compile(r"(?:captured|abducted|kidnapped|seized)(?=\s)", re.IGNORECASE)
@@ -492,7 +541,7 @@ _AGE_BOUND = re.compile(r"\s+(?:or|and)\s+(?:younger|older|under|over|above|belo
 _REDUCED_RELATIVE = frozenset({"captured", "abducted", "kidnapped", "seized"})
 # The finite verb later in the same clause, after a participle phrase ("... by pirates have").
 _MAIN_AUX = re.compile(
-    r"[^;.,:\d]{0,100}?\s(?=(?:have|has|had|were|was|are|is|remain|remains|remained)\s)",
+    r"[^;.,:]{0,100}?\s(?=(?:have|has|had|were|was|are|is|remain|remains|remained)\s)",
     re.IGNORECASE,
 )
 _VERB_WITH_OBJECT = re.compile(
@@ -508,4 +557,14 @@ _APPOSED_TALLY = re.compile(
 _SOFT_CUES = ("loss", "lost", "casualt", "causalit", "victim")
 _ALL_OF_WHOM = re.compile(r"\s*,\s*(?:all|both|each)\s+of\s+(?:whom|them)\b", re.IGNORECASE)
 _OBJECT_OF_VERB = re.compile(r"\b[a-z]+(?:ing|ed)\s+(?:\w+\s+)?$")
+# A relative clause without "who": "seven hostages it seized in January had been killed"
+_CONTACT_RELATIVE = re.compile(
+    r"\s+(?:it|they|he|she|we)\s+[a-z]+ed\b[^,;.\d]{0,60}?(?=\s(?:were|was|had|have|has)\s)",
+    re.IGNORECASE,
+)
+_ING_PHRASE = re.compile(
+    r"\s+[a-z]+ing\s+(?:the|a|an|his|her|their|its)\b[^;.:\d]{0,120}?\s(?=(?:were|was|are|is|have"
+    r"|has|had)\s)",
+    re.IGNORECASE,
+)
 _COMMA_AUX = re.compile(r"\s*,\s*(?=(?:were|was|are|is|have|has|had)\b)", re.IGNORECASE)

@@ -77,7 +77,10 @@ _ASIDE = re.compile(
 )
 # Items without a count that open a list after its link: "include a police officer, "
 _ITEMS_BEFORE = re.compile(
-    r"(?<=\s)(?:(?:a|an|one|another|the)\s+[^\d,;.:()]{1,40}?,\s+)+(?:and\s+)?$", re.IGNORECASE
+    r"(?<=\s)(?:(?:a|an|one|another|the)\s+"
+    # an item holds no link: "Among the adults killed were the driver, two teachers"
+    r"(?:(?!\b(?:were|was|are|is|include[sd]?|including)\b)[^\d,;.:()]){1,40}?,\s+)+(?:and\s+)?$",
+    re.IGNORECASE,
 )
 # "unaccounted for fell from more than 1,000 to": an earlier value, then the link
 # "rose by 12 overnight to": the amount of a change, then the link
@@ -104,7 +107,11 @@ _NOT_LIVES = re.compile(
 
 
 # Hostages said to be dead are killed, not held (spec): "the dead hostages", "deceased captives"
-_DEAD_BEFORE = re.compile(r"\b(?:dead|deceased|slain|murdered|killed)\s+$", re.IGNORECASE)
+# "the number of deceased hostages", "Bodies of hostages retrieved: 40": hostages said dead
+_DEAD_BEFORE = re.compile(
+    r"\b(?:dead|deceased|slain|murdered|killed|(?:bodies|remains)\s+of(?:\s+the)?)\s+$",
+    re.IGNORECASE,
+)
 
 
 _CAPTOR_SUBJECT = re.compile(

@@ -126,6 +126,20 @@ _EVENT_OF = re.compile(
 )
 
 
+# "his brother Ariel, 4, and their parents": an age set off by commas after a name
+_NAME_BEFORE = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z’'-]+,\s$")
+
+
+def _apposed_age(sentence: str, start: int, end: int, value: float, digits: str) -> bool:
+    return (
+        sentence[end : end + 1] == ","
+        and sentence[start - 2 : start] == ", "
+        and bool(digits)
+        and value <= 110
+        and _NAME_BEFORE.search(sentence, max(0, start - 30), start) is not None
+    )
+
+
 def _is_year(before: str, after: str) -> bool:
     if _YEAR_BEFORE.search(before):
         return True
@@ -170,6 +184,8 @@ def not_a_count(
         return True  # "3 wounded for 1 dead": the second term of a ratio
     if _CUE_RATIO_AFTER.match(low or sentence.lower(), end, stop + 20):
         return True  # "five killed to one wounded": the first term of a ratio
+    if _apposed_age(sentence, start, end, value, digits):
+        return True
     nxt = sentence[end : end + 2]
     if (
         nxt[:1] == "-"

@@ -25,6 +25,7 @@ from pipeline.figures.grammar import (
     NounPhrase,
     Reading,
     after_modifier,
+    clause_verb_after,
     read_right,
 )
 from pipeline.figures.left import read_left
@@ -44,7 +45,7 @@ _SHARE_BEFORE = re.compile(
 )
 _SHARE_BEFORE_LOWER = lower_twin(_SHARE_BEFORE)
 _SHARE_AFTER = re.compile(
-    r"\s*(?:$|[,;.)–—‒:\]\"”-]|(?:and|in|at|on|from|due\s+to|during|since|across|near|inside|while|when"
+    r"\s*(?:$|[,;.)–—‒:\]\"”-]|(?:and|in|at|on|from|for\s+the|due\s+to|during|since|across|near|inside|while|when"
     r"|who|whose|among|aged|under|between|by|as|over|after|before|last|this|overnight|yesterday"
     r"|today|earlier|later)\b"
     # "of whom 39,684 were civilians": the breakdown names its group after the verb
@@ -65,6 +66,8 @@ _PARTITIVE = re.compile(
     r"\s+(?:out\s+)?of\s+(?:the|its|their|his|her|our)\s+(?:\w+\s+)?", re.IGNORECASE
 )
 _OF_THEM = frozenset({"of them", "of whom", "of those"})
+# A participle right after a whole's noun phrase: "of the 240 people kidnapped by Hamas"
+_TAKEN_AFTER = re.compile(r"\s*(?:captured|abducted|kidnapped|seized)\b", re.IGNORECASE)
 # A participle cue followed by a noun modifies it ("12 captured soldiers"); at the end of a
 # clause it is the predicate ("6,940 wounded, 573 captured.").
 _MODIFIES = re.compile(r"\s*\S+\s+[^\W\d_]")
@@ -120,6 +123,8 @@ _AFTER_RELEASE = re.compile(
     re.IGNORECASE,
 )
 _IF_FIRST = re.compile(r"\W{0,3}if\b[^.;]{1,120}?,", re.IGNORECASE)
+# "For instance, he said, if a bomb hits a Humvee, then they report four deaths"
+_IF_THEN = re.compile(r"\bif\b(?:[^.;]|(?<=[A-Z])\.){1,120}?,\s*then\b", re.IGNORECASE)
 # A sentence about a model's scenarios or forecasts: its counts did not happen (yet).
 _SCENARIO = Gated(
     re.compile(
@@ -127,6 +132,10 @@ _SCENARIO = Gated(
     )
 )
 _RELATIVE = re.compile(r",\s*(?:which|who|whose|where)\b", re.IGNORECASE)
+
+
+def _is_captured(reading: Reading | None) -> bool:
+    return reading is not None and reading is not BLOCKED and reading.category == Category.CAPTURED
 
 
 def readings(
@@ -150,6 +159,9 @@ def conditional_or_scenario(sentence: str, mentions: list[NumberMention]) -> str
         for m in mentions
     ):
         return "a condition (an opening if-clause), not a report"
+    if_then = _IF_THEN.search(sentence) if "then" in sentence else None
+    if if_then is not None and all(m.start > if_then.start() for m in mentions):
+        return "a condition (an if-clause and its then), not a report"
     return ""
 
 
@@ -222,10 +234,15 @@ def _read(
             if _ALIVE.match(sentence, nps[i + 1].end):
                 continue  # "50 of the 120 hostages still held are alive": the whole is held
             is_mod, verb = after_modifier(sentence, nps[i + 1].end, whole.start, captured_only=True)
+            taken = _TAKEN_AFTER.match(sentence, nps[i + 1].end)
             if is_mod and readings[i + 1] is not None:
                 readings[i] = (
                     verb if verb is not None and verb.category != Category.CAPTURED else (BLOCKED)
                 )
+            elif taken is not None and _is_captured(readings[i + 1]):
+                # "161 of the 240 people kidnapped by Hamas remain hostages": the whole was
+                # taken; the part is what the clause's own verb says
+                readings[i] = clause_verb_after(sentence, taken.end(), mentions[i].start)
             else:
                 readings[i], readings[i + 1] = readings[i + 1], None
     # Forward sharing: "200 rebels and 150 government soldiers died in the battle"

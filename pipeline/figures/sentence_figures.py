@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from pipeline.figures.claimants import find_claimant
+from pipeline.figures.claimants import CONCESSION, find_claimant
 from pipeline.figures.claimkeys import claimant_key
 from pipeline.figures.cues import HELD_HEADS, KW, lower_twin, lowered
 from pipeline.figures.grammar import BLOCKED, NounPhrase, Reading, noun_phrase
@@ -230,9 +230,14 @@ _CLAUSE_WORDS = (" while ", " whereas ", " but ", "though ")
 
 
 def _clause_bounds(sentence: str) -> list[int]:
-    """Start offsets of the clauses after the first (each just past a ";" or "while")."""
+    """Start offsets of the clauses after the first (each just past a ";" or "while", or past
+    the comma closing an opening "Although ...,")."""
     same_length = lowered(sentence)
     low = sentence.lower() if same_length is None else same_length
+    opening = CONCESSION.match(sentence) if "h" in low[:12] else None
+    if opening is not None:
+        rest = _clause_bounds(sentence[opening.end() :])
+        return [opening.end(), *(opening.end() + b for b in rest)]
     if ";" not in sentence and not any(w in low for w in _CLAUSE_WORDS):
         return []
     if same_length is not None:

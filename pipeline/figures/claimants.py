@@ -193,6 +193,25 @@ def find_claimant(sentence: str) -> str | None:
     return speaker or source or _label(sentence) or _owner_of_count(sentence)
 
 
+# "43 of whom have been declared dead by Israeli officials": who declares the dead, right after
+# their count
+_DECLARED_BY = re.compile(
+    r"\s+(?:of\s+(?:whom|them)\s+)?(?:have|has|had|were|was)\s+(?:been\s+)?"
+    r"(?:declared|pronounced)\s+dead\s+(?:[^,.;:]{0,30}?\s)?by\s+(?P<x>[^,.;:()]{2,60}?)"
+    r"(?=\s+(?:based|after|following|on|in|at|for|when|as)\b|[,.;:()]|$)"
+)
+
+
+def declared_by(sentence: str, pos: int) -> str | None:
+    """Who the words right after a count (at `pos`) say declared them dead, or None."""
+    if "declared" not in sentence and "pronounced" not in sentence:
+        return None
+    m = _DECLARED_BY.match(sentence, pos)
+    if m is None or not _names_someone(m.group("x")):
+        return None
+    return clean_phrase(m.group("x"))
+
+
 def _according(sentence: str) -> re.Match[str] | None:
     """`_ACCORDING.search(sentence)`, tried only where `_ACCORDING_HEAD` finds an opening on the
     lower-cased sentence, leftmost first (a search reads every position, folding case)."""

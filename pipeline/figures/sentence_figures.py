@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from pipeline.figures.claimants import CONCESSION, find_claimant
+from pipeline.figures.claimants import CONCESSION, declared_by, find_claimant
 from pipeline.figures.claimkeys import claimant_key
 from pipeline.figures.cues import HELD_HEADS, KW, lower_twin, lowered
 from pipeline.figures.grammar import BLOCKED, NounPhrase, Reading, noun_phrase
@@ -172,7 +172,9 @@ def _build(
             prev_subject = subject
         # "The Border Guard Service in Sumy captured six soldiers": captors report captures
         captor = agent if r.rule.startswith("left") and r.category == Category.CAPTURED else None
-        own_claimant = clauses.get(_clause_of(bounds, m.start)) or captor
+        own_claimant = (
+            declared_by(sentence, np.end) or clauses.get(_clause_of(bounds, m.start)) or captor
+        )
         out.append(
             Figure(
                 category=r.category,

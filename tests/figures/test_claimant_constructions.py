@@ -89,3 +89,16 @@ def test_claimant_of_a_construction(sentence: str, claimant: str | None) -> None
 )
 def test_each_clause_keeps_its_speaker(text: str, claimants: dict[int, str]) -> None:
     assert {f.value: f.claimant for f in find_figures(text)} == claimants
+
+
+def test_who_declares_the_dead_states_their_count() -> None:
+    figures = find_figures(
+        "The army said 90 remain captive, 21 of whom have been declared dead in"
+        " absentia by the Defence Ministry after a review."
+    )
+    assert {f.value: f.claimant for f in figures} == {90: "army", 21: "Defence Ministry"}
+
+
+def test_declared_dead_by_a_cause_names_no_claimant() -> None:
+    figures = find_figures("Police said 12 hikers were declared dead by drowning.")
+    assert {f.value: f.claimant for f in figures} == {12: "Police"}

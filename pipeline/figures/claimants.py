@@ -482,10 +482,12 @@ _GAVE_NAME = re.compile(
 )
 # "two people familiar with the matter", "sources close to the ministry": a source known by
 # what it knows (lang/en/vocabulary.toml, source_links)
+_SOURCE_LINKS = tuple(sorted(_V.words("source_links")))
+_LINK_MARKS = tuple(max(link.split(), key=len) for link in _SOURCE_LINKS)  # each match holds one
 _LINKED_SOURCE = re.compile(
     r"(?:\b(?:the|a|an|two|three|four|five|several|some)\s+)?(?:[\w-]+\s+){0,2}?"
     r"(?:people|persons|sources?|officials?|diplomats?|officers?)\s+"
-    r"(?:" + "|".join(w.replace(" ", r"\s+") for w in sorted(_V.words("source_links"))) + r")"
+    r"(?:" + "|".join(w.replace(" ", r"\s+") for w in _SOURCE_LINKS) + r")"
     r"\s+(?:the\s+|an?\s+)?[\w’'-]+(?:\s+[\w’'-]+){0,3}\s*$",
     re.IGNORECASE,
 )
@@ -502,7 +504,13 @@ def _speaker_before(sentence: str, pos: int) -> str | None:
         if gave is not None:
             return clean_phrase(gave.group("name"))
         pos = rel.start()  # the speaker is before the relative clause
-    linked = _LINKED_SOURCE.search(sentence, max(0, pos - 120), pos)
+    start = max(0, pos - 120)
+    near = sentence[start:pos].lower()
+    linked = (
+        _LINKED_SOURCE.search(sentence, start, pos)
+        if any(mark in near for mark in _LINK_MARKS)
+        else None
+    )
     if linked is not None:
         return clean_phrase(linked.group(0))
     tokens: list[str] = WORD.findall(sentence, max(0, pos - 160), pos)

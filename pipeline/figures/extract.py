@@ -233,7 +233,7 @@ def _carried_groups(found: list[Figure], last: Figure, topic: Figure) -> list[Fi
     """The figures of a sentence, the ones before the first that names its own group with the
     group the sentence before named (_carried_group): "..., and said 11 others were hurt" after
     "six soldiers" in the same sentence are others than those."""
-    out = []
+    out: list[Figure] = []
     for i, f in enumerate(found):
         if i == 0 and not _OPENS_WITH_COUNT.match(f.sentence) and _is_others(f):
             return found  # "A policeman was killed and three others were hurt": others than he

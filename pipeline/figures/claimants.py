@@ -46,7 +46,8 @@ _SPEECH = (
     # "Iran has revised down the number killed", "officials lowered the state's death toll"
     r"|(?:revised|raised|lowered|updated|corrected|reconciled)(?=\s+(?:[\w’'-]+\s+){0,4}?"
     r"(?:toll|number|figure|count|tally|estimate|record)s?\b)"
-    r"|described(?=\s+as\b)"  # "what the AP described as its compilation"
+    # "what the AP described as its compilation", "the minister read out the names of 279"
+    r"|described(?=\s+as\b)|read(?=\s+(?:out|aloud)\b)"
     # "the Italian coastguard confirming at least 367 people were saved"
     r"|confirming(?=\s+(?:that\s+)?(?:at\s+least|more\s+than|about|over|nearly|some|\d))"
     # "USA TODAY has kept a tally of mass killings"
@@ -71,7 +72,7 @@ _SPEECH_KEYS = (
     "document", "counted", "tallied", "show", "suggest", "indicat", "warn", "reveal",
     "acknowledg", "admit", "declar", "releas", "publish", "issued", "revised", "raised",
     "lowered", "updated", "corrected", "believe", "quoted", "lists", "accused", "gave", "kept",
-    "reconciled", "described",
+    "reconciled", "described", "read",
 )  # fmt: skip
 # The first-letter guard lets the scan skip most words without trying every alternative.
 _SPEECH_RE = re.compile(rf"\b(?=[abcdeghiklnprstuw]){_SPEECH}\b")
@@ -178,7 +179,7 @@ def find_claimant(sentence: str) -> str | None:
     if m and m.group("k").lower().endswith("by") and not _names_someone(m.group("x")):
         m = None  # "recorded by fighter jets": a participle, not a source
     if m:
-        source = clean_phrase(_CUT.sub("", _SOURCE_OF.sub("", m.group("x"))))
+        source = clean_phrase(_CUT.sub("", _tally_owner(_SOURCE_OF.sub("", m.group("x")))))
         named = _ROLE_THEN_NAME.match(sentence, m.end()) if source else None
         if (
             named is not None
@@ -210,6 +211,39 @@ def declared_by(sentence: str, pos: int) -> str | None:
     if m is None or not _names_someone(m.group("x")):
         return None
     return clean_phrase(m.group("x"))
+
+
+# "according to the military's daily casualty toll of Russian troops": the toll's owner
+_OWNED_TALLY = re.compile(
+    r"(?P<owner>[^’']{2,60}?)(?:’s|'s)\s+(?:[\w-]+\s+){0,3}?"
+    r"(?:count|toll|tally|figures|estimates?|statistics|data|report|update|numbers)\b"
+)
+
+
+def _tally_owner(source: str) -> str:
+    """The owner of a count a source names ("the military's casualty toll" -> "the
+    military"), else the source."""
+    m = _OWNED_TALLY.match(source) if "s " in source else None
+    return m.group("owner") if m is not None else source
+
+
+# "is far above Ukraine's admission last weekend that it had lost 31,000": whose statement a
+# count is part of, right before it
+_OWNED_STATEMENT = re.compile(
+    r"\b(?P<owner>(?-i:[A-Z])[\w.-]*(?:\s+(?-i:[A-Z])[\w.-]*){0,3})(?:’s|'s)\s+"
+    r"(?:claims?|admission|assertion|estimate|statement|count|figures?)\s+"
+    r"(?:(?:last|this|on)\s+\w+\s+)?that\b[^\d;]{0,60}$"
+)
+
+
+def stated_in(sentence: str, pos: int) -> str | None:
+    """The owner of the statement a count at `pos` is part of ("Ukraine's admission that it
+    had lost 31,000": Ukraine), when it is named right before the count."""
+    at = sentence.find("s ")
+    if at < 0 or at > pos or "that" not in sentence:
+        return None
+    m = _OWNED_STATEMENT.search(sentence, max(0, pos - 160), pos)
+    return m.group("owner") if m is not None else None
 
 
 def _according(sentence: str) -> re.Match[str] | None:

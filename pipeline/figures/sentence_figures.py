@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from pipeline.figures.claimants import CONCESSION, declared_by, find_claimant
+from pipeline.figures.claimants import CONCESSION, declared_by, find_claimant, stated_in
 from pipeline.figures.claimkeys import claimant_key
 from pipeline.figures.cues import HELD_HEADS, KW, lower_twin, lowered
 from pipeline.figures.grammar import BLOCKED, NounPhrase, Reading, noun_phrase
@@ -173,7 +173,10 @@ def _build(
         # "The Border Guard Service in Sumy captured six soldiers": captors report captures
         captor = agent if r.rule.startswith("left") and r.category == Category.CAPTURED else None
         own_claimant = (
-            declared_by(sentence, np.end) or clauses.get(_clause_of(bounds, m.start)) or captor
+            declared_by(sentence, np.end)
+            or stated_in(sentence, m.start)
+            or clauses.get(_clause_of(bounds, m.start))
+            or captor
         )
         out.append(
             Figure(

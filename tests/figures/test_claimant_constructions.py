@@ -102,3 +102,27 @@ def test_who_declares_the_dead_states_their_count() -> None:
 def test_declared_dead_by_a_cause_names_no_claimant() -> None:
     figures = find_figures("Police said 12 hikers were declared dead by drowning.")
     assert {f.value: f.claimant for f in figures} == {12: "Police"}
+
+
+def test_a_count_inside_an_owned_statement_is_its_owners() -> None:
+    figures = find_figures(
+        "Karvia's claims that Velor has lost 9,000 soldiers are far above Velor's admission"
+        " last month that it had lost 2,100 soldiers."
+    )
+    assert {f.value: f.claimant for f in figures} == {9000: "Karvia", 2100: "Velor"}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "claimant"),
+    [
+        # the owner of a toll a source names, not the toll
+        (
+            "Velor lost 300 soldiers, according to the army's weekly casualty toll of Velor.",
+            "army",
+        ),
+        # reading out the names of the dead
+        ("At the hearing, Ana Ruiz read out the names of 41 miners who died.", "Ana Ruiz"),
+    ],
+)
+def test_claimant_of_a_source_or_reader(sentence: str, claimant: str) -> None:
+    assert find_claimant(sentence) == claimant

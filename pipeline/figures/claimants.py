@@ -46,6 +46,10 @@ _SPEECH = (
     # "Iran has revised down the number killed", "officials lowered the state's death toll"
     r"|(?:revised|raised|lowered|updated|corrected|reconciled)(?=\s+(?:[\w’'-]+\s+){0,4}?"
     r"(?:toll|number|figure|count|tally|estimate|record)s?\b)"
+    # "monitors have verified the deaths of", "the organisers insisted", "an inquiry found that",
+    # "the coroner heard", "outlets have identified by name", "established the names of"
+    r"|verified|insisted|found(?=\s+that\b)|heard(?=\s*(?:,|that\b|\.))"
+    r"|identified(?=\s+by\s+name\b)|established(?=\s+the\s+names?\b)"
     # "what the AP described as its compilation", "the minister read out the names of 279"
     r"|described(?=\s+as\b)|read(?=\s+(?:out|aloud)\b)"
     # "the Italian coastguard confirming at least 367 people were saved"
@@ -72,10 +76,11 @@ _SPEECH_KEYS = (
     "document", "counted", "tallied", "show", "suggest", "indicat", "warn", "reveal",
     "acknowledg", "admit", "declar", "releas", "publish", "issued", "revised", "raised",
     "lowered", "updated", "corrected", "believe", "quoted", "lists", "accused", "gave", "kept",
-    "reconciled", "described", "read",
+    "reconciled", "described", "read", "verified", "insisted", "found", "heard", "identified",
+    "established",
 )  # fmt: skip
 # The first-letter guard lets the scan skip most words without trying every alternative.
-_SPEECH_RE = re.compile(rf"\b(?=[abcdeghiklnprstuw]){_SPEECH}\b")
+_SPEECH_RE = re.compile(rf"\b(?=[abcdefghiklnprstuvw]){_SPEECH}\b")
 _NP_LOWER = _V.words("speaker_words")
 # Lower-case words that never sit inside a speaker's name: verbs, pronouns, quantities.
 _NOT_SPEAKER = _V.words("not_speaker")
@@ -301,6 +306,10 @@ def _names_someone(phrase: str) -> bool:
 _EVIDENCE_VERBS = _V.words("evidence_verbs")
 # the speech verb ends the sentence: "..., railway officials said."
 _LAST_WORD = re.compile(r"[a-z]+\s*[.!]?[”\"’']?\s*$")
+# the speech verb closes its clause: "..., county officials said, though many are safe"
+_CLOSING_VERB = re.compile(
+    r"[a-z]+\s*(?:[.!]?[”\"’']?\s*$|,\s+(?:though|although|but|while|adding|and)\b)"
+)
 _PERFECT = re.compile(r"\bha(?:s|ve|d)\s+$")  # "have confirmed by name": active, not a participle
 
 
@@ -626,7 +635,9 @@ def _phrase_before(sentence: str, pos: int, tokens: list[str]) -> str | None:
             anchored = True  # "the coast guard", "their employer"
             break
         elif (
-            tok.replace("-", "").isalpha()  # "search-and-rescue teams"
+            # "search-and-rescue teams"; "the ship's operator", but "the country's general
+            # staff" is the general staff
+            (tok.replace("-", "").isalpha() or (generic and low.isalpha()))
             and tok.islower()
             and low not in _NOT_SPEAKER
             and generic < _MAX_GENERIC
@@ -637,9 +648,10 @@ def _phrase_before(sentence: str, pos: int, tokens: list[str]) -> str | None:
         else:
             stop = tok
             break
-    if generic and not anchored and not (stop == "," and _LAST_WORD.match(sentence, pos)):
+    if generic and not anchored and not (stop == "," and _CLOSING_VERB.match(sentence, pos)):
         # "were killed in clashes, officials said" keeps its old reading; "..., railway
-        # officials said.": a phrase set off by a comma before the closing verb is the speaker
+        # officials said.", "..., county officials said, though ...": a phrase set off by a
+        # comma before a verb that closes the clause is the speaker
         return None
     named = _name_before_role(tokens, words)
     if named is not None:

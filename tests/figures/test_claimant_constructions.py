@@ -126,3 +126,31 @@ def test_a_count_inside_an_owned_statement_is_its_owners() -> None:
 )
 def test_claimant_of_a_source_or_reader(sentence: str, claimant: str) -> None:
     assert find_claimant(sentence) == claimant
+
+
+@pytest.mark.parametrize(
+    ("sentence", "claimant"),
+    [
+        ("Field monitors have verified the deaths of 210 civilians since May.", "Field monitors"),
+        ("Fewer than 30 were hurt in the crush, the stadium owners insisted.", "stadium owners"),
+        ("A press inquiry found that 400 to 600 villagers were killed.", "press inquiry"),
+        ("Nine workers lost their lives in the blaze, the coroner heard.", "coroner"),
+        (
+            "Two news sites have identified by name 5,120 sailors who died at sea.",
+            "Two news sites",
+        ),
+        ("The Ledger has established the names of 812 soldiers killed.", "Ledger"),
+        # a phrase set off by a comma before a verb that closes its clause
+        (
+            "About 300 people remain unaccounted for, county officials said, though many may"
+            " be safe.",
+            "county officials",
+        ),
+        # a possessive inside a plain noun phrase
+        ("The pirates still hold 19 sailors, the ship's operator said.", "ship's operator"),
+        # "found" with a count after it is no statement
+        ("Divers found 12 bodies in the wreck.", None),
+    ],
+)
+def test_claimant_of_a_speech_verb(sentence: str, claimant: str | None) -> None:
+    assert find_claimant(sentence) == claimant

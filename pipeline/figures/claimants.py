@@ -244,8 +244,7 @@ _OWNED_STATEMENT = re.compile(
 def stated_in(sentence: str, pos: int) -> str | None:
     """The owner of the statement a count at `pos` is part of ("Ukraine's admission that it
     had lost 31,000": Ukraine), when it is named right before the count."""
-    at = sentence.find("s ")
-    if at < 0 or at > pos or "that" not in sentence:
+    if "that" not in sentence or ("'s " not in sentence and "’s " not in sentence):
         return None
     m = _OWNED_STATEMENT.search(sentence, max(0, pos - 160), pos)
     return m.group("owner") if m is not None else None
@@ -323,9 +322,19 @@ _CLAUSE_VERB = re.compile(
 
 # "Although the generals have claimed ..., the war logs show ...": the speaker of an opening
 # concessive clause gives way to the main clause's
-CONCESSION = re.compile(
+_CONCESSION = re.compile(
     r"\W{0,3}(?:although|though|even\s+though|whereas|while)\s[^,;:]{1,240},\s", re.IGNORECASE
 )
+_CONCESSIVE_HEADS = ("although", "though", "even", "whereas", "while")
+
+
+def concession(sentence: str) -> re.Match[str] | None:
+    """The opening concessive clause of `sentence` ("Although ..., "), up to the space after its
+    comma, or None."""
+    head = sentence[:12].lstrip(" “\"‘'").lower()
+    return _CONCESSION.match(sentence) if head.startswith(_CONCESSIVE_HEADS) else None
+
+
 # "the confidential report, said": a speech noun after a determiner and a word that names no
 # speaker is a noun
 _NOUN_AFTER_DET = re.compile(r"\b(?:the|a|an|its|their|this|that)\s+(?P<w>[a-z-]+)\s+$")
@@ -334,7 +343,7 @@ _NOUN_AFTER_DET = re.compile(r"\b(?:the|a|an|its|their|this|that)\s+(?P<w>[a-z-]
 def _speaker(sentence: str) -> str | None:
     shown = None  # a speaker of an evidence verb ("the logs show"): gives way to who states it
     conceded = None  # a speaker in an opening concessive clause: the last resort
-    opening = CONCESSION.match(sentence) if "h" in sentence[:12].lower() else None
+    opening = concession(sentence)
     main_from = opening.end() if opening is not None else 0
     for sm in _SPEECH_RE.finditer(sentence):
         got = _speaker_of(sentence, sm)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from pipeline.figures.claimants import CONCESSION, declared_by, find_claimant, stated_in
+from pipeline.figures.claimants import concession, declared_by, find_claimant, stated_in
 from pipeline.figures.claimkeys import claimant_key
 from pipeline.figures.cues import HELD_HEADS, KW, lower_twin, lowered
 from pipeline.figures.grammar import BLOCKED, NounPhrase, Reading, noun_phrase
@@ -239,7 +239,7 @@ def _clause_bounds(sentence: str) -> list[int]:
     the comma closing an opening "Although ...,")."""
     same_length = lowered(sentence)
     low = sentence.lower() if same_length is None else same_length
-    opening = CONCESSION.match(sentence) if "h" in low[:12] else None
+    opening = concession(sentence)
     if opening is not None:
         rest = _clause_bounds(sentence[opening.end() :])
         return [opening.end(), *(opening.end() + b for b in rest)]

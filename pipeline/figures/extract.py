@@ -38,7 +38,7 @@ from pipeline.figures.cues import (
     W,
 )
 from pipeline.figures.gates import Gated
-from pipeline.figures.groups import names_a_group
+from pipeline.figures.groups import names_a_group, person_nouns
 from pipeline.figures.lang import check_language, vocabulary
 from pipeline.figures.model import Category, Figure, with_claimant, with_subject
 from pipeline.figures.numbers import find_numbers, has_number_word
@@ -189,6 +189,9 @@ def find_figures(
             found = [_group_of(f, figures[-1]) for f in found]  # "Of that number, 4,253 ..."
         elif figures and prev_idx == idx - 1:
             found = _carried_groups(found, figures[-1], figures[prev_first])
+        if idx > 0 and prev_idx < idx - 1:
+            before = text[spans[idx - 1][0] : spans[idx - 1][1]]
+            found = _owner_of_losses_before(found, before, claimants.table)
         found = [unnamed_group(f, claimants.table) for f in found]
         found = [_named_in_full(f, named, claimants, text, spans, idx) for f in found]
         found = [_owned(f, claimants) for f in found]
@@ -227,6 +230,36 @@ def _group_of(f: Figure, antecedent: Figure) -> Figure:
     if antecedent.subject == "people":
         return f
     return with_subject(f, antecedent.subject, antecedent.subject_key)
+
+
+# "The enemy's loss is harder to ascertain than our own.": whose losses the next count is
+_LOSSES_OF = re.compile(
+    r"\W{0,2}(?:(?i:the)\s+)?(?P<owner>[\w-]+(?:\s+[\w-]+)?)(?:’s|'s|(?<=s)[’'])\s+"
+    r"(?:\w+\s+)?loss(?:es)?\b"
+)
+
+
+def _owner_of_losses_before(
+    found: list[Figure], before: str, aliases: dict[str, str]
+) -> list[Figure]:
+    """The figures of a sentence whose own words name no group, as losses of the owner the
+    sentence before (which states no figure) opens with: "The enemy's losses were heavy. 270
+    were found dead." (the enemy)."""
+    m = _LOSSES_OF.match(before) if "loss" in before else None
+    owner = m.group("owner") if m is not None else ""
+    if not (owner[:1].isupper() or owner.rpartition(" ")[2] in _SIDES):
+        return found  # "The town's losses": a place's, not a side's
+    key = subject_key(owner, aliases)
+    return [
+        f if f.subject is not None and names_a_group(f.subject) else with_subject(f, owner, key)
+        for f in found
+    ]
+
+
+# Who can suffer losses (lang/en/vocabulary.toml): "the enemy", "the rebels", "the marines"
+_SIDES = (
+    person_nouns() | vocabulary("en").words("unit_nouns") | vocabulary("en").words("force_words")
+) - {"the", "other", "side", "allied"}
 
 
 def _carried_groups(found: list[Figure], last: Figure, topic: Figure) -> list[Figure]:

@@ -83,3 +83,23 @@ def test_a_reworded_article_keeps_each_identity() -> None:
         " the shelling."
     )
     assert {(f.value, f.subject_key) for f in first} == {(f.value, f.subject_key) for f in second}
+
+
+@pytest.mark.parametrize(
+    ("text", "subjects"),
+    [
+        # a sentence about a side's losses, with no figure, then a bare count: that side's
+        (
+            "The rebels' losses were harder to count than ours. Ninety were found dead on the"
+            " hill.",
+            {90: "rebels"},
+        ),
+        # a place's losses name no group; a count that names its own group keeps it
+        ("The town's losses were heavy. 40 were killed.", {40: "people"}),
+        ("The rebels' losses were heavy. 40 farmers were killed.", {40: "farmers"}),
+    ],
+)
+def test_a_count_after_a_sentence_about_whose_losses(
+    text: str, subjects: dict[int, str | None]
+) -> None:
+    assert _subjects(text) == subjects

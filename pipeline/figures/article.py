@@ -60,7 +60,11 @@ def organisation_before(
     for: of the capitalised names the article gives as claimants within `_BACK` sentences
     before sentence `idx` (or earlier in it) that hold the generic's acronym, the last that is
     no person's name ("Bashir Lawan said ... the agency had revised": not Lawan). A name without
-    an organisation word or initials ("Amnesty Trust") looks like a person's and is passed."""
+    an organisation word or initials ("Amnesty Trust") looks like a person's and is passed.
+    When none is named before, the first one named in the `_BACK` sentences after whose name
+    holds the generic's own noun: a rewrite that moves "the ministry said" above "Lebanon's
+    health ministry said" keeps its claimant ("the agency" is not the United Nations named
+    after it)."""
     *modifiers, head = generic.split()
     marks = [w for w in modifiers if w.isupper()]
     # "the interior ministry" is the Interior Ministry, not any organisation named before
@@ -69,17 +73,27 @@ def organisation_before(
         words.append(head)
     for j in range(idx, max(-1, idx - 1 - _BACK), -1):
         found = claimants.at(text, spans, j)
-        if (
-            not found
-            or not found[:1].isupper()
-            or is_generic(found)
-            or not all(mark in found.split() for mark in marks)
-            or not all(word in found.lower().split() for word in words)
-        ):
-            continue
-        if not names_a_person(found) or any(_ACRONYM_WORD.fullmatch(w) for w in found.split()):
+        if found and _stands_for(found, marks, words):
+            return found
+    words = [*words, head] if head not in words else words
+    for j in range(idx + 1, min(len(spans), idx + 1 + _BACK)):
+        found = claimants.at(text, spans, j)
+        if found and _stands_for(found, marks, words):
             return found
     return None
+
+
+def _stands_for(found: str, marks: list[str], words: list[str]) -> bool:
+    """Can a generic claimant with these initials (`marks`) and lower-case `words` stand for
+    the claimant `found`: a capitalised organisation's name holding them all?"""
+    if (
+        not found[:1].isupper()
+        or is_generic(found)
+        or not all(mark in found.split() for mark in marks)
+        or not all(word in found.lower().split() for word in words)
+    ):
+        return False
+    return not names_a_person(found) or any(_ACRONYM_WORD.fullmatch(w) for w in found.split())
 
 
 def unnamed_group(f: Figure, aliases: dict[str, str]) -> Figure:

@@ -44,8 +44,18 @@ _SPEECH = (
     # "a NATO spokesman was quoted in a newspaper as saying"
     r"|(?:was|were|is)\s+quoted(?=[^.;]{0,100}?\bas\s+saying\b)"
     # "Iran has revised down the number killed", "officials lowered the state's death toll"
-    r"|(?:revised|raised|lowered|updated|corrected)(?=\s+(?:[\w’'-]+\s+){0,4}?"
-    r"(?:toll|number|figure|count|tally|estimate)s?\b)"
+    r"|(?:revised|raised|lowered|updated|corrected|reconciled)(?=\s+(?:[\w’'-]+\s+){0,4}?"
+    r"(?:toll|number|figure|count|tally|estimate|record)s?\b)"
+    # "monitors have verified the deaths of", "the organisers insisted", "an inquiry found that",
+    # "the coroner heard", "outlets have identified by name", "established the names of"
+    r"|verified|insisted|found(?=\s+that\b)|heard(?=\s*(?:,|that\b|\.))"
+    r"|identified(?=\s+by\s+name\b)|established(?=\s+the\s+names?\b)"
+    # "what the AP described as its compilation", "the minister read out the names of 279"
+    r"|described(?=\s+as\b)|read(?=\s+(?:out|aloud)\b)"
+    # "the Italian coastguard confirming at least 367 people were saved"
+    r"|confirming(?=\s+(?:that\s+)?(?:at\s+least|more\s+than|about|over|nearly|some|\d))"
+    # "USA TODAY has kept a tally of mass killings"
+    r"|kept(?=\s+(?:an?|the|its|their)\s+(?:\w+\s+)?(?:count|tally|record|toll|database)s?\b)"
     r"|(?:released|publishe[ds]|issued)(?=\s+(?:(?:an?|the|its|their|new|latest)\s+)?(?:\w+\s+)?"
     r"(?:estimates?|figures|data|reports?|statement|tally|count|statistics|results|findings"
     r"|study|survey|tables?|lists?)\b))"
@@ -65,10 +75,12 @@ _SPEECH_KEYS = (
     "add", "wrote", "writes", "note", "tweet", "posted", "data", "put", "place", "record",
     "document", "counted", "tallied", "show", "suggest", "indicat", "warn", "reveal",
     "acknowledg", "admit", "declar", "releas", "publish", "issued", "revised", "raised",
-    "lowered", "updated", "corrected", "believe", "quoted", "lists", "accused", "gave",
+    "lowered", "updated", "corrected", "believe", "quoted", "lists", "accused", "gave", "kept",
+    "reconciled", "described", "read", "verified", "insisted", "found", "heard", "identified",
+    "established",
 )  # fmt: skip
 # The first-letter guard lets the scan skip most words without trying every alternative.
-_SPEECH_RE = re.compile(rf"\b(?=[abcdeghilnprstuw]){_SPEECH}\b")
+_SPEECH_RE = re.compile(rf"\b(?=[abcdefghiklnprstuvw]){_SPEECH}\b")
 _NP_LOWER = _V.words("speaker_words")
 # Lower-case words that never sit inside a speaker's name: verbs, pronouns, quantities.
 _NOT_SPEAKER = _V.words("not_speaker")
@@ -149,7 +161,11 @@ _APPOSED_NAME = re.compile(
     r"(?P<name>[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*){0,3})\s*(?:[.,;]|$)"
 )
 # "General Staff: Russia has lost ...", "Zelensky: 'We have lost ...'"
-_LABEL = re.compile(r"^(?P<x>[A-Z][\w’'.&-]*(?:\s+[\w’'.&-]+){0,6}):\s+(?P<q>[\"'“‘]?)")
+# "Idlib Province – The Syrian Observatory:: at least 5 ...": after a place line and a dash
+_LABEL = re.compile(
+    r"^(?:[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*){0,3}\s+[–—]\s+)?"
+    r"(?P<x>[A-Z][\w’'.&-]*(?:\s+[\w’'.&-]+){0,6})::?\s+(?P<q>[\"'“‘]?)"
+)
 # "... five wounded in a clash — Interfax", "... - Ministry of Internal Affairs"
 _CREDIT = re.compile(r"\s[—–-]\s*(?P<x>[A-Z][\w’'.&-]*(?:\s+[\w’'.&-]+){0,6})\s*\.?$")
 
@@ -168,7 +184,7 @@ def find_claimant(sentence: str) -> str | None:
     if m and m.group("k").lower().endswith("by") and not _names_someone(m.group("x")):
         m = None  # "recorded by fighter jets": a participle, not a source
     if m:
-        source = clean_phrase(_CUT.sub("", _SOURCE_OF.sub("", m.group("x"))))
+        source = clean_phrase(_CUT.sub("", _tally_owner(_SOURCE_OF.sub("", m.group("x")))))
         named = _ROLE_THEN_NAME.match(sentence, m.end()) if source else None
         if (
             named is not None
@@ -181,6 +197,57 @@ def find_claimant(sentence: str) -> str | None:
             return source  # "citing Y", "released by Y": Y only when no speaker is named
     speaker = _speaker(sentence) if any(k in low for k in _SPEECH_KEYS) else None
     return speaker or source or _label(sentence) or _owner_of_count(sentence)
+
+
+# "43 of whom have been declared dead by Israeli officials": who declares the dead, right after
+# their count
+_DECLARED_BY = re.compile(
+    r"\s+(?:of\s+(?:whom|them)\s+)?(?:have|has|had|were|was)\s+(?:been\s+)?"
+    r"(?:declared|pronounced)\s+dead\s+(?:[^,.;:]{0,30}?\s)?by\s+(?P<x>[^,.;:()]{2,60}?)"
+    r"(?=\s+(?:based|after|following|on|in|at|for|when|as)\b|[,.;:()]|$)"
+)
+
+
+def declared_by(sentence: str, pos: int) -> str | None:
+    """Who the words right after a count (at `pos`) say declared them dead, or None."""
+    if "declared" not in sentence and "pronounced" not in sentence:
+        return None
+    m = _DECLARED_BY.match(sentence, pos)
+    if m is None or not _names_someone(m.group("x")):
+        return None
+    return clean_phrase(m.group("x"))
+
+
+# "according to the military's daily casualty toll of Russian troops": the toll's owner
+_OWNED_TALLY = re.compile(
+    r"(?P<owner>[^’']{2,60}?)(?:’s|'s)\s+(?:[\w-]+\s+){0,3}?"
+    r"(?:count|toll|tally|figures|estimates?|statistics|data|report|update|numbers)\b"
+)
+
+
+def _tally_owner(source: str) -> str:
+    """The owner of a count a source names ("the military's casualty toll" -> "the
+    military"), else the source."""
+    m = _OWNED_TALLY.match(source) if "s " in source else None
+    return m.group("owner") if m is not None else source
+
+
+# "is far above Ukraine's admission last weekend that it had lost 31,000": whose statement a
+# count is part of, right before it
+_OWNED_STATEMENT = re.compile(
+    r"\b(?P<owner>(?-i:[A-Z])[\w.-]*(?:\s+(?-i:[A-Z])[\w.-]*){0,3})(?:’s|'s)\s+"
+    r"(?:claims?|admission|assertion|estimate|statement|count|figures?)\s+"
+    r"(?:(?:last|this|on)\s+\w+\s+)?that\b[^\d;]{0,60}$"
+)
+
+
+def stated_in(sentence: str, pos: int) -> str | None:
+    """The owner of the statement a count at `pos` is part of ("Ukraine's admission that it
+    had lost 31,000": Ukraine), when it is named right before the count."""
+    if "that" not in sentence or ("'s " not in sentence and "’s " not in sentence):
+        return None
+    m = _OWNED_STATEMENT.search(sentence, max(0, pos - 160), pos)
+    return m.group("owner") if m is not None else None
 
 
 def _according(sentence: str) -> re.Match[str] | None:
@@ -238,6 +305,10 @@ def _names_someone(phrase: str) -> bool:
 _EVIDENCE_VERBS = _V.words("evidence_verbs")
 # the speech verb ends the sentence: "..., railway officials said."
 _LAST_WORD = re.compile(r"[a-z]+\s*[.!]?[”\"’']?\s*$")
+# the speech verb closes its clause: "..., county officials said, though many are safe"
+_CLOSING_VERB = re.compile(
+    r"[a-z]+\s*(?:[.!]?[”\"’']?\s*$|,\s+(?:though|although|but|while|adding|and)\b)"
+)
 _PERFECT = re.compile(r"\bha(?:s|ve|d)\s+$")  # "have confirmed by name": active, not a participle
 
 
@@ -249,61 +320,98 @@ _CLAUSE_VERB = re.compile(
 )
 
 
+# "Although the generals have claimed ..., the war logs show ...": the speaker of an opening
+# concessive clause gives way to the main clause's
+_CONCESSION = re.compile(
+    r"\W{0,3}(?:although|though|even\s+though|whereas|while)\s[^,;:]{1,240},\s", re.IGNORECASE
+)
+_CONCESSIVE_HEADS = ("although", "though", "even", "whereas", "while")
+
+
+def concession(sentence: str) -> re.Match[str] | None:
+    """The opening concessive clause of `sentence` ("Although ..., "), up to the space after its
+    comma, or None."""
+    head = sentence[:12].lstrip(" “\"‘'").lower()
+    return _CONCESSION.match(sentence) if head.startswith(_CONCESSIVE_HEADS) else None
+
+
+# "the confidential report, said": a speech noun after a determiner and a word that names no
+# speaker is a noun
+_NOUN_AFTER_DET = re.compile(r"\b(?:the|a|an|its|their|this|that)\s+(?P<w>[a-z-]+)\s+$")
+
+
 def _speaker(sentence: str) -> str | None:
-    shown = None
+    shown = None  # a speaker of an evidence verb ("the logs show"): gives way to who states it
+    conceded = None  # a speaker in an opening concessive clause: the last resort
+    opening = concession(sentence)
+    main_from = opening.end() if opening is not None else 0
     for sm in _SPEECH_RE.finditer(sentence):
-        if _COORDINATED.search(sentence, max(0, sm.start() - 16), sm.start()):
-            # "The ministry did not confirm the figure, but said six of its men were missing":
-            # the speaker is the subject of the clause the verb is coordinated with
-            verb = _CLAUSE_VERB.search(sentence, 0, sm.start())
-            got = _speaker_before(sentence, verb.start()) if verb else None
-            if got and not _is_event(got) and _names_someone(got):
-                return got
-        if sm.group(0).startswith("claim") and _LIVES_AFTER.match(sentence, sm.end()):
-            continue  # "the blast claimed the lives of 18": a death, not a statement
-        if (
-            sentence.startswith(" by ", sm.end())
-            and not sm.group(0).endswith("quoted")  # "was quoted by a paper as saying"
-            and not _PERFECT.search(sentence, max(0, sm.start() - 6), sm.start())
-        ):
-            continue  # "evidence recorded by fighter jets": a participle; its agent follows
-        noun = sm.group(0) in _NOUN_SPEECH and _NOUN_AFTER.match(sentence, sm.end())
-        if noun or _ARTICLE_BEFORE.search(sentence, max(0, sm.start() - 24), sm.start()):
-            continue  # "an estimated 150,000", "an internal estimate of": not a verb here
-        before = sentence[max(0, sm.start() - 12) : sm.start()].split()
-        if before and before[-1].lower() in _PRONOUNS:
-            continue  # "he said": see pronoun_speaker
-        inverted = before and before[-1][-1:] in _INVERTED and not sm.group(0).startswith("tol")
-        after = _SAID_AFTER.match(sentence, sm.start()) if inverted else None
-        if after is not None and not _ADDRESSEE.match(sentence, after.end()):
-            # "..., said a coast guard spokesman, Armand Balilo": the speaker follows the verb
-            got = _speaker_after(sentence, after.end())
-            if got and not _is_event(got) and _names_someone(got):
-                return got
-        got = _speaker_before(sentence, sm.start())
-        if (
-            got
-            and sm.group(0) in _NOUN_SPEECH
-            and got.isalpha()
-            and got.islower()
-            and got not in _NP_LOWER  # "researchers estimate": a speaker and a verb
-            and not _LAST_WORD.match(sentence, sm.start())  # "..., historians estimate."
-        ):
-            continue  # "The field reports purport to ...": a noun, not a speaker and a verb
-        if got and not _is_event(got):
-            if sm.group(0) not in _EVIDENCE_VERBS:
-                return got
-            # "Video evidence ... suggest no more than 30 were killed, the military said": what
-            # shows a figure gives way to who states it
+        got = _speaker_of(sentence, sm)
+        if got is None:
+            continue
+        if sm.start() < main_from:
+            conceded = conceded or got
+        elif sm.group(0) not in _EVIDENCE_VERBS:
+            return got
+        else:
+            # "Video evidence ... suggest no more than 30 were killed, the military said"
             shown = shown or got
-    for sm in _SAID_AFTER_GATED.finditer(sentence):
+    for sm in _SAID_AFTER_GATED.finditer(sentence, main_from):
         before = sentence[max(0, sm.start() - 12) : sm.start()].split()
         if _ADDRESSEE.match(sentence, sm.end()) or (before and before[-1].lower() in _PRONOUNS):
             continue  # "told a press conference", "he told AFP": who heard it, not who said it
         got = _speaker_after(sentence, sm.end())
         if got and not _is_event(got):
             return got
-    return shown
+    return shown or conceded
+
+
+def _speaker_of(sentence: str, sm: re.Match[str]) -> str | None:
+    """Who the speech verb `sm` has as its speaker, or None when it is no speech verb here
+    (a noun, a participle, "claimed the lives of") or its speaker is a pronoun or an event."""
+    if _COORDINATED.search(sentence, max(0, sm.start() - 16), sm.start()):
+        # "The ministry did not confirm the figure, but said six of its men were missing":
+        # the speaker is the subject of the clause the verb is coordinated with
+        verb = _CLAUSE_VERB.search(sentence, 0, sm.start())
+        got = _speaker_before(sentence, verb.start()) if verb else None
+        if got and not _is_event(got) and _names_someone(got):
+            return got
+    if sm.group(0).startswith("claim") and _LIVES_AFTER.match(sentence, sm.end()):
+        return None  # "the blast claimed the lives of 18": a death, not a statement
+    if (
+        sentence.startswith(" by ", sm.end())
+        and not sm.group(0).endswith("quoted")  # "was quoted by a paper as saying"
+        and not _PERFECT.search(sentence, max(0, sm.start() - 6), sm.start())
+    ):
+        return None  # "evidence recorded by fighter jets": a participle; its agent follows
+    noun = sm.group(0) in _NOUN_SPEECH and _NOUN_AFTER.match(sentence, sm.end())
+    if noun or _ARTICLE_BEFORE.search(sentence, max(0, sm.start() - 24), sm.start()):
+        return None  # "an estimated 150,000", "an internal estimate of": not a verb here
+    if sm.group(0) in _NOUN_SPEECH:
+        det = _NOUN_AFTER_DET.search(sentence, max(0, sm.start() - 30), sm.start())
+        if det is not None and det.group("w") not in _NP_LOWER:
+            return None  # "to discuss the confidential report, said": a noun
+    before = sentence[max(0, sm.start() - 12) : sm.start()].split()
+    if before and before[-1].lower() in _PRONOUNS:
+        return None  # "he said": see pronoun_speaker
+    inverted = before and before[-1][-1:] in _INVERTED and not sm.group(0).startswith("tol")
+    after = _SAID_AFTER.match(sentence, sm.start()) if inverted else None
+    if after is not None and not _ADDRESSEE.match(sentence, after.end()):
+        # "..., said a coast guard spokesman, Armand Balilo": the speaker follows the verb
+        got = _speaker_after(sentence, after.end())
+        if got and not _is_event(got) and _names_someone(got):
+            return got
+    got = _speaker_before(sentence, sm.start())
+    if (
+        got
+        and sm.group(0) in _NOUN_SPEECH
+        and got.isalpha()
+        and got.islower()
+        and got not in _NP_LOWER  # "researchers estimate": a speaker and a verb
+        and not _LAST_WORD.match(sentence, sm.start())  # "..., historians estimate."
+    ):
+        return None  # "The field reports purport to ...": a noun, not a speaker and a verb
+    return got if got and not _is_event(got) else None
 
 
 _INVERTED = frozenset({",", "”", '"', "’"})
@@ -417,12 +525,55 @@ def _label(sentence: str) -> str | None:
     return None
 
 
+# "The three people familiar with the findings, who spoke on condition of anonymity, said": a
+# relative clause between the speaker and the verb
+_RELATIVE_BEFORE = re.compile(r",\s+(?:who|which)\s+(?P<rel>[^;:“”\"]{1,200}?),\s*$")
+# "An indigene, who gave his name as Ana Ruiz, said": the relative clause names the speaker
+_GAVE_NAME = re.compile(
+    r"gave\s+(?:his|her|their)\s+names?\s+as\s+(?P<name>[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*){0,3})"
+)
+# "two people familiar with the matter", "sources close to the ministry": a source known by
+# what it knows (lang/en/vocabulary.toml, source_links)
+_SOURCE_LINKS = tuple(sorted(_V.words("source_links")))
+_LINK_MARKS = tuple(max(link.split(), key=len) for link in _SOURCE_LINKS)  # each match holds one
+_LINKED_SOURCE = re.compile(
+    r"(?:\b(?:the|a|an|two|three|four|five|several|some)\s+)?(?:[\w-]+\s+){0,2}?"
+    r"(?:people|persons|sources?|officials?|diplomats?|officers?)\s+"
+    r"(?:" + "|".join(w.replace(" ", r"\s+") for w in _SOURCE_LINKS) + r")"
+    r"\s+(?:the\s+|an?\s+)?[\w’'-]+(?:\s+[\w’'-]+){0,3}\s*$",
+    re.IGNORECASE,
+)
+_OPENING_QUOTES = frozenset({"“", '"', "‘"})
+_CLOSING_QUOTES = frozenset({"”", '"'})
+
+
 def _speaker_before(sentence: str, pos: int) -> str | None:
     """The noun phrase right before a speech verb: names, newsroom nouns, "the coast guard"."""
+    window = max(0, pos - 260)
+    rel = _RELATIVE_BEFORE.search(sentence, window, pos) if ", wh" in sentence[window:pos] else None
+    if rel is not None:
+        gave = _GAVE_NAME.match(rel.group("rel"))
+        if gave is not None:
+            return clean_phrase(gave.group("name"))
+        pos = rel.start()  # the speaker is before the relative clause
+    start = max(0, pos - 120)
+    near = sentence[start:pos].lower()
+    linked = (
+        _LINKED_SOURCE.search(sentence, start, pos)
+        if any(mark in near for mark in _LINK_MARKS)
+        else None
+    )
+    if linked is not None:
+        return clean_phrase(linked.group(0))
     tokens: list[str] = WORD.findall(sentence, max(0, pos - 160), pos)
+    if len(tokens) > 2 and tokens[-1] == "]" and "[" in tokens:
+        # "the war logs [published by a website] show": the editor's bracket is passed over
+        del tokens[len(tokens) - 1 - tokens[::-1].index("[") :]
+    if len(tokens) > 2 and tokens[-1] in _CLOSING_QUOTES:
+        tokens = _unquoted_name(tokens)  # 'the news agency "AFP" reported'
     if len(tokens) > 2 and tokens[-1].lower() in ("which", "who") and tokens[-2] == ",":
         del tokens[-2:]  # "monitors such as Airwars, which believes": the name before
-    while tokens and tokens[-1].lower() in _SPEECH_GAP:
+    while tokens and tokens[-1].lower() in _SPEECH_GAP and not _initials(tokens[-1]):
         tokens.pop()  # "Zelensky first reported", "officials on Monday said"
         if tokens and tokens[-1].lower() in ("on", "in", "last", "this"):
             tokens.pop()
@@ -440,6 +591,15 @@ def _speaker_before(sentence: str, pos: int) -> str | None:
     if acronym is None:
         return got
     return f"{got} ({acronym})" if got else acronym
+
+
+def _unquoted_name(tokens: list[str]) -> list[str]:
+    """`tokens` without the quotation marks around a name of up to four words at their end."""
+    for k in range(len(tokens) - 3, max(-1, len(tokens) - 7), -1):
+        if tokens[k] in _OPENING_QUOTES:
+            name = tokens[k + 1 : -1]
+            return [*tokens[:k], *name] if all(_capital(w) for w in name) else tokens
+    return tokens
 
 
 def _phrase_before(sentence: str, pos: int, tokens: list[str]) -> str | None:
@@ -465,7 +625,7 @@ def _phrase_before(sentence: str, pos: int, tokens: list[str]) -> str | None:
     stop = ""  # the token the phrase stopped at
     for tok in reversed(tokens[-12:]):
         low = _drop_possessive(tok.lower())
-        if words and tok[:1].isupper() and low in _LEAD_WORDS:
+        if words and tok[:1].isupper() and low in _LEAD_WORDS and not _initials(tok):
             # "On Tuesday the agency said", "By Saturday evening police said": the time
             # phrase opens the sentence and the speaker follows it
             while len(words) > 1 and words[-1].lower() in _SPEECH_GAP:
@@ -484,7 +644,9 @@ def _phrase_before(sentence: str, pos: int, tokens: list[str]) -> str | None:
             anchored = True  # "the coast guard", "their employer"
             break
         elif (
-            tok.isalpha()
+            # "search-and-rescue teams"; "the ship's operator", but "the country's general
+            # staff" is the general staff
+            (tok.replace("-", "").isalpha() or (generic and low.isalpha()))
             and tok.islower()
             and low not in _NOT_SPEAKER
             and generic < _MAX_GENERIC
@@ -495,9 +657,10 @@ def _phrase_before(sentence: str, pos: int, tokens: list[str]) -> str | None:
         else:
             stop = tok
             break
-    if generic and not anchored and not (stop == "," and _LAST_WORD.match(sentence, pos)):
+    if generic and not anchored and not (stop == "," and _CLOSING_VERB.match(sentence, pos)):
         # "were killed in clashes, officials said" keeps its old reading; "..., railway
-        # officials said.": a phrase set off by a comma before the closing verb is the speaker
+        # officials said.", "..., county officials said, though ...": a phrase set off by a
+        # comma before a verb that closes the clause is the speaker
         return None
     named = _name_before_role(tokens, words)
     if named is not None:
@@ -513,6 +676,11 @@ def _phrase_before(sentence: str, pos: int, tokens: list[str]) -> str | None:
 _PARTICLE_NAME = re.compile(
     r"(?:" + "|".join(sorted(_V.words("name_particles"), key=len, reverse=True)) + r")-[A-Z]"
 )
+
+
+def _initials(tok: str) -> bool:
+    """ "TODAY" in "USA TODAY": a word in capitals is a name, never a time word."""
+    return len(tok) > 1 and tok.isupper()
 
 
 def _capital(tok: str) -> bool:

@@ -38,7 +38,7 @@ from pipeline.figures.cues import (
     W,
 )
 from pipeline.figures.gates import Gated
-from pipeline.figures.groups import names_a_group
+from pipeline.figures.groups import names_a_group, person_nouns
 from pipeline.figures.lang import check_language, vocabulary
 from pipeline.figures.model import Category, Figure, with_claimant, with_subject
 from pipeline.figures.numbers import find_numbers, has_number_word
@@ -141,6 +141,7 @@ def find_figures(
     figures: list[Figure] = []
     prev_soft: list[int] = []  # soft killed_or_wounded of the sentence just before
     prev_idx = -2
+    prev_first = 0  # where the figures of the sentence just before start
     named: list[str] = []  # the claimants named so far, latest last
     for idx, (start, end) in enumerate(spans):
         sentence = text[start:end]
@@ -201,6 +202,11 @@ def find_figures(
                 found = [with_claimant(f, claimant, key) for f in found]
         if figures and prev_idx == idx - 1 and _ANAPHOR.match(low):
             found = [_group_of(f, figures[-1]) for f in found]  # "Of that number, 4,253 ..."
+        elif figures and prev_idx == idx - 1:
+            found = _carried_groups(found, figures[-1], figures[prev_first])
+        if idx > 0 and prev_idx < idx - 1:
+            before = text[spans[idx - 1][0] : spans[idx - 1][1]]
+            found = _owner_of_losses_before(found, before, claimants.table)
         found = [unnamed_group(f, claimants.table) for f in found]
         found = [_named_in_full(f, named, claimants, text, spans, idx) for f in found]
         found = [_owned(f, claimants) for f in found]
@@ -218,6 +224,7 @@ def find_figures(
                     figures[i] = _as_killed(figures[i])
         prev_soft = [len(figures) + i for i, f in enumerate(found) if f.rule.endswith("~soft")]
         prev_idx = idx
+        prev_first = len(figures)
         figures.extend(found)
     return _dedupe(figures)
 
@@ -238,6 +245,85 @@ def _group_of(f: Figure, antecedent: Figure) -> Figure:
     if antecedent.subject == "people":
         return f
     return with_subject(f, antecedent.subject, antecedent.subject_key)
+
+
+# "The enemy's loss is harder to ascertain than our own.": whose losses the next count is
+_LOSSES_OF = re.compile(
+    r"\W{0,2}(?:(?i:the)\s+)?(?P<owner>[\w-]+(?:\s+[\w-]+)?)(?:’s|'s|(?<=s)[’'])\s+"
+    r"(?:\w+\s+)?loss(?:es)?\b"
+)
+
+
+def _owner_of_losses_before(
+    found: list[Figure], before: str, aliases: dict[str, str]
+) -> list[Figure]:
+    """The figures of a sentence whose own words name no group, as losses of the owner the
+    sentence before (which states no figure) opens with: "The enemy's losses were heavy. 270
+    were found dead." (the enemy)."""
+    m = _LOSSES_OF.match(before) if "loss" in before else None
+    owner = m.group("owner") if m is not None else ""
+    if not (owner[:1].isupper() or owner.rpartition(" ")[2] in _SIDES):
+        return found  # "The town's losses": a place's, not a side's
+    key = subject_key(owner, aliases)
+    return [
+        f if f.subject is not None and names_a_group(f.subject) else with_subject(f, owner, key)
+        for f in found
+    ]
+
+
+# Who can suffer losses (lang/en/vocabulary.toml): "the enemy", "the rebels", "the marines"
+_SIDES = (
+    person_nouns() | vocabulary("en").words("unit_nouns") | vocabulary("en").words("force_words")
+) - {"the", "other", "side", "allied"}
+
+
+def _carried_groups(found: list[Figure], last: Figure, topic: Figure) -> list[Figure]:
+    """The figures of a sentence, the ones before the first that names its own group with the
+    group the sentence before named (_carried_group): "..., and said 11 others were hurt" after
+    "six soldiers" in the same sentence are others than those."""
+    out: list[Figure] = []
+    for i, f in enumerate(found):
+        if i == 0 and not _OPENS_WITH_COUNT.match(f.sentence) and _is_others(f):
+            return found  # "A policeman was killed and three others were hurt": others than he
+        carried = _carried_group(f, last, topic)
+        if carried is f and f.subject is not None and names_a_group(f.subject):
+            return out + found[i:]
+        out.append(carried)
+    return out
+
+
+def _carried_group(f: Figure, last: Figure, topic: Figure) -> Figure:
+    """`f` with the group a sentence right before named, when its own words name none:
+    "Eight soldiers were killed. ... leaving four dead and four others missing": the dead are
+    the soldiers of the figure just before (when its head is a force's: "troops", "soldiers"),
+    and "others" are more of the group that sentence opened with."""
+    if _is_others(f):
+        source = topic
+    elif (f.subject is None or not names_a_group(f.subject)) and _force_group(last.subject):
+        source = last
+    else:
+        return f
+    if source.subject is None or source.subject.lower() in ("people", "others"):
+        return f
+    return with_subject(f, source.subject, source.subject_key)
+
+
+# "Almost 10,000 others were hurt": a sentence that opens with its count
+_OPENS_WITH_COUNT = re.compile(r"\W*(?:[\w,.]+\s+){1,3}others\b", re.IGNORECASE)
+
+
+def _is_others(f: Figure) -> bool:
+    return f.subject is not None and f.subject.lower() == "others"
+
+
+def _force_group(subject: str | None) -> bool:
+    """ "Russian soldiers", "DPRK army (soldiers)": a group whose last word is a force's
+    generic head (vocabulary.toml, generic_heads)."""
+    words = _LETTERS.findall(subject.lower()) if subject else []
+    return bool(words) and words[-1] in _GENERIC_HEADS
+
+
+_LETTERS = re.compile(r"[a-z]+")
 
 
 def _has_number(sentence: str, low: str) -> bool:

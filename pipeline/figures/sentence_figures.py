@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from pipeline.figures.claimants import find_claimant
+from pipeline.figures.claimants import concession, declared_by, find_claimant, stated_in
 from pipeline.figures.claimkeys import claimant_key
 from pipeline.figures.cues import HELD_HEADS, KW, lower_twin, lowered
 from pipeline.figures.grammar import BLOCKED, NounPhrase, Reading, noun_phrase
@@ -172,7 +172,12 @@ def _build(
             prev_subject = subject
         # "The Border Guard Service in Sumy captured six soldiers": captors report captures
         captor = agent if r.rule.startswith("left") and r.category == Category.CAPTURED else None
-        own_claimant = clauses.get(_clause_of(bounds, m.start)) or captor
+        own_claimant = (
+            declared_by(sentence, np.end)
+            or stated_in(sentence, m.start)
+            or clauses.get(_clause_of(bounds, m.start))
+            or captor
+        )
         out.append(
             Figure(
                 category=r.category,
@@ -230,9 +235,14 @@ _CLAUSE_WORDS = (" while ", " whereas ", " but ", "though ")
 
 
 def _clause_bounds(sentence: str) -> list[int]:
-    """Start offsets of the clauses after the first (each just past a ";" or "while")."""
+    """Start offsets of the clauses after the first (each just past a ";" or "while", or past
+    the comma closing an opening "Although ...,")."""
     same_length = lowered(sentence)
     low = sentence.lower() if same_length is None else same_length
+    opening = concession(sentence)
+    if opening is not None:
+        rest = _clause_bounds(sentence[opening.end() :])
+        return [opening.end(), *(opening.end() + b for b in rest)]
     if ";" not in sentence and not any(w in low for w in _CLAUSE_WORDS):
         return []
     if same_length is not None:

@@ -44,6 +44,7 @@ SCHEMA: dict[str, str] = {
     "generic_claimants": "words",
     "named_generic_claimants": "words",
     "addressees": "words",
+    "source_links": "words",
     "name_particles": "words",
     "unit_nouns": "words",
     "speech_gap": "words",

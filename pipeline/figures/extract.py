@@ -37,7 +37,7 @@ from pipeline.figures.cues import (
     K,
     W,
 )
-from pipeline.figures.gates import Gated
+from pipeline.figures.gates import Gated, Prefilter
 from pipeline.figures.groups import names_a_group
 from pipeline.figures.lang import check_language, vocabulary
 from pipeline.figures.model import Category, Figure, with_claimant, with_subject
@@ -78,6 +78,8 @@ _LOSS_BROKEN_DOWN = Gated(
         re.IGNORECASE,
     )
 )
+# "It lost 509 killed" holds "lost" or "suffered": most sentences skip the search
+_IT_LOST_GATE = Prefilter(IT_LOST)
 # "2,000 casualties and up to 12,000 wounded": casualties (victims) set against the wounded right
 # beside them mean the dead (spec); a wounded count in another clause does not
 _CASUALTIES_AGAINST = re.compile(
@@ -190,7 +192,7 @@ def find_figures(
         found = [_named_in_full(f, named, claimants, text, spans, idx) for f in found]
         found = [_owned(f, claimants) for f in found]
         found = [_spelled(f, text, claimants, named) for f in found]
-        if "t " in sentence and IT_LOST.search(sentence):
+        if _IT_LOST_GATE.may_match(low) and "t " in sentence and IT_LOST.search(sentence):
             unit = unit_before(text, spans, idx)  # "It lost 509 killed": the unit named before
             if unit:
                 found = [_of_unit(f, unit, claimants) for f in found]

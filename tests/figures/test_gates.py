@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.figures.article import IT_LOST
 from pipeline.figures.blockers import _MODAL_HINT_LOWER
 from pipeline.figures.cues import LEFT_VERB_RE_LOWER
 from pipeline.figures.gates import Gated, Prefilter
@@ -23,6 +24,8 @@ OWN = [
     "A PROJECTION PUT THE TOLL AT 300.",
     "Rescuers avoided 3 more deaths, the agency said.",
     "Neıther of the 5 was hurt.",  # a dotless i: IGNORECASE reads it as "i"
+    "The brigade held the ridge. It had lost 212 men by noon.",
+    "IT LOST 40 TANKS, and it suffered 9 dead.",
     "",
 ]
 
@@ -72,6 +75,25 @@ def test_prefilter_on_windows_never_rules_out_a_match() -> None:
                 assert LEFT_VERB_RE_LOWER.search(window) is None, window
                 ruled_out += 1
     assert ruled_out > 0  # the gate does rule windows out
+
+
+CASED = [IT_LOST]
+
+
+@pytest.mark.parametrize("pattern", CASED, ids=["it-lost"])
+def test_prefilter_of_a_cased_pattern_never_rules_out_a_match(pattern: re.Pattern[str]) -> None:
+    """A case-sensitive pattern's prefilter is read on the lower-cased sentence: a superset of
+    what the pattern can match, so it may let a sentence through, never hide a match."""
+    gate = Prefilter(pattern)
+    assert gate.gate is not None
+    ruled_out = found = 0
+    for sentence in _sentences():
+        if pattern.search(sentence) is not None:
+            assert gate.may_match(sentence.lower()), sentence
+            found += 1
+        elif not gate.may_match(sentence.lower()):
+            ruled_out += 1
+    assert found > 0 and ruled_out > 0
 
 
 def test_a_pattern_without_literals_is_never_gated() -> None:

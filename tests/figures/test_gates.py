@@ -113,3 +113,22 @@ def test_modal_hint_holds_every_modal_of_the_vocabulary() -> None:
 
     for word in sorted(MODALS | COUNTERFACTUAL | {"expected", "feared"}):
         assert _MODAL_HINT_LOWER.search(f"officials {word} 40 deaths"), word
+
+
+def test_share_before_twin_finds_what_the_pattern_finds() -> None:
+    """readings._SHARE_BEFORE (one \\b before its words) read on lower-cased windows, as
+    readings does, finds what it finds on the windows themselves."""
+    from pipeline.figures.readings import _SHARE_BEFORE, _SHARE_BEFORE_LOWER
+
+    found = 0
+    for sentence in _sentences():
+        for end in range(0, len(sentence) + 1, 7):
+            window = sentence[max(0, end - 60) : end]
+            low = window.lower()
+            if len(low) != len(window):
+                continue
+            want = _SHARE_BEFORE.search(window)
+            got = _SHARE_BEFORE_LOWER.search(low)
+            assert (want and want.span()) == (got and got.span()), window
+            found += want is not None
+    assert found > 0

@@ -141,7 +141,7 @@ def find_figures(
                 _OF_THOSE.match(low)
                 or _THEY_INCLUDE.match(low)
                 or _N_OF_THEM.match(low)
-                or _EARLIER_TALLY.search(low)
+                or _opens_earlier_tally(low)
             )
         if not cue and opener is None:
             continue
@@ -157,7 +157,7 @@ def find_figures(
             opener = opener or _OF_THOSE.match(low)
             if opener is None and prev_idx == idx - 1:
                 opener = (
-                    _THEY_INCLUDE.match(low) or _N_OF_THEM.match(low) or _EARLIER_TALLY.search(low)
+                    _THEY_INCLUDE.match(low) or _N_OF_THEM.match(low) or _opens_earlier_tally(low)
                 )
             said_as = _category_named(opener)
             if opener is not None and opener.re is _EARLIER_TALLY and figures:
@@ -331,6 +331,15 @@ _EARLIER_TALLY = re.compile(
     r"\b(?:previous|earlier|initial|original|first|last)\s+(?:official\s+)?(?:estimate|figure"
     r"|toll|count|tally|total)\s+(?:was|had\s+been|stood\s+at|put\s+it\s+at|of)\s+(?=\S*\d)"
 )
+
+
+_EARLIER_TALLY_GATE = Prefilter(_EARLIER_TALLY)
+
+
+def _opens_earlier_tally(low: str) -> re.Match[str] | None:
+    """`_EARLIER_TALLY.search(low)`, not run when `low` holds none of the words every match
+    holds (gates.Prefilter derived from it)."""
+    return _EARLIER_TALLY.search(low) if _EARLIER_TALLY_GATE.may_match(low) else None
 
 
 def _earlier_tally(

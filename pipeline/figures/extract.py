@@ -37,7 +37,7 @@ from pipeline.figures.cues import (
     K,
     W,
 )
-from pipeline.figures.gates import Gated
+from pipeline.figures.gates import Gated, Prefilter
 from pipeline.figures.groups import names_a_group, person_nouns
 from pipeline.figures.lang import check_language, vocabulary
 from pipeline.figures.model import Category, Figure, with_claimant, with_subject
@@ -79,6 +79,8 @@ _LOSS_BROKEN_DOWN = Gated(
         re.IGNORECASE,
     )
 )
+# "It lost 509 killed" holds "lost" or "suffered": most sentences skip the search
+_IT_LOST_GATE = Prefilter(IT_LOST)
 # "2,000 casualties and up to 12,000 wounded": casualties (victims) set against the wounded right
 # beside them mean the dead (spec); a wounded count in another clause does not
 _CASUALTIES_AGAINST = re.compile(
@@ -155,7 +157,7 @@ def find_figures(
                 _OF_THOSE.match(low)
                 or _THEY_INCLUDE.match(low)
                 or _N_OF_THEM.match(low)
-                or _EARLIER_TALLY.search(low)
+                or _opens_earlier_tally(low)
             )
         if not cue and opener is None:
             continue
@@ -171,7 +173,7 @@ def find_figures(
             opener = opener or _OF_THOSE.match(low)
             if opener is None and prev_idx == idx - 1:
                 opener = (
-                    _THEY_INCLUDE.match(low) or _N_OF_THEM.match(low) or _EARLIER_TALLY.search(low)
+                    _THEY_INCLUDE.match(low) or _N_OF_THEM.match(low) or _opens_earlier_tally(low)
                 )
             said_as = _category_named(opener)
             if opener is not None and opener.re is _EARLIER_TALLY and figures:
@@ -211,7 +213,7 @@ def find_figures(
         found = [_named_in_full(f, named, claimants, text, spans, idx) for f in found]
         found = [_owned(f, claimants) for f in found]
         found = [_spelled(f, text, claimants, named) for f in found]
-        if "t " in sentence and IT_LOST.search(sentence):
+        if _IT_LOST_GATE.may_match(low) and "t " in sentence and IT_LOST.search(sentence):
             unit = unit_before(text, spans, idx)  # "It lost 509 killed": the unit named before
             if unit:
                 found = [_of_unit(f, unit, claimants) for f in found]
@@ -430,6 +432,15 @@ _EARLIER_TALLY = re.compile(
     r"\b(?:previous|earlier|initial|original|first|last)\s+(?:official\s+)?(?:estimate|figure"
     r"|toll|count|tally|total)\s+(?:was|had\s+been|stood\s+at|put\s+it\s+at|of)\s+(?=\S*\d)"
 )
+
+
+_EARLIER_TALLY_GATE = Prefilter(_EARLIER_TALLY)
+
+
+def _opens_earlier_tally(low: str) -> re.Match[str] | None:
+    """`_EARLIER_TALLY.search(low)`, not run when `low` holds none of the words every match
+    holds (gates.Prefilter derived from it)."""
+    return _EARLIER_TALLY.search(low) if _EARLIER_TALLY_GATE.may_match(low) else None
 
 
 def _earlier_tally(

@@ -36,10 +36,12 @@ _DIGIT = re.compile(r"\d")
 _SHARE_BETWEEN = re.compile(r"\s*[\"”’]?\s*(?:and|or|,\s*and|as\s+well\s+as)\s*")
 _WORD_RE = re.compile(r"[\w’']+")
 
+# One \b before all the words: the matcher skips an alternative opening with a letter on its
+# first character, but tries one opening with \b in full at every position.
 _SHARE_BEFORE = re.compile(
-    r"(?:,|;|\band|\bas\s+well\s+as|\bincluding|\bplus|\balong\s+with|\bamong\s+them|\bamong\s+whom"
-    r"|\bof\s+whom|\bof\s+them|\bwith|\bsuch\s+as|\bcompared\s+(?:with|to)|\bagainst"
-    r"|\bversus|\bthan\s+(?:the\s+)?|,\s*but\s+that|[–—‒:-])\s*"
+    r"(?:,|;|\b(?:and|as\s+well\s+as|including|plus|along\s+with|among\s+them|among\s+whom"
+    r"|of\s+whom|of\s+them|with|such\s+as|compared\s+(?:with|to)|against"
+    r"|versus|than\s+(?:the\s+)?)|,\s*but\s+that|[–—‒:-])\s*"
     r"(?:(?:a|an|the)\s+(?:\w+\s+)?(?:of\s+)|another\s+|a\s+further\s+|an\s+additional\s+)?$",
     re.IGNORECASE,
 )

@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.figures.article import IT_LOST
 from pipeline.figures.blockers import _MODAL_HINT_LOWER
 from pipeline.figures.cues import LEFT_VERB_RE_LOWER
+from pipeline.figures.extract import _EARLIER_TALLY
 from pipeline.figures.gates import Gated, Prefilter
 from pipeline.figures.sentences import split_sentences
 
@@ -23,6 +25,9 @@ OWN = [
     "A PROJECTION PUT THE TOLL AT 300.",
     "Rescuers avoided 3 more deaths, the agency said.",
     "Neıther of the 5 was hurt.",  # a dotless i: IGNORECASE reads it as "i"
+    "The brigade held the ridge. It had lost 212 men by noon.",
+    "IT LOST 40 TANKS, and it suffered 9 dead.",
+    "Officials said 52 died. The previous estimate was 40.",
     "",
 ]
 
@@ -74,6 +79,28 @@ def test_prefilter_on_windows_never_rules_out_a_match() -> None:
     assert ruled_out > 0  # the gate does rule windows out
 
 
+CASED = [IT_LOST, _EARLIER_TALLY]
+
+
+@pytest.mark.parametrize("pattern", CASED, ids=["it-lost", "earlier-tally"])
+def test_prefilter_of_a_cased_pattern_never_rules_out_a_match(pattern: re.Pattern[str]) -> None:
+    """A case-sensitive pattern's prefilter is read on the lower-cased text: a superset of what
+    the pattern can match there or in the text as written, so it may let a sentence through,
+    never hide a match."""
+    gate = Prefilter(pattern)
+    assert gate.gate is not None
+    ruled_out = found = 0
+    for sentence in _sentences():
+        low = sentence.lower()
+        for text in (sentence, low):
+            if pattern.search(text) is not None:
+                assert gate.may_match(low), text
+                found += 1
+            elif not gate.may_match(low):
+                ruled_out += 1
+    assert found > 0 and ruled_out > 0
+
+
 def test_a_pattern_without_literals_is_never_gated() -> None:
     gate = Prefilter(re.compile(r"\d+\s*,"))
     assert gate.gate is None
@@ -91,3 +118,22 @@ def test_modal_hint_holds_every_modal_of_the_vocabulary() -> None:
 
     for word in sorted(MODALS | COUNTERFACTUAL | {"expected", "feared"}):
         assert _MODAL_HINT_LOWER.search(f"officials {word} 40 deaths"), word
+
+
+def test_share_before_twin_finds_what_the_pattern_finds() -> None:
+    """readings._SHARE_BEFORE (one \\b before its words) read on lower-cased windows, as
+    readings does, finds what it finds on the windows themselves."""
+    from pipeline.figures.readings import _SHARE_BEFORE, _SHARE_BEFORE_LOWER
+
+    found = 0
+    for sentence in _sentences():
+        for end in range(0, len(sentence) + 1, 7):
+            window = sentence[max(0, end - 60) : end]
+            low = window.lower()
+            if len(low) != len(window):
+                continue
+            want = _SHARE_BEFORE.search(window)
+            got = _SHARE_BEFORE_LOWER.search(low)
+            assert (want and want.span()) == (got and got.span()), window
+            found += want is not None
+    assert found > 0

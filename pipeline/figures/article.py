@@ -15,7 +15,7 @@ import re
 from pipeline.figures.claimants import DETERMINERS, GENERIC_CLAIMANTS, NAMED_GENERIC_CLAIMANTS
 from pipeline.figures.claimkeys import claimant_key, names_a_person
 from pipeline.figures.groups import names_a_group
-from pipeline.figures.lang import vocabulary
+from pipeline.figures.lang import longest_first, vocabulary
 from pipeline.figures.model import Figure, with_subject
 from pipeline.figures.sentence_figures import Claimants
 from pipeline.figures.subjects import subject_key
@@ -164,7 +164,7 @@ _UNIT_NOUNS = vocabulary("en").words("unit_nouns")
 # "the Sixteenth Infantry", "the 33d Virginia Volunteers": a unit's name ends on a unit noun
 _UNIT = re.compile(
     r"\b(?P<u>(?:(?:\d+(?:st|nd|rd|th|d)|[A-Z][\w’'-]*)\s+){1,4}?(?:"
-    + "|".join(sorted((w.capitalize() for w in _UNIT_NOUNS), key=len, reverse=True))
+    + "|".join(longest_first(w.capitalize() for w in _UNIT_NOUNS))
     + r"))\b"
 )
 # "The 2d Georgia had the longest service", "The Fourth lost 164": a unit opening a sentence

@@ -19,7 +19,7 @@ from pipeline.figures.claimkeys import drop_possessive as _drop_possessive
 from pipeline.figures.claimkeys import names_a_person
 from pipeline.figures.cues import lowered
 from pipeline.figures.gates import Gated
-from pipeline.figures.lang import vocabulary
+from pipeline.figures.lang import longest_first, vocabulary
 
 _V = vocabulary("en")
 
@@ -674,7 +674,7 @@ def _phrase_before(sentence: str, pos: int, tokens: list[str]) -> str | None:
 
 # "al-Qudra", "bin Salman": a name whose first letter is a lower-case particle's
 _PARTICLE_NAME = re.compile(
-    r"(?:" + "|".join(sorted(_V.words("name_particles"), key=len, reverse=True)) + r")-[A-Z]"
+    r"(?:" + "|".join(longest_first(_V.words("name_particles"))) + r")-[A-Z]"
 )
 
 

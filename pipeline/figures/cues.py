@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from pipeline.figures.cuerules import alternatives, cue_rules
-from pipeline.figures.lang import vocabulary
+from pipeline.figures.lang import longest_first, vocabulary
 from pipeline.figures.model import Category, Qualifier
 
 _V = vocabulary("en")  # the word tables, as data: lang/en/vocabulary.toml
@@ -225,7 +225,7 @@ _LINK_WORD_LIST = """
     ranging"""
 LINK_WORDS = frozenset(_LINK_WORD_LIST.split()) | frozenset(LINK_QUALIFIERS)
 LINK_RE = re.compile(
-    r"(?:\b(?:" + "|".join(sorted(LINK_WORDS, key=len, reverse=True)) + r")|[:‒–—=-])\s*$",
+    r"(?:\b(?:" + "|".join(longest_first(LINK_WORDS)) + r")|[:‒–—=-])\s*$",
     re.IGNORECASE,
 )
 LINK_GAP = 150

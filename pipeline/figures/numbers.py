@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from pipeline.figures.cues import lower_twin, lowered
-from pipeline.figures.lang import vocabulary
+from pipeline.figures.lang import longest_first, vocabulary
 from pipeline.figures.model import Qualifier
 from pipeline.figures.noncounts import GROUP_SIZE, not_a_count
 from pipeline.figures.qualifiers import qualifier_after, qualifier_before
@@ -36,7 +36,7 @@ _UNITS = _V.numbers("number_units")
 _TENS = _V.numbers("number_tens")
 _SCALES = _V.numbers("number_scales")
 
-_UNIT_ALT = "|".join(sorted(_UNITS, key=len, reverse=True))
+_UNIT_ALT = "|".join(longest_first(_UNITS))
 _TENS_ALT = "|".join(_TENS)
 _SMALL = rf"(?:(?:{_TENS_ALT})(?:[\s-]+(?:{_UNIT_ALT})\b|(?:{_UNIT_ALT})\b)?|(?:{_UNIT_ALT}))"
 _WSCALE = r"(?:hundred|thousand|million|billion)"
@@ -72,7 +72,7 @@ _DIGIT_SCAN_LOWER = lower_twin(_DIGIT_SCAN)  # for the lower-cased copy: no case
 _DIGITS_TO_ZERO = bytes(48 if 48 <= c <= 57 else 32 for c in range(256))
 NUMBER_WORDS = frozenset([*_UNITS, *_TENS, "hundred", "thousand", "million", "billion", "dozen"])
 # A whole number word, matched at a position bytes.find has proposed (see _word_numbers).
-_WORD_START = re.compile(r"\b(?:" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")\b")
+_WORD_START = re.compile(r"\b(?:" + "|".join(longest_first(NUMBER_WORDS)) + r")\b")
 _ONE_MANNER = re.compile(r"\s+[a-z]+ly\b(?!\s+(?:injured|wounded|hurt|killed))")
 _PRONOUN_ONE = re.compile(r"\b(?:no|the|that|this|any|every|each|some|which)\s+$")
 _NON_WORD_TO_SPACE = bytes(c if re.fullmatch(r"\w", chr(c)) and c < 128 else 32 for c in range(256))

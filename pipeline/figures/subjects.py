@@ -12,13 +12,11 @@ import re
 from pipeline.figures.claimants import ORG_WORDS as _ORG_WORDS
 from pipeline.figures.claimants import WORD as _WORD
 from pipeline.figures.claimants import clean_phrase as _clean
-from pipeline.figures.lang import vocabulary
+from pipeline.figures.lang import longest_first, vocabulary
 
 _NATIONS = vocabulary("en").mapping("nations")
 _HEADS = vocabulary("en").mapping("subject_heads")
-_NATION_RE = re.compile(
-    r"\b(" + "|".join(sorted(map(re.escape, _NATIONS), key=len, reverse=True)) + r")\b"
-)
+_NATION_RE = re.compile(r"\b(" + "|".join(longest_first(map(re.escape, _NATIONS))) + r")\b")
 _NATION_FIRST = frozenset(re.split(r"[^a-z]", k)[0] for k in _NATIONS)  # "u.s" -> "u"
 
 _LEAD_SUBJECT = re.compile(r"^(?:of\s+)?(?:the|a|an|other|others|more|another)\s+")

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -86,6 +86,13 @@ LANGUAGES: tuple[str, ...] = ("en",)
 class UnknownLanguageError(ValueError):
     """`find_figures` was asked for a language it has no rules for. Permanent: the caller must
     pass one of LANGUAGES."""
+
+
+def longest_first(words: Iterable[str]) -> list[str]:
+    """`words` in the order a regex alternation wants them: longest first, so "killed" is
+    tried before "kill", and alphabetical among equals, so the pattern (and its cost) is the
+    same in every process, whatever the string hash seed."""
+    return sorted(words, key=lambda word: (-len(word), word))
 
 
 def check_language(code: str) -> None:

@@ -144,11 +144,12 @@ class Page:
         return chars
 
 
-def article(html: str) -> tuple[str | None, list[str]]:
-    """The title and paragraphs of the page's article, as pipeline.text finds them without a
-    selector; control characters are dropped first. Raises pipeline.text._TooDeep for a page
-    nested too deep."""
-    doc = parse(html.encode("utf-8", "replace").translate(None, _CONTROL_BYTES))
+def article(html: str | bytes) -> tuple[str | None, list[str]]:
+    """The title and paragraphs of the page's article (bytes: UTF-8), as pipeline.text finds
+    them without a selector; control characters are dropped first. Raises
+    pipeline.text._TooDeep for a page nested too deep."""
+    data = html.encode("utf-8", "replace") if isinstance(html, str) else html
+    doc = parse(data.translate(None, _CONTROL_BYTES))
     if doc is None:
         return None, []
     page = Page(doc)

@@ -397,7 +397,7 @@ class Runner:
 
     def _insert_fetches(self, rows: list[Fetch]) -> None:
         with self.session_factory() as session, session.begin():
-            session.add_all(rows)
+            hotpath.insert_fetches(session=session, fetches=rows)
 
     def _record_same(
         self, job: SourceJob, started: _Start, page: Page, outcome: str, before: _Before

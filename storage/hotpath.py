@@ -105,9 +105,22 @@ def insert_values(*, session: Session, table: Table, rows: Sequence[dict[str, An
 def insert_fetch(*, session: Session, fetch: Fetch) -> int:
     """Insert `fetch` (a new row); set and return its id. The object is not added to the
     session."""
-    values = {c.name: getattr(fetch, c.name) for c in FETCH.columns if c.name != "id"}
-    fetch.id = insert_values(session=session, table=FETCH, rows=[values])[0]
+    fetch.id = insert_values(session=session, table=FETCH, rows=[_fetch_values(fetch)])[0]
     return fetch.id
+
+
+_INSERT_FETCH = insert(FETCH)
+
+
+def insert_fetches(*, session: Session, fetches: Sequence[Fetch]) -> None:
+    """Insert new fetch rows in one statement (executemany), without reading their ids back:
+    a pass's unchanged pages. The objects are not added to the session."""
+    if fetches:
+        session.connection().execute(_INSERT_FETCH, [_fetch_values(f) for f in fetches])
+
+
+def _fetch_values(fetch: Fetch) -> dict[str, Any]:
+    return {c.name: getattr(fetch, c.name) for c in FETCH.columns if c.name != "id"}
 
 
 def current_figure_rows(*, session: Session, source_id: int) -> list[Row[Any]]:

@@ -451,7 +451,7 @@ class Runner:
             )
             _hold_fence(session, job, source_id, fence)
             # A source with a stored text has a baseline: that is known without a query.
-            baseline = before.text_hash is not None or repo.has_baseline(
+            baseline = before.text_hash is not None or hotpath.has_baseline(
                 session=session, source_id=source_id
             )
             silent = not baseline and not job.alert_on_first_check

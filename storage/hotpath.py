@@ -34,6 +34,11 @@ _DOCUMENT_ID = select(DOCUMENT.c.id).where(
     DOCUMENT.c.source_id == bindparam("source_id"), DOCUMENT.c.text_hash == bindparam("digest")
 )
 _CURRENT_OF = select(CURRENT).where(CURRENT.c.source_id == bindparam("source_id"))
+_CHANGED_ONCE = (
+    select(FETCH.c.id)
+    .where(FETCH.c.source_id == bindparam("source_id"), FETCH.c.outcome == "changed")
+    .limit(1)
+)
 _UPDATE_CURRENT = update(CURRENT).where(CURRENT.c.id == bindparam("row_id"))
 
 
@@ -68,6 +73,13 @@ def lock_source_id(*, session: Session, name: str, url: str, now: datetime) -> t
     params = {"name": name, "url": url, "created_at": now}
     row = connection.execute(_upsert_source(connection.dialect.name), params).one()
     return int(row[0]), int(row[1])
+
+
+def has_baseline(*, session: Session, source_id: int) -> bool:
+    """Whether the source ever had a page whose figures were recorded (rows the session holds
+    unflushed are not seen)."""
+    found = session.connection().execute(_CHANGED_ONCE, {"source_id": source_id}).first()
+    return found is not None
 
 
 def store_document_id(

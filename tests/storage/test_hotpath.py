@@ -92,3 +92,19 @@ def test_insert_fetches_writes_every_row_with_its_columns(engine: Engine) -> Non
     assert {(f.outcome, f.status_code, f.instance, f.error) for f in stored} == {
         ("not_modified", 304, "host:1", None)
     }
+
+
+def test_has_baseline_only_after_a_changed_fetch(engine: Engine) -> None:
+    with Session(engine) as session, session.begin():
+        source_id, _ = hotpath.lock_source_id(session=session, name="s", url="u", now=NOW)
+        assert not hotpath.has_baseline(session=session, source_id=source_id)
+        for outcome in ("error", "not_modified"):
+            hotpath.insert_fetch(
+                session=session, fetch=Fetch(source_id=source_id, started_at=NOW, outcome=outcome)
+            )
+        assert not hotpath.has_baseline(session=session, source_id=source_id)
+        hotpath.insert_fetch(
+            session=session, fetch=Fetch(source_id=source_id, started_at=NOW, outcome="changed")
+        )
+        assert hotpath.has_baseline(session=session, source_id=source_id)
+        assert not hotpath.has_baseline(session=session, source_id=source_id + 1)

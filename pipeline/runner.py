@@ -218,9 +218,9 @@ class Runner:
                     dict(self.aliases),
                 )
         except Undecodable:
-            e = undecodable(mask_url(job.url), page.charset, page.status_code)
+            error = undecodable(mask_url(job.url), page.charset, page.status_code)
             return await self._in_db(
-                self._record_error, job, started, e.kind, str(e), e.transient, e.status_code
+                self._record_error, job, started, error.kind, str(error), False, page.status_code
             )
         except TextError as e:
             return await self._in_db(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import codecs
 import re
 
-__all__ = ["decode_body", "looks_like_text", "parse_content_type"]
+__all__ = ["Undecodable", "decode_body", "decode_page", "looks_like_text", "parse_content_type"]
 
 _SNIFF_BYTES = 8192
 _META_CHARSET = re.compile(
@@ -99,6 +99,20 @@ def decode_body(body: bytes, declared: str | None) -> tuple[str, str] | None:
             return _checked(text, candidates[0])
     name = _guess_single_byte(body)
     return _checked(body.decode(name, errors="replace"), name)
+
+
+class Undecodable(Exception):
+    """`decode_page` found a body that is not text in any charset tried (the charset the page
+    declared: its one argument)."""
+
+
+def decode_page(body: bytes, charset: str | None) -> tuple[str, str]:
+    """`decode_body`, raising Undecodable instead of returning None (in a parsing worker, for a
+    page fetched with decode=False; pipeline.fetch.undecodable gives the fetch error)."""
+    decoded = decode_body(body, charset)
+    if decoded is None:
+        raise Undecodable(charset)
+    return decoded
 
 
 def bad_characters(text: str) -> int:

@@ -104,7 +104,7 @@ class Page:
     final_url: str
     status_code: int
     not_modified: bool  # 304, or body_hash equal to previous.body_hash
-    html: str | None  # decoded text; None when not_modified
+    html: str | None  # decoded text; None when not_modified, or when fetched with decode=False
     encoding: str | None
     content_type: str | None
     etag: str | None
@@ -112,6 +112,10 @@ class Page:
     body_hash: str | None
     body_bytes: int
     elapsed_ms: int
+    # decode=False: the body as it came (Content-Encoding undone) and the charset its
+    # Content-Type declares, for `decode_page` elsewhere (a parsing worker); else None.
+    body: bytes | None = None
+    charset: str | None = None
 
 
 class FetchError(Exception):
@@ -204,8 +208,10 @@ async def fetch_page(
     *,
     previous: Validators | None,
     settings: FetchSettings,
+    decode: bool = True,
 ) -> Page:
-    """GET `url` (conditionally, given `previous`) and return the page, decoded.
+    """GET `url` (conditionally, given `previous`) and return the page, decoded; with
+    `decode=False` a changed body comes back undecoded in `Page.body`, for `decode_page`.
 
     Raises FetchError for an invalid URL, a timeout (connect, read, or `total_timeout` for the
     whole fetch), a network error, an HTTP error status, too many redirects, a redirect to an
@@ -226,7 +232,9 @@ async def fetch_page(
     try:
         policy = AddressPolicy.for_url(url, allow_private=settings.allows_private(url))
         async with asyncio.timeout(settings.total_timeout):
-            return await _fetch(client, url, shown, headers, previous, settings, started, policy)
+            return await _fetch(
+                client, url, shown, headers, previous, settings, (started, decode), policy
+            )
     except FetchError:
         raise
     except BlockedAddress as e:
@@ -274,9 +282,10 @@ async def _fetch(
     headers: dict[str, str],
     previous: Validators | None,
     settings: FetchSettings,
-    started: float,
+    timing: tuple[float, bool],  # when the fetch started, and whether to decode the body
     policy: AddressPolicy,
 ) -> Page:
+    started, decode = timing
     extensions = {POLICY_EXTENSION: policy}
     async with client.stream("GET", url, headers=headers, extensions=extensions) as response:
         final_url = str(response.url)
@@ -323,15 +332,12 @@ async def _fetch(
             raise _fail(
                 "not_html", f"no content type and a binary body from {shown}", shown, status=status
             )
-        decoded = decode_body(body, charset)
-        if decoded is None:
-            raise _fail(
-                "decode",
-                f"body from {shown} does not decode as text (declared charset {charset})",
-                shown,
-                status=status,
-            )
-        html, encoding = decoded
+        if decode:
+            decoded = decode_body(body, charset)
+            if decoded is None:
+                raise undecodable(shown, charset, status)
+            html, encoding = decoded
+    kept = None if decode or unchanged else body
     return Page(
         url=url,
         final_url=final_url,
@@ -345,6 +351,19 @@ async def _fetch(
         body_hash=body_hash,
         body_bytes=len(body),
         elapsed_ms=_ms(started),
+        body=kept,
+        charset=charset,
+    )
+
+
+def undecodable(shown: str, charset: str | None, status: int) -> FetchError:
+    """The error of a body that does not decode (`shown`: its URL, secrets masked); for a body
+    fetched with decode=False, when pipeline.charset.decode_page raises Undecodable."""
+    return _fail(
+        "decode",
+        f"body from {shown} does not decode as text (declared charset {charset})",
+        shown,
+        status=status,
     )
 
 

@@ -8,12 +8,14 @@ imports it holds in memory for the service's life.
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import ctypes
 import os
 import signal
 from dataclasses import dataclass
 
+from pipeline.charset import decode_page
 from pipeline.figures import Figure, find_figures
 from pipeline.text import article_text
 from storage.texthash import text_hash
@@ -37,10 +39,20 @@ def worker_start() -> None:
 
 
 def parse_page(
-    html: str, selector: str | None, previous_hash: str | None, aliases: dict[str, str]
+    body: bytes,
+    charset: str | None,
+    selector: str | None,
+    previous_hash: str | None,
+    aliases: dict[str, str],
 ) -> Parsed:
-    """Article text and, when the text is new, its figures. Raises TextError."""
-    article = article_text(html, selector=selector)
+    """Article text and, when the text is new, its figures, from a page's body as fetched (and
+    the charset it declared): the body crosses to the worker as bytes and is decoded here, off
+    the event loop. Raises pipeline.charset.Undecodable and TextError."""
+    html, codec = decode_page(body, charset)
+    # A body that decoded as UTF-8 strictly (no BOM dropped, no bad byte replaced with U+FFFD)
+    # is already the bytes the HTML parser reads: it is not encoded again.
+    strict = codec == "utf-8" and not body.startswith(codecs.BOM_UTF8) and "\ufffd" not in html
+    article = article_text(html, selector=selector, utf8=body if strict else None)
     digest = text_hash(article.text)
     if digest == previous_hash:
         return Parsed(article.title, article.text, digest, None)

@@ -74,7 +74,7 @@ class PoliteFetcher:
         self._sleep = sleep
         self._hosts: dict[str, _Host] = {}
 
-    async def fetch(self, url: str, *, previous: Validators | None) -> Page:
+    async def fetch(self, url: str, *, previous: Validators | None, decode: bool = True) -> Page:
         """fetch_page with the host's limits, robots.txt and retries. Raises FetchError, kind
         "robots" for a path robots.txt disallows (never fetched)."""
         rules = self.settings.rules_for(url)
@@ -105,7 +105,7 @@ class PoliteFetcher:
             with attempt:
                 async with self._slot(host, rules):
                     return await fetch_page(
-                        self.client, url, previous=previous, settings=self.settings
+                        self.client, url, previous=previous, settings=self.settings, decode=decode
                     )
         raise AssertionError("unreachable: stamina re-raises the last error")
 

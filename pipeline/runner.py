@@ -24,9 +24,11 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
 from alerts.message import FAILING
+from alerts.redact import mask_url
 from pipeline.alerting import add_good_fetch, health_row, queue
+from pipeline.charset import Undecodable
 from pipeline.diff import keyed
-from pipeline.fetch import FetchError, FetchSettings, Page, Validators
+from pipeline.fetch import FetchError, FetchSettings, Page, Validators, undecodable
 from pipeline.parsing import Parsed, parse_page, worker_start
 from pipeline.polite import PoliteFetcher
 from pipeline.recording import record_figures
@@ -196,7 +198,8 @@ class Runner:
         if before is None:
             before = (await self._in_db(self._befores, [job]))[job.name]
         try:
-            page = await self._polite().fetch(job.url, previous=before.validators)
+            # Not decoded here: the body goes to a parsing worker as bytes and is decoded there.
+            page = await self._polite().fetch(job.url, previous=before.validators, decode=False)
         except FetchError as e:
             return await self._in_db(
                 self._record_error, job, started, e.kind, str(e), e.transient, e.status_code
@@ -208,11 +211,17 @@ class Runner:
                 parsed = await asyncio.get_running_loop().run_in_executor(
                     self._executor(),
                     parse_page,
-                    page.html or "",
+                    page.body or b"",
+                    page.charset,
                     job.selector,
                     before.text_hash,
                     dict(self.aliases),
                 )
+        except Undecodable:
+            error = undecodable(mask_url(job.url), page.charset, page.status_code)
+            return await self._in_db(
+                self._record_error, job, started, error.kind, str(error), False, page.status_code
+            )
         except TextError as e:
             return await self._in_db(
                 self._record_error, job, started, "text", str(e), False, page.status_code
@@ -224,7 +233,7 @@ class Runner:
                 self._record_error, job, started, "internal", message, False, page.status_code
             )
         # The page's text is read: it is not held while the check waits for the database.
-        page = dataclasses.replace(page, html=None)
+        page = dataclasses.replace(page, body=None)
         if parsed.figures is None:
             return await self._same(job, started, page, "unchanged", before)
         return await self._in_db(self._record_version, job, started, page, parsed, before)
@@ -388,7 +397,7 @@ class Runner:
 
     def _insert_fetches(self, rows: list[Fetch]) -> None:
         with self.session_factory() as session, session.begin():
-            session.add_all(rows)
+            hotpath.insert_fetches(session=session, fetches=rows)
 
     def _record_same(
         self, job: SourceJob, started: _Start, page: Page, outcome: str, before: _Before
@@ -442,7 +451,7 @@ class Runner:
             )
             _hold_fence(session, job, source_id, fence)
             # A source with a stored text has a baseline: that is known without a query.
-            baseline = before.text_hash is not None or repo.has_baseline(
+            baseline = before.text_hash is not None or hotpath.has_baseline(
                 session=session, source_id=source_id
             )
             silent = not baseline and not job.alert_on_first_check

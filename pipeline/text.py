@@ -84,8 +84,9 @@ def _depth_limited_builder() -> Any:
     return _DepthLimitedBuilder()
 
 
-def article_text(html: str, *, selector: str | None = None) -> Article:
-    """Return the title and the article text of an HTML page.
+def article_text(html: str, *, selector: str | None = None, utf8: bytes | None = None) -> Article:
+    """Return the title and the article text of an HTML page (`utf8`: `html` encoded as UTF-8,
+    when the caller has it: the page's body as fetched).
 
     With `selector` (CSS), the text is that of the matched elements, in document order. Without
     it, the article is found by markup (`article`, `main`, itemprop=articleBody) or, failing
@@ -106,7 +107,7 @@ def article_text(html: str, *, selector: str | None = None) -> Article:
             # The hot path: the article found by markup or paragraph density, on an lxml tree.
             from pipeline import lxmltext
 
-            title, paragraphs = lxmltext.article(html)  # which drops _CONTROL itself
+            title, paragraphs = lxmltext.article(html if utf8 is None else utf8)
         else:
             title, paragraphs = _selected(_CONTROL.sub("", html), selector)
     except (_TooDeep, RecursionError):

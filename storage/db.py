@@ -7,14 +7,17 @@ import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config as AlembicConfig
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlmodel import Session
+
+if TYPE_CHECKING:
+    # Imported where used: a database already at the newest migration (every command but the
+    # first) never loads alembic.
+    from alembic.config import Config as AlembicConfig
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -89,6 +92,8 @@ def _sqlite_file(path: Path, *, create: bool) -> None:
 
 
 def alembic_config(engine: Engine) -> AlembicConfig:
+    from alembic.config import Config as AlembicConfig
+
     cfg = AlembicConfig()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.attributes["engine"] = engine
@@ -101,6 +106,10 @@ def migrate(engine: Engine) -> None:
     Safe to call from several processes at once: they migrate one after the other (PostgreSQL:
     an advisory lock in migrations/env.py; a SQLite file: an exclusive flock on the file).
     """
+    if _at_head(engine):
+        return
+    from alembic import command
+
     try:
         with _sqlite_file_lock(engine):
             command.upgrade(alembic_config(engine), "head")
@@ -108,6 +117,24 @@ def migrate(engine: Engine) -> None:
         raise DatabaseError(
             f"cannot migrate {engine.url.render_as_string()}: {first_line(e)}"
         ) from e
+
+
+def head_revision() -> str:
+    """The newest migration's revision: migrations are numbered in order, one per file
+    (`0005_cluster.py` is revision "0005"), and each follows the one before."""
+    numbered = (MIGRATIONS / "versions").glob("[0-9][0-9][0-9][0-9]_*.py")
+    return max(path.name[:4] for path in numbered)
+
+
+def _at_head(engine: Engine) -> bool:
+    """Whether the schema is already at the newest migration (read without alembic: loading it
+    and its migration scripts costs a one-shot command more than the rest of its start)."""
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(text("SELECT version_num FROM alembic_version")).all()
+    except SQLAlchemyError:
+        return False  # no schema yet, or unreachable: migrate() says which
+    return [row[0] for row in rows] == [head_revision()]
 
 
 @contextmanager

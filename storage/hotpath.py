@@ -34,6 +34,11 @@ _DOCUMENT_ID = select(DOCUMENT.c.id).where(
     DOCUMENT.c.source_id == bindparam("source_id"), DOCUMENT.c.text_hash == bindparam("digest")
 )
 _CURRENT_OF = select(CURRENT).where(CURRENT.c.source_id == bindparam("source_id"))
+_CHANGED_ONCE = (
+    select(FETCH.c.id)
+    .where(FETCH.c.source_id == bindparam("source_id"), FETCH.c.outcome == "changed")
+    .limit(1)
+)
 _UPDATE_CURRENT = update(CURRENT).where(CURRENT.c.id == bindparam("row_id"))
 
 
@@ -68,6 +73,13 @@ def lock_source_id(*, session: Session, name: str, url: str, now: datetime) -> t
     params = {"name": name, "url": url, "created_at": now}
     row = connection.execute(_upsert_source(connection.dialect.name), params).one()
     return int(row[0]), int(row[1])
+
+
+def has_baseline(*, session: Session, source_id: int) -> bool:
+    """Whether the source ever had a page whose figures were recorded (rows the session holds
+    unflushed are not seen)."""
+    found = session.connection().execute(_CHANGED_ONCE, {"source_id": source_id}).first()
+    return found is not None
 
 
 def store_document_id(
@@ -105,9 +117,22 @@ def insert_values(*, session: Session, table: Table, rows: Sequence[dict[str, An
 def insert_fetch(*, session: Session, fetch: Fetch) -> int:
     """Insert `fetch` (a new row); set and return its id. The object is not added to the
     session."""
-    values = {c.name: getattr(fetch, c.name) for c in FETCH.columns if c.name != "id"}
-    fetch.id = insert_values(session=session, table=FETCH, rows=[values])[0]
+    fetch.id = insert_values(session=session, table=FETCH, rows=[_fetch_values(fetch)])[0]
     return fetch.id
+
+
+_INSERT_FETCH = insert(FETCH)
+
+
+def insert_fetches(*, session: Session, fetches: Sequence[Fetch]) -> None:
+    """Insert new fetch rows in one statement (executemany), without reading their ids back:
+    a pass's unchanged pages. The objects are not added to the session."""
+    if fetches:
+        session.connection().execute(_INSERT_FETCH, [_fetch_values(f) for f in fetches])
+
+
+def _fetch_values(fetch: Fetch) -> dict[str, Any]:
+    return {c.name: getattr(fetch, c.name) for c in FETCH.columns if c.name != "id"}
 
 
 def current_figure_rows(*, session: Session, source_id: int) -> list[Row[Any]]:

@@ -151,18 +151,6 @@ def current_figures(*, session: Session, source_id: int) -> list[CurrentFigure]:
     return list(session.exec(select(CurrentFigure).where(CurrentFigure.source_id == source_id)))
 
 
-def has_baseline(*, session: Session, source_id: int) -> bool:
-    """Whether the source ever had a page whose figures were recorded."""
-    return (
-        session.exec(
-            select(Fetch.id)
-            .where(Fetch.source_id == source_id, Fetch.outcome == "changed")
-            .limit(1)
-        ).first()
-        is not None
-    )
-
-
 def latest_document(*, session: Session, source_id: int) -> Document | None:
     """The article text the source's page showed last: that of its newest fetch with a text.
 

@@ -5,16 +5,20 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import shutil
+import ssl
+import subprocess
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-import httpcore
 import pytest
 from sqlalchemy import Engine, text
 
+from pipeline import addresses
 from pipeline.demo.sinks import SmtpSink, WebhookSink
 from pipeline.figures.compiled import stale_modules
 from storage.db import make_engine, migrate
@@ -113,13 +117,39 @@ def connects(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     """The addresses fetches connect to; a connection outside loopback fails the test (and
     is never made): for tests of redirects to internal addresses."""
     seen: list[str] = []
-    real = httpcore.AnyIOBackend.connect_tcp
+    real = addresses._connect
 
-    async def loopback_only(self: Any, host: str, port: int, **kwargs: Any) -> Any:
+    async def loopback_only(host: str, port: int, *args: Any) -> Any:
         seen.append(host)
         loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
         assert loopback, f"test tried to connect to {host}"
-        return await real(self, host, port, **kwargs)
+        return await real(host, port, *args)
 
-    monkeypatch.setattr(httpcore.AnyIOBackend, "connect_tcp", loopback_only)
+    monkeypatch.setattr(addresses, "_connect", loopback_only)
     yield seen
+
+
+@dataclass(frozen=True)
+class Certs:
+    server: ssl.SSLContext  # serves the self-signed certificate
+    client: ssl.SSLContext  # trusts it
+
+
+@pytest.fixture(scope="session")
+def certs(tmp_path_factory: pytest.TempPathFactory) -> Certs:
+    """A self-signed certificate for 127.0.0.1, made with the openssl command at test time."""
+    openssl = shutil.which("openssl")
+    if openssl is None:
+        pytest.skip("openssl command not available: TLS paths untested")
+    d = tmp_path_factory.mktemp("tls")
+    cert, key = d / "cert.pem", d / "key.pem"
+    subprocess.run(
+        [openssl, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+         "-nodes", "-keyout", str(key), "-out", str(cert), "-days", "2", "-subj", "/CN=127.0.0.1",
+         "-addext", "subjectAltName=IP:127.0.0.1"],
+        check=True, capture_output=True, timeout=60,
+    )  # fmt: skip
+    server = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    server.load_cert_chain(cert, key)
+    client = ssl.create_default_context(cafile=str(cert))
+    return Certs(server=server, client=client)

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import shutil
-import ssl
-import subprocess
 import threading
 import uuid
 from collections.abc import Callable, Iterator
@@ -275,29 +272,3 @@ def smtp_factory() -> Iterator[Callable[..., tuple[LoopbackController, Collector
     yield start
     for controller in started:
         controller.stop()
-
-
-@dataclass(frozen=True)
-class Certs:
-    server: ssl.SSLContext  # serves the self-signed certificate
-    client: ssl.SSLContext  # trusts it
-
-
-@pytest.fixture(scope="session")
-def certs(tmp_path_factory: pytest.TempPathFactory) -> Certs:
-    """A self-signed certificate for 127.0.0.1, made with the openssl command at test time."""
-    openssl = shutil.which("openssl")
-    if openssl is None:
-        pytest.skip("openssl command not available: TLS paths untested")
-    d = tmp_path_factory.mktemp("tls")
-    cert, key = d / "cert.pem", d / "key.pem"
-    subprocess.run(
-        [openssl, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
-         "-nodes", "-keyout", str(key), "-out", str(cert), "-days", "2", "-subj", "/CN=127.0.0.1",
-         "-addext", "subjectAltName=IP:127.0.0.1"],
-        check=True, capture_output=True, timeout=60,
-    )  # fmt: skip
-    server = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    server.load_cert_chain(cert, key)
-    client = ssl.create_default_context(cafile=str(cert))
-    return Certs(server=server, client=client)

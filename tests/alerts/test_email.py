@@ -19,7 +19,8 @@ from alerts.channels import (
 )
 from alerts.channels.email import parse_smtp_url
 from alerts.message import AlertMessage, FigureView
-from tests.alerts.conftest import PASSWORD, USER, Certs, Collector, LoopbackController
+from tests.alerts.conftest import PASSWORD, USER, Collector, LoopbackController
+from tests.conftest import Certs
 
 # Our AUTH-without-TLS server exists to prove we refuse to use it; aiosmtpd warns about it.
 pytestmark = pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")

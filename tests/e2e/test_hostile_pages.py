@@ -168,3 +168,23 @@ def test_hostile_pages_that_already_held_are_recorded_on_every_database(
     fetches = _rows(database_url, Fetch)
     assert sorted(f.outcome for f in fetches) == ["changed"] + ["error"] * 6
     assert len(_rows(database_url, Document)) == 1
+
+
+def test_a_body_that_is_not_text_is_a_decode_error_and_the_other_source_is_recorded(
+    database_url: str, site: LoopbackServer, smtp: SmtpSink, hook: WebhookSink, clock: Clock
+) -> None:
+    """The body is decoded in the parsing worker, not while fetching: a page of control bytes
+    labelled text/html still ends as the fetch error "decode", with fetch_page's message."""
+    garbage = site.add(
+        "/garbage", bytes(range(1, 32)) * 2000, headers={"Content-Type": "text/html"}
+    )
+    good = site.add("/good", page([INTRO, toll(12, 30)], updated="09:00"))
+    urls = {"garbage": garbage, "good": good}
+    config = _with_sources(config_for(database_url, site, smtp, hook), urls)
+    results = _check_all(config, clock)
+    assert (results["garbage"].error_kind, results["garbage"].transient) == ("decode", False)
+    assert results["good"].outcome == "changed" and results["good"].figures == 2
+    [error] = [f for f in _rows(database_url, Fetch) if f.outcome == "error"]
+    assert error.error == f"body from {garbage} does not decode as text (declared charset None)"
+    assert error.status_code == 200
+    assert len(_rows(database_url, Document)) == 1

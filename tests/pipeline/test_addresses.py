@@ -12,11 +12,13 @@ import asyncio
 import ipaddress
 from typing import Any
 
+import httpcore
 import pytest
 
-from pipeline.addresses import internal_kind
+from pipeline.addresses import AddressPolicy, _GuardedBackend, internal_kind, system_resolver
 from pipeline.config import Config
 from pipeline.fetch import FetchError, FetchSettings, Page, fetch_page, make_client, settings_for
+from tests.conftest import Certs
 from tests.servers import LoopbackServer
 
 SETTINGS = FetchSettings(connect_timeout=2.0, read_timeout=2.0, total_timeout=10.0)
@@ -230,3 +232,29 @@ def test_settings_for_config_reads_global_and_per_source_allow_private() -> None
     ]}))  # fmt: skip
     assert strict.allows_private("http://c.example/")
     assert not strict.allows_private("http://d.example/")
+
+
+def test_https_through_the_guarded_backend_and_its_connection_is_reused(
+    http_server: LoopbackServer, certs: Certs
+) -> None:
+    """TLS on asyncio's own streams: the handshake, a page read over it, and the keep-alive
+    connection used again for the next request (a second page, one connection)."""
+    http_server.httpd.socket = certs.server.wrap_socket(http_server.httpd.socket, server_side=True)
+    http_server.add("/a", HTML)
+    http_server.add("/b", "<p>A second page.</p>")
+    backend = _GuardedBackend(AddressPolicy(allow_private=True), system_resolver)
+
+    async def go() -> list[bytes]:
+        async with httpcore.AsyncConnectionPool(
+            ssl_context=certs.client, network_backend=backend
+        ) as pool:
+            bodies = []
+            for path in ("/a", "/b"):
+                response = await pool.request("GET", f"https://127.0.0.1:{http_server.port}{path}")
+                assert response.status == 200
+                bodies.append(response.content)
+            assert len(pool.connections) == 1
+            return bodies
+
+    assert asyncio.run(go()) == [HTML.encode(), b"<p>A second page.</p>"]
+    assert [r.path for r in http_server.requests] == ["/a", "/b"]

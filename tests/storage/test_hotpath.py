@@ -8,7 +8,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from storage import hotpath
-from storage.models import Observation, Source
+from storage.models import Fetch, Observation, Source
 
 NOW = datetime(2025, 3, 2, 8, 0, tzinfo=UTC)
 
@@ -70,3 +70,41 @@ def test_store_document_id_reuses_an_identical_text_of_the_same_source(engine: E
         )
     assert one == two
     assert len({one, other, changed}) == 3
+
+
+def test_insert_fetches_writes_every_row_with_its_columns(engine: Engine) -> None:
+    with Session(engine) as session, session.begin():
+        source_id, _ = hotpath.lock_source_id(session=session, name="s", url="u", now=NOW)
+    fetches = [
+        Fetch(source_id=source_id, started_at=NOW, duration_ms=i, outcome="not_modified",
+              status_code=304, etag=f'"e{i}"', last_modified="Sun, 02 Mar 2025 08:00:00 GMT",
+              body_hash=f"{i:064x}", body_bytes=0, instance="host:1")
+        for i in range(3)
+    ]  # fmt: skip
+    with Session(engine) as session, session.begin():
+        hotpath.insert_fetches(session=session, fetches=fetches)
+        hotpath.insert_fetches(session=session, fetches=[])
+    with Session(engine) as session:
+        stored = session.exec(select(Fetch).order_by(col(Fetch.id))).all()
+    assert [(f.duration_ms, f.etag, f.body_hash, f.started_at) for f in stored] == [
+        (i, f'"e{i}"', f"{i:064x}", NOW) for i in range(3)
+    ]
+    assert {(f.outcome, f.status_code, f.instance, f.error) for f in stored} == {
+        ("not_modified", 304, "host:1", None)
+    }
+
+
+def test_has_baseline_only_after_a_changed_fetch(engine: Engine) -> None:
+    with Session(engine) as session, session.begin():
+        source_id, _ = hotpath.lock_source_id(session=session, name="s", url="u", now=NOW)
+        assert not hotpath.has_baseline(session=session, source_id=source_id)
+        for outcome in ("error", "not_modified"):
+            hotpath.insert_fetch(
+                session=session, fetch=Fetch(source_id=source_id, started_at=NOW, outcome=outcome)
+            )
+        assert not hotpath.has_baseline(session=session, source_id=source_id)
+        hotpath.insert_fetch(
+            session=session, fetch=Fetch(source_id=source_id, started_at=NOW, outcome="changed")
+        )
+        assert hotpath.has_baseline(session=session, source_id=source_id)
+        assert not hotpath.has_baseline(session=session, source_id=source_id + 1)

@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import Engine, inspect
 from sqlmodel import Session, select
 
+from storage import hotpath
 from storage import repository as repo
 from storage.db import DatabaseError, make_engine, migrate
 from storage.models import Fetch, Source
@@ -80,7 +81,7 @@ def test_last_good_fetch_skips_errors(engine: Engine) -> None:
         last = repo.last_good_fetch(session=session, source_id=source.id)
         assert last is not None and last.etag == '"v1"'
         assert repo.recent_outcomes(session=session, source_id=source.id) == ["error", "changed"]
-        assert repo.has_baseline(session=session, source_id=source.id)
+        assert hotpath.has_baseline(session=session, source_id=source.id)
 
 
 def test_bad_database_url_is_a_clear_error() -> None:

@@ -1,0 +1,56 @@
+"""parse_page: the worker's stage, from the body as fetched; the same text as from the page
+decoded first, whichever way the body is read (UTF-8 as it is, or decoded and encoded again)."""
+
+from __future__ import annotations
+
+import codecs
+from pathlib import Path
+
+import pytest
+
+from pipeline.charset import Undecodable, decode_body
+from pipeline.parsing import parse_page
+from pipeline.text import article_text
+
+PAGE = (
+    "<html><head><title>Harbour news</title></head><body><nav>Home | World</nav><article>"
+    "<p>Forty-one fishermen were rescued off the cape on {day}, the coastguard said.</p>"
+    "<p>{extra} Two boats are still missing and the search resumes at dawn.</p>"
+    "</article></body></html>"
+)
+
+
+def _same_as_decoded(body: bytes, charset: str | None) -> None:
+    decoded = decode_body(body, charset)
+    assert decoded is not None
+    expected = article_text(decoded[0])
+    parsed = parse_page(body, charset, None, None, {})
+    assert (parsed.title, parsed.text) == (expected.title, expected.text)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        PAGE.format(day="Monday", extra="Café owners helped.").encode(),
+        codecs.BOM_UTF8 + PAGE.format(day="Monday", extra="Café owners helped.").encode(),
+        PAGE.format(day="Monday", extra="A stray byte:").encode().replace(b":", b"\xff"),
+        PAGE.format(day="Montag", extra="Café owners helped.").encode("cp1252"),
+        PAGE.format(day="\x07Monday", extra="").encode(),
+    ],
+    ids=["utf-8", "bom", "stray-byte", "cp1252", "control"],
+)
+def test_the_body_gives_the_text_of_the_decoded_page(body: bytes) -> None:
+    _same_as_decoded(body, None)
+
+
+def test_the_shared_pages_give_the_text_of_the_decoded_page(shared_dir: Path) -> None:
+    pages = sorted((shared_dir / "data" / "pages").glob("*.html"))
+    assert pages
+    for path in pages:
+        _same_as_decoded(path.read_bytes(), "utf-8")
+
+
+def test_a_body_that_is_not_text_raises_undecodable_with_its_charset() -> None:
+    with pytest.raises(Undecodable) as info:
+        parse_page(bytes(range(1, 32)) * 100, "utf-8", None, None, {})
+    assert info.value.args == ("utf-8",)

@@ -44,6 +44,7 @@ class Known:
 # Changes recorded in the current figures without a Change row or an alert: "moved", a value
 # already known under a new key; "retired", a figure never announced that is no longer stated.
 SILENT = frozenset({"moved", "retired"})
+UNNAMED = "people"  # the subject key of a count whose text names no group
 
 
 @dataclass(frozen=True, slots=True)
@@ -277,7 +278,12 @@ def _compatible(old_key: str, new_key: str) -> bool:
         return False
     if old_subject == new_subject:
         return True
-    return _nested(old_subject, new_subject) and _nested(old_claimant, new_claimant)
+    return _nested(_named(old_subject), _named(new_subject)) and _nested(old_claimant, new_claimant)
+
+
+def _named(subject: str) -> str:
+    """The group a subject key names; "" for "people", what a count of no named group is."""
+    return "" if subject == UNNAMED else subject
 
 
 def _nested(a: str, b: str) -> bool:

@@ -161,10 +161,10 @@ def _by(value: int, subject: str, claimant: str = "") -> Figure:
 def test_one_value_restated_under_a_compatible_identity_is_one_figure() -> None:
     # a headline without a claimant, then the body's fuller statement of the same toll
     out = keyed([_by(31, "people"), _by(31, "people", "interior ministry"), _by(31, "soldiers")])
-    assert [(k, f.value) for k, f in out.items()] == [
-        ("killed|people|", 31),
-        ("killed|soldiers|", 31),  # another group: a figure of its own
-    ]
+    # "people" is what a count of no named group counts: the same toll, its group named later
+    assert [(k, f.value) for k, f in out.items()] == [("killed|people|", 31)]
+    groups = keyed([_by(31, "soldiers"), _by(31, "civilians")])
+    assert list(groups) == ["killed|soldiers|", "killed|civilians|"]  # two groups: two figures
     restated = keyed([_by(12, "soldiers"), _by(12, "ukrainian soldiers", "general staff")])
     assert list(restated) == ["killed|soldiers|"]
 
@@ -230,6 +230,17 @@ def test_two_tolls_of_one_identity_that_swap_places_keep_their_keys() -> None:
     # the first of three is cut: the one removed is that one, not the last by position
     hills = _by(3, "people")
     assert _alerted([port, villages, hills], [villages, hills]) == [("removed", None, 42)]
+
+
+def test_a_toll_whose_group_is_named_or_unnamed_in_a_rewrite_is_the_same_figure() -> None:
+    # "270 were killed" after "the enemy lost 270 killed", then the sentence order changes
+    assert _alerted([_by(270, "enemy")], [_by(270, "people")]) == []
+    assert _alerted([_by(270, "people")], [_by(270, "enemy")]) == []
+    # a group named and another group: a figure removed, a new one
+    assert [k for k, _, _ in _alerted([_by(270, "enemy")], [_by(270, "civilians")])] == [
+        "new",
+        "removed",
+    ]
 
 
 def test_a_toll_that_gains_the_claimant_of_a_second_toll_keeps_both() -> None:

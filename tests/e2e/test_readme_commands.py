@@ -118,6 +118,7 @@ NOT_RUN = {
     "python -m bench.views": "a benchmark",
     "python -m bench.scale 1000": "a benchmark (minutes long, installs nginx when missing)",
     "python -m bench.startup": "a benchmark",
+    "python -m bench.identity": "a measure; tests/figures/test_identity_edits.py runs its edits",
     "figwatch run --http 127.0.0.1:8080": "a fixed port; tests/e2e/test_status_process.py runs "
     "`figwatch run --http` on a free one",
     "pip install 'figwatch[brotli]'": "installs; the test extra includes brotli",

@@ -147,7 +147,7 @@ def _align_identity(
         if free:
             out[key] = free.pop(0)
     taken = set(olds)
-    spare = (k for k in (base, *(f"{base}#{n}" for n in range(2, len(keys) + len(olds) + 2))))
+    spare = iter([base, *(f"{base}#{n}" for n in range(2, len(keys) + len(olds) + 2))])
     for key in rest:
         if key not in out:
             out[key] = next(k for k in spare if k not in taken)
@@ -207,7 +207,14 @@ def diff(previous: Mapping[str, Known], current: Mapping[str, Figure]) -> list[F
     figure had (the body still saying 31 after the headline went to 35) is recorded without an
     alert: `moved` with no `old_key`.
     """
-    current = align(previous, current)
+    return diff_aligned(previous, align(previous, current))
+
+
+def diff_aligned(
+    previous: Mapping[str, Known], current: Mapping[str, Figure]
+) -> list[FigureChange]:
+    """`diff` of figures `align` has already keyed against `previous` (a check aligns them
+    first, to store their observations under the same keys)."""
     pairs = _pair(previous, current)
     changes: list[FigureChange] = []
     for key, figure in current.items():

@@ -18,7 +18,7 @@ from sqlmodel import Session
 
 from alerts.message import FLOOD, SILENT
 from pipeline.alerting import health_row
-from pipeline.diff import FigureChange, Known, align, diff
+from pipeline.diff import FigureChange, Known, align, diff_aligned
 from pipeline.figures import Figure
 from storage import hotpath
 from storage.models import Change, CurrentFigure
@@ -70,7 +70,7 @@ def record_figures(
             strict=True,
         )
     )
-    changes = diff(previous, figures)
+    changes = diff_aligned(previous, figures)
     # One page stating hundreds of new figures (a table, a broken page) must not send
     # hundreds of alerts to every channel: the changes are recorded, one alert says so.
     flood = not silent and sum(c.alerts for c in changes) > flood_limit

@@ -235,7 +235,7 @@ def _tally_owner(source: str) -> str:
 # "is far above Ukraine's admission last weekend that it had lost 31,000": whose statement a
 # count is part of, right before it
 _OWNED_STATEMENT = re.compile(
-    r"\b(?P<owner>(?-i:[A-Z])[\w.-]*(?:\s+(?-i:[A-Z])[\w.-]*){0,3})(?:’s|'s)\s+"
+    r"\b(?P<owner>[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*){0,3})(?:’s|'s)\s+"
     r"(?:claims?|admission|assertion|estimate|statement|count|figures?)\s+"
     r"(?:(?:last|this|on)\s+\w+\s+)?that\b[^\d;]{0,60}$"
 )

@@ -212,14 +212,9 @@ def _read(
                 cue = _HELD_NOUN.match(sentence, np.end)
                 if cue is not None:
                     held_only[len(readings)] = cue.end()
-        if (
-            reading is not None
-            and reading is not BLOCKED
-            and reading.category == Category.CAPTURED
-            and _AFTER_RELEASE.search(sentence, m.end)
-        ):
+        if _is_captured(reading) and _AFTER_RELEASE.search(sentence, m.end):
             reading = BLOCKED  # "the three hostages boarded the cars after being handed over"
-        if reading is not None and reading is not BLOCKED and reading.category == Category.CAPTURED:
+        if _is_captured(reading):
             # "the deaths of 41 hostages still held": hostages said to be dead are killed (spec)
             verb = read_left(sentence, m.start, np)
             if verb is not None and verb is not BLOCKED and verb.category == Category.KILLED:

@@ -154,7 +154,7 @@ class _AsyncioStream(httpcore.AsyncNetworkStream):
         except TimeoutError:
             self._writer.close()
             raise httpcore.ConnectTimeout("timed out in the TLS handshake") from None
-        except (OSError, ssl.SSLError) as e:
+        except OSError as e:  # ssl.SSLError is one
             self._writer.close()
             raise httpcore.ConnectError(str(e) or type(e).__name__) from e
         return self
@@ -227,9 +227,13 @@ class _GuardedBackend(httpcore.AsyncNetworkBackend):
             except (httpcore.ConnectError, httpcore.ConnectTimeout) as e:
                 error = e
                 continue
-            sock = stream.get_extra_info("socket")
-            for option in socket_options or ():
-                sock.setsockopt(*option)
+            try:
+                sock = stream.get_extra_info("socket")
+                for option in socket_options or ():
+                    sock.setsockopt(*option)
+            except OSError as e:  # the connection is ours to close: it never reaches the pool
+                await stream.aclose()
+                raise httpcore.ConnectError(str(e) or type(e).__name__) from e
             return stream
         assert error is not None  # _resolve never returns an empty list
         raise error

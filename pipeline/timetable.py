@@ -39,6 +39,7 @@ log = logging.getLogger(__name__)
 # A check that starts within this of its deadline is not late: its own database read comes first.
 LATE_TOLERANCE = timedelta(seconds=1)
 LATE_LOG_EVERY = 60.0  # seconds between two log lines about late checks
+DISPATCH_RETRY = 1.0  # seconds before the schedule is read again after an error
 # Upper bounds of the lag histogram (seconds between a source's due time and its check's start).
 LAG_BUCKETS = (0.1, 0.5, 1.0, 5.0, 15.0, 60.0, 300.0)
 
@@ -247,8 +248,13 @@ class Dispatcher:
     async def _dispatch(self) -> None:
         while True:
             self._wake.clear()
-            for name, due in self.timetable.pop_due(self.clock()):
-                self._offer(name, due)
+            try:
+                for name, due in self.timetable.pop_due(self.clock()):
+                    self._offer(name, due)
+            except Exception:  # a bug here must not end all scheduling without a word
+                log.exception("schedule: cannot tell which sources are due; trying again")
+                await asyncio.sleep(DISPATCH_RETRY)
+                continue
             await self._sleep_until(self.timetable.next_due())
 
     async def _sleep_until(self, when: datetime | None) -> None:

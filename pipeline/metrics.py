@@ -173,10 +173,12 @@ class ScheduleCollector:
             value=stats.coalesced,
         )
         yield GaugeMetricFamily(
-            "figwatch_schedule_queued", "Due sources waiting for a check slot.", value=stats.queued
+            "figwatch_schedule_queued",
+            "Due sources waiting for a check slot.",
+            value=stats.queued(),
         )
         yield GaugeMetricFamily(
-            "figwatch_checks_in_flight", "Checks running now.", value=stats.checking
+            "figwatch_checks_in_flight", "Checks running now.", value=stats.checking()
         )
 
 

@@ -390,7 +390,7 @@ async def serve(
             summary.count(result)
             _log_result(result)
             if result.alerts:
-                await run_drain()
+                drains.request()  # in its own task: a check slot is not held by deliveries
         except asyncio.CancelledError:
             # Stopping: a check abandoned or never started committed nothing and is redone
             # after the restart; ending quietly here keeps its traceback out of the log.
@@ -417,6 +417,8 @@ async def serve(
                 report.dead,
                 report.pending_left,
             )
+
+    drains = Again(run_drain, name="figwatch-drain")
 
     async def run_prune() -> None:
         try:
@@ -524,8 +526,41 @@ async def serve(
         if dispatcher is not None:
             await dispatcher.wait_closed()
         await delivering
+        await drains.wait()  # a drain started after stop_delivering stops at once
         scheduler.shutdown(wait=False)
         log.info("figwatch stopped")
+
+
+class Again:
+    """Runs `job` in a task of its own when asked: one run at a time, and a request while it
+    runs makes it run once more after it (never more than one waiting). A drain asked for by a
+    check whose alerts were committed after the running drain chose its rows still runs."""
+
+    def __init__(self, job: Callable[[], Awaitable[None]], *, name: str) -> None:
+        self._job = job
+        self._name = name
+        self._task: asyncio.Task[None] | None = None
+        self._again = False
+
+    def request(self) -> None:
+        if self._task is not None and not self._task.done():
+            self._again = True
+        else:
+            self._task = asyncio.get_running_loop().create_task(self._run(), name=self._name)
+
+    async def _run(self) -> None:
+        self._again = True
+        while self._again:
+            self._again = False
+            try:
+                await self._job()
+            except Exception:  # logged here: no one awaits this task until the service stops
+                log.exception("%s failed", self._name)
+
+    async def wait(self) -> None:
+        """Until the run in progress, and the one asked for meanwhile, have ended."""
+        while self._task is not None and not self._task.done():
+            await asyncio.wait({self._task})
 
 
 @dataclass(frozen=True, slots=True)

@@ -78,17 +78,20 @@ class Due:
 class ScheduleStats:
     """Counts since start for `/metrics`, and for the summary line since its last one."""
 
-    started: int = 0  # checks started
-    late: int = 0  # ... of which past their deadline
-    coalesced: int = 0  # due runs that found their source queued or being checked
+    late: int = 0  # checks started past their deadline
+    coalesced: int = 0  # due runs served by a check of their source queued, running or later
     lag_counts: list[int] = field(default_factory=lambda: [0] * (len(LAG_BUCKETS) + 1))
     lag_sum: float = 0.0
-    queued: int = 0  # due sources waiting for a check task now
-    checking: int = 0  # checks running now
+    queued: Callable[[], int] = lambda: 0  # due sources waiting for a check task now
+    checking: Callable[[], int] = lambda: 0  # checks running now
     _reported: tuple[int, int] = (0, 0)  # late, coalesced at the last summary line
 
+    @property
+    def started(self) -> int:
+        """Checks started (each one's lag is in one bucket)."""
+        return sum(self.lag_counts)
+
     def lag(self, seconds: float) -> None:
-        self.started += 1
         self.lag_sum += seconds
         self.lag_counts[next((i for i, b in enumerate(LAG_BUCKETS) if seconds <= b), -1)] += 1
 
@@ -134,14 +137,19 @@ class Timetable:
             heapq.heappop(self._heap)
         return self._heap[0][0] if self._heap else None
 
-    def pop_due(self, now: datetime) -> list[tuple[str, datetime]]:
-        """The sources due at `now` with their due times, each rescheduled from its due time
-        (one that is due again already comes once more: the queue coalesces it)."""
+    def pop_due(self, now: datetime) -> list[tuple[str, datetime, int]]:
+        """The sources due at `now`: each one's due time and how many of its runs after that
+        one are past too (after a stall: one offer serves them all), each rescheduled to its
+        first due time after `now`."""
         out = []
         while (due := self.next_due()) is not None and due <= now:
             _due, _seq, name = heapq.heappop(self._heap)
-            out.append((name, due))
-            after = self._plans[name].trigger.get_next_fire_time(due, now)
+            trigger, missed = self._plans[name].trigger, 0
+            after = trigger.get_next_fire_time(due, now)
+            while after is not None and after <= now:
+                missed += 1
+                after = trigger.get_next_fire_time(after, now)
+            out.append((name, due, missed))
             if after is None:  # the trigger ended
                 self.remove(name)
             else:
@@ -204,7 +212,9 @@ class Dispatcher:
         self.clock = clock
         self.timetable = Timetable()
         self.queue = DueQueue()
-        self.stats = ScheduleStats()
+        self.stats = ScheduleStats(
+            queued=lambda: len(self.queue), checking=lambda: len(self._checking)
+        )
         self._size = tasks
         self._seq = itertools.count()
         self._last_start: dict[str, datetime] = {}
@@ -249,7 +259,8 @@ class Dispatcher:
         while True:
             self._wake.clear()
             try:
-                for name, due in self.timetable.pop_due(self.clock()):
+                for name, due, missed in self.timetable.pop_due(self.clock()):
+                    self.stats.coalesced += missed
                     self._offer(name, due)
             except Exception:  # a bug here must not end all scheduling without a word
                 log.exception("schedule: cannot tell which sources are due; trying again")
@@ -272,20 +283,17 @@ class Dispatcher:
         if not self.queue.offer(Due(deadline, next(self._seq), name, due)):
             self.stats.coalesced += 1
             log.debug("source %s: due while queued or being checked; coalesced", name)
-        self.stats.queued = len(self.queue)
 
     async def _check_loop(self) -> None:
         task = asyncio.current_task()
         assert task is not None
         while not self._closed:
             item = await self.queue.take()
-            self.stats.queued = len(self.queue)
             plan = self.timetable.plan(item.name)
             if plan is None:  # removed since it was queued
                 self.queue.done(item.name)
                 continue
             self._checking.add(task)
-            self.stats.checking = len(self._checking)
             self._started(item)
             try:
                 await self.check(plan.job)
@@ -293,7 +301,6 @@ class Dispatcher:
                 log.exception("source %s: the check failed", item.name)
             finally:
                 self._checking.discard(task)
-                self.stats.checking = len(self._checking)
                 held = self.queue.done(item.name)
                 if held is not None and not self._closed:
                     self._offer(item.name, held)

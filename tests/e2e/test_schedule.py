@@ -19,6 +19,7 @@ import pytest
 from sqlmodel import func, select
 
 from pipeline.config import Config
+from pipeline.demo.loopback import LoopbackHTTPServer
 from pipeline.metrics import ScheduleCollector, exposition, metrics_registry
 from pipeline.service import App, open_app, serve
 from storage.db import make_engine, session_factory
@@ -182,3 +183,78 @@ def test_checks_that_cannot_keep_up_are_logged_and_counted_as_late(
     assert f"figwatch_schedule_late_total {float(stats.late)}" in metrics
     assert f"figwatch_schedule_lag_seconds_count {float(stats.started)}" in metrics
     assert server.peak == 1
+
+
+class SlowHook:
+    """A webhook receiver on 127.0.0.1 that holds each POST until `release` is set (or
+    `hold` seconds), noting when each one came."""
+
+    def __init__(self, hold: float) -> None:
+        self.release = threading.Event()
+        self.arrived: list[float] = []
+        sink = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+                self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                sink.arrived.append(time.monotonic())
+                sink.release.wait(hold)
+                self.send_response(200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+                pass
+
+        self.httpd = LoopbackHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/hook"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.release.set()
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def test_a_slow_alert_delivery_does_not_hold_up_the_checks(
+    http_server: LoopbackServer, tmp_path: Path
+) -> None:
+    """One check slot. A story page whose toll rises raises an alert, and the webhook takes
+    five seconds to answer it; a page due every second is still checked every second meanwhile.
+    (When a check awaited the drain of its alerts, the delivery held the only check slot and
+    the frequent page waited for the webhook: a gap of five seconds.)"""
+    tolls = iter(range(10, 1000, 7))  # checked every 2 s (below): a new toll each time
+
+    def story(handler: BaseHTTPRequestHandler, server: LoopbackServer) -> None:
+        send_html(handler, f"<p>{next(tolls)} people were killed in the blast.</p>".encode())
+
+    arrivals = Arrivals(hold=lambda path: 0.0)
+    fast = http_server.add("/fast", handler=arrivals)
+    hook = SlowHook(hold=5.0)
+    try:
+        config = Config.model_validate(
+            {
+                "database": f"sqlite:///{tmp_path / 'fw.db'}",
+                "defaults": {"every": "1h", "jitter": "0s"},
+                "fetch": {"allow_private": True, "robots": False, "in_flight": 1, "workers": 0},
+                "sources": [
+                    {
+                        "name": "story",
+                        "url": http_server.add("/story", handler=story),
+                        "every": "2s",
+                    },
+                    {"name": "fast", "url": fast, "every": "1s"},
+                ],
+                "alerts": [{"type": "webhook", "name": "desk", "url": hook.url}],
+            }
+        )
+        _run_until(config, lambda: bool(hook.arrived) and time.monotonic() > hook.arrived[0] + 4.0)
+    finally:
+        hook.close()
+
+    assert hook.arrived, "the rising toll raised no alert"
+    during = [t for t in arrivals.times["/fast"] if hook.arrived[0] <= t <= hook.arrived[0] + 4.0]
+    # Checked about every second while the delivery waited on the webhook: not held behind it.
+    assert len(during) >= 3, (during, hook.arrived)

@@ -35,18 +35,23 @@ def test_due_sources_come_in_due_order_and_each_is_rescheduled_from_its_due_time
     table.add(plan("b"), at(5))
     table.add(plan("a"), at(2))
     table.add(plan("c"), at(30))
-    assert table.pop_due(at(10)) == [("a", at(2)), ("b", at(5))]
+    assert table.pop_due(at(10)) == [("a", at(2), 0), ("b", at(5), 0)]
     assert table.pop_due(at(10)) == []
     assert table.next_due() == at(30)
     # a's next run is a minute after it was due, not after it was popped
-    assert table.pop_due(at(62)) == [("c", at(30)), ("a", at(62))]
+    assert table.pop_due(at(62)) == [("c", at(30), 0), ("a", at(62), 0)]
 
 
-def test_a_timetable_behind_by_several_intervals_yields_each_missed_due_time() -> None:
+def test_a_timetable_behind_by_several_intervals_offers_a_source_once_for_all_it_missed() -> None:
+    """After a stall (a suspended laptop, a blocked loop) a source due every 10 s that is 25 s
+    behind is offered once, with its two later missed runs counted, and is next due at its
+    first due time after now: not offered three times over."""
     table = Timetable()
     table.add(plan("a", seconds=10), at(0))
-    assert table.pop_due(at(25)) == [("a", at(0)), ("a", at(10)), ("a", at(20))]
+    table.add(plan("b", seconds=60), at(20))
+    assert table.pop_due(at(25)) == [("a", at(0), 2), ("b", at(20), 0)]
     assert table.next_due() == at(30)
+    assert table.pop_due(at(30)) == [("a", at(30), 0)]
 
 
 def test_removed_and_rescheduled_sources_leave_no_stale_due_times() -> None:
@@ -55,7 +60,7 @@ def test_removed_and_rescheduled_sources_leave_no_stale_due_times() -> None:
     table.add(plan("b"), at(2))
     table.remove("a")
     table.add(plan("b", seconds=5), at(3))  # rescheduled: the due time at 2 s no longer counts
-    assert table.pop_due(at(9)) == [("b", at(3)), ("b", at(8))]
+    assert table.pop_due(at(9)) == [("b", at(3), 1)]
     assert table.plan("a") is None and len(table) == 1
 
 
@@ -64,7 +69,7 @@ def test_many_reloads_keep_the_heap_bounded() -> None:
     for i in range(1000):
         table.add(plan("a"), at(i))
     assert len(table._heap) <= 2 * len(table) + 65
-    assert table.pop_due(at(999)) == [("a", at(999))]
+    assert table.pop_due(at(999)) == [("a", at(999), 0)]
 
 
 def test_deadline_is_the_last_check_plus_interval_and_jitter() -> None:

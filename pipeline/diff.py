@@ -269,7 +269,40 @@ def _pair(previous: Mapping[str, Known], current: Mapping[str, Figure]) -> dict[
         if len(olds) == 1 and sum(_same_claimant(olds[0], k) for k in fresh) == 1:
             pairs[key] = olds[0]
             vanished.remove(olds[0])
+    fresh = [k for k in fresh if k not in pairs]
+    for key in fresh:
+        olds = [k for k in vanished if _relabelled(k, previous[k], key, current[key])]
+        if len(olds) == 1 and [
+            k for k in fresh if _relabelled(olds[0], previous[olds[0]], k, current[k])
+        ] == [key]:
+            pairs[key] = olds[0]
+            vanished.remove(olds[0])
     return pairs
+
+
+# Categories one toll is read as from one wording to the next ("2,500 soldiers were killed or
+# wounded" merged into the sentence before: "killed"): each with its union, never with the other.
+_NESTED_CATEGORIES = (
+    frozenset({"killed", "killed_or_wounded"}),
+    frozenset({"wounded", "killed_or_wounded"}),
+)
+
+
+def _relabelled(old_key: str, old: Known, new_key: str, new: Figure) -> bool:
+    """`new` restates `old`'s value under an identity that differs in one part only: its group
+    named otherwise (a rewrite naming the unit, the subject taken from another clause), or
+    its category read as killed (or wounded) one time and killed-or-wounded the other. Exactly
+    the same value, by the same or a compatible claimant: a rewording, not a new figure. A
+    value that moves, or missing that became killed, is news and is not paired so."""
+    if (old.value, old.value_max) != (new.value, new.value_max):
+        return False
+    old_category, old_subject, old_claimant = _parts(old_key)
+    new_category, new_subject, new_claimant = _parts(new_key)
+    if not _nested(old_claimant, new_claimant):
+        return False
+    if old_category == new_category:
+        return old_subject != new_subject
+    return old_subject == new_subject and {old_category, new_category} in _NESTED_CATEGORIES
 
 
 def _same_claimant(old_key: str, new_key: str) -> bool:

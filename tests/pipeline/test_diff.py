@@ -236,11 +236,45 @@ def test_a_toll_whose_group_is_named_or_unnamed_in_a_rewrite_is_the_same_figure(
     # "270 were killed" after "the enemy lost 270 killed", then the sentence order changes
     assert _alerted([_by(270, "enemy")], [_by(270, "people")]) == []
     assert _alerted([_by(270, "people")], [_by(270, "enemy")]) == []
-    # a group named and another group: a figure removed, a new one
-    assert [k for k, _, _ in _alerted([_by(270, "enemy")], [_by(270, "civilians")])] == [
+    # another group with another value: a figure removed, a new one
+    assert [k for k, _, _ in _alerted([_by(270, "enemy")], [_by(40, "civilians")])] == [
         "new",
         "removed",
     ]
+
+
+def test_one_value_restated_under_an_identity_that_differs_in_one_part_is_a_rewording() -> None:
+    """A rewrite that takes the subject from another clause, or reads one toll as killed here
+    and killed-or-wounded there, restates the same value: recorded under its new key, silently.
+    """
+    battalion, infantry = _by(509, "battalion", "army"), _by(509, "16th infantry", "army")
+    assert _alerted([battalion], [infantry]) == []
+    assert _alerted([_by(118, "rebels"), _by(4, "police")], [_by(118, "fighters")]) == [
+        ("removed", None, 4)
+    ]
+    flipped = dataclasses.replace(battalion, category=Category.KILLED_OR_WOUNDED)
+    assert _alerted([battalion], [flipped]) == []
+    [moved] = diff(
+        {"killed|battalion|army": known(battalion, "killed|battalion|army")}, keyed([flipped])
+    )
+    assert (moved.kind, moved.old_key, moved.key) == (
+        "moved",
+        "killed|battalion|army",
+        "killed_or_wounded|battalion|army",
+    )
+    # not a rewording: two parts differ, a value that moved, missing people
+    # now counted dead, killed read as wounded (a correction), two candidates for one value
+    assert len(_alerted([battalion], [_by(509, "civilians", "rebels")])) == 2
+    # (the only vanished and only new toll of one claimant: one figure that changed, as before)
+    assert _alerted([battalion], [dataclasses.replace(infantry, value=510)]) == [
+        ("changed", 509, 510)
+    ]
+    missing = dataclasses.replace(battalion, category=Category.MISSING)
+    assert len(_alerted([missing], [battalion])) == 2
+    wounded = dataclasses.replace(battalion, category=Category.WOUNDED)
+    assert len(_alerted([battalion], [wounded])) == 2
+    twice = [infantry, _by(509, "militia", "army")]
+    assert [k for k, _, _ in _alerted([battalion], twice)] == ["new", "new", "removed"]
 
 
 def test_a_toll_that_gains_the_claimant_of_a_second_toll_keeps_both() -> None:

@@ -5,22 +5,14 @@ for these tests."""
 
 from __future__ import annotations
 
-from pipeline.diff import Known, diff, keyed
+from bench.identity import alerts
 from pipeline.figures import find_figures
 
 
 def _alerts(before: str, after: str) -> list[tuple[str, str, int]]:
-    """(kind, category, value) of each alerting change from `before` to `after`."""
-    prev = {k: Known.stated(k, f) for k, f in keyed(find_figures(before)).items()}
-    out: list[tuple[str, str, int]] = []
-    for c in diff(prev, keyed(find_figures(after))):
-        if not c.alerts:
-            continue  # a figure under a new key, same value, or never announced: no alert
-        if c.new is not None:
-            out.append((c.kind, c.new.category.value, c.new.value))
-        elif c.old is not None:
-            out.append((c.kind, c.old.category, c.old.value))
-    return sorted(out)
+    """(kind, category, value) of each alerting change from `before` to `after` (a figure under
+    a new key with the same value, or one never announced, raises none)."""
+    return sorted((kind, key.split("|", 1)[0], value) for kind, key, value in alerts(before, after))
 
 
 FLOOD_V1 = (

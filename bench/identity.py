@@ -14,17 +14,29 @@ raise no alert; the command counts, per kind of edit, the passages where one was
 Reading order can change what a sentence means ("It lost 509" names the unit before it), so
 swap, merge and cut are measures, not guarantees; the first three are held at zero by
 tests/figures/test_identity_edits.py. Default files: news.jsonl and dev.jsonl of ../shared/data.
+
+Then edits that do change figures, each with the alerts it should raise, scored as alert
+precision (raised alerts that were expected) and recall (expected alerts that were raised):
+
+- update: the first toll written in digits (stated once in its sentence) rises by about a
+  tenth; one `changed` alert of that figure, to the new value, and no other;
+- add: a paragraph of ours stating one new toll is added at the end; one `new` alert, no other;
+- drop: the last sentence that states figures is removed (a passage of two sentences or more);
+  a `removed` alert for each value it stated that the rest of the text no longer states, and
+  no other alert.
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from pipeline.diff import Known, diff, keyed
-from pipeline.figures import find_figures
+from pipeline.diff import Known, compatible, diff, keyed
+from pipeline.figures import Figure, find_figures
 from pipeline.figures.sentences import split_sentences
 
 DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
@@ -131,6 +143,99 @@ def spurious(
     return tried, wrong
 
 
+Alert = tuple[str, str, int]  # kind, category, value
+# A changing edit: the edited text and the alerts it should raise, or None when it does not apply.
+Change = Callable[[str], tuple[str, list[Alert]] | None]
+# A value no passage of news.jsonl or dev.jsonl states: one equal to a toll of the text would be
+# read as that toll restated (a count of "people" matches any group), which is no new figure.
+ADDED = (
+    "In a separate incident on Thursday, 613 miners were injured when a shaft flooded in Norvale."
+)
+
+
+def _digits(value: int, written: str) -> str:
+    return f"{value:,}" if "," in written else str(value)
+
+
+def update(text: str) -> tuple[str, list[Alert]] | None:
+    for figure in find_figures(text):
+        if figure.value_max is not None or figure.value < 2:
+            continue
+        sentence = text[figure.start : figure.end]
+        found = [
+            m
+            for m in re.finditer(
+                r"(?<![\d,.])\d{1,3}(?:,\d{3})+(?![\d,]\d)|(?<![\d,.])\d+(?![\d,.]\d)", sentence
+            )
+            if int(m.group().replace(",", "")) == figure.value
+        ]
+        if len(found) != 1:
+            continue
+        stated = {f.value for f in find_figures(text) if f.category == figure.category}
+        risen = next(
+            v for v in itertools.count(figure.value + max(1, figure.value // 10)) if v not in stated
+        )  # not a value the text states already: that would read as a toll restated
+        at = figure.start + found[0].start()
+        edited = text[:at] + _digits(risen, found[0].group()) + text[at + len(found[0].group()) :]
+        return edited, [("changed", figure.category.value, risen)]
+    return None
+
+
+def add(text: str) -> tuple[str, list[Alert]] | None:
+    return f"{text}\n\n{ADDED}", [("new", "wounded", 613)]
+
+
+def drop(text: str) -> tuple[str, list[Alert]] | None:
+    figures = find_figures(text)
+    spans = split_sentences(text)
+    if len(spans) < 2:
+        return None
+    for start, end in reversed(spans):
+        gone = keyed(f for f in figures if start <= f.start < end)
+        if gone:
+            edited = text[:start] + text[end:]
+            left = keyed(find_figures(edited))
+            expected = [
+                ("removed", f.category.value, f.value)
+                for key, f in gone.items()
+                if not any(_restated(key, f, k, g) for k, g in left.items())
+            ]
+            return edited, expected
+    return None
+
+
+def _restated(key: str, figure: Figure, other_key: str, other: Figure) -> bool:
+    """`other` states `figure`'s value under a compatible identity (pipeline.diff.compatible)."""
+    same = (figure.value, figure.value_max) == (other.value, other.value_max)
+    return same and compatible(key.split("#", 1)[0], other_key.split("#", 1)[0])
+
+
+CHANGES: dict[str, Change] = {"update": update, "add": add, "drop": drop}
+
+
+def scored(
+    paths: list[Path], change: Change
+) -> tuple[int, int, int, int, list[tuple[str, list[Alert], list[Alert]]]]:
+    """(passages tried, alerts raised, alerts expected, alerts both, the passages whose alerts
+    were not exactly the expected ones with (expected, raised))."""
+    tried = raised = expected = right = 0
+    wrong = []
+    for ident, text in passages(paths):
+        edit = change(text)
+        if edit is None:
+            continue
+        edited, want = edit
+        tried += 1
+        got = sorted(
+            (kind, key.split("|", 1)[0], value) for kind, key, value in alerts(text, edited)
+        )
+        raised, expected = raised + len(got), expected + len(want)
+        right += sum(min(got.count(a), want.count(a)) for a in set(want))
+        if got != sorted(want):
+            wrong.append((ident, sorted(want), got))
+    return tried, raised, expected, right, wrong
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m bench.identity", description=__doc__.split("\n")[0]
@@ -151,6 +256,15 @@ def main(argv: list[str] | None = None) -> int:
         if args.verbose:
             for ident, raised in wrong:
                 print(f"    {ident}: {raised}")
+    print(f"\n{'edit':<12}{'passages':>9}{'exact':>9}{'precision':>11}{'recall':>8}")
+    for name, change in CHANGES.items():
+        tried, raised, expected, right, missed = scored(paths, change)
+        exact = (tried - len(missed)) / max(tried, 1)
+        precision, recall = right / max(raised, 1), right / max(expected, 1)
+        print(f"{name:<12}{tried:>9}{exact:>9.1%}{precision:>11.3f}{recall:>8.3f}")
+        if args.verbose:
+            for ident, want, got in missed:
+                print(f"    {ident}: expected {want}, raised {got}")
     return 0
 
 

@@ -81,7 +81,7 @@ def keyed(figures: Iterable[Figure]) -> dict[str, Figure]:
 
     Pages state one figure many times (headline, lede, body); repeats of the same value under one
     identity collapse into the first, and so does the same value restated under a compatible
-    identity (`_compatible`: "soldiers" then "Ukrainian soldiers", no claimant then "ministry"),
+    identity (`compatible`: "soldiers" then "Ukrainian soldiers", no claimant then "ministry"),
     so that a rewrite dropping either statement is no removal. Distinct values under one
     identity (two unnamed groups of "people" in one article) stay apart by their order of
     appearance.
@@ -119,11 +119,39 @@ def align(previous: Mapping[str, Known], current: Mapping[str, Figure]) -> dict[
         if old.active:
             known_keys.setdefault(_base(key), []).append(key)
     if all(len(keys) == 1 and len(known_keys.get(b, ())) <= 1 for b, keys in bases.items()):
-        return dict(current)  # no identity states two values: nothing to align
+        return _headline_first(previous, current)  # no identity states two values
     new_key: dict[str, str] = {}
     for base, keys in bases.items():
         new_key.update(_align_identity(base, keys, known_keys.get(base, []), previous, current))
-    return {new_key[key]: current[key] for key in current}
+    return _headline_first(previous, {new_key[key]: current[key] for key in current})
+
+
+def _headline_first(
+    previous: Mapping[str, Known], current: Mapping[str, Figure]
+) -> dict[str, Figure]:
+    """`current`, where a headline updated before its body under a slightly other identity
+    ("315 students, the headteacher said" above "287 students, the school headteacher said",
+    the body unchanged) takes the known figure's key: one `changed` alert, the body's old value
+    kept silently under the new key, as `align` does within one identity. Only a new value
+    stated before the unchanged one: a new toll further down is a new figure."""
+    out = dict(current)
+    for key, figure in current.items():
+        was = previous.get(key)
+        if (was is not None and was.active) or _restates(key, figure, previous):
+            continue
+        for known_key, old in previous.items():
+            body = out.get(known_key)
+            if (
+                body is not None
+                and known_key != key
+                and old.active
+                and (body.value, body.value_max) == (old.value, old.value_max)
+                and body.start > figure.start
+                and compatible(known_key, key)
+            ):
+                out[known_key], out[key] = figure, body
+                break
+    return out
 
 
 def _align_identity(
@@ -156,7 +184,7 @@ def _align_identity(
     nearby = {
         (old.value, old.value_max)
         for key, old in previous.items()
-        if old.active and _compatible(key, base)
+        if old.active and compatible(key, base)
     }
     if _alerts(out, olds, nearby, previous, current) < _alerts(
         in_place, olds, nearby, previous, current
@@ -188,7 +216,7 @@ def _restated(
     base: str, value: tuple[int, int | None], seen: Mapping[str, set[tuple[int, int | None]]]
 ) -> bool:
     """`value` was already kept under another identity compatible with `base`."""
-    return any(value in values and _compatible(key, base) for key, values in seen.items())
+    return any(value in values and compatible(key, base) for key, values in seen.items())
 
 
 def _differs(old: Known, new: Figure) -> bool:
@@ -242,7 +270,7 @@ def diff_aligned(
 def _restates(key: str, figure: Figure, previous: Mapping[str, Known]) -> bool:
     value = (figure.value, figure.value_max)
     return any(
-        old.active and (old.value, old.value_max) == value and _compatible(old_key, key)
+        old.active and (old.value, old.value_max) == value and compatible(old_key, key)
         for old_key, old in previous.items()
     )
 
@@ -252,14 +280,14 @@ def _pair(previous: Mapping[str, Known], current: Mapping[str, Figure]) -> dict[
 
     A rewritten attribution or a reworded subject is one change of a figure, not a removal
     plus a new figure. So a key never seen before takes over a vanished figure of its category
-    whose subject and claimant are compatible (`_compatible`); failing that, the only vanished
+    whose subject and claimant are compatible (`compatible`); failing that, the only vanished
     figure of its category by the same claimant, when it is also the only new one.
     """
     vanished = [k for k, old in previous.items() if old.active and k not in current]
     fresh = [k for k in current if k not in previous]
     pairs: dict[str, str] = {}
     for key in fresh:
-        match = next((k for k in vanished if _compatible(k, key)), None)
+        match = next((k for k in vanished if compatible(k, key)), None)
         if match is not None:
             pairs[key] = match
             vanished.remove(match)
@@ -311,7 +339,7 @@ def _same_claimant(old_key: str, new_key: str) -> bool:
     return old_category == new_category and bool(old_claimant) and old_claimant == new_claimant
 
 
-def _compatible(old_key: str, new_key: str) -> bool:
+def compatible(old_key: str, new_key: str) -> bool:
     old_category, old_subject, old_claimant = _parts(old_key)
     new_category, new_subject, new_claimant = _parts(new_key)
     if old_category != new_category:

@@ -281,3 +281,16 @@ def test_a_toll_that_gains_the_claimant_of_a_second_toll_keeps_both() -> None:
     # a caption cut from the page: the first toll is now read as the agency's too
     before = [_by(78, "people"), _by(68, "people", "agency")]
     assert _alerted(before, [_by(78, "people", "agency"), _by(68, "people", "agency")]) == []
+
+
+def test_a_headline_updated_before_its_body_under_a_slightly_other_identity_is_one_change() -> None:
+    """The body's toll named its claimant in full ("the school's headteacher"), the headline
+    shortly ("the headteacher"): one figure. The desk raises the headline first: one change of
+    that figure, and the body's old value kept without an alert, as within one identity."""
+    body = _by(287, "students", "school headteacher")
+    headline = dataclasses.replace(_by(315, "students", "headteacher"), start=0)
+    body = dataclasses.replace(body, start=120)
+    assert _alerted([body], [headline, body]) == [("changed", 287, 315)]
+    # A new toll further down the page is a new figure, not a change of the one above it.
+    below = dataclasses.replace(_by(30, "students", "headteacher"), start=400)
+    assert _alerted([body], [body, below]) == [("new", None, 30)]

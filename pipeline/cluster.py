@@ -40,7 +40,7 @@ from procrastinate.exceptions import AlreadyEnqueued, ConnectorException
 from procrastinate.jobs import JobDeferrer, Status
 from procrastinate.tasks import Task
 from procrastinate.worker import Worker
-from sqlalchemy import String, cast, column, func, select, table
+from sqlalchemy import Select, literal_column, select, table, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -61,13 +61,10 @@ TICK = 1.0  # seconds: the longest the deferrer sleeps, so a reload is planned w
 POLL = 1.0  # seconds between looks for jobs a lock held back (new jobs are notified at once)
 RESTART = 2.0  # seconds before a worker that failed is started again
 POOL = 6  # procrastinate's connections per instance (one listens for new jobs)
-# The leader: the live worker (heartbeat within stalled_after) that registered first.
-LEADER = """
-SELECT min(id) AS leader FROM procrastinate_workers
-WHERE last_heartbeat > now() - make_interval(secs => %(seconds)s)
-"""
-# The workers alive: a delivery claimed by any other is put back (alerts.outbox.release_claims).
-_WORKERS = table("procrastinate_workers", column("id"), column("last_heartbeat"))
+# A live worker: its heartbeat within stalled_after ({} is where that many seconds go).
+_ALIVE = "last_heartbeat > now() - make_interval(secs => {})"
+# The leader: the live worker that registered first.
+LEADER = f"SELECT min(id) AS leader FROM procrastinate_workers WHERE {_ALIVE.format('%(seconds)s')}"
 WAITING = """
 SELECT queueing_lock FROM procrastinate_jobs WHERE status = 'todo' AND queue_name = %(queue)s
 """
@@ -367,8 +364,11 @@ class Cluster:
         """Put back the alerts a stopped instance was sending, to be sent by the live ones now
         rather than when its lease runs out (minutes); returns how many."""
         stalled = self.app.config.cluster.stalled_after.total_seconds()
-        alive = select(cast(_WORKERS.c.id, String)).where(
-            _WORKERS.c.last_heartbeat > func.now() - func.make_interval(0, 0, 0, 0, 0, 0, stalled)
+        # The workers alive: a delivery claimed by any other is put back.
+        alive: Select[Any] = (
+            select(literal_column("id::text"))
+            .select_from(table("procrastinate_workers"))
+            .where(text(_ALIVE.format(":seconds")).bindparams(seconds=stalled))
         )
         with self.app.session_factory() as session, session.begin():
             released = release_claims(session, alive, self.app.clock())

@@ -206,7 +206,8 @@ def _alerts(
     for key, to in assigned.items():
         value = (current[key].value, current[key].value_max)
         if to in olds:
-            count += (previous[to].value, previous[to].value_max) != value
+            was = previous[to]
+            count += (was.value, was.value_max) != value and (was.announced or value not in nearby)
         else:
             count += value not in nearby
     return count
@@ -248,7 +249,12 @@ def diff_aligned(
     for key, figure in current.items():
         old = previous.get(key)
         if old is not None and old.active:
-            if _differs(old, figure):
+            if not _differs(old, figure):
+                continue
+            if not old.announced and _restates(key, figure, previous):
+                # a value left behind catching up with one announced: still not news
+                changes.append(FigureChange("moved", key, old, figure))
+            else:
                 changes.append(FigureChange("changed", key, old, figure))
         elif key in pairs:
             was = previous[pairs[key]]

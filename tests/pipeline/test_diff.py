@@ -294,3 +294,26 @@ def test_a_headline_updated_before_its_body_under_a_slightly_other_identity_is_o
     # A new toll further down the page is a new figure, not a change of the one above it.
     below = dataclasses.replace(_by(30, "students", "headteacher"), start=400)
     assert _alerted([body], [body, below]) == [("new", None, 30)]
+
+
+def test_a_value_left_behind_that_catches_up_as_the_headline_moves_on_is_no_alert() -> None:
+    """Headline and body say 31; the headline goes to 35 (one change, the body's 31 kept
+    unannounced); then the headline goes to 40 as the body reaches 35: one change, 35 -> 40.
+    The body's move from 31 to 35 only repeats what was announced."""
+    ministry = [_by(31, "people", "ministry")]
+    stored = {k: known(f, k) for k, f in keyed(ministry).items()}
+    for headline, body, want in [(35, 31, [("changed", 31, 35)]), (40, 35, [("changed", 35, 40)])]:
+        now = keyed([_by(headline, "people", "ministry"), _by(body, "people", "ministry")])
+        changes = diff(stored, now)
+        alerted = [
+            (c.kind, c.old and c.old.value, c.new and c.new.value) for c in changes if c.alerts
+        ]
+        assert alerted == want
+        stored = {
+            c.key: dataclasses.replace(known(c.new, c.key), announced=c.announces)
+            for c in changes
+            if c.new is not None
+        } | {k: v for k, v in stored.items() if k in now and k not in {c.key for c in changes}}
+    # a value left behind that moves to one never stated is still a change
+    now = keyed([_by(40, "people", "ministry"), _by(37, "people", "ministry")])
+    assert [c.kind for c in diff(stored, now) if c.alerts] == ["changed"]

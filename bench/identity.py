@@ -9,7 +9,9 @@ raise no alert; the command counts, per kind of edit, the passages where one was
 - paragraphs: each sentence made a paragraph of its own;
 - swap: the last two sentences trade places;
 - cut: the first sentence that states no figure is removed;
-- merge: two adjacent sentences that both state figures joined by a semicolon.
+- merge: two adjacent sentences that both state figures joined by a semicolon;
+- reword: words swapped for their synonyms as a desk rewording does ("injured" and "wounded",
+  "were killed" and "died", "at least" and "no fewer than", "said" and "stated").
 
 Reading order can change what a sentence means ("It lost 509" names the unit before it), so
 swap, merge and cut are measures, not guarantees; the first three are held at zero by
@@ -95,6 +97,21 @@ def merge(text: str) -> str | None:
     return None
 
 
+_SYNONYMS = {
+    "injured": "wounded",
+    "wounded": "injured",
+    "were killed": "died",
+    "at least": "no fewer than",
+    "said": "stated",
+}
+_SYNONYM = re.compile(r"\b(?:" + "|".join(_SYNONYMS) + r")\b")
+
+
+def reword(text: str) -> str | None:
+    edited = _SYNONYM.sub(lambda m: _SYNONYMS[m.group()], text)
+    return edited if edited != text else None
+
+
 EDITS: dict[str, Edit] = {
     "lead": lead,
     "tail": tail,
@@ -102,6 +119,7 @@ EDITS: dict[str, Edit] = {
     "cut": cut,
     "swap": swap,
     "merge": merge,
+    "reword": reword,
 }
 
 

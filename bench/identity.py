@@ -22,6 +22,8 @@ precision (raised alerts that were expected) and recall (expected alerts that we
 
 - update: the first toll written in digits (stated once in its sentence) rises by about a
   tenth; one `changed` alert of that figure, to the new value, and no other;
+- update-all: the same toll raised in every sentence that states it (headline and body), as a
+  desk updates a story; one `changed` alert for each identity it was stated under, no other;
 - add: a paragraph of ours stating one new toll is added at the end; one `new` alert, no other;
 - drop: the last sentence that states figures is removed (a passage of two sentences or more);
   a `removed` alert for each value it stated that the rest of the text no longer states, and
@@ -175,28 +177,53 @@ def _digits(value: int, written: str) -> str:
     return f"{value:,}" if "," in written else str(value)
 
 
-def update(text: str) -> tuple[str, list[Alert]] | None:
-    for figure in find_figures(text):
-        if figure.value_max is not None or figure.value < 2:
+_DIGITS = re.compile(r"(?<![\d,.])\d{1,3}(?:,\d{3})+(?![\d,]\d)|(?<![\d,.])\d+(?![\d,.]\d)")
+
+
+def _written(text: str, figure: Figure) -> re.Match[str] | None:
+    """Where `figure`'s value is written in digits in its sentence, if just once."""
+    found = [
+        m
+        for m in _DIGITS.finditer(text, figure.start, figure.end)
+        if int(m.group().replace(",", "")) == figure.value
+    ]
+    return found[0] if len(found) == 1 else None
+
+
+def _rise(text: str, *, everywhere: bool) -> tuple[str, list[Alert]] | None:
+    """The first toll written in digits raised by about a tenth: in its first statement only, or
+    in every statement of it (all of one category and value whose digits can be found)."""
+    figures = find_figures(text)
+    for figure in figures:
+        if figure.value_max is not None or figure.value < 2 or _written(text, figure) is None:
             continue
-        sentence = text[figure.start : figure.end]
-        found = [
-            m
-            for m in re.finditer(
-                r"(?<![\d,.])\d{1,3}(?:,\d{3})+(?![\d,]\d)|(?<![\d,.])\d+(?![\d,.]\d)", sentence
-            )
-            if int(m.group().replace(",", "")) == figure.value
-        ]
-        if len(found) != 1:
-            continue
-        stated = {f.value for f in find_figures(text) if f.category == figure.category}
+        stated = {f.value for f in figures if f.category == figure.category}
         risen = next(
             v for v in itertools.count(figure.value + max(1, figure.value // 10)) if v not in stated
         )  # not a value the text states already: that would read as a toll restated
-        at = figure.start + found[0].start()
-        edited = text[:at] + _digits(risen, found[0].group()) + text[at + len(found[0].group()) :]
-        return edited, [("changed", figure.category.value, risen)]
+        same = [figure]
+        if everywhere:
+            same = [
+                f
+                for f in figures
+                if (f.category, f.value, f.value_max) == (figure.category, figure.value, None)
+            ]
+        spots = {m.start(): m for f in same if (m := _written(text, f)) is not None}
+        edited = text
+        for at in sorted(spots, reverse=True):
+            written = spots[at].group()
+            edited = edited[:at] + _digits(risen, written) + edited[at + len(written) :]
+        changed = keyed(same) if everywhere else {"": figure}
+        return edited, [("changed", figure.category.value, risen)] * len(changed)
     return None
+
+
+def update(text: str) -> tuple[str, list[Alert]] | None:
+    return _rise(text, everywhere=False)
+
+
+def update_all(text: str) -> tuple[str, list[Alert]] | None:
+    return _rise(text, everywhere=True)
 
 
 def add(text: str) -> tuple[str, list[Alert]] | None:
@@ -228,7 +255,12 @@ def _restated(key: str, figure: Figure, other_key: str, other: Figure) -> bool:
     return same and compatible(key.split("#", 1)[0], other_key.split("#", 1)[0])
 
 
-CHANGES: dict[str, Change] = {"update": update, "add": add, "drop": drop}
+CHANGES: dict[str, Change] = {
+    "update": update,
+    "update-all": update_all,
+    "add": add,
+    "drop": drop,
+}
 
 
 def scored(
@@ -269,16 +301,16 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"no such file: {', '.join(missing)}")
     print(f"{'edit':<12}{'passages':>9}{'alerting':>9}{'share':>8}")
     for name, edit in EDITS.items():
-        tried, wrong = spurious(paths, edit)
-        print(f"{name:<12}{tried:>9}{len(wrong):>9}{len(wrong) / max(tried, 1):>8.1%}")
+        tried, alerting = spurious(paths, edit)
+        print(f"{name:<12}{tried:>9}{len(alerting):>9}{len(alerting) / max(tried, 1):>8.1%}")
         if args.verbose:
-            for ident, raised in wrong:
+            for ident, raised in alerting:
                 print(f"    {ident}: {raised}")
     print(f"\n{'edit':<12}{'passages':>9}{'exact':>9}{'precision':>11}{'recall':>8}")
     for name, change in CHANGES.items():
-        tried, raised, expected, right, missed = scored(paths, change)
+        tried, count, expected, right, missed = scored(paths, change)
         exact = (tried - len(missed)) / max(tried, 1)
-        precision, recall = right / max(raised, 1), right / max(expected, 1)
+        precision, recall = right / max(count, 1), right / max(expected, 1)
         print(f"{name:<12}{tried:>9}{exact:>9.1%}{precision:>11.3f}{recall:>8.3f}")
         if args.verbose:
             for ident, want, got in missed:

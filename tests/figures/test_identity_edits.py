@@ -34,7 +34,7 @@ def test_the_measure_sees_a_real_change() -> None:
     ]
 
 
-@pytest.mark.parametrize("edit", ["update", "add", "drop"])
+@pytest.mark.parametrize("edit", ["update", "update-all", "add", "drop"])
 def test_an_edit_that_changes_figures_alerts_what_it_changed_on_real_news(
     shared_dir: Path, edit: str
 ) -> None:
@@ -58,3 +58,11 @@ def test_the_changing_edits_on_a_text_of_ours() -> None:
     edited, want = CHANGES["drop"](text) or ("", [])
     assert "injured" not in edited and want == [("removed", "wounded", 9)]
     assert [kind for kind, _, _ in alerts(text, edited)] == ["removed"]
+
+
+def test_update_all_raises_the_toll_in_headline_and_body_alike() -> None:
+    text = "Storm kills 14 in Kelso\n\nStorms killed 14 people in Kelso on Sunday, officials said."
+    edited, want = CHANGES["update-all"](text) or ("", [])
+    assert edited.count("15") == 2 and "14" not in edited
+    assert want == [("changed", "killed", 15)]
+    assert [(kind, value) for kind, _, value in alerts(text, edited)] == [("changed", 15)]

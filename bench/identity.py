@@ -22,8 +22,8 @@ precision (raised alerts that were expected) and recall (expected alerts that we
 
 - update: the first toll written in digits (stated once in its sentence) rises by about a
   tenth; one `changed` alert of that figure, to the new value, and no other;
-- update-all: the same toll raised in every sentence that states it (headline and body), as a
-  desk updates a story; one `changed` alert for each identity it was stated under, no other;
+- update-all: that number raised wherever the text writes it in digits (headline and body), as
+  a desk updates a story; one `changed` alert for each figure of that value, no other;
 - add: a paragraph of ours stating one new toll is added at the end; one `new` alert, no other;
 - drop: the last sentence that states figures is removed (a passage of two sentences or more);
   a `removed` alert for each value it stated that the rest of the text no longer states, and
@@ -192,29 +192,31 @@ def _written(text: str, figure: Figure) -> re.Match[str] | None:
 
 def _rise(text: str, *, everywhere: bool) -> tuple[str, list[Alert]] | None:
     """The first toll written in digits raised by about a tenth: in its first statement only, or
-    in every statement of it (all of one category and value whose digits can be found)."""
+    wherever the text writes that number (headline and body, as a desk updates a story)."""
     figures = find_figures(text)
     for figure in figures:
-        if figure.value_max is not None or figure.value < 2 or _written(text, figure) is None:
+        first = _written(text, figure)
+        if figure.value_max is not None or figure.value < 2 or first is None:
             continue
-        stated = {f.value for f in figures if f.category == figure.category}
+        stated = {f.value for f in figures}
         risen = next(
             v for v in itertools.count(figure.value + max(1, figure.value // 10)) if v not in stated
         )  # not a value the text states already: that would read as a toll restated
-        same = [figure]
+        spots = [first]
+        changed = [figure]
         if everywhere:
-            same = [
+            spots = [
+                m for m in _DIGITS.finditer(text) if int(m.group().replace(",", "")) == figure.value
+            ]
+            changed = [  # the figures of that value written in digits (ranges too), not "nine"
                 f
                 for f in figures
-                if (f.category, f.value, f.value_max) == (figure.category, figure.value, None)
+                if f.value == figure.value and any(f.start <= m.start() < f.end for m in spots)
             ]
-        spots = {m.start(): m for f in same if (m := _written(text, f)) is not None}
         edited = text
-        for at in sorted(spots, reverse=True):
-            written = spots[at].group()
-            edited = edited[:at] + _digits(risen, written) + edited[at + len(written) :]
-        changed = keyed(same) if everywhere else {"": figure}
-        return edited, [("changed", figure.category.value, risen)] * len(changed)
+        for m in reversed(spots):
+            edited = edited[: m.start()] + _digits(risen, m.group()) + edited[m.end() :]
+        return edited, [("changed", f.category.value, risen) for f in keyed(changed).values()]
     return None
 
 

@@ -8,6 +8,7 @@ import re
 
 from pipeline.figures.cues import (
     COUNTERFACTUAL,
+    DEAD_NOUN_AFTER,
     MODALS,
     NEGATION,
     NOT_A_RATE_AFTER,
@@ -96,7 +97,11 @@ def block_reason(sentence: str, start: int, end: int, np_end: int) -> str | None
         return "a rate"
     if _NEGATION_GATE.may_match(low70) and _negated_before(sentence, start, low70):
         return "negated or denied"
-    if _RELEASE_STEM.search(low40) and _released_before(before40):
+    if (
+        _RELEASE_STEM.search(low40)
+        and _released_before(before40)
+        and not DEAD_NOUN_AFTER.match(sentence, end)  # "handed 60 corpses to relatives"
+    ):
         return "released"
     if (
         _MODAL_HINT_LOWER.search(low40)

@@ -298,6 +298,12 @@ RELEASE_AFTER = re.compile(
     re.IGNORECASE,
 )
 RELEASE_AFTER_LOWER = lower_twin(RELEASE_AFTER)
+# A count of the dead ("60 corpses", "1 000 bodies"): handing them over releases no one
+DEAD_NOUNS = _V.words("dead_nouns")
+DEAD_NOUN_AFTER = re.compile(
+    r"\s+(?:[\w’'-]+\s+){0,2}?(?:" + "|".join(sorted(DEAD_NOUNS)) + r")\b",
+    re.IGNORECASE,
+)
 NEGATION = _V.words("negation")
 COUNTERFACTUAL = _V.words("counterfactual")
 WORDS_RE = re.compile(r"[\w’']+")
@@ -355,7 +361,9 @@ PAREN_OPENERS = re.compile(
     r"|all\s+of\s+them|both|some\s+of\s+them|several\s+of\s+them|of\s+whom|among\s+those"
     # "at least 503 people, the majority of them children, died"
     r"|(?:the\s+)?(?:vast\s+)?(?:majority|bulk)\s+of\s+(?:them|whom)"
-    r"|half\s+of\s+(?:them|whom))\b"
+    r"|half\s+of\s+(?:them|whom)"
+    # "43 of its soldiers, serving as U.N. peacekeepers, have been captured": what they were
+    r"|(?:serving|working|deployed|stationed|posted|employed)\s+(?:as|with|in|for))\b"
     # "five women and one man, all found in the rubble, had died": a closed aside
     r"|\s*all\s+(?=[a-z][^,.;]{0,60},)"
     r"|\s*(?=(?:\d[\d,]*|one|two|three|four|five|six|seven|eight|nine|ten)\s+[a-z][^,.;]{0,60},"

@@ -418,11 +418,13 @@ def _named_in_full(
 _THEY_INCLUDE = re.compile(
     r"\W{0,2}(?:they|these|those|this|that|the\s+(?:dead|victims|wounded|injured|missing|hostages"
     r"|toll|total|figure))\s+"
-    r"(?:include[sd]?|including)\s+"
+    r"(?:include[sd]?|including|comprised?|comprising)\s+"  # "They comprise 271 fighters, ..."
 )
 _N_OF_THEM = re.compile(r"\W{0,2}(?=[\w,]+\s+of\s+(?:them|those)\s+(?:are|were|was)\s)")
 _GROUP_AFTER = re.compile(
-    r"\s+(?:of\s+(?:them|those)\s+(?:are|were|was)\s+)?(?P<who>[a-z]+(?:s|ren|men|people))\b"
+    r"\s+(?:of\s+(?:them|those)\s+(?:are|were|was)\s+)?"
+    # "271 al-Qaida fighters, 64 military personnel": up to two words before the group's noun
+    r"(?P<who>(?:[\w’'-]+\s+){0,2}?(?:[a-z]+(?:s|ren|men)|people|personnel))\b"
     r"(?=\s*(?:[,;.]|and\b|$))"
 )
 
@@ -485,7 +487,7 @@ def _listed_after(
             # "This includes 66,000 civilians, 23,900 people classed as fighters and 15,100
             # members of the police": a later item names its group and goes on
             group = _LIST_ITEM.match(sentence, m.end)
-        if m.start < after - 1 or group is None or group.group("who") in NON_PERSON:
+        if m.start < after - 1 or group is None or group.group("who").split()[-1] in NON_PERSON:
             item_end = -1
             continue
         item_end = m.end

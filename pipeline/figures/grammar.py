@@ -16,6 +16,7 @@ from pipeline.figures.blockers import (
 from pipeline.figures.cues import (
     AUX,
     CATEGORY_OF_STEM,
+    DEAD_NOUNS,
     FORECAST,
     HOLD_VERB,
     ILLNESS,
@@ -363,8 +364,10 @@ def _aux_then_cue(
                 return BLOCKED
             if seen_aux and modal_blocks(seen_aux) and not _hedged_state(seen_aux, text):
                 return BLOCKED
-            if (RELEASE_AFTER_LOWER if low_s else RELEASE_AFTER).match(low_s or sentence, end):
-                return BLOCKED
+            if (RELEASE_AFTER_LOWER if low_s else RELEASE_AFTER).match(
+                low_s or sentence, end
+            ) and text.lower() not in DEAD_NOUNS:
+                return BLOCKED  # not "63 bodies were handed over": the dead are not released
             if cat == K and _may_be_alive(low_s, sentence) and _ALIVE_AFTER.match(sentence, end):
                 return BLOCKED  # "two men presumed dead after ... have turned up alive"
             low_text = text.lower()
@@ -387,6 +390,9 @@ def _aux_then_cue(
             if depth == 0 and low_text in NOUN_CUES:
                 # "148 victims were killed", "ten hostages were executed": the verb decides
                 after = _aux_then_cue(sentence, end, mention_start, 1)
+                dead = low_text in DEAD_NOUNS
+                if after is BLOCKED and dead and RELEASE_AFTER.match(sentence, end):
+                    after = None  # "63 bodies were handed over to relatives": still the dead
                 rel = (RELATIVE_LOWER if low_s else RELATIVE).match(low_s or sentence, end)
                 rel = rel or _CONTACT_RELATIVE.match(sentence, end)  # "hostages it seized ..."
                 main = _aux_then_cue(sentence, rel.end(), mention_start, 1) if rel else None

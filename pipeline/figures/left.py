@@ -194,10 +194,13 @@ def read_left(sentence: str, mention_start: int, np: NounPhrase) -> Reading | No
             cat == C
             and text.startswith(("took", "tak"))
             and (
-                np.head not in HELD_HEADS or not _CAPTOR_SUBJECT.search(sentence, 0, mention_start)
+                np.head not in HELD_HEADS
+                or (" away" not in text and not _CAPTOR_SUBJECT.search(sentence, 0, mention_start))
             )
         ):
-            return None  # "took 3 hours", "the police took 12 suspects": not captives
+            # "took 3 hours", "the police took 12 suspects": not captives; "took away nine
+            # people" carries them off whoever the subject is (cues.toml: took-away)
+            return None
         if text.startswith("destroy") and _DESTROYED_PEOPLE.isdisjoint(np.text.lower().split()):
             return None  # "destroyed 130 tanks": equipment, not personnel
         wanted = np.head in _SOUGHT_NOT_MISSING

@@ -55,16 +55,19 @@ _DIGSCALE = (
     r"(?:\s*\(\s*(?:thousand|million|billion)\s*\)|\s*(?:thousand|million|billion|mln|mn|bn)\b"
     r"|k\b)"
 )
+# Not a digit group's tail (",000" of "1,000"), but a count glued to a word by a comma ("killed
+# in action,14 were fatalities": a missing space in published text)
 NUMBER_RE = re.compile(
-    rf"(?<![\w.,])(?:(?P<d>{_DIGITS})(?P<ds>{_DIGSCALE})?|(?P<w>{_WORDNUM}))(?![\w])",
+    rf"(?<![\w.])(?<![\d.],)(?:(?P<d>{_DIGITS})(?P<ds>{_DIGSCALE})?|(?P<w>{_WORDNUM}))(?![\w])",
     re.IGNORECASE,
 )
 # Scanning: digits on the text as written, word numbers on its lower-cased copy (a regex
 # without IGNORECASE and with a first-letter guard runs several times faster).
-# The same digits written to start on a digit ("\d(?<![\w.,]\d)" is the look-behind moved past
-# it), so the engine jumps from digit to digit instead of trying every position.
+# The same digits written to start on a digit ("\d(?<![\w.]\d)(?<![\d.],\d)" is the look-behind
+# moved past it), so the engine jumps from digit to digit instead of trying every position.
 _DIGITS_FROM_FIRST = (
-    r"\d(?<![\w.,]\d)(?:\d{0,2}(?:,\d{3})+(?!\d)|\d{0,2}(?:[\u00a0\u2009\u202f ]\d{3})+(?!\d|,\d)"
+    r"\d(?<![\w.]\d)(?<![\d.],\d)"
+    r"(?:\d{0,2}(?:,\d{3})+(?!\d)|\d{0,2}(?:[\u00a0\u2009\u202f ]\d{3})+(?!\d|,\d)"
     r"|\d{0,2}(?:\.\d{3}){2,}(?!\d)|\d*)(?:\.\d+)?"
 )
 _DIGIT_SCAN = re.compile(rf"(?P<d>{_DIGITS_FROM_FIRST})(?P<ds>{_DIGSCALE})?(?![\w])", re.IGNORECASE)

@@ -40,6 +40,10 @@ _QUAL_LAST_WORDS = (
     "approximate estimate between as"
 )
 _QUAL_LAST = frozenset(_QUAL_LAST_WORDS.split())
+# "over" as the particle of a verb, not a bound: "handed over 1 000 bodies" is exact
+_PARTICLE_OVER = re.compile(
+    r"\b(?:hand|hands|handed|handing|turn|turns|turned|turning)\s+over\s+$", re.IGNORECASE
+)
 # Matched in place after a count (match(text, pos, endpos)), so no "^".
 _QUAL_AFTER_RE = re.compile(
     r"(?:\s*(?P<plus>\+)|[\s-]*plus\b|\s+or\s+(?P<more>more|above)\b|\s+or\s+so\b(?P<so>)"
@@ -57,6 +61,8 @@ def qualifier_before(before: str) -> tuple[Qualifier, int] | None:
     last_word = tail[tail.rfind(" ") + 1 :].lower().lstrip("\"'“‘(—–-")
     if last_word not in _QUAL_LAST:
         return None  # every qualifier phrase ends in one of these words: skip the regex
+    if last_word == "over" and _PARTICLE_OVER.search(before):
+        return None
     low_before = before.lower()
     same = len(low_before) == len(before)
     qm = (_QUAL_BEFORE_LOWER if same else _QUAL_BEFORE_RE).search(low_before if same else before)

@@ -35,6 +35,7 @@ SCHEMA: dict[str, str] = {
     "person_nouns": "words",
     "generic_heads": "words",
     "one_category_groups": "words",
+    "dead_nouns": "words",
     "org_words": "words",
     "speaker_words": "words",
     "not_speaker": "words",

@@ -267,7 +267,9 @@ def read_right(sentence: str, mention_start: int, np: NounPhrase) -> Reading | N
             return after  # "12 abducted pupils were released", "3 kidnapped men were killed"
     low = lowered(sentence)
     rel = (RELATIVE_LOWER if low else RELATIVE).match(low or sentence, np.end)
-    if rel is not None and _aux_then_cue(sentence, rel.end(), mention_start, 1) is BLOCKED:
+    # "12 guards who had tried to flee were shot dead": the main verb after the relative clause
+    main = _aux_then_cue(sentence, rel.end(), mention_start, 1) if rel is not None else None
+    if main is BLOCKED:
         return BLOCKED  # "300 girls who had been seized ... were freed": the main verb decides
     if np.text and _VERB_WITH_OBJECT.search(np.text):
         return None  # "30 colleagues joined the wounded veterans": the cue is the verb's object
@@ -295,9 +297,8 @@ def read_right(sentence: str, mention_start: int, np: NounPhrase) -> Reading | N
             reading = _aux_then_cue(sentence, comma.end(), mention_start, 1)
             if reading is BLOCKED and _OBJECT_OF_VERB.search(sentence, 0, mention_start):
                 reading = None  # "the boat that sank, killing 17 people, was set to be raised"
-    if reading is None and rel is not None:
-        # "12 guards who had tried to flee were shot dead": the main verb decides
-        reading = _aux_then_cue(sentence, rel.end(), mention_start, 1)
+    if reading is None:
+        reading = main  # the main verb after a relative clause, when nothing before decided
     if reading is None and np.text:
         ing = _ING_PHRASE.match(sentence, np.end)
         if ing is not None:

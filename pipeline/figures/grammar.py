@@ -480,9 +480,16 @@ def _gated_cue(
 _NAME_PREPS = frozenset({"without", "for", "with", "on", "at", "by", "against", "over"})
 
 
+# Participles of capture: before a noun they modify it ("12 abducted pupils"); right after a
+# group's noun phrase they open a reduced relative clause ("240 people kidnapped by Hamas").
+CAPTURED_PARTICIPLES = ("captured", "abducted", "kidnapped", "seized")
+_CAPTURED_WORD = "(?:" + "|".join(CAPTURED_PARTICIPLES) + ")"
 _MODIFIER = re.compile(
-    r"(?:captured|abducted|kidnapped|seized|wounded|injured)(?=\s)", re.IGNORECASE
+    "(?:" + "|".join((*CAPTURED_PARTICIPLES, "wounded", "injured")) + r")(?=\s)", re.IGNORECASE
 )
+_CAPTURED_MODIFIER = re.compile(_CAPTURED_WORD + r"(?=\s)", re.IGNORECASE)
+# The same participle after a whole's noun phrase, closing at a word's end ("kidnapped by")
+CAPTURED_AFTER = re.compile(r"\s*" + _CAPTURED_WORD + r"\b", re.IGNORECASE)
 # Cues of care that say "wounded" only when no illness is named (spec: "hospitalised with wounds")
 _CARE_CUES = ("hospitali", "in ")
 _SURVIVORS = re.compile(r"\bsurviv|\brescued\b", re.IGNORECASE)
@@ -509,7 +516,6 @@ _FREED_HURT = re.compile(
 )
 _HURT_WORDS = re.compile(r"injur|wound|burn")
 _FORMER = re.compile(r"former\b|ex-", re.IGNORECASE)
-_CAPTURED_MODIFIER = re.compile(r"(?:captured|abducted|kidnapped|seized)(?=\s)", re.IGNORECASE)
 _NOT_NAMING = frozenset({"in", "at", "on", "from", "of", "near", "during", "across", "and"})
 _PARTITIVE_NP = frozenset({"of the", "of its", "of their", "of those", "of all the"})
 _OF_THE_BEFORE = re.compile(r"\bof\s+(?:the|its|their|those)\s+$", re.IGNORECASE)
@@ -539,7 +545,7 @@ _AGE_WORDS = frozenset({"age", "aged", "ages"})
 _AGE_BOUND = re.compile(r"\s+(?:or|and)\s+(?:younger|older|under|over|above|below)\b")
 
 
-_REDUCED_RELATIVE = frozenset({"captured", "abducted", "kidnapped", "seized"})
+_REDUCED_RELATIVE = frozenset(CAPTURED_PARTICIPLES)
 # The finite verb later in the same clause, after a participle phrase ("... by pirates have").
 _MAIN_AUX = re.compile(
     r"[^;.,:]{0,100}?\s(?=(?:have|has|had|were|was|are|is|remain|remains|remained)\s)",

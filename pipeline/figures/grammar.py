@@ -48,6 +48,7 @@ from pipeline.figures.cues import (
     counts_things,
     lowered,
 )
+from pipeline.figures.gates import Prefilter
 from pipeline.figures.model import Category, Qualifier
 from pipeline.figures.numbers import NUMBER_WORDS
 from pipeline.figures.rightcues import CUE_FIRST_WORDS, cue_at, token_cue
@@ -366,7 +367,11 @@ def _aux_then_cue(
                 return BLOCKED
             if (RELEASE_AFTER_LOWER if low_s else RELEASE_AFTER).match(low_s or sentence, end):
                 return BLOCKED
-            if cat == K and _may_be_alive(low_s, sentence) and _ALIVE_AFTER.match(sentence, end):
+            if (
+                cat == K
+                and _ALIVE_GATE.may_match(low_s if low_s is not None else sentence.lower())
+                and _ALIVE_AFTER.match(sentence, end)
+            ):
                 return BLOCKED  # "two men presumed dead after ... have turned up alive"
             low_text = text.lower()
             care = low_text.startswith(_CARE_CUES) or "hospital" in low_text
@@ -495,18 +500,14 @@ _CARE_CUES = ("hospitali", "in ")
 _SURVIVORS = re.compile(r"\bsurviv|\brescued\b", re.IGNORECASE)
 
 
-def _may_be_alive(low: str | None, sentence: str) -> bool:
-    """Does the sentence hold a word every _ALIVE_AFTER match holds (a cheap gate)?"""
-    text = low if low is not None else sentence.lower()
-    return "alive" in text or "safe" in text
-
-
 # Later in the clause, the people said dead are found alive
 _ALIVE_AFTER = re.compile(
     r"[^.;]{0,100}?\b(?:have|has|had)\s+(?:since\s+|now\s+)?(?:(?:turned|showed)\s+up|been\s+found)"
     r"\s+(?:alive|safe)\b",
     re.IGNORECASE,
 )
+# Its prefilter, derived from it (gates.Prefilter): the words every match holds
+_ALIVE_GATE = Prefilter(_ALIVE_AFTER)
 # "13 others escaped with minor injuries", "12 rescued earlier were taken to hospitals with
 # minor injuries": a release word, then injuries in the same clause (spec: wounded)
 _FREED_HURT = re.compile(

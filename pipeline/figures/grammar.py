@@ -547,9 +547,11 @@ _AGE_BOUND = re.compile(r"\s+(?:or|and)\s+(?:younger|older|under|over|above|belo
 
 
 _REDUCED_RELATIVE = frozenset(CAPTURED_PARTICIPLES)
+# The finite auxiliaries that open a clause's own verb ("... were killed", "... have been freed")
+_FINITE_AUX = "(?:were|was|are|is|have|has|had)"
 # The finite verb later in the same clause, after a participle phrase ("... by pirates have").
 _MAIN_AUX = re.compile(
-    r"[^;.,:]{0,100}?\s(?=(?:have|has|had|were|was|are|is|remain|remains|remained)\s)",
+    rf"[^;.,:]{{0,100}}?\s(?=(?:{_FINITE_AUX}|remain|remains|remained)\s)",
     re.IGNORECASE,
 )
 _VERB_WITH_OBJECT = re.compile(
@@ -571,8 +573,8 @@ _CONTACT_RELATIVE = re.compile(
     re.IGNORECASE,
 )
 _ING_PHRASE = re.compile(
-    r"\s+[a-z]+ing\s+(?:the|a|an|his|her|their|its)\b[^;.:\d]{0,120}?\s(?=(?:were|was|are|is|have"
-    r"|has|had)\s)",
+    r"\s+[a-z]+ing\s+(?:the|a|an|his|her|their|its)\b[^;.:\d]{0,120}?\s"
+    rf"(?={_FINITE_AUX}\s)",
     re.IGNORECASE,
 )
-_COMMA_AUX = re.compile(r"\s*,\s*(?=(?:were|was|are|is|have|has|had)\b)", re.IGNORECASE)
+_COMMA_AUX = re.compile(rf"\s*,\s*(?={_FINITE_AUX}\b)", re.IGNORECASE)

@@ -328,11 +328,11 @@ _CONCESSION = re.compile(
 _CONCESSIVE_HEADS = ("although", "though", "even", "whereas", "while")
 
 
-def concession(sentence: str) -> re.Match[str] | None:
-    """The opening concessive clause of `sentence` ("Although ..., "), up to the space after its
-    comma, or None."""
-    head = sentence[:12].lstrip(" “\"‘'").lower()
-    return _CONCESSION.match(sentence) if head.startswith(_CONCESSIVE_HEADS) else None
+def concession(sentence: str, pos: int = 0) -> re.Match[str] | None:
+    """The concessive clause opening `sentence` at `pos` ("Although ..., "), up to the space
+    after its comma, or None."""
+    head = sentence[pos : pos + 12].lstrip(" “\"‘'").lower()
+    return _CONCESSION.match(sentence, pos) if head.startswith(_CONCESSIVE_HEADS) else None
 
 
 # "the confidential report, said": a speech noun after a determiner and a word that names no

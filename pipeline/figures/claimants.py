@@ -18,7 +18,7 @@ from pipeline.figures.claimkeys import claimant_key as claimant_key  # re-export
 from pipeline.figures.claimkeys import drop_possessive as _drop_possessive
 from pipeline.figures.claimkeys import names_a_person
 from pipeline.figures.cues import lowered
-from pipeline.figures.gates import Gated
+from pipeline.figures.gates import Gated, by_first_letter
 from pipeline.figures.lang import longest_first, vocabulary
 
 _V = vocabulary("en")
@@ -79,8 +79,9 @@ _SPEECH_KEYS = (
     "reconciled", "described", "read", "verified", "insisted", "found", "heard", "identified",
     "established",
 )  # fmt: skip
-# The first-letter guard lets the scan skip most words without trying every alternative.
-_SPEECH_RE = re.compile(rf"\b(?=[abcdefghiklnprstuvw]){_SPEECH}\b")
+# Regrouped by first letter (gates.by_first_letter, with its derived first-letter look-ahead):
+# the scan tries a few letters at each word, not every alternative.
+_SPEECH_RE = re.compile(rf"\b{by_first_letter(_SPEECH)}\b")
 _NP_LOWER = _V.words("speaker_words")
 # Lower-case words that never sit inside a speaker's name: verbs, pronouns, quantities.
 _NOT_SPEAKER = _V.words("not_speaker")
@@ -328,11 +329,11 @@ _CONCESSION = re.compile(
 _CONCESSIVE_HEADS = ("although", "though", "even", "whereas", "while")
 
 
-def concession(sentence: str) -> re.Match[str] | None:
-    """The opening concessive clause of `sentence` ("Although ..., "), up to the space after its
-    comma, or None."""
-    head = sentence[:12].lstrip(" “\"‘'").lower()
-    return _CONCESSION.match(sentence) if head.startswith(_CONCESSIVE_HEADS) else None
+def concession(sentence: str, pos: int = 0) -> re.Match[str] | None:
+    """The concessive clause opening `sentence` at `pos` ("Although ..., "), up to the space
+    after its comma, or None."""
+    head = sentence[pos : pos + 12].lstrip(" “\"‘'").lower()
+    return _CONCESSION.match(sentence, pos) if head.startswith(_CONCESSIVE_HEADS) else None
 
 
 # "the confidential report, said": a speech noun after a determiner and a word that names no

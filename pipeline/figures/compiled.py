@@ -8,9 +8,11 @@ free of imports outside the standard library for that reason.
 `article` and `groups` (claimants across the article, subject rules) are compiled too: together
 about 14M of 932M instructions per pass of `python -m bench.extract_cg`.
 
-Left interpreted on purpose: `extract` (it guards every sentence and tests patch its
-`sentence_figures`), `rightcues` (its gate subclasses frozenset, which mypyc cannot compile),
-`model` (no gain measured) and the commands, evaluation and report modules (not on the hot path).
+`walk` is the loop of `extract.find_figures` over the sentences; `extract` itself stays
+interpreted (tests patch its `sentence_figures` and `has_cue_lower`, which it hands the walk at
+each call). Left interpreted on purpose: `rightcues` (its gate subclasses frozenset, which
+mypyc cannot compile), `model` (no gain measured) and the commands, evaluation and report
+modules (not on the hot path).
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ COMPILED_MODULES = (
     "sentence_figures",
     "sentences",
     "subjects",
+    "walk",
 )
 _EXTENSION_SUFFIXES = tuple(importlib.machinery.EXTENSION_SUFFIXES)
 

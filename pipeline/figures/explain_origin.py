@@ -28,7 +28,6 @@ from pipeline.figures.claimants import (
     pronoun_speaker,
 )
 from pipeline.figures.claimkeys import names_a_person
-from pipeline.figures.extract import _ANAPHOR, _claimant_nearby, _pronoun_antecedent
 from pipeline.figures.grammar import NounPhrase, Reading
 from pipeline.figures.groups import named_group
 from pipeline.figures.model import Figure
@@ -40,6 +39,7 @@ from pipeline.figures.sentence_figures import (
     _subject_text,
 )
 from pipeline.figures.subjects import find_agent, find_sufferer
+from pipeline.figures.walk import _ANAPHOR, _claimant_nearby, _pronoun_antecedent
 
 GROUP_FILE = "lang/en/groups.toml"
 BUILT_IN = "built-in"

@@ -16,9 +16,9 @@ from dataclasses import dataclass, replace
 
 from pipeline.figures.cuerules import cue_rules
 from pipeline.figures.cues import LEFT_NOUN_RE, LEFT_VERB_RE, RIGHT_RE
-from pipeline.figures.extract import _EARLIER_TALLY, _N_OF_THEM, _OF_THOSE, _THEY_INCLUDE
 from pipeline.figures.model import Figure
 from pipeline.figures.numbers import NumberMention
+from pipeline.figures.walk import _EARLIER_TALLY, _N_OF_THEM, _OF_THOSE, _THEY_INCLUDE
 
 CUE_FILE = "lang/en/cues.toml"
 BUILT_IN = "built-in"

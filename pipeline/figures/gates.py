@@ -88,3 +88,73 @@ class Gated(Prefilter):
         if not self.may_match(low, pos, endpos):
             return []
         return list(self.low.finditer(low, pos, endpos))
+
+
+def _top_alternatives(body: str) -> list[str]:
+    """The top-level alternatives of the regular expression `body` (split at each "|" outside
+    groups and character classes)."""
+    out: list[str] = []
+    depth = 0
+    start = 0
+    i = 0
+    in_class = False
+    while i < len(body):
+        ch = body[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+            if body.startswith("]", i + 1) or body.startswith("^]", i + 1):
+                raise ValueError("a class opening with ']' is not read here")
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth < 0:
+                raise ValueError("unbalanced ')'")
+        elif ch == "|" and depth == 0:
+            out.append(body[start:i])
+            start = i + 1
+        i += 1
+    if depth or in_class:
+        raise ValueError("unbalanced group or class")
+    out.append(body[start:])
+    return out
+
+
+_WORDS_FIRST = re.compile(r"\(\?:([a-z\[\]|]+)\)")
+
+
+def by_first_letter(alternation: str) -> str:
+    """`alternation` ("(?:said|says|...)", case-sensitive, every alternative opening with a
+    lower-case ASCII letter or a group of plain words) regrouped by first letter, with a
+    look-ahead for the letters that can open a match: "(?=[ps])(?:s(?:aid|ays)|p(?:ut|uts))".
+
+    It matches what `alternation` matches, preferring the same alternative: alternatives with
+    different first letters cannot match at one place, and those sharing one keep their order
+    ("(?:was|were)X" is "wasX|wereX" in that order). Python's matcher rejects an alternative
+    that opens with a letter on that letter alone, so a scan tries a few first letters at each
+    word instead of every alternative. ValueError when `alternation` is not of that shape."""
+    if not (alternation.startswith("(?:") and alternation.endswith(")")):
+        raise ValueError("not a (?:...) group")
+    body = alternation[3:-1]
+    alternatives = _top_alternatives(body)
+    if "|".join(alternatives) != body or _top_alternatives(f"({body})") != [f"({body})"]:
+        raise ValueError("the group does not span the whole pattern")
+    groups: dict[str, list[str]] = {}
+    for alt in alternatives:
+        words = _WORDS_FIRST.match(alt)
+        spread = [w + alt[words.end() :] for w in words.group(1).split("|")] if words else [alt]
+        for one in spread:
+            first = one[:1]
+            if not ("a" <= first <= "z"):
+                raise ValueError(f"an alternative opens with no lower-case letter: {one!r}")
+            groups.setdefault(first, []).append(one[1:])
+    parts = [
+        first + (rests[0] if len(rests) == 1 else "(?:" + "|".join(rests) + ")")
+        for first, rests in groups.items()
+    ]
+    return "(?=[" + "".join(sorted(groups)) + "])(?:" + "|".join(parts) + ")"

@@ -49,6 +49,7 @@ from pipeline.figures.cues import (
     counts_things,
     lowered,
 )
+from pipeline.figures.gates import Prefilter
 from pipeline.figures.model import Category, Qualifier
 from pipeline.figures.numbers import NUMBER_WORDS
 from pipeline.figures.rightcues import CUE_FIRST_WORDS, cue_at, token_cue
@@ -268,7 +269,9 @@ def read_right(sentence: str, mention_start: int, np: NounPhrase) -> Reading | N
             return after  # "12 abducted pupils were released", "3 kidnapped men were killed"
     low = lowered(sentence)
     rel = (RELATIVE_LOWER if low else RELATIVE).match(low or sentence, np.end)
-    if rel is not None and _aux_then_cue(sentence, rel.end(), mention_start, 1) is BLOCKED:
+    # "12 guards who had tried to flee were shot dead": the main verb after the relative clause
+    main = _aux_then_cue(sentence, rel.end(), mention_start, 1) if rel is not None else None
+    if main is BLOCKED:
         return BLOCKED  # "300 girls who had been seized ... were freed": the main verb decides
     if np.text and _VERB_WITH_OBJECT.search(np.text):
         return None  # "30 colleagues joined the wounded veterans": the cue is the verb's object
@@ -296,9 +299,8 @@ def read_right(sentence: str, mention_start: int, np: NounPhrase) -> Reading | N
             reading = _aux_then_cue(sentence, comma.end(), mention_start, 1)
             if reading is BLOCKED and _OBJECT_OF_VERB.search(sentence, 0, mention_start):
                 reading = None  # "the boat that sank, killing 17 people, was set to be raised"
-    if reading is None and rel is not None:
-        # "12 guards who had tried to flee were shot dead": the main verb decides
-        reading = _aux_then_cue(sentence, rel.end(), mention_start, 1)
+    if reading is None:
+        reading = main  # the main verb after a relative clause, when nothing before decided
     if reading is None and np.text:
         ing = _ING_PHRASE.match(sentence, np.end)
         if ing is not None:
@@ -368,7 +370,11 @@ def _aux_then_cue(
                 low_s or sentence, end
             ) and text.lower() not in DEAD_NOUNS:
                 return BLOCKED  # not "63 bodies were handed over": the dead are not released
-            if cat == K and _may_be_alive(low_s, sentence) and _ALIVE_AFTER.match(sentence, end):
+            if (
+                cat == K
+                and _ALIVE_GATE.may_match(low_s if low_s is not None else sentence.lower())
+                and _ALIVE_AFTER.match(sentence, end)
+            ):
                 return BLOCKED  # "two men presumed dead after ... have turned up alive"
             low_text = text.lower()
             care = low_text.startswith(_CARE_CUES) or "hospital" in low_text
@@ -485,18 +491,19 @@ def _gated_cue(
 _NAME_PREPS = frozenset({"without", "for", "with", "on", "at", "by", "against", "over"})
 
 
+# Participles of capture: before a noun they modify it ("12 abducted pupils"); right after a
+# group's noun phrase they open a reduced relative clause ("240 people kidnapped by Hamas").
+CAPTURED_PARTICIPLES = ("captured", "abducted", "kidnapped", "seized")
+_CAPTURED_WORD = "(?:" + "|".join(CAPTURED_PARTICIPLES) + ")"
 _MODIFIER = re.compile(
-    r"(?:captured|abducted|kidnapped|seized|wounded|injured)(?=\s)", re.IGNORECASE
+    "(?:" + "|".join((*CAPTURED_PARTICIPLES, "wounded", "injured")) + r")(?=\s)", re.IGNORECASE
 )
+_CAPTURED_MODIFIER = re.compile(_CAPTURED_WORD + r"(?=\s)", re.IGNORECASE)
+# The same participle after a whole's noun phrase, closing at a word's end ("kidnapped by")
+CAPTURED_AFTER = re.compile(r"\s*" + _CAPTURED_WORD + r"\b", re.IGNORECASE)
 # Cues of care that say "wounded" only when no illness is named (spec: "hospitalised with wounds")
 _CARE_CUES = ("hospitali", "in ")
 _SURVIVORS = re.compile(r"\bsurviv|\brescued\b", re.IGNORECASE)
-
-
-def _may_be_alive(low: str | None, sentence: str) -> bool:
-    """Does the sentence hold a word every _ALIVE_AFTER match holds (a cheap gate)?"""
-    text = low if low is not None else sentence.lower()
-    return "alive" in text or "safe" in text
 
 
 # Later in the clause, the people said dead are found alive
@@ -505,6 +512,8 @@ _ALIVE_AFTER = re.compile(
     r"\s+(?:alive|safe)\b",
     re.IGNORECASE,
 )
+# Its prefilter, derived from it (gates.Prefilter): the words every match holds
+_ALIVE_GATE = Prefilter(_ALIVE_AFTER)
 # "13 others escaped with minor injuries", "12 rescued earlier were taken to hospitals with
 # minor injuries": a release word, then injuries in the same clause (spec: wounded)
 _FREED_HURT = re.compile(
@@ -514,7 +523,6 @@ _FREED_HURT = re.compile(
 )
 _HURT_WORDS = re.compile(r"injur|wound|burn")
 _FORMER = re.compile(r"former\b|ex-", re.IGNORECASE)
-_CAPTURED_MODIFIER = re.compile(r"(?:captured|abducted|kidnapped|seized)(?=\s)", re.IGNORECASE)
 _NOT_NAMING = frozenset({"in", "at", "on", "from", "of", "near", "during", "across", "and"})
 _PARTITIVE_NP = frozenset({"of the", "of its", "of their", "of those", "of all the"})
 _OF_THE_BEFORE = re.compile(r"\bof\s+(?:the|its|their|those)\s+$", re.IGNORECASE)
@@ -544,10 +552,12 @@ _AGE_WORDS = frozenset({"age", "aged", "ages"})
 _AGE_BOUND = re.compile(r"\s+(?:or|and)\s+(?:younger|older|under|over|above|below)\b")
 
 
-_REDUCED_RELATIVE = frozenset({"captured", "abducted", "kidnapped", "seized"})
+_REDUCED_RELATIVE = frozenset(CAPTURED_PARTICIPLES)
+# The finite auxiliaries that open a clause's own verb ("... were killed", "... have been freed")
+_FINITE_AUX = "(?:were|was|are|is|have|has|had)"
 # The finite verb later in the same clause, after a participle phrase ("... by pirates have").
 _MAIN_AUX = re.compile(
-    r"[^;.,:]{0,100}?\s(?=(?:have|has|had|were|was|are|is|remain|remains|remained)\s)",
+    rf"[^;.,:]{{0,100}}?\s(?=(?:{_FINITE_AUX}|remain|remains|remained)\s)",
     re.IGNORECASE,
 )
 _VERB_WITH_OBJECT = re.compile(
@@ -569,8 +579,8 @@ _CONTACT_RELATIVE = re.compile(
     re.IGNORECASE,
 )
 _ING_PHRASE = re.compile(
-    r"\s+[a-z]+ing\s+(?:the|a|an|his|her|their|its)\b[^;.:\d]{0,120}?\s(?=(?:were|was|are|is|have"
-    r"|has|had)\s)",
+    r"\s+[a-z]+ing\s+(?:the|a|an|his|her|their|its)\b[^;.:\d]{0,120}?\s"
+    rf"(?={_FINITE_AUX}\s)",
     re.IGNORECASE,
 )
-_COMMA_AUX = re.compile(r"\s*,\s*(?=(?:were|was|are|is|have|has|had)\b)", re.IGNORECASE)
+_COMMA_AUX = re.compile(rf"\s*,\s*(?={_FINITE_AUX}\b)", re.IGNORECASE)

@@ -22,6 +22,8 @@ from pipeline.figures.cues import (
 from pipeline.figures.gates import Gated
 from pipeline.figures.grammar import (
     BLOCKED,
+    CAPTURED_AFTER,
+    CAPTURED_PARTICIPLES,
     NounPhrase,
     Reading,
     after_modifier,
@@ -68,13 +70,11 @@ _PARTITIVE = re.compile(
     r"\s+(?:out\s+)?of\s+(?:the|its|their|his|her|our)\s+(?:\w+\s+)?", re.IGNORECASE
 )
 _OF_THEM = frozenset({"of them", "of whom", "of those"})
-# A participle right after a whole's noun phrase: "of the 240 people kidnapped by Hamas"
-_TAKEN_AFTER = re.compile(r"\s*(?:captured|abducted|kidnapped|seized)\b", re.IGNORECASE)
 # A participle cue followed by a noun modifies it ("12 captured soldiers"); at the end of a
 # clause it is the predicate ("6,940 wounded, 573 captured.").
 _MODIFIES = re.compile(r"\s*\S+\s+[^\W\d_]")
 # Right cues naming a group rather than what happened to it
-_MODIFIER_CUES = frozenset({"captured", "abducted", "kidnapped", "seized"})
+_MODIFIER_CUES = frozenset(CAPTURED_PARTICIPLES)
 _GROUP_CUES = _MODIFIER_CUES | frozenset(
     {"hostages", "hostage", "prisoners", "pows", "pow", "captives", "victims", "casualties"}
 )
@@ -231,12 +231,15 @@ def _read(
             if _ALIVE.match(sentence, nps[i + 1].end):
                 continue  # "50 of the 120 hostages still held are alive": the whole is held
             is_mod, verb = after_modifier(sentence, nps[i + 1].end, whole.start, captured_only=True)
-            taken = _TAKEN_AFTER.match(sentence, nps[i + 1].end)
             if is_mod and readings[i + 1] is not None:
                 readings[i] = (
                     verb if verb is not None and verb.category != Category.CAPTURED else (BLOCKED)
                 )
-            elif taken is not None and _is_captured(readings[i + 1]):
+                continue
+            # "of the 240 people kidnapped by Hamas": a participle right after the whole (no
+            # need to look when after_modifier found one there: the whole has no reading)
+            taken = None if is_mod else CAPTURED_AFTER.match(sentence, nps[i + 1].end)
+            if taken is not None and _is_captured(readings[i + 1]):
                 # "161 of the 240 people kidnapped by Hamas remain hostages": the whole was
                 # taken; the part is what the clause's own verb says
                 readings[i] = clause_verb_after(sentence, taken.end(), mentions[i].start)

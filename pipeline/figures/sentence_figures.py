@@ -234,20 +234,25 @@ _CLAUSE_SPLIT_LOWER = lower_twin(_CLAUSE_SPLIT)
 _CLAUSE_WORDS = (" while ", " whereas ", " but ", "though ")
 
 
-def _clause_bounds(sentence: str) -> list[int]:
-    """Start offsets of the clauses after the first (each just past a ";" or "while", or past
-    the comma closing an opening "Although ...,")."""
-    same_length = lowered(sentence)
-    low = sentence.lower() if same_length is None else same_length
-    opening = concession(sentence)
+def _clause_bounds(sentence: str, pos: int = 0) -> list[int]:
+    """Start offsets of the clauses after the first from `pos` on (each just past a ";" or
+    "while", or past the comma closing an opening "Although ...,"). The cheap concession test
+    comes first, and `pos` stands for a slice: a slice would push the whole sentence's
+    lower-cased copy out of `cues.lowered`."""
+    opening = concession(sentence, pos)
     if opening is not None:
-        rest = _clause_bounds(sentence[opening.end() :])
-        return [opening.end(), *(opening.end() + b for b in rest)]
-    if ";" not in sentence and not any(w in low for w in _CLAUSE_WORDS):
+        return [opening.end(), *_clause_bounds(sentence, opening.end())]
+    same_length = lowered(sentence)
+    if same_length is not None:
+        worded = any(same_length.find(w, pos) >= 0 for w in _CLAUSE_WORDS)
+    else:
+        low = sentence[pos:].lower()
+        worded = any(w in low for w in _CLAUSE_WORDS)
+    if sentence.find(";", pos) < 0 and not worded:
         return []
     if same_length is not None:
-        return [m.end() for m in _CLAUSE_SPLIT_LOWER.finditer(same_length)]
-    return [m.end() for m in _CLAUSE_SPLIT.finditer(sentence)]
+        return [m.end() for m in _CLAUSE_SPLIT_LOWER.finditer(same_length, pos)]
+    return [m.end() for m in _CLAUSE_SPLIT.finditer(sentence, pos)]
 
 
 def _clause_of(bounds: list[int], pos: int) -> int:

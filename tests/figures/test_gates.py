@@ -137,3 +137,40 @@ def test_share_before_twin_finds_what_the_pattern_finds() -> None:
             assert (want and want.span()) == (got and got.span()), window
             found += want is not None
     assert found > 0
+
+
+def test_speech_scan_regrouped_by_first_letter_finds_what_the_written_pattern_finds() -> None:
+    """claimants._SPEECH_RE (gates.by_first_letter of _SPEECH) finds the same speech verbs, at
+    the same places, as _SPEECH written out, on every sentence of the shared data."""
+    from pipeline.figures.claimants import _SPEECH, _SPEECH_RE
+
+    written = re.compile(rf"\b{_SPEECH}\b")
+    assert written.pattern != _SPEECH_RE.pattern
+    found = 0
+    for sentence in _sentences():
+        want = [(m.span(), m.group(0)) for m in written.finditer(sentence)]
+        assert [(m.span(), m.group(0)) for m in _SPEECH_RE.finditer(sentence)] == want, sentence
+        found += len(want)
+    assert found > 100
+
+
+def test_by_first_letter_keeps_the_order_of_alternatives_sharing_a_letter() -> None:
+    from pipeline.figures.gates import by_first_letter
+
+    grouped = by_first_letter(r"(?:say|said|(?:was|were)\s+told|put(?=\s)|s[ae]w)")
+    assert grouped == r"(?=[psw])(?:s(?:ay|aid|[ae]w)|w(?:as\s+told|ere\s+told)|put(?=\s))"
+    # "say" before "said": the first alternative that matches wins, as in the written pattern
+    assert re.match(grouped, "saw").group(0) == "saw"
+    assert re.match(grouped, "were told").group(0) == "were told"
+    assert re.match(grouped, "puts") is None
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [r"said|says", r"(?:said)|(?:says)", r"(?:Said|says)", r"(?:\wsaid|says)", r"(?:a[]b]|c)"],
+)
+def test_by_first_letter_refuses_what_it_cannot_regroup(bad: str) -> None:
+    from pipeline.figures.gates import by_first_letter
+
+    with pytest.raises(ValueError):
+        by_first_letter(bad)

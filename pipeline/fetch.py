@@ -233,8 +233,9 @@ async def fetch_page(
         policy = AddressPolicy.for_url(url, allow_private=settings.allows_private(url))
         async with asyncio.timeout(settings.total_timeout):
             return await _fetch(
-                client, url, shown, headers, previous, settings, (started, decode), policy
-            )
+                client, url, shown, headers, previous, settings, policy,
+                started=started, decode=decode,
+            )  # fmt: skip
     except FetchError:
         raise
     except BlockedAddress as e:
@@ -282,10 +283,11 @@ async def _fetch(
     headers: dict[str, str],
     previous: Validators | None,
     settings: FetchSettings,
-    timing: tuple[float, bool],  # when the fetch started, and whether to decode the body
     policy: AddressPolicy,
+    *,
+    started: float,  # time.perf_counter() as the fetch started
+    decode: bool,
 ) -> Page:
-    started, decode = timing
     extensions = {POLICY_EXTENSION: policy}
     async with client.stream("GET", url, headers=headers, extensions=extensions) as response:
         final_url = str(response.url)

@@ -180,7 +180,7 @@ class _Cookies(httpx.Cookies):
     conditional GET's CPU."""
 
     def extract_cookies(self, response: httpx.Response) -> None:
-        if "set-cookie" in response.headers or "set-cookie2" in response.headers:
+        if "set-cookie" in response.headers:  # Set-Cookie2 is ignored by default anyway
             super().extract_cookies(response)
 
 

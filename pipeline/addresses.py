@@ -281,16 +281,21 @@ class GuardedTransport(httpx.AsyncBaseTransport):
     ) -> None:
         self._resolver = resolver
         self._limits = limits or httpx.Limits(max_connections=100, max_keepalive_connections=20)
-        self._ssl_context = httpx.create_ssl_context(trust_env=False)
-        self._pools: dict[AddressPolicy, _PoolTransport] = {}
+        self._ssl_context: ssl.SSLContext | None = None  # made for the first https request
+        # By policy, and by whether the pool speaks TLS: a pool of plain http connections
+        # needs no SSL context, whose CA bundle takes about 20 ms to load.
+        self._pools: dict[tuple[AddressPolicy, bool], _PoolTransport] = {}
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         policy = request.extensions.get(POLICY_EXTENSION)
         if not isinstance(policy, AddressPolicy):
             policy = AddressPolicy()
-        pool = self._pools.get(policy)
+        key = (policy, request.url.scheme != "http")
+        pool = self._pools.get(key)
         if pool is None:
-            pool = self._pools[policy] = _PoolTransport(
+            if key[1] and self._ssl_context is None:
+                self._ssl_context = httpx.create_ssl_context(trust_env=False)
+            pool = self._pools[key] = _PoolTransport(
                 httpcore.AsyncConnectionPool(
                     ssl_context=self._ssl_context,
                     max_connections=self._limits.max_connections,

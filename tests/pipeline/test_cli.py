@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import logging
 import os
@@ -332,6 +333,8 @@ def test_an_unchanged_check_loads_no_renderer_extractor_or_migrations(
         f"code = main(['--config', {str(config)!r}, 'check'])\n"
         "heavy = sorted(m for m in ('jinja2', 'alembic', 'pipeline.figures.subjects', 'lxml', "
         "'bs4', 'sqlalchemy.dialects.postgresql', 'tqdm') if m in sys.modules)\n"
+        "import gc\n"
+        "print('gc:', gc.isenabled(), gc.get_freeze_count() > 0)\n"
         "print('heavy:', ','.join(heavy) or '-', 'pools:', len(pools), code)\n"
     )
     done = subprocess.run(
@@ -341,3 +344,17 @@ def test_an_unchanged_check_loads_no_renderer_extractor_or_migrations(
     lines = done.stdout.strip().splitlines()
     assert "s: not modified" in lines
     assert lines[-1] == "heavy: - pools: 0 0"
+    # Start-up's objects were frozen out of the collector's sight, and the collector is on.
+    assert lines[-2] == "gc: True True"
+
+
+def test_a_check_that_fails_before_its_pass_leaves_the_garbage_collector_on(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = write(tmp_path / "figwatch.toml", f'database = "{db_url(tmp_path / "f.db")}"\n')
+    try:
+        assert main(["--config", str(config), "check"]) == 2  # nothing to watch
+        assert "nothing to watch" in capsys.readouterr().err
+        assert gc.isenabled()
+    finally:
+        gc.enable()

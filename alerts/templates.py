@@ -19,11 +19,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from jinja2 import TemplateSyntaxError
-from jinja2.exceptions import SecurityError
-from jinja2.exceptions import TemplateError as JinjaError
-from jinja2.sandbox import SandboxedEnvironment
-
 from alerts.redact import mask_url
 from alerts.render import label, movement, one_line
 
@@ -72,6 +67,9 @@ def compile_templates(subject: str | None, body: str | None) -> Templates:
         if text is None:
             compiled.append(None)
             continue
+        from jinja2 import TemplateSyntaxError  # Jinja2 loads only where a template is set
+        from jinja2.sandbox import SandboxedEnvironment
+
         env = SandboxedEnvironment(autoescape=escape)
         try:
             compiled.append(env.from_string(text))
@@ -117,6 +115,9 @@ def context(message: AlertMessage) -> dict[str, Any]:
 
 
 def _render(template: Template, message: AlertMessage) -> str:
+    from jinja2.exceptions import SecurityError
+    from jinja2.exceptions import TemplateError as JinjaError
+
     try:
         return template.render(context(message))
     except (JinjaError, SecurityError, ArithmeticError, LookupError, TypeError, ValueError) as e:

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
-import select
 import socket
 import ssl
 from collections.abc import Awaitable, Callable, Iterable
@@ -161,11 +160,12 @@ class _AsyncioStream(httpcore.AsyncNetworkStream):
 
     def get_extra_info(self, info: str) -> Any:
         transport = self._writer.transport
-        if info == "is_readable":  # an idle connection the server closed (or wrote to)
-            sock = transport.get_extra_info("socket")
-            return (
-                transport.is_closing() or self._reader.at_eof() or sock is None or _readable(sock)
-            )
+        if info == "is_readable":
+            # An idle connection the server closed or reset. asyncio reads the socket as soon
+            # as anything arrives, so the end of stream shows in the reader, not in the socket
+            # (polling the socket, once per pooled connection per request, saw nothing).
+            reader = self._reader
+            return transport.is_closing() or reader.at_eof() or reader.exception() is not None
         names = {
             "ssl_object": "ssl_object",
             "client_addr": "sockname",
@@ -173,13 +173,6 @@ class _AsyncioStream(httpcore.AsyncNetworkStream):
             "socket": "socket",
         }
         return transport.get_extra_info(names[info]) if info in names else None
-
-
-def _readable(sock: Any) -> bool:
-    """Whether reading `sock` would not block: data or an end of stream waits (poll, no wait)."""
-    poller = select.poll()
-    poller.register(sock.fileno(), select.POLLIN)
-    return bool(poller.poll(0))
 
 
 async def _connect(
@@ -288,16 +281,21 @@ class GuardedTransport(httpx.AsyncBaseTransport):
     ) -> None:
         self._resolver = resolver
         self._limits = limits or httpx.Limits(max_connections=100, max_keepalive_connections=20)
-        self._ssl_context = httpx.create_ssl_context(trust_env=False)
-        self._pools: dict[AddressPolicy, _PoolTransport] = {}
+        self._ssl_context: ssl.SSLContext | None = None  # made for the first https request
+        # By policy, and by whether the pool speaks TLS: a pool of plain http connections
+        # needs no SSL context, whose CA bundle takes about 20 ms to load.
+        self._pools: dict[tuple[AddressPolicy, bool], _PoolTransport] = {}
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         policy = request.extensions.get(POLICY_EXTENSION)
         if not isinstance(policy, AddressPolicy):
             policy = AddressPolicy()
-        pool = self._pools.get(policy)
+        key = (policy, request.url.scheme != "http")
+        pool = self._pools.get(key)
         if pool is None:
-            pool = self._pools[policy] = _PoolTransport(
+            if key[1] and self._ssl_context is None:
+                self._ssl_context = httpx.create_ssl_context(trust_env=False)
+            pool = self._pools[key] = _PoolTransport(
                 httpcore.AsyncConnectionPool(
                     ssl_context=self._ssl_context,
                     max_connections=self._limits.max_connections,

@@ -224,6 +224,16 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    import gc
+
+    gc.disable()  # until the app is open: see _settle
+    try:
+        return _check(args)
+    finally:
+        gc.enable()  # also when the pass failed before it started
+
+
+def _check(args: argparse.Namespace) -> int:
     import asyncio
 
     from pipeline.service import open_app
@@ -243,6 +253,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         from pipeline.progress import progress
 
         async with open_app(config) as app:
+            _settle()
             jobs = app.jobs(args.source)
             with progress(total=len(jobs), desc="check", unit="source") as bar:
                 results = await app.runner.check_all(jobs, on_result=lambda _: bar.update())
@@ -283,6 +294,19 @@ def cmd_check(args: argparse.Namespace) -> int:
         return 1 if failed or undelivered else 0
 
     return asyncio.run(go())
+
+
+def _settle() -> None:
+    """Before a one-shot pass: what start-up made (modules, classes, the config, the app) lives
+    to the end, so it is moved out of the garbage collector's sight (gc.freeze) and the
+    collector, off while the imports ran, is turned on again. The pass's collections then scan
+    what the pass makes, not the ~90,000 objects of the imports again (the three full
+    collections of start-up, pass and exit were about a twentieth of an unchanged pass over
+    1,000 pages)."""
+    import gc
+
+    gc.freeze()
+    gc.enable()
 
 
 def cmd_history(args: argparse.Namespace) -> int:

@@ -84,7 +84,8 @@ class PoliteFetcher:
         if host is None:
             host = self._hosts[origin] = _Host(asyncio.Semaphore(rules.per_host))
         if rules.robots and parts.scheme in ("http", "https") and parts.hostname:
-            robots = await self._robots(host, origin, url, rules)
+            fresh = self._clock() < host.robots_until  # no lock to read a fresh one
+            robots = host.robots if fresh else await self._robots(host, origin, url, rules)
             if robots is not None and not robots.can_fetch(url, self._agent):
                 raise FetchError(
                     "robots",
@@ -93,6 +94,16 @@ class PoliteFetcher:
                     transient=False,
                     url=mask_url(url),
                 )
+        # The first attempt runs without stamina: nearly every fetch succeeds at once, and a
+        # retry context costs about a twentieth of a conditional GET. A transient failure goes
+        # to stamina as its first attempt, so the backoff, Retry-After, the hooks and the
+        # number of attempts are stamina's, as if it had run from the start.
+        try:
+            return await self._attempt(host, rules, url, previous, decode)
+        except FetchError as e:
+            if self.settings.retries <= 0 or retry_wait(e) is False:
+                raise
+            failed: FetchError | None = e
         # async for: the backoff sleeps without holding up the event loop (a plain `for` waits
         # in time.sleep, stopping every other check of the process meanwhile).
         async for attempt in stamina.retry_context(
@@ -103,11 +114,22 @@ class PoliteFetcher:
             wait_max=10.0,
         ):
             with attempt:
-                async with self._slot(host, rules):
-                    return await fetch_page(
-                        self.client, url, previous=previous, settings=self.settings, decode=decode
-                    )
+                if failed is not None:
+                    error, failed = failed, None
+                    raise error
+                return await self._attempt(host, rules, url, previous, decode)
         raise AssertionError("unreachable: stamina re-raises the last error")
+
+    async def _attempt(
+        self, host: _Host, rules: HostRules, url: str, previous: Validators | None, decode: bool
+    ) -> Page:
+        """One fetch_page in the host's limits."""
+        async with host.gate:
+            if rules.delay > 0:
+                await self._pace(host, rules)
+            return await fetch_page(
+                self.client, url, previous=previous, settings=self.settings, decode=decode
+            )
 
     @property
     def _agent(self) -> str:
@@ -117,12 +139,16 @@ class PoliteFetcher:
     async def _slot(self, host: _Host, rules: HostRules) -> AsyncIterator[None]:
         async with host.gate:
             if rules.delay > 0:
-                async with host.pacing:
-                    wait = host.next_start - self._clock()
-                    if wait > 0:
-                        await self._sleep(wait)
-                    host.next_start = self._clock() + rules.delay
+                await self._pace(host, rules)
             yield
+
+    async def _pace(self, host: _Host, rules: HostRules) -> None:
+        """Wait until `rules.delay` has passed since the host's last request started."""
+        async with host.pacing:
+            wait = host.next_start - self._clock()
+            if wait > 0:
+                await self._sleep(wait)
+            host.next_start = self._clock() + rules.delay
 
     async def _robots(self, host: _Host, origin: str, url: str, rules: HostRules) -> Protego | None:
         """The host's parsed robots.txt (None: none, or unreachable: everything allowed)."""

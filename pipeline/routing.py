@@ -11,8 +11,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 
-from pipeline.figures.subjects import subject_key
-
 FIGURE_KINDS = {"new": "figure.new", "changed": "figure.changed", "removed": "figure.removed"}
 HEALTH_KINDS = {"failing": "source.failing", "recovered": "source.recovered"}
 HEALTH_KINDS["silent"] = "source.silent"
@@ -61,6 +59,8 @@ def subject_keys(
     subjects: list[str] | tuple[str, ...], aliases: Mapping[str, str]
 ) -> frozenset[str]:
     """The identity keys of configured subject names, through the same aliases as the extractor."""
+    from pipeline.figures.subjects import subject_key  # the extractor's tables: only when asked
+
     keys = (subject_key(s, dict(aliases)) for s in subjects)
     return frozenset(k for k in keys if k)
 
@@ -96,6 +96,9 @@ def selects(
         return True  # source-health and flood alerts: routed by source and kind only
     if rules.categories is not None and change.category not in rules.categories:
         return False
+    if rules.subjects is not None or rules.claimants is not None:
+        # The extractor's tables load only where a channel routes by subject or claimant.
+        from pipeline.figures.subjects import subject_key
     if rules.subjects is not None:
         key = subject_key(change.subject, dict(aliases or {}))
         if key not in rules.subjects:

@@ -128,7 +128,7 @@ class Runner:
     _parses: asyncio.Semaphore | None = None
     _fetcher: PoliteFetcher | None = None
     # Fetch rows of unchanged pages waiting for their batch's INSERT (see `_same`).
-    _same_rows: list[tuple[Fetch, asyncio.Future[None]]] = field(default_factory=list)
+    _same_rows: list[tuple[dict[str, Any], asyncio.Future[None]]] = field(default_factory=list)
     _same_writing: asyncio.Lock = field(default_factory=asyncio.Lock)
     _same_flushes: set[asyncio.Task[None]] = field(default_factory=set)
 
@@ -369,7 +369,13 @@ class Runner:
             or any(r.confirm > 1 for r in job.rules)
         ):
             return await self._in_db(self._record_same, job, started, page, outcome, before)
-        row = _with_page(self._fetch_row(before.source_id, started, outcome), page)
+        row = hotpath.fetch_values(
+            source_id=before.source_id, started_at=started.at, outcome=outcome,
+            duration_ms=round((time.perf_counter() - started.tick) * 1000),
+            status_code=page.status_code, final_url=page.final_url, etag=page.etag,
+            last_modified=page.last_modified, body_hash=page.body_hash,
+            body_bytes=page.body_bytes, instance=self.instance,
+        )  # fmt: skip
         written = asyncio.get_running_loop().create_future()
         self._same_rows.append((row, written))
         if len(self._same_rows) == 1:  # the first of a batch: the flush that will write it
@@ -395,9 +401,9 @@ class Runner:
                 if not written.done():
                     written.set_result(None)
 
-    def _insert_fetches(self, rows: list[Fetch]) -> None:
+    def _insert_fetches(self, rows: list[dict[str, Any]]) -> None:
         with self.session_factory() as session, session.begin():
-            hotpath.insert_fetches(session=session, fetches=rows)
+            hotpath.insert_fetches(session=session, rows=rows)
 
     def _record_same(
         self, job: SourceJob, started: _Start, page: Page, outcome: str, before: _Before

@@ -8,8 +8,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
 from storage import hotpath
@@ -47,7 +45,7 @@ def take_fence(
     of this slot that was recording while we waited for the lock is seen, not missed.
     """
     dialect = session.get_bind().dialect.name
-    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    insert = hotpath.dialect_insert(dialect)
     session.execute(
         insert(Source)
         .values(name=name, url=url, created_at=now)

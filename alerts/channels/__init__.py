@@ -9,6 +9,8 @@ Which config `type` builds which channel is decided in one place, the registry i
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from alerts.channels.base import (
     Channel,
     ChannelConfigError,
@@ -16,8 +18,10 @@ from alerts.channels.base import (
     PermanentDelivery,
     TransientDelivery,
 )
-from alerts.channels.email import EmailChannel
-from alerts.channels.webhook import WebhookChannel
+
+if TYPE_CHECKING:
+    from alerts.channels.email import EmailChannel
+    from alerts.channels.webhook import WebhookChannel
 
 __all__ = [
     "Channel",
@@ -28,3 +32,17 @@ __all__ = [
     "TransientDelivery",
     "WebhookChannel",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """EmailChannel and WebhookChannel, imported when first asked for: a command that sends no
+    alert does not load the email renderer (Jinja2) or the webhook signer."""
+    if name == "EmailChannel":
+        from alerts.channels.email import EmailChannel
+
+        return EmailChannel
+    if name == "WebhookChannel":
+        from alerts.channels.webhook import WebhookChannel
+
+        return WebhookChannel
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -258,3 +258,43 @@ def test_https_through_the_guarded_backend_and_its_connection_is_reused(
 
     assert asyncio.run(go()) == [HTML.encode(), b"<p>A second page.</p>"]
     assert [r.path for r in http_server.requests] == ["/a", "/b"]
+
+
+def test_an_idle_connection_the_server_closed_is_not_reused() -> None:
+    """A keep-alive connection that the server closes while it waits in the pool is seen as
+    closed (asyncio has read its end of stream) and replaced: the next request opens a new
+    connection and succeeds, instead of going out on the dead one."""
+    backend = _GuardedBackend(AddressPolicy(allow_private=True), system_resolver)
+
+    async def go() -> tuple[list[bytes], int]:
+        connections = 0
+        answered, closed = asyncio.Event(), asyncio.Event()
+
+        async def answer_once(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            nonlocal connections
+            connections += 1
+            await reader.readuntil(b"\r\n\r\n")
+            body = f"<p>connection {connections}</p>".encode()
+            # Keep-alive by HTTP/1.1's default (no "Connection: close"), then closed anyway.
+            writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body))
+            await writer.drain()
+            await answered.wait()  # the client holds the connection idle in its pool
+            writer.close()
+            await writer.wait_closed()
+            closed.set()
+
+        server = await asyncio.start_server(answer_once, "127.0.0.1", 0)
+        port = server.sockets[0].getsockname()[1]
+        async with server, httpcore.AsyncConnectionPool(network_backend=backend) as pool:
+            first = await pool.request("GET", f"http://127.0.0.1:{port}/")
+            assert len(pool.connections) == 1  # idle in the pool, kept alive
+            answered.set()
+            await closed.wait()
+            for _ in range(10):  # a few turns of the loop: it reads the end of stream
+                await asyncio.sleep(0)
+            second = await pool.request("GET", f"http://127.0.0.1:{port}/")
+        return [first.content, second.content], connections
+
+    bodies, connections = asyncio.run(go())
+    assert bodies == [b"<p>connection 1</p>", b"<p>connection 2</p>"]
+    assert connections == 2

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import logging
 import os
@@ -299,3 +300,61 @@ def test_extract_starts_without_the_database_and_config_modules(tmp_path: Path) 
     )
     assert "killed" in done.stdout and "7" in done.stdout
     assert done.stdout.strip().splitlines()[-1] == "heavy: - 0"
+
+
+def test_an_unchanged_check_loads_no_renderer_extractor_or_migrations(
+    tmp_path: Path, http_server: Any
+) -> None:
+    """`figwatch check` over a page that did not change, with an email and a webhook channel
+    configured: it imports neither Jinja2 (templates), the extractor's subject tables (routing
+    by subject), alembic (the schema is current), lxml nor BeautifulSoup (nothing to parse),
+    the PostgreSQL dialect (the database is SQLite) nor tqdm (no terminal to draw a progress
+    bar on), and starts no parsing workers. Each is
+    loaded where it is needed, so a pass over unchanged pages starts fast."""
+    url = http_server.add("/page", "<html><body><p>At least 7 people were killed.</p></body>")
+    config = write(
+        tmp_path / "figwatch.toml",
+        f'database = "{db_url(tmp_path / "f.db")}"\n\n[fetch]\nworkers = 0\n\n'
+        f'[[sources]]\nname = "s"\nurl = "{url}"\n{ALERTS}',
+    )
+    secrets = {"UNSET_FIGWATCH_HOOK_SECRET": "whsec_" + "A" * 32,
+               "UNSET_FIGWATCH_SMTP_PASSWORD": "pw"}  # fmt: skip
+    env = {**os.environ, **secrets}
+    first = subprocess.run(
+        [sys.executable, "-m", "pipeline.cli", "--config", str(config), "check"],
+        capture_output=True, text=True, timeout=120, env=env,
+    )  # fmt: skip
+    assert first.returncode == 0, first.stderr
+    assert "s: 1 figure" in first.stdout  # read and recorded: the baseline
+    probe = (
+        "import sys\nfrom pipeline import runner\nfrom pipeline.cli import main\n"
+        "pools = []\nexecutor = runner.Runner._executor\n"
+        "runner.Runner._executor = lambda self: pools.append(1) or executor(self)\n"
+        f"code = main(['--config', {str(config)!r}, 'check'])\n"
+        "heavy = sorted(m for m in ('jinja2', 'alembic', 'pipeline.figures.subjects', 'lxml', "
+        "'bs4', 'sqlalchemy.dialects.postgresql', 'tqdm') if m in sys.modules)\n"
+        "import gc\n"
+        "print('gc:', gc.isenabled(), gc.get_freeze_count() > 0)\n"
+        "print('heavy:', ','.join(heavy) or '-', 'pools:', len(pools), code)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, env=env
+    )
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.strip().splitlines()
+    assert "s: not modified" in lines
+    assert lines[-1] == "heavy: - pools: 0 0"
+    # Start-up's objects were frozen out of the collector's sight, and the collector is on.
+    assert lines[-2] == "gc: True True"
+
+
+def test_a_check_that_fails_before_its_pass_leaves_the_garbage_collector_on(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = write(tmp_path / "figwatch.toml", f'database = "{db_url(tmp_path / "f.db")}"\n')
+    try:
+        assert main(["--config", str(config), "check"]) == 2  # nothing to watch
+        assert "nothing to watch" in capsys.readouterr().err
+        assert gc.isenabled()
+    finally:
+        gc.enable()

@@ -130,6 +130,31 @@ def test_redirect_chain_records_final_url(http_server: LoopbackServer) -> None:
     assert [r.path for r in http_server.requests] == ["/one", "/two", "/three"]
 
 
+def test_a_cookie_set_on_a_redirect_is_sent_on_and_kept_over_responses_that_set_none(
+    http_server: LoopbackServer,
+) -> None:
+    """A consent gate that sets a cookie and redirects gets it back, and the cookie stays for
+    later fetches through the same client, though the responses in between set none (those
+    are not handed to http.cookiejar at all)."""
+    http_server.add(
+        "/gate", status=302, headers={"Location": "/page", "Set-Cookie": "consent=yes; Path=/"}
+    )
+    url = http_server.add("/page", HTML)
+
+    async def twice() -> list[Page]:
+        async with make_client(SETTINGS) as client:
+            first = await fetch_page(client, http_server.url("/gate"), previous=None,
+                                     settings=SETTINGS)  # fmt: skip
+            return [first, await fetch_page(client, url, previous=None, settings=SETTINGS)]
+
+    pages = run(twice())
+    assert [p.final_url for p in pages] == [url, url]
+    assert [r.path for r in http_server.requests] == ["/gate", "/page", "/page"]
+    assert [r.headers.get("cookie") for r in http_server.requests] == [
+        None, "consent=yes", "consent=yes"
+    ]  # fmt: skip
+
+
 def test_redirect_loop_is_permanent(http_server: LoopbackServer) -> None:
     http_server.add("/loop", status=302, headers={"Location": "/loop"})
     err = _error(http_server.url("/loop"), FetchSettings(max_redirects=3))

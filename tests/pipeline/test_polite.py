@@ -145,6 +145,19 @@ def test_503_with_retry_after_is_retried_after_that_wait_then_200(
     assert ticks.count(1) > 1
 
 
+def test_a_transient_error_every_time_is_tried_retries_plus_one_times_then_raised(
+    http_server: LoopbackServer, retries_seen: list[stamina.instrumentation.RetryDetails]
+) -> None:
+    """The first attempt runs outside stamina; the retries are stamina's all the same: as many
+    as configured, each scheduled with its wait (Retry-After: 0 here), then the last error."""
+    url = http_server.add("/busy", "busy", status=503, headers={"Retry-After": "0"})
+    [error] = asyncio.run(_fetch_all(replace(SETTINGS, robots=False, retries=2), [url]))
+    assert isinstance(error, FetchError) and error.status_code == 503 and error.transient
+    assert len(http_server.requests) == 3
+    assert [r.retry_num for r in retries_seen] == [1, 2]
+    assert [r.wait_for for r in retries_seen] == [0.0, 0.0]
+
+
 def test_permanent_errors_are_not_retried(
     http_server: LoopbackServer, retries_seen: list[stamina.instrumentation.RetryDetails]
 ) -> None:

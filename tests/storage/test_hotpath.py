@@ -75,15 +75,17 @@ def test_store_document_id_reuses_an_identical_text_of_the_same_source(engine: E
 def test_insert_fetches_writes_every_row_with_its_columns(engine: Engine) -> None:
     with Session(engine) as session, session.begin():
         source_id, _ = hotpath.lock_source_id(session=session, name="s", url="u", now=NOW)
-    fetches = [
-        Fetch(source_id=source_id, started_at=NOW, duration_ms=i, outcome="not_modified",
-              status_code=304, etag=f'"e{i}"', last_modified="Sun, 02 Mar 2025 08:00:00 GMT",
-              body_hash=f"{i:064x}", body_bytes=0, instance="host:1")
+    rows = [
+        hotpath.fetch_values(
+            source_id=source_id, started_at=NOW, duration_ms=i, outcome="not_modified",
+            status_code=304, etag=f'"e{i}"', last_modified="Sun, 02 Mar 2025 08:00:00 GMT",
+            body_hash=f"{i:064x}", body_bytes=0, instance="host:1",
+        )
         for i in range(3)
     ]  # fmt: skip
     with Session(engine) as session, session.begin():
-        hotpath.insert_fetches(session=session, fetches=fetches)
-        hotpath.insert_fetches(session=session, fetches=[])
+        hotpath.insert_fetches(session=session, rows=rows)
+        hotpath.insert_fetches(session=session, rows=[])
     with Session(engine) as session:
         stored = session.exec(select(Fetch).order_by(col(Fetch.id))).all()
     assert [(f.duration_ms, f.etag, f.body_hash, f.started_at) for f in stored] == [
@@ -92,6 +94,8 @@ def test_insert_fetches_writes_every_row_with_its_columns(engine: Engine) -> Non
     assert {(f.outcome, f.status_code, f.instance, f.error) for f in stored} == {
         ("not_modified", 304, "host:1", None)
     }
+    # Every column of the table but id: an executemany takes one set of keys for all rows.
+    assert set(rows[0]) == {c.name for c in hotpath.FETCH.columns} - {"id"}
 
 
 def test_has_baseline_only_after_a_changed_fetch(engine: Engine) -> None:

@@ -7,7 +7,6 @@ from typing import Literal
 
 from pydantic import SecretStr, field_validator
 
-from alerts.channels.apprise import AppriseChannel
 from alerts.channels.base import Channel, ChannelConfigError
 from pipeline.config.channels.rules import AlertRules
 from pipeline.config.fields import Duration
@@ -26,6 +25,8 @@ class AppriseAlert(AlertRules):
     @field_validator("url")
     @classmethod
     def _valid_url(cls, value: SecretStr) -> SecretStr:
+        from alerts.channels.apprise import AppriseChannel
+
         try:
             AppriseChannel("check", value.get_secret_value())
         except ChannelConfigError as e:
@@ -35,6 +36,8 @@ class AppriseAlert(AlertRules):
 
 def build(alert: AppriseAlert) -> Channel:
     """The channel of one apprise entry. Raises ChannelConfigError."""
+    from alerts.channels.apprise import AppriseChannel
+
     return AppriseChannel(
         alert.name, alert.url.get_secret_value(), timeout=alert.timeout,
         templates=alert.templates(),

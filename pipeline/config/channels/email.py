@@ -9,7 +9,6 @@ from typing import Literal
 from pydantic import Field, SecretStr, field_validator
 
 from alerts.channels.base import Channel, ChannelConfigError
-from alerts.channels.email import EmailChannel, parse_smtp_url
 from pipeline.config.channels.rules import AlertRules
 from pipeline.config.fields import Address, Duration, OneLine
 
@@ -41,6 +40,8 @@ def _parse_smtp(url: str, starttls: str) -> SmtpServer:
 
     Raises ValueError whose message never contains the URL.
     """
+    from alerts.channels.email import parse_smtp_url  # the channel's module: only when used
+
     try:
         parsed = parse_smtp_url(url, starttls)
     except ChannelConfigError as exc:
@@ -79,6 +80,8 @@ class EmailAlert(AlertRules):
 
 def build(alert: EmailAlert) -> Channel:
     """The channel of one email entry. Raises ChannelConfigError."""
+    from alerts.channels.email import EmailChannel  # and its renderer: only with an email entry
+
     return EmailChannel.from_config(
         name=alert.name, smtp=alert.smtp.get_secret_value(), sender=alert.from_,
         recipients=alert.to,

@@ -9,7 +9,6 @@ from typing import Literal
 from pydantic import Field, SecretStr, field_validator
 
 from alerts.channels.base import Channel, plain
-from alerts.channels.webhook import WebhookChannel
 from pipeline.config.channels.rules import AlertRules
 from pipeline.config.fields import Duration, HttpUrl
 
@@ -56,6 +55,8 @@ class WebhookAlert(AlertRules):
 
 def build(alert: WebhookAlert) -> Channel:
     """The channel of one webhook entry. Raises ChannelConfigError."""
+    from alerts.channels.webhook import WebhookChannel
+
     return WebhookChannel.from_config(
         name=alert.name, url=str(alert.url), secret=plain(alert.secret), timeout=alert.timeout,
         headers=alert.headers, templates=alert.templates(),

@@ -22,9 +22,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from apscheduler.schedulers.asyncio import AsyncIOScheduler
-from apscheduler.triggers.cron import CronTrigger
-from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
@@ -44,6 +41,10 @@ from storage.db import make_engine, migrate, session_factory
 from storage.retention import Pruned
 
 if TYPE_CHECKING:
+    from apscheduler.schedulers.asyncio import AsyncIOScheduler
+    from apscheduler.triggers.cron import CronTrigger
+    from apscheduler.triggers.interval import IntervalTrigger
+
     from pipeline.cluster import Cluster
 
 log = logging.getLogger(__name__)
@@ -222,6 +223,8 @@ def add_digest_job(
     if not digest_ends(app.config, app.clock()):
         return
 
+    from apscheduler.triggers.interval import IntervalTrigger  # `run` only: not at start-up
+
     async def digests() -> None:
         try:
             made = await app.close_digests()
@@ -345,6 +348,9 @@ def plan_for(config: Config, source: Source) -> Plan:
 
 def trigger_for(config: Config, source: Source) -> IntervalTrigger | CronTrigger:
     """The source's schedule: its cron (UTC), else its interval (or the default), with jitter."""
+    from apscheduler.triggers.cron import CronTrigger  # `run` only: not at start-up
+    from apscheduler.triggers.interval import IntervalTrigger
+
     schedule = config.schedule_for(source)
     jitter = int(jitter_for(config, source).total_seconds()) or None
     if schedule.cron:
@@ -376,6 +382,9 @@ async def serve(
     On PostgreSQL the sources are not scheduled here but shared with every other instance on
     the database (pipeline/cluster.py); the other jobs (outbox, digests, ...) stay here.
     """
+    from apscheduler.schedulers.asyncio import AsyncIOScheduler  # `run` only: not at start-up
+    from apscheduler.triggers.interval import IntervalTrigger
+
     scheduler = AsyncIOScheduler(timezone=UTC)
     in_flight: set[asyncio.Task[object]] = set()
     summary = Summary()

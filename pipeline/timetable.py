@@ -29,10 +29,12 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-
-from apscheduler.triggers.base import BaseTrigger
+from typing import TYPE_CHECKING
 
 from pipeline.runner import SourceJob
+
+if TYPE_CHECKING:
+    from apscheduler.triggers.base import BaseTrigger
 
 log = logging.getLogger(__name__)
 

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import UTC, timedelta
 from typing import Annotated, Any
 
-from apscheduler.triggers.cron import CronTrigger
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -103,6 +102,8 @@ class Source(_Model):
     @classmethod
     def _valid_cron(cls, value: str | None) -> str | None:
         if value is not None:
+            from apscheduler.triggers.cron import CronTrigger  # only for a cron given
+
             try:
                 CronTrigger.from_crontab(value, timezone=UTC)
             except ValueError as exc:

@@ -308,8 +308,8 @@ def test_an_unchanged_check_loads_no_renderer_extractor_or_migrations(
     """`figwatch check` over a page that did not change, with an email and a webhook channel
     configured: it imports neither Jinja2 (templates), the extractor's subject tables (routing
     by subject), alembic (the schema is current), lxml nor BeautifulSoup (nothing to parse),
-    the PostgreSQL dialect (the database is SQLite) nor tqdm (no terminal to draw a progress
-    bar on), and starts no parsing workers. Each is
+    the PostgreSQL dialect (the database is SQLite), tqdm (no terminal to draw a progress
+    bar on) nor APScheduler (`run`'s), and starts no parsing workers. Each is
     loaded where it is needed, so a pass over unchanged pages starts fast."""
     url = http_server.add("/page", "<html><body><p>At least 7 people were killed.</p></body>")
     config = write(
@@ -332,7 +332,7 @@ def test_an_unchanged_check_loads_no_renderer_extractor_or_migrations(
         "runner.Runner._executor = lambda self: pools.append(1) or executor(self)\n"
         f"code = main(['--config', {str(config)!r}, 'check'])\n"
         "heavy = sorted(m for m in ('jinja2', 'alembic', 'pipeline.figures.subjects', 'lxml', "
-        "'bs4', 'sqlalchemy.dialects.postgresql', 'tqdm') if m in sys.modules)\n"
+        "'bs4', 'sqlalchemy.dialects.postgresql', 'tqdm', 'apscheduler') if m in sys.modules)\n"
         "import gc\n"
         "print('gc:', gc.isenabled(), gc.get_freeze_count() > 0)\n"
         "print('heavy:', ','.join(heavy) or '-', 'pools:', len(pools), code)\n"

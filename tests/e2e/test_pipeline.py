@@ -218,3 +218,35 @@ def test_two_checks_of_one_source_at_once_record_its_changes_once(
         assert sum(r.alerts for r in results) == 2  # one per channel
         with app.session_factory() as session:
             assert len(session.exec(select(Change)).all()) == 3
+
+
+def test_a_new_version_is_stored_whole(
+    database_url: str, site: LoopbackServer, smtp: SmtpSink, hook: WebhookSink, clock: Clock
+) -> None:
+    # The fetch row of a new version is written from column values and its text arrives
+    # compressed by the parsing worker: every column is still filled, and the stored text is
+    # the article's.
+    import zlib
+
+    from pipeline.text import article_text
+    from storage.models import Document
+    from storage.texthash import text_hash
+
+    config = config_for(database_url, site, smtp, hook)
+    with app_for(config, clock) as (app, loop):
+        serve(site, [INTRO, toll(12, 30), TRAPS], updated="09:00 UTC", rotate=0)
+        assert check(app, loop).outcome == "changed"
+        with app.session_factory() as session:
+            [fetch] = session.exec(select(Fetch)).all()
+            [document] = session.exec(select(Document)).all()
+        expected = article_text(page([INTRO, toll(12, 30), TRAPS], updated="09:00 UTC", rotate=0))
+        assert (fetch.outcome, fetch.status_code, fetch.error, fetch.error_kind) == (
+            "changed", 200, None, None,
+        )  # fmt: skip
+        assert fetch.final_url == site.url("/news/marden")
+        assert fetch.body_bytes and fetch.body_bytes > 1000 and len(fetch.body_hash or "") == 64
+        assert fetch.document_id == document.id and fetch.instance == app.runner.instance
+        assert fetch.duration_ms is not None and fetch.duration_ms >= 0
+        assert zlib.decompress(document.text_z).decode() == expected.text
+        assert document.text_hash == text_hash(expected.text)
+        assert document.title == expected.title

@@ -39,6 +39,16 @@ def worker_start() -> None:
         ctypes.CDLL("libc.so.6").prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     if os.getppid() == 1:  # the parent is already gone
         os._exit(0)
+    # What the first page would load (the HTML parser, the extractor's compiled rules) is
+    # loaded now, while the service is still reading its sources' state and fetching.
+    from pipeline import lxmltext  # noqa: F401
+
+    find_figures("")
+
+
+def ready() -> int:
+    """Nothing to do: submitted to start a worker (which runs worker_start) before any page."""
+    return os.getpid()
 
 
 def parse_page(

@@ -29,7 +29,7 @@ from pipeline.alerting import add_good_fetch, add_good_fetch_values, health_row,
 from pipeline.charset import Undecodable
 from pipeline.diff import keyed
 from pipeline.fetch import FetchError, FetchSettings, Page, Validators, undecodable
-from pipeline.parsing import Parsed, parse_page, worker_start
+from pipeline.parsing import Parsed, parse_page, ready, worker_start
 from pipeline.polite import PoliteFetcher
 from pipeline.recording import record_figures
 from pipeline.routing import ChannelRules
@@ -166,6 +166,16 @@ class Runner:
                 self._cpu = ProcessPoolExecutor(n, mp_context=context, initializer=worker_start)
         return self._cpu
 
+    def _start_workers(self) -> None:
+        """Start the parsing workers, if not yet started, without waiting for them: a worker
+        takes a few tenths of a second to start (a new interpreter, lxml, the extractor), spent
+        while the first pages are fetched instead of after the first page is."""
+        if self._cpu is not None or self._worker_count() <= 0:
+            return
+        executor = self._executor()
+        for _ in range(self._worker_count()):  # each submit starts a worker while none is idle
+            executor.submit(ready)
+
     def _worker_count(self) -> int:
         """Parsing worker processes unless configured (0: a thread instead): one per core but
         one, at least one. The event loop's own work (fetching, pickling pages to the workers,
@@ -251,6 +261,7 @@ class Runner:
         gate = asyncio.Semaphore(concurrency)
         shared = self._gates()[0]
         jobs = list(jobs)
+        self._start_workers()
         try:
             befores = await self._in_db(self._befores, jobs)
         except SQLAlchemyError as e:

@@ -250,3 +250,22 @@ def test_a_new_version_is_stored_whole(
         assert zlib.decompress(document.text_z).decode() == expected.text
         assert document.text_hash == text_hash(expected.text)
         assert document.title == expected.title
+
+
+def test_a_pass_starts_its_parsing_workers_before_its_first_page(
+    database_url: str, site: LoopbackServer, smtp: SmtpSink, hook: WebhookSink, clock: Clock
+) -> None:
+    # Started while the sources' state is read, not when the first page is handed over; and
+    # each worker has loaded the parser and the extractor before it is given a page.
+    from concurrent.futures import ProcessPoolExecutor
+
+    from tests.pipeline.test_parsing import loaded_in_worker
+
+    config = config_for(database_url, site, smtp, hook)
+    config = config.model_copy(update={"fetch": config.fetch.model_copy(update={"workers": 1})})
+    with app_for(config, clock) as (app, loop):
+        assert app.runner._cpu is None
+        assert loop.run_until_complete(app.runner.check_all([])) == []
+        pool = app.runner._cpu
+        assert isinstance(pool, ProcessPoolExecutor)
+        assert pool.submit(loaded_in_worker).result(timeout=60) == (True, True)

@@ -65,3 +65,10 @@ def test_a_new_text_comes_back_packed_for_storage_and_a_same_text_does_not() -> 
     assert zlib.decompress(new.packed).decode() == new.text
     same = parse_page(body, "utf-8", None, new.text_hash, {})
     assert same.figures is None and same.packed is None
+
+
+def loaded_in_worker() -> tuple[bool, bool]:
+    """In a parsing worker: whether the HTML parser and the extractor are loaded."""
+    import sys
+
+    return "pipeline.lxmltext" in sys.modules, "pipeline.figures.extract" in sys.modules

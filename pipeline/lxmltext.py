@@ -268,16 +268,26 @@ def _drop_furniture(page: Page) -> None:
     # stays where it was, which lxml reads as the tail of what comes before).
     etree.strip_elements(page.doc, *fu._ALWAYS_DROP, with_tail=False)
     root = page.root
-    p_chars = page.p_chars()
-    total_p = p_chars.get(root, 0)
+    # The paragraph text in an element, as page.p_chars() gives it before anything else is
+    # dropped, counted only for the elements asked about: the walk below asks about a few
+    # junk-looking elements, each before anything inside it is dropped (it goes top down), and
+    # the box of each heading is counted now.
+    total_p = _p_chars_in(root)
+    boxes: dict[_Element, int] = {}
+    for heading in page.headings:
+        box = heading.getparent()
+        if box is not None and box not in boxes:
+            boxes[box] = _p_chars_in(box)
     holders: set[_Element] = set()
     for anchor in page.anchors:
         if page.live(anchor):
             holders.add(anchor)
             holders.update(anchor.iterancestors())
 
-    def holds_article(tag: _Element) -> bool:
-        return tag in holders or p_chars.get(tag, 0) * 2 > total_p > 0
+    def holds_article(tag: _Element, chars: int | None = None) -> bool:
+        if tag in holders:
+            return True
+        return (_p_chars_in(tag) if chars is None else chars) * 2 > total_p > 0
 
     stack = [root]
     while stack:
@@ -302,7 +312,7 @@ def _drop_furniture(page: Page) -> None:
         if (
             box is not None
             and box is not root
-            and not holds_article(box)
+            and not holds_article(box, boxes.get(box))
             and (_link_density(box) > 0.3 or len(text_of(box)) - len(text_of(heading)) < 20)
         ):
             _drop(box)
@@ -313,6 +323,11 @@ def _drop_furniture(page: Page) -> None:
         if after is not None and after.tag in ("ul", "ol", "div") and _link_density(after) > 0.5:
             _drop(after)
             _drop(heading)
+
+
+def _p_chars_in(tag: _Element) -> int:
+    """Page.p_chars()[tag]: the text of the paragraphs in `tag` (or of `tag`, a paragraph)."""
+    return sum(len(text_of(p)) for p in tag.iter("p"))
 
 
 def _link_density(tag: _Element) -> float:

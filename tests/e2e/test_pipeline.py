@@ -269,3 +269,25 @@ def test_a_pass_starts_its_parsing_workers_before_its_first_page(
         pool = app.runner._cpu
         assert isinstance(pool, ProcessPoolExecutor)
         assert pool.submit(loaded_in_worker).result(timeout=60) == (True, True)
+
+
+def test_a_new_versions_fetch_row_has_the_columns_of_the_orm_row() -> None:
+    # _record_version writes its fetch row from column values: the same values, for every
+    # column, as the Fetch object the other outcomes build (so a new column is not forgotten).
+    from datetime import UTC, datetime
+
+    from pipeline.fetch import Page
+    from pipeline.runner import Runner, _Start, _with_page
+    from storage import hotpath
+
+    runner = Runner(None, None, None, lambda: datetime.now(UTC), instance="host:7")  # type: ignore[arg-type]
+    fetched = Page(
+        "http://a.test/x", "http://a.test/y", 200, False, None, "utf-8", "text/html",
+        '"e1"', "Tue, 14 Jan 2025 09:00:00 GMT", "ab" * 32, 1234, 5,
+    )  # fmt: skip
+    started = _Start(datetime(2025, 1, 14, 9, tzinfo=UTC))
+    values = runner._version_values(3, started, fetched)
+    orm = hotpath.fetch_values(_with_page(runner._fetch_row(3, started, "changed"), fetched))
+    assert set(values) == {c.name for c in hotpath.FETCH.columns} - {"id"}
+    assert values.pop("duration_ms") <= orm.pop("duration_ms")
+    assert values == orm

@@ -6,11 +6,14 @@ Debian's nginx-light when missing; else several `http.server` processes), and ti
 of `figwatch check` and of urlwatch (the `bench` extra) over the same URLs: first sight,
 unchanged, and every page changed (K moved). Prints seconds, sources/s and peak RSS of each,
 the ratios, and how many of the injected changes figwatch recorded (counted from its database).
-With --profile, the changed pass of figwatch runs under cProfile and its top entries are shown.
+With --profile, the changed pass of figwatch (or with --profile-pass first, a first-sight pass
+into a new database) runs under cProfile and its top entries are shown.
 
 Besides wall seconds, each pass shows the CPU seconds it took (user + system, its parsing
 workers and threads included): on a machine shared with other work the wall ratios move with
-the load, the CPU seconds much less.
+the load, the CPU seconds much less. "main" is the CPU of the main process alone (the event
+loop, fetching and the database writes), without its parsing workers: when it is close to the
+wall seconds, the main process is what holds the pass back.
 
 urlwatch (2.29) on a changed page calls difflib.get_close_matches(new, history) even with no
 history kept (compared_versions unset); SequenceMatcher indexes every character of the new
@@ -32,6 +35,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack
@@ -52,6 +56,9 @@ class Run:
     peak_mb: float
     cpu: float  # user + system seconds, with the children it waited for (parsing workers)
     load: float  # the machine's 1-minute load average as it started
+    # The main process's own CPU seconds (its threads, not its children), from /proc, sampled
+    # every 50 ms until it exits (so up to 50 ms short); None where /proc is missing.
+    main_cpu: float | None = None
 
 
 def _free_port() -> int:
@@ -189,14 +196,34 @@ def _timed(argv: list[str], env: dict[str, str] | None = None) -> Run:
     start = time.perf_counter()
     proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     assert proc.stderr is not None
+    main_cpu: list[float | None] = [None]
+    sampler = threading.Thread(target=_sample_own_cpu, args=(proc.pid, main_cpu), daemon=True)
+    sampler.start()
     err = proc.stderr.read()
     _pid, status, usage = os.wait4(proc.pid, 0)
+    sampler.join()
     proc.returncode = os.waitstatus_to_exitcode(status)
     seconds = time.perf_counter() - start
     if proc.returncode not in (0, 1):  # figwatch check exits 1 when a source failed: counted below
         tail = err.decode(errors="replace").strip().splitlines()[-5:]
         raise SystemExit(f"bench: {argv[0]} failed ({proc.returncode}): " + " / ".join(tail))
-    return Run(seconds, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime, load)
+    cpu = usage.ru_utime + usage.ru_stime
+    return Run(seconds, usage.ru_maxrss / 1024, cpu, load, main_cpu[0])
+
+
+def _sample_own_cpu(pid: int, out: list[float | None]) -> None:
+    """Keep in out[0] the process's own user + system CPU seconds until it is gone."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    stat = Path(f"/proc/{pid}/stat")
+    while True:
+        try:
+            fields = stat.read_text().rpartition(")")[2].split()
+        except OSError:
+            return
+        if fields[0] == "Z":  # exited, not yet waited for: its last figures stay
+            return
+        out[0] = (int(fields[11]) + int(fields[12])) / ticks
+        time.sleep(0.05)
 
 
 def _figwatch_config(tmp: Path, urls: list[str]) -> Path:
@@ -248,6 +275,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("n", type=int, nargs="?", default=1000, help="sources (%(default)s)")
     parser.add_argument("--no-urlwatch", action="store_true", help="time figwatch only")
     parser.add_argument("--profile", action="store_true", help="profile figwatch's changed pass")
+    parser.add_argument(
+        "--profile-pass",
+        choices=("first", "changed"),
+        default="changed",
+        help="with --profile: the pass profiled (first: every page seen for the first time, "
+        "into a new database; default %(default)s)",
+    )
+    parser.add_argument(
+        "--profile-out", type=Path, help="with --profile: keep the pstats file here"
+    )
     parser.add_argument(
         "--run", type=float, metavar="SECONDS", help="then `figwatch run` for SECONDS"
     )
@@ -313,12 +350,20 @@ def _passes(
     megabytes, server = about
     _report(args.n, megabytes, len(templates), server, results, hits, fetch_errors, text_errors)
     if args.profile:
-        # Once more, every page changed again, under cProfile, with every stage run in this
-        # thread (parse and database work included) so the profile sees them; not timed.
-        prof = tmp / "changed.prof"
-        _render(site, args.n, templates, 2)
+        # Once more under cProfile, with every stage run in this thread (parse and database
+        # work included) so the profile sees them; not timed. Changed: every page changed
+        # again. First: the same pages into a new, empty database.
+        prof = tmp / f"{args.profile_pass}.prof"
+        if args.profile_pass == "first":
+            text = config.read_text().replace("/figwatch.db", "/first-profile.db", 1)
+            config = tmp / "first-profile.toml"
+            config.write_text(text)
+        else:
+            _render(site, args.n, templates, 2)
         _profile_inline(config, prof)
-        _print_profile(prof)
+        _print_profile(prof, args.profile_pass)
+        if args.profile_out:
+            shutil.copyfile(prof, args.profile_out)
     return hits == args.n and not fetch_errors and not text_errors
 
 
@@ -337,20 +382,24 @@ def _report(
         f"served by {server} on loopback, {os.cpu_count()} cores"
     )
     print(f"{'pass':<20} {'tool':<9} {'s':>8} {'sources/s':>10} {'peak MB':>8} {'cpu s':>7} "
-          f"{'load':>5} {'uw/fw':>6} {'cpu uw/fw':>9}")  # fmt: skip
+          f"{'main':>5} {'load':>5} {'uw/fw':>6} {'cpu uw/fw':>9}")  # fmt: skip
     for i, label in enumerate(PASSES):
         fw = results["figwatch"][i]
         uw = results["urlwatch"][i] if results["urlwatch"] else None
         ratio = f"{uw.seconds / fw.seconds:>6.2f} {uw.cpu / fw.cpu:>9.2f}" if uw else ""
         print(f"{label:<20} {'figwatch':<9} {fw.seconds:>8.1f} {n / fw.seconds:>10.1f} "
-              f"{fw.peak_mb:>8.0f} {fw.cpu:>7.1f} {fw.load:>5.1f} {ratio}")  # fmt: skip
+              f"{fw.peak_mb:>8.0f} {fw.cpu:>7.1f} {_main(fw)} {fw.load:>5.1f} {ratio}")  # fmt: skip
         if uw:
             print(f"{'':<20} {'urlwatch':<9} {uw.seconds:>8.1f} {n / uw.seconds:>10.1f} "
-                  f"{uw.peak_mb:>8.0f} {uw.cpu:>7.1f} {uw.load:>5.1f}")  # fmt: skip
+                  f"{uw.peak_mb:>8.0f} {uw.cpu:>7.1f} {_main(uw)} {uw.load:>5.1f}")  # fmt: skip
     print(
         f"figwatch recorded {hits} of {n} injected changes; "
         f"{fetch_errors} fetch errors, {text_errors} text errors"
     )
+
+
+def _main(run: Run) -> str:
+    return f"{run.main_cpu:>5.1f}" if run.main_cpu is not None else f"{'-':>5}"
 
 
 class _Inline(ThreadPoolExecutor):
@@ -384,13 +433,13 @@ def _profile_inline(config_path: Path, out: Path) -> None:
     asyncio.run(go())
 
 
-def _print_profile(path: Path) -> None:
+def _print_profile(path: Path, label: str) -> None:
     stats = pstats.Stats(str(path))
     total = stats.total_tt  # type: ignore[attr-defined]
     entries = sorted(stats.stats.items(), key=lambda kv: kv[1][2], reverse=True)  # type: ignore[attr-defined]
     wanted = ("article", "_paragraphs", "find_figures", "_record_version", "fetch", "iterwalk")
     print(
-        f"profile of figwatch's changed pass (all stages in one thread, {total:.1f} s), own time:"
+        f"profile of figwatch's {label} pass (all stages in one thread, {total:.1f} s), own time:"
     )
     for (file, line, func), (_cc, _nc, tt, ct, _callers) in entries[:10]:
         where = f"{Path(file).name}:{line}" if file != "~" else "built-in"

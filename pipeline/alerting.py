@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import datetime
+from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -180,23 +181,40 @@ def queue(
 def add_good_fetch(
     *, session: Session, source_id: int, fetch: Fetch, fail_after: int, after_error: bool = True
 ) -> list[Change]:
-    """Add `fetch` (a good one); return a source.recovered row when the `fail_after` checks
-    before it all failed (a source.failing alert went out). `after_error` false: the caller
-    knows the check before it did not fail, so there is nothing to look up."""
+    """Add `fetch` (a good one; its id is set); return a source.recovered row when the
+    `fail_after` checks before it all failed (a source.failing alert went out). `after_error`
+    false: the caller knows the check before it did not fail, so there is nothing to look up."""
+    fetch.id, rows = add_good_fetch_values(
+        session=session, source_id=source_id, values=hotpath.row_values(fetch),
+        fail_after=fail_after, after_error=after_error,
+    )  # fmt: skip
+    return rows
+
+
+def add_good_fetch_values(
+    *,
+    session: Session,
+    source_id: int,
+    values: dict[str, Any],
+    fail_after: int,
+    after_error: bool = True,
+) -> tuple[int, list[Change]]:
+    """`add_good_fetch` for a fetch row given as its column values (every column but id): no
+    ORM object is built for it. Its id, and the source.recovered row if any."""
     before = (
         repo.recent_outcomes(session=session, source_id=source_id, limit=fail_after)
         if after_error
         else []
     )
-    hotpath.insert_fetch(session=session, fetch=fetch)  # one INSERT, no unit of work
+    # One INSERT, no unit of work.
+    fetch_id = hotpath.insert_values(session=session, table=hotpath.FETCH, rows=[values])[0]
     if len(before) < fail_after or any(o != "error" for o in before):
-        return []
-    assert fetch.id is not None
+        return fetch_id, []
     note = f"checked fine again after {fail_after} or more failed checks"
-    return [
+    return fetch_id, [
         health_row(
-            source_id=source_id, fetch_id=fetch.id, kind=RECOVERED, note=note, count=None,
-            now=fetch.started_at,
+            source_id=source_id, fetch_id=fetch_id, kind=RECOVERED, note=note, count=None,
+            now=values["started_at"],
         )
     ]  # fmt: skip
 

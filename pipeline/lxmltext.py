@@ -37,8 +37,27 @@ def parse(html: str | bytes) -> _Element | None:
 _CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, *range(0x0E, 0x20), 0x7F])
 
 
+# An element deeper than pipeline.text._MAX_DEPTH (the root is at depth 1): libxml2 walks
+# this path level by level, in C.
+_TOO_DEEP = etree.XPath("boolean(/" + "/".join(["*"] * (tx._MAX_DEPTH + 1)) + ")")
+# The anchors (main, h1, itemprop=articleBody: furniture never holds these) and containers
+# (article, main, articleBody, role=main: the article is looked for in these), in document
+# order. Attributes are matched as nodes: a predicate on every element costs libxml2 several
+# times more.
+_MARKED = etree.XPath(
+    "//main | //h1 | //article | //@itemprop[.='articleBody']/.. | //@role[.='main']/.."
+)
+# The text of an element: its text nodes (not comments'), tails inside it included.
+_STRING = etree.XPath("string()", smart_strings=False)
+_HAS_NOT_TEXT = etree.XPath(
+    "boolean(descendant::*[self::script or self::style or self::template or self::rt or self::rp])"
+)
+
+
 def text_of(el: _Element, sep: str = "") -> str:
     """What BeautifulSoup's `get_text(sep)` gives for `el`."""
+    if not sep and el.tag not in _NOT_TEXT and not _HAS_NOT_TEXT(el):
+        return _STRING(el)  # type: ignore[no-any-return]
     return sep.join(_strings(el))
 
 
@@ -71,10 +90,6 @@ def _drop(el: _Element) -> None:
     parent.remove(el)
 
 
-def _children(el: _Element) -> list[_Element]:
-    return [c for c in el if isinstance(c.tag, str)]
-
-
 def _classes(el: _Element) -> list[str] | None:
     value = el.get("class")
     return None if value is None else value.split()
@@ -87,44 +102,34 @@ class Page:
         self.doc = doc
         body = doc.find("body") if doc.tag == "html" else None
         self.root: _Element = body if body is not None else doc
-        self.ld_json: list[_Element] = []
-        self.headings: list[_Element] = []
-        self.containers: list[_Element] = []
-        self.anchors: list[_Element] = []
-        self.paragraphs: list[_Element] = []
-        self.meta_title: _Element | None = None
+        if _TOO_DEEP(doc):
+            raise tx._TooDeep
+        # Each list in document order, gathered by lxml's C iterators and XPath rather than
+        # by a walk in Python over every element.
+        self.ld_json: list[_Element] = [
+            s for s in doc.iter("script") if s.get("type") == "application/ld+json"
+        ]
+        self.meta_title: _Element | None = next(
+            (m for m in doc.iter("meta") if m.get("property") == "og:title"), None
+        )
+        self.paragraphs: list[_Element] = list(doc.iter("p"))
+        self.headings: list[_Element] = list(doc.iter(*fu._BOX_HEADINGS))
         self.first: dict[str, _Element] = {}  # the first title and h1
-        depth = 0
-        for event, node in etree.iterwalk(doc, events=("start", "end")):
-            if event == "end":
-                depth -= 1
-                continue
-            depth += 1
-            if depth > tx._MAX_DEPTH:
-                raise tx._TooDeep
-            name = node.tag
-            if not isinstance(name, str):
-                continue
-            if name in fu._ALWAYS_DROP:  # dropped, but first read (_drop_furniture)
-                if name == "script" and node.get("type") == "application/ld+json":
-                    self.ld_json.append(node)
-                if (
-                    name == "meta"
-                    and self.meta_title is None
-                    and node.get("property") == "og:title"
-                ):
-                    self.meta_title = node
-            elif name == "p":
-                self.paragraphs.append(node)
-            elif name in fu._BOX_HEADINGS:
-                self.headings.append(node)
-            elif name in ("title", "h1") and name not in self.first:
-                self.first[name] = node
-            body_prop = node.get("itemprop") == "articleBody"
-            if name in ("main", "h1") or body_prop:
-                self.anchors.append(node)
-            if name in ("article", "main") or body_prop or node.get("role") == "main":
-                self.containers.append(node)
+        for name in ("title", "h1"):
+            found = next(doc.iter(name), None)
+            if found is not None:
+                self.first[name] = found
+        marked: list[_Element] = _MARKED(doc)
+        self.anchors: list[_Element] = [
+            e for e in marked if e.tag in ("main", "h1") or e.get("itemprop") == "articleBody"
+        ]
+        self.containers: list[_Element] = [
+            e
+            for e in marked
+            if e.tag in ("article", "main")
+            or e.get("itemprop") == "articleBody"
+            or e.get("role") == "main"
+        ]
 
     def live(self, el: _Element) -> bool:
         """Whether `el` is still in the page (not dropped, nor inside something dropped)."""
@@ -186,10 +191,10 @@ def _split_body(body: str) -> list[str]:
     return [line for line in lines if line]
 
 
-def _tokens(tag: _Element) -> frozenset[str]:
+def _tokens(attrs: dict[str, str]) -> frozenset[str]:
     parts: list[str] = []
     for attr in ("class", "id", "role", "aria-label", "data-component", "data-testid"):
-        value = tag.get(attr)
+        value = attrs.get(attr)
         if value:
             parts.extend(value.split() if attr == "class" else [value])
     if not parts:
@@ -204,13 +209,8 @@ def _tokens_of(parts: tuple[str, ...]) -> frozenset[str]:
     return frozenset(fu._TOKEN.findall(fu._CAMEL.sub(" ", " ".join(kept)).lower()))
 
 
-def _is_junk(tag: _Element) -> bool:
-    name = tag.tag
-    if name in fu._FURNITURE:
-        return True
-    if name == "header":
-        return not any(a.tag == "article" for a in tag.iterancestors())
-    tokens = _tokens(tag)
+def _junk_tokens(attrs: dict[str, str]) -> bool:
+    tokens = _tokens(attrs)
     if not tokens:
         return False
     if tokens & fu._JUNK_TOKENS:
@@ -224,16 +224,16 @@ def _is_junk(tag: _Element) -> bool:
 _PAIR_FIRSTS = frozenset(a for a, _ in fu._JUNK_PAIRS)
 
 
-def _is_hidden(tag: _Element) -> bool:
-    hidden = tag.get("hidden")
+def _is_hidden(attrs: dict[str, str]) -> bool:
+    hidden = attrs.get("hidden")
     if hidden is not None and hidden.strip().lower() != "until-found":
         return True
-    if (tag.get("aria-hidden") or "").strip().lower() == "true":
+    if (attrs.get("aria-hidden") or "").strip().lower() == "true":
         return True
-    style = tag.get("style")
+    style = attrs.get("style")
     if style and fu._HIDDEN_STYLE.search(style):
         return True
-    classes = tag.get("class")
+    classes = attrs.get("class")
     if not classes:
         return False
     names = [c.lower() for c in classes.split()]
@@ -242,31 +242,66 @@ def _is_hidden(tag: _Element) -> bool:
     )
 
 
+# What the furniture walk does with an element, from its tag and attributes alone (a header is
+# junk unless it sits in an article, which its ancestors tell).
+_KEEP, _HIDDEN, _JUNK, _HEADER = range(4)
+
+
+@functools.lru_cache(maxsize=8192)
+def _verdict(name: str, items: tuple[tuple[str, str], ...]) -> int:
+    # Pages give many elements the same tag and attributes: each set is judged once.
+    attrs: dict[str, str] = {}
+    for key, value in items:
+        attrs.setdefault(key, value)  # a repeated attribute: el.get() reads the first
+    if _is_hidden(attrs):
+        return _HIDDEN
+    if name in fu._FURNITURE:
+        return _JUNK
+    if name == "header":
+        return _HEADER
+    return _JUNK if _junk_tokens(attrs) else _KEEP
+
+
 def _drop_furniture(page: Page) -> None:
     """furniture.drop_furniture with boxes, nothing protected."""
     # What is always dropped goes in one C pass (`_drop` for each, but the text after each
     # stays where it was, which lxml reads as the tail of what comes before).
     etree.strip_elements(page.doc, *fu._ALWAYS_DROP, with_tail=False)
     root = page.root
-    p_chars = page.p_chars()
-    total_p = p_chars.get(root, 0)
+    # The paragraph text in an element, as page.p_chars() gives it before anything else is
+    # dropped, counted only for the elements asked about: the walk below asks about a few
+    # junk-looking elements, each before anything inside it is dropped (it goes top down), and
+    # the box of each heading is counted now.
+    total_p = _p_chars_in(root)
+    boxes: dict[_Element, int] = {}
+    for heading in page.headings:
+        box = heading.getparent()
+        if box is not None and box not in boxes:
+            boxes[box] = _p_chars_in(box)
     holders: set[_Element] = set()
     for anchor in page.anchors:
         if page.live(anchor):
             holders.add(anchor)
             holders.update(anchor.iterancestors())
 
-    def holds_article(tag: _Element) -> bool:
-        return tag in holders or p_chars.get(tag, 0) * 2 > total_p > 0
+    def holds_article(tag: _Element, chars: int | None = None) -> bool:
+        if tag in holders:
+            return True
+        return (_p_chars_in(tag) if chars is None else chars) * 2 > total_p > 0
 
     stack = [root]
     while stack:
         parent = stack.pop()
-        for child in _children(parent):
-            if _is_hidden(child):
-                _drop(child)
+        for child in list(parent.iterchildren(etree.Element)):
+            verdict = _verdict(child.tag, tuple(child.items()))
+            if verdict == _HIDDEN:
+                _drop(child)  # even when it holds most of the text: no one reads it
                 continue
-            if _is_junk(child) and not holds_article(child):
+            junk = verdict == _JUNK or (
+                # The header of an article holds its headline; the page's, the masthead.
+                verdict == _HEADER and next(child.iterancestors("article"), None) is None
+            )
+            if junk and not holds_article(child):
                 _drop(child)
                 continue
             stack.append(child)
@@ -277,7 +312,7 @@ def _drop_furniture(page: Page) -> None:
         if (
             box is not None
             and box is not root
-            and not holds_article(box)
+            and not holds_article(box, boxes.get(box))
             and (_link_density(box) > 0.3 or len(text_of(box)) - len(text_of(heading)) < 20)
         ):
             _drop(box)
@@ -288,6 +323,11 @@ def _drop_furniture(page: Page) -> None:
         if after is not None and after.tag in ("ul", "ol", "div") and _link_density(after) > 0.5:
             _drop(after)
             _drop(heading)
+
+
+def _p_chars_in(tag: _Element) -> int:
+    """Page.p_chars()[tag]: the text of the paragraphs in `tag` (or of `tag`, a paragraph)."""
+    return sum(len(text_of(p)) for p in tag.iter("p"))
 
 
 def _link_density(tag: _Element) -> float:

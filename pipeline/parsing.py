@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pipeline.charset import decode_page
 from pipeline.figures import Figure, find_figures
 from pipeline.text import article_text
-from storage.texthash import text_hash
+from storage.texthash import pack_text, text_hash
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +27,9 @@ class Parsed:
     text: str
     text_hash: str
     figures: list[Figure] | None  # None when the text is the same as last time
+    # The text as document.text_z stores it, when it is new (figures not None): compressed
+    # here, in the worker, so the process that writes the database does not.
+    packed: bytes | None = None
 
 
 def worker_start() -> None:
@@ -36,6 +39,16 @@ def worker_start() -> None:
         ctypes.CDLL("libc.so.6").prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     if os.getppid() == 1:  # the parent is already gone
         os._exit(0)
+    # What the first page would load (the HTML parser, the extractor's compiled rules) is
+    # loaded now, while the service is still reading its sources' state and fetching.
+    from pipeline import lxmltext  # noqa: F401
+
+    find_figures("")
+
+
+def ready() -> int:
+    """Nothing to do: submitted to start a worker (which runs worker_start) before any page."""
+    return os.getpid()
 
 
 def parse_page(
@@ -56,4 +69,5 @@ def parse_page(
     digest = text_hash(article.text)
     if digest == previous_hash:
         return Parsed(article.title, article.text, digest, None)
-    return Parsed(article.title, article.text, digest, find_figures(article.text, aliases=aliases))
+    figures = find_figures(article.text, aliases=aliases)
+    return Parsed(article.title, article.text, digest, figures, pack_text(article.text))

@@ -25,11 +25,11 @@ from sqlmodel import Session
 
 from alerts.message import FAILING
 from alerts.redact import mask_url
-from pipeline.alerting import add_good_fetch, health_row, queue
+from pipeline.alerting import add_good_fetch, add_good_fetch_values, health_row, queue
 from pipeline.charset import Undecodable
 from pipeline.diff import keyed
 from pipeline.fetch import FetchError, FetchSettings, Page, Validators, undecodable
-from pipeline.parsing import Parsed, parse_page, worker_start
+from pipeline.parsing import Parsed, parse_page, ready, worker_start
 from pipeline.polite import PoliteFetcher
 from pipeline.recording import record_figures
 from pipeline.routing import ChannelRules
@@ -166,6 +166,16 @@ class Runner:
                 self._cpu = ProcessPoolExecutor(n, mp_context=context, initializer=worker_start)
         return self._cpu
 
+    def _start_workers(self) -> None:
+        """Start the parsing workers, if not yet started, without waiting for them: a worker
+        takes a few tenths of a second to start (a new interpreter, lxml, the extractor), spent
+        while the first pages are fetched instead of after the first page is."""
+        if self._cpu is not None or self._worker_count() <= 0:
+            return
+        executor = self._executor()
+        for _ in range(self._worker_count()):  # each submit starts a worker while none is idle
+            executor.submit(ready)
+
     def _worker_count(self) -> int:
         """Parsing worker processes unless configured (0: a thread instead): one per core but
         one, at least one. The event loop's own work (fetching, pickling pages to the workers,
@@ -251,6 +261,7 @@ class Runner:
         gate = asyncio.Semaphore(concurrency)
         shared = self._gates()[0]
         jobs = list(jobs)
+        self._start_workers()
         try:
             befores = await self._in_db(self._befores, jobs)
         except SQLAlchemyError as e:
@@ -461,17 +472,19 @@ class Runner:
                 session=session, source_id=source_id
             )
             silent = not baseline and not job.alert_on_first_check
-            fetch = _with_page(self._fetch_row(source_id, started, "changed"), page)
-            fetch.document_id = hotpath.store_document_id(
-                session=session, source_id=source_id, text=parsed.text, title=parsed.title, now=now
-            )
-            health = add_good_fetch(
-                session=session, source_id=source_id, fetch=fetch, fail_after=job.fail_after,
+            # The fetch row as column values, not a Fetch object: building and filling a
+            # SQLModel object cost more than its INSERT.
+            fetch = self._version_values(source_id, started, page)
+            fetch["document_id"] = hotpath.store_document_id(
+                session=session, source_id=source_id, text=parsed.text, title=parsed.title,
+                now=now, digest=parsed.text_hash, packed=parsed.packed,
+            )  # fmt: skip
+            fetch_id, health = add_good_fetch_values(
+                session=session, source_id=source_id, values=fetch, fail_after=job.fail_after,
                 after_error=before.after_error,
             )  # fmt: skip
-            assert fetch.id is not None
             recorded = record_figures(
-                session=session, source=job.name, source_id=source_id, fetch_id=fetch.id,
+                session=session, source=job.name, source_id=source_id, fetch_id=fetch_id,
                 figures=current, flood_limit=job.flood_limit, silent=silent, now=now,
             )  # fmt: skip
             queued = self._alert(
@@ -487,6 +500,26 @@ class Runner:
             baseline=silent,
             alerted=tuple(dict.fromkeys(c for c, _ in queued)),
         )
+
+    def _version_values(self, source_id: int, started: _Start, page: Page) -> dict[str, Any]:
+        """The columns of a new version's fetch row (`_with_page(_fetch_row(...))`'s, but for
+        document_id, which the caller sets)."""
+        return {
+            "source_id": source_id,
+            "started_at": started.at,
+            "duration_ms": round((time.perf_counter() - started.tick) * 1000),
+            "outcome": "changed",
+            "status_code": page.status_code,
+            "final_url": page.final_url,
+            "error_kind": None,
+            "error": None,
+            "etag": page.etag,
+            "last_modified": page.last_modified,
+            "body_hash": page.body_hash,
+            "body_bytes": page.body_bytes,
+            "document_id": None,
+            "instance": self.instance,
+        }
 
 
 def _hold_fence(session: Session, job: SourceJob, source_id: int, fence: int | None) -> None:

@@ -254,6 +254,7 @@ def _after(tag: Tag) -> PageElement | None:
 
 
 def _clean(text: str) -> str:
-    text = _INVISIBLE.sub("", text)
-    text = _NB_SPACE.sub(" ", text)
+    if not text.isascii():  # ASCII holds no invisible or no-break character (isascii is O(1))
+        text = _INVISIBLE.sub("", text)
+        text = _NB_SPACE.sub(" ", text)
     return _WS.sub(" ", text).strip()

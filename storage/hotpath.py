@@ -9,7 +9,6 @@ The caller owns the transaction, as for storage.repository.
 from __future__ import annotations
 
 import functools
-import zlib
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
@@ -18,7 +17,7 @@ from sqlalchemy import Insert, Row, Table, bindparam, insert, select, update
 from sqlmodel import Session, SQLModel
 
 from storage.models import Change, CurrentFigure, Document, Fetch, Observation, Source
-from storage.texthash import text_hash
+from storage.texthash import pack_text, text_hash
 
 
 def _table(model: type[SQLModel]) -> Table:
@@ -93,11 +92,20 @@ def has_baseline(*, session: Session, source_id: int) -> bool:
 
 
 def store_document_id(
-    *, session: Session, source_id: int, text: str, title: str | None, now: datetime
+    *,
+    session: Session,
+    source_id: int,
+    text: str,
+    title: str | None,
+    now: datetime,
+    digest: str | None = None,
+    packed: bytes | None = None,
 ) -> int:
     """Keep this version of the article text, compressed, and return its row's id; an identical
-    earlier version of the source is reused."""
-    digest = text_hash(text)
+    earlier version of the source is reused. `digest` and `packed`, when the caller has them
+    (a parsing worker made them), are `text_hash(text)` and `pack_text(text)`."""
+    if digest is None:
+        digest = text_hash(text)
     connection = session.connection()
     existing = connection.execute(_DOCUMENT_ID, {"source_id": source_id, "digest": digest})
     found = existing.scalar()
@@ -106,7 +114,7 @@ def store_document_id(
     row = {
         "source_id": source_id,
         "text_hash": digest,
-        "text_z": zlib.compress(text.encode("utf-8"), 6),
+        "text_z": pack_text(text) if packed is None else packed,
         "title": title,
         "created_at": now,
     }
@@ -127,7 +135,7 @@ def insert_values(*, session: Session, table: Table, rows: Sequence[dict[str, An
 def insert_fetch(*, session: Session, fetch: Fetch) -> int:
     """Insert `fetch` (a new row); set and return its id. The object is not added to the
     session."""
-    fetch.id = insert_values(session=session, table=FETCH, rows=[_fetch_values(fetch)])[0]
+    fetch.id = insert_values(session=session, table=FETCH, rows=[row_values(fetch)])[0]
     return fetch.id
 
 
@@ -167,7 +175,8 @@ def insert_fetches(*, session: Session, rows: Sequence[dict[str, Any]]) -> None:
         session.connection().execute(_INSERT_FETCH, list(rows))
 
 
-def _fetch_values(fetch: Fetch) -> dict[str, Any]:
+def row_values(fetch: Fetch) -> dict[str, Any]:
+    """A Fetch object's column values, every column but id."""
     return {c.name: getattr(fetch, c.name) for c in FETCH.columns if c.name != "id"}
 
 

@@ -218,3 +218,76 @@ def test_two_checks_of_one_source_at_once_record_its_changes_once(
         assert sum(r.alerts for r in results) == 2  # one per channel
         with app.session_factory() as session:
             assert len(session.exec(select(Change)).all()) == 3
+
+
+def test_a_new_version_is_stored_whole(
+    database_url: str, site: LoopbackServer, smtp: SmtpSink, hook: WebhookSink, clock: Clock
+) -> None:
+    # The fetch row of a new version is written from column values and its text arrives
+    # compressed by the parsing worker: every column is still filled, and the stored text is
+    # the article's.
+    import zlib
+
+    from pipeline.text import article_text
+    from storage.models import Document
+    from storage.texthash import text_hash
+
+    config = config_for(database_url, site, smtp, hook)
+    with app_for(config, clock) as (app, loop):
+        serve(site, [INTRO, toll(12, 30), TRAPS], updated="09:00 UTC", rotate=0)
+        assert check(app, loop).outcome == "changed"
+        with app.session_factory() as session:
+            [fetch] = session.exec(select(Fetch)).all()
+            [document] = session.exec(select(Document)).all()
+        expected = article_text(page([INTRO, toll(12, 30), TRAPS], updated="09:00 UTC", rotate=0))
+        assert (fetch.outcome, fetch.status_code, fetch.error, fetch.error_kind) == (
+            "changed", 200, None, None,
+        )  # fmt: skip
+        assert fetch.final_url == site.url("/news/marden")
+        assert fetch.body_bytes and fetch.body_bytes > 1000 and len(fetch.body_hash or "") == 64
+        assert fetch.document_id == document.id and fetch.instance == app.runner.instance
+        assert fetch.duration_ms is not None and fetch.duration_ms >= 0
+        assert zlib.decompress(document.text_z).decode() == expected.text
+        assert document.text_hash == text_hash(expected.text)
+        assert document.title == expected.title
+
+
+def test_a_pass_starts_its_parsing_workers_before_its_first_page(
+    database_url: str, site: LoopbackServer, smtp: SmtpSink, hook: WebhookSink, clock: Clock
+) -> None:
+    # Started while the sources' state is read, not when the first page is handed over; and
+    # each worker has loaded the parser and the extractor before it is given a page.
+    from concurrent.futures import ProcessPoolExecutor
+
+    from tests.pipeline.test_parsing import loaded_in_worker
+
+    config = config_for(database_url, site, smtp, hook)
+    config = config.model_copy(update={"fetch": config.fetch.model_copy(update={"workers": 1})})
+    with app_for(config, clock) as (app, loop):
+        assert app.runner._cpu is None
+        assert loop.run_until_complete(app.runner.check_all([])) == []
+        pool = app.runner._cpu
+        assert isinstance(pool, ProcessPoolExecutor)
+        assert pool.submit(loaded_in_worker).result(timeout=60) == (True, True)
+
+
+def test_a_new_versions_fetch_row_has_the_columns_of_the_orm_row() -> None:
+    # _record_version writes its fetch row from column values: the same values, for every
+    # column, as the Fetch object the other outcomes build (so a new column is not forgotten).
+    from datetime import UTC, datetime
+
+    from pipeline.fetch import Page
+    from pipeline.runner import Runner, _Start, _with_page
+    from storage import hotpath
+
+    runner = Runner(None, None, None, lambda: datetime.now(UTC), instance="host:7")  # type: ignore[arg-type]
+    fetched = Page(
+        "http://a.test/x", "http://a.test/y", 200, False, None, "utf-8", "text/html",
+        '"e1"', "Tue, 14 Jan 2025 09:00:00 GMT", "ab" * 32, 1234, 5,
+    )  # fmt: skip
+    started = _Start(datetime(2025, 1, 14, 9, tzinfo=UTC))
+    values = runner._version_values(3, started, fetched)
+    orm = hotpath.row_values(_with_page(runner._fetch_row(3, started, "changed"), fetched))
+    assert set(values) == {c.name for c in hotpath.FETCH.columns} - {"id"}
+    assert values.pop("duration_ms") <= orm.pop("duration_ms")
+    assert values == orm

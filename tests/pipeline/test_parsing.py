@@ -54,3 +54,21 @@ def test_a_body_that_is_not_text_raises_undecodable_with_its_charset() -> None:
     with pytest.raises(Undecodable) as info:
         parse_page(bytes(range(1, 32)) * 100, "utf-8", None, None, {})
     assert info.value.args == ("utf-8",)
+
+
+def test_a_new_text_comes_back_packed_for_storage_and_a_same_text_does_not() -> None:
+    import zlib
+
+    body = PAGE.format(day="Monday", extra="Café owners helped.").encode()
+    new = parse_page(body, "utf-8", None, None, {})
+    assert new.packed is not None and new.figures is not None
+    assert zlib.decompress(new.packed).decode() == new.text
+    same = parse_page(body, "utf-8", None, new.text_hash, {})
+    assert same.figures is None and same.packed is None
+
+
+def loaded_in_worker() -> tuple[bool, bool]:
+    """In a parsing worker: whether the HTML parser and the extractor are loaded."""
+    import sys
+
+    return "pipeline.lxmltext" in sys.modules, "pipeline.figures.extract" in sys.modules

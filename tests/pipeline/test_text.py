@@ -354,6 +354,40 @@ def test_deeply_nested_inline_and_sections() -> None:
         article_text("<section class='menu'>" * 5000 + "<p>x</p>" + "<b>" * 50_000 + "7 dead")
 
 
+@pytest.mark.parametrize("extra", [0, 1])
+def test_nesting_limit_is_exact(extra: int) -> None:
+    from pipeline.text import _MAX_DEPTH
+
+    # html and body are two levels, the paragraph one more: the paragraph sits at the limit.
+    divs = _MAX_DEPTH - 3 + extra
+    sentence = "Seven were killed when the bridge collapsed under the convoy on Sunday morning."
+    html = (
+        "<html><body>" + "<div>" * divs + f"<p>{sentence}</p>" + "</div>" * divs + "</body></html>"
+    )
+    if extra:
+        with pytest.raises(TextError, match="nested more than"):
+            article_text(html)
+    else:
+        assert article_text(html).text == sentence
+
+
+def test_elements_alike_are_judged_alike_but_a_header_by_its_place() -> None:
+    # Furniture is judged once per tag and attributes; a header's verdict still depends on
+    # whether it sits in an article.
+    story = f"<p>{BODY[1]}</p><p>{BODY[2]}</p>"
+    html = (
+        "<html><body><header class='top'>Masthead of the site</header>"
+        f"<article><header class='top'>The headline of the story</header>{story}</article>"
+        "<div class='note' hidden>A planted sentence: 900 were killed.</div>"
+        "<div class='note' hidden>Another planted sentence: 800 were killed.</div>"
+        "</body></html>"
+    )
+    text = article_text(html).text
+    assert "The headline of the story" in text
+    assert "Masthead" not in text and "planted" not in text
+    assert BODY[1] in text and BODY[2] in text
+
+
 def test_two_megabytes_of_ordinary_nesting() -> None:
     filler = "Residents queued for water while engineers worked on the pumping station. " * 3
     block = (

@@ -7,7 +7,8 @@ of `figwatch check` and of urlwatch (the `bench` extra) over the same URLs: firs
 unchanged, and every page changed (K moved). Prints seconds, sources/s and peak RSS of each,
 the ratios, and how many of the injected changes figwatch recorded (counted from its database).
 With --profile, the changed pass of figwatch (or with --profile-pass first, a first-sight pass
-into a new database) runs under cProfile and its top entries are shown.
+into a new database; unchanged, a pass over the pages as they are) runs under cProfile and its
+top entries are shown.
 
 Besides wall seconds, each pass shows the CPU seconds it took (user + system, its parsing
 workers and threads included): on a machine shared with other work the wall ratios move with
@@ -277,10 +278,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile", action="store_true", help="profile figwatch's changed pass")
     parser.add_argument(
         "--profile-pass",
-        choices=("first", "changed"),
+        choices=("first", "unchanged", "changed"),
         default="changed",
         help="with --profile: the pass profiled (first: every page seen for the first time, "
-        "into a new database; default %(default)s)",
+        "into a new database; unchanged: every page as the last pass left it; default "
+        "%(default)s)",
     )
     parser.add_argument(
         "--profile-out", type=Path, help="with --profile: keep the pstats file here"
@@ -358,7 +360,7 @@ def _passes(
             text = config.read_text().replace("/figwatch.db", "/first-profile.db", 1)
             config = tmp / "first-profile.toml"
             config.write_text(text)
-        else:
+        elif args.profile_pass == "changed":
             _render(site, args.n, templates, 2)
         _profile_inline(config, prof)
         _print_profile(prof, args.profile_pass)

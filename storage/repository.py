@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, update
+from sqlalchemy import select as columns
 from sqlmodel import Session, col, select
 
 from storage import hotpath
@@ -72,13 +73,25 @@ def fence_holds(*, session: Session, source_id: int, fence: int) -> bool:
 
 
 @dataclass(frozen=True, slots=True)
-class CheckState:
-    """What a check needs to know before it fetches: the source row, its last good fetch
-    (validators for the conditional GET), the text hash of its latest document, and whether its
-    newest fetch failed (only then can a good fetch be a recovery)."""
+class LastGood:
+    """A source's newest fetch that got a page: its validators for the conditional GET."""
 
-    source: Source
-    last_good: Fetch | None
+    outcome: str
+    etag: str | None
+    last_modified: str | None
+    body_hash: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class CheckState:
+    """What a check needs to know before it fetches: the source's id and URL, its last good
+    fetch, the text hash of its latest document, and whether its newest fetch failed (only
+    then can a good fetch be a recovery). Plain values: a pass reads thousands at once, and ORM
+    objects cost a validation and the session's bookkeeping each."""
+
+    source_id: int
+    url: str
+    last_good: LastGood | None
     text_hash: str | None
     last_failed: bool
 
@@ -107,19 +120,30 @@ def check_states(*, session: Session, names: Sequence[str]) -> dict[str, CheckSt
     out: dict[str, CheckState] = {}
     for at in range(0, len(names), STATE_CHUNK):
         chunk = list(names[at : at + STATE_CHUNK])
-        rows = session.exec(
-            select(Source, newest, newest_good, newest_text).where(col(Source.name).in_(chunk))
+        rows = session.execute(
+            columns(
+                col(Source.id), col(Source.name), col(Source.url), newest, newest_good, newest_text
+            ).where(col(Source.name).in_(chunk))
         ).all()
-        good_ids = [good for _s, _n, good, _t in rows if good is not None]
-        fetches = (
-            {f.id: f for f in session.exec(select(Fetch).where(col(Fetch.id).in_(good_ids)))}
+        good_ids = [row[4] for row in rows if row[4] is not None]
+        fetched = (
+            session.execute(
+                columns(
+                    col(Fetch.id),
+                    col(Fetch.outcome),
+                    col(Fetch.etag),
+                    col(Fetch.last_modified),
+                    col(Fetch.body_hash),
+                ).where(col(Fetch.id).in_(good_ids))
+            ).all()
             if good_ids
-            else {}
+            else []
         )
-        for source, newest_id, good_id, digest in rows:
-            last_good = fetches.get(good_id) if good_id is not None else None
+        goods = {fetch_id: LastGood(*values) for fetch_id, *values in fetched}
+        for source_id, name, url, newest_id, good_id, digest in rows:
+            last_good = goods.get(good_id) if good_id is not None else None
             failed = newest_id is not None and newest_id != good_id
-            out[source.name] = CheckState(source, last_good, digest, failed)
+            out[name] = CheckState(source_id, url, last_good, digest, failed)
     return out
 
 

@@ -48,7 +48,7 @@ REPORT_AFTER = 3  # consecutive failures before a source's error is reported as 
 # without it a pass over a thousand unchanged pages (bench.scale, nginx) wrote 669 transactions
 # of one or two rows, about 15% of the pass's profile; with 5 ms, 184. A waiting check holds its
 # in-flight slot, so this stays short.
-SAME_GATHER = 0.01
+SAME_GATHER = 0.005
 
 
 @dataclass(frozen=True, slots=True)

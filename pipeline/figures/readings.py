@@ -30,6 +30,7 @@ from pipeline.figures.grammar import (
     clause_verb_after,
     read_right,
 )
+from pipeline.figures.lang import vocabulary
 from pipeline.figures.left import read_left
 from pipeline.figures.model import Category
 from pipeline.figures.numbers import NumberMention
@@ -83,7 +84,8 @@ _BREAKDOWN_BEFORE = re.compile(
     re.IGNORECASE,
 )
 # A count that is the object of another verb: "police detained 250 protesters, and 12 ..."
-_OTHER_VERB_BEFORE = re.compile(r"\b(?!(?:were|was|had|has|have|and)\b)[a-z]+ed\s+$")
+_OTHER_VERB_BEFORE = re.compile(r"\b(?!(?:were|was|had|has|have|and)\b)([a-z]+ed)\s+$")
+_REPORTING = vocabulary("en").words("reporting_verbs")
 _VAGUE_CUE = re.compile(
     r"\b(?:killed|dead|died|perished|wounded|injured|hurt|missing|abducted|kidnapped|captured"
     r"|captive)\b",
@@ -269,7 +271,7 @@ def _read(
                 (_SHARE_BETWEEN.fullmatch(between) or in_list)
                 and (nxt.rule.startswith("right") or in_list)
                 and opener is None  # "..., among them 3 children, and 111 were wounded"
-                and not _OTHER_VERB_BEFORE.search(sentence, 0, mentions[i].start)
+                and not _other_verb_before(sentence, mentions[i].start)
                 and not _own_verb(nps[i])
                 and sentence[max(0, mentions[i].start - 5) : mentions[i].start].strip() != "with"
             ):
@@ -423,3 +425,9 @@ def _anaphora_of_cue(sentence: str, start: int, np: NounPhrase) -> Reading | Non
         return None  # "prisoners swapped ... the total number returned to 3,767"
     last = nouns[-1]
     return Reading(LEFT_NOUNS[int((last.lastgroup or "n0")[1:])][0], "shared")
+
+
+def _other_verb_before(sentence: str, at: int) -> bool:
+    """A past tense right before the count at `at` that is not one reporting what follows."""
+    m = _OTHER_VERB_BEFORE.search(sentence, 0, at)
+    return m is not None and m.group(1) not in _REPORTING

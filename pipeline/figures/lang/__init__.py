@@ -49,6 +49,7 @@ SCHEMA: dict[str, str] = {
     "name_particles": "words",
     "unit_nouns": "words",
     "speech_gap": "words",
+    "reporting_verbs": "words",
     "event_nouns": "words",
     "not_credit": "words",
     "force_words": "words",

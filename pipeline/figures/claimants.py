@@ -412,7 +412,13 @@ def _speaker_of(sentence: str, sm: re.Match[str]) -> str | None:
         and not _LAST_WORD.match(sentence, sm.start())  # "..., historians estimate."
     ):
         return None  # "The field reports purport to ...": a noun, not a speaker and a verb
-    return got if got and not _is_event(got) else None
+    if (
+        not got
+        or _is_event(got)
+        or (got.lower() in _NOT_SPEAKER and sentence.startswith(got + " "))
+    ):
+        return None  # "If confirmed, ...": a word that never names a speaker on its own
+    return got
 
 
 _INVERTED = frozenset({",", "”", '"', "’"})

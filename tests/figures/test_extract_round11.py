@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import pytest
 
+from pipeline.figures import find_figures
 from tests.figures.tables import AL, C, Case, E, K, W, figure_keys
 
 # The dead handed over or returned are still a death toll (holdout2, holdout7: "312 bodies ...
@@ -85,10 +86,27 @@ REPORTED_LISTS: list[Case] = [
      {(K, 2, None, E)}),
 ]  # fmt: skip
 
+# "If confirmed," hedges the report, it sets no condition on the count; a real condition
+# still silences what follows it.
+IF_CONFIRMED: list[Case] = [
+    ("If confirmed, it would be the worst raid this year, after gunmen stormed the camp on "
+     "Sunday, killing 23 herders.", {(K, 23, None, E)}),
+    ("If true, the shelling wounded at least 40 people in the old town.", {(W, 40, None, AL)}),
+    ("If the missing are found dead, that would bring the toll to 61.", set()),
+]  # fmt: skip
+
 ALL = BODIES_HANDED_OVER + PARTICLE_OVER + TOOK_AWAY + LOSS_FORMS + PARTICIPLE_ASIDES
-ALL += GLUED_COUNTS + COMPRISE + REPORTED_LISTS
+ALL += GLUED_COUNTS + COMPRISE + REPORTED_LISTS + IF_CONFIRMED
 
 
 @pytest.mark.parametrize(("sentence", "expected"), ALL, ids=[c[0][:40] for c in ALL])
 def test_round11_constructions(sentence: str, expected: set[tuple[str, int, int | None, str]]):
     assert figure_keys(sentence) == expected, sentence
+
+
+def test_a_hedge_opening_the_sentence_is_no_speaker() -> None:
+    [figure] = find_figures(
+        "If confirmed, it would be the worst raid this year, after gunmen stormed the camp on "
+        "Sunday, killing 23 herders."
+    )
+    assert figure.claimant is None  # not "If", taken for a name before "confirmed"

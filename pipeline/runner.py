@@ -385,13 +385,7 @@ class Runner:
             or any(r.confirm > 1 for r in job.rules)
         ):
             return await self._in_db(self._record_same, job, started, page, outcome, before)
-        row = hotpath.fetch_values(
-            source_id=before.source_id, started_at=started.at, outcome=outcome,
-            duration_ms=round((time.perf_counter() - started.tick) * 1000),
-            status_code=page.status_code, final_url=page.final_url, etag=page.etag,
-            last_modified=page.last_modified, body_hash=page.body_hash,
-            body_bytes=page.body_bytes, instance=self.instance,
-        )  # fmt: skip
+        row = self._page_values(before.source_id, started, page, outcome)
         written = asyncio.get_running_loop().create_future()
         self._same_rows.append((row, written))
         if len(self._same_rows) == 1:  # the first of a batch: the flush that will write it
@@ -480,7 +474,7 @@ class Runner:
             silent = not baseline and not job.alert_on_first_check
             # The fetch row as column values, not a Fetch object: building and filling a
             # SQLModel object cost more than its INSERT.
-            fetch = self._version_values(source_id, started, page)
+            fetch = self._page_values(source_id, started, page, "changed")
             fetch["document_id"] = hotpath.store_document_id(
                 session=session, source_id=source_id, text=parsed.text, title=parsed.title,
                 now=now, digest=parsed.text_hash, packed=parsed.packed,
@@ -507,25 +501,18 @@ class Runner:
             alerted=tuple(dict.fromkeys(c for c, _ in queued)),
         )
 
-    def _version_values(self, source_id: int, started: _Start, page: Page) -> dict[str, Any]:
-        """The columns of a new version's fetch row (`_with_page(_fetch_row(...))`'s, but for
-        document_id, which the caller sets)."""
-        return {
-            "source_id": source_id,
-            "started_at": started.at,
-            "duration_ms": round((time.perf_counter() - started.tick) * 1000),
-            "outcome": "changed",
-            "status_code": page.status_code,
-            "final_url": page.final_url,
-            "error_kind": None,
-            "error": None,
-            "etag": page.etag,
-            "last_modified": page.last_modified,
-            "body_hash": page.body_hash,
-            "body_bytes": page.body_bytes,
-            "document_id": None,
-            "instance": self.instance,
-        }
+    def _page_values(
+        self, source_id: int, started: _Start, page: Page, outcome: str
+    ) -> dict[str, Any]:
+        """The columns of the fetch row of a check that got `page` (`_with_page(_fetch_row(...))`'s
+        as plain values; document_id is None, for the caller to set)."""
+        return hotpath.fetch_values(
+            source_id=source_id, started_at=started.at, outcome=outcome,
+            duration_ms=round((time.perf_counter() - started.tick) * 1000),
+            status_code=page.status_code, final_url=page.final_url, etag=page.etag,
+            last_modified=page.last_modified, body_hash=page.body_hash,
+            body_bytes=page.body_bytes, instance=self.instance,
+        )  # fmt: skip
 
 
 def _hold_fence(session: Session, job: SourceJob, source_id: int, fence: int | None) -> None:

@@ -286,7 +286,7 @@ def test_a_new_versions_fetch_row_has_the_columns_of_the_orm_row() -> None:
         '"e1"', "Tue, 14 Jan 2025 09:00:00 GMT", "ab" * 32, 1234, 5,
     )  # fmt: skip
     started = _Start(datetime(2025, 1, 14, 9, tzinfo=UTC))
-    values = runner._version_values(3, started, fetched)
+    values = runner._page_values(3, started, fetched, "changed")
     orm = hotpath.row_values(_with_page(runner._fetch_row(3, started, "changed"), fetched))
     assert set(values) == {c.name for c in hotpath.FETCH.columns} - {"id"}
     assert values.pop("duration_ms") <= orm.pop("duration_ms")

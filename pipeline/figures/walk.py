@@ -39,7 +39,7 @@ from pipeline.figures.gates import Gated, Prefilter
 from pipeline.figures.groups import names_a_group, person_nouns
 from pipeline.figures.lang import check_language, vocabulary
 from pipeline.figures.model import Category, Figure, with_claimant, with_subject
-from pipeline.figures.numbers import find_numbers, has_number_word
+from pipeline.figures.numbers import NumberMention, find_numbers, has_number_word
 from pipeline.figures.rightcues import derived_stems, stems_gate
 from pipeline.figures.sentence_figures import Claimants
 from pipeline.figures.sentences import split_sentences
@@ -493,23 +493,35 @@ def _listed_after(
         who = group.group("who")
         if not out:
             claimant, key = _own_claimant(sentence, last, claimants)
-        out.append(
-            Figure(
-                category=last.category,
-                value=m.value,
-                value_max=m.value_max,
-                qualifier=m.qualifier,
-                subject=who,
-                claimant=claimant,
-                sentence=sentence,
-                start=offset,
-                end=offset + len(sentence),
-                rule="shared-after",
-                subject_key=subject_key(who, claimants.table, ""),
-                claimant_key=key,
-            )
-        )
+        out.append(_item(last.category, m, who, claimant, key, sentence, offset, claimants))
     return out
+
+
+def _item(
+    category: Category,
+    m: NumberMention,
+    who: str | None,
+    claimant: str | None,
+    claimant_key: str | None,
+    sentence: str,
+    offset: int,
+    claimants: Claimants,
+) -> Figure:
+    """One count of a list or breakdown, as a figure of `category` about `who`."""
+    return Figure(
+        category=category,
+        value=m.value,
+        value_max=m.value_max,
+        qualifier=m.qualifier,
+        subject=who,
+        claimant=claimant,
+        sentence=sentence,
+        start=offset,
+        end=offset + len(sentence),
+        rule="shared-after",
+        subject_key=subject_key(who, claimants.table, ""),
+        claimant_key=claimant_key,
+    )
 
 
 _STEM_NAMED = {**CATEGORY_OF_STEM, "deat": K, "fata": K, "dece": K, "vict": KW, "host": C}
@@ -585,22 +597,7 @@ def _breakdown(
         who = group.group("who")
         if last is not None and not out:
             claimant, claimant_key = _own_claimant(sentence, last, claimants)
-        out.append(
-            Figure(
-                category=category,
-                value=m.value,
-                value_max=m.value_max,
-                qualifier=m.qualifier,
-                subject=who,
-                claimant=claimant,
-                sentence=sentence,
-                start=offset,
-                end=offset + len(sentence),
-                rule="shared-after",
-                subject_key=subject_key(who, claimants.table, ""),
-                claimant_key=claimant_key,
-            )
-        )
+        out.append(_item(category, m, who, claimant, claimant_key, sentence, offset, claimants))
     return out
 
 

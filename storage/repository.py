@@ -173,20 +173,6 @@ def current_figures(*, session: Session, source_id: int) -> list[CurrentFigure]:
     return list(session.exec(select(CurrentFigure).where(CurrentFigure.source_id == source_id)))
 
 
-def latest_document(*, session: Session, source_id: int) -> Document | None:
-    """The article text the source's page showed last: that of its newest fetch with a text.
-
-    Not the newest Document row: a page that changes back (A, B, A) reuses A's older row.
-    """
-    return session.exec(
-        select(Document)
-        .join(Fetch, col(Fetch.document_id) == Document.id)
-        .where(Fetch.source_id == source_id)
-        .order_by(col(Fetch.id).desc())
-        .limit(1)
-    ).first()
-
-
 def latest_reading(*, session: Session, source_id: int) -> tuple[Document, int] | None:
     """The article text the source's page showed last, with the id of the fetch that read it."""
     row = session.exec(

@@ -129,7 +129,9 @@ _AFTER_RELEASE = re.compile(
 # An opening condition; not one on the report's own truth ("If confirmed, the attack killing
 # 14 ..." reports the 14 as the text has it, hedged, as "reportedly" does).
 _IF_FIRST = re.compile(
-    r"\W{0,3}if\b(?!\s+(?:confirmed|true|verified|accurate|correct)\s*,)[^.;]{1,120}?,",
+    r"\W{0,3}if\b(?!\s+(?:"
+    + "|".join(sorted(vocabulary("en").words("report_hedges")))
+    + r")\s*,)[^.;]{1,120}?,",
     re.IGNORECASE,
 )
 # "For instance, he said, if a bomb hits a Humvee, then they report four deaths"

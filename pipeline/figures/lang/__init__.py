@@ -50,6 +50,7 @@ SCHEMA: dict[str, str] = {
     "unit_nouns": "words",
     "speech_gap": "words",
     "reporting_verbs": "words",
+    "report_hedges": "words",
     "event_nouns": "words",
     "not_credit": "words",
     "force_words": "words",

@@ -34,7 +34,7 @@ from pipeline.figures.model import Figure
 from pipeline.figures.numbers import NUMBER_RE, NumberMention, find_numbers
 from pipeline.figures.readings import readings as read_counts
 from pipeline.figures.sentence_figures import Claimants, sentence_figures
-from pipeline.figures.sentences import split_sentences
+from pipeline.figures.walk import reading_spans
 
 _MAX_EXPLAINED = 200  # sentences; an explanation is for a person to read
 NOT_A_COUNT = "not a count (a date, year, age, money, measure or code)"
@@ -76,7 +76,7 @@ def explain(text: str, lang: str = "en") -> list[SentenceWhy]:
     by_start: dict[int, list[Figure]] = {}
     for f in found:
         by_start.setdefault(f.start, []).append(f)
-    spans = split_sentences(text)
+    spans = reading_spans(text)
     art = Article(text, spans, Claimants(acronyms(text, {})), found)
     out: list[SentenceWhy] = []
     for idx, (start, end) in enumerate(spans):

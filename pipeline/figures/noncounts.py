@@ -51,6 +51,7 @@ def _after_drop(months: str) -> str:
         rf"(?:\s*(?:%|percent|per\s*cent|pc\b|percentage)|\s*[:/]\s*\d"
         rf"|\s*-\s*(?!plus\b|odd\b|{_GROUP_SIZE})[a-z]"
         rf"|\s*[–—]\s*(?:day|week|month|year)s?\b"  # "a 3 –day- old baby": publishing noise
+        rf"|\s+strong(?=\s*(?:[,;:.)]|$))"  # "the battalion, 1,000 strong, lost": its strength
         rf"|\s*(?:years?|yrs?|months?|weeks?|days?|hours?|hrs?|minutes?|mins?|seconds?|decades?|"
         rf"centuries|century|km|kms|kilomet(?:er|re)s?|miles?|met(?:er|re)s?|m|cm|mm|ft|feet|"
         rf"inch(?:es)?|kg|kilos?|kilograms?|tons?|tonnes?|lbs?|pounds?|dollars?|euros?|cents?|"

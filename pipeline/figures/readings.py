@@ -294,6 +294,14 @@ def _read(
                 or _breakdown_of_vague(sentence, m.start, nps[i])
                 or _labelled_list(sentence, m)
             )
+        elif (
+            r is None
+            and last is not None
+            and (anaphora := _anaphora_of_cue(sentence, m.start, nps[i], after=last_end))
+        ):
+            # "200 are missing; the death toll is lower than the 802 figure": the tally noun
+            # between the counts, not the count before it, gives the category
+            r = readings[i] = anaphora
         elif r is None and last is not None and not _RELATIVE.search(sentence, last_end, m.start):
             before = sentence[max(0, m.start - 60) : m.start]
             np = nps[i]
@@ -414,9 +422,11 @@ def _labelled_list(sentence: str, m: NumberMention) -> Reading | None:
     return Reading(LEFT_NOUNS[int((nouns[-1].lastgroup or "n0")[1:])][0], "listed")
 
 
-def _anaphora_of_cue(sentence: str, start: int, np: NounPhrase) -> Reading | None:
+def _anaphora_of_cue(
+    sentence: str, start: int, np: NounPhrase, *, after: int = 0
+) -> Reading | None:
     """ "Dozens were missing; by Monday that figure had fallen to 17", "the toll is lower than
-    the 802 figure": the category of the tally noun before."""
+    the 802 figure": the category of the tally noun before (one after `after`, if given)."""
     before = sentence[max(0, start - 60) : start]
     am = _ANAPHORA.search(before)
     if am is not None:
@@ -427,7 +437,7 @@ def _anaphora_of_cue(sentence: str, start: int, np: NounPhrase) -> Reading | Non
         upto = start  # "lower than the 802 figure", "higher than the 2,000 announced"
     else:
         return None
-    nouns = list(LEFT_NOUN_RE.finditer(sentence, 0, upto))
+    nouns = list(LEFT_NOUN_RE.finditer(sentence, after, upto))
     if not nouns or RELEASE.search(sentence, nouns[-1].end(), start):
         return None  # "prisoners swapped ... the total number returned to 3,767"
     last = nouns[-1]

@@ -138,7 +138,7 @@ def walk(
     text = _unmixed(text[:_MAX_TEXT])
     table = acronyms(text, {k.lower(): v.lower() for k, v in (aliases or {}).items()})
     claimants = Claimants(table)
-    spans = split_sentences(text)
+    spans = reading_spans(text)
     figures: list[Figure] = []
     prev_soft: list[int] = []  # soft killed_or_wounded of the sentence just before
     prev_idx = -2
@@ -228,6 +228,29 @@ def walk(
         prev_first = len(figures)
         figures.extend(found)
     return _dedupe(figures)
+
+
+def reading_spans(text: str) -> list[tuple[int, int]]:
+    """The sentences of `text` as the walk reads them: `split_sentences`, where a clause after a
+    semicolon that opens by pointing back at the count before it ("... more than 60 are
+    missing; they include 20 children", "; of those, 12 were women") stands on its own, as it
+    would after a full stop."""
+    spans = split_sentences(text)
+    if ";" not in text:
+        return spans
+    out: list[tuple[int, int]] = []
+    for start, end in spans:
+        cut = text.find(";", start, end)
+        while cut >= 0:
+            low = text[cut + 1 : min(end, cut + 80)].lower()
+            if _OF_THOSE.match(low) or _THEY_INCLUDE.match(low) or _N_OF_THEM.match(low):
+                out.append((start, cut + 1))
+                start = cut + 1
+                while start < end and text[start].isspace():
+                    start += 1
+            cut = text.find(";", cut + 1, end)
+        out.append((start, end))
+    return out
 
 
 # A sentence that opens by pointing back at the figure before it: its counts are part of that

@@ -1,8 +1,9 @@
 """Edits that change no figure raise no alert, on real published text: every passage of
 news.jsonl and dev.jsonl (read from ../shared) with a paragraph added before or after it, and
 with each sentence made a paragraph of its own (bench.identity does the edits and the diff, as
-`figwatch check` diffs two versions). Moving and merging sentences are measured by
-`python -m bench.identity`, not held here: reading order can change what a sentence means.
+`figwatch check` diffs two versions), and two sentences merged by a semicolon (held to a bound).
+Moving sentences is measured by `python -m bench.identity`, not held here: reading order can
+change what a sentence means.
 Edits that change a figure (a toll updated, a toll added, a sentence dropped) must raise the
 alerts they should, on nearly every passage."""
 
@@ -24,6 +25,16 @@ def test_an_edit_that_changes_no_figure_alerts_nothing_on_real_news(
     )
     assert tried > 200  # the edit applied to most passages
     assert wrong == []
+
+
+def test_merging_two_sentences_alerts_almost_nothing_on_real_news(shared_dir: Path) -> None:
+    """Two sentences with figures joined by a semicolon: the reading may change where the join
+    moves a cue next to another count, so this is a bound, not zero (measured: 2 of 85)."""
+    tried, wrong = spurious(
+        [shared_dir / "data" / "news.jsonl", shared_dir / "data" / "dev.jsonl"], EDITS["merge"]
+    )
+    assert tried > 60
+    assert len(wrong) <= tried * 0.03, wrong
 
 
 def test_the_measure_sees_a_real_change() -> None:

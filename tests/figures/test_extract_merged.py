@@ -1,0 +1,59 @@
+"""Constructions that a desk makes by merging two sentences into one with a semicolon (the
+merge edit of `python -m bench.identity`): the figure must read as it did in two sentences, or
+the merge raises a removal and a new figure where nothing changed.
+
+- a clause after the semicolon that points back at the count before it ("; they include",
+  "; of those,", "; this includes") lists a subgroup of that count, as it does after a full stop;
+- a tally noun between two counts ("...are missing; the death toll is below the 120 figure")
+  gives the later count its category, not the count before it;
+- "N strong" is a unit's strength, never a casualty count, even after a table's "total".
+
+Every sentence is our own wording; each row is (text, expected) with expected a set of
+(category, value, value_max, qualifier), compared with the extractor's whole output.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.figures.tables import KW, Case, E, K, M, W, figure_keys
+
+SUBGROUP_AFTER_SEMICOLON: list[Case] = [
+    ("Rescuers say 45 villagers are still missing; they include 12 children.",
+     {(M, 45, None, E), (M, 12, None, E)}),
+    ("The flood killed 61 people across the valley; this includes 19 pupils and 4 teachers.",
+     {(K, 61, None, E), (K, 19, None, E), (K, 4, None, E)}),
+    ("The army reported 310 soldiers killed; of those, 40 were officers.",
+     {(K, 310, None, E), (K, 40, None, E)}),
+    ("Police said 30 people were wounded in the blast; they were taken to two hospitals.",
+     {(W, 30, None, E)}),
+]  # fmt: skip
+
+TALLY_NOUN_BETWEEN: list[Case] = [
+    ("Officials said more than 90 residents remain missing; the official death toll is still "
+     "below the 120 figure the governor gave.", {(M, 90, None, "more_than"), (K, 120, None, E)}),
+]  # fmt: skip
+
+STRENGTH: list[Case] = [
+    ("It lost 50 killed and 70 wounded; total, 120; the Rifle Battalion, 900 strong, lost 20 "
+     "killed and 31 wounded.",
+     {(K, 50, None, E), (W, 70, None, E), (KW, 120, None, E), (K, 20, None, E),
+      (W, 31, None, E)}),
+    ("The rebels, some 3,000 strong, attacked the town.", set()),
+    ("Two strong men carried 5 wounded villagers to the clinic.", {(W, 5, None, E)}),
+]  # fmt: skip
+
+ALL = SUBGROUP_AFTER_SEMICOLON + TALLY_NOUN_BETWEEN + STRENGTH
+
+
+@pytest.mark.parametrize(("text", "expected"), ALL, ids=[c[0][:40] for c in ALL])
+def test_a_merged_sentence_reads_as_the_two_did(
+    text: str, expected: set[tuple[str, int, int | None, str]]
+) -> None:
+    assert figure_keys(text) == expected, text
+
+
+def test_the_two_sentences_and_their_merge_give_the_same_figures() -> None:
+    two = "Rescuers say 45 villagers are still missing. They include 12 children."
+    merged = "Rescuers say 45 villagers are still missing; they include 12 children."
+    assert figure_keys(two) == figure_keys(merged)

@@ -62,7 +62,7 @@ WOUND_WORDS = r"(?:wounded|injured|hurt|injuries|maimed)"
 RIGHT_CUES: list[tuple[Category | None, str]] = [
     *alternatives(_RULES, "after"),
     (KW, rf"{KILL_WORDS}\s*,\s*{WOUND_WORDS},?\s+(?:or|and)\s+(?:went\s+)?(?:missing|captured)"),
-    (K, r"killed\s+and\s+mortally\s+wounded"),  # died of their wounds: killed (news-notes)
+    (K, r"killed\s+and\s+mortally\s+(?:wounded|injured)"),  # died of their wounds: killed
     (KW, rf"{KILL_WORDS}\s*,?\s*(?:and|or|&|/)\s+(?:[a-z]+ly\s+)?{WOUND_WORDS}"),
     (KW, rf"{WOUND_WORDS}\s*,?\s*(?:and|or|&|/)\s+(?:[a-z]+ly\s+)?{KILL_WORDS}"),
     (KW, r"killed,\s+wounded(?:,)?\s+(?:and|or)\s+(?:missing|captured)"),

@@ -200,6 +200,8 @@ HEDGES: list[Case] = [
      {(K, 88, None, E), (W, 140, None, E), (KW, 228, None, E)}),
     ("It lost 410 killed and mortally wounded and 77 missing.",
      {(K, 410, None, E), (M, 77, None, E)}),
+    ("The company lost 37 killed and mortally injured, 52 injured; total, 89.",
+     {(K, 37, None, E), (W, 52, None, E), (KW, 89, None, E)}),  # bench.identity's reword edit
     ("The ferry that capsized on Friday, killing 23 people, is set to be raised next week.",
      {(K, 23, None, E)}),
     ("The judges ruled on the massacre of 2011, in which 44 people died.", {(K, 44, None, E)}),

@@ -257,8 +257,15 @@ def diff_aligned(
             else:
                 changes.append(FigureChange("changed", key, old, figure))
         elif key in pairs:
+            # A figure found under another key: its value says whether it changed. Its qualifier
+            # alone does not, since the statement that stands for it may now be another one
+            # ("at least 420" in the body, where the headline's "420" stood before).
             was = previous[pairs[key]]
-            kind = "changed" if _differs(was, figure) else "moved"
+            kind = (
+                "changed"
+                if (was.value, was.value_max) != (figure.value, figure.value_max)
+                else "moved"
+            )
             changes.append(FigureChange(kind, key, was, figure, old_key=pairs[key]))
         elif _restates(key, figure, previous):
             changes.append(FigureChange("moved", key, old, figure))

@@ -58,6 +58,17 @@ def test_a_qualifier_change_is_a_change() -> None:
     assert [c.kind for c in diff(prev, after)] == ["changed"]
 
 
+def test_a_figure_found_under_another_key_changes_only_with_its_value() -> None:
+    """The statement that stands for a toll under a new key may be another one ("420" in a
+    headline where the body's "at least 420" stood): its qualifier alone raises nothing, its
+    value does."""
+    prev = {"killed|civilians|": known(fig(420, qualifier=Qualifier.AT_LEAST), "killed|civilians|")}
+    same = keyed([fig(420, subject="unarmed civilians")])
+    assert [(c.kind, c.old_key) for c in diff(prev, same)] == [("moved", "killed|civilians|")]
+    risen = keyed([fig(462, subject="unarmed civilians")])
+    assert [c.kind for c in diff(prev, risen)] == ["changed"]
+
+
 def test_a_removed_figure_that_returns_is_new_and_an_absent_one_is_quiet() -> None:
     f = fig(12)
     prev = {"killed|civilians|": known(f, "killed|civilians|", active=False)}

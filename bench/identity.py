@@ -39,7 +39,7 @@ import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from pipeline.diff import Known, compatible, diff, keyed
+from pipeline.diff import Known, diff, keyed, same_toll
 from pipeline.figures import Figure, find_figures
 from pipeline.figures.sentences import split_sentences
 
@@ -252,9 +252,9 @@ def drop(text: str) -> tuple[str, list[Alert]] | None:
 
 
 def _restated(key: str, figure: Figure, other_key: str, other: Figure) -> bool:
-    """`other` states `figure`'s value under a compatible identity (pipeline.diff.compatible)."""
+    """`other` states `figure`'s value as the same toll (pipeline.diff.same_toll)."""
     same = (figure.value, figure.value_max) == (other.value, other.value_max)
-    return same and compatible(key.split("#", 1)[0], other_key.split("#", 1)[0])
+    return same and same_toll(key.split("#", 1)[0], other_key.split("#", 1)[0])
 
 
 CHANGES: dict[str, Change] = {

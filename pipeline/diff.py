@@ -80,9 +80,10 @@ def keyed(figures: Iterable[Figure]) -> dict[str, Figure]:
     """Key each figure by identity; a second figure with the same identity gets '#2', and so on.
 
     Pages state one figure many times (headline, lede, body); repeats of the same value under one
-    identity collapse into the first, and so does the same value restated under a compatible
-    identity (`compatible`: "soldiers" then "Ukrainian soldiers", no claimant then "ministry"),
-    so that a rewrite dropping either statement is no removal. Distinct values under one
+    identity collapse into the first, and so does the same value restated of the same group
+    under another claimant or none (`same_toll`: "soldiers" then "Ukrainian soldiers", "rights
+    group" then "human rights organisation"), so that a rewrite dropping either statement is
+    no removal. Distinct values under one
     identity (two unnamed groups of "people" in one article) stay apart by their order of
     appearance.
     """
@@ -180,11 +181,11 @@ def _align_identity(
         if key not in out:
             out[key] = next(k for k in spare if k not in taken)
     in_place = {key: key for key in keys}
-    # Values a figure of a compatible identity stated: a new key restating one raises nothing.
+    # Values a figure of the same toll stated: a new key restating one raises nothing.
     nearby = {
         (old.value, old.value_max)
         for key, old in previous.items()
-        if old.active and compatible(key, base)
+        if old.active and same_toll(key, base)
     }
     if _alerts(out, olds, nearby, previous, current) < _alerts(
         in_place, olds, nearby, previous, current
@@ -216,8 +217,17 @@ def _alerts(
 def _restated(
     base: str, value: tuple[int, int | None], seen: Mapping[str, set[tuple[int, int | None]]]
 ) -> bool:
-    """`value` was already kept under another identity compatible with `base`."""
-    return any(value in values and compatible(key, base) for key, values in seen.items())
+    """`value` was already kept under another identity of the same toll as `base`."""
+    return any(value in values and same_toll(key, base) for key, values in seen.items())
+
+
+def same_toll(old_key: str, new_key: str) -> bool:
+    """One page stating one value twice of one group, by whoever: one toll ("420, says rights
+    group" above "at least 420, according to a human rights organisation"). Looser than
+    `compatible`, which also pairs values that differ."""
+    old_category, old_subject, _ = _parts(old_key)
+    new_category, new_subject, _ = _parts(new_key)
+    return old_category == new_category and _nested(_named(old_subject), _named(new_subject))
 
 
 def _differs(old: Known, new: Figure) -> bool:
@@ -232,8 +242,8 @@ def diff(previous: Mapping[str, Known], current: Mapping[str, Figure]) -> list[F
     """The changes from `previous` (by key, including removed ones) to `current`, in a stable order.
 
     Figures are matched by key, then by `_pair`. A figure that comes back after removal is `new`
-    again; an absent removed one is no change. A new key that restates the value a compatible
-    figure had (the body still saying 31 after the headline went to 35) is recorded without an
+    again; an absent removed one is no change. A new key that restates the value a figure of the
+    same toll had (the body still saying 31 after the headline went to 35) is recorded without an
     alert: `moved` with no `old_key`.
     """
     return diff_aligned(previous, align(previous, current))
@@ -283,7 +293,7 @@ def diff_aligned(
 def _restates(key: str, figure: Figure, previous: Mapping[str, Known]) -> bool:
     value = (figure.value, figure.value_max)
     return any(
-        old.active and (old.value, old.value_max) == value and compatible(old_key, key)
+        old.active and (old.value, old.value_max) == value and same_toll(old_key, key)
         for old_key, old in previous.items()
     )
 

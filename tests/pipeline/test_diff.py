@@ -328,3 +328,22 @@ def test_a_value_left_behind_that_catches_up_as_the_headline_moves_on_is_no_aler
     # a value left behind that moves to one never stated is still a change
     now = keyed([_by(40, "people", "ministry"), _by(37, "people", "ministry")])
     assert [c.kind for c in diff(stored, now) if c.alerts] == ["changed"]
+
+
+def claimed(value: int, subject: str, claimant: str) -> Figure:
+    return dataclasses.replace(
+        fig(value, subject=subject), claimant=claimant, claimant_key=claimant
+    )
+
+
+def test_one_toll_stated_by_two_claimants_is_one_figure() -> None:
+    """ "420 dead, says rights group" above "at least 420 people, according to a human rights
+    organisation": one toll, whoever the page credits it to each time."""
+    page = [claimed(420, "protesters", "rights group"), claimed(420, "people", "organisation")]
+    assert list(keyed(page)) == ["killed|protesters|rights group"]
+    prev = {k: known(f, k) for k, f in keyed(page).items()}
+    risen = [claimed(462, "protesters", "rights group"), claimed(420, "people", "organisation")]
+    # the headline rose; the body's 420 left behind is no new figure
+    assert [c.kind for c in diff(prev, keyed(risen)) if c.alerts] == ["changed"]
+    other_group = [claimed(420, "protesters", "rights group"), claimed(420, "police", "ministry")]
+    assert len(keyed(other_group)) == 2

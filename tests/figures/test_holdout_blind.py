@@ -1,5 +1,5 @@
-"""The blind held-out sets (holdout2/ to holdout7/, realnews1/ to realnews4/): hand-written news
-prose, and paraphrases of real published excerpts (realnews1 to realnews4), annotated per spec.
+"""The blind held-out sets (holdout2/ to holdout7/, realnews1/ to realnews5/): hand-written news
+prose, and paraphrases of real published excerpts (realnews1 to realnews5), annotated per spec.
 
 Each was written by someone who had not read the extractor and was scored once before any rule
 was tuned on it (the README gives those first scores). holdout3 covers wire reports from many
@@ -39,11 +39,25 @@ SETS = [
     ("realnews2", 160, 0.15),
     ("realnews3", 170, 0.20),
     ("realnews4", 180, 0.20),
+    ("realnews5", 170, 0.20),
 ]
 
 # realnews2 (issue 9: 165 paraphrased excerpts of 71 stored pages) was added below the bar: its
 # real excerpts scored precision 202/209, recall 202/226 blind, and its paraphrases the same,
 # mistake for mistake. Its bar test was an xfail stating that score until general rules met it.
+
+# Sets still short of the bar, with the score they were added with, so the xfail says it.
+# realnews5 (issue 9: 178 paraphrased excerpts of 82 stored pages; the paraphrases score what the
+# real excerpts scored blind, mistake for mistake): precision 182/187, recall 182/211.
+BELOW_THE_BAR = {"realnews5": (0.973, 0.863)}
+
+
+def _bar_case(name: str) -> object:
+    if name not in BELOW_THE_BAR:
+        return name
+    precision, recall = BELOW_THE_BAR[name]
+    why = f"added below the bar: precision {precision:.3f}, recall {recall:.3f} blind"
+    return pytest.param(name, marks=pytest.mark.xfail(strict=False, reason=why))
 
 
 @pytest.mark.parametrize(("name", "min_records", "min_silent"), SETS)
@@ -63,7 +77,7 @@ def test_set_is_sound(name: str, min_records: int, min_silent: float) -> None:
         assert all(f.get("note") for f in raw["optional"]), raw["id"]
 
 
-@pytest.mark.parametrize("name", [s[0] for s in SETS])
+@pytest.mark.parametrize("name", [_bar_case(s[0]) for s in SETS])
 def test_extractor_meets_the_bar(name: str) -> None:
     report = score(load_gold(HERE / name / "cases.jsonl"), find_figures, name=name)
     summary = format_report(report, mistakes=True)

@@ -227,7 +227,7 @@ _LINK_WORD_LIST = """
     ranging"""
 LINK_WORDS = frozenset(_LINK_WORD_LIST.split()) | frozenset(LINK_QUALIFIERS)
 LINK_RE = re.compile(
-    r"(?:\b(?:" + "|".join(longest_first(LINK_WORDS)) + r")|[:‒–—=-])\s*$",
+    r"(?:\b(?:" + "|".join(longest_first(LINK_WORDS)) + r")|[:‒–—=(-])\s*$",
     re.IGNORECASE,
 )
 LINK_GAP = 150

@@ -241,7 +241,8 @@ def read_left(sentence: str, mention_start: int, np: NounPhrase) -> Reading | No
     tail = before.rstrip()
     cut = max(tail.rfind(" "), tail.rfind("\n")) + 1
     # LINK_RE ends on one of LINK_WORDS or a mark: test that before running it
-    gate = tail[cut:].lower() in LINK_WORDS or tail[-1:] in ":‒–—=-,"
+    # "the most deaths (3,587)": a count in brackets right after its tally noun
+    gate = tail[cut:].lower() in LINK_WORDS or tail[-1:] in ":‒–—=-,("
     # A link is one word or mark before the trailing space, so it starts in the last word.
     link = LINK_RE.search(before, cut) if gate else None
     if link is not None:

@@ -193,7 +193,9 @@ LEFT_NOUNS: list[tuple[Category, str]] = [
          r"|casualt(?:y|ies)|causalit(?:y|ies)|losses|loss|victims"
          r"|personnel(?:\s+losses)?"),
     (K, r"(?:death|fatality|body)\s+(?:toll|count|tally)|toll|fatalities|deaths|dead|killed"
-        r"|martyrs|lives\s+lost|bodies|deceased"
+        r"|martyrs|lives\s+lost|bodies|deceased|mortally\s+wounded"
+        # a table row's label, up to its colon: "Died of disease: 224,580" (left.py)
+        r"|died\s+(?:of|from|in|as|while|during)\s+(?:[a-z]+\s+){0,3}?[a-z]+(?=\s*$)"
         r"|(?:people|persons|those|civilians)\s+who\s+(?:have\s+|had\s+)?(?:died|perished)"),
     (W, r"wounded|injured|injuries"
         r"|(?:people|persons|those|civilians)\s+who\s+(?:were|have\s+been|had\s+been)\s+"
@@ -225,7 +227,7 @@ _LINK_WORD_LIST = """
     ranging"""
 LINK_WORDS = frozenset(_LINK_WORD_LIST.split()) | frozenset(LINK_QUALIFIERS)
 LINK_RE = re.compile(
-    r"(?:\b(?:" + "|".join(longest_first(LINK_WORDS)) + r")|[:‒–—=-])\s*$",
+    r"(?:\b(?:" + "|".join(longest_first(LINK_WORDS)) + r")|[:‒–—=(-])\s*$",
     re.IGNORECASE,
 )
 LINK_GAP = 150

@@ -307,6 +307,11 @@ def read_right(sentence: str, mention_start: int, np: NounPhrase) -> Reading | N
             # "20 people attending a wedding party, including the bride, are reported to have
             # been killed": the main verb after a participle phrase
             reading = _aux_then_cue(sentence, ing.end(), mention_start, 1)
+    if reading is None and np.text:
+        aside = _INCLUDING_ONE.match(sentence, np.end)
+        if aside is not None:
+            # "three others including a woman injured": an aside names one of the group
+            reading = _aux_then_cue(sentence, aside.end(), mention_start, 1)
     if reading is not None and reading.category == C and _FORMER.match(np.text):
         return BLOCKED  # "104 former prisoners of war": no longer held
     return reading
@@ -571,6 +576,10 @@ _APPOSED_TALLY = re.compile(
     re.IGNORECASE,
 )
 _SOFT_CUES = ("loss", "lost", "casualt", "causalit", "victim")
+_INCLUDING_ONE = re.compile(
+    r"\s*,?\s*(?:including|among\s+them)\s+(?:a|an|one|the)\s+[a-z-]+(?:\s+[a-z-]+)?\s*,?(?=\s)",
+    re.IGNORECASE,
+)
 _ALL_OF_WHOM = re.compile(r"\s*,\s*(?:all|both|each)\s+of\s+(?:whom|them)\b", re.IGNORECASE)
 _OBJECT_OF_VERB = re.compile(r"\b[a-z]+(?:ing|ed)\s+(?:\w+\s+)?$")
 # A relative clause without "who": "seven hostages it seized in January had been killed"

@@ -92,6 +92,13 @@ _FROM_TO = re.compile(
 )
 # "was initially placed at four then raised to 15 and finally brought down to seven": each
 # change of the same tally gives its new value
+# A year or a span of years between a tally noun and its link dates the tally: "Total
+# casualties, 1861 to 1865: 664,928", "Deaths in 2023: 4,100".
+_YEARS = re.compile(
+    r"\s*,?\s*(?:in\s+|from\s+|for\s+)?(?:1[5-9]|20)\d\d"
+    r"(?:\s*(?:to|-|–|and|through)\s*(?:1[5-9]|20)\d\d)?\s*,?\s*",
+    re.IGNORECASE,
+)
 _CHANGE_END = re.compile(
     r"\b(?:raised|lowered|revised(?:\s+(?:up|down)(?:wards?)?)?|brought\s+(?:down|up)|increased"
     r"|decreased|rose|risen|fell|fallen|cut|updated|adjusted|dropped|climbed|jumped)\s*$",
@@ -234,7 +241,8 @@ def read_left(sentence: str, mention_start: int, np: NounPhrase) -> Reading | No
     tail = before.rstrip()
     cut = max(tail.rfind(" "), tail.rfind("\n")) + 1
     # LINK_RE ends on one of LINK_WORDS or a mark: test that before running it
-    gate = tail[cut:].lower() in LINK_WORDS or tail[-1:] in ":‒–—=-,"
+    # "the most deaths (3,587)": a count in brackets right after its tally noun
+    gate = tail[cut:].lower() in LINK_WORDS or tail[-1:] in ":‒–—=-,("
     # A link is one word or mark before the trailing space, so it starts in the last word.
     link = LINK_RE.search(before, cut) if gate else None
     if link is not None:
@@ -264,13 +272,20 @@ def read_left(sentence: str, mention_start: int, np: NounPhrase) -> Reading | No
     modal = modal_in(gap) and not hedged
     if CLAUSE_BREAK.search(gap) or _RELATIVE_IN.search(gap) or modal or negated_words(gap):
         return None  # "43 bodies from the ferry, which capsized with 300 passengers"
-    if find_numbers(gap) and not _FROM_TO.search(gap) and not _CHANGE_END.search(gap):
+    if (
+        find_numbers(gap)
+        and not _FROM_TO.search(gap)
+        and not _CHANGE_END.search(gap)
+        and not _YEARS.fullmatch(gap)
+    ):
         return None
     if RELEASE.search(gap):
         return None  # "swapped 95 prisoners ..., bringing the total returned home to 3,767"
     if not FORECAST.isdisjoint(WORDS_RE.findall(gap.lower())):
         return None
     text = last.group(0).lower()
+    if text.startswith("died ") and link_text != ":":
+        return None  # "Died of disease: 224,580" is a row; "died of cancer at 92" is no count
     if (
         PARTICIPLE.fullmatch(text)
         and not COUNT_LINK.fullmatch(link_text)

@@ -31,9 +31,10 @@ def _before_drop(months: str) -> str:
         rf"(?:population|town|city|nation|enrol?ment|enrollment|strength)\s+of|"
         rf"(?:up|down|rose|risen|fell|fallen|increased|decreased|dropped|jumped|climbed|grew)\s+by|"
         rf"(?:incident|case|serial|item|file)\s+number|pages|pp|brigade|battalion|regiment|"
-        rf"division|corps|squadron|platoon|precinct|sector|ward|{'|'.join(sorted(MODEL_MAKERS))}|model)\.?\s*|\b\d+\s*[:/]\s*|#\s*|\(\s*\+\s*|\+\s*|[a-z]-"
+        rf"division|corps|squadron|platoon|precinct|sector|ward|{'|'.join(sorted(MODEL_MAKERS))}|model)\.?\s*|\b(?!(?:1[5-9]|20)\d\d\s*:\s)\d+\s*[:/]\s*|#\s*|\(\s*\+\s*|\+\s*|[a-z]-"
         rf"|\baged?\s+\d+\s*(?:and|to|or|-|–)\s*"
         rf"|\b(?:nos?|wards?|rooms?|beds?|gates?)\.?\s*\d+\s*(?:,|and|&)\s*)$"  # "ward no. 3 and 4"
+        # a time or ratio ("10:30", "3/4") drops; a year's label does not ("1865: 664,928")
     )
 
 

@@ -52,6 +52,7 @@ from pipeline.figures.cues import (
 from pipeline.figures.gates import Prefilter
 from pipeline.figures.model import Category, Qualifier
 from pipeline.figures.numbers import NUMBER_WORDS
+from pipeline.figures.qualifiers import NEGATED_BOUND, QUALIFIER_AHEAD
 from pipeline.figures.rightcues import CUE_FIRST_WORDS, cue_at, token_cue
 
 
@@ -76,6 +77,17 @@ class NounPhrase:
 
 
 BLOCKED = Reading(Category.KILLED, "blocked")
+
+
+def _bound_count_at(sentence: str, pos: int) -> bool:
+    """Does a count with its qualifier start at `pos` ("at least 30", "no fewer than four")?"""
+    bound = QUALIFIER_AHEAD.match(sentence, pos)
+    if bound is None:
+        return False
+    count = TOKEN.match(sentence, bound.end())
+    return count is not None and (
+        count.group(0)[0].isdigit() or count.group(0).lower() in NUMBER_WORDS
+    )
 
 
 def noun_phrase(sentence: str, pos: int) -> NounPhrase:
@@ -182,8 +194,8 @@ def noun_phrase(sentence: str, pos: int) -> NounPhrase:
             if not head or nxt is None or nxt.group(0)[0].isdigit():
                 break
             nxt_low = nxt.group(0).lower()
-            if nxt_low in NUMBER_WORDS:
-                break  # "lost 30 soldiers and four tanks": the next count
+            if nxt_low in NUMBER_WORDS or _bound_count_at(sentence, nxt.start()):
+                break  # "30 soldiers and four tanks", "... and at least 30 ...": the next count
             if (
                 nxt_low in AUX
                 or nxt_low in _CLAUSE_VERBS
@@ -423,6 +435,8 @@ def _aux_then_cue(
             soft = cat == KW and low_text.startswith(_SOFT_CUES)
             return Reading(cat, "right:" + low_text.split()[0].rstrip(","), soft)
         if low in NEGATION or low.endswith(("n't", "n’t")):
+            if NEGATED_BOUND.match(sentence, i):
+                return None  # "13 soldiers and no fewer than 170 ...": the next count's bound
             return BLOCKED
         if low in _QUOTES:
             i = tm.end()  # "had been 'martyred'"

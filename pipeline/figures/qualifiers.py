@@ -25,6 +25,9 @@ _QUAL_BEFORE = [
      r"|an\s+approximate|approximate|anywhere|somewhere\s+(?:around|between)"
      r"|an\s+approximately"),
 ]  # fmt: skip
+# The qualifiers that open with a negation word: "no fewer than 170" bounds a count, it does
+# not deny one
+NEGATED_BOUND = re.compile(r"not?\s+(?:fewer|less|more)\s+than\b", re.IGNORECASE)
 _QUAL_BEFORE_RE = re.compile(
     r"(?:^|(?<=[\s(“\"'‘—–:;.,/-]))(?:"  # "Sanaa :At least 27": publishing lost a space
     + "|".join(f"(?P<q{i}>{alt})" for i, (_, alt) in enumerate(_QUAL_BEFORE))
@@ -32,6 +35,10 @@ _QUAL_BEFORE_RE = re.compile(
     re.IGNORECASE,
 )
 _QUAL_BEFORE_LOWER = lower_twin(_QUAL_BEFORE_RE)
+# A qualifier phrase where it starts, with the space after it ("at least ", "no fewer than ")
+QUALIFIER_AHEAD = re.compile(
+    "(?:" + "|".join(alt for _, alt in _QUAL_BEFORE) + r"),?\s+", re.IGNORECASE
+)
 # Every qualifier phrase (with its optional "another", "a total of") ends in one of these.
 _QUAL_LAST_WORDS = (
     "least than of to about around some roughly approximately approx approx. estimated nearly "

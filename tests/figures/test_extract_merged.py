@@ -1,12 +1,14 @@
-"""Constructions that a desk makes by merging two sentences into one with a semicolon (the
-merge edit of `python -m bench.identity`): the figure must read as it did in two sentences, or
-the merge raises a removal and a new figure where nothing changed.
+"""Constructions that a desk makes by merging two sentences into one with a semicolon, or by
+rewording (the merge and reword edits of `python -m bench.identity`): the figure must read as it
+did before, or the edit raises a removal and a new figure where nothing changed.
 
 - a clause after the semicolon that points back at the count before it ("; they include",
   "; of those,", "; this includes") lists a subgroup of that count, as it does after a full stop;
 - a tally noun between two counts ("...are missing; the death toll is below the 120 figure")
   gives the later count its category, not the count before it;
-- "N strong" is a unit's strength, never a casualty count, even after a table's "total".
+- "N strong" is a unit's strength, never a casualty count, even after a table's "total";
+- a list item bounded by "no fewer than", "not more than", "at least" is the next count of the
+  list, not a negation of the count before it nor part of its noun phrase.
 
 Every sentence is our own wording; each row is (text, expected) with expected a set of
 (category, value, value_max, qualifier), compared with the extractor's whole output.
@@ -16,7 +18,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.figures.tables import KW, Case, E, K, M, W, figure_keys
+from tests.figures.tables import AL, KW, UT, C, Case, E, K, M, W, figure_keys
 
 SUBGROUP_AFTER_SEMICOLON: list[Case] = [
     ("Rescuers say 45 villagers are still missing; they include 12 children.",
@@ -43,7 +45,20 @@ STRENGTH: list[Case] = [
     ("Two strong men carried 5 wounded villagers to the clinic.", {(W, 5, None, E)}),
 ]  # fmt: skip
 
-ALL = SUBGROUP_AFTER_SEMICOLON + TALLY_NOUN_BETWEEN + STRENGTH
+BOUNDED_LIST_ITEMS: list[Case] = [
+    ("The bombing killed 13 soldiers and no fewer than 170 civilians.",
+     {(K, 13, None, E), (K, 170, None, AL)}),
+    ("Gunmen kidnapped a school principal, three teachers and no fewer than 26 pupils.",
+     {(C, 3, None, E), (C, 26, None, AL)}),
+    ("Eight police officers and at least 30 civilians were wounded.",
+     {(W, 8, None, E), (W, 30, None, AL)}),
+    ("Four soldiers and not more than 10 civilians died.", {(K, 4, None, E), (K, 10, None, UT)}),
+    ("Officials put the dead at 3,958 people and stated no fewer than 2,172 were hurt.",
+     {(K, 3958, None, E), (W, 2172, None, AL)}),
+    ("Eight people were not injured.", set()),
+]  # fmt: skip
+
+ALL = SUBGROUP_AFTER_SEMICOLON + TALLY_NOUN_BETWEEN + STRENGTH + BOUNDED_LIST_ITEMS
 
 
 @pytest.mark.parametrize(("text", "expected"), ALL, ids=[c[0][:40] for c in ALL])

@@ -174,7 +174,10 @@ class Runner:
     def _start_workers(self) -> None:
         """Start the parsing workers, if not yet started, without waiting for them: a worker
         takes a few tenths of a second to start (a new interpreter, lxml, the extractor), spent
-        while the first pages are fetched instead of after the first page is."""
+        while the first pages are fetched instead of after the first page is. Only for a pass
+        with a source never read (its page is parsed for sure): a pass over sources read before
+        may find every page unchanged (a 304 or the same body), and then a worker's start-up
+        would be most of the pass's CPU; such a pass starts them at its first changed page."""
         if self._cpu is not None or self._worker_count() <= 0:
             return
         executor = self._executor()
@@ -266,12 +269,13 @@ class Runner:
         gate = asyncio.Semaphore(concurrency)
         shared = self._gates()[0]
         jobs = list(jobs)
-        self._start_workers()
         try:
             befores = await self._in_db(self._befores, jobs)
         except SQLAlchemyError as e:
             log.error("database error reading the sources' state: %s", first_line(e))
             befores = {}  # each check reads its own, and reports the error as its result
+        if any(before.text_hash is None for before in befores.values()):
+            self._start_workers()
 
         async def one(job: SourceJob) -> CheckResult:
             async with gate, shared:

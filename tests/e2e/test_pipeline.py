@@ -255,8 +255,10 @@ def test_a_new_version_is_stored_whole(
 def test_a_pass_starts_its_parsing_workers_before_its_first_page(
     database_url: str, site: LoopbackServer, smtp: SmtpSink, hook: WebhookSink, clock: Clock
 ) -> None:
-    # Started while the sources' state is read, not when the first page is handed over; and
-    # each worker has loaded the parser and the extractor before it is given a page.
+    # A pass with a source never read (its page is parsed for sure) starts them as it reads
+    # the sources' state, not when the first page is handed over: here the page is missing, so
+    # none ever is. Each worker has loaded the parser and the extractor before it is given a
+    # page. (A pass over sources read before starts none up front: test_cli's unchanged check.)
     from concurrent.futures import ProcessPoolExecutor
 
     from tests.pipeline.test_parsing import loaded_in_worker
@@ -265,7 +267,8 @@ def test_a_pass_starts_its_parsing_workers_before_its_first_page(
     config = config.model_copy(update={"fetch": config.fetch.model_copy(update={"workers": 1})})
     with app_for(config, clock) as (app, loop):
         assert app.runner._cpu is None
-        assert loop.run_until_complete(app.runner.check_all([])) == []
+        [result] = loop.run_until_complete(app.runner.check_all(app.jobs()))
+        assert (result.outcome, result.error_kind) == ("error", "http_status")
         pool = app.runner._cpu
         assert isinstance(pool, ProcessPoolExecutor)
         assert pool.submit(loaded_in_worker).result(timeout=60) == (True, True)

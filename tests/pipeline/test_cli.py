@@ -309,12 +309,13 @@ def test_an_unchanged_check_loads_no_renderer_extractor_or_migrations(
     configured: it imports neither Jinja2 (templates), the extractor's subject tables (routing
     by subject), alembic (the schema is current), lxml nor BeautifulSoup (nothing to parse),
     the PostgreSQL dialect (the database is SQLite), tqdm (no terminal to draw a progress
-    bar on) nor APScheduler (`run`'s), and starts no parsing workers. Each is
-    loaded where it is needed, so a pass over unchanged pages starts fast."""
+    bar on) nor APScheduler (`run`'s), and starts no parsing worker although one is configured
+    (the source was read before: its page may well be unchanged). Each is loaded where it is
+    needed, so a pass over unchanged pages starts fast."""
     url = http_server.add("/page", "<html><body><p>At least 7 people were killed.</p></body>")
     config = write(
         tmp_path / "figwatch.toml",
-        f'database = "{db_url(tmp_path / "f.db")}"\n\n[fetch]\nworkers = 0\n\n'
+        f'database = "{db_url(tmp_path / "f.db")}"\n\n[fetch]\nworkers = 1\n\n'
         f'[[sources]]\nname = "s"\nurl = "{url}"\n{ALERTS}',
     )
     secrets = {"UNSET_FIGWATCH_HOOK_SECRET": "whsec_" + "A" * 32,

@@ -233,7 +233,7 @@ def _tally_owner(source: str) -> str:
     return m.group("owner") if m is not None else source
 
 
-# "is far above Ukraine's admission last weekend that it had lost 31,000": whose statement a
+# "well above the army's own admission on Friday that it had lost 9,000": whose statement a
 # count is part of, right before it
 _OWNED_STATEMENT = re.compile(
     r"\b(?P<owner>[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*){0,3})(?:’s|'s)\s+"
@@ -532,7 +532,7 @@ def _label(sentence: str) -> str | None:
     return None
 
 
-# "The three people familiar with the findings, who spoke on condition of anonymity, said": a
+# "Two officials briefed on the report, who asked not to be named, said": a
 # relative clause between the speaker and the verb
 _RELATIVE_BEFORE = re.compile(r",\s+(?:who|which)\s+(?P<rel>[^;:“”\"]{1,200}?),\s*$")
 # "An indigene, who gave his name as Ana Ruiz, said": the relative clause names the speaker

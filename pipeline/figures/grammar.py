@@ -296,7 +296,7 @@ def read_right(sentence: str, mention_start: int, np: NounPhrase) -> Reading | N
     if reading is None:
         apposed = _APPOSED_TALLY.match(sentence, np.end)
         if apposed is not None:
-            # "more than 6,000, the approximate number killed by the storm"
+            # "over 4,000, the rough number killed by the cyclone"
             word = apposed.group("cue").lower()
             return Reading(CATEGORY_OF_STEM[word[:4]], "right:" + word)
     if reading is None and np.text:

@@ -90,7 +90,7 @@ _FROM_TO = re.compile(
     r"\s+[^.;]{1,30}$",
     re.IGNORECASE,
 )
-# "was initially placed at four then raised to 15 and finally brought down to seven": each
+# "was first put at three, then raised to 11 and at last cut to six": each
 # change of the same tally gives its new value
 # A year or a span of years between a tally noun and its link dates the tally: "Total
 # casualties, 1861 to 1865: 664,928", "Deaths in 2023: 4,100".

@@ -601,9 +601,11 @@ _CONTACT_RELATIVE = re.compile(
     r"\s+(?:it|they|he|she|we)\s+[a-z]+ed\b[^,;.\d]{0,60}?(?=\s(?:were|was|had|have|has)\s)",
     re.IGNORECASE,
 )
+# "... attending a wedding party, including the bride, are": the finite verb after a participle
+# phrase, an auxiliary or a verb that is itself a cue ("twelve guards protecting the jail died")
 _ING_PHRASE = re.compile(
     r"\s+[a-z]+ing\s+(?:the|a|an|his|her|their|its)\b[^;.:\d]{0,120}?\s"
-    rf"(?={_FINITE_AUX}\s)",
+    rf"(?=(?:{_FINITE_AUX}|died|drowned|perished|went\s+missing|got)\s)",
     re.IGNORECASE,
 )
 _COMMA_AUX = re.compile(rf"\s*,\s*(?={_FINITE_AUX}\b)", re.IGNORECASE)

@@ -58,7 +58,17 @@ BOUNDED_LIST_ITEMS: list[Case] = [
     ("Eight people were not injured.", set()),
 ]  # fmt: skip
 
+# A participle phrase between the group and its verb, whether the verb is "were killed" or
+# "died" (the reword edit's synonym)
+VERB_AFTER_PARTICIPLE: list[Case] = [
+    ("Twelve guards protecting the jail died in the attacks.", {(K, 12, None, E)}),
+    ("Twelve guards protecting the jail were killed in the attacks.", {(K, 12, None, E)}),
+    ("Five workers repairing the line got injured.", {(W, 5, None, E)}),
+    ("Four boys playing the game went home.", set()),
+]  # fmt: skip
+
 ALL = SUBGROUP_AFTER_SEMICOLON + TALLY_NOUN_BETWEEN + STRENGTH + BOUNDED_LIST_ITEMS
+ALL += VERB_AFTER_PARTICIPLE
 
 
 @pytest.mark.parametrize(("text", "expected"), ALL, ids=[c[0][:40] for c in ALL])

@@ -85,8 +85,9 @@ def _depth_limited_builder() -> Any:
 
 
 def article_text(html: str, *, selector: str | None = None, utf8: bytes | None = None) -> Article:
-    """Return the title and the article text of an HTML page (`utf8`: `html` encoded as UTF-8,
-    when the caller has it: the page's body as fetched).
+    """Return the title and the article text of an HTML page (`utf8`: `html` encoded as UTF-8
+    with its control characters dropped (lxmltext.CONTROL_BYTES), when the caller has it: the
+    page's body as fetched, so cleaned).
 
     With `selector` (CSS), the text is that of the matched elements, in document order. Without
     it, the article is found by markup (`article`, `main`, itemprop=articleBody) or, failing

@@ -54,7 +54,15 @@ def test_the_body_gives_the_text_of_the_decoded_page(body: bytes) -> None:
         (PAGE.replace("<head>", '<head><meta charset="windows-1252">').encode(), None, False),
         (PAGE.format(day="Monday", extra="é").encode("cp1252"), None, False),
     ],
-    ids=["utf-8", "declared-utf-8", "bom", "replacement", "declared-latin-1", "meta-1252", "cp1252"],
+    ids=[
+        "utf-8",
+        "declared-utf-8",
+        "bom",
+        "replacement",
+        "declared-latin-1",
+        "meta-1252",
+        "cp1252",
+    ],
 )
 def test_a_plain_utf8_body_is_read_as_decode_body_reads_it(
     body: bytes, declared: str | None, plain: bool

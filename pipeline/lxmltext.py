@@ -31,12 +31,6 @@ def parse(html: str | bytes) -> _Element | None:
     return etree.fromstring(data, parser)
 
 
-# pipeline.text._CONTROL as UTF-8 bytes (each is one byte there, and no other character's
-# bytes include them): deleting them from the encoded page is bytes.translate, in C, several
-# times faster than the regular expression over the text.
-CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, *range(0x0E, 0x20), 0x7F])
-
-
 # An element deeper than pipeline.text._MAX_DEPTH (the root is at depth 1): libxml2 walks
 # this path level by level, in C.
 _TOO_DEEP = etree.XPath("boolean(/" + "/".join(["*"] * (tx._MAX_DEPTH + 1)) + ")")
@@ -150,9 +144,9 @@ class Page:
 def article(html: str | bytes) -> tuple[str | None, list[str]]:
     """The title and paragraphs of the page's article, as pipeline.text finds them without a
     selector: control characters are dropped first (bytes: UTF-8 they are already dropped from,
-    CONTROL_BYTES). Raises pipeline.text._TooDeep for a page nested too deep."""
+    tx.CONTROL_BYTES). Raises pipeline.text._TooDeep for a page nested too deep."""
     if isinstance(html, str):
-        html = html.encode("utf-8", "replace").translate(None, CONTROL_BYTES)
+        html = html.encode("utf-8", "replace").translate(None, tx.CONTROL_BYTES)
     doc = parse(html)
     if doc is None:
         return None, []

@@ -17,8 +17,7 @@ from dataclasses import dataclass
 
 from pipeline.charset import decode_page, plain_utf8
 from pipeline.figures import Figure, find_figures
-from pipeline.lxmltext import CONTROL_BYTES
-from pipeline.text import article_text
+from pipeline.text import CONTROL_BYTES, article_text
 from storage.texthash import pack_text, text_hash
 
 

@@ -171,7 +171,7 @@ class Runner:
                 self._cpu = ProcessPoolExecutor(n, mp_context=context, initializer=worker_start)
         return self._cpu
 
-    def _start_workers(self) -> None:
+    def start_workers(self) -> None:
         """Start the parsing workers, if not yet started, without waiting for them: a worker
         takes a few tenths of a second to start (a new interpreter, lxml, the extractor), spent
         while the first pages are fetched instead of after the first page is."""
@@ -266,7 +266,7 @@ class Runner:
         gate = asyncio.Semaphore(concurrency)
         shared = self._gates()[0]
         jobs = list(jobs)
-        self._start_workers()
+        self.start_workers()
         try:
             befores = await self._in_db(self._befores, jobs)
         except SQLAlchemyError as e:

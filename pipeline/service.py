@@ -271,13 +271,16 @@ def build_channels(config: Config) -> dict[str, Channel]:
 
 
 @contextlib.asynccontextmanager
-async def open_app(config: Config, *, clock: Callable[[], datetime] = utcnow) -> AsyncIterator[App]:
+async def open_app(
+    config: Config, *, clock: Callable[[], datetime] = utcnow, parsing: bool = False
+) -> AsyncIterator[App]:
     """Migrate the database, build the channels and HTTP client; close them on exit.
+    `parsing`: the caller is to check sources, so the parsing workers start before the
+    migration and their start-up (an interpreter each, lxml, the extractor) overlaps it.
 
     Raises storage.db.DatabaseError when the database cannot be reached or migrated.
     """
     engine = make_engine(config.database)
-    await asyncio.to_thread(migrate, engine)
     settings = settings_for(config)
     channels = build_channels(config)
     client = make_client(settings)
@@ -290,6 +293,9 @@ async def open_app(config: Config, *, clock: Callable[[], datetime] = utcnow) ->
         instance=instance_name(config),
     )  # fmt: skip
     try:
+        if parsing:
+            runner.start_workers()
+        await asyncio.to_thread(migrate, engine)
         yield App(config, factory, runner, channels, clock)
     finally:
         for channel in channels.values():

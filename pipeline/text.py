@@ -39,6 +39,10 @@ _WS = re.compile(r"[ \t\n\r\f\v\u1680\u2000-\u2006\u2008\u200a\u2028\u2029\u205f
 _NB_SPACE = re.compile(r"(?<!\d)[\u00a0\u2007\u2009\u202f]|[\u00a0\u2007\u2009\u202f](?!\d)")
 _INVISIBLE = re.compile(r"[\u00ad\u200b\u2060\ufeff]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+# _CONTROL as UTF-8 bytes (each is one byte there, and no other character's bytes include
+# them): deleting them from the encoded page is bytes.translate, in C, several times faster
+# than the regular expression over the text.
+CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, *range(0x0E, 0x20), 0x7F])
 _MIN_ARTICLE_CHARS = 200
 # Real pages nest a few dozen levels; thousands mean a hostile or broken page, and the tree
 # walks below would cost depth x size on it.
@@ -86,7 +90,7 @@ def _depth_limited_builder() -> Any:
 
 def article_text(html: str, *, selector: str | None = None, utf8: bytes | None = None) -> Article:
     """Return the title and the article text of an HTML page (`utf8`: `html` encoded as UTF-8
-    with its control characters dropped (lxmltext.CONTROL_BYTES), when the caller has it: the
+    with its control characters dropped (CONTROL_BYTES), when the caller has it: the
     page's body as fetched, so cleaned).
 
     With `selector` (CSS), the text is that of the matched elements, in document order. Without

@@ -271,6 +271,27 @@ def test_a_pass_starts_its_parsing_workers_before_its_first_page(
         assert pool.submit(loaded_in_worker).result(timeout=60) == (True, True)
 
 
+def test_an_app_opened_for_checks_has_its_parsing_workers_started_as_it_opens(
+    database_url: str, site: LoopbackServer, smtp: SmtpSink, hook: WebhookSink
+) -> None:
+    # open_app(parsing=True) (`check`, `run`) starts them before it migrates the database, so
+    # their start-up overlaps the migration; other commands (reprocess, tests) start none.
+    from concurrent.futures import ProcessPoolExecutor
+
+    config = config_for(database_url, site, smtp, hook)
+    config = config.model_copy(update={"fetch": config.fetch.model_copy(update={"workers": 1})})
+
+    async def pools() -> tuple[object, object]:
+        async with open_app(config, parsing=True) as app:
+            started = app.runner._cpu
+        async with open_app(config) as app:
+            return started, app.runner._cpu
+
+    started, other = asyncio.run(pools())
+    assert isinstance(started, ProcessPoolExecutor)
+    assert other is None
+
+
 def test_a_new_versions_fetch_row_has_the_columns_of_the_orm_row() -> None:
     # _record_version writes its fetch row from column values: the same values, for every
     # column, as the Fetch object the other outcomes build (so a new column is not forgotten).

@@ -388,6 +388,20 @@ def test_elements_alike_are_judged_alike_but_a_header_by_its_place() -> None:
     assert BODY[1] in text and BODY[2] in text
 
 
+def test_ruby_annotations_do_not_count_as_the_text_of_their_paragraph() -> None:
+    # Text is measured, to find the article, as the reader reads it: without rt and rp (the
+    # measures take a cheaper path only on a page that holds none).
+    gloss = "a gloss on the word, long enough to outweigh the story " * 8
+    html = (
+        f"<html><body><article class='story'><p>{BODY[1]}</p><p>{BODY[2]}</p></article>"
+        f"<article class='aside-glossary'><p>Word<rp>(</rp><rt>{gloss}</rt><rp>)</rp></p>"
+        "</article></body></html>"
+    )
+    text = article_text(html).text
+    assert BODY[1] in text and BODY[2] in text
+    assert "gloss" not in text
+
+
 def test_two_megabytes_of_ordinary_nesting() -> None:
     filler = "Residents queued for water while engineers worked on the pumping station. " * 3
     block = (

@@ -64,8 +64,9 @@ def parse_page(
     # What the HTML parser reads of a body that decodes as UTF-8 strictly (no BOM dropped, no
     # bad byte replaced with U+FFFD): the body itself, not encoded again, its control
     # characters dropped.
-    utf8: bytes | None = body.translate(None, CONTROL_BYTES)
-    html = plain_utf8(body, charset) if len(utf8) == len(body) else None
+    clean = body.translate(None, CONTROL_BYTES)
+    html = plain_utf8(body, charset) if len(clean) == len(body) else None
+    utf8: bytes | None = clean
     if html is None:  # not plain UTF-8, or a control character in it
         html, codec = decode_page(body, charset)
         if codec != "utf-8" or body.startswith(codecs.BOM_UTF8) or "\ufffd" in html:

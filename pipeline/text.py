@@ -37,6 +37,9 @@ _WS = re.compile(r"[ \t\n\r\f\v\u1680\u2000-\u2006\u2008\u200a\u2028\u2029\u205f
 # No-break, figure and thin spaces stay between digits (the figure extractor reads them), else
 # they are ordinary spaces.
 _NB_SPACE = re.compile(r"(?<!\d)[\u00a0\u2007\u2009\u202f]|[\u00a0\u2007\u2009\u202f](?!\d)")
+_NB_SPACES = re.compile(r"[\u00a0\u2007\u2009\u202f]")
+# What str.split() takes for whitespace and _WS does not.
+_SPLIT_ONLY = re.compile(r"[\x1c-\x1f\x85\u00a0\u2007\u2009\u202f]")
 _INVISIBLE = re.compile(r"[\u00ad\u200b\u2060\ufeff]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 # _CONTROL as UTF-8 bytes (each is one byte there, and no other character's bytes include
@@ -261,5 +264,10 @@ def _after(tag: Tag) -> PageElement | None:
 def _clean(text: str) -> str:
     if not text.isascii():  # ASCII holds no invisible or no-break character (isascii is O(1))
         text = _INVISIBLE.sub("", text)
-        text = _NB_SPACE.sub(" ", text)
+        if _NB_SPACES.search(text) is not None:  # a quick scan, before the slow lookarounds
+            text = _NB_SPACE.sub(" ", text)
+    if _SPLIT_ONLY.search(text) is None:
+        # Then str.split() splits where _WS matches, and strip() strips nothing else: several
+        # times faster than the substitution (this runs on every paragraph of every page).
+        return " ".join(text.split())
     return _WS.sub(" ", text).strip()

@@ -5,7 +5,14 @@ from __future__ import annotations
 import codecs
 import re
 
-__all__ = ["Undecodable", "decode_body", "decode_page", "looks_like_text", "parse_content_type"]
+__all__ = [
+    "Undecodable",
+    "decode_body",
+    "decode_page",
+    "looks_like_text",
+    "parse_content_type",
+    "plain_utf8",
+]
 
 _SNIFF_BYTES = 8192
 _META_CHARSET = re.compile(
@@ -59,6 +66,29 @@ def _meta_charset(body: bytes) -> str | None:
     head = body[:_SNIFF_BYTES]
     match = _XML_ENCODING.search(head) or _META_CHARSET.search(head)
     return match.group(1).decode("ascii") if match else None
+
+
+def _first_codec(body: bytes, declared: str | None) -> str:
+    """The charset decode_body tries first (after a byte-order mark): the declared one (the
+    Content-Type header's, else the page's own), else UTF-8."""
+    return _codec(declared) or _codec(_meta_charset(body)) or "utf-8"
+
+
+def plain_utf8(body: bytes, declared: str | None) -> str | None:
+    """`decode_body(body, declared)`'s text when it reads the body as UTF-8 and finds no bad
+    character in it, for a body the caller knows holds no control byte: UTF-8 tried first, no
+    byte-order mark, valid, no U+FFFD. Nearly every page is one, and decode_body's count of bad
+    characters (the text encoded again) costs more than the decoding. None for any other body:
+    ask decode_body."""
+    if body.startswith(codecs.BOM_UTF8) or _first_codec(body, declared) != "utf-8":
+        return None
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    # U+FFFD looked for in the text: one character's scan, several times faster than the
+    # bytes' three-byte search.
+    return None if "\ufffd" in text else text
 
 
 def decode_body(body: bytes, declared: str | None) -> tuple[str, str] | None:

@@ -215,7 +215,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     async def go() -> None:
         stop = asyncio.Event()
         install_stop_signals(stop)
-        async with open_app(config) as app, status_server(app, listen):
+        async with open_app(config, parsing=True) as app, status_server(app, listen):
             # SIGHUP re-reads the same file; a broken new config is reported, the old one kept.
             await serve(app, stop=stop, reload=lambda: _watched(_config(args, alerts=True), args))
 
@@ -252,7 +252,7 @@ def _check(args: argparse.Namespace) -> int:
     async def go() -> int:
         from pipeline.progress import progress
 
-        async with open_app(config) as app:
+        async with open_app(config, parsing=True) as app:
             _settle()
             jobs = app.jobs(args.source)
             with progress(total=len(jobs), desc="check", unit="source") as bar:

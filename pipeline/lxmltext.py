@@ -31,12 +31,6 @@ def parse(html: str | bytes) -> _Element | None:
     return etree.fromstring(data, parser)
 
 
-# pipeline.text._CONTROL as UTF-8 bytes (each is one byte there, and no other character's
-# bytes include them): deleting them from the encoded page is bytes.translate, in C, several
-# times faster than the regular expression over the text.
-_CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, *range(0x0E, 0x20), 0x7F])
-
-
 # An element deeper than pipeline.text._MAX_DEPTH (the root is at depth 1): libxml2 walks
 # this path level by level, in C.
 _TOO_DEEP = etree.XPath("boolean(/" + "/".join(["*"] * (tx._MAX_DEPTH + 1)) + ")")
@@ -49,6 +43,8 @@ _MARKED = etree.XPath(
 )
 # The text of an element: its text nodes (not comments'), tails inside it included.
 _STRING = etree.XPath("string()", smart_strings=False)
+# The same text, serialized by libxml2: several times cheaper than an XPath evaluation.
+_TEXT_NODES = functools.partial(etree.tostring, method="text", encoding=str, with_tail=False)
 _HAS_NOT_TEXT = etree.XPath(
     "boolean(descendant::*[self::script or self::style or self::template or self::rt or self::rp])"
 )
@@ -130,6 +126,13 @@ class Page:
             or e.get("itemprop") == "articleBody"
             or e.get("role") == "main"
         ]
+        # Whether no element whose text is not text (script, style, template, rt, rp) is left:
+        # set once script, style and template are dropped.
+        self.plain = False
+
+    def text(self, el: _Element) -> str:
+        """text_of(el): with nothing left whose text is not text, the text of all its nodes."""
+        return _TEXT_NODES(el) if self.plain else text_of(el)  # type: ignore[no-any-return]
 
     def live(self, el: _Element) -> bool:
         """Whether `el` is still in the page (not dropped, nor inside something dropped)."""
@@ -140,7 +143,7 @@ class Page:
         for p in self.paragraphs:
             if not self.live(p):
                 continue
-            n = len(text_of(p))
+            n = len(self.text(p))
             chars[p] = n
             for parent in p.iterancestors():
                 chars[parent] = chars.get(parent, 0) + n
@@ -148,11 +151,12 @@ class Page:
 
 
 def article(html: str | bytes) -> tuple[str | None, list[str]]:
-    """The title and paragraphs of the page's article (bytes: UTF-8), as pipeline.text finds
-    them without a selector; control characters are dropped first. Raises
-    pipeline.text._TooDeep for a page nested too deep."""
-    data = html.encode("utf-8", "replace") if isinstance(html, str) else html
-    doc = parse(data.translate(None, _CONTROL_BYTES))
+    """The title and paragraphs of the page's article, as pipeline.text finds them without a
+    selector: control characters are dropped first (bytes: UTF-8 they are already dropped from,
+    tx.CONTROL_BYTES). Raises pipeline.text._TooDeep for a page nested too deep."""
+    if isinstance(html, str):
+        html = html.encode("utf-8", "replace").translate(None, tx.CONTROL_BYTES)
+    doc = parse(html)
     if doc is None:
         return None, []
     page = Page(doc)
@@ -267,17 +271,18 @@ def _drop_furniture(page: Page) -> None:
     # What is always dropped goes in one C pass (`_drop` for each, but the text after each
     # stays where it was, which lxml reads as the tail of what comes before).
     etree.strip_elements(page.doc, *fu._ALWAYS_DROP, with_tail=False)
+    page.plain = next(page.doc.iter("rt", "rp"), None) is None  # scripts and the like are gone
     root = page.root
     # The paragraph text in an element, as page.p_chars() gives it before anything else is
     # dropped, counted only for the elements asked about: the walk below asks about a few
     # junk-looking elements, each before anything inside it is dropped (it goes top down), and
     # the box of each heading is counted now.
-    total_p = _p_chars_in(root)
+    total_p = _p_chars_in(page, root)
     boxes: dict[_Element, int] = {}
     for heading in page.headings:
         box = heading.getparent()
         if box is not None and box not in boxes:
-            boxes[box] = _p_chars_in(box)
+            boxes[box] = _p_chars_in(page, box)
     holders: set[_Element] = set()
     for anchor in page.anchors:
         if page.live(anchor):
@@ -287,24 +292,28 @@ def _drop_furniture(page: Page) -> None:
     def holds_article(tag: _Element, chars: int | None = None) -> bool:
         if tag in holders:
             return True
-        return (_p_chars_in(tag) if chars is None else chars) * 2 > total_p > 0
+        return (_p_chars_in(page, tag) if chars is None else chars) * 2 > total_p > 0
 
-    stack = [root]
-    while stack:
-        parent = stack.pop()
-        for child in list(parent.iterchildren(etree.Element)):
-            verdict = _verdict(child.tag, tuple(child.items()))
-            if verdict == _HIDDEN:
-                _drop(child)  # even when it holds most of the text: no one reads it
-                continue
-            junk = verdict == _JUNK or (
-                # The header of an article holds its headline; the page's, the masthead.
-                verdict == _HEADER and next(child.iterancestors("article"), None) is None
-            )
-            if junk and not holds_article(child):
-                _drop(child)
-                continue
-            stack.append(child)
+    # Top down, what is not dropped is looked into. Each verdict reads only what is inside the
+    # element and its ancestors, which no other drop changes, so the elements are judged in
+    # one walk of lxml's (in C) and dropped after it, in document order.
+    dropped: list[_Element] = []
+    walk = etree.iterwalk(root, events=("start",))
+    next(walk)  # the root itself is not judged
+    for _event, child in walk:
+        verdict = _verdict(child.tag, tuple(child.items()))
+        if verdict == _KEEP:
+            continue
+        junk = verdict == _JUNK or (
+            # The header of an article holds its headline; the page's, the masthead.
+            verdict == _HEADER and next(child.iterancestors("article"), None) is None
+        )
+        # A hidden element goes even when it holds most of the text: no one reads it.
+        if verdict == _HIDDEN or (junk and not holds_article(child)):
+            dropped.append(child)
+            walk.skip_subtree()
+    for child in dropped:
+        _drop(child)
     for heading in page.headings:
         if not page.live(heading) or not fu._BOX_HEADING.match(text_of(heading, " ")):
             continue
@@ -313,28 +322,34 @@ def _drop_furniture(page: Page) -> None:
             box is not None
             and box is not root
             and not holds_article(box, boxes.get(box))
-            and (_link_density(box) > 0.3 or len(text_of(box)) - len(text_of(heading)) < 20)
+            and (
+                _link_density(page, box) > 0.3 or len(page.text(box)) - len(page.text(heading)) < 20
+            )
         ):
             _drop(box)
             continue
         after = heading.getnext()
         while after is not None and not isinstance(after.tag, str):
             after = after.getnext()
-        if after is not None and after.tag in ("ul", "ol", "div") and _link_density(after) > 0.5:
+        if (
+            after is not None
+            and after.tag in ("ul", "ol", "div")
+            and _link_density(page, after) > 0.5
+        ):
             _drop(after)
             _drop(heading)
 
 
-def _p_chars_in(tag: _Element) -> int:
+def _p_chars_in(page: Page, tag: _Element) -> int:
     """Page.p_chars()[tag]: the text of the paragraphs in `tag` (or of `tag`, a paragraph)."""
-    return sum(len(text_of(p)) for p in tag.iter("p"))
+    return sum(len(page.text(p)) for p in tag.iter("p"))
 
 
-def _link_density(tag: _Element) -> float:
-    text = len(text_of(tag))
+def _link_density(page: Page, tag: _Element) -> float:
+    text = len(page.text(tag))
     if not text:
         return 0.0
-    return sum(len(text_of(a)) for a in tag.iterdescendants("a")) / text
+    return sum(len(page.text(a)) for a in tag.iterdescendants("a")) / text
 
 
 def _find_article(page: Page) -> list[_Element]:
@@ -354,8 +369,8 @@ def _find_article(page: Page) -> list[_Element]:
             and best_chars >= tx._MIN_ARTICLE_CHARS
             and best_chars * 10 >= total_p * 3
         ):
-            return _with_siblings(best, p_chars)
-    return _densest(root, p_chars)
+            return _with_siblings(page, best, p_chars)
+    return _densest(page, p_chars)
 
 
 def _kind(tag: _Element) -> str:
@@ -364,7 +379,7 @@ def _kind(tag: _Element) -> str:
     return "article" if tag.tag == "article" else "main"
 
 
-def _with_siblings(best: _Element, p_chars: dict[_Element, int]) -> list[_Element]:
+def _with_siblings(page: Page, best: _Element, p_chars: dict[_Element, int]) -> list[_Element]:
     parent = best.getparent()
     if best.tag != "article" or parent is None:
         return [best]
@@ -378,15 +393,16 @@ def _with_siblings(best: _Element, p_chars: dict[_Element, int]) -> list[_Elemen
         or (
             _classes(tag) == _classes(best)
             and p_chars.get(tag, 0) >= 100
-            and _link_density(tag) < 0.25
+            and _link_density(page, tag) < 0.25
         )
     ]
 
 
-def _densest(root: _Element, p_chars: dict[_Element, int]) -> list[_Element]:
+def _densest(page: Page, p_chars: dict[_Element, int]) -> list[_Element]:
+    root = page.root
     scores: dict[_Element, float] = {}
     for p in root.iterdescendants("p", "pre", "td"):
-        text = text_of(p)
+        text = page.text(p)
         if len(text) < 25:
             continue
         score = 1 + min(len(text) / 100, 3) + text.count(",")
@@ -397,7 +413,7 @@ def _densest(root: _Element, p_chars: dict[_Element, int]) -> list[_Element]:
                 scores[holder] = scores.get(holder, 0.0) + score / (level + 1)
     if not scores:
         return [root]
-    best = max(scores, key=lambda k: scores[k] * (1 - _link_density(k)))
+    best = max(scores, key=lambda k: scores[k] * (1 - _link_density(page, k)))
     chars = p_chars.get(best, 0)
     while True:
         parent = best.getparent()
@@ -415,7 +431,11 @@ def _densest(root: _Element, p_chars: dict[_Element, int]) -> list[_Element]:
         if tag.tag == best.tag
         and (
             tag is best
-            or (_classes(tag) == kind and p_chars.get(tag, 0) >= floor and _link_density(tag) < 0.3)
+            or (
+                _classes(tag) == kind
+                and p_chars.get(tag, 0) >= floor
+                and _link_density(page, tag) < 0.3
+            )
         )
     ]
 

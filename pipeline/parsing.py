@@ -15,9 +15,9 @@ import os
 import signal
 from dataclasses import dataclass
 
-from pipeline.charset import decode_page
+from pipeline.charset import decode_page, plain_utf8
 from pipeline.figures import Figure, find_figures
-from pipeline.text import article_text
+from pipeline.text import CONTROL_BYTES, article_text
 from storage.texthash import pack_text, text_hash
 
 
@@ -61,11 +61,17 @@ def parse_page(
     """Article text and, when the text is new, its figures, from a page's body as fetched (and
     the charset it declared): the body crosses to the worker as bytes and is decoded here, off
     the event loop. Raises pipeline.charset.Undecodable and TextError."""
-    html, codec = decode_page(body, charset)
-    # A body that decoded as UTF-8 strictly (no BOM dropped, no bad byte replaced with U+FFFD)
-    # is already the bytes the HTML parser reads: it is not encoded again.
-    strict = codec == "utf-8" and not body.startswith(codecs.BOM_UTF8) and "\ufffd" not in html
-    article = article_text(html, selector=selector, utf8=body if strict else None)
+    # What the HTML parser reads of a body that decodes as UTF-8 strictly (no BOM dropped, no
+    # bad byte replaced with U+FFFD): the body itself, not encoded again, its control
+    # characters dropped.
+    clean = body.translate(None, CONTROL_BYTES)
+    html = plain_utf8(body, charset) if len(clean) == len(body) else None
+    utf8: bytes | None = clean
+    if html is None:  # not plain UTF-8, or a control character in it
+        html, codec = decode_page(body, charset)
+        if codec != "utf-8" or body.startswith(codecs.BOM_UTF8) or "\ufffd" in html:
+            utf8 = None
+    article = article_text(html, selector=selector, utf8=utf8)
     digest = text_hash(article.text)
     if digest == previous_hash:
         return Parsed(article.title, article.text, digest, None)

@@ -171,7 +171,7 @@ class Runner:
                 self._cpu = ProcessPoolExecutor(n, mp_context=context, initializer=worker_start)
         return self._cpu
 
-    def _start_workers(self) -> None:
+    def start_workers(self) -> None:
         """Start the parsing workers, if not yet started, without waiting for them: a worker
         takes a few tenths of a second to start (a new interpreter, lxml, the extractor), spent
         while the first pages are fetched instead of after the first page is. Only for a pass
@@ -275,7 +275,7 @@ class Runner:
             log.error("database error reading the sources' state: %s", first_line(e))
             befores = {}  # each check reads its own, and reports the error as its result
         if any(before.text_hash is None for before in befores.values()):
-            self._start_workers()
+            self.start_workers()
 
         async def one(job: SourceJob) -> CheckResult:
             async with gate, shared:

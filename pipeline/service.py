@@ -37,7 +37,7 @@ from pipeline.runner import CheckResult, Runner, SourceJob
 from pipeline.summary import Summary, summary_every
 from pipeline.timetable import Dispatcher, Plan, ScheduleStats
 from pipeline.upkeep import prune
-from storage.db import make_engine, migrate, session_factory
+from storage.db import at_head, make_engine, migrate, session_factory
 from storage.retention import Pruned
 
 if TYPE_CHECKING:
@@ -271,13 +271,18 @@ def build_channels(config: Config) -> dict[str, Channel]:
 
 
 @contextlib.asynccontextmanager
-async def open_app(config: Config, *, clock: Callable[[], datetime] = utcnow) -> AsyncIterator[App]:
+async def open_app(
+    config: Config, *, clock: Callable[[], datetime] = utcnow, parsing: bool = False
+) -> AsyncIterator[App]:
     """Migrate the database, build the channels and HTTP client; close them on exit.
+    `parsing`: the caller is to check sources. On a database not yet migrated (a first check:
+    every page will be parsed) the parsing workers then start before the migration, and their
+    start-up (an interpreter each, lxml, the extractor) overlaps it; otherwise a pass starts
+    them when it needs them (Runner.check_all), as an unchanged pass never does.
 
     Raises storage.db.DatabaseError when the database cannot be reached or migrated.
     """
     engine = make_engine(config.database)
-    await asyncio.to_thread(migrate, engine)
     settings = settings_for(config)
     channels = build_channels(config)
     client = make_client(settings)
@@ -290,6 +295,10 @@ async def open_app(config: Config, *, clock: Callable[[], datetime] = utcnow) ->
         instance=instance_name(config),
     )  # fmt: skip
     try:
+        if not await asyncio.to_thread(at_head, engine):
+            if parsing:
+                runner.start_workers()
+            await asyncio.to_thread(migrate, engine)
         yield App(config, factory, runner, channels, clock)
     finally:
         for channel in channels.values():

@@ -106,7 +106,7 @@ def migrate(engine: Engine) -> None:
     Safe to call from several processes at once: they migrate one after the other (PostgreSQL:
     an advisory lock in migrations/env.py; a SQLite file: an exclusive flock on the file).
     """
-    if _at_head(engine):
+    if at_head(engine):
         return
     from alembic import command
 
@@ -126,7 +126,7 @@ def head_revision() -> str:
     return max(path.name[:4] for path in numbered)
 
 
-def _at_head(engine: Engine) -> bool:
+def at_head(engine: Engine) -> bool:
     """Whether the schema is already at the newest migration (read without alembic: loading it
     and its migration scripts costs a one-shot command more than the rest of its start)."""
     try:

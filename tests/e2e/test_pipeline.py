@@ -274,6 +274,31 @@ def test_a_pass_starts_its_parsing_workers_before_its_first_page(
         assert pool.submit(loaded_in_worker).result(timeout=60) == (True, True)
 
 
+def test_an_app_opened_for_checks_on_a_new_database_starts_its_parsing_workers_as_it_opens(
+    tmp_path: Path, site: LoopbackServer, smtp: SmtpSink, hook: WebhookSink
+) -> None:
+    # open_app(parsing=True) (`check`, `run`) on a database not yet migrated (a first check:
+    # every page is parsed) starts them before it migrates, so their start-up overlaps the
+    # migration. On a current database it leaves them to the pass (an unchanged pass starts
+    # none); other commands (reprocess, tests) start none.
+    from concurrent.futures import ProcessPoolExecutor
+
+    config = config_for(f"sqlite:///{tmp_path / 'new.db'}", site, smtp, hook)
+    config = config.model_copy(update={"fetch": config.fetch.model_copy(update={"workers": 1})})
+
+    async def pools() -> tuple[object, object, object]:
+        async with open_app(config, parsing=True) as app:
+            new = app.runner._cpu
+        async with open_app(config, parsing=True) as app:
+            current = app.runner._cpu
+        async with open_app(config) as app:
+            return new, current, app.runner._cpu
+
+    new, current, other = asyncio.run(pools())
+    assert isinstance(new, ProcessPoolExecutor)
+    assert current is None and other is None
+
+
 def test_a_new_versions_fetch_row_has_the_columns_of_the_orm_row() -> None:
     # _record_version writes its fetch row from column values: the same values, for every
     # column, as the Fetch object the other outcomes build (so a new column is not forgotten).

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.charset import Undecodable, decode_body
+from pipeline.charset import Undecodable, decode_body, plain_utf8
 from pipeline.parsing import parse_page
 from pipeline.text import article_text
 
@@ -41,6 +41,36 @@ def _same_as_decoded(body: bytes, charset: str | None) -> None:
 )
 def test_the_body_gives_the_text_of_the_decoded_page(body: bytes) -> None:
     _same_as_decoded(body, None)
+
+
+@pytest.mark.parametrize(
+    ("body", "declared", "plain"),
+    [
+        (PAGE.format(day="Monday", extra="Café owners helped.").encode(), None, True),
+        (PAGE.format(day="Monday", extra="Café owners helped.").encode(), "UTF8", True),
+        (codecs.BOM_UTF8 + PAGE.format(day="Monday", extra="").encode(), None, False),
+        (PAGE.format(day="Monday", extra="\ufffd").encode(), None, False),
+        (PAGE.format(day="Monday", extra="Café").encode(), "iso-8859-1", False),
+        (PAGE.replace("<head>", '<head><meta charset="windows-1252">').encode(), None, False),
+        (PAGE.format(day="Monday", extra="é").encode("cp1252"), None, False),
+    ],
+    ids=[
+        "utf-8",
+        "declared-utf-8",
+        "bom",
+        "replacement",
+        "declared-latin-1",
+        "meta-1252",
+        "cp1252",
+    ],
+)
+def test_a_plain_utf8_body_is_read_as_decode_body_reads_it(
+    body: bytes, declared: str | None, plain: bool
+) -> None:
+    text = plain_utf8(body, declared)
+    assert (text is not None) is plain
+    if plain:
+        assert (text, "utf-8") == decode_body(body, declared)
 
 
 def test_the_shared_pages_give_the_text_of_the_decoded_page(shared_dir: Path) -> None:

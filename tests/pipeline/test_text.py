@@ -388,6 +388,20 @@ def test_elements_alike_are_judged_alike_but_a_header_by_its_place() -> None:
     assert BODY[1] in text and BODY[2] in text
 
 
+def test_ruby_annotations_do_not_count_as_the_text_of_their_paragraph() -> None:
+    # Text is measured, to find the article, as the reader reads it: without rt and rp (the
+    # measures take a cheaper path only on a page that holds none).
+    gloss = "a gloss on the word, long enough to outweigh the story " * 8
+    html = (
+        f"<html><body><article class='story'><p>{BODY[1]}</p><p>{BODY[2]}</p></article>"
+        f"<article class='aside-glossary'><p>Word<rp>(</rp><rt>{gloss}</rt><rp>)</rp></p>"
+        "</article></body></html>"
+    )
+    text = article_text(html).text
+    assert BODY[1] in text and BODY[2] in text
+    assert "gloss" not in text
+
+
 def test_two_megabytes_of_ordinary_nesting() -> None:
     filler = "Residents queued for water while engineers worked on the pumping station. " * 3
     block = (
@@ -427,3 +441,19 @@ def test_real_pages(path: Path) -> None:
         code = " ".join(script.get_text().split())
         if len(code) >= 60 and not code.startswith("{"):
             assert code[:60] not in " ".join(article.text.split())
+
+
+def test_whitespace_is_collapsed_where_the_patterns_say() -> None:
+    # _clean takes a faster path (str.split) where it gives the same: checked against the
+    # patterns themselves on strings of the characters where the two could part.
+    from pipeline.text import _INVISIBLE, _NB_SPACE, _WS, _clean
+
+    rng = random.Random(11)
+    alphabet = (
+        "ab 1\t\n\r\x0b\x0c\x1c\x1f\x85\u00a0\u2007\u2009\u202f\u1680\u2000\u2006\u2008"
+        "\u200a\u2028\u2029\u205f\u3000\u00ad\u200b\u2060\ufeff\u2019"
+    )
+    for _ in range(20_000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 10)))
+        expected = _WS.sub(" ", _NB_SPACE.sub(" ", _INVISIBLE.sub("", text))).strip()
+        assert _clean(text) == expected, repr(text)

@@ -105,7 +105,7 @@ _RANGE_MID_LOWER = lower_twin(_RANGE_MID)
 _AND_MID_LOWER = lower_twin(_AND_MID)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False)
 class NumberMention:
     """A count written in a sentence: `text[start:end]` covers qualifier, number(s) and suffix."""
 
@@ -116,6 +116,26 @@ class NumberMention:
     end: int  # end of the number and any suffix ("+", "or so")
     num_start: int  # start of the number itself
     scaled: bool  # the high end carried a scale word ("2.5-3 thousand")
+
+    def __init__(
+        self,
+        value: int,
+        value_max: int | None,
+        qualifier: Qualifier,
+        start: int,
+        end: int,
+        num_start: int,
+        scaled: bool,
+    ) -> None:
+        # Written out (init=False): mypyc compiles this __init__, while the one @dataclass
+        # generates runs as interpreted Python, several times slower, once per count read
+        object.__setattr__(self, "value", value)
+        object.__setattr__(self, "value_max", value_max)
+        object.__setattr__(self, "qualifier", qualifier)
+        object.__setattr__(self, "start", start)
+        object.__setattr__(self, "end", end)
+        object.__setattr__(self, "num_start", num_start)
+        object.__setattr__(self, "scaled", scaled)
 
 
 class _Atom(NamedTuple):

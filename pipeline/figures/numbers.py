@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import NamedTuple
 
 from pipeline.figures.cues import lower_twin, lowered
 from pipeline.figures.lang import longest_first, vocabulary
@@ -138,7 +137,8 @@ class NumberMention:
         object.__setattr__(self, "scaled", scaled)
 
 
-class _Atom(NamedTuple):
+@dataclass(frozen=True, slots=True, init=False)
+class _Atom:
     """One number read, before ranges are joined."""
 
     start: int
@@ -146,6 +146,14 @@ class _Atom(NamedTuple):
     value: float
     scale: int  # the scale word's value, 1 when none
     digits: str  # the number as written in digits; "" for a number in words
+
+    def __init__(self, start: int, end: int, value: float, scale: int, digits: str) -> None:
+        # Written out, as NumberMention's (a NamedTuple's __new__ runs interpreted too)
+        object.__setattr__(self, "start", start)
+        object.__setattr__(self, "end", end)
+        object.__setattr__(self, "value", value)
+        object.__setattr__(self, "scale", scale)
+        object.__setattr__(self, "digits", digits)
 
 
 def _word_value(text: str) -> int | None:

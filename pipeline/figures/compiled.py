@@ -28,6 +28,7 @@ COMPILED_MODULES = (
     "blockers",
     "claimants",
     "claimkeys",
+    "cueat",
     "cues",
     "gates",
     "grammar",

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from pipeline.figures.blockers import (
     modal_blocks,
 )
+from pipeline.figures.cueat import cue_at, token_cue
 from pipeline.figures.cues import (
     AUX,
     CATEGORY_OF_STEM,
@@ -52,7 +53,7 @@ from pipeline.figures.cues import (
 from pipeline.figures.gates import Prefilter
 from pipeline.figures.model import Category, Qualifier
 from pipeline.figures.numbers import NUMBER_WORDS
-from pipeline.figures.rightcues import CUE_FIRST_WORDS, cue_at, token_cue
+from pipeline.figures.rightcues import CUE_FIRST_WORDS
 
 
 @dataclass(frozen=True, slots=True, init=False)

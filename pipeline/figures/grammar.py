@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from pipeline.figures.blockers import (
     modal_blocks,
 )
+from pipeline.figures.cueat import cue_at, token_cue
 from pipeline.figures.cues import (
     AUX,
     CATEGORY_OF_STEM,
@@ -53,10 +54,10 @@ from pipeline.figures.gates import Prefilter
 from pipeline.figures.model import Category, Qualifier
 from pipeline.figures.numbers import NUMBER_WORDS
 from pipeline.figures.qualifiers import NEGATED_BOUND, QUALIFIER_AHEAD
-from pipeline.figures.rightcues import CUE_FIRST_WORDS, cue_at, token_cue
+from pipeline.figures.rightcues import CUE_FIRST_WORDS
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False)
 class Reading:
     """What the words around a count say it is."""
 
@@ -66,14 +67,35 @@ class Reading:
     subject: str | None = None  # who a tally noun counts, when its modifiers say it
     qualifier: Qualifier | None = None  # one the link verb implies: "toll tops 50,000"
 
+    def __init__(
+        self,
+        category: Category,
+        rule: str,
+        soft: bool = False,
+        subject: str | None = None,
+        qualifier: Qualifier | None = None,
+    ) -> None:
+        # Written out (init=False), as NumberMention's: mypyc compiles it
+        object.__setattr__(self, "category", category)
+        object.__setattr__(self, "rule", rule)
+        object.__setattr__(self, "soft", soft)
+        object.__setattr__(self, "subject", subject)
+        object.__setattr__(self, "qualifier", qualifier)
 
-@dataclass(frozen=True, slots=True)
+
+@dataclass(frozen=True, slots=True, init=False)
 class NounPhrase:
     """The words naming who a count is about, right after it ("North Korean soldiers")."""
 
     text: str
     end: int
     head: str
+
+    def __init__(self, text: str, end: int, head: str) -> None:
+        # Written out (init=False), as NumberMention's: mypyc compiles it
+        object.__setattr__(self, "text", text)
+        object.__setattr__(self, "end", end)
+        object.__setattr__(self, "head", head)
 
 
 BLOCKED = Reading(Category.KILLED, "blocked")

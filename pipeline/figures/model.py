@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from enum import StrEnum
 from typing import Any
 
@@ -24,7 +24,7 @@ class Qualifier(StrEnum):
     LESS_THAN = "less_than"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False)
 class Figure:
     """One figure found in a text, with the evidence that produced it.
 
@@ -46,6 +46,41 @@ class Figure:
     rule: str
     subject_key: str | None = None
     claimant_key: str | None = None
+
+    def __init__(
+        self,
+        category: Category,
+        value: int,
+        value_max: int | None,
+        qualifier: Qualifier,
+        subject: str | None,
+        claimant: str | None,
+        sentence: str,
+        start: int,
+        end: int,
+        rule: str,
+        subject_key: str | None = None,
+        claimant_key: str | None = None,
+    ) -> None:
+        # Written out (init=False): mypyc compiles this __init__, while the one @dataclass
+        # generates runs as interpreted Python, several times slower, on every figure built
+        object.__setattr__(self, "category", category)
+        object.__setattr__(self, "value", value)
+        object.__setattr__(self, "value_max", value_max)
+        object.__setattr__(self, "qualifier", qualifier)
+        object.__setattr__(self, "subject", subject)
+        object.__setattr__(self, "claimant", claimant)
+        object.__setattr__(self, "sentence", sentence)
+        object.__setattr__(self, "start", start)
+        object.__setattr__(self, "end", end)
+        object.__setattr__(self, "rule", rule)
+        object.__setattr__(self, "subject_key", subject_key)
+        object.__setattr__(self, "claimant_key", claimant_key)
+
+    def __reduce__(self) -> tuple[type[Figure], tuple[Any, ...]]:
+        # Pickled by its fields (a parsing worker sends its figures back): compiled, the class
+        # is not rebuilt field by field the way pickle rebuilds a plain slotted one
+        return (Figure, tuple(getattr(self, f.name) for f in fields(self)))
 
     @property
     def identity(self) -> tuple[str, str, str]:

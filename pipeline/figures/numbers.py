@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import NamedTuple
 
 from pipeline.figures.cues import lower_twin, lowered
 from pipeline.figures.lang import longest_first, vocabulary
@@ -105,7 +104,7 @@ _RANGE_MID_LOWER = lower_twin(_RANGE_MID)
 _AND_MID_LOWER = lower_twin(_AND_MID)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False)
 class NumberMention:
     """A count written in a sentence: `text[start:end]` covers qualifier, number(s) and suffix."""
 
@@ -117,8 +116,29 @@ class NumberMention:
     num_start: int  # start of the number itself
     scaled: bool  # the high end carried a scale word ("2.5-3 thousand")
 
+    def __init__(
+        self,
+        value: int,
+        value_max: int | None,
+        qualifier: Qualifier,
+        start: int,
+        end: int,
+        num_start: int,
+        scaled: bool,
+    ) -> None:
+        # Written out (init=False): mypyc compiles this __init__, while the one @dataclass
+        # generates runs as interpreted Python, several times slower, once per count read
+        object.__setattr__(self, "value", value)
+        object.__setattr__(self, "value_max", value_max)
+        object.__setattr__(self, "qualifier", qualifier)
+        object.__setattr__(self, "start", start)
+        object.__setattr__(self, "end", end)
+        object.__setattr__(self, "num_start", num_start)
+        object.__setattr__(self, "scaled", scaled)
 
-class _Atom(NamedTuple):
+
+@dataclass(frozen=True, slots=True, init=False)
+class _Atom:
     """One number read, before ranges are joined."""
 
     start: int
@@ -126,6 +146,14 @@ class _Atom(NamedTuple):
     value: float
     scale: int  # the scale word's value, 1 when none
     digits: str  # the number as written in digits; "" for a number in words
+
+    def __init__(self, start: int, end: int, value: float, scale: int, digits: str) -> None:
+        # Written out, as NumberMention's (a NamedTuple's __new__ runs interpreted too)
+        object.__setattr__(self, "start", start)
+        object.__setattr__(self, "end", end)
+        object.__setattr__(self, "value", value)
+        object.__setattr__(self, "scale", scale)
+        object.__setattr__(self, "digits", digits)
 
 
 def _word_value(text: str) -> int | None:

@@ -1,6 +1,11 @@
-"""with_subject / with_claimant build the same Figure as dataclasses.replace (field order kept)."""
+"""with_subject / with_claimant build the same Figure as dataclasses.replace (field order kept);
+a Figure survives pickling (a parsing worker sends its figures back) and stays frozen."""
 
-from dataclasses import fields, replace
+import pickle
+from copy import copy, deepcopy
+from dataclasses import FrozenInstanceError, fields, replace
+
+import pytest
 
 from pipeline.figures.model import Category, Figure, Qualifier, with_claimant, with_subject
 
@@ -38,6 +43,23 @@ def test_with_claimant_is_replace() -> None:
 
 def test_every_field_is_carried() -> None:
     f = _figure()
-    for copy in (with_subject(f, f.subject, f.subject_key), with_claimant(f, f.claimant, "x")):
-        kept = [x.name for x in fields(Figure) if getattr(copy, x.name) == getattr(f, x.name)]
+    for copied in (with_subject(f, f.subject, f.subject_key), with_claimant(f, f.claimant, "x")):
+        kept = [x.name for x in fields(Figure) if getattr(copied, x.name) == getattr(f, x.name)]
         assert len(kept) >= len(fields(Figure)) - 1
+
+
+def test_a_figure_survives_pickling_and_copying() -> None:
+    f = with_claimant(_figure(), None, None)  # a None among the fields too
+    for back in (pickle.loads(pickle.dumps(f)), copy(f), deepcopy(f)):
+        assert back == f
+        assert hash(back) == hash(f)
+        assert [getattr(back, x.name) for x in fields(Figure)] == [
+            getattr(f, x.name) for x in fields(Figure)
+        ]
+
+
+def test_a_figure_is_frozen() -> None:
+    f = _figure()
+    with pytest.raises(FrozenInstanceError):
+        f.value = 13  # type: ignore[misc]
+    assert f.value == 12

@@ -2,7 +2,9 @@
 the open misses of realnews4 and realnews5 (issue 9): two word numbers joined by "and" that are
 two counts ("four and three deaths, respectively"), "eliminated" in a loss report (the spec's
 killed or wounded), people "yet to be traced", deaths said as "fatally crushed or suffocated",
-a "death figure" or "death total" as a tally noun, and "in fact" between a toll and its count.
+a "death figure" or "death total" as a tally noun, "in fact" between a toll and its count,
+"die" in the present tense of chronologies and headlines, one piece of equipment in a loss
+list ("one tank"), and a gapped list of places and counts ("..., Tehri three, Dehradun two").
 
 Every sentence is our own wording. Each table row is (sentence, expected) with expected a set
 of (category, value, value_max, qualifier), compared with the extractor's whole output.
@@ -58,7 +60,32 @@ TALLIES: list[Case] = [
     ("The trade figure tallied to 2,140 containers.", set()),
 ]  # fmt: skip
 
-ALL = WORD_NUMBERS + ELIMINATED + NOT_TRACED + FATALLY + TALLIES
+# The present tense of chronologies and headlines.
+PRESENT_TENSE: list[Case] = [
+    ("1987: 402 pilgrims die in clashes near the shrine.", {(K, 402, None, E)}),
+    ("Nine die as minibus plunges off mountain road", {(K, 9, None, E)}),
+    ("Aid workers warn 60 children could die within a week.", set()),
+]  # fmt: skip
+
+# A single piece of equipment beside a loss report's personnel is no count of people.
+EQUIPMENT: list[Case] = [
+    ("The enemy lost up to 240 servicemen, one tank and two trucks, the ministry said.",
+     {(KW, 240, None, "up_to")}),
+    ("Its units destroyed one helicopter and lost 12 soldiers.", {(KW, 12, None, E)}),
+]  # fmt: skip
+
+# A gapped list of places and counts after a figure takes the figure's category.
+GAPPED: list[Case] = [
+    ("Kasur district reported seven deaths, Okara four, Sahiwal two and Pakpattan one.",
+     {(K, 7, None, E), (K, 4, None, E), (K, 2, None, E), (K, 1, None, E)}),
+    ("After the storm Galle counted 31 injured, Matara 12 and Hambantota 5.",
+     {(W, 31, None, E), (W, 12, None, E), (W, 5, None, E)}),
+    ("The shelling killed 14 soldiers, Brigade 72 said.", {(K, 14, None, E)}),
+]  # fmt: skip
+
+ALL = (
+    WORD_NUMBERS + ELIMINATED + NOT_TRACED + FATALLY + TALLIES + PRESENT_TENSE + EQUIPMENT + GAPPED
+)
 
 
 @pytest.mark.parametrize(("sentence", "expected"), ALL, ids=[c[0][:40] for c in ALL])

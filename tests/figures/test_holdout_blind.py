@@ -51,6 +51,9 @@ SETS = [
 # blind, precision 182/187 and recall 182/211, the paraphrases the same mistake for mistake; the
 # same session's general rules brought it over the bar before it was merged.
 
+# realnews6 (issue 9: 172 paraphrased excerpts of 63 pages) was added over the bar: blind,
+# precision 209/216 and recall 209/228, the paraphrases the same mistake for mistake.
+
 
 @pytest.mark.parametrize(("name", "min_records", "min_silent"), SETS)
 def test_set_is_sound(name: str, min_records: int, min_silent: float) -> None:

@@ -72,6 +72,7 @@ EQUIPMENT: list[Case] = [
     ("The enemy lost up to 240 servicemen, one tank and two trucks, the ministry said.",
      {(KW, 240, None, "up_to")}),
     ("Its units destroyed one helicopter and lost 12 soldiers.", {(KW, 12, None, E)}),
+    ("The brigade lost up to 90 soldiers, one tank and an arms dump.", {(KW, 90, None, "up_to")}),
 ]  # fmt: skip
 
 # A gapped list of places and counts after a figure takes the figure's category.

@@ -86,7 +86,7 @@ RIGHT_CUES: list[tuple[Category | None, str]] = [
         r"|murders|homicides|killings|embraced\s+(?:shahadat|martyrdom)"
         r"|fell(?=\s*(?:[,;.)]|$|and\b|in\s+(?:battle|action|combat)\b))"
         r"|beheaded|decapitated|martyred|martyrs|bodies|body|corpses|lynched|buried(?!\s+(?:under|beneath|in\s+the\s+rubble))|drowned|KIA|succumbed|hanged"
-        r"|neutrali[sz]ed|eliminated|liquidated|deceased|suffocated|asphyxiated"),
+        r"|neutrali[sz]ed|liquidated|deceased|suffocated|asphyxiated"),
     (W, r"wounded|injured|hurt|injuries|hospitali[sz]ed|maimed|WIA"
         # "12 needed hospitalization", "100 were transported to hospitals" (spec: hospitalised
         # after an attack or disaster; grammar.py drops them when an illness is named)
@@ -192,8 +192,8 @@ LEFT_NOUNS: list[tuple[Category, str]] = [
     (KW, rf"{KILL_WORDS}\s+(?:and|or)\s+{WOUND_WORDS}|casualty\s+(?:toll|count|tally)"
          r"|casualt(?:y|ies)|causalit(?:y|ies)|losses|loss|victims"
          r"|personnel(?:\s+losses)?"),
-    (K, r"(?:death|fatality|body)\s+(?:toll|count|tally)|toll|fatalities|deaths|dead|killed"
-        r"|martyrs|lives\s+lost|bodies|deceased|mortally\s+wounded"
+    (K, r"(?:death|fatality|body)\s+(?:toll|count|tally|figure|total)|toll|fatalities|deaths"
+        r"|dead|killed|martyrs|lives\s+lost|bodies|deceased|mortally\s+wounded"
         # a table row's label, up to its colon: "Died of disease: 224,580" (left.py)
         r"|died\s+(?:of|from|in|as|while|during)\s+(?:[a-z]+\s+){0,3}?[a-z]+(?=\s*$)"
         r"|(?:people|persons|those|civilians)\s+who\s+(?:have\s+|had\s+)?(?:died|perished)"),

@@ -57,13 +57,16 @@ _PUT_TOLL = re.compile(
     r"(?:count|tally))\s+$",
     re.IGNORECASE,
 )
-# An adverb between a link word and the count: "the toll is now 40", "stood officially at 12"
+# An adverb between a link word and the count: "the toll is now 40", "stood officially at 12",
+# "the death toll was in fact 13"
 _NOW = re.compile(
-    r"(?<=\s)(?:now|currently|already|officially|reportedly)\s+$",
+    r"(?<=\s)(?:now|currently|already|officially|reportedly|in\s+fact|actually)\s+$",
     re.IGNORECASE,
 )
 _TOLL_NOW = re.compile(r"\b(?:death\s+)?toll\s+now\s+$", re.IGNORECASE)
-_NOW_WORDS = frozenset({"now", "currently", "already", "officially", "reportedly"})
+_NOW_WORDS = frozenset(
+    {"now", "currently", "already", "officially", "reportedly", "fact", "actually"}
+)
 _AND_BEFORE = re.compile(r"\s(?:and|or)\s+$", re.IGNORECASE)
 # Verbs in their bare form: after "and" they share the first verb's modal ("could ... and kill")
 _BASE_FORMS = frozenset({"kill", "wound", "injure", "hurt", "maim", "capture", "abduct", "kidnap"})

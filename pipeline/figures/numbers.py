@@ -44,7 +44,7 @@ _WORDNUM = (
     rf"(?:half\s+a\s+(?:dozen|million|thousand|hundred)"
     rf"|(?:a|{_SMALL})\s+dozen"
     rf"|(?:a\s+|{_SMALL}[\s-]+){_WSCALE}(?:(?:\s+and\s+|[\s-]+)(?:{_SMALL}|{_WSCALE}))*"
-    rf"|{_SMALL}(?:(?:\s+and\s+|[\s-]+)(?:{_SMALL}|{_WSCALE}))*)"
+    rf"|{_SMALL})"  # "four and three deaths": two counts, never 7 (an "and" needs a scale)
 )
 _DIGITS = (
     r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d{1,3}(?:[\u00a0\u2009\u202f ]\d{3})+(?!\d|,\d)"

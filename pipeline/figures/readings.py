@@ -329,6 +329,7 @@ def _read(
                     or _EARLIER_AFTER.match(sentence, np.end)
                     or _first_word(np.text) in _TALLY_HEADS
                     or _in_name_list(sentence, m)
+                    or _gapped_item(sentence, last_end, m)
                 )
             ):
                 r = Reading(last.category, "shared", last.soft)
@@ -399,6 +400,15 @@ def _breakdown_of_vague(sentence: str, start: int, np: NounPhrase) -> Reading | 
 # "Deaths by state: Lagos (14), Kano (9)": counts in brackets after names, in a list a tally
 # noun and a colon open
 _NAME_PAREN = re.compile(r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*\s*\(\s*$")
+# A gapped list of places and counts after a figure: "Haridwar had six deaths, Tehri three,
+# Dehradun two and Chamoli one", "Sindh reported 12 deaths, Punjab 9 and Balochistan 3": from
+# the count before (and at most its cue word), a comma or "and", then a name, then the count
+_GAPPED_ITEM = re.compile(
+    r"(?:\s+[a-z]+)?\s*(?:,\s*(?:and\s+)?|\s+and\s+)"
+    r"(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)\s+"
+)
+_GAPPED_END = re.compile(r"\s*(?:$|[,;.]|and\b)")
+_UNIT_NOUNS = vocabulary("en").words("unit_nouns")
 _CLOSE_PAREN = re.compile(r"\s*\)")
 _LIST_OPENER = re.compile(r"[^.;:]{0,40}:\s*")
 
@@ -408,6 +418,17 @@ def _in_name_list(sentence: str, m: NumberMention) -> bool:
     return bool(
         _NAME_PAREN.search(sentence, max(0, m.start - 40), m.start)
         and _CLOSE_PAREN.match(sentence, m.end)
+    )
+
+
+def _gapped_item(sentence: str, last_end: int, m: NumberMention) -> bool:
+    """Is the count a place's item of a gapped list after the count before ("..., Tehri
+    three")? Not a unit's number ("Brigade 45") and not a count with words of its own after."""
+    item = _GAPPED_ITEM.fullmatch(sentence, last_end, m.start)
+    return bool(
+        item is not None
+        and item.group("name").split()[-1].lower() not in _UNIT_NOUNS
+        and _GAPPED_END.match(sentence, m.end)
     )
 
 

@@ -1,5 +1,5 @@
-"""The blind held-out sets (holdout2/ to holdout7/, realnews1/ to realnews5/): hand-written news
-prose, and paraphrases of real published excerpts (realnews1 to realnews5), annotated per spec.
+"""The blind held-out sets (holdout2/ to holdout7/, realnews1/ to realnews6/): hand-written news
+prose, and paraphrases of real published excerpts (realnews1 to realnews6), annotated per spec.
 
 Each was written by someone who had not read the extractor and was scored once before any rule
 was tuned on it (the README gives those first scores). holdout3 covers wire reports from many
@@ -40,6 +40,7 @@ SETS = [
     ("realnews3", 170, 0.20),
     ("realnews4", 180, 0.20),
     ("realnews5", 170, 0.20),
+    ("realnews6", 170, 0.20),
 ]
 
 # realnews2 (issue 9: 165 paraphrased excerpts of 71 stored pages) was added below the bar: its
@@ -49,6 +50,9 @@ SETS = [
 # realnews5 (issue 9: 178 paraphrased excerpts of 82 stored pages) was added below the bar too:
 # blind, precision 182/187 and recall 182/211, the paraphrases the same mistake for mistake; the
 # same session's general rules brought it over the bar before it was merged.
+
+# realnews6 (issue 9: 172 paraphrased excerpts of 63 pages) was added over the bar: blind,
+# precision 209/216 and recall 209/228, the paraphrases the same mistake for mistake.
 
 
 @pytest.mark.parametrize(("name", "min_records", "min_silent"), SETS)

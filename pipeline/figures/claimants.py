@@ -18,7 +18,7 @@ from pipeline.figures.claimkeys import claimant_key as claimant_key  # re-export
 from pipeline.figures.claimkeys import drop_possessive as _drop_possessive
 from pipeline.figures.claimkeys import names_a_person
 from pipeline.figures.cues import lowered
-from pipeline.figures.gates import Gated, by_first_letter
+from pipeline.figures.gates import Gated, Prefilter, by_first_letter
 from pipeline.figures.lang import longest_first, vocabulary
 
 _V = vocabulary("en")
@@ -60,25 +60,6 @@ _SPEECH = (
     r"(?:estimates?|figures|data|reports?|statement|tally|count|statistics|results|findings"
     r"|study|survey|tables?|lists?)\b))"
 )
-_ACCORDING_KEYS = (
-    "according",
-    "citing",
-    "quoting",
-    "ed by",
-    "per ",
-    "count of",
-    "tally of",
-    "estimate of",
-)
-_SPEECH_KEYS = (
-    "said", "say", "report", "stat", "told", "tell", "claim", "announc", "estimat", "confirm",
-    "add", "wrote", "writes", "note", "tweet", "posted", "data", "put", "place", "record",
-    "document", "counted", "tallied", "show", "suggest", "indicat", "warn", "reveal",
-    "acknowledg", "admit", "declar", "releas", "publish", "issued", "revised", "raised",
-    "lowered", "updated", "corrected", "believe", "quoted", "lists", "accused", "gave", "kept",
-    "reconciled", "described", "read", "verified", "insisted", "found", "heard", "identified",
-    "established",
-)  # fmt: skip
 # Regrouped by first letter (gates.by_first_letter, with its derived first-letter look-ahead):
 # the scan tries a few letters at each word, not every alternative.
 _SPEECH_RE = re.compile(rf"\b{by_first_letter(_SPEECH)}\b")
@@ -112,10 +93,15 @@ _SAID_AFTER = re.compile(
     re.IGNORECASE,
 )
 _SAID_AFTER_GATED = Gated(_SAID_AFTER)  # the same matches, read on the lower-cased sentence
+_SPEAKER_GATE = Prefilter(re.compile(_SPEECH), _SAID_AFTER)  # what _speaker reads (below)
 # Where an _ACCORDING match can open, read on the lower-cased sentence without IGNORECASE (its
 # heads, with "(?-i:[A-Z])" as any lower-case letter): every match of _ACCORDING opens where
 # this one matches, so _ACCORDING is tried at those places only (_according).
 _ACCORDING_HEAD = re.compile(rf"\b(?:{_SOURCE_HEADS}|per(?=\s+(?:the\s|[a-z])))\s+")
+# Prefilters derived from the patterns they guard (gates.Prefilter): a sentence that holds none
+# of the literals every match of them holds has no source (_according) or speaker (_speaker,
+# whose _SPEECH_RE is _SPEECH regrouped by first letter, the same words)
+_ACCORDING_GATE = Prefilter(_ACCORDING_HEAD)  # every _ACCORDING match opens where it matches
 _SOURCE_OF = re.compile(
     r"^(?:the\s+|a\s+|an\s+)?(?:(?:latest|new|recent|official|daily|final|preliminary|updated)\s+)?"
     r"(?:[a-z]+\s+(?=(?:data|figures|statistics)\b))?"  # "health data analyzed by The Post"
@@ -180,7 +166,7 @@ def find_claimant(sentence: str) -> str | None:
     reports = _REPORTS_FROM.match(sentence) if " from " in low or " by " in low else None
     if reports is not None:
         return clean_phrase(reports.group("x"))  # "Reports from local committees ... estimated"
-    m = _according(sentence) if any(k in low for k in _ACCORDING_KEYS) else None
+    m = _according(sentence) if _ACCORDING_GATE.may_match(low) else None
     source = None
     if m and m.group("k").lower().endswith("by") and not _names_someone(m.group("x")):
         m = None  # "recorded by fighter jets": a participle, not a source
@@ -196,7 +182,7 @@ def find_claimant(sentence: str) -> str | None:
             source = named.group("name")  # "mentioned by the EU's foreign envoy, Ana Ruiz,"
         if m.group("k").lower() not in ("citing", "quoting") and not m.group("k").endswith("by"):
             return source  # "citing Y", "released by Y": Y only when no speaker is named
-    speaker = _speaker(sentence) if any(k in low for k in _SPEECH_KEYS) else None
+    speaker = _speaker(sentence) if _SPEAKER_GATE.may_match(low) else None
     return speaker or source or _label(sentence) or _owner_of_count(sentence)
 
 

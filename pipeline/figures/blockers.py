@@ -68,7 +68,13 @@ _AVERTED = re.compile(
 )
 # Prefilters derived from the patterns they guard (gates.Prefilter): the literals every match
 # holds ("day", "week", ... for a rate; "not", "never", ..., "that" for a negation or denial)
+# "Every year 40 workers die", "Each day, at least 12 are killed": a rate that opens the clause
+_RATE_BEFORE = re.compile(
+    r"\b(?:every|each)\s+(?:single\s+)?(?:year|month|week|day|night|hour|winter|summer)\s*,?\s*$",
+    re.IGNORECASE,
+)
 _RATE_GATE = Prefilter(RATE, _RATE_IN_NP)
+_RATE_BEFORE_GATE = Prefilter(_RATE_BEFORE)
 _NEGATION_GATE = Prefilter(_NEGATED_BEFORE, _DENIED)
 _AVERTED_GATE = Prefilter(_AVERTED)
 _TO_AFTER = re.compile(r"\s*to\b", re.IGNORECASE)
@@ -94,6 +100,8 @@ def block_reason(sentence: str, start: int, end: int, np_end: int) -> str | None
     # Each test runs only when its hint (words every match holds) is in the lower-cased text:
     # most counts have none, and the test is then one scan, without a call.
     if _RATE_GATE.may_match(sentence[end : np_end + 40].lower()) and is_rate(sentence, end, np_end):
+        return "a rate"
+    if _RATE_BEFORE_GATE.may_match(low40) and _RATE_BEFORE.search(before40):
         return "a rate"
     if _NEGATION_GATE.may_match(low70) and _negated_before(sentence, start, low70):
         return "negated or denied"

@@ -65,6 +65,10 @@ PRESENT_TENSE: list[Case] = [
     ("1987: 402 pilgrims die in clashes near the shrine.", {(K, 402, None, E)}),
     ("Nine die as minibus plunges off mountain road", {(K, 9, None, E)}),
     ("Aid workers warn 60 children could die within a week.", set()),
+    # a rate opening the clause is no toll, whatever the tense
+    ("Every year 40 workers die in the mines.", set()),
+    ("Each day, at least 12 people are killed on the roads.", set()),
+    ("The storm killed 40 workers last year.", {(K, 40, None, E)}),
 ]  # fmt: skip
 
 # A single piece of equipment beside a loss report's personnel is no count of people.

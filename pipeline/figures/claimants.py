@@ -18,7 +18,7 @@ from pipeline.figures.claimkeys import claimant_key as claimant_key  # re-export
 from pipeline.figures.claimkeys import drop_possessive as _drop_possessive
 from pipeline.figures.claimkeys import names_a_person
 from pipeline.figures.cues import lowered
-from pipeline.figures.gates import Gated, StemKeys, by_first_letter
+from pipeline.figures.gates import Gated, Prefilter, by_first_letter
 from pipeline.figures.lang import longest_first, vocabulary
 
 _V = vocabulary("en")
@@ -93,15 +93,15 @@ _SAID_AFTER = re.compile(
     re.IGNORECASE,
 )
 _SAID_AFTER_GATED = Gated(_SAID_AFTER)  # the same matches, read on the lower-cased sentence
-_SPEAKER_GATE = StemKeys(re.compile(_SPEECH), _SAID_AFTER)  # what _speaker reads (below)
 # Where an _ACCORDING match can open, read on the lower-cased sentence without IGNORECASE (its
 # heads, with "(?-i:[A-Z])" as any lower-case letter): every match of _ACCORDING opens where
 # this one matches, so _ACCORDING is tried at those places only (_according).
 _ACCORDING_HEAD = re.compile(rf"\b(?:{_SOURCE_HEADS}|per(?=\s+(?:the\s|[a-z])))\s+")
-# Prefilters derived from the patterns they guard (gates.StemKeys): a sentence that holds none
-# of the literals every match of them holds has no source (_according) or speaker (_speaker,
-# whose _SPEECH_RE is _SPEECH regrouped by first letter, the same words)
-_ACCORDING_GATE = StemKeys(_ACCORDING_HEAD)  # every _ACCORDING match opens where it matches
+# Prefilters derived from the patterns they guard (gates.Prefilter, its many rare stems tested
+# one by one): a sentence that holds none of the literals every match holds has no source
+# (_according) or speaker (_speaker, whose _SPEECH_RE is _SPEECH regrouped by first letter)
+_ACCORDING_GATE = Prefilter(_ACCORDING_HEAD, one_by_one=99)
+_SPEAKER_GATE = Prefilter(re.compile(_SPEECH), _SAID_AFTER, one_by_one=99)
 _SOURCE_OF = re.compile(
     r"^(?:the\s+|a\s+|an\s+)?(?:(?:latest|new|recent|official|daily|final|preliminary|updated)\s+)?"
     r"(?:[a-z]+\s+(?=(?:data|figures|statistics)\b))?"  # "health data analyzed by The Post"

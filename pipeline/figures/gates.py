@@ -31,7 +31,7 @@ class Prefilter:
     can match without a literal of three letters, or `lower_twin` refuses a pattern, there is
     no prefilter: `may_match` is always True."""
 
-    def __init__(self, *patterns: re.Pattern[str]) -> None:
+    def __init__(self, *patterns: re.Pattern[str], one_by_one: int = _FEW) -> None:
         stems: tuple[str, ...] = ()
         try:
             stems = derived_stems(*(_lower(p) for p in patterns))
@@ -39,8 +39,10 @@ class Prefilter:
         except (ValueError, re.error):
             gate = None
         self.gate = gate
-        # A few stems are found faster one by one (str.find skips with memchr) than by the trie
-        self.stems = stems if gate is not None and len(stems) <= _FEW else ()
+        # A few stems are found faster one by one (str.find skips with memchr) than by the trie;
+        # so are many rare ones with many first letters (`one_by_one`: up to how many), which
+        # the trie tries at almost every position
+        self.stems = stems if gate is not None and len(stems) <= one_by_one else ()
 
     def may_match(self, low: str, pos: int = 0, endpos: int = _END) -> bool:
         """Can the lower-cased `low` hold a match between `pos` and `endpos`?"""
@@ -52,30 +54,6 @@ class Prefilter:
             low = low[pos:endpos]
         for stem in self.stems:  # noqa: SIM110 (a plain loop compiles to a plain loop)
             if stem in low:
-                return True
-        return False
-
-
-class StemKeys:
-    """A prefilter for patterns with many stems that are rare in text (the speech verbs of
-    claimants.py): the literals every match holds (rightcues.derived_stems), tested one by one
-    with `in` (str.find skips with memchr). There it costs less than `Prefilter`'s trie, whose
-    many first letters are tried at nearly every position. Sound as `Prefilter` is. When no
-    literal gates the patterns, `may_match` is always True."""
-
-    def __init__(self, *patterns: re.Pattern[str]) -> None:
-        try:
-            stems = derived_stems(*(_lower(p) for p in patterns))
-        except (ValueError, re.error):
-            stems = ()
-        self.keys = tuple(sorted(stems, key=lambda k: (len(k), k)))
-
-    def may_match(self, low: str) -> bool:
-        """Can the lower-cased `low` hold a match?"""
-        if not self.keys or "ı" in low or "ſ" in low:
-            return True
-        for key in self.keys:  # noqa: SIM110 (a plain loop compiles to a plain loop)
-            if key in low:
                 return True
         return False
 

@@ -12,7 +12,7 @@ from pipeline.figures.article import IT_LOST
 from pipeline.figures.blockers import _MODAL_HINT_LOWER
 from pipeline.figures.cues import LEFT_VERB_RE_LOWER
 from pipeline.figures.extract import _EARLIER_TALLY
-from pipeline.figures.gates import Gated, Prefilter, StemKeys
+from pipeline.figures.gates import Gated, Prefilter
 from pipeline.figures.sentences import split_sentences
 
 SHARED = Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
@@ -102,7 +102,7 @@ def test_prefilter_of_a_cased_pattern_never_rules_out_a_match(pattern: re.Patter
 
 
 def test_claimant_stem_keys_never_rule_out_a_speaker_or_source() -> None:
-    """claimants' gates (gates.StemKeys, derived from _SPEECH with _SAID_AFTER, and from
+    """claimants' gates (gates.Prefilter, derived from _SPEECH with _SAID_AFTER, and from
     _ACCORDING_HEAD): a sentence they rule out has no match of the patterns they guard."""
     from pipeline.figures import claimants
 
@@ -111,7 +111,7 @@ def test_claimant_stem_keys_never_rule_out_a_speaker_or_source() -> None:
         (claimants._ACCORDING_GATE, [claimants._ACCORDING_HEAD]),
     ]
     for gate, patterns in guarded:
-        assert gate.keys  # derived from the patterns, so it is what is tested
+        assert gate.stems  # derived from the patterns, so it is what is tested
         ruled_out = found = 0
         for sentence in _sentences():
             low = sentence.lower()
@@ -124,11 +124,11 @@ def test_claimant_stem_keys_never_rule_out_a_speaker_or_source() -> None:
 
 
 def test_stem_keys_are_the_derived_stems() -> None:
-    gate = StemKeys(re.compile(r"\b(?:said|says|stated|announced|announces)\b"))
-    assert gate.keys == ("said", "says", "stated", "announced", "announces")
+    gate = Prefilter(re.compile(r"\b(?:said|says|stated|announced|announces)\b"), one_by_one=99)
+    assert gate.stems == ("said", "says", "stated", "announced", "announces")
     assert gate.may_match("the mayor announced 12 deaths")
     assert not gate.may_match("twelve people died")
-    assert StemKeys(re.compile(r"\d+\s*,")).may_match("no literal gates it")
+    assert Prefilter(re.compile(r"\d+\s*,"), one_by_one=99).may_match("no literal gates it")
 
 
 def test_a_pattern_without_literals_is_never_gated() -> None:

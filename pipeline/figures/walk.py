@@ -475,22 +475,8 @@ def _earlier_tally(
     for m in find_numbers(sentence):
         if m.start >= after - 1:
             claimant, key = _own_claimant(sentence, last, claimants)
-            return [
-                Figure(
-                    category=last.category,
-                    value=m.value,
-                    value_max=m.value_max,
-                    qualifier=m.qualifier,
-                    subject=last.subject,
-                    claimant=claimant,
-                    sentence=sentence,
-                    start=offset,
-                    end=offset + len(sentence),
-                    rule="earlier",
-                    subject_key=last.subject_key,
-                    claimant_key=key,
-                )
-            ]
+            item = _item(last.category, m, last.subject, claimant, key, sentence, offset, claimants)
+            return [replace(item, rule="earlier", subject_key=last.subject_key)]
     return []
 
 
